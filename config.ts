@@ -1,0 +1,278 @@
+// The stack's configuration: the one reader of `pulumi.Config`, and the one pure parser that the
+// program, `render`, the capacity guardrails and the simulator share. Everything downstream takes
+// the typed `PlatformConfig` it returns.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { addonsSchema } from "./schema/addons";
+import { guardrailsSchema } from "./schema/guardrails";
+import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
+import { servicesSchema } from "./schema/services";
+import { simulationSchema } from "./schema/simulation";
+
+export type { MetricConfig, PdbConfig, ScalingRulesConfig, ServiceConfig } from "./schema/services";
+export { pdbAllowedDisruptions } from "./schema/services";
+
+/** The Pulumi project name: config keys are `berrys-platform:<key>`. */
+export const PROJECT = "berrys-platform";
+
+const configSchema = z.strictObject({
+    cluster: clusterSchema.prefault({}),
+    network: networkSchema.prefault({ mode: "create" }),
+    nodeGroups: nodeGroupsSchema,
+    namespace: namespaceSchema,
+    services: servicesSchema,
+    addons: addonsSchema,
+    guardrails: guardrailsSchema,
+    simulation: simulationSchema,
+});
+
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** What the program knows about where it runs, besides the project's own keys. */
+export interface StackContext {
+    /** The stack name (`pulumi stack`), e.g. `production`. */
+    readonly stack: string;
+    /** `aws:region` of the stack. */
+    readonly region: string;
+}
+
+/** The stack's whole configuration, parsed, defaulted and validated. */
+export type PlatformConfig = Omit<ParsedConfig, "cluster"> & {
+    readonly cluster: ParsedConfig["cluster"] & { readonly name: string };
+    readonly stack: string;
+    readonly region: string;
+};
+
+export type ClusterConfig = PlatformConfig["cluster"];
+export type NetworkConfig = PlatformConfig["network"];
+export type NodeGroupConfig = PlatformConfig["nodeGroups"][string];
+export type NamespaceConfig = PlatformConfig["namespace"];
+export type AddonsConfig = PlatformConfig["addons"];
+export type GuardrailsConfig = PlatformConfig["guardrails"];
+export type SimulationConfig = PlatformConfig["simulation"];
+
+export type ParseResult =
+    | { readonly ok: true; readonly config: PlatformConfig; readonly warnings: string[] }
+    | { readonly ok: false; readonly errors: string[] };
+
+/** A check that needs the whole parsed config: returns messages in the `<key> (<value>) must ...` form. */
+export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnings: string[] };
+
+/**
+ * Checks that span several top-level keys (an HPA's custom metric against the adapter's rules,
+ * say). Each lives in the module that owns its rule, so `pulumi preview`, `render` and the
+ * capacity findings all report it from one piece of code.
+ */
+const crossChecks: readonly ConfigCheck[] = [];
+
+/** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
+export function keyName(path: readonly PropertyKey[]): string {
+    return `${PROJECT}:${path.map(String).join(".")}`;
+}
+
+/**
+ * Parses the project's config, given as the object of its top-level keys (values already decoded
+ * from JSON), for one stack. Pure: no Pulumi runtime, no environment. Every problem is reported,
+ * not just the first.
+ */
+export function parseConfig(raw: Record<string, unknown>, context: StackContext): ParseResult {
+    const errors: string[] = [];
+    if (!context.region) {
+        errors.push("aws:region is not set; set it with `pulumi config set aws:region <region>`, e.g. us-east-1");
+    }
+    const result = configSchema.safeParse(raw);
+    if (!result.success) {
+        errors.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
+        return { ok: false, errors: unique(errors) };
+    }
+    if (errors.length > 0) {
+        return { ok: false, errors };
+    }
+    const parsed = result.data;
+    const config: PlatformConfig = {
+        ...parsed,
+        cluster: { ...parsed.cluster, name: parsed.cluster.name ?? `berrys-${context.stack}` },
+        stack: context.stack,
+        region: context.region,
+    };
+    const warnings = utilizationWarnings(config);
+    for (const check of crossChecks) {
+        const found = check(config);
+        errors.push(...found.errors);
+        warnings.push(...found.warnings);
+    }
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, config, warnings };
+}
+
+/**
+ * Reads the stack's config from the Pulumi runtime (as the CLI hands it to the program: every
+ * value a string, objects as JSON) and parses it. Invalid config stops the program here, before
+ * any resource is registered, with one `RunError` listing every problem (no stack trace).
+ */
+export function loadConfig(): PlatformConfig {
+    const all = pulumi.runtime.allConfig();
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith(`${PROJECT}:`)) {
+            raw[key.slice(PROJECT.length + 1)] = decode(value);
+        }
+    }
+    const result = parseConfig(raw, { stack: pulumi.getStack(), region: all["aws:region"] ?? "" });
+    if (!result.ok) {
+        throw new pulumi.RunError(formatErrors(result.errors));
+    }
+    for (const warning of result.warnings) {
+        pulumi.log.warn(warning);
+    }
+    return result.config;
+}
+
+/** The text `loadConfig` and `render` print for invalid config. */
+export function formatErrors(errors: readonly string[]): string {
+    return `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n` +
+        errors.map((error) => `  - ${error}`).join("\n");
+}
+
+function decode(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+function utilizationWarnings(config: PlatformConfig): string[] {
+    const warnings: string[] = [];
+    for (const [service, settings] of Object.entries(config.services)) {
+        settings.metrics.forEach((metric, index) => {
+            if (metric.type === "Resource" && metric.averageUtilization !== undefined && metric.averageUtilization > 100) {
+                warnings.push(
+                    `${keyName(["services", service, "metrics", index, "averageUtilization"])} (${metric.averageUtilization}) is above 100: ` +
+                    `the HPA scales out only once pods use more ${metric.name} than they request, so they run past their requests before it acts`,
+                );
+            }
+        });
+    }
+    return warnings;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
+    const at = (path: readonly PropertyKey[]) => `${keyName(path)}${describeValue(valueAt(raw, path))}`;
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return issue.keys.map((key) => {
+                const known = knownKeys(configSchema, issue.path);
+                const hint = known.length > 0 ? `; known keys here: ${known.join(", ")}${suggest(key, known)}` : "";
+                return `${keyName([...issue.path, key])} is not a known key${hint}`;
+            });
+        case "invalid_type":
+            if (valueAt(raw, issue.path) === undefined) {
+                return [`${keyName(issue.path)} is required (${issue.expected === "object" ? "a map" : `a ${issue.expected}`})`];
+            }
+            return [`${at(issue.path)} must be ${article(issue.expected)}`];
+        case "invalid_value":
+            return [`${at(issue.path)} must be one of ${issue.values.map((value) => String(value)).join(", ")}`];
+        case "invalid_key":
+            return [`${keyName(issue.path)} has a key that ${issue.issues.map((inner) => inner.message).join("; ")}`];
+        case "invalid_element":
+            return issue.issues.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, issue.key as PropertyKey, ...inner.path] }, raw));
+        case "invalid_union":
+            if (valueAt(raw, issue.path) === undefined) {
+                return [`${keyName(issue.path)} is required`];
+            }
+            return [`${at(issue.path)} ${issue.message.startsWith("must") ? issue.message : "is not valid"}`];
+        default:
+            return [`${at(issue.path)} ${issue.message}`];
+    }
+}
+
+function article(expected: string): string {
+    const noun = expected === "object" ? "map" : expected === "int" ? "integer" : expected;
+    return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function describeValue(value: unknown): string {
+    if (value === undefined) {
+        return "";
+    }
+    const text = JSON.stringify(value) ?? String(value);
+    return ` (${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let node = root;
+    for (const key of path) {
+        if (node === null || typeof node !== "object") {
+            return undefined;
+        }
+        node = (node as Record<PropertyKey, unknown>)[key];
+    }
+    return node;
+}
+
+/** The keys an object schema at `path` accepts, to list them when a key is unknown. */
+function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+    let nodes: z.core.$ZodType[] = [schema];
+    for (const key of [...path, undefined]) {
+        nodes = nodes.flatMap(unwrap);
+        if (key === undefined) {
+            break;
+        }
+        nodes = nodes.flatMap((node) => {
+            const def = node._zod.def as unknown as Record<string, unknown>;
+            switch (def.type) {
+                case "object": {
+                    const child = (def.shape as Record<string, z.core.$ZodType>)[String(key)];
+                    return child ? [child] : [];
+                }
+                case "record":
+                    return [def.valueType as z.core.$ZodType];
+                case "array":
+                    return [def.element as z.core.$ZodType];
+                default:
+                    return [];
+            }
+        });
+    }
+    return unique(nodes.flatMap((node) => {
+        const def = node._zod.def as unknown as Record<string, unknown>;
+        return def.type === "object" ? Object.keys(def.shape as object) : [];
+    }));
+}
+
+function unwrap(node: z.core.$ZodType): z.core.$ZodType[] {
+    const def = node._zod.def as unknown as Record<string, unknown>;
+    switch (def.type) {
+        case "optional": case "default": case "prefault": case "nullable": case "readonly": case "catch":
+            return unwrap(def.innerType as z.core.$ZodType);
+        case "pipe":
+            return unwrap(def.in as z.core.$ZodType);
+        case "union":
+            return (def.options as z.core.$ZodType[]).flatMap(unwrap);
+        default:
+            return [node];
+    }
+}
+
+function suggest(key: string, known: readonly string[]): string {
+    const best = known
+        .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance)[0];
+    return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean ${best.candidate}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+function unique<T>(items: readonly T[]): T[] {
+    return [...new Set(items)];
+}

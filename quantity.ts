@@ -1,0 +1,83 @@
+// Kubernetes resource quantities ("500m", "2", "512Mi", "48Gi") and int-or-percent values
+// ("25%", 2), as the API server parses them (k8s.io/apimachinery/pkg/api/resource/quantity.go,
+// k8s.io/apimachinery/pkg/util/intstr). Pure functions: the config parser, the capacity model and
+// the simulator all count with these.
+
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+
+const SUFFIX: Readonly<Record<string, number>> = {
+    "": 1,
+    n: 1e-9, u: 1e-6, m: 1e-3,
+    k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** True when `value` is a quantity the Kubernetes API server accepts. */
+export function isQuantity(value: string): boolean {
+    return QUANTITY.test(value);
+}
+
+/**
+ * The quantity as a plain number in base units: cores for CPU ("500m" -> 0.5), bytes for memory
+ * ("1Gi" -> 1073741824), a count for everything else. Throws on a malformed quantity: callers
+ * validate with `isQuantity` first (config.ts does, for every quantity it accepts).
+ */
+export function parseQuantity(value: string | number): number {
+    if (typeof value === "number") {
+        return value;
+    }
+    const match = QUANTITY.exec(value.trim());
+    if (!match) {
+        throw new Error(`not a Kubernetes quantity: ${JSON.stringify(value)}`);
+    }
+    const [, digits, suffix, exponent] = match;
+    const scale = exponent !== undefined ? 10 ** Number(exponent) : SUFFIX[suffix ?? ""];
+    return Number(digits) * scale;
+}
+
+/** CPU cores as a Kubernetes quantity, in millicores when not whole ("0.5" -> "500m"). */
+export function formatCpu(cores: number): string {
+    const milli = Math.round(cores * 1000);
+    return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+/** Bytes as a Kubernetes quantity in the largest binary unit that keeps it whole ("1Gi", "1536Mi"). */
+export function formatMemory(bytes: number): string {
+    for (const unit of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"] as const) {
+        const size = SUFFIX[unit];
+        if (bytes >= size && Number.isInteger(bytes / size)) {
+            return `${bytes / size}${unit}`;
+        }
+    }
+    return String(Math.round(bytes));
+}
+
+/** Bytes in GiB with up to two decimals, for tables people read. */
+export function toGiB(bytes: number): number {
+    return Math.round((bytes / 2 ** 30) * 100) / 100;
+}
+
+/** An IntOrString such as a PDB's minAvailable or a Deployment's maxSurge: a count or "N%". */
+export type IntOrPercent = number | string;
+
+const PERCENT = /^(\d+)%$/;
+
+/** True for a non-negative integer or a "N%" string. */
+export function isIntOrPercent(value: unknown): value is IntOrPercent {
+    return (typeof value === "number" && Number.isInteger(value) && value >= 0) ||
+        (typeof value === "string" && PERCENT.test(value));
+}
+
+/**
+ * Resolves an int-or-percent against a total, rounding as Kubernetes does for that field:
+ * up for minAvailable and maxSurge, down for maxUnavailable
+ * (intstr.GetScaledValueFromIntOrPercent with roundUp true/false).
+ */
+export function scaleIntOrPercent(value: IntOrPercent, total: number, roundUp: boolean): number {
+    if (typeof value === "number") {
+        return value;
+    }
+    const percent = Number(PERCENT.exec(value)![1]);
+    const exact = (percent * total) / 100;
+    return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}

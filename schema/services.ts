@@ -1,0 +1,149 @@
+// Config schema of `services`: each service's HPA, PDB, resources and connection pool.
+import { z } from "zod";
+import { isIntOrPercent, scaleIntOrPercent } from "../quantity";
+import { dnsLabel, intOrPercent, labels, positiveInt, quantity, resourceRequirements } from "./common";
+
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a Prometheus metric name such as http_requests_per_second" });
+
+const resourceMetric = z
+    .strictObject({
+        type: z.literal("Resource"),
+        name: z.enum(["cpu", "memory"], { error: "must be cpu or memory" }),
+        /** Target average utilization, in percent of the containers' requests. */
+        averageUtilization: positiveInt.gt(0, { error: "must be > 0 (percent of the containers' requests)" }).optional(),
+        /** Target average usage per pod, as a quantity. */
+        averageValue: quantity.optional(),
+    })
+    .refine((metric) => (metric.averageUtilization === undefined) !== (metric.averageValue === undefined), {
+        error: "must set exactly one of averageUtilization and averageValue",
+    });
+
+const podsMetric = z.strictObject({
+    type: z.literal("Pods"),
+    /** A custom metric the prometheus-adapter serves per pod. */
+    name: metricName,
+    /** Target per pod, e.g. "20" requests per second. */
+    averageValue: quantity,
+    /** Extra label matchers the adapter adds to its query. */
+    selector: labels.optional(),
+});
+
+const objectMetric = z
+    .strictObject({
+        type: z.literal("Object"),
+        name: metricName,
+        describedObject: z.strictObject({ apiVersion: z.string().min(1), kind: z.string().min(1), name: z.string().min(1) }),
+        value: quantity.optional(),
+        averageValue: quantity.optional(),
+    })
+    .refine((metric) => (metric.value === undefined) !== (metric.averageValue === undefined), {
+        error: "must set exactly one of value and averageValue",
+    });
+
+export const metricSchema = z.discriminatedUnion("type", [resourceMetric, podsMetric, objectMetric], {
+    error: "must have type Resource, Pods or Object",
+});
+export type MetricConfig = z.output<typeof metricSchema>;
+
+/** Limits the API server enforces on HPA behavior (k8s.io/kubernetes/pkg/apis/autoscaling/validation). */
+export const MAX_PERIOD_SECONDS = 1800;
+export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
+
+const policySchema = z.strictObject({
+    type: z.enum(["Pods", "Percent"], { error: "must be Pods or Percent" }),
+    value: positiveInt.gt(0, { error: "must be > 0" }),
+    periodSeconds: positiveInt
+        .min(1, { error: `must be between 1 and ${MAX_PERIOD_SECONDS} seconds` })
+        .max(MAX_PERIOD_SECONDS, { error: `must be between 1 and ${MAX_PERIOD_SECONDS} seconds` }),
+});
+
+const scalingRulesSchema = z.strictObject({
+    stabilizationWindowSeconds: positiveInt
+        .min(0, { error: `must be between 0 and ${MAX_STABILIZATION_WINDOW_SECONDS} seconds` })
+        .max(MAX_STABILIZATION_WINDOW_SECONDS, { error: `must be between 0 and ${MAX_STABILIZATION_WINDOW_SECONDS} seconds` })
+        .optional(),
+    selectPolicy: z.enum(["Max", "Min", "Disabled"], { error: "must be Max, Min or Disabled" }).optional(),
+    policies: z.array(policySchema).min(1, { error: "must list at least one policy" }).optional(),
+});
+export type ScalingRulesConfig = z.output<typeof scalingRulesSchema>;
+
+const pdbSchema = z
+    .strictObject({
+        minAvailable: intOrPercent.optional(),
+        maxUnavailable: intOrPercent.optional(),
+        /** AlwaysAllow: pods that are not ready (crash-looping) never block a node drain. */
+        unhealthyPodEvictionPolicy: z.enum(["AlwaysAllow", "IfHealthyBudget"]).default("AlwaysAllow"),
+    })
+    .refine((pdb) => (pdb.minAvailable === undefined) !== (pdb.maxUnavailable === undefined), {
+        error: "must set exactly one of minAvailable and maxUnavailable (Kubernetes rejects both)",
+    });
+export type PdbConfig = z.output<typeof pdbSchema>;
+
+/**
+ * How many pods a PDB lets the eviction API remove when `replicas` pods are healthy, computed as
+ * the disruption controller does (pkg/controller/disruption: minAvailable rounds up,
+ * maxUnavailable rounds down). 0 means every drain and every scale-down of the node waits forever.
+ */
+export function pdbAllowedDisruptions(pdb: Pick<PdbConfig, "minAvailable" | "maxUnavailable">, replicas: number): number {
+    if (pdb.minAvailable !== undefined) {
+        return Math.max(0, replicas - scaleIntOrPercent(pdb.minAvailable, replicas, true));
+    }
+    return Math.max(0, Math.min(replicas, scaleIntOrPercent(pdb.maxUnavailable ?? 0, replicas, false)));
+}
+
+export const serviceSchema = z
+    .strictObject({
+        minReplicas: positiveInt.min(1, { error: "must be >= 1" }),
+        maxReplicas: positiveInt.min(1, { error: "must be >= 1" }),
+        /** Which PriorityClass the service's pods use: critical ones may preempt standard ones. */
+        priority: z.enum(["critical", "standard"], { error: "must be critical or standard" }),
+        /** Per-container requests and limits the app team's Deployment must declare. */
+        resources: resourceRequirements,
+        /** What the HPA scales on; the HPA takes the largest proposal of all metrics. */
+        metrics: z.array(metricSchema).min(1, { error: "must list at least one metric" }),
+        /** HPA behavior; leave it out for Kubernetes' defaults. */
+        behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional(),
+        /** PodDisruptionBudget; leave it out for none. */
+        pdb: pdbSchema.optional(),
+        /** Extra pods a rolling update may create (the Deployment's maxSurge): they count against the quota too. */
+        maxSurge: intOrPercent.default("25%"),
+        /** Port of the container port named `metrics` that Prometheus scrapes. */
+        metricsPort: positiveInt.min(1, { error: "must be a port (1-65535)" }).max(65535, { error: "must be a port (1-65535)" }).default(8000),
+        /** The service's database connection pool per pod (SQLAlchemy pool_size and max_overflow). */
+        database: z
+            .strictObject({
+                poolSize: positiveInt.min(0, { error: "must be >= 0" }),
+                maxOverflow: positiveInt.min(0, { error: "must be >= 0" }),
+            })
+            .optional(),
+    })
+    // Runs even when other keys of the service are invalid (`when`), so every problem is reported
+    // at once; hence the type guards.
+    .superRefine((service, ctx) => {
+        if (Number.isInteger(service.minReplicas) && Number.isInteger(service.maxReplicas) && service.minReplicas > service.maxReplicas) {
+            ctx.addIssue({ code: "custom", path: ["maxReplicas"], input: service.maxReplicas, message: `must be >= minReplicas (${service.minReplicas})` });
+        }
+        const names = Array.isArray(service.metrics) ? service.metrics.map((metric) => `${metric?.type}/${metric?.name}`) : [];
+        names.forEach((name, index) => {
+            if (names.indexOf(name) !== index) {
+                ctx.addIssue({ code: "custom", path: ["metrics", index], input: name, message: "must not repeat a metric the list already has" });
+            }
+        });
+        const pdb = service.pdb;
+        const pdbValid = pdb !== undefined && pdb !== null &&
+            (pdb.minAvailable === undefined) !== (pdb.maxUnavailable === undefined) &&
+            isIntOrPercent(pdb.minAvailable ?? pdb.maxUnavailable);
+        if (pdbValid && Number.isInteger(service.minReplicas) && pdbAllowedDisruptions(pdb, service.minReplicas) === 0) {
+            const [key, value] = pdb.minAvailable !== undefined ? ["minAvailable", pdb.minAvailable] : ["maxUnavailable", pdb.maxUnavailable];
+            ctx.addIssue({
+                code: "custom", path: ["pdb", key], input: value,
+                message: `must allow at least one eviction at minReplicas (${service.minReplicas}): this budget blocks every node drain and every cluster-autoscaler scale-down; ` +
+                    (key === "minAvailable" ? `use minAvailable <= ${service.minReplicas - 1}` : "use maxUnavailable >= 1"),
+            });
+        }
+    }, { when: () => true });
+export type ServiceConfig = z.output<typeof serviceSchema>;
+
+export const servicesSchema = z
+    .record(dnsLabel, serviceSchema)
+    .refine((services) => Object.keys(services).length > 0, { error: "must define at least one service" });
