@@ -1,4 +1,104 @@
-// Config schema of `addons`: the Helm-installed scaling add-ons (issue 3 fills this in).
+// Config schema of `addons`: the Helm-installed scaling add-ons. Chart versions are pinned to the
+// versions in shared/reference/charts (the tests check values keys against those defaults).
 import { z } from "zod";
+import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity } from "./common";
+import { monitoringSchema } from "./monitoring";
 
-export const addonsSchema = z.strictObject({}).prefault({});
+const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "must be a chart version such as 9.59.0" });
+
+const requestsAndLimits = z.strictObject({
+    requests: cpuMemory,
+    /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
+    limits: z.strictObject({ memory: quantity }),
+});
+
+export const EXPANDERS = ["least-waste", "most-pods", "random", "priority", "price"] as const;
+
+const clusterAutoscalerSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    chartVersion: chartVersion.default("9.59.0"),
+    /** Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts). */
+    imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional(),
+    serviceAccountName: z.string().default("cluster-autoscaler"),
+    /** The seed's scaleDown settings, as cluster-autoscaler flags. */
+    scaleDownDelayAfterAdd: goDuration.default("10m"),
+    scaleDownDelayAfterDelete: goDuration.default("10m"),
+    scaleDownDelayAfterFailure: goDuration.default("3m"),
+    scaleDownUnneededTime: goDuration.default("10m"),
+    /** The seed's scaleUp settings (they govern which nodes may be removed). */
+    skipNodesWithLocalStorage: z.boolean().default(true),
+    skipNodesWithSystemPods: z.boolean().default(true),
+    balanceSimilarNodeGroups: z.boolean().default(true),
+    /** Per-node-group metrics (cluster_autoscaler_node_group_*): the NodeGroupAtMaxSize alert needs them. */
+    emitPerNodegroupMetrics: z.boolean().default(true),
+    expander: z.enum(EXPANDERS).default("least-waste"),
+    /** How long a node takes from scale-up to Ready; the simulator waits this long (EKS: ~2-4 minutes). */
+    nodeProvisioningSeconds: positiveInt.min(0, { error: "must be >= 0" }).default(180),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } }),
+});
+
+const metricsServerSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    chartVersion: chartVersion.default("3.13.1"),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } }),
+});
+
+const installPrometheus = z.strictObject({
+    mode: z.literal("install"),
+    chartVersion: chartVersion.default("88.5.3"),
+    /** How long Prometheus keeps samples (and so the scaling history). */
+    retention: promDuration.default("15d"),
+    /** Size of Prometheus's gp3 volume. */
+    storageSize: quantity.default("50Gi"),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(1),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }),
+    grafana: z.boolean().default(true),
+});
+
+const externalPrometheus = z.strictObject({
+    mode: z.literal("external"),
+    /** The existing Prometheus's URL, with its port: http://prometheus-operated.monitoring.svc:9090 */
+    url: z.string().regex(/^https?:\/\/[^/:]+(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" }),
+    /** Labels that Prometheus's podMonitorSelector and ruleSelector match. */
+    selectorLabels: labels.default({}),
+    /** Create PodMonitors and PrometheusRules at all (false where no prometheus-operator runs). */
+    monitoringObjects: z.boolean().default(true),
+});
+
+export const prometheusSchema = z.discriminatedUnion("mode", [installPrometheus, externalPrometheus], {
+    error: 'must have mode "install" (kube-prometheus-stack) or "external" (an existing Prometheus at url)',
+});
+
+const adapterRuleSchema = z.strictObject({
+    /** The counter the services export, e.g. model_requests_total. */
+    series: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_total$/, { error: "must be a Prometheus counter name ending in _total" }),
+    /** The name the HPA asks the custom metrics API for, e.g. model_requests_per_second. */
+    metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" }),
+    /** The rate() window: a few scrape intervals at least. */
+    window: promDuration.default("2m"),
+});
+export type AdapterRuleConfig = z.output<typeof adapterRuleSchema>;
+
+const prometheusAdapterSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    chartVersion: chartVersion.default("5.3.0"),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
+    /** Custom metrics served per pod; the seed's three by default. */
+    rules: z.array(adapterRuleSchema).default([
+        { series: "model_requests_total", metric: "model_requests_per_second", window: "2m" },
+        { series: "http_requests_total", metric: "http_requests_per_second", window: "2m" },
+        { series: "agent_created_total", metric: "agent_creation_rate", window: "5m" },
+    ]),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } }),
+});
+
+export const addonsSchema = z
+    .strictObject({
+        clusterAutoscaler: clusterAutoscalerSchema.prefault({}),
+        metricsServer: metricsServerSchema.prefault({}),
+        prometheus: prometheusSchema.prefault({ mode: "install" }),
+        prometheusAdapter: prometheusAdapterSchema.prefault({}),
+        monitoring: monitoringSchema,
+    })
+    .prefault({});
