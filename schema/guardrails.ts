@@ -1,4 +1,72 @@
-// Config schema of `guardrails`: the capacity checks run before deploying (issue 4 fills this in).
+// Config schema of `guardrails`: the capacity checks run before deploying (capacity/model.ts,
+// capacity/findings.ts). Every key has a default, so the whole block may be left out.
 import { z } from "zod";
+import { positiveInt, quantity } from "./common";
 
-export const guardrailsSchema = z.strictObject({}).prefault({});
+/**
+ * What the per-node DaemonSets request on every node, summed over their containers, by default.
+ * Each figure is the upstream default of the manifest or chart EKS installs:
+ * - aws-node (Amazon VPC CNI): cpu 25m, no memory request
+ *   (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/values.yaml `resources.requests`).
+ * - kube-proxy (EKS add-on): cpu 100m, no memory request (the EKS kube-proxy DaemonSet manifest).
+ * - eks-pod-identity-agent: no requests (aws/eks-pod-identity-agent chart values `resources: {}`).
+ * - node-exporter (prometheus-node-exporter, a kube-prometheus-stack dependency): no requests
+ *   (chart values `resources: {}`).
+ * - ebs-csi-node: 10m and 40Mi for each of its 3 containers (ebs-plugin, node-driver-registrar and
+ *   liveness-probe take `node.resources` when their own are empty: kubernetes-sigs/aws-ebs-csi-driver
+ *   charts/aws-ebs-csi-driver values.yaml and templates/node.yaml), so 30m and 120Mi.
+ * Total: cpu 25m + 100m + 30m = 155m, memory 120Mi. Raise them when the add-ons are given requests.
+ */
+export const DAEMONSET_REQUESTS_PER_NODE = { cpu: "155m", memory: "120Mi" } as const;
+
+/** PostgreSQL's `superuser_reserved_connections` default, which is also what RDS keeps for its own automation. */
+export const DEFAULT_RESERVED_CONNECTIONS = 3;
+
+const count = (min: number) => positiveInt.min(min, { error: `must be >= ${min}` });
+
+const databaseSchema = z
+    .strictObject({
+        /** The server's `max_connections` (RDS PostgreSQL: LEAST(DBInstanceClassMemory/9531392, 5000)). */
+        maxConnections: count(1),
+        /** Connections the services can never use: superuser_reserved_connections and RDS's own (default 3). */
+        reservedConnections: count(0).default(DEFAULT_RESERVED_CONNECTIONS),
+    })
+    .superRefine((database, ctx) => {
+        if (Number.isInteger(database.maxConnections) && Number.isInteger(database.reservedConnections) &&
+            database.reservedConnections >= database.maxConnections) {
+            ctx.addIssue({
+                code: "custom", path: ["reservedConnections"], input: database.reservedConnections,
+                message: `must be < maxConnections (${database.maxConnections}): otherwise no connection is left for the services`,
+            });
+        }
+    }, { when: () => true });
+
+const instanceTypeSchema = z.strictObject({
+    /** vCPUs of the instance type. */
+    vcpu: count(1),
+    /** Memory of the instance type in MiB, as EC2 lists it (16 GiB = 16384). */
+    memoryMiB: count(1),
+    /** The kubelet's maxPods: the VPC CNI's ENIs x (IPv4 addresses per ENI - 1) + 2. */
+    maxPods: count(1),
+});
+
+export const guardrailsSchema = z
+    .strictObject({
+        /** Fail `pulumi preview` on capacity warnings too, not only on errors (default false). */
+        warningsAsErrors: z.boolean().default(false),
+        /** The database the services' connection pools share; leave it out to skip the connection check. */
+        database: databaseSchema.optional(),
+        /** What the per-node DaemonSets request on every node (defaults: DAEMONSET_REQUESTS_PER_NODE). */
+        daemonSetRequestsPerNode: z
+            .strictObject({
+                cpu: quantity.default(DAEMONSET_REQUESTS_PER_NODE.cpu),
+                memory: quantity.default(DAEMONSET_REQUESTS_PER_NODE.memory),
+            })
+            .prefault({}),
+        /** Instance types to add to (or correct in) the built-in table of capacity/instance-types.ts (default none). */
+        instanceTypes: z
+            .record(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" }), instanceTypeSchema)
+            .default({}),
+    })
+    .prefault({});
+export type GuardrailsSettings = z.output<typeof guardrailsSchema>;
