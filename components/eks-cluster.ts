@@ -1,0 +1,124 @@
+// The EKS control plane: KMS key for Kubernetes secrets, the cluster (private endpoint, audit
+// logs, access entries, OIDC provider), EKS Pod Identity, and the Kubernetes provider every
+// Kubernetes resource of the program uses.
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterConfig } from "../config";
+import { PodIdentityRole } from "./pod-identity-role";
+
+export interface EksClusterArgs {
+    /** `cluster` in the stack's config (name already defaulted). */
+    readonly cluster: ClusterConfig;
+    readonly vpcId: pulumi.Input<string>;
+    /** Nodes and the control plane's network interfaces go here; no public subnets are used. */
+    readonly privateSubnetIds: pulumi.Input<string[]>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The access policy EKS grants cluster administrators (access entries, not aws-auth). */
+export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/** The endpoint settings for a list of allowed CIDRs: none means a private-only endpoint. */
+export function endpointAccess(publicAccessCidrs: readonly string[]) {
+    return {
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccessCidrs.length > 0,
+        publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
+    };
+}
+
+/** Access entries giving each admin role cluster-admin, keyed by a stable name. */
+export function adminAccessEntries(adminRoleArns: readonly string[]): Record<string, eks.types.input.AccessEntryArgs> {
+    return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
+        principalArn,
+        accessPolicies: {
+            admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
+        },
+    }]));
+}
+
+export class EksCluster extends pulumi.ComponentResource {
+    public readonly cluster: eks.Cluster;
+    public readonly provider: k8s.Provider;
+    public readonly kmsKey: aws.kms.Key;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    /** Secret: it lets its holder act on the cluster with the deployer's identity. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** Resources the nodes must wait for: Pod Identity (agent and the VPC CNI's role). */
+    public readonly nodePrerequisites: pulumi.Resource[];
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:EksCluster", name, {}, opts);
+        const config = args.cluster;
+        const stateful = { parent: this, protect: config.protect };
+
+        this.kmsKey = new aws.kms.Key(`${name}-secrets`, {
+            description: `Envelope encryption of Kubernetes secrets in ${config.name}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: config.kmsKeyDeletionWindowDays,
+            tags: args.tags,
+        }, stateful);
+
+        this.cluster = new eks.Cluster(`${name}-eks`, {
+            name: config.name,
+            version: config.version,
+            vpcId: args.vpcId,
+            privateSubnetIds: args.privateSubnetIds,
+            nodeAssociatePublicIpAddress: false,
+            ...endpointAccess(config.publicAccessCidrs),
+            enabledClusterLogTypes: [...config.logTypes],
+            encryptionConfigKeyArn: this.kmsKey.arn,
+            authenticationMode: eks.AuthenticationMode.Api,
+            accessEntries: adminAccessEntries(config.adminRoleArns),
+            createOidcProvider: true,
+            // Node groups are managed by the NodeGroup component: the default self-managed group
+            // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
+            skipDefaultNodeGroup: true,
+            deletionProtection: config.protect,
+            tags: args.tags,
+        }, stateful);
+
+        this.clusterName = this.cluster.core.cluster.name;
+        this.endpoint = this.cluster.core.endpoint;
+        this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
+        this.oidcProviderArn = this.cluster.oidcProviderArn;
+        this.oidcIssuerUrl = this.cluster.oidcIssuer.apply((issuer) => issuer.startsWith("https://") ? issuer : `https://${issuer}`);
+
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: this.kubeconfig,
+            enableServerSideApply: true,
+        }, { parent: this });
+
+        // Pod Identity: add-ons get AWS credentials for their own service account, never the node's.
+        const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
+            clusterName: this.clusterName,
+            addonName: "eks-pod-identity-agent",
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "PRESERVE",
+            tags: args.tags,
+        }, { parent: this });
+        // The VPC CNI gets its ENI permissions here rather than through the node role.
+        const cniRole = new PodIdentityRole(`${name}-vpc-cni`, {
+            clusterName: this.clusterName,
+            clusterNameValue: config.name,
+            namespace: "kube-system",
+            serviceAccount: "aws-node",
+            managedPolicies: ["AmazonEKS_CNI_Policy"],
+            tags: args.tags,
+        }, { parent: this });
+        this.nodePrerequisites = [podIdentityAgent, cniRole];
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuerUrl: this.oidcIssuerUrl,
+        });
+    }
+}

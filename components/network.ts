@@ -1,0 +1,136 @@
+// The cluster's network: a dedicated VPC over several availability zones with private subnets
+// for the nodes, or a team's existing VPC and subnets.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { NetworkConfig } from "../config";
+
+export interface NetworkArgs {
+    /** What to create, or which VPC to use: `network` in the stack's config. */
+    readonly network: NetworkConfig;
+    /** EKS cluster name: subnets carry `kubernetes.io/cluster/<name>` for the load-balancer controller. */
+    readonly clusterName: string;
+    /** Tags for every AWS resource. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Subnet tags that let AWS load balancers find their subnets (internal ones in private subnets). */
+export const LOAD_BALANCER_ROLE_TAGS = {
+    private: { "kubernetes.io/role/internal-elb": "1" },
+    public: { "kubernetes.io/role/elb": "1" },
+} as const;
+
+export interface SubnetPlan {
+    readonly privateCidrs: string[];
+    readonly publicCidrs: string[];
+}
+
+/**
+ * Splits the VPC's block: one large private subnet per zone (nodes and pods take their IPs from
+ * it with the VPC CNI) and one small public subnet per zone for NAT gateways and internet-facing
+ * load balancers. Eight equal slices; the zones' private subnets take the first, the public
+ * subnets share the last (cut into eight again), so up to six zones fit in any block.
+ */
+export function planSubnets(cidrBlock: string, zones: number): SubnetPlan {
+    const [address, prefixText] = cidrBlock.split("/");
+    const prefix = Number(prefixText);
+    const base = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+    const slice = (start: number, size: number) => `${toAddress(start)}/${32 - Math.log2(size)}`;
+    const privateSize = 2 ** (32 - prefix - 3);
+    const publicSize = privateSize / 8;
+    const lastSlice = base + 7 * privateSize;
+    return {
+        privateCidrs: Array.from({ length: zones }, (_, zone) => slice(base + zone * privateSize, privateSize)),
+        publicCidrs: Array.from({ length: zones }, (_, zone) => slice(lastSlice + zone * publicSize, publicSize)),
+    };
+}
+
+function toAddress(value: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+export class Network extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:Network", name, {}, opts);
+        const network = args.network;
+        if (network.mode === "existing") {
+            // Tag the team's subnets so internal load balancers land in them; the subnets stay theirs.
+            network.privateSubnetIds.forEach((subnetId, index) => {
+                for (const [key, value] of Object.entries(LOAD_BALANCER_ROLE_TAGS.private)) {
+                    new aws.ec2.Tag(`${name}-private-${index}-lb-role`, { resourceId: subnetId, key, value }, { parent: this });
+                }
+            });
+            this.vpcId = pulumi.output(network.vpcId);
+            this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
+        } else {
+            const created = this.createVpc(name, network, args);
+            this.vpcId = created.vpcId;
+            this.privateSubnetIds = created.privateSubnetIds;
+        }
+        this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+    }
+
+    private createVpc(name: string, network: Extract<NetworkConfig, { mode: "create" }>, args: NetworkArgs) {
+        const parent = { parent: this };
+        const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
+        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+        const plan = planSubnets(network.cidrBlock, network.availabilityZoneCount);
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: network.cidrBlock,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { ...args.tags, Name: `${args.clusterName}-vpc` },
+        }, parent);
+        const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: args.tags }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+            tags: { ...args.tags, Name: `${args.clusterName}-public` },
+        }, parent);
+
+        const natCount = network.natGateways === "single" ? 1 : network.availabilityZoneCount;
+        const natGateways: aws.ec2.NatGateway[] = [];
+        const privateSubnets: aws.ec2.Subnet[] = [];
+        for (let zone = 0; zone < network.availabilityZoneCount; zone++) {
+            const availabilityZone = zones.apply((names) => {
+                if (names.length < network.availabilityZoneCount) {
+                    throw new pulumi.RunError(
+                        `berrys-platform:network.availabilityZoneCount (${network.availabilityZoneCount}) must be <= the ${names.length} zones available in this region`);
+                }
+                return names[zone];
+            });
+            const publicSubnet = new aws.ec2.Subnet(`${name}-public-${zone}`, {
+                vpcId: vpc.id,
+                availabilityZone,
+                cidrBlock: plan.publicCidrs[zone],
+                mapPublicIpOnLaunch: false,
+                tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.public, Name: `${args.clusterName}-public-${zone}` },
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, parent);
+            if (zone < natCount) {
+                const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: args.tags }, parent);
+                natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
+                    allocationId: address.id,
+                    subnetId: publicSubnet.id,
+                    tags: { ...args.tags, Name: `${args.clusterName}-nat-${zone}` },
+                }, { parent: this, dependsOn: [gateway] }));
+            }
+            const privateSubnet = new aws.ec2.Subnet(`${name}-private-${zone}`, {
+                vpcId: vpc.id,
+                availabilityZone,
+                cidrBlock: plan.privateCidrs[zone],
+                tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.private, Name: `${args.clusterName}-private-${zone}` },
+            }, parent);
+            const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${zone}`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natCount].id }],
+                tags: { ...args.tags, Name: `${args.clusterName}-private-${zone}` },
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent);
+            privateSubnets.push(privateSubnet);
+        }
+        return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((subnet) => subnet.id)) };
+    }
+}

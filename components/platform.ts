@@ -1,0 +1,115 @@
+// The root component: the whole platform of one stack, from network to the services' scaling
+// policies. Its `outputs` are the stack outputs other teams read through StackReference.
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config";
+import { EksCluster } from "./eks-cluster";
+import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
+import { Network } from "./network";
+import { NodeGroup } from "./node-group";
+import { PriorityClasses } from "./priority-classes";
+import { DeploymentContract, ServiceScaling } from "./service-scaling";
+
+export interface PlatformArgs {
+    /** The stack's parsed config (config.ts `loadConfig`). */
+    readonly config: PlatformConfig;
+}
+
+/** Tags on every AWS resource: who owns it and which stack made it. */
+export function awsTags(config: PlatformConfig): Record<string, string> {
+    return {
+        "berrys.io/project": "berrys-platform",
+        "berrys.io/stack": config.stack,
+        "berrys.io/cluster": config.cluster.name,
+        "managed-by": "pulumi",
+    };
+}
+
+/** Labels on every Kubernetes object the platform owns. */
+export function kubernetesLabels(config: PlatformConfig): Record<string, string> {
+    return {
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "berrys-platform",
+        "berrys.io/stack": config.stack,
+    };
+}
+
+/** The stack outputs: a contract other teams depend on (README "Stack outputs"). */
+export interface PlatformOutputs {
+    clusterName: pulumi.Output<string>;
+    clusterEndpoint: pulumi.Output<string>;
+    clusterVersion: string;
+    kubeconfig: pulumi.Output<string>;
+    oidcProviderArn: pulumi.Output<string>;
+    oidcIssuerUrl: pulumi.Output<string>;
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string[]>;
+    nodeGroups: pulumi.Output<{ name: string; eksName: string; minSize: number; maxSize: number; instanceTypes: string[] }[]>;
+    namespace: pulumi.Output<string>;
+    resourceQuota: { name: string; namespace: string; hard: Record<string, string> };
+    services: Record<string, DeploymentContract>;
+}
+
+export class Platform extends pulumi.ComponentResource {
+    public readonly outputs: PlatformOutputs;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:Platform", name, {}, opts);
+        const config = args.config;
+        const tags = awsTags(config);
+        const labels = kubernetesLabels(config);
+        const parent = { parent: this };
+
+        const network = new Network(`${name}-network`, { network: config.network, clusterName: config.cluster.name, tags }, parent);
+        const cluster = new EksCluster(`${name}-cluster`, {
+            cluster: config.cluster,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            tags,
+        }, parent);
+        const nodeGroups = Object.entries(config.nodeGroups).map(([groupName, settings]) => ({
+            groupName,
+            settings,
+            component: new NodeGroup(`${name}-${groupName}`, {
+                groupName,
+                settings,
+                cluster: cluster.cluster,
+                subnetIds: network.privateSubnetIds,
+                tags,
+                dependsOn: cluster.nodePrerequisites,
+            }, parent),
+        }));
+
+        const kubernetes = { parent: this, provider: cluster.provider };
+        const guardrails = new NamespaceGuardrails(`${name}-namespace`, { namespace: config.namespace, labels }, kubernetes);
+        const priorityClasses = new PriorityClasses(`${name}-priority`, { labels }, kubernetes);
+        const services = Object.entries(config.services).map(([service, settings]) =>
+            new ServiceScaling(`${name}-${service}`, {
+                service,
+                namespace: guardrails.namespaceName,
+                settings,
+                labels,
+            }, { ...kubernetes, dependsOn: [guardrails, priorityClasses] }));
+
+        this.outputs = {
+            clusterName: cluster.clusterName,
+            clusterEndpoint: cluster.endpoint,
+            clusterVersion: config.cluster.version,
+            kubeconfig: cluster.kubeconfig,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuerUrl: cluster.oidcIssuerUrl,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            nodeGroups: pulumi.all(nodeGroups.map(({ groupName, settings, component }) => component.nodeGroupName.apply((eksName) => ({
+                name: groupName,
+                eksName,
+                minSize: settings.minSize,
+                maxSize: settings.maxSize,
+                instanceTypes: [...settings.instanceTypes],
+            })))),
+            namespace: guardrails.namespaceName,
+            resourceQuota: { name: quotaName(config.namespace.name), namespace: config.namespace.name, hard: { ...config.namespace.quota } as Record<string, string> },
+            services: Object.fromEntries(services.map((scaling) => [scaling.contract.deployment, scaling.contract])),
+        };
+        this.registerOutputs({ ...this.outputs });
+    }
+}

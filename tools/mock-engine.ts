@@ -1,0 +1,166 @@
+// Runs the Pulumi program against Pulumi's mock engine, with a stack's real config and no cloud:
+// the shared harness of `npm run render` and the tests. Values only the cloud can assign (IDs,
+// ARNs, endpoints, generated names) come back as `<computed:...>` placeholders.
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../config";
+
+/** Prefix of every value the mock invents in place of one the cloud would assign. */
+export const PLACEHOLDER = "<computed:";
+
+export const placeholder = (what: string) => `${PLACEHOLDER}${what}>`;
+
+export interface RegisteredResource {
+    readonly type: string;
+    readonly name: string;
+    /** The inputs the program gave, as the engine receives them (secrets unwrapped). */
+    readonly inputs: Record<string, any>;
+    /** The outputs the mock returned: inputs plus placeholders for what the cloud assigns. */
+    readonly state: Record<string, any>;
+    readonly id: string;
+}
+
+/** A resource as the program declared it, with its options (seen through a transformation). */
+export interface DeclaredResource {
+    readonly type: string;
+    readonly name: string;
+    readonly parent?: { readonly type: string; readonly name: string };
+    readonly opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+    readonly props: Record<string, any>;
+}
+
+export interface MockRun {
+    readonly registered: RegisteredResource[];
+    readonly declared: DeclaredResource[];
+    /** Invokes (data sources) the program called, by token. */
+    readonly calls: string[];
+    /** What the program returned as stack outputs, fully resolved. */
+    readonly outputs: Record<string, unknown>;
+    /** Names of the outputs that are secret. */
+    readonly secretOutputs: string[];
+}
+
+/** Outputs the mock returns for resources whose real values only AWS knows. */
+function cloudState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+    const state: Record<string, any> = { ...inputs };
+    if (type.startsWith("aws:")) {
+        state.arn = placeholder(`${name}.arn`);
+        state.name = inputs.name ?? placeholder(`${name}.name`);
+    }
+    switch (type) {
+        case "eks:index:Cluster": {
+            const clusterName = inputs.name ?? placeholder(`${name}.name`);
+            return {
+                ...state,
+                kubeconfigJson: placeholder(`${name}.kubeconfig`),
+                kubeconfig: placeholder(`${name}.kubeconfig`),
+                core: { endpoint: placeholder(`${name}.endpoint`), cluster: { name: clusterName } },
+                oidcProviderArn: placeholder(`${name}.oidcProviderArn`),
+                oidcIssuer: placeholder(`${name}.oidcIssuer`),
+            };
+        }
+        case "eks:index:ManagedNodeGroup":
+            return { ...state, nodeGroup: { nodeGroupName: placeholder(`${name}.nodeGroupName`) } };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { ...state, latestVersion: 1 };
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            return { ...state, associationArn: placeholder(`${name}.associationArn`) };
+        default:
+            void region;
+            return state;
+    }
+}
+
+/** Data-source results the program needs. */
+function callResult(token: string, region: string): Record<string, any> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {
+                names: ["a", "b", "c", "d", "e", "f"].map((zone) => placeholder(`availability-zone-${region}${zone}`)),
+                zoneIds: ["1", "2", "3", "4", "5", "6"].map((zone) => placeholder(`zone-id-${zone}`)),
+            };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: placeholder("account-id"), arn: placeholder("caller-arn"), userId: placeholder("user-id") };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        default:
+            return {};
+    }
+}
+
+/** Resolves an Output (or a structure holding Outputs) as a promise, keeping track of secrecy. */
+export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+    return new Promise((resolve) => pulumi.output(value).apply((resolved) => {
+        resolve(resolved as pulumi.Unwrap<T>);
+        return resolved;
+    }));
+}
+
+async function isSecretValue(value: unknown): Promise<boolean> {
+    return pulumi.Output.isInstance(value) ? pulumi.isSecret(value as pulumi.Output<unknown>) : false;
+}
+
+/**
+ * The program's entry point as index.ts exports it: takes the root component's options (the
+ * harness passes a transformation to see every resource's options) and returns the stack outputs.
+ */
+export type Program = (opts?: pulumi.ComponentResourceOptions) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export interface RunOptions {
+    readonly stack: string;
+    /** The stack's config as the runtime holds it (`tools/stack-files.ts` `runtimeConfig`). */
+    readonly config: Record<string, string>;
+    /** Loads the program; called after the mocks are set, as the program must be imported after them. */
+    readonly loadProgram: () => Promise<Program>;
+    /** Extra transformations for the root component (tests use them to change options). */
+    readonly transformations?: pulumi.ResourceTransformation[];
+}
+
+/**
+ * Runs the program once under mocks and returns what it registered. The mocks are set before the
+ * program is loaded, the config is replaced wholesale, and the run waits for every registration.
+ */
+export async function runWithMocks(options: RunOptions): Promise<MockRun> {
+    const region = options.config["aws:region"] ?? "";
+    const registered: RegisteredResource[] = [];
+    const declared: DeclaredResource[] = [];
+    const calls: string[] = [];
+    await pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const state = cloudState(args.type, args.name, args.inputs, region);
+            // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
+            const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
+            return { id, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            calls.push(args.token);
+            return callResult(args.token, region);
+        },
+    // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
+    }, PROJECT, options.stack, false);
+    pulumi.runtime.setAllConfig(options.config);
+
+    const names = new WeakMap<pulumi.Resource, { type: string; name: string }>();
+    const record: pulumi.ResourceTransformation = (args) => {
+        names.set(args.resource, { type: args.type, name: args.name });
+        const parent = args.opts.parent ? names.get(args.opts.parent) : undefined;
+        declared.push({ type: args.type, name: args.name, parent, opts: args.opts, props: args.props });
+        return undefined;
+    };
+
+    const program = await options.loadProgram();
+    const rawOutputs = await program({ transformations: [record, ...(options.transformations ?? [])] });
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [key, value] of Object.entries(rawOutputs)) {
+        outputs[key] = await unwrap(value as pulumi.Input<unknown>);
+        if (await isSecretValue(value)) {
+            secretOutputs.push(key);
+        }
+    }
+    // Registrations that no output depends on may still be in flight.
+    await pulumi.runtime.disconnect();
+    return { registered, declared, calls, outputs, secretOutputs };
+}
