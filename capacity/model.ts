@@ -1,0 +1,475 @@
+// The capacity model: what the stack's services need at their min and max replicas (and while they
+// roll out), against the namespace's ResourceQuota, the node groups at their max size and the
+// database's connection limit. Pure functions of the parsed config; no cloud, no Pulumi runtime.
+// capacity/findings.ts turns the report into findings; `render` and the `capacity` stack output
+// show it as it is (plain JSON: CPU in cores, memory in bytes).
+import type { PlatformConfig, ServiceConfig } from "../config";
+import { parseQuantity, scaleIntOrPercent } from "../quantity";
+import { allocatable, instanceTypeSpec } from "./instance-types";
+
+/** The ResourceQuota keys the model counts (the others, such as `services`, do not grow with replicas). */
+export const QUOTA_RESOURCES = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods"] as const;
+export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
+
+/** How a report's numbers count: CPU in cores, memory in bytes, pods one by one. */
+export type Unit = "cores" | "bytes" | "pods";
+
+/** A pod the platform runs besides the services (an add-on's Deployment), with its requests in base units. */
+export interface SystemPod {
+    readonly name: string;
+    readonly namespace: string;
+    readonly replicas: number;
+    /** CPU in cores, memory in bytes. */
+    readonly requests: { readonly cpu: number; readonly memory: number };
+    /** CPU in cores, memory in bytes; only counted by the quota when the pod runs in the platform's namespace (default: the LimitRange's default). */
+    readonly limits?: { readonly cpu: number; readonly memory: number };
+}
+
+/** Headroom is `hard - needed`: negative means the quota (or the nodes) refuse pods. `null` where there is no limit. */
+export interface Headroom {
+    readonly atMin: number | null;
+    readonly atMax: number | null;
+    readonly atMaxDuringRollout: number | null;
+}
+
+/** One ResourceQuota resource of the platform's namespace. */
+export interface QuotaRow {
+    readonly resource: QuotaResource;
+    readonly unit: Unit;
+    /** The quota's hard limit; `null` when the quota does not limit this resource. */
+    readonly hard: number | null;
+    /** Every service at minReplicas (plus the system pods in the namespace). */
+    readonly atMin: number;
+    /** At minReplicas, while every service rolls out at once (each adds its maxSurge pods). */
+    readonly atMinDuringRollout: number;
+    readonly atMax: number;
+    readonly atMaxDuringRollout: number;
+    readonly headroom: Headroom;
+    /** The same figures as Kubernetes-style text ("45.5", "22.75Gi"). */
+    readonly text: Readonly<Record<"hard" | "atMin" | "atMax" | "atMaxDuringRollout" | "headroomAtMax", string>>;
+}
+
+/** How far one service can scale before the quota refuses its next pod. */
+export interface Reach {
+    /** Replicas it can reach, at most its maxReplicas. */
+    readonly replicas: number;
+    /** The quota resource that stops it below maxReplicas; `null` when it reaches maxReplicas. */
+    readonly limitedBy: QuotaResource | null;
+}
+
+export interface ServiceCapacity {
+    readonly name: string;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** Extra pods a rolling update creates (maxSurge, rounded up) at min and at max replicas. */
+    readonly surgeAtMin: number;
+    readonly surgeAtMax: number;
+    /** One pod's requests and limits: CPU in cores, memory in bytes. */
+    readonly perPod: {
+        readonly requests: { readonly cpu: number; readonly memory: number };
+        readonly limits: { readonly cpu: number; readonly memory: number };
+    };
+    /** Replicas reachable while every other service sits at its min, and while every other sits at its max. */
+    readonly reachable: { readonly othersAtMin: Reach; readonly othersAtMax: Reach };
+    /** Whether one pod's requests fit on the largest node (after DaemonSets); `null` when no node size is known. */
+    readonly fitsOnANode: boolean | null;
+}
+
+export interface NodeGroupCapacity {
+    readonly name: string;
+    readonly maxSize: number;
+    readonly instanceTypes: readonly string[];
+    /** Types neither the built-in table nor `guardrails.instanceTypes` knows. */
+    readonly unknownTypes: readonly string[];
+    /** One node's allocatable, the smallest over the group's known types; `null` when none is known. */
+    readonly perNode: { readonly cpu: number; readonly memory: number; readonly pods: number } | null;
+    /** What the per-node DaemonSets request on each node. */
+    readonly daemonSetsPerNode: { readonly cpu: number; readonly memory: number };
+}
+
+/** Node CPU or memory: every group at maxSize, against the services' requests. */
+export interface NodeRow {
+    readonly resource: "cpu" | "memory";
+    readonly unit: Unit;
+    /** Allocatable of every group at maxSize, less the per-node DaemonSets' requests. */
+    readonly allocatable: number;
+    /** What the system pods (add-ons) request. */
+    readonly systemPods: number;
+    /** What is left for the services: allocatable - systemPods. */
+    readonly available: number;
+    readonly atMin: number;
+    readonly atMax: number;
+    readonly atMaxDuringRollout: number;
+    readonly headroom: Headroom;
+    readonly text: Readonly<Record<"allocatable" | "available" | "atMin" | "atMax" | "atMaxDuringRollout" | "headroomAtMax", string>>;
+}
+
+export interface NodeReport {
+    readonly groups: readonly NodeGroupCapacity[];
+    /** `false` when some group has no known instance type: then `rows` undercount and no node check is made. */
+    readonly complete: boolean;
+    readonly rows: readonly NodeRow[];
+}
+
+export interface ServiceConnections {
+    readonly name: string;
+    readonly poolSize: number;
+    readonly maxOverflow: number;
+    /** poolSize + maxOverflow: what one pod may open. */
+    readonly perPod: number;
+    readonly atMin: number;
+    readonly atMax: number;
+    readonly atMaxDuringRollout: number;
+    /** The largest poolSize + maxOverflow for this service that fits at max replicas, the others unchanged. */
+    readonly largestPoolPerPod: number;
+}
+
+export interface ConnectionReport {
+    readonly maxConnections: number;
+    readonly reservedConnections: number;
+    /** maxConnections - reservedConnections: what the services may open together. */
+    readonly budget: number;
+    readonly atMin: number;
+    readonly atMax: number;
+    readonly atMaxDuringRollout: number;
+    readonly headroom: Headroom;
+    /** The largest poolSize + maxOverflow, the same for every pooled pod, that fits at max replicas; `null` with no pooled service. */
+    readonly largestPoolPerPod: number | null;
+    readonly services: readonly ServiceConnections[];
+}
+
+export interface CapacityReport {
+    readonly stack: string;
+    readonly namespace: string;
+    readonly quota: readonly QuotaRow[];
+    readonly services: readonly ServiceCapacity[];
+    readonly nodes: NodeReport;
+    /** `null` when `guardrails.database` is not set. */
+    readonly connections: ConnectionReport | null;
+}
+
+/** Amounts of the quota resources, CPU in millicores (integers keep the sums exact), memory in bytes. */
+type Amounts = Record<QuotaResource, number>;
+
+const UNITS: Readonly<Record<QuotaResource, Unit>> = {
+    "requests.cpu": "cores", "requests.memory": "bytes", "limits.cpu": "cores", "limits.memory": "bytes", pods: "pods",
+};
+
+/**
+ * The capacity report of the stack. `systemPods` are the add-ons' pods (cluster-autoscaler,
+ * Prometheus, ...): they take node capacity, and quota when they run in the platform's namespace.
+ * The per-node DaemonSets come from `guardrails.daemonSetRequestsPerNode`.
+ */
+export function capacityReport(config: PlatformConfig, systemPods: readonly SystemPod[] = []): CapacityReport {
+    const services = Object.entries(config.services);
+    const inNamespace = systemPods.filter((pod) => pod.namespace === config.namespace.name);
+    const systemQuota = sum(inNamespace.map((pod) => scale(systemPodAmounts(pod, config), replicaCount(pod.replicas))));
+    const perPod = new Map(services.map(([name, service]) => [name, podAmounts(service)]));
+    // What the services need (nodes count these), and what the quota counts: that plus the system pods in the namespace.
+    const servicesNeed = (replicas: (service: ServiceConfig) => number, except?: string) => sum(services
+        .filter(([name]) => name !== except)
+        .map(([name, service]) => scale(perPod.get(name)!, replicas(service))));
+    const need = {
+        atMin: servicesNeed((service) => service.minReplicas),
+        atMinDuringRollout: servicesNeed((service) => service.minReplicas + surge(service, service.minReplicas)),
+        atMax: servicesNeed((service) => service.maxReplicas),
+        atMaxDuringRollout: servicesNeed((service) => service.maxReplicas + surge(service, service.maxReplicas)),
+    };
+    const total = (replicas: (service: ServiceConfig) => number, except?: string) => sum([systemQuota, servicesNeed(replicas, except)]);
+    const atMin = sum([systemQuota, need.atMin]);
+    const atMinDuringRollout = sum([systemQuota, need.atMinDuringRollout]);
+    const atMax = sum([systemQuota, need.atMax]);
+    const atMaxDuringRollout = sum([systemQuota, need.atMaxDuringRollout]);
+    const hard = quotaHard(config);
+
+    const quota = QUOTA_RESOURCES.map((resource): QuotaRow => {
+        const unit = UNITS[resource];
+        const value = (amount: number) => fromInternal(resource, amount);
+        const limit = hard[resource];
+        const headroom = (needed: number) => (limit === undefined ? null : value(limit - needed));
+        return {
+            resource, unit,
+            hard: limit === undefined ? null : value(limit),
+            atMin: value(atMin[resource]),
+            atMinDuringRollout: value(atMinDuringRollout[resource]),
+            atMax: value(atMax[resource]),
+            atMaxDuringRollout: value(atMaxDuringRollout[resource]),
+            headroom: { atMin: headroom(atMin[resource]), atMax: headroom(atMax[resource]), atMaxDuringRollout: headroom(atMaxDuringRollout[resource]) },
+            text: {
+                hard: limit === undefined ? "none" : formatAmount(unit, value(limit)),
+                atMin: formatAmount(unit, value(atMin[resource])),
+                atMax: formatAmount(unit, value(atMax[resource])),
+                atMaxDuringRollout: formatAmount(unit, value(atMaxDuringRollout[resource])),
+                headroomAtMax: limit === undefined ? "-" : formatAmount(unit, value(limit - atMax[resource])),
+            },
+        };
+    });
+
+    const nodes = nodeReport(config, systemPods, need);
+    const largestNode = largestNodeFree(nodes);
+    const reach = (name: string, service: ServiceConfig, others: (service: ServiceConfig) => number): Reach =>
+        reachable(perPod.get(name)!, service.maxReplicas, total(others, name), hard);
+
+    return {
+        stack: config.stack,
+        namespace: config.namespace.name,
+        quota,
+        services: services.map(([name, service]): ServiceCapacity => {
+            const pod = perPod.get(name)!;
+            return {
+                name,
+                minReplicas: service.minReplicas,
+                maxReplicas: service.maxReplicas,
+                surgeAtMin: surge(service, service.minReplicas),
+                surgeAtMax: surge(service, service.maxReplicas),
+                perPod: {
+                    requests: { cpu: pod["requests.cpu"] / 1000, memory: pod["requests.memory"] },
+                    limits: { cpu: pod["limits.cpu"] / 1000, memory: pod["limits.memory"] },
+                },
+                reachable: {
+                    othersAtMin: reach(name, service, (other) => other.minReplicas),
+                    othersAtMax: reach(name, service, (other) => other.maxReplicas),
+                },
+                fitsOnANode: largestNode === null ? null
+                    : pod["requests.cpu"] / 1000 <= largestNode.cpu && pod["requests.memory"] <= largestNode.memory,
+            };
+        }),
+        nodes,
+        connections: connectionReport(config),
+    };
+}
+
+/**
+ * The largest count of `pod` the quota admits next to `others`, capped at `maxReplicas`, and the
+ * quota resource that stops it first (the one whose room runs out at the fewest pods).
+ */
+function reachable(pod: Amounts, maxReplicas: number, others: Amounts, hard: Partial<Amounts>): Reach {
+    let best: Reach = { replicas: maxReplicas, limitedBy: null };
+    for (const resource of QUOTA_RESOURCES) {
+        const limit = hard[resource];
+        if (limit === undefined || pod[resource] <= 0) {
+            continue;
+        }
+        const fits = Math.max(0, Math.floor((limit - others[resource]) / pod[resource]));
+        if (fits < best.replicas) {
+            best = { replicas: fits, limitedBy: resource };
+        }
+    }
+    return best;
+}
+
+function nodeReport(
+    config: PlatformConfig,
+    systemPods: readonly SystemPod[],
+    needed: Readonly<Record<"atMin" | "atMax" | "atMaxDuringRollout", Amounts>>,
+): NodeReport {
+    const daemonSets = {
+        cpu: toMillicores(config.guardrails.daemonSetRequestsPerNode.cpu),
+        memory: toBytes(config.guardrails.daemonSetRequestsPerNode.memory),
+    };
+    const groups = Object.entries(config.nodeGroups).map(([name, group]): NodeGroupCapacity => {
+        const known = group.instanceTypes.flatMap((type) => {
+            const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
+            return spec === undefined ? [] : [allocatable(spec)];
+        });
+        return {
+            name,
+            maxSize: group.maxSize,
+            instanceTypes: group.instanceTypes,
+            unknownTypes: group.instanceTypes.filter((type) => instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined),
+            perNode: known.length === 0 ? null : {
+                cpu: Math.min(...known.map((node) => node.cpuMillicores)) / 1000,
+                memory: Math.min(...known.map((node) => node.memoryBytes)),
+                pods: Math.min(...known.map((node) => node.pods)),
+            },
+            daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
+        };
+    });
+    const rows = (["cpu", "memory"] as const).map((resource): NodeRow => {
+        const key = resource === "cpu" ? "requests.cpu" : "requests.memory";
+        const unit: Unit = resource === "cpu" ? "cores" : "bytes";
+        const value = (amount: number) => fromInternal(key, amount);
+        const allocatableTotal = groups.reduce((total, group) =>
+            total + (group.perNode === null ? 0 : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])), 0);
+        const system = systemPods.reduce((total, pod) =>
+            total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])), 0);
+        const available = allocatableTotal - system;
+        return {
+            resource, unit,
+            allocatable: value(allocatableTotal),
+            systemPods: value(system),
+            available: value(available),
+            atMin: value(needed.atMin[key]),
+            atMax: value(needed.atMax[key]),
+            atMaxDuringRollout: value(needed.atMaxDuringRollout[key]),
+            headroom: {
+                atMin: value(available - needed.atMin[key]),
+                atMax: value(available - needed.atMax[key]),
+                atMaxDuringRollout: value(available - needed.atMaxDuringRollout[key]),
+            },
+            text: {
+                allocatable: formatAmount(unit, value(allocatableTotal)),
+                available: formatAmount(unit, value(available)),
+                atMin: formatAmount(unit, value(needed.atMin[key])),
+                atMax: formatAmount(unit, value(needed.atMax[key])),
+                atMaxDuringRollout: formatAmount(unit, value(needed.atMaxDuringRollout[key])),
+                headroomAtMax: formatAmount(unit, value(available - needed.atMax[key])),
+            },
+        };
+    });
+    return { groups, complete: groups.every((group) => group.perNode !== null), rows };
+}
+
+/** CPU (cores) and memory (bytes) free on the largest node of any group, after its DaemonSets. */
+function largestNodeFree(nodes: NodeReport): { cpu: number; memory: number } | null {
+    const free = nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+        cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu,
+        memory: group.perNode.memory - group.daemonSetsPerNode.memory,
+    }]);
+    return free.length === 0 ? null : {
+        cpu: Math.max(...free.map((node) => node.cpu)),
+        memory: Math.max(...free.map((node) => node.memory)),
+    };
+}
+
+function connectionReport(config: PlatformConfig): ConnectionReport | null {
+    const database = config.guardrails.database;
+    if (database === undefined) {
+        return null;
+    }
+    const budget = database.maxConnections - database.reservedConnections;
+    const pooled = Object.entries(config.services).flatMap(([name, service]) =>
+        service.database === undefined ? [] : [{ name, service, pool: service.database }]);
+    const rows = pooled.map(({ name, service, pool }) => {
+        const perPod = pool.poolSize + pool.maxOverflow;
+        return {
+            name,
+            poolSize: pool.poolSize,
+            maxOverflow: pool.maxOverflow,
+            perPod,
+            atMin: perPod * service.minReplicas,
+            atMax: perPod * service.maxReplicas,
+            atMaxDuringRollout: perPod * (service.maxReplicas + surge(service, service.maxReplicas)),
+            maxReplicas: service.maxReplicas,
+        };
+    });
+    const total = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((sum, row) => sum + pick(row), 0);
+    const atMax = total((row) => row.atMax);
+    const podsAtMax = total((row) => row.maxReplicas);
+    return {
+        maxConnections: database.maxConnections,
+        reservedConnections: database.reservedConnections,
+        budget,
+        atMin: total((row) => row.atMin),
+        atMax,
+        atMaxDuringRollout: total((row) => row.atMaxDuringRollout),
+        headroom: {
+            atMin: budget - total((row) => row.atMin),
+            atMax: budget - atMax,
+            atMaxDuringRollout: budget - total((row) => row.atMaxDuringRollout),
+        },
+        largestPoolPerPod: podsAtMax === 0 ? null : Math.max(0, Math.floor(budget / podsAtMax)),
+        services: rows.map(({ maxReplicas, ...row }): ServiceConnections => ({
+            ...row,
+            largestPoolPerPod: Math.max(0, Math.floor((budget - (atMax - row.atMax)) / maxReplicas)),
+        })),
+    };
+}
+
+/** Extra pods a rolling update of `service` creates at `replicas` (maxSurge rounds up, as the Deployment controller does). */
+export function surge(service: Pick<ServiceConfig, "maxSurge">, replicas: number): number {
+    return scaleIntOrPercent(service.maxSurge, replicas, true);
+}
+
+function podAmounts(service: ServiceConfig): Amounts {
+    const { requests, limits } = service.resources;
+    return {
+        "requests.cpu": toMillicores(requests.cpu),
+        "requests.memory": toBytes(requests.memory),
+        "limits.cpu": toMillicores(limits.cpu),
+        "limits.memory": toBytes(limits.memory),
+        pods: 1,
+    };
+}
+
+/** A system pod's quota usage; limits default to the namespace LimitRange's, as the API server fills them in. */
+function systemPodAmounts(pod: SystemPod, config: PlatformConfig): Amounts {
+    const defaults = config.namespace.limitRange.default;
+    return {
+        "requests.cpu": toInternal("requests.cpu", nonNegative(pod.requests.cpu)),
+        "requests.memory": toInternal("requests.memory", nonNegative(pod.requests.memory)),
+        "limits.cpu": pod.limits === undefined ? toMillicores(defaults.cpu) : toInternal("limits.cpu", nonNegative(pod.limits.cpu)),
+        "limits.memory": pod.limits === undefined ? toBytes(defaults.memory) : toInternal("limits.memory", nonNegative(pod.limits.memory)),
+        pods: 1,
+    };
+}
+
+function quotaHard(config: PlatformConfig): Partial<Amounts> {
+    const hard: Partial<Amounts> = {};
+    for (const resource of QUOTA_RESOURCES) {
+        const value = config.namespace.quota[resource];
+        if (value !== undefined) {
+            hard[resource] = UNITS[resource] === "cores" ? toMillicores(value) : toBytes(value);
+        }
+    }
+    return hard;
+}
+
+function scale(amounts: Amounts, factor: number): Amounts {
+    return Object.fromEntries(QUOTA_RESOURCES.map((resource) => [resource, amounts[resource] * factor])) as Amounts;
+}
+
+function sum(list: readonly Amounts[]): Amounts {
+    return Object.fromEntries(QUOTA_RESOURCES.map((resource) =>
+        [resource, list.reduce((total, amounts) => total + amounts[resource], 0)])) as Amounts;
+}
+
+function replicaCount(replicas: number): number {
+    return Number.isFinite(replicas) ? Math.max(0, Math.floor(replicas)) : 0;
+}
+
+function nonNegative(value: number): number {
+    return Number.isFinite(value) ? Math.max(0, value) : 0;
+}
+
+/**
+ * A CPU quantity in millicores, rounded up as the API server does (Quantity.MilliValue). The small
+ * tolerance keeps "0.1" (0.1 x 1000 = 100.00000000000001 in floating point) at 100m. Negative
+ * quantities (which the API server rejects for requests and limits) count as 0.
+ */
+export function toMillicores(value: string): number {
+    return Math.max(0, Math.ceil(parseQuantity(value) * 1000 - 1e-6));
+}
+
+/** A memory quantity in bytes, rounded up as the API server does (Quantity.Value); negative counts as 0. */
+export function toBytes(value: string): number {
+    return Math.max(0, Math.ceil(parseQuantity(value) - 1e-6));
+}
+
+/** Internal amounts (millicores for CPU) as the report gives them (cores for CPU). */
+function fromInternal(resource: QuotaResource, amount: number): number {
+    return UNITS[resource] === "cores" ? amount / 1000 : amount;
+}
+
+function toInternal(resource: QuotaResource, amount: number): number {
+    return UNITS[resource] === "cores" ? Math.ceil(amount * 1000 - 1e-6) : amount;
+}
+
+const GIB = 2 ** 30;
+const MIB = 2 ** 20;
+
+/** A report figure as text: cores as a decimal ("45.5"), bytes in Gi or Mi ("22.75Gi", "120Mi"), pods as a count. */
+export function formatAmount(unit: Unit, value: number): string {
+    if (value < 0) {
+        return `-${formatAmount(unit, -value)}`;
+    }
+    const round = (number: number, digits: number) => String(Number(number.toFixed(digits)));
+    switch (unit) {
+        case "cores":
+            return round(value, 3);
+        case "bytes":
+            return value >= GIB ? `${round(value / GIB, 2)}Gi` : value >= MIB ? `${round(value / MIB, 2)}Mi` : round(value, 0);
+        case "pods":
+            return round(value, 0);
+    }
+}
