@@ -1,0 +1,119 @@
+// Every Prometheus series the scaling rules and dashboard read, with who exposes it. The tests walk
+// each PromQL expression and fail on any metric name that is not listed here (or recorded by the
+// rules themselves), so a typo or an invented name cannot ship.
+
+/** Who exposes a series, and the document that lists it. */
+export interface MetricSource {
+    /** The exporter, e.g. kube-state-metrics. */
+    readonly exporter: string;
+    /** Where the name is documented (repository path or doc page). */
+    readonly reference: string;
+    /** What must be true for the series to exist, when it is not there by default. */
+    readonly requires?: string;
+}
+
+const KSM_HPA: MetricSource = {
+    exporter: "kube-state-metrics v2 (kube-prometheus-stack dependency)",
+    reference: "kubernetes/kube-state-metrics docs/metrics/workload/horizontalpodautoscaler-metrics.md",
+};
+const KSM_POD: MetricSource = {
+    exporter: "kube-state-metrics v2",
+    reference: "kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md",
+};
+const KSM_QUOTA: MetricSource = {
+    exporter: "kube-state-metrics v2",
+    reference: "kubernetes/kube-state-metrics docs/metrics/policy/resourcequota-metrics.md (labels resource, type=hard|used)",
+};
+const KSM_NODE: MetricSource = {
+    exporter: "kube-state-metrics v2",
+    reference: "kubernetes/kube-state-metrics docs/metrics/cluster/node-metrics.md",
+};
+const KSM_DEPLOYMENT: MetricSource = {
+    exporter: "kube-state-metrics v2",
+    reference: "kubernetes/kube-state-metrics docs/metrics/workload/deployment-metrics.md",
+};
+const CADVISOR: MetricSource = {
+    exporter: "cAdvisor in the kubelet (kube-prometheus-stack kubelet ServiceMonitor, /metrics/cadvisor)",
+    reference: "google/cadvisor docs/storage/prometheus.md",
+};
+const CLUSTER_AUTOSCALER: MetricSource = {
+    exporter: "cluster-autoscaler (its chart's serviceMonitor.enabled must be true)",
+    reference: "kubernetes/autoscaler cluster-autoscaler/proposals/metrics.md and cluster-autoscaler/metrics/metrics.go",
+};
+const CLUSTER_AUTOSCALER_PER_GROUP: MetricSource = {
+    ...CLUSTER_AUTOSCALER,
+    requires: "cluster-autoscaler flag --emit-per-nodegroup-metrics=true (chart extraArgs.emit-per-nodegroup-metrics)",
+};
+const KUBE_APISERVER: MetricSource = {
+    exporter: "kube-apiserver (kube-aggregator; kube-prometheus-stack kubeApiServer ServiceMonitor)",
+    reference: "kubernetes/kubernetes staging/src/k8s.io/kube-aggregator/pkg/controllers/status/metrics.go",
+};
+const SERVICES: MetricSource = {
+    exporter: "the Berrys services (prometheus_client, port `metrics`), labelled namespace/pod/service by their ServiceMonitor",
+    reference: "seed: auto-scaling-configuration-guide.md, \"Service Metrics Configuration\", \"Connection Pool Monitoring\" and the adapter ConfigMap",
+};
+
+/** Metric name -> where it comes from. Histograms are listed by the series names PromQL uses. */
+export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
+    kube_horizontalpodautoscaler_spec_max_replicas: KSM_HPA,
+    kube_horizontalpodautoscaler_spec_min_replicas: KSM_HPA,
+    kube_horizontalpodautoscaler_status_current_replicas: KSM_HPA,
+    kube_horizontalpodautoscaler_status_desired_replicas: KSM_HPA,
+    kube_horizontalpodautoscaler_status_condition: KSM_HPA,
+    kube_horizontalpodautoscaler_spec_target_metric: { ...KSM_HPA, requires: "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type" },
+    kube_pod_container_resource_requests: KSM_POD,
+    kube_resourcequota: KSM_QUOTA,
+    kube_node_info: KSM_NODE,
+    kube_deployment_status_replicas_available: KSM_DEPLOYMENT,
+    container_cpu_usage_seconds_total: CADVISOR,
+    container_memory_working_set_bytes: CADVISOR,
+    cluster_autoscaler_nodes_count: CLUSTER_AUTOSCALER,
+    cluster_autoscaler_unschedulable_pods_count: CLUSTER_AUTOSCALER,
+    cluster_autoscaler_failed_scale_ups_total: CLUSTER_AUTOSCALER,
+    cluster_autoscaler_scaled_up_nodes_total: CLUSTER_AUTOSCALER,
+    cluster_autoscaler_scaled_down_nodes_total: CLUSTER_AUTOSCALER,
+    cluster_autoscaler_node_group_max_count: CLUSTER_AUTOSCALER_PER_GROUP,
+    cluster_autoscaler_node_group_target_count: CLUSTER_AUTOSCALER_PER_GROUP,
+    aggregator_unavailable_apiservice: KUBE_APISERVER,
+    up: { exporter: "Prometheus itself (one series per scrape target)", reference: "prometheus.io docs: Jobs and instances, automatically generated labels and time series" },
+    model_requests_total: SERVICES,
+    http_requests_total: SERVICES,
+    agent_created_total: SERVICES,
+    request_duration_seconds_bucket: { ...SERVICES, requires: "the request_duration_seconds Histogram of the seed's FastAPI middleware" },
+    database_connections_total: SERVICES,
+};
+
+/**
+ * The custom metrics the prometheus-adapter serves to HPAs are NOT Prometheus series: the adapter
+ * computes them from a counter at request time. To draw what the HPA sees, the dashboard queries
+ * the counter with the same rate window. Rows follow the seed's adapter ConfigMap.
+ */
+export interface AdapterMetricSource {
+    /** The Prometheus counter the adapter rate()s. */
+    readonly series: string;
+    /** The adapter rule's rate window. */
+    readonly rateWindow: string;
+}
+
+/** Adapter metric name (as an HPA `Pods` metric names it) -> the counter behind it. */
+export const ADAPTER_METRIC_SERIES: Readonly<Record<string, AdapterMetricSource>> = {
+    model_requests_per_second: { series: "model_requests_total", rateWindow: "2m" },
+    http_requests_per_second: { series: "http_requests_total", rateWindow: "2m" },
+    agent_creation_rate: { series: "agent_created_total", rateWindow: "5m" },
+};
+
+/** The rate window assumed for an adapter metric found only by the `^(.*)_total$` -> `${1}_per_second` convention. */
+export const DEFAULT_ADAPTER_RATE_WINDOW = "2m";
+
+/**
+ * The counter behind an adapter metric: the table first, then the adapter's documented naming
+ * convention (`X_total` served as `X_per_second`). Undefined when neither applies.
+ */
+export function adapterMetricSource(name: string): AdapterMetricSource | undefined {
+    const known = ADAPTER_METRIC_SERIES[name];
+    if (known) {
+        return known;
+    }
+    const match = /^(.+)_per_second$/.exec(name);
+    return match ? { series: `${match[1]}_total`, rateWindow: DEFAULT_ADAPTER_RATE_WINDOW } : undefined;
+}

@@ -1,0 +1,223 @@
+// The scaling PrometheusRule's `spec.groups`: recording rules that keep every HPA's scale events
+// queryable for Prometheus's retention, and the alerts of the seed's "Monitoring and Alerting"
+// (capacity warnings, unusual scaling, add-ons down). Pure: plain input in, plain objects out.
+import { SCALING_ALERTS, type ScalingAlert, type Severity } from "../../schema/monitoring";
+import { DEFAULT_ADDON_WORKLOADS, DEFAULT_RUNBOOK_BASE, hpaName, type ScalingObservabilityInput } from "./input";
+import { RUNBOOKS, runbookAnchor } from "./runbooks";
+
+export interface RecordingRule {
+    readonly record: string;
+    readonly expr: string;
+}
+
+export interface AlertingRule {
+    readonly alert: ScalingAlert;
+    readonly expr: string;
+    readonly for?: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface RuleGroup {
+    readonly name: string;
+    readonly rules: readonly (RecordingRule | AlertingRule)[];
+}
+
+/** The severity each alert has unless `addons.monitoring.severity` overrides it. */
+export const DEFAULT_SEVERITY: Readonly<Record<ScalingAlert, Severity>> = {
+    HpaAtMaxReplicas: "warning",
+    HpaScalingInactive: "critical",
+    HpaUnableToScale: "critical",
+    HpaReplicasMismatch: "warning",
+    HpaThrashing: "warning",
+    NamespaceQuotaNearLimit: "warning",
+    NodeGroupAtMaxSize: "warning",
+    ClusterAutoscalerScaleUpFailed: "warning",
+    ClusterAutoscalerUnschedulablePods: "warning",
+    MetricsServerUnavailable: "critical",
+    PrometheusAdapterUnavailable: "critical",
+};
+
+/** Windows that are properties of the rules rather than tunables of the stack. */
+export const RULE_WINDOWS = {
+    /** Scale events are counted per 5-minute step (recording rules `...:changes5m`, `...:delta5m`). */
+    events: "5m",
+    /** Direction of desired replicas is taken against 1 minute earlier (two KSM scrapes at 30s). */
+    directionStep: "1m",
+    /** Failed scale-ups are counted over this window. */
+    scaleUpFailures: "15m",
+    /** A quota above the ratio must stay there this long (rolling updates surge briefly). */
+    quotaFor: "5m",
+} as const;
+
+/** The APIServices the HPA reads its metrics through. */
+export const METRICS_APISERVICES = {
+    metricsServer: "v1beta1.metrics.k8s.io",
+    prometheusAdapter: "v1beta1.custom.metrics.k8s.io",
+} as const;
+
+/** Names of the recording rules (Prometheus naming: level:metric:operations). */
+export const RECORDED = {
+    desiredChanges: "berrys:hpa_desired_replicas:changes5m",
+    currentChanges: "berrys:hpa_current_replicas:changes5m",
+    desiredDelta: "berrys:hpa_desired_replicas:delta5m",
+    direction: "berrys:hpa_desired_replicas:direction1m",
+} as const;
+
+/** The PrometheusRule's object name; the README and other teams refer to it. */
+export const SCALING_RULE_NAME = "berrys-scaling";
+
+/** A PromQL string literal. */
+export function promString(value: string): string {
+    return JSON.stringify(value);
+}
+
+/** A PromQL regex literal matching exactly one of `values` (RE2 metacharacters escaped). */
+export function promAlternation(values: readonly string[]): string {
+    return promString(values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+}
+
+/** Label matchers selecting the stack's HPAs in kube-state-metrics series. */
+export function hpaMatchers(input: Pick<ScalingObservabilityInput, "namespace" | "services">): string {
+    const names = Object.keys(input.services).map(hpaName);
+    return `namespace=${promString(input.namespace)}, horizontalpodautoscaler=~${promAlternation(names)}`;
+}
+
+export function scalingRecordingRules(input: ScalingObservabilityInput): RecordingRule[] {
+    const hpa = hpaMatchers(input);
+    const desired = `kube_horizontalpodautoscaler_status_desired_replicas{${hpa}}`;
+    const current = `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`;
+    return [
+        { record: RECORDED.desiredChanges, expr: `changes(${desired}[${RULE_WINDOWS.events}])` },
+        { record: RECORDED.currentChanges, expr: `changes(${current}[${RULE_WINDOWS.events}])` },
+        // Signed: > 0 scaled up, < 0 scaled down over the step.
+        { record: RECORDED.desiredDelta, expr: `${desired} - ${desired} offset ${RULE_WINDOWS.events}` },
+        // +1 / -1 while scaling, absent otherwise: changes() over it counts direction reversals only.
+        { record: RECORDED.direction, expr: `sgn(${desired} - ${desired} offset ${RULE_WINDOWS.directionStep}) != 0` },
+    ];
+}
+
+export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] {
+    const m = input.monitoring;
+    const hpa = hpaMatchers(input);
+    const ns = promString(input.namespace);
+    const workloads = { ...DEFAULT_ADDON_WORKLOADS, ...input.addonWorkloads };
+    const hpaSeries = (name: string, extra = "") => `kube_horizontalpodautoscaler_${name}{${hpa}${extra}}`;
+    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
+    const quota = (type: string) => `kube_resourcequota{namespace=${ns}, type="${type}"${quotaResources}}`;
+    const totalMaxNodes = Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0);
+    const addonDown = (apiService: string, workload: { namespace: string; deployment: string }) =>
+        `(max by (name) (aggregator_unavailable_apiservice{name=${promString(apiService)}}) == 1)\n` +
+        `or on ()\n` +
+        `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`;
+    const hpaLabel = "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}";
+
+    const alert = (name: ScalingAlert, expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule => ({
+        alert: name,
+        expr,
+        ...(forDuration === undefined ? {} : { for: forDuration }),
+        labels: { severity: m.severity[name] ?? DEFAULT_SEVERITY[name], cluster: input.clusterName },
+        annotations: {
+            summary,
+            description: `${description} ${RUNBOOKS[name].meaning}`,
+            runbook_url: `${input.runbookBase ?? DEFAULT_RUNBOOK_BASE}#${runbookAnchor(name)}`,
+        },
+    });
+
+    const alerts = [
+        alert(
+            "HpaAtMaxReplicas",
+            `(${hpaSeries("status_current_replicas")} >= ${hpaSeries("spec_max_replicas")})\n` +
+                `and on (namespace, horizontalpodautoscaler)\n` +
+                `(${hpaSeries("spec_max_replicas")} > ${hpaSeries("spec_min_replicas")})`,
+            m.hpaAtMaxFor,
+            `HPA ${hpaLabel} has been at maxReplicas for ${m.hpaAtMaxFor}`,
+            `${hpaLabel} runs {{ $value }} replicas, its maximum.`,
+        ),
+        alert(
+            "HpaScalingInactive",
+            `${hpaSeries("status_condition", `, condition="ScalingActive", status="false"`)} == 1`,
+            m.hpaConditionFor,
+            `HPA ${hpaLabel} cannot compute replicas (ScalingActive=False)`,
+            `${hpaLabel} has had ScalingActive=False for ${m.hpaConditionFor}.`,
+        ),
+        alert(
+            "HpaUnableToScale",
+            `${hpaSeries("status_condition", `, condition="AbleToScale", status="false"`)} == 1`,
+            m.hpaConditionFor,
+            `HPA ${hpaLabel} is unable to scale (AbleToScale=False)`,
+            `${hpaLabel} has had AbleToScale=False for ${m.hpaConditionFor}.`,
+        ),
+        alert(
+            "HpaReplicasMismatch",
+            `${hpaSeries("status_desired_replicas")} != ${hpaSeries("status_current_replicas")}`,
+            m.replicasMismatchFor,
+            `HPA ${hpaLabel} has not reached its desired replicas for ${m.replicasMismatchFor}`,
+            `${hpaLabel} wants {{ $value }} replicas and has not had them for ${m.replicasMismatchFor}.`,
+        ),
+        alert(
+            "HpaThrashing",
+            `changes(${RECORDED.direction}{${hpa}}[${m.thrashing.window}]) > ${m.thrashing.directionChanges}`,
+            undefined,
+            `HPA ${hpaLabel} is thrashing`,
+            `${hpaLabel} reversed scaling direction {{ $value }} times in ${m.thrashing.window} (allowed: ${m.thrashing.directionChanges}).`,
+        ),
+        alert(
+            "NamespaceQuotaNearLimit",
+            `${quota("used")}\n  / ignoring (type)\n(${quota("hard")} > 0)\n> ${m.quotaUsageRatio}`,
+            RULE_WINDOWS.quotaFor,
+            `Quota {{ $labels.resourcequota }} of ${input.namespace}: {{ $labels.resource }} above ${Math.round(m.quotaUsageRatio * 100)}% of its hard limit`,
+            `{{ $labels.resource }} uses {{ $value | humanizePercentage }} of its hard limit in ${input.namespace}.`,
+        ),
+        alert(
+            "NodeGroupAtMaxSize",
+            // Per node group when cluster-autoscaler runs with --emit-per-nodegroup-metrics;
+            // otherwise the cluster's node count against the node groups' total maxSize.
+            `(cluster_autoscaler_node_group_target_count >= cluster_autoscaler_node_group_max_count)\n` +
+                `or on ()\n` +
+                `((count(kube_node_info) >= ${totalMaxNodes}) unless on () count(cluster_autoscaler_node_group_max_count))`,
+            m.nodeGroupAtMaxFor,
+            `Nodes of ${input.clusterName} at their maximum size{{ if $labels.node_group }} (node group {{ $labels.node_group }}){{ end }}`,
+            `The cluster has been at its node groups' maximum size ({{ $value }} nodes) for ${m.nodeGroupAtMaxFor}.`,
+        ),
+        alert(
+            "ClusterAutoscalerScaleUpFailed",
+            `sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[${RULE_WINDOWS.scaleUpFailures}])) > 0`,
+            undefined,
+            `cluster-autoscaler scale-ups failed in ${input.clusterName} ({{ $labels.reason }})`,
+            `{{ $value }} scale-up operations failed with reason {{ $labels.reason }} in the last ${RULE_WINDOWS.scaleUpFailures}.`,
+        ),
+        alert(
+            "ClusterAutoscalerUnschedulablePods",
+            // `type` exists since CA 1.33; scheduler_unprocessed pods have not been tried yet.
+            `max without (type) (cluster_autoscaler_unschedulable_pods_count{type!="scheduler_unprocessed"}) > 0`,
+            m.unschedulablePodsFor,
+            `${input.clusterName} has had unschedulable pods for ${m.unschedulablePodsFor}`,
+            `cluster-autoscaler reports {{ $value }} unschedulable pods.`,
+        ),
+        alert(
+            "MetricsServerUnavailable",
+            addonDown(METRICS_APISERVICES.metricsServer, workloads.metricsServer),
+            m.addonUnavailableFor,
+            `metrics-server (${METRICS_APISERVICES.metricsServer}) is unavailable in ${input.clusterName}`,
+            `Resource metrics have been unavailable for ${m.addonUnavailableFor}.`,
+        ),
+        alert(
+            "PrometheusAdapterUnavailable",
+            addonDown(METRICS_APISERVICES.prometheusAdapter, workloads.prometheusAdapter),
+            m.addonUnavailableFor,
+            `prometheus-adapter (${METRICS_APISERVICES.prometheusAdapter}) is unavailable in ${input.clusterName}`,
+            `Custom metrics have been unavailable for ${m.addonUnavailableFor}.`,
+        ),
+    ];
+    // Same order as SCALING_ALERTS, which the schema and the README share.
+    return SCALING_ALERTS.map((name) => alerts.find((rule) => rule.alert === name) as AlertingRule);
+}
+
+/** The PrometheusRule `spec.groups`: scale-event recording rules, then the alerts. */
+export function scalingRuleGroups(input: ScalingObservabilityInput): RuleGroup[] {
+    return [
+        { name: "berrys-scaling.events", rules: scalingRecordingRules(input) },
+        { name: "berrys-scaling.alerts", rules: scalingAlerts(input) },
+    ];
+}

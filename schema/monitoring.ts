@@ -1,0 +1,69 @@
+// Config schema of `addons.monitoring`: the scaling alerts, recording rules and dashboard
+// (components/scaling-observability.ts). Every key has a default, so the whole block may be left out.
+import { z } from "zod";
+import { positiveInt, promDuration } from "./common";
+
+/** The alerts `components/monitoring/rules.ts` defines; `severity` overrides are keyed by these names. */
+export const SCALING_ALERTS = [
+    "HpaAtMaxReplicas",
+    "HpaScalingInactive",
+    "HpaUnableToScale",
+    "HpaReplicasMismatch",
+    "HpaThrashing",
+    "NamespaceQuotaNearLimit",
+    "NodeGroupAtMaxSize",
+    "ClusterAutoscalerScaleUpFailed",
+    "ClusterAutoscalerUnschedulablePods",
+    "MetricsServerUnavailable",
+    "PrometheusAdapterUnavailable",
+] as const;
+export type ScalingAlert = (typeof SCALING_ALERTS)[number];
+
+/** Alertmanager routes on the `severity` label; these are the values kube-prometheus-stack's own rules use. */
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const thrashingSchema = z.strictObject({
+    /**
+     * Alert when an HPA's desired replicas reverse direction (up then down, or down then up) more
+     * than this many times within `window`. 4 matches the simulator's stability criterion.
+     */
+    directionChanges: positiveInt.min(1, { error: "must be >= 1" }).default(4),
+    /** The window the direction changes are counted over. */
+    window: promDuration.default("1h"),
+});
+
+export const monitoringSchema = z
+    .strictObject({
+        /** Ship the scaling observability at all (rules and dashboard). */
+        enabled: z.boolean().default(true),
+        /** Create the PrometheusRule (recording rules and alerts). */
+        rules: z.boolean().default(true),
+        /** Create the Grafana dashboard ConfigMap. */
+        dashboard: z.boolean().default(true),
+        /** Capacity warning: how long an HPA may sit at maxReplicas before HpaAtMaxReplicas fires. */
+        hpaAtMaxFor: promDuration.default("15m"),
+        /** How long desired and current replicas may differ before HpaReplicasMismatch fires. */
+        replicasMismatchFor: promDuration.default("15m"),
+        /** How long an HPA's ScalingActive or AbleToScale condition may be False before it alerts. */
+        hpaConditionFor: promDuration.default("5m"),
+        /** Thrashing: direction changes of desired replicas allowed per window. */
+        thrashing: thrashingSchema.prefault({}),
+        /** Alert when any ResourceQuota resource of the namespace uses more than this fraction of its hard limit. */
+        quotaUsageRatio: z
+            .number({ error: "must be a number" })
+            .gt(0, { error: "must be > 0 and <= 1 (a fraction of the hard limit, e.g. 0.9)" })
+            .max(1, { error: "must be > 0 and <= 1 (a fraction of the hard limit, e.g. 0.9)" })
+            .default(0.9),
+        /** How long a node group may sit at its maxSize before NodeGroupAtMaxSize fires. */
+        nodeGroupAtMaxFor: promDuration.default("15m"),
+        /** How long cluster-autoscaler may report unschedulable pods before it alerts. */
+        unschedulablePodsFor: promDuration.default("10m"),
+        /** How long metrics-server or prometheus-adapter may be unavailable before it alerts. */
+        addonUnavailableFor: promDuration.default("5m"),
+        /** Per-alert severity overrides, e.g. `{ HpaAtMaxReplicas: critical }`; unset alerts keep their default. */
+        severity: z.partialRecord(z.enum(SCALING_ALERTS, { error: `must be one of the alerts: ${SCALING_ALERTS.join(", ")}` }), z.enum(SEVERITIES)).default({}),
+    })
+    .prefault({});
+
+export type MonitoringConfig = z.output<typeof monitoringSchema>;
