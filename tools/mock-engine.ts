@@ -17,6 +17,8 @@ export interface RegisteredResource {
     /** The outputs the mock returned: inputs plus placeholders for what the cloud assigns. */
     readonly state: Record<string, any>;
     readonly id: string;
+    /** The provider reference (`<urn>::<id>`) the resource was registered with, if any. */
+    readonly provider?: string;
 }
 
 /** A resource as the program declared it, with its options (seen through a transformation). */
@@ -101,6 +103,13 @@ async function isSecretValue(value: unknown): Promise<boolean> {
     return pulumi.Output.isInstance(value) ? pulumi.isSecret(value as pulumi.Output<unknown>) : false;
 }
 
+/** The program threw (invalid config, say): what it had registered by then comes along. */
+export class ProgramFailed extends Error {
+    constructor(public readonly error: unknown, public readonly registered: readonly RegisteredResource[]) {
+        super(error instanceof Error ? error.message : String(error));
+    }
+}
+
 /**
  * The program's entry point as index.ts exports it: takes the root component's options (the
  * harness passes a transformation to see every resource's options) and returns the stack outputs.
@@ -131,7 +140,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
             const state = cloudState(args.type, args.name, args.inputs, region);
             // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
             const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, state, id, provider: args.provider });
             return { id, state };
         },
         call(args: pulumi.runtime.MockCallArgs) {
@@ -151,7 +160,12 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     };
 
     const program = await options.loadProgram();
-    const rawOutputs = await program({ transformations: [record, ...(options.transformations ?? [])] });
+    let rawOutputs: Record<string, unknown>;
+    try {
+        rawOutputs = await program({ transformations: [record, ...(options.transformations ?? [])] });
+    } catch (error) {
+        throw new ProgramFailed(error, registered);
+    }
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(rawOutputs)) {

@@ -1,0 +1,91 @@
+// `npm run render -- <stack>`: runs the program offline against the mock engine with the stack's
+// real config, prints the component tree, and writes every Kubernetes object as YAML and every
+// resource as JSON under out/<stack>/. Values only the cloud can assign read `<computed:...>`.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
+import { listStacks, PROJECT_DIR, readStackFile, runtimeConfig } from "./stack-files";
+
+/** Kubernetes objects the program declares, as manifests (providers and Helm releases aside). */
+export function kubernetesManifests(registered: readonly RegisteredResource[]): Record<string, any>[] {
+    return registered
+        .filter((resource) => resource.type.startsWith("kubernetes:") && resource.inputs.kind !== undefined &&
+            !resource.type.startsWith("kubernetes:helm.sh/"))
+        .map((resource) => resource.inputs);
+}
+
+/** The component tree, one line per resource, children indented under their parents. */
+export function resourceTree(run: MockRun): string {
+    const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
+    const children = new Map<string, DeclaredResource[]>();
+    for (const resource of run.declared) {
+        const parentKey = resource.parent ? key(resource.parent) : "";
+        children.set(parentKey, [...(children.get(parentKey) ?? []), resource]);
+    }
+    const lines: string[] = [];
+    const walk = (node: DeclaredResource, depth: number) => {
+        const remote = node.type.startsWith("eks:index:") ? "  (packaged component: the eks provider creates its resources)" : "";
+        lines.push(`${"  ".repeat(depth)}${node.type}  ${node.name}${remote}`);
+        for (const child of children.get(key(node)) ?? []) {
+            walk(child, depth + 1);
+        }
+    };
+    (children.get("") ?? []).forEach((root) => walk(root, 0));
+    return lines.join("\n");
+}
+
+export async function loadProgram(): Promise<Program> {
+    const module = (await import("../index")) as unknown as { default?: Program } & Program;
+    return module.default ?? module;
+}
+
+export async function render(stack: string, outDir = path.join(PROJECT_DIR, "out", stack)): Promise<MockRun> {
+    const run = await runWithMocks({ stack, config: runtimeConfig(readStackFile(stack)), loadProgram });
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.mkdirSync(outDir, { recursive: true });
+    const manifests = kubernetesManifests(run.registered);
+    fs.writeFileSync(path.join(outDir, "kubernetes.yaml"),
+        manifests.map((manifest) => YAML.stringify(manifest, { lineWidth: 0 })).join("---\n"));
+    fs.writeFileSync(path.join(outDir, "resources.json"), JSON.stringify(run.registered.map(({ type, name, id, inputs }) => ({ type, name, id, inputs })), null, 2));
+    fs.writeFileSync(path.join(outDir, "outputs.json"), JSON.stringify(run.outputs, null, 2));
+    return run;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const stack = argv[0];
+    if (!stack || argv.length > 1) {
+        console.error(`usage: npm run render -- <stack>   (stacks: ${listStacks().join(", ")})`);
+        return 2;
+    }
+    const started = process.hrtime.bigint();
+    const outDir = path.join(PROJECT_DIR, "out", stack);
+    let run: MockRun;
+    try {
+        run = await render(stack, outDir);
+    } catch (failure) {
+        const error = failure instanceof ProgramFailed ? failure.error : failure;
+        if (pulumi.RunError.isInstance(error as Error)) {
+            console.error((error as Error).message);
+            if (failure instanceof ProgramFailed) {
+                console.error(`(no resources registered: ${failure.registered.length})`);
+            }
+            return 1;
+        }
+        throw error;
+    }
+    const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
+    console.log(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)\n`);
+    console.log(resourceTree(run));
+    console.log(`\nWrote ${path.relative(PROJECT_DIR, outDir)}/kubernetes.yaml (${kubernetesManifests(run.registered).length} objects), resources.json, outputs.json`);
+    console.log(`Rendered in ${milliseconds.toFixed(0)} ms`);
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+        console.error(error);
+        process.exit(1);
+    });
+}
