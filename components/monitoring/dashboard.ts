@@ -231,6 +231,13 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
             { expr: `sum(rate(http_requests_total{${pods}}[$__rate_interval]))`, legendFormat: "requests/s" },
             { expr: `sum(rate(http_requests_total{${pods}, status=~"5.."}[$__rate_interval]))`, legendFormat: "5xx/s" },
         ], fields("short"), "Correlate with the scale events: latency or errors rising while replicas change.");
+        if (settings.database) {
+            const perPod = settings.database.poolSize + settings.database.maxOverflow;
+            layout.panel(`${service}: database connections`, [
+                { expr: `sum by (status) (database_connections_total{${pods}})`, legendFormat: "{{status}}" },
+            ], fields("short", perPod * settings.maxReplicas),
+            `Pool of ${settings.database.poolSize} + ${settings.database.maxOverflow} overflow per pod; the line is that pool at maxReplicas (${settings.maxReplicas}).`);
+        }
     }
 
     const names = Object.keys(input.services);

@@ -14,6 +14,8 @@ export interface ObservedService {
     readonly minReplicas: number;
     readonly maxReplicas: number;
     readonly metrics: readonly MetricConfig[];
+    /** The service's connection pool per pod, when it has a database. */
+    readonly database?: { readonly poolSize: number; readonly maxOverflow: number };
 }
 
 export interface ScalingObservabilityInput {
@@ -48,9 +50,7 @@ export const DEFAULT_ADDON_WORKLOADS: Readonly<{ metricsServer: WorkloadRef; pro
 export const DEFAULT_RUNBOOK_BASE = "README.md";
 
 /** The HPA name the services' component gives each service (the seed's `<service>-hpa`). */
-export function hpaName(service: string): string {
-    return `${service}-hpa`;
-}
+export { hpaName } from "../service-scaling";
 
 /** Builds the builders' input from the stack's parsed config and its `addons.monitoring` block. */
 export function observabilityInput(

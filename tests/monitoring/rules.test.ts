@@ -1,0 +1,101 @@
+import * as assert from "assert";
+import { METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
+import { DEFAULT_SEVERITY, RECORDED, scalingAlerts, scalingRuleGroups, type AlertingRule, type RecordingRule } from "../../components/monitoring/rules";
+import { runbookAnchor, troubleshootingMarkdown } from "../../components/monitoring/runbooks";
+import { SCALING_ALERTS } from "../../schema/monitoring";
+import { productionInput } from "./fixtures";
+import { metricNames, promqlErrors } from "./promql";
+
+const isAlert = (rule: RecordingRule | AlertingRule): rule is AlertingRule => "alert" in rule;
+const alertNamed = (alerts: AlertingRule[], name: string) => alerts.find((rule) => rule.alert === name) as AlertingRule;
+
+describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
+    const groups = scalingRuleGroups(productionInput());
+    const rules = groups.flatMap((group) => group.rules);
+    const recorded = new Set(rules.filter((rule): rule is RecordingRule => "record" in rule).map((rule) => rule.record));
+
+    it("every expression parses with Prometheus's PromQL grammar", () => {
+        for (const rule of rules) {
+            assert.deepStrictEqual(promqlErrors(rule.expr), [], `${"alert" in rule ? rule.alert : rule.record}: ${rule.expr}`);
+        }
+    });
+
+    it("every metric an expression selects is in the catalog or recorded by these rules", () => {
+        for (const rule of rules) {
+            for (const name of metricNames(rule.expr)) {
+                assert.ok(METRIC_CATALOG[name] || recorded.has(name), `${name} (in ${"alert" in rule ? rule.alert : rule.record}) is not exposed by any listed source`);
+            }
+        }
+    });
+
+    it("recording-rule names follow level:metric:operations", () => {
+        for (const name of recorded) {
+            assert.match(name, /^[a-z_]+:[a-z_]+:[a-z0-9_]+$/, name);
+        }
+        assert.deepStrictEqual([...recorded].sort(), Object.values(RECORDED).sort());
+    });
+
+    it("defines every alert of the schema, once, with a severity and a cluster label", () => {
+        const alerts = rules.filter(isAlert);
+        assert.deepStrictEqual(alerts.map((rule) => rule.alert), [...SCALING_ALERTS]);
+        for (const rule of alerts) {
+            assert.strictEqual(rule.labels.severity, DEFAULT_SEVERITY[rule.alert]);
+            assert.strictEqual(rule.labels.cluster, "berrys-production");
+            assert.ok(rule.annotations.summary && rule.annotations.description, rule.alert);
+        }
+    });
+
+    it("scopes HPA rules to the stack's namespace and the four seed HPAs", () => {
+        const scoped = 'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
+        for (const rule of rules.filter((rule) => !isAlert(rule) || rule.alert.startsWith("Hpa"))) {
+            assert.ok(rule.expr.includes(scoped), rule.expr);
+        }
+    });
+
+    it("quota alert covers exactly the quota keys of the stack, dots escaped", () => {
+        const expr = alertNamed(rules.filter(isAlert), "NamespaceQuotaNearLimit").expr;
+        assert.ok(expr.includes('resource=~"requests\\\\.cpu|requests\\\\.memory|limits\\\\.cpu|limits\\\\.memory|pods|persistentvolumeclaims|services"'), expr);
+    });
+
+    it("node-group fallback compares the node count with the node groups' total maxSize (10)", () => {
+        assert.ok(alertNamed(rules.filter(isAlert), "NodeGroupAtMaxSize").expr.includes("count(kube_node_info) >= 10"));
+    });
+
+    it("each alert's runbook_url points at a heading of the README troubleshooting text", () => {
+        const headings = new Set(troubleshootingMarkdown().split("\n").filter((line) => line.startsWith("#### ")).map((line) => githubSlug(line.slice(5))));
+        for (const rule of rules.filter(isAlert)) {
+            assert.strictEqual(rule.annotations.runbook_url, `README.md#${runbookAnchor(rule.alert)}`);
+            assert.ok(headings.has(runbookAnchor(rule.alert)), `no README heading for #${runbookAnchor(rule.alert)}`);
+        }
+    });
+});
+
+describe("monitoring/rules: thresholds from addons.monitoring reach the rules", () => {
+    const defaults = scalingAlerts(productionInput());
+    const cases: { key: unknown; alert: string; check: (rule: AlertingRule) => unknown; expected: unknown; before: unknown }[] = [
+        { key: { hpaAtMaxFor: "42m" }, alert: "HpaAtMaxReplicas", check: (rule) => rule.for, before: "15m", expected: "42m" },
+        { key: { replicasMismatchFor: "33m" }, alert: "HpaReplicasMismatch", check: (rule) => rule.for, before: "15m", expected: "33m" },
+        { key: { hpaConditionFor: "7m" }, alert: "HpaScalingInactive", check: (rule) => rule.for, before: "5m", expected: "7m" },
+        { key: { hpaConditionFor: "7m" }, alert: "HpaUnableToScale", check: (rule) => rule.for, before: "5m", expected: "7m" },
+        { key: { nodeGroupAtMaxFor: "1h" }, alert: "NodeGroupAtMaxSize", check: (rule) => rule.for, before: "15m", expected: "1h" },
+        { key: { unschedulablePodsFor: "3m" }, alert: "ClusterAutoscalerUnschedulablePods", check: (rule) => rule.for, before: "10m", expected: "3m" },
+        { key: { addonUnavailableFor: "2m" }, alert: "MetricsServerUnavailable", check: (rule) => rule.for, before: "5m", expected: "2m" },
+        { key: { addonUnavailableFor: "2m" }, alert: "PrometheusAdapterUnavailable", check: (rule) => rule.for, before: "5m", expected: "2m" },
+        { key: { thrashing: { directionChanges: 6, window: "2h" } }, alert: "HpaThrashing", check: (rule) => /\[(\w+)\]\) > (\d+)$/.exec(rule.expr)?.slice(1), before: ["1h", "4"], expected: ["2h", "6"] },
+        { key: { quotaUsageRatio: 0.75 }, alert: "NamespaceQuotaNearLimit", check: (rule) => /> ([\d.]+)$/.exec(rule.expr)?.[1], before: "0.9", expected: "0.75" },
+        { key: { severity: { HpaAtMaxReplicas: "critical" } }, alert: "HpaAtMaxReplicas", check: (rule) => rule.labels.severity, before: "warning", expected: "critical" },
+    ];
+    for (const { key, alert, check, before, expected } of cases) {
+        it(`${JSON.stringify(key)} changes ${alert}`, () => {
+            assert.deepStrictEqual(check(alertNamed(defaults, alert)), before);
+            const changed = alertNamed(scalingAlerts(productionInput(key)), alert);
+            assert.deepStrictEqual(check(changed), expected);
+            assert.deepStrictEqual(promqlErrors(changed.expr), []);
+        });
+    }
+});
+
+/** GitHub's heading anchor: lower case, spaces to '-', punctuation dropped. */
+function githubSlug(heading: string): string {
+    return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+}

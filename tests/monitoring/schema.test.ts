@@ -1,0 +1,37 @@
+import * as assert from "assert";
+import { monitoringSchema } from "../../schema/monitoring";
+
+describe("schema/monitoring: addons.monitoring", () => {
+    it("defaults every key when the block is left out", () => {
+        assert.deepStrictEqual(monitoringSchema.parse(undefined), {
+            enabled: true, rules: true, dashboard: true,
+            hpaAtMaxFor: "15m", replicasMismatchFor: "15m", hpaConditionFor: "5m",
+            thrashing: { directionChanges: 4, window: "1h" },
+            quotaUsageRatio: 0.9, nodeGroupAtMaxFor: "15m", unschedulablePodsFor: "10m", addonUnavailableFor: "5m",
+            severity: {},
+        });
+    });
+
+    it("defaults the rest of a partly given thrashing block", () => {
+        assert.deepStrictEqual(monitoringSchema.parse({ thrashing: { window: "2h" } }).thrashing, { directionChanges: 4, window: "2h" });
+    });
+
+    const rejected: [string, unknown][] = [
+        ["quotaUsageRatio 0", { quotaUsageRatio: 0 }],
+        ["quotaUsageRatio 1.5", { quotaUsageRatio: 1.5 }],
+        ["a duration that is not Prometheus's", { hpaAtMaxFor: "15 minutes" }],
+        ["thrashing.directionChanges 0", { thrashing: { directionChanges: 0 } }],
+        ["a severity for an unknown alert", { severity: { HpaAtMax: "critical" } }],
+        ["an unknown severity", { severity: { HpaAtMaxReplicas: "page" } }],
+        ["an unknown key", { hpaAtMax: "15m" }],
+    ];
+    for (const [what, value] of rejected) {
+        it(`rejects ${what}`, () => {
+            assert.strictEqual(monitoringSchema.safeParse(value).success, false);
+        });
+    }
+
+    it("accepts quotaUsageRatio 1 (alert only above the hard limit's full use)", () => {
+        assert.strictEqual(monitoringSchema.parse({ quotaUsageRatio: 1 }).quotaUsageRatio, 1);
+    });
+});
