@@ -1,0 +1,95 @@
+// Scaling observability: the `berrys-scaling` PrometheusRule (scale-event recording rules and the
+// scaling alerts) and the "Berrys scaling" Grafana dashboard ConfigMap, both in the monitoring
+// namespace. The specs come from the pure builders in components/monitoring/; this class only
+// registers them. The caller passes the Kubernetes provider and `dependsOn` the
+// kube-prometheus-stack release (its CRDs) through `opts`.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { scalingDashboard } from "./monitoring/dashboard";
+import type { ScalingObservabilityInput } from "./monitoring/input";
+import { adapterMetricSource } from "./monitoring/metric-catalog";
+import { SCALING_RULE_NAME, scalingRuleGroups } from "./monitoring/rules";
+
+export interface ScalingObservabilityArgs {
+    /** Namespace of the PrometheusRule and the dashboard ConfigMap; default {@link DEFAULTS}.namespace. */
+    readonly namespace?: string;
+    /**
+     * Labels the Prometheus's `ruleSelector` needs: `{ release: <kube-prometheus-stack release> }`
+     * with the chart's defaults, `{}` when it selects every rule. See
+     * `kubePrometheusStackRuleSelector` and `labelsSelectedBy` in monitoring/rule-selector.ts.
+     */
+    readonly ruleLabels: Readonly<Record<string, string>>;
+    /**
+     * Labels the Grafana sidecar looks for; default {@link DEFAULTS}.dashboardLabels, the chart's
+     * `grafana.sidecar.dashboards.label: grafana_dashboard` / `labelValue: "1"`.
+     */
+    readonly dashboardLabels?: Readonly<Record<string, string>>;
+    /** What the rules and the dashboard are built from (see `observabilityInput`). */
+    readonly input: ScalingObservabilityInput;
+}
+
+export const DEFAULTS = {
+    namespace: "monitoring",
+    dashboardLabels: { grafana_dashboard: "1" } as Readonly<Record<string, string>>,
+    /** The dashboard ConfigMap's name; the key inside it is `<name>.json`. */
+    dashboardName: "berrys-scaling-dashboard",
+} as const;
+
+/** Problems with the args, in the `<arg> (<value>) must <rule>; <fix>` form; empty when valid. */
+export function validateScalingObservabilityArgs(args: ScalingObservabilityArgs): { propertyPath: string; reason: string }[] {
+    const problems: { propertyPath: string; reason: string }[] = [];
+    for (const [service, settings] of Object.entries(args.input.services)) {
+        settings.metrics.forEach((metric, index) => {
+            if (metric.type !== "Resource" && adapterMetricSource(metric.name) === undefined) {
+                problems.push({
+                    propertyPath: `input.services.${service}.metrics[${index}].name`,
+                    reason: `(${metric.name}) must name a counter the dashboard can rate(); add it to ADAPTER_METRIC_SERIES in components/monitoring/metric-catalog.ts or name it <counter>_per_second`,
+                });
+            }
+        });
+    }
+    return problems;
+}
+
+export class ScalingObservability extends pulumi.ComponentResource {
+    /** The PrometheusRule's name, or undefined when rules are disabled. */
+    readonly ruleName: pulumi.Output<string> | undefined;
+    /** The dashboard ConfigMap's name, or undefined when the dashboard is disabled. */
+    readonly dashboardConfigMapName: pulumi.Output<string> | undefined;
+    /** The dashboard's uid in Grafana. */
+    readonly dashboardUid: string;
+
+    constructor(name: string, args: ScalingObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:monitoring:ScalingObservability", name, {}, opts);
+        const problems = validateScalingObservabilityArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.InputPropertiesError({ message: `${name}: invalid ScalingObservability args`, errors: problems });
+        }
+        const namespace = args.namespace ?? DEFAULTS.namespace;
+        const monitoring = args.input.monitoring;
+        const dashboard = scalingDashboard(args.input);
+        this.dashboardUid = dashboard.uid;
+
+        if (monitoring.enabled && monitoring.rules) {
+            const rule = new k8s.apiextensions.CustomResource(`${name}-rules`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name: SCALING_RULE_NAME, namespace, labels: { ...args.ruleLabels, "app.kubernetes.io/part-of": "berrys-platform" } },
+                spec: { groups: scalingRuleGroups(args.input) },
+            }, { parent: this });
+            this.ruleName = rule.metadata.name;
+        }
+        if (monitoring.enabled && monitoring.dashboard) {
+            const configMap = new k8s.core.v1.ConfigMap(`${name}-dashboard`, {
+                metadata: {
+                    name: DEFAULTS.dashboardName,
+                    namespace,
+                    labels: { ...(args.dashboardLabels ?? DEFAULTS.dashboardLabels), "app.kubernetes.io/part-of": "berrys-platform" },
+                },
+                data: { [`${DEFAULTS.dashboardName}.json`]: JSON.stringify(dashboard, null, 2) },
+            }, { parent: this });
+            this.dashboardConfigMapName = configMap.metadata.name;
+        }
+        this.registerOutputs({ ruleName: this.ruleName, dashboardConfigMapName: this.dashboardConfigMapName, dashboardUid: this.dashboardUid });
+    }
+}
