@@ -1,0 +1,356 @@
+// Capacity findings: what the capacity report (capacity/model.ts) means for the stack. Errors (the
+// platform cannot run even at min replicas, a PDB that can never be satisfied) fail `pulumi
+// preview`; warnings (peak capacity blocked, the connection budget exceeded at peak) are logged,
+// unless `guardrails.warningsAsErrors` makes them errors. Also the plain-text table `render` prints.
+import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
+import { keyName } from "../config";
+import { formatCpu, formatMemory, scaleIntOrPercent } from "../quantity";
+import { pdbAllowedDisruptions } from "../schema/services";
+import {
+    CapacityReport, ConnectionReport, formatAmount, NodeRow, QuotaResource, QuotaRow, ServiceCapacity, toBytes, toMillicores,
+} from "./model";
+
+export interface Finding {
+    readonly severity: "error" | "warning";
+    /** The config keys involved, as `berrys-platform:<path>`. */
+    readonly keys: string[];
+    /** What is wrong, with the numbers. */
+    readonly message: string;
+    /** What to change. */
+    readonly fix: string;
+}
+
+type Scenario = "atMin" | "atMax";
+
+const SCENARIO_TEXT: Readonly<Record<Scenario, string>> = { atMin: "at min replicas", atMax: "at max replicas" };
+
+/**
+ * Every capacity finding of the stack, errors first. `checks` are the config's cross-key checks
+ * (config.ts's `crossChecks`, such as an HPA metric the adapter has no rule for): their messages
+ * join the findings as they are, so every problem shows in one list.
+ */
+export function capacityFindings(
+    config: PlatformConfig,
+    report: CapacityReport,
+    checks: readonly ConfigCheck[] = [],
+): Finding[] {
+    const findings = [
+        ...report.quota.flatMap((row) => quotaFindings(config, report, row)),
+        ...nodeFindings(config, report),
+        ...Object.entries(config.services).flatMap(([name, service]) => [...pdbFindings(name, service), ...hpaFindings(name, service)]),
+        ...(report.connections === null ? [] : connectionFindings(config, report.connections)),
+        ...checks.flatMap((check) => checkFindings(check(config))),
+    ];
+    const raised = config.guardrails.warningsAsErrors
+        ? findings.map((finding): Finding => ({ ...finding, severity: "error" }))
+        : findings;
+    return [...raised.filter((finding) => finding.severity === "error"), ...raised.filter((finding) => finding.severity === "warning")];
+}
+
+/** A finding as one line: `<message>; <fix>`, the form `pulumi preview` logs. */
+export function formatFinding(finding: Finding): string {
+    return `${finding.message}; ${finding.fix}`;
+}
+
+function quotaFindings(config: PlatformConfig, report: CapacityReport, row: QuotaRow): Finding[] {
+    if (row.hard === null) {
+        return [];
+    }
+    const quotaKey = keyName(["namespace", "quota", row.resource]);
+    const services = report.services;
+    const over = (scenario: Scenario | "atMaxDuringRollout" | "atMinDuringRollout") => row[scenario] > row.hard!;
+    const findings: Finding[] = [];
+    for (const scenario of ["atMin", "atMax"] as const) {
+        if (!over(scenario) || (scenario === "atMax" && over("atMin"))) {
+            continue;
+        }
+        const replicas = (service: ServiceCapacity) => (scenario === "atMin" ? service.minReplicas : service.maxReplicas);
+        const users = services.filter((service) => perPod(service, row.resource) > 0);
+        const largest = [...users].sort((a, b) => replicas(b) * perPod(b, row.resource) - replicas(a) * perPod(a, row.resource))[0];
+        const reach = largest === undefined ? "" : scenario === "atMax"
+            ? `; ${largest.name} can reach only ${largest.reachable.othersAtMax.replicas} of ${largest.maxReplicas} replicas while the others are at max ` +
+                `(${largest.reachable.othersAtMin.replicas} while they are at min)`
+            : `; ${largest.name} can start only ${largest.reachable.othersAtMin.replicas} of its ${largest.minReplicas} minReplicas while the others are at min`;
+        const rollout = scenario === "atMax" ? row.atMaxDuringRollout : row.atMinDuringRollout;
+        findings.push({
+            severity: scenario === "atMin" ? "error" : "warning",
+            keys: [quotaKey, ...users.map((service) => keyName(["services", service.name, scenario === "atMin" ? "minReplicas" : "maxReplicas"]))],
+            message: `${row.resource} quota ${row.text.hard} < ${formatAmount(row.unit, row[scenario])} needed ${SCENARIO_TEXT[scenario]} ` +
+                `(${breakdown(users, row.resource, replicas)}${systemShare(row, services, scenario)})${reach}` +
+                (scenario === "atMin" ? "; the namespace cannot hold the platform even at its smallest" : ""),
+            fix: `raise ${quotaKey} to ${formatAmount(row.unit, row[scenario])} ` +
+                `(${formatAmount(row.unit, rollout)} to also fit every service's rolling update) ` +
+                (scenario === "atMin" ? "or lower minReplicas or the services' resources" : "or lower maxReplicas"),
+        });
+    }
+    for (const scenario of ["atMin", "atMax"] as const) {
+        const during = scenario === "atMin" ? "atMinDuringRollout" : "atMaxDuringRollout";
+        if (over(scenario) || !over(during)) {
+            continue;
+        }
+        const surges = services.filter((service) => (scenario === "atMin" ? service.surgeAtMin : service.surgeAtMax) > 0 && perPod(service, row.resource) > 0);
+        const surgeOf = (service: ServiceCapacity) => (scenario === "atMin" ? service.surgeAtMin : service.surgeAtMax);
+        findings.push({
+            severity: "warning",
+            keys: [quotaKey, ...surges.map((service) => keyName(["services", service.name, "maxSurge"]))],
+            message: `${row.resource} quota ${row.text.hard} < ${formatAmount(row.unit, row[during])} needed while every service rolls out ${SCENARIO_TEXT[scenario]} ` +
+                `(maxSurge adds ${surges.map((service) => `${service.name} ${surgeOf(service)}`).join(", ")} pods); ` +
+                "the quota refuses the surge pods, so rollouts wait for old pods to go (maxUnavailable) or stall",
+            fix: `raise ${quotaKey} to ${formatAmount(row.unit, row[during])} or lower ${keyName(["services", "<name>", "maxSurge"])}`,
+        });
+    }
+    return findings;
+}
+
+function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[] {
+    const findings: Finding[] = report.nodes.groups.filter((group) => group.unknownTypes.length > 0).map((group) => ({
+        severity: "warning",
+        keys: [keyName(["nodeGroups", group.name, "instanceTypes"])],
+        message: `${keyName(["nodeGroups", group.name, "instanceTypes"])} lists ${group.unknownTypes.join(", ")}, which the capacity table does not know; ` +
+            (group.perNode === null ? "node capacity is not checked" : "node capacity is sized by the known types only"),
+        fix: group.unknownTypes.map((type) => `add ${keyName(["guardrails", "instanceTypes", type])} with its vcpu, memoryMiB and maxPods`).join("; "),
+    }));
+    if (!report.nodes.complete || report.nodes.groups.length === 0) {
+        return findings;
+    }
+    const maxSizeKeys = report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "maxSize"]));
+    for (const row of report.nodes.rows) {
+        for (const scenario of ["atMin", "atMax", "atMaxDuringRollout"] as const) {
+            const shortfall = row[scenario] - row.available;
+            const earlier = scenario === "atMax" ? row.atMin : scenario === "atMaxDuringRollout" ? row.atMax : -Infinity;
+            if (shortfall <= 0 || earlier > row.available) {
+                continue;
+            }
+            findings.push({
+                severity: scenario === "atMin" ? "error" : "warning",
+                keys: maxSizeKeys,
+                message: `node ${row.resource}: ${formatAmount(row.unit, row.available)} allocatable at max size (${nodeGroupsText(report)}` +
+                    `${row.systemPods > 0 ? `, less ${formatAmount(row.unit, row.systemPods)} for system pods` : ""}) < ` +
+                    `${formatAmount(row.unit, row[scenario])} requested ${scenario === "atMaxDuringRollout" ? "while every service rolls out at max replicas" : SCENARIO_TEXT[scenario]}; ` +
+                    (scenario === "atMin" ? "pods stay Pending even at min replicas: cluster-autoscaler adds no node past maxSize"
+                        : "cluster-autoscaler stops at maxSize and the last pods stay Pending"),
+                fix: `${raiseMaxSize(report, row, shortfall)} or use a larger instance type`,
+            });
+        }
+    }
+    const largest = largestNodeText(report);
+    for (const service of report.services) {
+        if (service.fitsOnANode === false) {
+            const requestsKey = keyName(["services", service.name, "resources", "requests"]);
+            findings.push({
+                severity: "error",
+                keys: [requestsKey, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
+                message: `${requestsKey} (cpu ${formatCpu(service.perPod.requests.cpu)}, memory ${formatMemory(service.perPod.requests.memory)}) ` +
+                    `fit on no node: the largest offers ${largest} after its DaemonSets, so these pods stay Pending`,
+                fix: "lower the requests or add a larger instance type to a node group",
+            });
+        }
+    }
+    return findings;
+}
+
+function nodeGroupsText(report: CapacityReport): string {
+    return report.nodes.groups.map((group) => `${group.maxSize} x ${group.instanceTypes.join("/")}`).join(" + ");
+}
+
+function largestNodeText(report: CapacityReport): string {
+    const free = report.nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+        cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu, memory: group.perNode.memory - group.daemonSetsPerNode.memory,
+    }]);
+    return `${formatAmount("cores", Math.max(...free.map((node) => node.cpu)))} CPU and ${formatAmount("bytes", Math.max(...free.map((node) => node.memory)))}`;
+}
+
+/** "raise berrys-platform:nodeGroups.g.maxSize to N": enough nodes of the group's size to cover the shortfall. */
+function raiseMaxSize(report: CapacityReport, row: NodeRow, shortfall: number): string {
+    const group = report.nodes.groups[0];
+    const perNode = group.perNode === null ? 0 : row.resource === "cpu"
+        ? group.perNode.cpu - group.daemonSetsPerNode.cpu
+        : group.perNode.memory - group.daemonSetsPerNode.memory;
+    const key = keyName(["nodeGroups", group.name, "maxSize"]);
+    return perNode > 0 ? `raise ${key} to ${group.maxSize + Math.ceil(shortfall / perNode - 1e-9)}` : `raise ${key}`;
+}
+
+/**
+ * PDBs against minReplicas, with the disruption controller's arithmetic (`pdbAllowedDisruptions`,
+ * which the config schema also uses to reject such budgets): a minAvailable above minReplicas is
+ * never met, and a budget that allows no eviction blocks node drains and scale-down.
+ */
+function pdbFindings(name: string, service: ServiceConfig): Finding[] {
+    const pdb = service.pdb;
+    if (pdb === undefined) {
+        return [];
+    }
+    const min = service.minReplicas;
+    const key = keyName(["services", name, "pdb", pdb.minAvailable !== undefined ? "minAvailable" : "maxUnavailable"]);
+    const keys = [key, keyName(["services", name, "minReplicas"])];
+    const value = JSON.stringify(pdb.minAvailable ?? pdb.maxUnavailable);
+    if (pdb.minAvailable !== undefined && scaleIntOrPercent(pdb.minAvailable, min, true) > min) {
+        const needed = scaleIntOrPercent(pdb.minAvailable, min, true);
+        return [{
+            severity: "error", keys,
+            message: `${key} (${value}) asks for ${needed} available pods but minReplicas is ${min}: at minReplicas the budget can never be satisfied, ` +
+                "so it blocks every eviction (node drains, cluster-autoscaler scale-down) and its status never turns healthy",
+            fix: `use minAvailable <= ${Math.max(0, min - 1)}, or raise minReplicas to ${needed + 1}`,
+        }];
+    }
+    if (pdbAllowedDisruptions(pdb, min) === 0) {
+        return [{
+            severity: "error", keys,
+            message: `${key} (${value}) allows no eviction at minReplicas (${min}): it blocks every node drain and every cluster-autoscaler scale-down of a node running one of these pods`,
+            fix: pdb.minAvailable !== undefined ? `use minAvailable <= ${Math.max(0, min - 1)}, or raise minReplicas` : "use maxUnavailable >= 1",
+        }];
+    }
+    return [];
+}
+
+/** A Resource metric with a utilization target needs a request to divide by. */
+function hpaFindings(name: string, service: ServiceConfig): Finding[] {
+    return service.metrics.flatMap((metric, index): Finding[] => {
+        if (metric.type !== "Resource" || metric.averageUtilization === undefined) {
+            return [];
+        }
+        const request = service.resources.requests[metric.name];
+        const amount = metric.name === "cpu" ? toMillicores(request) : toBytes(request);
+        if (amount > 0) {
+            return [];
+        }
+        const requestKey = keyName(["services", name, "resources", "requests", metric.name]);
+        return [{
+            severity: "error",
+            keys: [keyName(["services", name, "metrics", index]), requestKey],
+            message: `${keyName(["services", name, "metrics", index])} targets ${metric.averageUtilization}% ${metric.name} utilization but ${requestKey} is ${request}: ` +
+                "the HPA divides usage by the request, so it reports FailedGetResourceMetric and never scales on it",
+            fix: `set ${requestKey} to what one pod needs, or target an averageValue instead`,
+        }];
+    });
+}
+
+function connectionFindings(config: PlatformConfig, connections: ConnectionReport): Finding[] {
+    const pooled = connections.services;
+    const keys = [keyName(["guardrails", "database", "maxConnections"]), ...pooled.map((service) => keyName(["services", service.name, "database"]))];
+    const limit = `${connections.budget} allowed (${keyName(["guardrails", "database", "maxConnections"])} ${connections.maxConnections} - ` +
+        `${connections.reservedConnections} reserved)`;
+    const replicas = (name: string, scenario: Scenario) => {
+        const service = config.services[name];
+        return scenario === "atMin" ? service.minReplicas : service.maxReplicas;
+    };
+    const findings: Finding[] = [];
+    for (const scenario of ["atMin", "atMax"] as const) {
+        if (connections[scenario] <= connections.budget || (scenario === "atMax" && connections.atMin > connections.budget)) {
+            continue;
+        }
+        const largest = scenario === "atMax" ? connections.largestPoolPerPod : null;
+        findings.push({
+            severity: scenario === "atMin" ? "error" : "warning",
+            keys,
+            message: `database connections: ${connections[scenario]} needed ${SCENARIO_TEXT[scenario]} ` +
+                `(${pooled.map((service) => `${service.name} ${replicas(service.name, scenario)} x ${service.perPod}`).join(" + ")}) > ${limit}; ` +
+                "once the pools fill, new connections fail with \"too many clients\"",
+            fix: (largest !== null ? `lower poolSize + maxOverflow to at most ${largest} per pod, ` : "lower poolSize and maxOverflow, ") +
+                `put a connection pooler (RDS Proxy, PgBouncer) in front, or raise max_connections to ${connections[scenario] + connections.reservedConnections}`,
+        });
+    }
+    if (connections.atMax <= connections.budget && connections.atMaxDuringRollout > connections.budget) {
+        findings.push({
+            severity: "warning",
+            keys: [...keys, ...pooled.map((service) => keyName(["services", service.name, "maxSurge"]))],
+            message: `database connections: ${connections.atMaxDuringRollout} needed while every service rolls out at max replicas ` +
+                `(the surge pods open their pools too) > ${limit}`,
+            fix: `lower maxSurge or the pools, or raise max_connections to ${connections.atMaxDuringRollout + connections.reservedConnections}`,
+        });
+    }
+    return findings;
+}
+
+/** A cross-key config check's messages as findings: the keys are the `berrys-platform:` keys they name. */
+function checkFindings(result: { errors: readonly string[]; warnings: readonly string[] }): Finding[] {
+    const toFinding = (severity: Finding["severity"]) => (text: string): Finding => {
+        const split = text.indexOf("; ");
+        return {
+            severity,
+            keys: [...new Set(text.match(/berrys-platform:[A-Za-z0-9_.-]*[A-Za-z0-9_-]/g) ?? [])],
+            message: split < 0 ? text : text.slice(0, split),
+            fix: split < 0 ? "change the key named in the message" : text.slice(split + 2),
+        };
+    };
+    return [...result.errors.map(toFinding("error")), ...result.warnings.map(toFinding("warning"))];
+}
+
+function perPod(service: ServiceCapacity, resource: QuotaResource): number {
+    switch (resource) {
+        case "requests.cpu": return service.perPod.requests.cpu;
+        case "requests.memory": return service.perPod.requests.memory;
+        case "limits.cpu": return service.perPod.limits.cpu;
+        case "limits.memory": return service.perPod.limits.memory;
+        case "pods": return 1;
+    }
+}
+
+/** "agent-orchestrator 10 x 1 + model-orchestration 15 x 2": what each service needs of `resource`. */
+function breakdown(services: readonly ServiceCapacity[], resource: QuotaResource, replicas: (service: ServiceCapacity) => number): string {
+    return services.map((service) => resource === "pods"
+        ? `${service.name} ${replicas(service)}`
+        : `${service.name} ${replicas(service)} x ${perPodText(resource, perPod(service, resource))}`).join(" + ");
+}
+
+/** " + system pods 2" when the add-ons' pods share the namespace (the quota counts them too). */
+function systemShare(row: QuotaRow, services: readonly ServiceCapacity[], scenario: Scenario): string {
+    const replicas = (service: ServiceCapacity) => (scenario === "atMin" ? service.minReplicas : service.maxReplicas);
+    const system = row[scenario] - services.reduce((total, service) => total + replicas(service) * perPod(service, row.resource), 0);
+    return system > 1e-6 ? ` + system pods ${formatAmount(row.unit, system)}` : "";
+}
+
+function perPodText(resource: QuotaResource, value: number): string {
+    return resource.endsWith(".cpu") ? formatCpu(value) : resource.endsWith(".memory") ? formatMemory(value) : String(value);
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function table(rows: readonly (readonly string[])[], indent = "  "): string {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
+    return rows.map((row) => indent + row.map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])).join("  ").trimEnd()).join("\n");
+}
+
+/** The capacity table and the findings, as `render` prints them. */
+export function formatCapacityTable(report: CapacityReport, findings: readonly Finding[]): string {
+    const sections: string[] = [`Capacity of stack ${report.stack} (namespace ${report.namespace})`];
+    sections.push("ResourceQuota (every service at min / at max replicas; +rollout: each adds its maxSurge pods)\n" + table([
+        ["resource", "hard", "at min", "at max", "max+rollout", "headroom at max"],
+        ...report.quota.map((row) => [row.resource, row.text.hard, row.text.atMin, row.text.atMax, row.text.atMaxDuringRollout, row.text.headroomAtMax]),
+    ]));
+    const reach = (value: { replicas: number; limitedBy: string | null }) => value.limitedBy === null ? String(value.replicas) : `${value.replicas} (${value.limitedBy})`;
+    sections.push("Replicas each service reaches before the quota refuses its next pod (in brackets: the quota key that stops it)\n" + table([
+        ["service", "min", "max", "others at min", "others at max"],
+        ...report.services.map((service) => [service.name, String(service.minReplicas), String(service.maxReplicas),
+            reach(service.reachable.othersAtMin), reach(service.reachable.othersAtMax)]),
+    ]));
+    const groups = report.nodes.groups.map((group) => {
+        const each = group.perNode === null ? "size unknown"
+            : `${formatAmount("cores", group.perNode.cpu)} CPU, ${formatAmount("bytes", group.perNode.memory)}, ${group.perNode.pods} pods allocatable each`;
+        return `${group.name}: ${group.maxSize} x ${group.instanceTypes.join("/")} (${each}; DaemonSets request ` +
+            `${formatAmount("cores", group.daemonSetsPerNode.cpu)} CPU, ${formatAmount("bytes", group.daemonSetsPerNode.memory)} per node)`;
+    });
+    sections.push(`Nodes at max size${report.nodes.complete ? "" : " (incomplete: unknown instance types count as 0)"}\n` +
+        groups.map((line) => `  ${line}`).join("\n") + "\n" + table([
+            ["resource", "allocatable", "system pods", "at min", "at max", "max+rollout", "headroom at max"],
+            ...report.nodes.rows.map((row) => [row.resource, row.text.allocatable, formatAmount(row.unit, row.systemPods),
+                row.text.atMin, row.text.atMax, row.text.atMaxDuringRollout, row.text.headroomAtMax]),
+        ]));
+    const connections = report.connections;
+    sections.push(connections === null
+        ? "Database connections: not checked (set berrys-platform:guardrails.database.maxConnections)"
+        : `Database connections (max_connections ${connections.maxConnections}, ${connections.reservedConnections} reserved: ${connections.budget} for the services)\n` + table([
+            ["service", "pool+overflow", "at min", "at max", "max+rollout", "largest pool that fits"],
+            ...connections.services.map((service) => [service.name, `${service.poolSize}+${service.maxOverflow}`,
+                String(service.atMin), String(service.atMax), String(service.atMaxDuringRollout), String(service.largestPoolPerPod)]),
+            ["total", "", String(connections.atMin), String(connections.atMax), String(connections.atMaxDuringRollout),
+                connections.largestPoolPerPod === null ? "-" : `${connections.largestPoolPerPod} (every pod alike)`],
+            ["headroom", "", ...[connections.headroom.atMin, connections.headroom.atMax, connections.headroom.atMaxDuringRollout].map(String), ""],
+        ]));
+    const errors = findings.filter((finding) => finding.severity === "error").length;
+    const warnings = findings.length - errors;
+    sections.push(findings.length === 0 ? "Findings: none" :
+        `Findings (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})\n` +
+        findings.map((finding) => `  ${finding.severity.toUpperCase().padEnd(7)} ${finding.message}\n          fix: ${finding.fix}`).join("\n"));
+    return sections.join("\n\n") + "\n";
+}
