@@ -12,26 +12,13 @@ export interface MetricSource {
     readonly requires?: string;
 }
 
-const KSM_HPA: MetricSource = {
+/** A kube-state-metrics v2 series (a kube-prometheus-stack dependency), documented under docs/metrics/. */
+const ksm = (doc: string, requires?: string): MetricSource => ({
     exporter: "kube-state-metrics v2 (kube-prometheus-stack dependency)",
-    reference: "kubernetes/kube-state-metrics docs/metrics/workload/horizontalpodautoscaler-metrics.md",
-};
-const KSM_POD: MetricSource = {
-    exporter: "kube-state-metrics v2",
-    reference: "kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md",
-};
-const KSM_QUOTA: MetricSource = {
-    exporter: "kube-state-metrics v2",
-    reference: "kubernetes/kube-state-metrics docs/metrics/policy/resourcequota-metrics.md (labels resource, type=hard|used)",
-};
-const KSM_NODE: MetricSource = {
-    exporter: "kube-state-metrics v2",
-    reference: "kubernetes/kube-state-metrics docs/metrics/cluster/node-metrics.md",
-};
-const KSM_DEPLOYMENT: MetricSource = {
-    exporter: "kube-state-metrics v2",
-    reference: "kubernetes/kube-state-metrics docs/metrics/workload/deployment-metrics.md",
-};
+    reference: `kubernetes/kube-state-metrics docs/metrics/${doc}`,
+    ...(requires === undefined ? {} : { requires }),
+});
+const KSM_HPA = ksm("workload/horizontalpodautoscaler-metrics.md");
 const CADVISOR: MetricSource = {
     exporter: "cAdvisor in the kubelet (kube-prometheus-stack kubelet ServiceMonitor, /metrics/cadvisor)",
     reference: "google/cadvisor docs/storage/prometheus.md",
@@ -60,11 +47,11 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     kube_horizontalpodautoscaler_status_current_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_desired_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_condition: KSM_HPA,
-    kube_horizontalpodautoscaler_spec_target_metric: { ...KSM_HPA, requires: "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type" },
-    kube_pod_container_resource_requests: KSM_POD,
-    kube_resourcequota: KSM_QUOTA,
-    kube_node_info: KSM_NODE,
-    kube_deployment_status_replicas_available: KSM_DEPLOYMENT,
+    kube_horizontalpodautoscaler_spec_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type"),
+    kube_pod_container_resource_requests: ksm("workload/pod-metrics.md"),
+    kube_resourcequota: ksm("policy/resourcequota-metrics.md (labels resource, type=hard|used)"),
+    kube_node_info: ksm("cluster/node-metrics.md"),
+    kube_deployment_status_replicas_available: ksm("workload/deployment-metrics.md"),
     container_cpu_usage_seconds_total: CADVISOR,
     container_memory_working_set_bytes: CADVISOR,
     cluster_autoscaler_nodes_count: CLUSTER_AUTOSCALER,
