@@ -236,7 +236,12 @@ function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): strin
     }
     return unique(nodes.flatMap((node) => {
         const def = node._zod.def as unknown as Record<string, unknown>;
-        return def.type === "object" ? Object.keys(def.shape as object) : [];
+        if (def.type === "object") {
+            return Object.keys(def.shape as object);
+        }
+        // A map with a fixed set of keys (the ResourceQuota's): those keys.
+        const keyDef = def.type === "record" ? (def.keyType as z.core.$ZodType)._zod.def as unknown as Record<string, unknown> : undefined;
+        return keyDef?.type === "enum" ? Object.values(keyDef.entries as Record<string, string>) : [];
     }));
 }
 

@@ -1,0 +1,174 @@
+import { strict as assert } from "assert";
+import { parseConfig } from "../config";
+import { readStackFile } from "../tools/stack-files";
+
+/** The production stack's config, deep-copied so a test can break one key. */
+function production(): Record<string, any> {
+    return structuredClone(readStackFile("production").projectConfig) as Record<string, any>;
+}
+
+function errorsOf(raw: Record<string, unknown>, region = "us-east-1"): string[] {
+    const result = parseConfig(raw, { stack: "production", region });
+    assert.equal(result.ok, false, "expected the config to be rejected");
+    return result.ok ? [] : result.errors;
+}
+
+/** Asserts exactly one message names `key`, and that it says `rule`. */
+function assertRejected(errors: string[], key: string, rule: RegExp): void {
+    const matching = errors.filter((error) => error.startsWith(`berrys-platform:${key} `));
+    assert.equal(matching.length, 1, `expected one message for ${key}, got:\n${errors.join("\n")}`);
+    assert.match(matching[0], rule);
+}
+
+describe("config: invalid settings are rejected with the key, the value and the rule", () => {
+    it("accepts both shipped stacks", () => {
+        for (const stack of ["production", "staging"]) {
+            const file = readStackFile(stack);
+            const result = parseConfig(file.projectConfig, file.context);
+            assert.ok(result.ok, result.ok ? "" : result.errors.join("\n"));
+        }
+    });
+
+    it("minReplicas above maxReplicas", () => {
+        const raw = production();
+        raw.services["api-gateway"].maxReplicas = 1;
+        assertRejected(errorsOf(raw), "services.api-gateway.maxReplicas", /\(1\) must be >= minReplicas \(2\)/);
+    });
+
+    it("a utilization target of 0 or below", () => {
+        for (const value of [0, -5]) {
+            const raw = production();
+            raw.services["web-dashboard"].metrics[0].averageUtilization = value;
+            assertRejected(errorsOf(raw), "services.web-dashboard.metrics.0.averageUtilization", new RegExp(`\\(${value}\\) must be > 0`));
+        }
+    });
+
+    it("a utilization target above 100 is legal but warned about", () => {
+        const raw = production();
+        raw.services["web-dashboard"].metrics[0].averageUtilization = 120;
+        const result = parseConfig(raw, { stack: "production", region: "us-east-1" });
+        assert.ok(result.ok);
+        assert.equal(result.warnings.length, 1);
+        assert.match(result.warnings[0], /^berrys-platform:services\.web-dashboard\.metrics\.0\.averageUtilization \(120\) is above 100/);
+    });
+
+    it("a malformed quantity such as 48Gx", () => {
+        const raw = production();
+        raw.namespace.quota["requests.memory"] = "48Gx";
+        assertRejected(errorsOf(raw), "namespace.quota.requests.memory", /\("48Gx"\) must be a Kubernetes quantity/);
+        const service = production();
+        service.services["agent-orchestrator"].resources.limits.cpu = "1 core";
+        assertRejected(errorsOf(service), "services.agent-orchestrator.resources.limits.cpu", /must be a Kubernetes quantity/);
+    });
+
+    it("an unknown metric type", () => {
+        const raw = production();
+        raw.services["api-gateway"].metrics[2].type = "External";
+        assertRejected(errorsOf(raw), "services.api-gateway.metrics.2.type", /must have type Resource, Pods or Object/);
+    });
+
+    it("behavior policies Kubernetes would reject: periodSeconds outside 1-1800", () => {
+        for (const value of [0, 1801]) {
+            const raw = production();
+            raw.services["model-orchestration"].behavior.scaleUp.policies[0].periodSeconds = value;
+            assertRejected(errorsOf(raw), "services.model-orchestration.behavior.scaleUp.policies.0.periodSeconds", /must be between 1 and 1800 seconds/);
+        }
+    });
+
+    it("behavior policies Kubernetes would reject: a stabilization window outside 0-3600", () => {
+        for (const value of [-1, 3601]) {
+            const raw = production();
+            raw.services["model-orchestration"].behavior.scaleDown.stabilizationWindowSeconds = value;
+            assertRejected(errorsOf(raw), "services.model-orchestration.behavior.scaleDown.stabilizationWindowSeconds", /must be between 0 and 3600 seconds/);
+        }
+    });
+
+    it("behavior policies Kubernetes would reject: a policy value of 0 or below", () => {
+        const raw = production();
+        raw.services["agent-orchestrator"].behavior.scaleDown.policies[0].value = 0;
+        assertRejected(errorsOf(raw), "services.agent-orchestrator.behavior.scaleDown.policies.0.value", /\(0\) must be > 0/);
+    });
+
+    it("a PDB with both minAvailable and maxUnavailable", () => {
+        const raw = production();
+        raw.services["agent-orchestrator"].pdb = { minAvailable: 2, maxUnavailable: 1 };
+        assertRejected(errorsOf(raw), "services.agent-orchestrator.pdb", /must set exactly one of minAvailable and maxUnavailable/);
+    });
+
+    it("a PDB that forbids every eviction at minReplicas", () => {
+        const cases: [Record<string, unknown>, string][] = [
+            [{ minAvailable: 3 }, "minAvailable"],
+            [{ minAvailable: "100%" }, "minAvailable"],
+            [{ maxUnavailable: 0 }, "maxUnavailable"],
+            [{ maxUnavailable: "10%" }, "maxUnavailable"], // 10 % of 3 rounds down to 0
+        ];
+        for (const [pdb, key] of cases) {
+            const raw = production();
+            raw.services["agent-orchestrator"].pdb = pdb;
+            assertRejected(errorsOf(raw), `services.agent-orchestrator.pdb.${key}`, /must allow at least one eviction at minReplicas \(3\)/);
+        }
+    });
+
+    it("node group minSize above maxSize, and desiredSize outside them", () => {
+        const raw = production();
+        raw.nodeGroups["default-node-group"].minSize = 11;
+        assertRejected(errorsOf(raw), "nodeGroups.default-node-group.minSize", /\(11\) must be <= maxSize \(10\)/);
+        const desired = production();
+        desired.nodeGroups["default-node-group"].desiredSize = 2;
+        assertRejected(errorsOf(desired), "nodeGroups.default-node-group.desiredSize", /must be between minSize \(3\) and maxSize \(10\)/);
+    });
+
+    it("a wrong type", () => {
+        const raw = production();
+        raw.services["model-orchestration"].minReplicas = "3";
+        assertRejected(errorsOf(raw), "services.model-orchestration.minReplicas", /\("3"\) must be a number/);
+        const list = production();
+        list.nodeGroups["default-node-group"].instanceTypes = "m6i.xlarge";
+        assertRejected(errorsOf(list), "nodeGroups.default-node-group.instanceTypes", /must be an array/);
+    });
+
+    it("an unknown key, with the known ones and a suggestion", () => {
+        const raw = production();
+        raw.services["api-gateway"].maxReplica = 8;
+        assertRejected(errorsOf(raw), "services.api-gateway.maxReplica", /is not a known key; known keys here: .*maxReplicas.* \(did you mean maxReplicas\?\)/);
+        const top = production();
+        top.service = {};
+        assertRejected(errorsOf(top), "service", /is not a known key.*did you mean services\?/);
+        const quota = production();
+        quota.namespace.quota["limit.cpu"] = "32";
+        assertRejected(errorsOf(quota), "namespace.quota.limit.cpu", /is not a known key; known keys here: requests\.cpu, .*limits\.cpu.* \(did you mean limits\.cpu\?\)/);
+    });
+
+    it("a missing required key", () => {
+        const raw = production();
+        delete raw.namespace.name;
+        assertRejected(errorsOf(raw), "namespace.name", /is required/);
+        const services = production();
+        delete services.services;
+        assertRejected(errorsOf(services), "services", /is required/);
+    });
+
+    it("a public endpoint open to 0.0.0.0/0", () => {
+        const raw = production();
+        raw.cluster.publicAccessCidrs = ["203.0.113.0/24", "0.0.0.0/0"];
+        assertRejected(errorsOf(raw), "cluster.publicAccessCidrs.1", /must not open the API endpoint to the whole internet/);
+    });
+
+    it("a missing aws:region", () => {
+        assert.ok(errorsOf(production(), "").some((error) => error.startsWith("aws:region is not set")));
+    });
+
+    it("reports every problem at once", () => {
+        const raw = production();
+        raw.services["api-gateway"].maxReplicas = 1;
+        raw.services["api-gateway"].maxReplica = 1;
+        raw.namespace.quota["requests.memory"] = "48Gx";
+        raw.nodeGroups["default-node-group"].minSize = 11;
+        raw.services["web-dashboard"].pdb = { minAvailable: 1, maxUnavailable: 1 };
+        const errors = errorsOf(raw);
+        for (const key of ["services.api-gateway.maxReplicas", "services.api-gateway.maxReplica", "namespace.quota.requests.memory",
+            "nodeGroups.default-node-group.minSize", "services.web-dashboard.pdb"]) {
+            assert.ok(errors.some((error) => error.startsWith(`berrys-platform:${key} `)), `${key} missing from:\n${errors.join("\n")}`);
+        }
+    });
+});

@@ -1,0 +1,43 @@
+// Runs the real program (index.ts) under Pulumi's mocks with a stack's real config, as render does.
+import * as pulumi from "@pulumi/pulumi";
+import { MockRun, RegisteredResource, runWithMocks } from "../../tools/mock-engine";
+import { loadProgram } from "../../tools/render";
+import { readStackFile, runtimeConfig } from "../../tools/stack-files";
+
+export interface ProgramRunOptions {
+    /** Changes to the stack's config before the run: full keys (`berrys-platform:services`) to values. */
+    readonly configOverrides?: Record<string, unknown>;
+    readonly transformations?: pulumi.ResourceTransformation[];
+}
+
+/** Runs the program for a stack; `configOverrides` replace whole top-level keys. */
+export function runStack(stack: string, options: ProgramRunOptions = {}): Promise<MockRun> {
+    const config = runtimeConfig(readStackFile(stack));
+    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+        if (value === undefined) {
+            delete config[key];
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return runWithMocks({ stack, config, loadProgram, transformations: options.transformations });
+}
+
+/** The one registered resource of a type and name; fails when there is none or several. */
+export function resource(run: MockRun, type: string, name: string): RegisteredResource {
+    const found = run.registered.filter((candidate) => candidate.type === type && candidate.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}; registered: ` +
+            run.registered.filter((candidate) => candidate.type === type).map((candidate) => candidate.name).join(", "));
+    }
+    return found[0];
+}
+
+/** The registered Kubernetes object of a kind and metadata.name. */
+export function kubernetesObject(run: MockRun, kind: string, name: string): Record<string, any> {
+    const found = run.registered.filter((candidate) => candidate.inputs.kind === kind && candidate.inputs.metadata?.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+    }
+    return found[0].inputs;
+}
