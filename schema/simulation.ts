@@ -1,4 +1,64 @@
-// Config schema of `simulation`: the scaling simulator's settings (issue 5 fills this in).
+// Config schema of `simulation`: the scaling simulator's settings (simulator/, `npm run simulate`).
+// Every key has a default, so the whole block may be left out. The per-service load model is
+// described, with its formulas, at the top of simulator/model.ts; its defaults come from each
+// service's own HPA and resources (simulator/model.ts `serviceModel`), which a schema cannot see.
 import { z } from "zod";
+import { positiveInt } from "./common";
 
-export const simulationSchema = z.strictObject({}).prefault({});
+const percent = (what: string) =>
+    z.number({ error: `must be a number (${what}, in percent of the containers' requests)` })
+        .min(0, { error: "must be >= 0 (percent of the containers' requests)" });
+
+/**
+ * How one service turns load into the numbers its HPA reads. Leave a key out for the default that
+ * simulator/model.ts derives from the service's own config.
+ */
+const serviceModelSchema = z.strictObject({
+    /**
+     * Load units one ready pod serves at its HPA target. Default: the target of the service's first
+     * Pods metric (20 for model_requests_per_second: 20 requests/s); for a service without one,
+     * load is CPU work in millicores and the default is its CPU request x (CPU target - baseCpuUtilization).
+     */
+    capacityPerPod: z.number({ error: "must be a number (load units per pod)" }).gt(0, { error: "must be > 0 (load units per pod)" }).optional(),
+    /** CPU of an idle ready pod, in percent of its CPU request (default 10). */
+    baseCpuUtilization: percent("CPU of an idle pod").optional(),
+    /** CPU of a pod serving capacityPerPod (default: the service's CPU utilization target, else 70). */
+    cpuUtilizationAtCapacity: percent("CPU at capacityPerPod").optional(),
+    /** Memory of an idle ready pod, in percent of its memory request (default: half the memory target, else 40). */
+    baseMemoryUtilization: percent("memory of an idle pod").optional(),
+    /** Memory of a pod serving capacityPerPod (default: three quarters of the memory target, else 60). */
+    memoryUtilizationAtCapacity: percent("memory at capacityPerPod").optional(),
+});
+export type ServiceModelSettings = z.output<typeof serviceModelSchema>;
+
+/** The seed's validation criteria (auto-scaling-configuration-guide.md "Validation Criteria") as numbers. */
+const criteriaSchema = z.strictObject({
+    /**
+     * Scaling responsiveness: after a step from the load minReplicas serve to twice that, seconds
+     * until enough pods are ready to serve it at the HPA's target, node provisioning included (default 240).
+     */
+    responseSeconds: positiveInt.min(1, { error: "must be >= 1 (seconds)" }).default(240),
+    /** Stability: under load alternating every 5 minutes between those levels, scale direction changes per service per hour (default 4). */
+    maxDirectionChangesPerHour: z.number({ error: "must be a number" }).min(0, { error: "must be >= 0" }).default(4),
+    /** Resource efficiency: over the 8-hour day, provisioned replicas on average at most this many times the needed ones (default 1.6). */
+    maxOverProvisioning: z.number({ error: "must be a number" }).min(1, { error: "must be >= 1 (a ratio of replicas)" }).default(1.6),
+    /** Pods the ResourceQuota may refuse while a service is below its maxReplicas (default 0). */
+    quotaRefusalsBelowMax: positiveInt.min(0, { error: "must be >= 0" }).default(0),
+});
+
+export const simulationSchema = z
+    .strictObject({
+        /** Seconds from a pod starting on a node to passing its readiness probe (default 30). */
+        podReadySeconds: positiveInt.min(0, { error: "must be >= 0 (seconds)" }).default(30),
+        /**
+         * Prometheus's scrape interval (default 30, kube-prometheus-stack's): a pod's custom metric
+         * exists once two scrapes have seen it, as rate() needs two samples.
+         */
+        scrapeIntervalSeconds: positiveInt.min(1, { error: "must be >= 1 (seconds)" }).default(30),
+        /** Seed of the PRNG behind the 8-hour day's noise: the same seed gives the same run (default 1). */
+        seed: positiveInt.default(1),
+        criteria: criteriaSchema.prefault({}),
+        /** Per-service load model, keyed by service name (default: derived from each service's config). */
+        services: z.record(z.string(), serviceModelSchema).default({}),
+    })
+    .prefault({});

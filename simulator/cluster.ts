@@ -1,0 +1,433 @@
+/**
+ * The cluster around the HPA: nodes of the stack's node groups, the scheduler, the namespace's
+ * ResourceQuota and cluster-autoscaler. One mutable `Cluster` per simulation run (simulator/run.ts
+ * owns it and steps it; nothing outside a run sees it change).
+ *
+ * The model, kept to what decides when pods run:
+ * - A node offers its instance type's allocatable (capacity/instance-types.ts: EKS kubeReserved and
+ *   eviction threshold), less the per-node DaemonSets (`guardrails.daemonSetRequestsPerNode`).
+ * - The add-ons' pods (cluster-autoscaler, metrics-server, Prometheus, prometheus-adapter) run on
+ *   the nodes too; cluster-autoscaler and metrics-server run in kube-system, so with
+ *   `skipNodesWithSystemPods` their nodes are never removed.
+ * - Pods the ResourceQuota refuses are never created; the ReplicaSet tries again on the next step.
+ * - The scheduler binds pending pods, critical priority first, then oldest first, to the ready node
+ *   with the most room left (kube-scheduler's default LeastAllocated score). No preemption.
+ * - cluster-autoscaler scans every 10 s (`--scan-interval`). Scale-up: pending pods that fit no
+ *   ready node and no node already on its way are packed first-fit onto new nodes of the group the
+ *   expander picks (least-waste, most-pods or the first by name), up to the group's maxSize; the
+ *   nodes are ready `nodeProvisioningSeconds` later. Scale-down: a ready node whose requests are
+ *   below half its allocatable (`--scale-down-utilization-threshold` 0.5), whose pods fit elsewhere
+ *   and whose PDBs allow evicting them, for `scaleDownUnneededTime`, is removed, and its pods are
+ *   recreated elsewhere; empty nodes all at once, others one per scan; never below minSize, and not
+ *   within `scaleDownDelayAfterAdd` of a scale-up or `scaleDownDelayAfterDelete` of a removal.
+ *   Failed scale-ups (`scaleDownDelayAfterFailure`) do not happen here.
+ */
+import type { PlatformConfig } from "../config";
+import { QUOTA_RESOURCES, QuotaResource, toBytes, toMillicores } from "../capacity/model";
+import { allocatable, instanceTypeSpec } from "../capacity/instance-types";
+import { parseQuantity } from "../quantity";
+import { durationSeconds } from "./model";
+
+/** cluster-autoscaler's `--scan-interval` default. */
+export const CA_SCAN_INTERVAL_SECONDS = 10;
+/** cluster-autoscaler's `--scale-down-utilization-threshold` default. */
+export const CA_SCALE_DOWN_UTILIZATION_THRESHOLD = 0.5;
+/** Pods of the per-node DaemonSets (aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, node-exporter): they count against maxPods. */
+export const DAEMONSET_PODS_PER_NODE = 5;
+
+/** CPU in millicores, memory in bytes. */
+export interface Resources { readonly cpu: number; readonly memory: number }
+
+/** What a pod asks for, as the scheduler and the quota count it. */
+export interface PodTemplate {
+    /** Index of the owning service in the run, or -1 for an add-on's pod. */
+    readonly owner: number;
+    readonly critical: boolean;
+    readonly requests: Resources;
+    readonly limits: Resources;
+    /** A kube-system pod: with skipNodesWithSystemPods, cluster-autoscaler never removes its node. */
+    readonly pinned: boolean;
+    /** Counted by the namespace's ResourceQuota (the services' pods, not the add-ons'). */
+    readonly inNamespace: boolean;
+}
+
+export interface Pod extends PodTemplate {
+    readonly id: number;
+    readonly createdAt: number;
+    node: Node | undefined;
+    /** When it was bound to a node and its containers started. */
+    startedAt: number | undefined;
+    /** When it passes (or passed) its readiness probe. */
+    readyAt: number | undefined;
+}
+
+export interface Node {
+    readonly id: number;
+    readonly group: string;
+    /** When the node joins the cluster Ready (later than now while it is provisioning). */
+    readonly readyAt: number;
+    readonly allocatable: Resources & { readonly pods: number };
+    /** Requests of its pods and DaemonSets. */
+    used: { cpu: number; memory: number; pods: number };
+    readonly pods: Set<Pod>;
+    unneededSince: number | undefined;
+}
+
+/** A node group as cluster-autoscaler sees it. */
+export interface NodeGroupShape {
+    readonly name: string;
+    readonly minSize: number;
+    readonly maxSize: number;
+    readonly desiredSize: number;
+    readonly allocatable: Resources & { readonly pods: number };
+    readonly daemonSets: Resources & { readonly pods: number };
+}
+
+export interface AutoscalerSettings {
+    readonly enabled: boolean;
+    readonly provisioningSeconds: number;
+    readonly delayAfterAddSeconds: number;
+    readonly delayAfterDeleteSeconds: number;
+    readonly unneededSeconds: number;
+    readonly skipNodesWithSystemPods: boolean;
+    readonly expander: string;
+}
+
+export interface ClusterSettings {
+    readonly groups: readonly NodeGroupShape[];
+    readonly autoscaler: AutoscalerSettings;
+    /** Hard limits of the quota keys the simulator counts (CPU in millicores, memory in bytes). */
+    readonly quota: Partial<Record<QuotaResource, number>>;
+    readonly podReadySeconds: number;
+}
+
+/** The cluster's settings from the stack's config: node groups, cluster-autoscaler flags, the quota. */
+export function clusterSettings(config: PlatformConfig): ClusterSettings {
+    const ca = config.addons.clusterAutoscaler;
+    const daemonSets = config.guardrails.daemonSetRequestsPerNode;
+    return {
+        groups: Object.entries(config.nodeGroups).map(([name, group]) => {
+            const type = group.instanceTypes[0];
+            const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
+            if (spec === undefined) {
+                throw new Error(`${name}: instance type ${type} is not in capacity/instance-types.ts; add it under guardrails.instanceTypes`);
+            }
+            const node = allocatable(spec);
+            return {
+                name, minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize,
+                allocatable: { cpu: node.cpuMillicores, memory: node.memoryBytes, pods: node.pods },
+                daemonSets: { cpu: toMillicores(daemonSets.cpu), memory: toBytes(daemonSets.memory), pods: DAEMONSET_PODS_PER_NODE },
+            };
+        }),
+        autoscaler: {
+            enabled: ca.enabled,
+            provisioningSeconds: ca.nodeProvisioningSeconds,
+            delayAfterAddSeconds: durationSeconds(ca.scaleDownDelayAfterAdd),
+            delayAfterDeleteSeconds: durationSeconds(ca.scaleDownDelayAfterDelete),
+            unneededSeconds: durationSeconds(ca.scaleDownUnneededTime),
+            skipNodesWithSystemPods: ca.skipNodesWithSystemPods,
+            expander: ca.expander,
+        },
+        quota: Object.fromEntries(QUOTA_RESOURCES
+            .filter((key) => config.namespace.quota[key] !== undefined)
+            .map((key) => [key, quotaAmount(key, config.namespace.quota[key]!)])),
+        podReadySeconds: config.simulation.podReadySeconds,
+    };
+}
+
+function quotaAmount(key: QuotaResource, value: string): number {
+    return key.endsWith(".cpu") ? toMillicores(value) : key.endsWith(".memory") ? toBytes(value) : Math.floor(parseQuantity(value));
+}
+
+/** The add-ons' pods, from `addons` (replicas and requests as the stack sets them). */
+export function addonPods(config: PlatformConfig): PodTemplate[] {
+    const addons = config.addons;
+    const pods: PodTemplate[] = [];
+    const add = (replicas: number, requests: { cpu: string; memory: string }, pinned: boolean) => {
+        for (let i = 0; i < replicas; i++) {
+            const amounts = { cpu: toMillicores(requests.cpu), memory: toBytes(requests.memory) };
+            pods.push({ owner: -1, critical: true, requests: amounts, limits: amounts, pinned, inNamespace: false });
+        }
+    };
+    if (addons.clusterAutoscaler.enabled) add(1, addons.clusterAutoscaler.resources.requests, true);
+    if (addons.metricsServer.enabled) add(addons.metricsServer.replicas, addons.metricsServer.resources.requests, true);
+    if (addons.prometheus.mode === "install") add(addons.prometheus.replicas, addons.prometheus.resources.requests, false);
+    if (addons.prometheusAdapter.enabled) add(addons.prometheusAdapter.replicas, addons.prometheusAdapter.resources.requests, false);
+    return pods;
+}
+
+/** What one cluster-autoscaler scan did. */
+export interface ScanResult {
+    readonly nodesAdded: number;
+    readonly nodesRemoved: number;
+    /** Pods evicted from removed nodes (their owners recreate them). */
+    readonly evicted: readonly Pod[];
+    /** Pending pods per owner that no node group could take because it is at maxSize. */
+    readonly blockedByMax: ReadonlyMap<number, number>;
+}
+
+export class Cluster {
+    readonly nodes: Node[] = [];
+    readonly pending: Pod[] = [];
+    readonly quotaUsed: Record<QuotaResource, number> = { "requests.cpu": 0, "requests.memory": 0, "limits.cpu": 0, "limits.memory": 0, pods: 0 };
+    private nextPodId = 0;
+    private nextNodeId = 0;
+    private lastScaleUp = Number.NEGATIVE_INFINITY;
+    private lastScaleDown = Number.NEGATIVE_INFINITY;
+
+    /** `disruptionsAllowed(owner)`: evictions the owner's PDB allows now. */
+    constructor(readonly settings: ClusterSettings, private readonly disruptionsAllowed: (owner: number) => number) {
+        for (const group of settings.groups) {
+            for (let i = 0; i < group.desiredSize; i++) this.addNode(group, Number.NEGATIVE_INFINITY);
+        }
+    }
+
+    /** Nodes that exist, Ready or on their way. */
+    nodeCount(now: number, readyOnly = false): number {
+        return readyOnly ? this.nodes.filter((node) => node.readyAt <= now).length : this.nodes.length;
+    }
+
+    /**
+     * Creates a pod if the quota admits it; otherwise returns the quota keys that refused it.
+     * The pod waits in `pending` for the scheduler.
+     */
+    createPod(template: PodTemplate, now: number): Pod | { refusedBy: QuotaResource[] } {
+        if (template.inNamespace) {
+            const refusedBy = QUOTA_RESOURCES.filter((key) => {
+                const hard = this.settings.quota[key];
+                return hard !== undefined && this.quotaUsed[key] + quotaCharge(template, key) > hard;
+            });
+            if (refusedBy.length > 0) return { refusedBy };
+            for (const key of QUOTA_RESOURCES) this.quotaUsed[key] += quotaCharge(template, key);
+        }
+        const pod: Pod = { ...template, id: this.nextPodId++, createdAt: now, node: undefined, startedAt: undefined, readyAt: undefined };
+        this.pending.push(pod);
+        return pod;
+    }
+
+    /** Deletes a pod (the ReplicaSet scaling down, or an eviction): it frees its node and its quota at once. */
+    deletePod(pod: Pod): void {
+        if (pod.node !== undefined) {
+            this.unbind(pod);
+        } else {
+            const index = this.pending.indexOf(pod);
+            if (index >= 0) this.pending.splice(index, 1);
+        }
+        if (pod.inNamespace) {
+            for (const key of QUOTA_RESOURCES) this.quotaUsed[key] -= quotaCharge(pod, key);
+        }
+    }
+
+    /** Binds pending pods to ready nodes: critical first, then oldest; the node with the most room left. */
+    schedule(now: number): void {
+        if (this.pending.length === 0) return;
+        this.pending.sort((a, b) => (a.critical === b.critical ? a.id - b.id : a.critical ? -1 : 1));
+        const left: Pod[] = [];
+        for (const pod of this.pending) {
+            let best: Node | undefined;
+            let bestScore = -1;
+            for (const node of this.nodes) {
+                if (node.readyAt > now || !fits(node, pod.requests)) continue;
+                const score = (node.allocatable.cpu - node.used.cpu - pod.requests.cpu) / node.allocatable.cpu +
+                    (node.allocatable.memory - node.used.memory - pod.requests.memory) / node.allocatable.memory;
+                if (score > bestScore) {
+                    best = node;
+                    bestScore = score;
+                }
+            }
+            if (best === undefined) {
+                left.push(pod);
+                continue;
+            }
+            this.bind(pod, best);
+            pod.startedAt = now;
+            pod.readyAt = now + this.settings.podReadySeconds;
+        }
+        this.pending.length = 0;
+        this.pending.push(...left);
+    }
+
+    /** One cluster-autoscaler scan: scale up for pending pods, then scale down unneeded nodes. */
+    autoscale(now: number): ScanResult {
+        const none: ScanResult = { nodesAdded: 0, nodesRemoved: 0, evicted: [], blockedByMax: new Map() };
+        if (!this.settings.autoscaler.enabled) return none;
+        const up = this.scaleUp(now);
+        const down = up.nodesAdded > 0 ? { nodesRemoved: 0, evicted: [] } : this.scaleDown(now);
+        return { ...up, ...down };
+    }
+
+    private scaleUp(now: number): { nodesAdded: number; blockedByMax: Map<number, number> } {
+        const blockedByMax = new Map<number, number>();
+        if (this.pending.length === 0) return { nodesAdded: 0, blockedByMax };
+        // Pods that fit on nodes already on their way wait for them.
+        const upcoming = this.nodes.filter((node) => node.readyAt > now).map((node) => ({ ...node.used }));
+        const upcomingRoom = this.nodes.filter((node) => node.readyAt > now);
+        let waiting = this.pending.filter((pod) => {
+            const index = upcomingRoom.findIndex((node, i) => fitsAmounts(node.allocatable, upcoming[i], pod.requests));
+            if (index < 0) return true;
+            addTo(upcoming[index], pod.requests);
+            return false;
+        });
+        let nodesAdded = 0;
+        while (waiting.length > 0) {
+            const options = this.settings.groups
+                .map((group) => ({ group, room: group.maxSize - this.nodes.filter((node) => node.group === group.name).length, ...packOnNewNodes(group, waiting) }))
+                .filter((option) => option.placed.length > 0);
+            if (options.length === 0) break;
+            const open = options.filter((option) => option.room > 0);
+            if (open.length === 0) {
+                for (const pod of waiting) {
+                    if (options.some((option) => option.placed.includes(pod))) {
+                        blockedByMax.set(pod.owner, (blockedByMax.get(pod.owner) ?? 0) + 1);
+                    }
+                }
+                break;
+            }
+            const chosen = this.expand(open);
+            const count = Math.min(chosen.nodes.length, chosen.room);
+            for (let i = 0; i < count; i++) this.addNode(chosen.group, now + this.settings.autoscaler.provisioningSeconds);
+            nodesAdded += count;
+            const covered = new Set(chosen.nodes.slice(0, count).flat());
+            waiting = waiting.filter((pod) => !covered.has(pod));
+        }
+        if (nodesAdded > 0) this.lastScaleUp = now;
+        return { nodesAdded, blockedByMax };
+    }
+
+    /** The expander's choice among node groups that can still grow. */
+    private expand<T extends { group: NodeGroupShape; nodes: Pod[][]; placed: Pod[] }>(options: T[]): T {
+        const expander = this.settings.autoscaler.expander;
+        const waste = (option: T) => {
+            const cpu = option.nodes.length * (option.group.allocatable.cpu - option.group.daemonSets.cpu);
+            const memory = option.nodes.length * (option.group.allocatable.memory - option.group.daemonSets.memory);
+            const usedCpu = option.placed.reduce((total, pod) => total + pod.requests.cpu, 0);
+            const usedMemory = option.placed.reduce((total, pod) => total + pod.requests.memory, 0);
+            return (cpu - usedCpu) / cpu + (memory - usedMemory) / memory;
+        };
+        const sorted = [...options].sort((a, b) => a.group.name.localeCompare(b.group.name));
+        if (expander === "least-waste") return sorted.reduce((best, option) => (waste(option) < waste(best) ? option : best));
+        if (expander === "most-pods") return sorted.reduce((best, option) => (option.placed.length > best.placed.length ? option : best));
+        return sorted[0];
+    }
+
+    private scaleDown(now: number): { nodesRemoved: number; evicted: Pod[] } {
+        const ca = this.settings.autoscaler;
+        const candidates: Node[] = [];
+        for (const node of this.nodes) {
+            if (node.readyAt > now || !this.unneeded(node, now)) {
+                node.unneededSince = undefined;
+                continue;
+            }
+            node.unneededSince ??= now;
+            if (now - node.unneededSince >= ca.unneededSeconds) candidates.push(node);
+        }
+        if (candidates.length === 0 || now < this.lastScaleUp + ca.delayAfterAddSeconds || now < this.lastScaleDown + ca.delayAfterDeleteSeconds) {
+            return { nodesRemoved: 0, evicted: [] };
+        }
+        const size = (group: string) => this.nodes.filter((node) => node.group === group).length;
+        const minSize = (group: string) => this.settings.groups.find((shape) => shape.name === group)!.minSize;
+        const empty = candidates.filter((node) => node.pods.size === 0);
+        const removed: Node[] = [];
+        for (const node of empty.length > 0 ? empty : candidates.slice(0, 1)) {
+            if (size(node.group) > minSize(node.group)) {
+                removed.push(node);
+                this.nodes.splice(this.nodes.indexOf(node), 1);
+            }
+        }
+        const evicted: Pod[] = [];
+        for (const node of removed) {
+            for (const pod of [...node.pods]) {
+                this.deletePod(pod);
+                evicted.push(pod);
+            }
+        }
+        if (removed.length > 0) this.lastScaleDown = now;
+        return { nodesRemoved: removed.length, evicted };
+    }
+
+    /** Below the utilization threshold, no kube-system pod (with skipNodesWithSystemPods), PDBs allow it, pods fit elsewhere. */
+    private unneeded(node: Node, now: number): boolean {
+        const utilization = Math.max(node.used.cpu / node.allocatable.cpu, node.used.memory / node.allocatable.memory);
+        if (utilization >= CA_SCALE_DOWN_UTILIZATION_THRESHOLD) return false;
+        const evictions = new Map<number, number>();
+        for (const pod of node.pods) {
+            if (pod.pinned && this.settings.autoscaler.skipNodesWithSystemPods) return false;
+            if (pod.owner >= 0) evictions.set(pod.owner, (evictions.get(pod.owner) ?? 0) + 1);
+        }
+        for (const [owner, count] of evictions) {
+            if (count > this.disruptionsAllowed(owner)) return false;
+        }
+        const others = this.nodes.filter((other) => other !== node && other.readyAt <= now);
+        const room = others.map((other) => ({ ...other.used }));
+        for (const pod of node.pods) {
+            const index = others.findIndex((other, i) => fitsAmounts(other.allocatable, room[i], pod.requests));
+            if (index < 0) return false;
+            addTo(room[index], pod.requests);
+        }
+        return true;
+    }
+
+    private addNode(group: NodeGroupShape, readyAt: number): void {
+        this.nodes.push({
+            id: this.nextNodeId++, group: group.name, readyAt, allocatable: group.allocatable,
+            used: { ...group.daemonSets }, pods: new Set(), unneededSince: undefined,
+        });
+    }
+
+    private bind(pod: Pod, node: Node): void {
+        pod.node = node;
+        node.pods.add(pod);
+        addTo(node.used, pod.requests);
+    }
+
+    private unbind(pod: Pod): void {
+        const node = pod.node!;
+        node.pods.delete(pod);
+        node.used.cpu -= pod.requests.cpu;
+        node.used.memory -= pod.requests.memory;
+        node.used.pods -= 1;
+        pod.node = undefined;
+    }
+}
+
+function quotaCharge(pod: PodTemplate, key: QuotaResource): number {
+    switch (key) {
+        case "requests.cpu": return pod.requests.cpu;
+        case "requests.memory": return pod.requests.memory;
+        case "limits.cpu": return pod.limits.cpu;
+        case "limits.memory": return pod.limits.memory;
+        case "pods": return 1;
+    }
+}
+
+function fits(node: Node, requests: Resources): boolean {
+    return fitsAmounts(node.allocatable, node.used, requests);
+}
+
+function fitsAmounts(capacity: Resources & { pods: number }, used: { cpu: number; memory: number; pods: number }, requests: Resources): boolean {
+    return used.cpu + requests.cpu <= capacity.cpu && used.memory + requests.memory <= capacity.memory && used.pods + 1 <= capacity.pods;
+}
+
+function addTo(used: { cpu: number; memory: number; pods: number }, requests: Resources): void {
+    used.cpu += requests.cpu;
+    used.memory += requests.memory;
+    used.pods += 1;
+}
+
+/** cluster-autoscaler's estimate: first-fit of the pods onto new, empty nodes of the group; pods no new node holds are left out. */
+function packOnNewNodes(group: NodeGroupShape, pods: readonly Pod[]): { nodes: Pod[][]; placed: Pod[] } {
+    const nodes: { used: { cpu: number; memory: number; pods: number }; pods: Pod[] }[] = [];
+    const placed: Pod[] = [];
+    for (const pod of pods) {
+        if (!fitsAmounts(group.allocatable, group.daemonSets, pod.requests)) continue;
+        let node = nodes.find((candidate) => fitsAmounts(group.allocatable, candidate.used, pod.requests));
+        if (node === undefined) {
+            node = { used: { ...group.daemonSets }, pods: [] };
+            nodes.push(node);
+        }
+        addTo(node.used, pod.requests);
+        node.pods.push(pod);
+        placed.push(pod);
+    }
+    return { nodes: nodes.map((node) => node.pods), placed };
+}

@@ -1,0 +1,227 @@
+/**
+ * What a simulation run means: the per-service figures the CLI prints, the seed's validation
+ * criteria (`simulation.criteria`) checked against them, and the run as JSON. Pure functions of a
+ * `SimulationResult`.
+ *
+ * Which profile checks which criterion:
+ *   spike        responseSeconds              seconds from the step to enough ready pods
+ *   oscillating  maxDirectionChangesPerHour   scale-direction changes per hour
+ *   day          maxOverProvisioning          pod-seconds provisioned / pod-seconds needed
+ *   all but peak quotaRefusalsBelowMax        pods the ResourceQuota refused
+ * The sustained peak drives every service to maxReplicas on purpose: there a quota refusal is a
+ * finding that names the quota key, not a missed criterion.
+ */
+import type { PlatformConfig } from "../config";
+import { keyName } from "../config";
+import { capacityReport, QuotaResource } from "../capacity/model";
+import { HPA_SYNC_PERIOD_SECONDS, newHpaState, reconcile } from "./hpa-controller";
+import type { ServiceModel } from "./model";
+import type { ServiceRun, SimulationResult } from "./run";
+
+export type CriterionName = "responseSeconds" | "maxDirectionChangesPerHour" | "maxOverProvisioning" | "quotaRefusalsBelowMax";
+
+export interface CriterionResult {
+    /** `berrys-platform:simulation.criteria.<name>`. */
+    readonly key: string;
+    readonly criterion: CriterionName;
+    readonly service: string;
+    readonly value: number;
+    readonly limit: number;
+    readonly ok: boolean;
+    readonly message: string;
+}
+
+/** The criteria the run's profile checks, per service. */
+export function evaluateCriteria(config: PlatformConfig, result: SimulationResult): CriterionResult[] {
+    const criteria = config.simulation.criteria;
+    const results: CriterionResult[] = [];
+    const check = (criterion: CriterionName, run: ServiceRun, value: number, limit: number, text: string) => {
+        const ok = value <= limit;
+        results.push({
+            key: keyName(["simulation", "criteria", criterion]), criterion, service: run.model.name, value, limit, ok,
+            message: `${ok ? "met" : "MISSED"} ${keyName(["simulation", "criteria", criterion])} (${limit}): ${run.model.name} ${text}`,
+        });
+    };
+    for (const run of result.services) {
+        switch (result.profile.name) {
+            case "spike": {
+                const response = worstResponse(run);
+                if (response !== undefined) {
+                    const seconds = response.seconds ?? Number.POSITIVE_INFINITY;
+                    check("responseSeconds", run, seconds, criteria.responseSeconds,
+                        `${response.seconds === null ? "never had" : `had ${response.seconds} s after the step until`} ${response.needed} ready replicas`);
+                }
+                break;
+            }
+            case "oscillating": {
+                const perHour = directionChanges(run) / (result.profile.durationSeconds / 3600);
+                check("maxDirectionChangesPerHour", run, round(perHour, 2), criteria.maxDirectionChangesPerHour,
+                    `changed scale direction ${round(perHour, 2)} times per hour`);
+                break;
+            }
+            case "day":
+                check("maxOverProvisioning", run, round(run.overProvisioning, 2), criteria.maxOverProvisioning,
+                    `provisioned ${round(run.overProvisioning, 2)} x the replicas needed on average`);
+                break;
+        }
+        if (result.profile.name !== "peak") {
+            check("quotaRefusalsBelowMax", run, run.quotaRefusals, criteria.quotaRefusalsBelowMax,
+                `had ${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused by the ResourceQuota${refusedByText(run)}`);
+        }
+    }
+    return results;
+}
+
+/** Scale events whose direction differs from the one before. */
+export function directionChanges(run: Pick<ServiceRun, "scaleEvents">): number {
+    let changes = 0;
+    for (let i = 1; i < run.scaleEvents.length; i++) {
+        const previous = Math.sign(run.scaleEvents[i - 1].to - run.scaleEvents[i - 1].from);
+        if (Math.sign(run.scaleEvents[i].to - run.scaleEvents[i].from) !== previous) changes++;
+    }
+    return changes;
+}
+
+/**
+ * The fastest the settings allow from `from` to `to` ready replicas: the HPA (same spec, behavior
+ * and controller) seeing the new load exactly and at once, on a sync at the step, then the pods'
+ * readiness; `withNode` adds the node provisioning time for when the pods must wait for a node.
+ */
+export function responseFloor(model: ServiceModel, from: number, to: number, podReadySeconds: number, provisioningSeconds: number)
+    : { seconds: number; withNode: number } {
+    const spec = {
+        ...model.hpa,
+        metrics: [{ type: "Pods" as const, name: "load", target: { type: "AverageValue" as const, averageValue: 1000 } }],
+    };
+    let state = newHpaState();
+    let replicas = from;
+    let t = 0;
+    for (; replicas < to && t < 24 * 3600; t += HPA_SYNC_PERIOD_SECONDS) {
+        const pods = Array.from({ length: replicas }, (_, i) => ({ name: String(i), ready: true, startTime: -3600, readyLastTransitionTime: -3600 }));
+        const samples = new Map(pods.map((pod) => [pod.name, { value: Math.ceil((to * 1000) / replicas) }]));
+        const step = reconcile(t, spec, state, { currentReplicas: replicas, metrics: [{ pods, samples }] });
+        state = step.state;
+        replicas = step.desiredReplicas;
+        if (replicas >= to) break;
+    }
+    return { seconds: t + podReadySeconds, withNode: t + provisioningSeconds + podReadySeconds };
+}
+
+/** The step whose response took longest (a step never answered counts as longest). */
+function worstResponse(run: ServiceRun): ServiceRun["stepResponses"][number] | undefined {
+    let worst: ServiceRun["stepResponses"][number] | undefined;
+    for (const response of run.stepResponses) {
+        if (response.needed <= response.before) continue;
+        const seconds = response.seconds ?? Number.POSITIVE_INFINITY;
+        if (worst === undefined || seconds > (worst.seconds ?? Number.POSITIVE_INFINITY)) worst = response;
+    }
+    return worst;
+}
+
+function refusedByText(run: ServiceRun): string {
+    const keys = Object.entries(run.quotaRefusedBy);
+    return keys.length === 0 ? "" : ` (${keys.map(([key, count]) => `${key}: ${count}`).join(", ")})`;
+}
+
+/** Quota keys that refused pods in the run, with what the services need at maxReplicas against the quota. */
+export function quotaCauses(config: PlatformConfig, result: SimulationResult): { key: QuotaResource; pods: number; text: string }[] {
+    const pods = new Map<QuotaResource, number>();
+    for (const run of result.services) {
+        for (const [key, count] of Object.entries(run.quotaRefusedBy) as [QuotaResource, number][]) pods.set(key, (pods.get(key) ?? 0) + count);
+    }
+    const rows = capacityReport(config).quota;
+    return [...pods].map(([key, count]) => {
+        const row = rows.find((candidate) => candidate.resource === key);
+        const need = row === undefined ? "" : `: at maxReplicas the services need ${row.text.atMax} of the quota's ${row.text.hard}`;
+        return { key, pods: count, text: `${keyName(["namespace", "quota", key])} refused ${count} pod${count === 1 ? "" : "s"}${need}` };
+    });
+}
+
+/** The run as the CLI prints it, for the services in `only` (default all). */
+export function formatReport(config: PlatformConfig, result: SimulationResult, only?: readonly string[]): string {
+    const lines: string[] = [];
+    const minutes = Math.round(result.profile.durationSeconds / 60);
+    lines.push(`${result.stack}, profile ${result.profile.name}: ${result.profile.description}`);
+    lines.push(`  ${minutes} min simulated; nodes ${result.nodes[0] ?? 0} at the start, ${result.peakNodes} at most`);
+    const ca = config.addons.clusterAutoscaler;
+    for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
+        const model = run.model;
+        lines.push("");
+        lines.push(`${model.name}: load in ${model.loadUnit}, ${round(model.capacityPerPod, 2)} per pod at target; replicas ${model.config.minReplicas}-${model.config.maxReplicas}`);
+        const response = worstResponse(run);
+        if (response !== undefined) {
+            const floor = responseFloor(model, response.before, response.needed, config.simulation.podReadySeconds, ca.nodeProvisioningSeconds);
+            const took = response.seconds === null ? "not reached before the load changed" : `${response.seconds} s`;
+            lines.push(`  time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
+                `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`);
+        }
+        const short = run.longestShortfall;
+        lines.push(`  longest under-provisioned (ready pods > 10% over target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`);
+        lines.push(`  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
+            `served ${round(100 * run.servedFraction, 2)}% of all load`);
+        const ups = run.scaleEvents.filter((event) => event.to > event.from).length;
+        const changes = directionChanges(run);
+        lines.push(`  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
+            `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`);
+        lines.push(`  over-provisioning: ${round(run.overProvisioning, 2)} x the replicas needed on average`);
+        lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pods refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
+            `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}`);
+    }
+    const criteria = evaluateCriteria(config, result).filter((criterion) => only === undefined || only.includes(criterion.service));
+    lines.push("");
+    if (result.profile.name === "peak") {
+        const causes = quotaCauses(config, result);
+        lines.push(causes.length === 0 ? "Quota at top load: no pod refused."
+            : `Quota at top load (expected when the services' maxReplicas need more than the quota): ${causes.map((cause) => cause.text).join("; ")}`);
+    }
+    const missed = criteria.filter((criterion) => !criterion.ok);
+    lines.push(criteria.length === 0 ? "Criteria: none checked by this profile."
+        : missed.length === 0 ? `Criteria: all ${criteria.length} met.` : `Criteria: ${missed.length} of ${criteria.length} missed:`);
+    for (const criterion of missed) lines.push(`  ${criterion.message}`);
+    return lines.join("\n");
+}
+
+/** The run as plain JSON: the per-service series and figures, time in seconds from the start. */
+export function resultJson(config: PlatformConfig, result: SimulationResult): object {
+    return {
+        stack: result.stack,
+        profile: result.profile,
+        stepSeconds: result.stepSeconds,
+        recordSeconds: result.recordSeconds,
+        times: result.times,
+        nodes: result.nodes,
+        readyNodes: result.readyNodes,
+        criteria: evaluateCriteria(config, result),
+        services: Object.fromEntries(result.services.map((run) => [run.model.name, {
+            loadUnit: run.model.loadUnit,
+            capacityPerPod: run.model.capacityPerPod,
+            minReplicas: run.model.config.minReplicas,
+            maxReplicas: run.model.config.maxReplicas,
+            series: run.series,
+            scaleEvents: run.scaleEvents,
+            stepResponses: run.stepResponses,
+            longestShortfall: run.longestShortfall,
+            peakUnserved: run.peakUnserved,
+            servedFraction: run.servedFraction,
+            directionChanges: directionChanges(run),
+            overProvisioning: run.overProvisioning,
+            quotaRefusals: run.quotaRefusals,
+            quotaRefusedBy: run.quotaRefusedBy,
+            peakQuotaBlocked: run.peakQuotaBlocked,
+            peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+        }])),
+    };
+}
+
+/** Seconds from the start as h:mm:ss or m:ss. */
+export function clock(seconds: number): string {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = Math.round(seconds % 60);
+    const pad = (value: number) => String(value).padStart(2, "0");
+    return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+function round(value: number, digits: number): number {
+    return Number(value.toFixed(digits));
+}

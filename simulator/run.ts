@@ -1,0 +1,336 @@
+/**
+ * One simulation run: the stack's services under a load profile, stepped every 5 s through the
+ * HPA controller (hpa-controller.ts, every 15 s), the ReplicaSets, the scheduler, the quota and
+ * cluster-autoscaler (cluster.ts, every 10 s). Deterministic: the same config and profile give the
+ * same result. The run starts with a 15-minute warm-up at the profile's first load (not reported),
+ * so the HPA, its CPU initialization period and the nodes are past their first sight.
+ *
+ * Order within a step at time t: ready pods share the load (model.ts); the figures are recorded;
+ * on a sync the HPA of each service reads the metrics and sets the Deployment's replicas; each
+ * ReplicaSet creates (through the quota) or deletes pods; the scheduler binds pending pods;
+ * cluster-autoscaler scans. Pods and nodes becoming ready between steps count from the next step.
+ */
+import type { PlatformConfig } from "../config";
+import { pdbAllowedDisruptions } from "../schema/services";
+import type { QuotaResource } from "../capacity/model";
+import {
+    HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE, HpaState, MetricObservation, PodInfo, PodMetric, newHpaState, reconcile,
+} from "./hpa-controller";
+import { addonPods, CA_SCAN_INTERVAL_SECONDS, Cluster, clusterSettings, Pod, PodTemplate } from "./cluster";
+import {
+    cpuMillicores, loadPerPod, memoryBytes, neededReplicas, RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS, ServiceModel,
+    serviceModels,
+} from "./model";
+import type { LoadProfile } from "./profiles";
+
+/** The simulation's time step. */
+export const STEP_SECONDS = 5;
+/** How often the series are recorded (the HPA's sync period). */
+export const RECORD_SECONDS = HPA_SYNC_PERIOD_SECONDS;
+/** The warm-up before t = 0 at the profile's first load. */
+export const WARM_UP_SECONDS = 900;
+
+/** What happened to one service; series are sampled every RECORD_SECONDS from t = 0. */
+export interface ServiceRun {
+    readonly model: ServiceModel;
+    readonly series: {
+        readonly load: number[];
+        readonly needed: number[];
+        /** The Deployment's replicas, as the HPA set them. */
+        readonly desired: number[];
+        /** Pods that exist (pending, starting or ready): what is provisioned. */
+        readonly pods: number[];
+        readonly ready: number[];
+        readonly unserved: number[];
+    };
+    /** Every rescale of the HPA (t >= 0). */
+    readonly scaleEvents: { readonly t: number; readonly from: number; readonly to: number }[];
+    /**
+     * Per profile step: seconds until enough pods were ready (null: not before the next step or the
+     * end), and the replicas needed before and after it.
+     */
+    readonly stepResponses: { readonly step: number; readonly seconds: number | null; readonly before: number; readonly needed: number }[];
+    /**
+     * Longest stretch under-provisioned (fewer ready pods than needed, running more than the HPA's
+     * 10% tolerance above their target), and when it began.
+     */
+    readonly longestShortfall: { readonly seconds: number; readonly from: number };
+    readonly peakUnserved: { readonly load: number; readonly t: number; readonly ofLoad: number };
+    /** Load-seconds served / offered. */
+    readonly servedFraction: number;
+    /** Pod-seconds provisioned / needed. */
+    readonly overProvisioning: number;
+    /** Pods the quota refused (each refused pod once, however often the ReplicaSet retried), by the quota key that refused it. */
+    readonly quotaRefusals: number;
+    readonly quotaRefusedBy: Partial<Record<QuotaResource, number>>;
+    /** Most pods missing at once because the quota refused them. */
+    readonly peakQuotaBlocked: number;
+    /** Most pending pods at once that no node group could take at its maxSize. */
+    readonly peakNodeMaxBlocked: number;
+}
+
+export interface SimulationResult {
+    readonly stack: string;
+    readonly profile: { readonly name: string; readonly description: string; readonly durationSeconds: number; readonly steps: readonly number[] };
+    readonly stepSeconds: number;
+    readonly recordSeconds: number;
+    readonly times: number[];
+    readonly nodes: number[];
+    readonly readyNodes: number[];
+    readonly peakNodes: number;
+    readonly services: ServiceRun[];
+    /** HPA reconciles run (warm-up included), for the benchmark. */
+    readonly syncs: number;
+}
+
+export interface SimulationOptions {
+    /** Called now and then with the fraction done (the CLI prints it for long runs). */
+    readonly onProgress?: (fraction: number) => void;
+}
+
+interface ServiceState {
+    readonly model: ServiceModel;
+    readonly index: number;
+    readonly template: PodTemplate;
+    readonly pods: Pod[];
+    hpa: HpaState;
+    desired: number;
+    /** Σ over steps of the load each ready pod served: cum[k + 1] - cum[j] sums steps j..k. */
+    readonly cum: Float64Array;
+    quotaShortfall: number;
+}
+
+/** Runs `profile` on the stack's services. */
+export function simulate(config: PlatformConfig, profile: LoadProfile, options: SimulationOptions = {}): SimulationResult {
+    const models = serviceModels(config);
+    const settings = clusterSettings(config);
+    const steps = Math.floor((WARM_UP_SECONDS + profile.durationSeconds) / STEP_SECONDS) + 1;
+    const start = -WARM_UP_SECONDS;
+    const timeAt = (k: number) => start + k * STEP_SECONDS;
+    const scrape = config.simulation.scrapeIntervalSeconds;
+
+    const states: ServiceState[] = models.map((model, index) => ({
+        model, index, pods: [], hpa: newHpaState(), desired: neededReplicas(model, profile.load(model, index, 0)),
+        template: {
+            owner: index, critical: model.config.priority === "critical", requests: model.requests, limits: model.limits,
+            pinned: false, inNamespace: true,
+        },
+        cum: new Float64Array(steps + 1), quotaShortfall: 0,
+    }));
+    const cluster = new Cluster(settings, (owner) => {
+        const state = states[owner];
+        const pdb = state.model.config.pdb;
+        if (pdb === undefined) return Number.MAX_SAFE_INTEGER;
+        const ready = state.pods.filter((pod) => pod.readyAt !== undefined && pod.readyAt <= now).length;
+        return pdbAllowedDisruptions(pdb, ready);
+    });
+    let now = start;
+    for (const addon of addonPods(config)) cluster.createPod(addon, now);
+
+    const runs = models.map((model) => ({
+        model,
+        series: { load: [] as number[], needed: [] as number[], desired: [] as number[], pods: [] as number[], ready: [] as number[], unserved: [] as number[] },
+        scaleEvents: [] as { t: number; from: number; to: number }[],
+        stepResponses: profile.steps.map((step) => ({ step, seconds: null as number | null, before: 0, needed: 0 })),
+        shortfallFrom: undefined as number | undefined,
+        longestShortfall: { seconds: 0, from: 0 },
+        peakUnserved: { load: 0, t: 0, ofLoad: 0 },
+        served: 0, offered: 0, podSeconds: 0, neededSeconds: 0,
+        quotaRefusals: 0, quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>, peakQuotaBlocked: 0, peakNodeMaxBlocked: 0,
+    }));
+    const times: number[] = [];
+    const nodes: number[] = [];
+    const readyNodes: number[] = [];
+    let peakNodes = 0;
+    let syncs = 0;
+    const progressEvery = Math.max(1, Math.floor(steps / 20));
+
+    for (let k = 0; k < steps; k++) {
+        now = timeAt(k);
+        const t = Math.max(0, now);
+        const reporting = now >= 0;
+        if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k / steps);
+
+        // Ready pods share the load.
+        for (const state of states) {
+            const run = runs[state.index];
+            const load = profile.load(state.model, state.index, t);
+            let ready = 0;
+            for (const pod of state.pods) if (pod.readyAt !== undefined && pod.readyAt <= now) ready++;
+            const perPod = loadPerPod(state.model, load, ready);
+            state.cum[k + 1] = state.cum[k] + perPod;
+            if (!reporting) continue;
+            const needed = neededReplicas(state.model, load);
+            const unserved = Math.max(0, load - perPod * ready);
+            run.offered += load;
+            run.served += load - unserved;
+            run.podSeconds += state.pods.length;
+            run.neededSeconds += needed;
+            if (unserved > run.peakUnserved.load) run.peakUnserved = { load: unserved, t: now, ofLoad: load > 0 ? unserved / load : 0 };
+            // Under-provisioned: fewer ready pods than needed, and they run past the HPA's tolerance above target.
+            if (ready < needed && load > ready * state.model.capacityPerPod * (1 + HPA_TOLERANCE)) {
+                run.shortfallFrom ??= now;
+            } else if (run.shortfallFrom !== undefined) {
+                if (now - run.shortfallFrom > run.longestShortfall.seconds) run.longestShortfall = { seconds: now - run.shortfallFrom, from: run.shortfallFrom };
+                run.shortfallFrom = undefined;
+            }
+            run.stepResponses.forEach((response, i) => {
+                const next = profile.steps[i + 1] ?? Number.POSITIVE_INFINITY;
+                if (now < response.step) {
+                    response.before = needed;
+                    return;
+                }
+                if (response.needed === 0) response.needed = needed;
+                if (response.seconds === null && now < next && ready >= needed) response.seconds = now - response.step;
+            });
+            if (now % RECORD_SECONDS === 0) {
+                run.series.load.push(load);
+                run.series.needed.push(needed);
+                run.series.desired.push(state.desired);
+                run.series.pods.push(state.pods.length);
+                run.series.ready.push(ready);
+                run.series.unserved.push(unserved);
+            }
+        }
+        if (reporting) {
+            peakNodes = Math.max(peakNodes, cluster.nodes.length);
+            if (now % RECORD_SECONDS === 0) {
+                times.push(now);
+                nodes.push(cluster.nodes.length);
+                readyNodes.push(cluster.nodeCount(now, true));
+            }
+        }
+
+        // The HPA controller.
+        if (now % HPA_SYNC_PERIOD_SECONDS === 0) {
+            for (const state of states) {
+                syncs++;
+                const result = reconcile(now, state.model.hpa, state.hpa, {
+                    currentReplicas: state.desired, statusReplicas: state.pods.length,
+                    metrics: observe(state, k, now, scrape),
+                });
+                state.hpa = result.state;
+                if (result.rescale && reporting) runs[state.index].scaleEvents.push({ t: now, from: state.desired, to: result.desiredReplicas });
+                state.desired = result.desiredReplicas;
+            }
+        }
+
+        // The ReplicaSets.
+        for (const state of states) {
+            const run = runs[state.index];
+            if (state.pods.length > state.desired) {
+                for (const pod of deletionOrder(state.pods, now).slice(0, state.pods.length - state.desired)) {
+                    cluster.deletePod(pod);
+                    state.pods.splice(state.pods.indexOf(pod), 1);
+                }
+            }
+            let refusedBy: QuotaResource[] = [];
+            while (state.pods.length < state.desired) {
+                const created = cluster.createPod(state.template, now);
+                if ("refusedBy" in created) {
+                    refusedBy = created.refusedBy;
+                    break;
+                }
+                state.pods.push(created);
+            }
+            const shortfall = refusedBy.length > 0 ? state.desired - state.pods.length : 0;
+            if (reporting && shortfall > state.quotaShortfall) {
+                run.quotaRefusals += shortfall - state.quotaShortfall;
+                for (const key of refusedBy) run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
+            }
+            if (reporting) run.peakQuotaBlocked = Math.max(run.peakQuotaBlocked, shortfall);
+            state.quotaShortfall = shortfall;
+        }
+
+        cluster.schedule(now);
+
+        // cluster-autoscaler.
+        if (now % CA_SCAN_INTERVAL_SECONDS === 0) {
+            const scan = cluster.autoscale(now);
+            for (const pod of scan.evicted) {
+                if (pod.owner >= 0) {
+                    const pods = states[pod.owner].pods;
+                    pods.splice(pods.indexOf(pod), 1);
+                } else {
+                    cluster.createPod(pod, now);
+                }
+            }
+            if (scan.evicted.length > 0) cluster.schedule(now);
+            if (reporting) {
+                for (const [owner, blocked] of scan.blockedByMax) runs[owner].peakNodeMaxBlocked = Math.max(runs[owner].peakNodeMaxBlocked, blocked);
+            }
+        }
+    }
+    options.onProgress?.(1);
+
+    const end = timeAt(steps - 1);
+    return {
+        stack: config.stack,
+        profile: { name: profile.name, description: profile.description, durationSeconds: profile.durationSeconds, steps: profile.steps },
+        stepSeconds: STEP_SECONDS, recordSeconds: RECORD_SECONDS, times, nodes, readyNodes, peakNodes, syncs,
+        services: runs.map((run): ServiceRun => {
+            let longest = run.longestShortfall;
+            if (run.shortfallFrom !== undefined && end - run.shortfallFrom > longest.seconds) longest = { seconds: end - run.shortfallFrom, from: run.shortfallFrom };
+            return {
+                model: run.model, series: run.series, scaleEvents: run.scaleEvents, stepResponses: run.stepResponses,
+                longestShortfall: longest, peakUnserved: run.peakUnserved,
+                servedFraction: run.offered > 0 ? run.served / run.offered : 1,
+                overProvisioning: run.neededSeconds > 0 ? run.podSeconds / run.neededSeconds : 1,
+                quotaRefusals: run.quotaRefusals, quotaRefusedBy: run.quotaRefusedBy,
+                peakQuotaBlocked: run.peakQuotaBlocked, peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+            };
+        }),
+    };
+}
+
+/**
+ * What the metrics APIs return for the service's HPA at step k: per metric, the pods the selector
+ * matches and their samples (model.ts "What the HPA sees").
+ */
+function observe(state: ServiceState, k: number, now: number, scrapeSeconds: number): MetricObservation[] {
+    const { model, pods, cum } = state;
+    /** The pod's average served load over the window of `windowSeconds` ending `ageSeconds` ago (steps `from..to`). */
+    const average = (pod: Pod, windowSeconds: number, ageSeconds: number): number => {
+        const to = k - Math.round(ageSeconds / STEP_SECONDS);
+        const startStep = k - Math.round((now - pod.startedAt!) / STEP_SECONDS);
+        const readyStep = k - Math.floor((now - pod.readyAt!) / STEP_SECONDS);
+        const from = Math.max(to - Math.round(windowSeconds / STEP_SECONDS) + 1, startStep);
+        const served = readyStep <= to ? cum[to + 1] - cum[Math.max(from, readyStep)] : 0;
+        return served / (to - from + 1);
+    };
+    const podsAge = Math.round(scrapeSeconds / 2 / STEP_SECONDS) * STEP_SECONDS;
+    return model.sources.map((source): MetricObservation => {
+        const infos: PodInfo[] = [];
+        const samples = new Map<string, PodMetric>();
+        for (const pod of pods) {
+            const name = String(pod.id);
+            const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
+            if (pod.startedAt === undefined) {
+                infos.push({ name, phase: "Pending", request });
+                continue;
+            }
+            const ready = pod.readyAt! <= now;
+            infos.push({
+                name, phase: "Running", ready, startTime: pod.startedAt,
+                readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request,
+            });
+            const running = now - pod.startedAt;
+            if (source.kind === "pods") {
+                if (running >= 2 * scrapeSeconds) {
+                    samples.set(name, { value: Math.round(average(pod, source.windowSeconds, podsAge) * source.scale * 1000) });
+                }
+            } else if (running >= RESOURCE_METRIC_WINDOW_SECONDS + RESOURCE_METRIC_AGE_SECONDS) {
+                const x = average(pod, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
+                const value = source.kind === "cpu" ? cpuMillicores(model, x) : memoryBytes(model, x);
+                samples.set(name, { value: Math.round(value), timestamp: now - RESOURCE_METRIC_AGE_SECONDS, window: RESOURCE_METRIC_WINDOW_SECONDS });
+            }
+        }
+        return { pods: infos, samples };
+    });
+}
+
+/** The ReplicaSet's order for scale-down: unscheduled, then not ready, then ready pods; newest first in each. */
+function deletionOrder(pods: readonly Pod[], now: number): Pod[] {
+    const rank = (pod: Pod) => (pod.node === undefined ? 0 : pod.readyAt! > now ? 1 : 2);
+    return [...pods].sort((a, b) => rank(a) - rank(b) || b.id - a.id);
+}
