@@ -3,6 +3,8 @@
 // the typed `PlatformConfig` it returns.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
+import { customMetricsCheck } from "./components/prometheus-adapter";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
 import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
@@ -63,7 +65,7 @@ export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnin
  * say). Each lives in the module that owns its rule, so `pulumi preview`, `render` and the
  * capacity findings all report it from one piece of code.
  */
-const crossChecks: readonly ConfigCheck[] = [];
+const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck];
 
 /** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
 export function keyName(path: readonly PropertyKey[]): string {

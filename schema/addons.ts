@@ -12,7 +12,11 @@ const requestsAndLimits = z.strictObject({
     limits: z.strictObject({ memory: quantity }),
 });
 
-export const EXPANDERS = ["least-waste", "most-pods", "random", "priority", "price"] as const;
+/**
+ * Expanders that work on AWS with no further config: `price` prices GCE machines only, and
+ * `priority` needs the chart's `expanderPriorities` ConfigMap, which this program does not write.
+ */
+export const EXPANDERS = ["least-waste", "most-pods", "random"] as const;
 
 const clusterAutoscalerSchema = z.strictObject({
     enabled: z.boolean().default(true),

@@ -1,0 +1,274 @@
+// The scaling add-ons, wired together: Prometheus (installed or external), metrics-server,
+// prometheus-adapter, cluster-autoscaler and the services' PodMonitors, each its own component.
+// Also the pure views of them the rest of the program needs: the Helm releases as `render` prints
+// them, and the add-on pods' requests the capacity model subtracts from the nodes.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import type { SystemPod } from "../capacity/model";
+import type { PlatformConfig } from "../config";
+import { parseQuantity } from "../quantity";
+import { CLUSTER_AUTOSCALER_CHART, ClusterAutoscaler, ClusterAutoscalerInput, clusterAutoscalerRelease } from "./cluster-autoscaler";
+import { METRICS_SERVER_CHART, MetricsServer, metricsServerRelease } from "./metrics-server";
+import { customMetrics, PROMETHEUS_ADAPTER_CHART, PrometheusAdapter, prometheusAdapterRelease } from "./prometheus-adapter";
+import { KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackRelease, MONITORING_NAMESPACE, MonitoringTarget, monitoringTarget, PrometheusStack } from "./prometheus-stack";
+import { ServiceMonitors } from "./service-monitors";
+
+/** A Helm release as the program installs it: everything `helm upgrade --install` needs. */
+export interface ReleaseSpec {
+    /** The release name, always explicit: it prefixes the chart's object and service-account names. */
+    readonly name: string;
+    readonly chart: string;
+    readonly repo: string;
+    /** Pinned chart version: the tests' copies of the chart defaults are of this version. */
+    readonly version: string;
+    readonly namespace: string;
+    /** Only for the monitoring namespace; kube-system always exists. */
+    readonly createNamespace: boolean;
+    readonly values: Record<string, unknown>;
+    /** Helm's wait for the release's resources; default {@link RELEASE_DEFAULTS}.timeoutSeconds. */
+    readonly timeoutSeconds?: number;
+}
+
+export const RELEASE_DEFAULTS = {
+    /** Helm's own default wait. */
+    timeoutSeconds: 300,
+} as const;
+
+/**
+ * The Release's args: wait for the pods to be ready (`skipAwait: false`), so whatever depends on
+ * an add-on (the PodMonitors on the CRDs, the adapter on Prometheus) finds it working; roll a
+ * failed install or upgrade back (`atomic`) and delete what it created (`cleanupOnFail`).
+ */
+export function releaseArgs(spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
+    return {
+        name: spec.name,
+        chart: spec.chart,
+        version: spec.version,
+        namespace: spec.namespace,
+        createNamespace: spec.createNamespace,
+        repositoryOpts: { repo: spec.repo },
+        values: spec.values,
+        atomic: true,
+        cleanupOnFail: true,
+        skipAwait: false,
+        timeout: spec.timeoutSeconds ?? RELEASE_DEFAULTS.timeoutSeconds,
+    };
+}
+
+/**
+ * The pod annotation that lets cluster-autoscaler remove a node although the pod has these local
+ * (emptyDir) volumes, which `--skip-nodes-with-local-storage=true` otherwise treats as data to keep.
+ * It must list every local volume of the pod (cluster-autoscaler FAQ).
+ */
+export const SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
+
+export function safeToEvictLocalVolumes(volumes: readonly string[]): Record<string, string> {
+    return { [SAFE_TO_EVICT_LOCAL_VOLUMES]: volumes.join(",") };
+}
+
+/** Replicas on different nodes: a node drain or scale-down takes one at most. */
+export function spreadOverNodes(podLabels: Readonly<Record<string, string>>) {
+    return [{
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: { matchLabels: { ...podLabels } },
+        // Count only the current ReplicaSet's pods, so a rolling update is not blocked by the old ones.
+        matchLabelKeys: ["pod-template-hash"],
+    }];
+}
+
+/** cluster-autoscaler's input from the stack's config and the Prometheus that scrapes it. */
+export function clusterAutoscalerInput(config: PlatformConfig, target: MonitoringTarget): ClusterAutoscalerInput {
+    return {
+        settings: config.addons.clusterAutoscaler,
+        clusterName: config.cluster.name,
+        region: config.region,
+        kubernetesVersion: config.cluster.version,
+        serviceMonitorLabels: target.objectsEnabled ? target.podMonitorLabels : undefined,
+        serviceMonitorNamespace: MONITORING_NAMESPACE,
+    };
+}
+
+/** Every Helm release the stack installs, in install order, as the components install them. */
+export function releaseSpecs(config: PlatformConfig): ReleaseSpec[] {
+    const addons = config.addons;
+    const target = monitoringTarget(addons.prometheus);
+    const specs: ReleaseSpec[] = [];
+    if (addons.prometheus.mode === "install") {
+        specs.push(kubePrometheusStackRelease(addons.prometheus));
+    }
+    if (addons.metricsServer.enabled) {
+        specs.push(metricsServerRelease(addons.metricsServer));
+    }
+    if (addons.prometheusAdapter.enabled) {
+        specs.push(prometheusAdapterRelease({ settings: addons.prometheusAdapter, prometheus: target.endpoint }));
+    }
+    if (addons.clusterAutoscaler.enabled) {
+        specs.push(clusterAutoscalerRelease(clusterAutoscalerInput(config, target)));
+    }
+    return specs;
+}
+
+/** The releases as YAML documents (chart, version, namespace and the full values), for `render`. */
+export function renderReleases(config: PlatformConfig): string {
+    return releaseSpecs(config)
+        .map((spec) => YAML.stringify({
+            release: spec.name,
+            chart: spec.chart,
+            repository: spec.repo,
+            version: spec.version,
+            namespace: spec.namespace,
+            values: spec.values,
+        }, { lineWidth: 0 }))
+        .join("---\n");
+}
+
+/**
+ * The pods the add-ons run with the requests the config gives them (CPU in cores, memory in
+ * bytes), for the capacity model. The
+ * kube-prometheus-stack's other pods (operator, kube-state-metrics, Grafana, Alertmanager, and the
+ * node-exporter DaemonSet, which `guardrails` counts per node) request nothing by the chart's defaults.
+ */
+export function addonPodRequests(config: PlatformConfig): SystemPod[] {
+    const addons = config.addons;
+    const pod = (name: string, namespace: string, replicas: number, requests: { cpu: string; memory: string }): SystemPod =>
+        ({ name, namespace, replicas, requests: { cpu: parseQuantity(requests.cpu), memory: parseQuantity(requests.memory) } });
+    const pods: SystemPod[] = [];
+    if (addons.clusterAutoscaler.enabled) {
+        pods.push(pod(CLUSTER_AUTOSCALER_CHART.release, CLUSTER_AUTOSCALER_CHART.namespace, 1, addons.clusterAutoscaler.resources.requests));
+    }
+    if (addons.metricsServer.enabled) {
+        pods.push(pod(METRICS_SERVER_CHART.release, METRICS_SERVER_CHART.namespace, addons.metricsServer.replicas, addons.metricsServer.resources.requests));
+    }
+    if (addons.prometheusAdapter.enabled) {
+        pods.push(pod(PROMETHEUS_ADAPTER_CHART.release, PROMETHEUS_ADAPTER_CHART.namespace, addons.prometheusAdapter.replicas, addons.prometheusAdapter.resources.requests));
+    }
+    if (addons.prometheus.mode === "install") {
+        pods.push(pod(`prometheus-${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus`, KUBE_PROMETHEUS_STACK_CHART.namespace, addons.prometheus.replicas, addons.prometheus.resources.requests));
+    }
+    return pods;
+}
+
+export interface ScalingAddonsArgs {
+    /** The stack's parsed config: `addons`, plus the cluster, region and services they serve. */
+    readonly config: PlatformConfig;
+    /** The EKS cluster's name as an output (Pod Identity associations and EKS add-ons wait for the cluster). */
+    readonly clusterName: pulumi.Input<string>;
+    /** The services' namespace, where their PodMonitors go. */
+    readonly servicesNamespace: pulumi.Input<string>;
+    /** Labels on every Kubernetes object the platform owns. */
+    readonly labels: Readonly<Record<string, string>>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** `dependsOn` of the component's options, for its children (Pulumi does not pass it down). */
+function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (dependsOn === undefined) {
+        return [];
+    }
+    if (Array.isArray(dependsOn)) {
+        return [...dependsOn];
+    }
+    if (pulumi.Resource.isInstance(dependsOn)) {
+        return [dependsOn];
+    }
+    throw new pulumi.InputPropertiesError({
+        message: "ScalingAddons: invalid options",
+        errors: [{ propertyPath: "dependsOn", reason: "must be a resource or a list of resources (the node groups), which the add-ons' children wait for" }],
+    });
+}
+
+/**
+ * Construct with `dependsOn: <node groups>`: every add-on's pods need nodes, and each child waits
+ * for them. Kubernetes children use the provider given in the options.
+ */
+export class ScalingAddons extends pulumi.ComponentResource {
+    /** Namespace of Prometheus, the adapter and the scaling PrometheusRule. */
+    public readonly monitoringNamespace: string = MONITORING_NAMESPACE;
+    /** Labels a PrometheusRule needs for the Prometheus to load it ({} for the installed one). */
+    public readonly ruleLabels: Readonly<Record<string, string>>;
+    /** Labels a PodMonitor/ServiceMonitor needs for the Prometheus to select it. */
+    public readonly podMonitorLabels: Readonly<Record<string, string>>;
+    /** Whether PodMonitors, ServiceMonitors and PrometheusRules may be created (a prometheus-operator runs). */
+    public readonly monitoringObjectsEnabled: boolean;
+    /**
+     * What monitoring objects wait for: the kube-prometheus-stack release (its CRDs and the
+     * monitoring namespace); in external mode the prometheus-adapter release, which creates the
+     * namespace; undefined when neither is installed.
+     */
+    public readonly crdsReady?: pulumi.Resource;
+    /** The Prometheus URL, with port. */
+    public readonly prometheusUrl: string;
+    /** The custom metrics the adapter serves. */
+    public readonly customMetrics: string[];
+    /** cluster-autoscaler's IAM role, or null when it is disabled. */
+    public readonly clusterAutoscalerRoleArn: pulumi.Output<string | null>;
+    public readonly prometheus: PrometheusStack;
+    public readonly metricsServer?: MetricsServer;
+    public readonly prometheusAdapter?: PrometheusAdapter;
+    public readonly clusterAutoscaler?: ClusterAutoscaler;
+    public readonly serviceMonitors?: ServiceMonitors;
+
+    constructor(name: string, args: ScalingAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:ScalingAddons", name, {}, opts);
+        const config = args.config;
+        const addons = config.addons;
+        const nodes = explicitDependencies(opts?.dependsOn);
+        const child = { parent: this };
+
+        this.prometheus = new PrometheusStack(`${name}-prometheus`, {
+            prometheus: addons.prometheus,
+            clusterName: args.clusterName,
+            clusterNameValue: config.cluster.name,
+            labels: args.labels,
+            tags: args.tags,
+            dependsOn: nodes,
+        }, child);
+        const target = this.prometheus.target;
+
+        if (addons.metricsServer.enabled) {
+            this.metricsServer = new MetricsServer(`${name}-metrics-server`, { settings: addons.metricsServer, dependsOn: nodes }, child);
+        }
+        if (addons.prometheusAdapter.enabled) {
+            this.prometheusAdapter = new PrometheusAdapter(`${name}-prometheus-adapter`, {
+                settings: addons.prometheusAdapter,
+                prometheus: target.endpoint,
+                dependsOn: [...nodes, ...(this.prometheus.release ? [this.prometheus.release] : [])],
+            }, child);
+        }
+        this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release;
+        const monitoringReady = this.crdsReady ? [this.crdsReady] : [];
+
+        if (addons.clusterAutoscaler.enabled) {
+            this.clusterAutoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
+                ...clusterAutoscalerInput(config, target),
+                clusterNameOutput: args.clusterName,
+                tags: args.tags,
+                // Its ServiceMonitor needs the CRDs and the monitoring namespace.
+                dependsOn: [...nodes, ...(target.objectsEnabled ? monitoringReady : [])],
+            }, child);
+        }
+        if (target.objectsEnabled) {
+            this.serviceMonitors = new ServiceMonitors(`${name}-pod-monitors`, {
+                services: config.services,
+                namespace: args.servicesNamespace,
+                labels: { ...args.labels, ...target.podMonitorLabels },
+                dependsOn: monitoringReady,
+            }, child);
+        }
+
+        this.ruleLabels = target.ruleLabels;
+        this.podMonitorLabels = target.podMonitorLabels;
+        this.monitoringObjectsEnabled = target.objectsEnabled;
+        this.prometheusUrl = target.url;
+        this.customMetrics = customMetrics(config);
+        this.clusterAutoscalerRoleArn = this.clusterAutoscaler ? this.clusterAutoscaler.roleArn : pulumi.output<string | null>(null);
+        this.registerOutputs({
+            prometheusUrl: this.prometheusUrl,
+            customMetrics: this.customMetrics,
+            clusterAutoscalerRoleArn: this.clusterAutoscalerRoleArn,
+        });
+    }
+}

@@ -1,0 +1,217 @@
+// cluster-autoscaler in kube-system: adds nodes to the managed node groups when pods cannot be
+// scheduled and removes unneeded ones, with the seed's ClusterAutoscaler settings as flags. Its AWS
+// credentials come through EKS Pod Identity, limited to the auto-scaling groups of this cluster.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { keyName } from "../config";
+import type { AddonsConfig, PlatformConfig } from "../config";
+import { releaseArgs, ReleaseSpec } from "./addons";
+import { PodIdentityRole, PolicyDocument } from "./pod-identity-role";
+
+export type ClusterAutoscalerConfig = AddonsConfig["clusterAutoscaler"];
+
+/** Where the chart comes from and where it goes (shared/reference/addon-charts.md §1). */
+export const CLUSTER_AUTOSCALER_CHART = {
+    release: "cluster-autoscaler",
+    chart: "cluster-autoscaler",
+    repo: "https://kubernetes.github.io/autoscaler",
+    namespace: "kube-system",
+} as const;
+
+/**
+ * The newest cluster-autoscaler patch for each Kubernetes minor (git tags `cluster-autoscaler-<ver>`
+ * of kubernetes/autoscaler at 55c37cd, 2026-08-22; addon-charts.md §1). CA follows Kubernetes minors
+ * exactly and is only tested against its own minor, so the chart's default tag (v1.35.0 in 9.59.0)
+ * is never used. A new minor means a new row here (README "Upgrading Kubernetes").
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+    "1.28": "v1.28.7",
+    "1.29": "v1.29.5",
+    "1.30": "v1.30.7",
+    "1.31": "v1.31.5",
+    "1.32": "v1.32.7",
+    "1.33": "v1.33.6",
+    "1.34": "v1.34.5",
+    "1.35": "v1.35.2",
+    "1.36": "v1.36.1",
+};
+
+/** The image tag for the cluster: the override if given, else the table's row; undefined for an unknown minor. */
+export function clusterAutoscalerImageTag(kubernetesMinor: string, override?: string): string | undefined {
+    return override ?? CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesMinor];
+}
+
+/** The tag EKS puts on the auto-scaling groups of this cluster's managed node groups. */
+export const ownedTagKey = (clusterName: string) => `k8s.io/cluster-autoscaler/${clusterName}`;
+
+/** Read-only calls auto-discovery needs (cloudprovider/aws/README.md, recommended policy). */
+export const DESCRIBE_ACTIONS = [
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceTypesFromInstanceRequirements",
+    "eks:DescribeNodegroup",
+] as const;
+
+/** The only calls that change anything: allowed on this cluster's node groups alone. */
+export const SCALING_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"] as const;
+
+/**
+ * The autoscaler's permission policy: describe on `*` (these calls take no resource), and the two
+ * scaling calls only on auto-scaling groups tagged `k8s.io/cluster-autoscaler/<cluster>: owned`,
+ * so it can never resize another cluster's (or anyone else's) groups.
+ */
+export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "DiscoverNodeGroups", Effect: "Allow", Action: [...DESCRIBE_ACTIONS], Resource: "*" },
+            {
+                Sid: "ScaleThisClustersNodeGroups",
+                Effect: "Allow",
+                Action: [...SCALING_ACTIONS],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/${ownedTagKey(clusterName)}`]: "owned" } },
+            },
+        ],
+    };
+}
+
+/**
+ * The chart's `extraArgs` (each key becomes `--<key>=<value>`): the seed's scaleDown/scaleUp
+ * settings, plus what the alerts and the node groups need. The chart's own defaults (logtostderr,
+ * stderrthreshold, v) stay: Helm merges maps.
+ */
+export function clusterAutoscalerFlags(settings: ClusterAutoscalerConfig): Record<string, string | boolean> {
+    return {
+        "scale-down-delay-after-add": settings.scaleDownDelayAfterAdd,
+        "scale-down-delay-after-delete": settings.scaleDownDelayAfterDelete,
+        "scale-down-delay-after-failure": settings.scaleDownDelayAfterFailure,
+        "scale-down-unneeded-time": settings.scaleDownUnneededTime,
+        "skip-nodes-with-local-storage": settings.skipNodesWithLocalStorage,
+        "skip-nodes-with-system-pods": settings.skipNodesWithSystemPods,
+        "balance-similar-node-groups": settings.balanceSimilarNodeGroups,
+        "emit-per-nodegroup-metrics": settings.emitPerNodegroupMetrics,
+        expander: settings.expander,
+    };
+}
+
+/** What the release is built from: plain values, known before deploy. */
+export interface ClusterAutoscalerInput {
+    readonly settings: ClusterAutoscalerConfig;
+    readonly clusterName: string;
+    readonly region: string;
+    /** The cluster's Kubernetes minor (`cluster.version`): picks the image tag. */
+    readonly kubernetesVersion: string;
+    /** Labels the chart's ServiceMonitor carries so Prometheus selects it; undefined: no ServiceMonitor. */
+    readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+    /** Namespace of the ServiceMonitor (the monitoring namespace). */
+    readonly serviceMonitorNamespace: string;
+}
+
+/** The chart's values. Throws for an unknown minor: `clusterAutoscalerImageCheck` reports it first. */
+export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<string, unknown> {
+    const settings = input.settings;
+    const tag = clusterAutoscalerImageTag(input.kubernetesVersion, settings.imageTag);
+    if (tag === undefined) {
+        throw new Error(`no cluster-autoscaler image tag for Kubernetes ${input.kubernetesVersion}`);
+    }
+    return {
+        cloudProvider: "aws",
+        awsRegion: input.region,
+        // Without clusterName the chart renders no Deployment at all.
+        autoDiscovery: { clusterName: input.clusterName },
+        image: { tag },
+        // Explicit, so the Pod Identity association names it (the chart would say cluster-autoscaler-aws-cluster-autoscaler).
+        rbac: { serviceAccount: { create: true, name: settings.serviceAccountName } },
+        extraArgs: clusterAutoscalerFlags(settings),
+        replicaCount: 1,
+        priorityClassName: "system-cluster-critical",
+        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+        // The chart's default (maxUnavailable: 1) lets a drain move the single replica; setting
+        // minAvailable as well would fail the render (templates/pdb.yaml), so only maxUnavailable.
+        podDisruptionBudget: { maxUnavailable: 1 },
+        serviceMonitor: input.serviceMonitorLabels === undefined
+            ? { enabled: false }
+            : { enabled: true, namespace: input.serviceMonitorNamespace, selector: { ...input.serviceMonitorLabels } },
+    };
+}
+
+export function clusterAutoscalerRelease(input: ClusterAutoscalerInput): ReleaseSpec {
+    return {
+        name: CLUSTER_AUTOSCALER_CHART.release,
+        chart: CLUSTER_AUTOSCALER_CHART.chart,
+        repo: CLUSTER_AUTOSCALER_CHART.repo,
+        version: input.settings.chartVersion,
+        namespace: CLUSTER_AUTOSCALER_CHART.namespace,
+        createNamespace: false,
+        values: clusterAutoscalerValues(input),
+    };
+}
+
+/**
+ * Config check: the cluster's Kubernetes minor must have a row in the image tag table (unless
+ * `imageTag` overrides it); an override for another minor is only a warning.
+ */
+export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: string[]; warnings: string[] } {
+    const settings = config.addons.clusterAutoscaler;
+    const minor = config.cluster.version;
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    if (!settings.enabled) {
+        return { errors, warnings };
+    }
+    if (settings.imageTag === undefined && CLUSTER_AUTOSCALER_IMAGE_TAGS[minor] === undefined) {
+        errors.push(
+            `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor cluster-autoscaler has an image tag for ` +
+            `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}): the autoscaler must be the release built for the cluster's minor; ` +
+            `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/cluster-autoscaler.ts, ` +
+            `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
+        );
+    }
+    if (settings.imageTag !== undefined && !settings.imageTag.startsWith(`v${minor}.`)) {
+        warnings.push(
+            `${keyName(["addons", "clusterAutoscaler", "imageTag"])} (${settings.imageTag}) is not a release for Kubernetes ${minor}: ` +
+            "cluster-autoscaler is only tested against its own minor; use a v" + minor + ".x tag",
+        );
+    }
+    return { errors, warnings };
+}
+
+export interface ClusterAutoscalerArgs extends ClusterAutoscalerInput {
+    /** The EKS cluster's name as an output, so the Pod Identity association waits for the cluster. */
+    readonly clusterNameOutput: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+    /** What the release waits for: the node groups (its pod needs a node) and, for the ServiceMonitor, the CRDs. */
+    readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
+}
+
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+    public readonly role: PodIdentityRole;
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:ClusterAutoscaler", name, {}, opts);
+        const spec = clusterAutoscalerRelease(args);
+        this.role = new PodIdentityRole(`${name}-identity`, {
+            clusterName: args.clusterNameOutput,
+            clusterNameValue: args.clusterName,
+            namespace: CLUSTER_AUTOSCALER_CHART.namespace,
+            serviceAccount: args.settings.serviceAccountName,
+            policy: clusterAutoscalerPolicy(args.clusterName),
+            tags: args.tags,
+        }, { parent: this });
+        // Pod Identity injects credentials when the pod is created: the association comes first.
+        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(spec), {
+            parent: this,
+            dependsOn: [this.role, ...(args.dependsOn ?? [])],
+        });
+        this.roleArn = this.role.roleArn;
+        this.registerOutputs({ roleArn: this.roleArn, releaseName: this.release.name });
+    }
+}

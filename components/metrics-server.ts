@@ -1,0 +1,69 @@
+// metrics-server in kube-system: serves the resource metrics API (metrics.k8s.io) the HPAs' cpu and
+// memory targets read. Two replicas on different nodes with a PodDisruptionBudget, so a node drain
+// or scale-down never leaves the HPAs blind (the cluster-autoscaler FAQ calls a restart HPA downtime).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AddonsConfig } from "../config";
+import { releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+
+export type MetricsServerConfig = AddonsConfig["metricsServer"];
+
+/** addon-charts.md §2. */
+export const METRICS_SERVER_CHART = {
+    release: "metrics-server",
+    chart: "metrics-server",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    namespace: "kube-system",
+} as const;
+
+/** The chart's pod selector labels (`metrics-server.selectorLabels`). */
+const POD_LABELS = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_CHART.release };
+
+/**
+ * The chart's values. No extra args: on EKS the defaults (InternalIP first, the kubelet's
+ * node-status port, serving certs signed by the cluster CA) already work, and `defaultArgs` is a
+ * list Helm would replace whole.
+ */
+export function metricsServerValues(settings: MetricsServerConfig): Record<string, unknown> {
+    return {
+        replicas: settings.replicas,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        topologySpreadConstraints: spreadOverNodes(POD_LABELS),
+        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+        // --cert-dir=/tmp is an emptyDir named `tmp` (templates/deployment.yaml) holding only the
+        // self-signed serving cert, regenerated at start.
+        podAnnotations: safeToEvictLocalVolumes(["tmp"]),
+    };
+}
+
+export function metricsServerRelease(settings: MetricsServerConfig): ReleaseSpec {
+    return {
+        name: METRICS_SERVER_CHART.release,
+        chart: METRICS_SERVER_CHART.chart,
+        repo: METRICS_SERVER_CHART.repo,
+        version: settings.chartVersion,
+        namespace: METRICS_SERVER_CHART.namespace,
+        createNamespace: false,
+        values: metricsServerValues(settings),
+    };
+}
+
+export interface MetricsServerArgs {
+    /** `addons.metricsServer` of the stack's config. */
+    readonly settings: MetricsServerConfig;
+    /** What the release waits for: the node groups. */
+    readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
+}
+
+export class MetricsServer extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:MetricsServer", name, {}, opts);
+        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(metricsServerRelease(args.settings)), {
+            parent: this,
+            dependsOn: [...(args.dependsOn ?? [])],
+        });
+        this.registerOutputs({ releaseName: this.release.name });
+    }
+}

@@ -1,0 +1,156 @@
+// prometheus-adapter in the monitoring namespace: serves the custom metrics API
+// (custom.metrics.k8s.io) the HPAs' Pods metrics read, one rule per counter the services export.
+// Each rule's query is built from the adapter's templates, so it answers for the HPA's own
+// namespace, pods and metric selector (the seed's hard-coded `{namespace=...} by (pod)` does not).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { keyName } from "../config";
+import type { AddonsConfig, PlatformConfig } from "../config";
+import type { AdapterRuleConfig } from "../schema/addons";
+import { releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+import type { PrometheusEndpoint } from "./prometheus-stack";
+import { hpaName } from "./service-scaling";
+
+export type PrometheusAdapterConfig = AddonsConfig["prometheusAdapter"];
+
+/** addon-charts.md §3. */
+export const PROMETHEUS_ADAPTER_CHART = {
+    release: "prometheus-adapter",
+    chart: "prometheus-adapter",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    namespace: "monitoring",
+} as const;
+
+/** The chart's pod selector labels (`k8s-prometheus-adapter.selectorLabels`). */
+const POD_LABELS = { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release };
+
+/** One rule of the adapter's config (docs/config.md): discovery, association, naming, querying. */
+export interface AdapterRule {
+    readonly seriesQuery: string;
+    readonly resources: { readonly overrides: Readonly<Record<string, { readonly resource: string }>> };
+    readonly name: { readonly matches: string; readonly as: string };
+    readonly metricsQuery: string;
+}
+
+/**
+ * A counter as a per-second rate per pod. Discovery takes the counter's series that carry the
+ * `namespace` and `pod` labels the PodMonitor adds; those two labels map to their resources; the
+ * query is all template: `<<.LabelMatchers>>` holds the HPA's metric selector, the namespace and
+ * the pods it asks about, and `<<.GroupBy>>` the label of the resource asked for (pod, or namespace).
+ */
+export function adapterRule(rule: AdapterRuleConfig): AdapterRule {
+    return {
+        seriesQuery: `${rule.series}{namespace!="",pod!=""}`,
+        resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
+        name: { matches: `^${rule.series}$`, as: rule.metric },
+        metricsQuery: `sum(rate(<<.Series>>{<<.LabelMatchers>>}[${rule.window}])) by (<<.GroupBy>>)`,
+    };
+}
+
+/** The adapter's custom rules for the stack (none when the adapter is disabled). */
+export function adapterRules(config: Pick<PlatformConfig, "addons">): AdapterRule[] {
+    const settings = config.addons.prometheusAdapter;
+    return settings.enabled ? settings.rules.map(adapterRule) : [];
+}
+
+/** The metric names the custom metrics API serves: the `customMetrics` stack output. */
+export function customMetrics(config: Pick<PlatformConfig, "addons">): string[] {
+    return adapterRules(config).map((rule) => rule.name.as);
+}
+
+export interface PrometheusAdapterInput {
+    readonly settings: PrometheusAdapterConfig;
+    /** The Prometheus it queries (prometheus-stack.ts `monitoringTarget(...).endpoint`). */
+    readonly prometheus: PrometheusEndpoint;
+}
+
+export function prometheusAdapterValues(input: PrometheusAdapterInput): Record<string, unknown> {
+    const settings = input.settings;
+    return {
+        // `url` without the port: the chart appends `:<port>`. A null port (the URL had none)
+        // removes the chart's 9090 (kept as null since pulumi-kubernetes 4.30).
+        prometheus: { url: input.prometheus.url, port: input.prometheus.port, path: input.prometheus.path },
+        replicas: settings.replicas,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        topologySpreadConstraints: spreadOverNodes(POD_LABELS),
+        // Without it the HPAs lose their custom metrics: as critical to scaling as metrics-server.
+        priorityClassName: "system-cluster-critical",
+        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+        // `default: false`: serve exactly the configured metrics (the six default rules relist every
+        // series with a namespace label). No `resource` key: that would register
+        // v1beta1.metrics.k8s.io, which metrics-server already serves.
+        rules: { default: false, custom: settings.rules.map(adapterRule) },
+        // The emptyDir `tmp` holds only the self-signed serving cert (--cert-dir=/tmp/cert).
+        podAnnotations: safeToEvictLocalVolumes(["tmp"]),
+    };
+}
+
+export function prometheusAdapterRelease(input: PrometheusAdapterInput): ReleaseSpec {
+    return {
+        name: PROMETHEUS_ADAPTER_CHART.release,
+        chart: PROMETHEUS_ADAPTER_CHART.chart,
+        repo: PROMETHEUS_ADAPTER_CHART.repo,
+        version: input.settings.chartVersion,
+        namespace: PROMETHEUS_ADAPTER_CHART.namespace,
+        // In external mode the namespace may already exist (Helm tolerates that; a Namespace resource would not).
+        createNamespace: true,
+        values: prometheusAdapterValues(input),
+    };
+}
+
+/**
+ * Config check: every Pods or Object metric an HPA names must be a metric the adapter serves, or
+ * the HPA shows `<unknown>` for it and never scales on it. A rule no HPA uses is fine. Rules must
+ * not serve the same name twice (the adapter would answer from either).
+ */
+export function customMetricsCheck(config: PlatformConfig): { errors: string[]; warnings: string[] } {
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    const settings = config.addons.prometheusAdapter;
+    const rulesKey = keyName(["addons", "prometheusAdapter", "rules"]);
+    const served = settings.rules.map((rule) => rule.metric);
+    served.forEach((metric, index) => {
+        if (served.indexOf(metric) !== index) {
+            errors.push(`${keyName(["addons", "prometheusAdapter", "rules", index, "metric"])} (${metric}) must be unique: another rule already serves it, and the adapter would answer from either`);
+        }
+    });
+    for (const [service, scaling] of Object.entries(config.services)) {
+        scaling.metrics.forEach((metric, index) => {
+            if (metric.type === "Resource") {
+                return;
+            }
+            const key = `${keyName(["services", service, "metrics", index, "name"])} (${metric.name})`;
+            if (!settings.enabled) {
+                warnings.push(`${key} is a custom metric but ${keyName(["addons", "prometheusAdapter", "enabled"])} is false: HPA ${hpaName(service)} scales on it only if another adapter serves it`);
+            } else if (!served.includes(metric.name)) {
+                errors.push(
+                    `${key} must be a metric the prometheus-adapter serves (${rulesKey}): HPA ${hpaName(service)} would show <unknown> for it and not scale on it; ` +
+                    `it serves ${served.length > 0 ? served.join(", ") : "none"}; ` +
+                    `use one of those names or add a rule { series: <counter>_total, metric: ${metric.name} } to ${rulesKey}`,
+                );
+            }
+        });
+    }
+    return { errors, warnings };
+}
+
+export interface PrometheusAdapterArgs extends PrometheusAdapterInput {
+    /** What the release waits for: the node groups and the Prometheus it queries. */
+    readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
+}
+
+export class PrometheusAdapter extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+    /** The custom metric names it serves. */
+    public readonly metrics: string[];
+
+    constructor(name: string, args: PrometheusAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("berrys:platform:PrometheusAdapter", name, {}, opts);
+        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(prometheusAdapterRelease(args)), {
+            parent: this,
+            dependsOn: [...(args.dependsOn ?? [])],
+        });
+        this.metrics = args.settings.rules.map((rule) => rule.metric);
+        this.registerOutputs({ releaseName: this.release.name, metrics: this.metrics });
+    }
+}
