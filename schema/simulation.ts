@@ -20,7 +20,7 @@ const serviceModelSchema = z.strictObject({
      * load is CPU work in millicores and the default is its CPU request x (CPU target - baseCpuUtilization).
      */
     capacityPerPod: z.number({ error: "must be a number (load units per pod)" }).gt(0, { error: "must be > 0 (load units per pod)" }).optional(),
-    /** CPU of an idle ready pod, in percent of its CPU request (default 10). */
+    /** CPU of an idle ready pod, in percent of its CPU request (default 10, or half cpuUtilizationAtCapacity if that is lower). */
     baseCpuUtilization: percent("CPU of an idle pod").optional(),
     /** CPU of a pod serving capacityPerPod (default: the service's CPU utilization target, else 70). */
     cpuUtilizationAtCapacity: percent("CPU at capacityPerPod").optional(),

@@ -10,8 +10,8 @@
  * Per service (simulation.services.<name>, defaults in `serviceModel`)
  *   C      capacityPerPod: load one ready pod serves at its HPA target. Default: the first Pods
  *          metric's target (model-orchestration: 20 requests/s); CPU-bound: the CPU request x
- *          (CPU target - b) / 100 (agent-orchestrator: 500m x (70 - 10)% = 300m).
- *   b, u   baseCpuUtilization (10) and cpuUtilizationAtCapacity (the CPU target, else 70): CPU of an
+ *          (CPU target - b) / 100 (agent-orchestrator: 500m x (70 - 10)% = 300m); at least 1.
+ *   b, u   baseCpuUtilization (10, or u / 2 if lower) and cpuUtilizationAtCapacity (the CPU target, else 70): CPU of an
  *          idle pod and of a pod serving C, in percent of the CPU request.
  *   mb, mu baseMemoryUtilization and memoryUtilizationAtCapacity: the same for memory (defaults half
  *          and three quarters of the memory target, else 40 and 60: memory follows load but does not
@@ -94,9 +94,11 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
     const settings = config.simulation.services[name] ?? {};
     const cpuTarget = utilizationTarget(service, "cpu");
     const memoryTarget = utilizationTarget(service, "memory");
+    const cpuAtCapacity = settings.cpuUtilizationAtCapacity ?? cpuTarget ?? DEFAULT_CPU_TARGET;
     const cpu = {
-        base: settings.baseCpuUtilization ?? DEFAULT_BASE_CPU_UTILIZATION,
-        atCapacity: settings.cpuUtilizationAtCapacity ?? cpuTarget ?? DEFAULT_CPU_TARGET,
+        // Never at or above the CPU at capacity by default (a target below 20% halves it instead).
+        base: settings.baseCpuUtilization ?? Math.min(DEFAULT_BASE_CPU_UTILIZATION, cpuAtCapacity / 2),
+        atCapacity: cpuAtCapacity,
     };
     const memory = {
         base: settings.baseMemoryUtilization ?? (memoryTarget !== undefined ? memoryTarget / 2 : DEFAULT_BASE_MEMORY_UTILIZATION),
@@ -105,8 +107,9 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
     const requests = { cpu: toMillicores(service.resources.requests.cpu), memory: toBytes(service.resources.requests.memory) };
     const limits = { cpu: toMillicores(service.resources.limits.cpu), memory: toBytes(service.resources.limits.memory) };
     const firstPods = service.metrics.find((metric) => metric.type === "Pods");
-    const capacityPerPod = settings.capacityPerPod ??
-        (firstPods !== undefined ? parseQuantity(firstPods.averageValue) : (requests.cpu * (cpu.atCapacity - cpu.base)) / 100);
+    // At least 1 (millicore, or request/s of a zero target), so a valid config always gives a model that runs.
+    const capacityPerPod = settings.capacityPerPod ?? Math.max(1,
+        firstPods !== undefined ? parseQuantity(firstPods.averageValue) : (requests.cpu * (cpu.atCapacity - cpu.base)) / 100);
     const limitUtilization = (100 * limits.cpu) / requests.cpu;
     const maxLoadPerPod = (capacityPerPod * (limitUtilization - cpu.base)) / (cpu.atCapacity - cpu.base);
 
@@ -186,8 +189,6 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
             errors.push(`${keyName(["simulation", "services", name, key])} (${settings[key] ?? model.cpu[key === "baseCpuUtilization" ? "base" : "atCapacity"]}) ` +
                 `must leave cpuUtilizationAtCapacity (${model.cpu.atCapacity}) above baseCpuUtilization (${model.cpu.base}): ` +
                 "a pod's CPU must grow with its load");
-        } else if (!(model.capacityPerPod > 0)) {
-            errors.push(`${keyName(["simulation", "services", name])} must give a capacityPerPod > 0`);
         }
         if (model.memory.atCapacity < model.memory.base) {
             errors.push(`${keyName(["simulation", "services", name, "memoryUtilizationAtCapacity"])} (${model.memory.atCapacity}) ` +
