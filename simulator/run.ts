@@ -161,7 +161,9 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             state.cum[k + 1] = state.cum[k] + perPod;
             if (!reporting) continue;
             const needed = neededReplicas(state.model, load);
-            const unserved = Math.max(0, load - perPod * ready);
+            // Below a billionth of the load it is rounding, not load left unserved.
+            const rest = load - perPod * ready;
+            const unserved = rest > 1e-9 * Math.max(1, load) ? rest : 0;
             run.offered += load;
             run.served += load - unserved;
             run.podSeconds += state.pods.length;
