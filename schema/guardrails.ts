@@ -31,8 +31,10 @@ const databaseSchema = z
         /** Connections the services can never use: superuser_reserved_connections and RDS's own (default 3). */
         reservedConnections: count(0).default(DEFAULT_RESERVED_CONNECTIONS),
     })
+    // Runs even when other keys are invalid (`when`), so every problem is reported at once; hence
+    // the guards (the value may not even be an object).
     .superRefine((database, ctx) => {
-        if (Number.isInteger(database.maxConnections) && Number.isInteger(database.reservedConnections) &&
+        if (database !== null && typeof database === "object" && Number.isInteger(database.maxConnections) && Number.isInteger(database.reservedConnections) &&
             database.reservedConnections >= database.maxConnections) {
             ctx.addIssue({
                 code: "custom", path: ["reservedConnections"], input: database.reservedConnections,

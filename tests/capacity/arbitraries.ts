@@ -1,0 +1,317 @@
+// fast-check arbitraries for the stack's config, as the Pulumi CLI hands it to `parseConfig`
+// (the project's keys without their namespace): random valid configs, and valid configs with one
+// mutation that the parser must reject by naming the key. Shared by tests/config-properties.test.ts
+// and the capacity model's properties.
+import fc from "fast-check";
+import { keyName } from "../../config";
+import { INSTANCE_TYPES } from "../../capacity/instance-types";
+import { pdbAllowedDisruptions } from "../../schema/services";
+
+type Raw = Record<string, unknown>;
+
+/** Drops the keys whose value is undefined (an optional key left out). */
+function defined<T extends Record<string, unknown>>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const DIGITS = "0123456789";
+
+/** Strings over `alphabet` (fc.stringMatching is far slower for the thousands of names a run needs). */
+const chars = (alphabet: string, minLength: number, maxLength: number) =>
+    fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
+
+/** A DNS-1123 label: a letter, then letters, digits and '-', ending with a letter or digit. */
+export const dnsLabel = fc.tuple(chars(LOWER, 1, 1), fc.option(fc.tuple(chars(LOWER + DIGITS + "-", 0, 12), chars(LOWER + DIGITS, 1, 1))))
+    .map(([first, rest]) => (rest === null ? first : first + rest[0] + rest[1]));
+
+/** CPU as YAML may give it: a number, whole cores as text, millicores, or a decimal. */
+export const cpuQuantity: fc.Arbitrary<string | number> = fc.oneof(
+    fc.integer({ min: 0, max: 64 }),
+    fc.integer({ min: 0, max: 64 }).map(String),
+    fc.integer({ min: 1, max: 64000 }).map((milli) => `${milli}m`),
+    fc.integer({ min: 1, max: 640 }).map((tenths) => String(tenths / 10)),
+);
+
+export const memoryQuantity: fc.Arbitrary<string | number> = fc.oneof(
+    fc.integer({ min: 1, max: 65536 }).map((mebibytes) => `${mebibytes}Mi`),
+    fc.integer({ min: 1, max: 512 }).map((gibibytes) => `${gibibytes}Gi`),
+    fc.integer({ min: 1, max: 1_000_000 }).map((kilobytes) => `${kilobytes}k`),
+    fc.integer({ min: 0, max: 2 ** 40 }),
+);
+
+const percent = (min: number, max: number) => fc.integer({ min, max }).map((value) => `${value}%`);
+
+const cpuMemory = (cpu: fc.Arbitrary<string | number>, memory: fc.Arbitrary<string | number>) => fc.record({ cpu, memory });
+
+/** The custom metrics the prometheus-adapter serves with its default rules (the seed's three). */
+const metricName = fc.constantFrom("http_requests_per_second", "model_requests_per_second", "agent_creation_rate");
+
+const resourceMetric = fc.record({
+    name: fc.constantFrom("cpu", "memory"),
+    target: fc.oneof(
+        fc.integer({ min: 1, max: 150 }).map((averageUtilization) => ({ averageUtilization })),
+        cpuQuantity.map((averageValue) => ({ averageValue })),
+    ),
+}).map(({ name, target }) => ({ type: "Resource", name, ...target }));
+
+const podsMetric = fc.record({
+    name: metricName,
+    averageValue: fc.integer({ min: 1, max: 1000 }).map(String),
+    selector: maybe(fc.dictionary(fc.constantFrom("service", "app", "route"), dnsLabel, { maxKeys: 2 })),
+}).map((metric) => defined({ type: "Pods", ...metric }));
+
+const objectMetric = fc.record({
+    name: metricName,
+    describedObject: fc.record({ apiVersion: fc.constant("v1"), kind: fc.constantFrom("Service", "Ingress"), name: dnsLabel }),
+    target: fc.oneof(fc.integer({ min: 1, max: 1000 }).map((value) => ({ value: String(value) })),
+        fc.integer({ min: 1, max: 1000 }).map((value) => ({ averageValue: String(value) }))),
+}).map(({ target, ...metric }) => ({ type: "Object", ...metric, ...target }));
+
+const metrics = fc.uniqueArray(fc.oneof(resourceMetric, podsMetric, objectMetric), {
+    minLength: 1, maxLength: 4, selector: (metric) => `${metric.type}/${metric.name}`,
+});
+
+const scalingRules = fc.record({
+    stabilizationWindowSeconds: maybe(fc.integer({ min: 0, max: 3600 })),
+    selectPolicy: maybe(fc.constantFrom("Max", "Min", "Disabled")),
+    policies: maybe(fc.array(fc.record({
+        type: fc.constantFrom("Pods", "Percent"),
+        value: fc.integer({ min: 1, max: 100 }),
+        periodSeconds: fc.integer({ min: 1, max: 1800 }),
+    }), { minLength: 1, maxLength: 3 })),
+}).map(defined);
+
+/** A PDB that allows at least one eviction at `minReplicas` (the schema rejects the others). */
+const pdbFor = (minReplicas: number) => fc.oneof(
+    fc.integer({ min: 0, max: minReplicas - 1 }).map((minAvailable): Raw => ({ minAvailable })),
+    fc.integer({ min: 1, max: minReplicas + 3 }).map((maxUnavailable): Raw => ({ maxUnavailable })),
+    percent(0, 100).map((minAvailable): Raw => ({ minAvailable })),
+    percent(1, 100).map((maxUnavailable): Raw => ({ maxUnavailable })),
+).filter((pdb) => pdbAllowedDisruptions(pdb as { minAvailable?: number | string; maxUnavailable?: number | string }, minReplicas) > 0)
+    .chain((pdb) => maybe(fc.constantFrom("AlwaysAllow", "IfHealthyBudget"))
+        .map((unhealthyPodEvictionPolicy) => defined({ ...pdb, unhealthyPodEvictionPolicy })));
+
+const service = fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra: fc.integer({ min: 0, max: 30 }) })
+    .chain(({ minReplicas, extra }) => fc.record({
+        minReplicas: fc.constant(minReplicas),
+        maxReplicas: fc.constant(minReplicas + extra),
+        priority: fc.constantFrom("critical", "standard"),
+        resources: fc.record({ requests: cpuMemory(cpuQuantity, memoryQuantity), limits: cpuMemory(cpuQuantity, memoryQuantity) }),
+        metrics,
+        behavior: maybe(fc.record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) }).map(defined)),
+        pdb: maybe(pdbFor(minReplicas)),
+        maxSurge: maybe(fc.oneof(fc.integer({ min: 0, max: 5 }), percent(0, 100))),
+        metricsPort: maybe(fc.integer({ min: 1, max: 65535 })),
+        database: maybe(fc.record({ poolSize: fc.integer({ min: 0, max: 50 }), maxOverflow: fc.integer({ min: 0, max: 50 }) })),
+    }).map(defined));
+
+const knownInstanceType = fc.constantFrom(...Object.keys(INSTANCE_TYPES));
+
+const nodeGroup = fc.record({ minSize: fc.integer({ min: 0, max: 10 }), extra: fc.integer({ min: 0, max: 20 }), desired: fc.nat() })
+    .chain(({ minSize, extra, desired }) => fc.record({
+        instanceTypes: maybe(fc.uniqueArray(fc.oneof({ weight: 9, arbitrary: knownInstanceType }, { weight: 1, arbitrary: fc.constant("x9z.large") }),
+            { minLength: 1, maxLength: 3 })),
+        minSize: fc.constant(minSize),
+        maxSize: fc.constant(Math.max(1, minSize + extra)),
+        desiredSize: fc.constant(minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1))),
+        capacityType: maybe(fc.constantFrom("ON_DEMAND", "SPOT")),
+        diskSizeGiB: maybe(fc.integer({ min: 20, max: 1000 })),
+        labels: maybe(fc.dictionary(fc.constantFrom("role", "team", "example.com/pool"), chars(LOWER + DIGITS, 1, 8), { maxKeys: 2 })),
+    }).map(defined));
+
+const quota = fc.record({
+    cpu: fc.subarray(["requests.cpu", "limits.cpu"] as const).chain((keys) => fc.tuple(...keys.map(() => cpuQuantity)).map((values) => keys.map((key, index) => [key, values[index]]))),
+    memory: fc.subarray(["requests.memory", "limits.memory"] as const).chain((keys) => fc.tuple(...keys.map(() => memoryQuantity)).map((values) => keys.map((key, index) => [key, values[index]]))),
+    counts: fc.subarray(["pods", "services", "persistentvolumeclaims"] as const).chain((keys) => fc.tuple(...keys.map(() => fc.integer({ min: 0, max: 500 }).map(String))).map((values) => keys.map((key, index) => [key, values[index]]))),
+}).map(({ cpu, memory, counts }) => Object.fromEntries([...cpu, ...memory, ...counts]));
+
+const namespace = fc.record({
+    name: dnsLabel,
+    podSecurity: maybe(fc.constantFrom("restricted", "baseline")),
+    quota,
+    limitRange: maybe(fc.record({ defaultRequest: cpuMemory(cpuQuantity, memoryQuantity), default: cpuMemory(cpuQuantity, memoryQuantity) })),
+    protect: maybe(fc.boolean()),
+}).map(defined);
+
+const cidr = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 28 }))
+    .map(([a, b, bits]) => `${a}.${b}.0.0/${bits}`);
+
+const cluster = fc.record({
+    version: maybe(fc.integer({ min: 28, max: 35 }).map((minor) => `1.${minor}`)),
+    publicAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
+    logTypes: maybe(fc.subarray(["api", "audit", "authenticator", "controllerManager", "scheduler"])),
+    protect: maybe(fc.boolean()),
+}).map(defined);
+
+const network = fc.oneof(
+    fc.record({
+        mode: fc.constant("create"),
+        cidrBlock: maybe(cidr),
+        availabilityZoneCount: maybe(fc.integer({ min: 2, max: 6 })),
+        natGateways: maybe(fc.constantFrom("one-per-az", "single")),
+    }).map(defined),
+    fc.record({
+        mode: fc.constant("existing"),
+        vpcId: chars(DIGITS + "abcdef", 8, 17).map((id) => `vpc-${id}`),
+        privateSubnetIds: fc.uniqueArray(chars(DIGITS + "abcdef", 8, 17).map((id) => `subnet-${id}`), { minLength: 2, maxLength: 4 }),
+    }),
+);
+
+const guardrails = fc.record({
+    warningsAsErrors: maybe(fc.boolean()),
+    database: maybe(fc.integer({ min: 1, max: 5000 }).chain((maxConnections) => fc.record({
+        maxConnections: fc.constant(maxConnections),
+        reservedConnections: maybe(fc.integer({ min: 0, max: maxConnections - 1 })),
+    }).map(defined)).filter((database) => database.reservedConnections !== undefined || database.maxConnections > 3)),
+    daemonSetRequestsPerNode: maybe(fc.record({ cpu: maybe(cpuQuantity), memory: maybe(memoryQuantity) }).map(defined)),
+    instanceTypes: maybe(fc.dictionary(fc.constantFrom("x9z.large", "m6i.xlarge", "u-6tb1.metal"), fc.record({
+        vcpu: fc.integer({ min: 1, max: 448 }), memoryMiB: fc.integer({ min: 512, max: 6_291_456 }), maxPods: fc.integer({ min: 4, max: 737 }),
+    }), { maxKeys: 2 })),
+}).map(defined);
+
+/** A random config the parser must accept. */
+export const validRawConfig: fc.Arbitrary<Raw> = fc.record({
+    cluster: maybe(cluster),
+    network: maybe(network),
+    nodeGroups: fc.dictionary(dnsLabel, nodeGroup, { minKeys: 1, maxKeys: 3 }),
+    namespace,
+    services: fc.dictionary(dnsLabel, service, { minKeys: 1, maxKeys: 6 }),
+    guardrails: maybe(guardrails),
+}).map(defined);
+
+export const STACK = { stack: "property", region: "us-east-1" } as const;
+
+/** One way to break a valid config. */
+export type MutationKind = "wrongType" | "negative" | "minAboveMax" | "badQuantity" | "unknownKey" | "missingKey";
+export const MUTATION_KINDS: readonly MutationKind[] = ["wrongType", "negative", "minAboveMax", "badQuantity", "unknownKey", "missingKey"];
+
+export interface Mutation {
+    readonly kind: MutationKind;
+    readonly raw: Raw;
+    /** Where the config was broken. */
+    readonly path: readonly (string | number)[];
+    /** An error must name one of these keys (`berrys-platform:<path>`). */
+    readonly expectedKeys: readonly string[];
+}
+
+type Path = readonly (string | number)[];
+
+/** Every path below `value`, objects and arrays included. */
+function paths(value: unknown, prefix: Path = []): Path[] {
+    if (value === null || typeof value !== "object") {
+        return [];
+    }
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+    return entries.flatMap(([key, child]) => [[...prefix, key], ...paths(child, [...prefix, key])]);
+}
+
+function get(root: unknown, path: Path): unknown {
+    return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], root);
+}
+
+function set(root: unknown, path: Path, value: unknown): void {
+    (get(root, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]] = value;
+}
+
+function remove(root: unknown, path: Path): void {
+    delete (get(root, path.slice(0, -1)) as Record<string | number, unknown>)[path[path.length - 1]];
+}
+
+/** Maps whose keys are free (names), rather than objects with a fixed set of keys. */
+function isMap(path: Path): boolean {
+    return /^(services|nodeGroups|namespace\.quota|guardrails\.instanceTypes)$/.test(dotted(path)) || /\.(labels|selector)$/.test(dotted(path));
+}
+
+const QUANTITY_LEAVES = /^(namespace\.quota\.[^.]+|namespace\.limitRange\.[^.]+\.(cpu|memory)|services\.[^.]+\.resources\.(requests|limits)\.(cpu|memory)|services\.[^.]+\.metrics\.\d+\.(averageValue|value)|guardrails\.daemonSetRequestsPerNode\.(cpu|memory))$/;
+
+/** Keys a config must have, as path patterns. */
+const REQUIRED = /^(nodeGroups|namespace|services|namespace\.(name|quota)|services\.[^.]+\.(minReplicas|maxReplicas|priority|resources|metrics)|services\.[^.]+\.resources\.(requests|limits)(\.(cpu|memory))?|services\.[^.]+\.metrics\.\d+\.(type|name|describedObject)|nodeGroups\.[^.]+\.(minSize|maxSize|desiredSize)|network\.(mode|vpcId|privateSubnetIds)|guardrails\.database\.maxConnections|guardrails\.instanceTypes\.[^.]+\.(vcpu|memoryMiB|maxPods)|services\.[^.]+\.behavior\.scale(Up|Down)\.policies\.\d+\.(type|value|periodSeconds))$/;
+
+const dotted = (path: Path) => path.join(".");
+
+/** A discriminator (`type`, `mode`) is reported on the object it selects the shape of. */
+function namedBy(path: Path): string[] {
+    const last = path[path.length - 1];
+    return last === "type" || last === "mode" ? [keyName(path), keyName(path.slice(0, -1))] : [keyName(path)];
+}
+
+function wrongTypeOf(value: unknown): unknown {
+    switch (typeof value) {
+        case "boolean": return "yes";
+        case "string": return true;
+        case "number": return "not-a-number";
+        default: return 42;
+    }
+}
+
+function mutate(raw: Raw, kind: MutationKind, pick: number, amount: number): Mutation | undefined {
+    const copy = structuredClone(raw);
+    const all = paths(copy);
+    const choose = (candidates: Path[]) => (candidates.length === 0 ? undefined : candidates[pick % candidates.length]);
+    switch (kind) {
+        case "wrongType": {
+            const path = choose(all);
+            if (path === undefined) {
+                return undefined;
+            }
+            set(copy, path, wrongTypeOf(get(copy, path)));
+            return { kind, raw: copy, path, expectedKeys: namedBy(path) };
+        }
+        case "negative": {
+            const path = choose(all.filter((candidate) => typeof get(copy, candidate) === "number"));
+            if (path === undefined) {
+                return undefined;
+            }
+            set(copy, path, -1 - amount);
+            return { kind, raw: copy, path, expectedKeys: namedBy(path) };
+        }
+        case "minAboveMax": {
+            const owners = all.filter((candidate) => candidate.length === 2 && (candidate[0] === "services" || candidate[0] === "nodeGroups"));
+            const owner = choose(owners);
+            if (owner === undefined) {
+                return undefined;
+            }
+            const [min, max] = owner[0] === "services" ? ["minReplicas", "maxReplicas"] : ["minSize", "maxSize"];
+            const ownerValue = get(copy, owner) as Record<string, number>;
+            ownerValue[min] = ownerValue[max] + 1 + amount;
+            return { kind, raw: copy, path: [...owner, min], expectedKeys: [keyName([...owner, min]), keyName([...owner, max])] };
+        }
+        case "badQuantity": {
+            const path = choose(all.filter((candidate) => QUANTITY_LEAVES.test(dotted(candidate))));
+            if (path === undefined) {
+                return undefined;
+            }
+            set(copy, path, ["12xyz", "1.2.3", "Gi", "", "ten", "5 Gi", "1e"][amount % 7]);
+            return { kind, raw: copy, path, expectedKeys: namedBy(path) };
+        }
+        case "unknownKey": {
+            const objects: Path[] = [[], ...all.filter((candidate) => {
+                const value = get(copy, candidate);
+                return value !== null && typeof value === "object" && !Array.isArray(value) && !isMap(candidate);
+            })];
+            const path = [...choose(objects)!, ["bogusKey", "replicas", "minreplicas", "limit"][amount % 4]];
+            if (Object.prototype.hasOwnProperty.call(get(copy, path.slice(0, -1)), path[path.length - 1])) {
+                return undefined;
+            }
+            set(copy, path, 1);
+            return { kind, raw: copy, path, expectedKeys: [keyName(path)] };
+        }
+        case "missingKey": {
+            const path = choose(all.filter((candidate) => REQUIRED.test(dotted(candidate))));
+            if (path === undefined) {
+                return undefined;
+            }
+            remove(copy, path);
+            return { kind, raw: copy, path, expectedKeys: namedBy(path) };
+        }
+    }
+}
+
+/** A valid config broken in one way, with the keys an error must name. */
+export const mutatedRawConfig: fc.Arbitrary<Mutation> = fc
+    .tuple(validRawConfig, fc.constantFrom(...MUTATION_KINDS), fc.nat(), fc.nat({ max: 1000 }))
+    .map(([raw, kind, pick, amount]) => mutate(raw, kind, pick, amount))
+    .filter((mutation): mutation is Mutation => mutation !== undefined);

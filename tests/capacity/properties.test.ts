@@ -1,0 +1,94 @@
+// Property-based tests of the capacity model: on any config the parser accepts it never throws,
+// its totals are monotone (more replicas never need less), and its report is plain JSON.
+import * as assert from "assert";
+import fc from "fast-check";
+import { parseConfig, PlatformConfig } from "../../config";
+import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
+import { capacityReport, Headroom, SystemPod } from "../../capacity/model";
+import { STACK, validRawConfig } from "./arbitraries";
+
+/** Cases per property. */
+const RUNS = 1000;
+
+const validConfig: fc.Arbitrary<PlatformConfig> = validRawConfig.map((raw) => {
+    const result = parseConfig(raw, STACK);
+    if (!result.ok) {
+        throw new Error(`the arbitrary made an invalid config:\n${result.errors.join("\n")}`);
+    }
+    return result.config;
+});
+
+const systemPods = (namespaces: readonly string[]): fc.Arbitrary<SystemPod[]> => fc.array(fc.record({
+    name: fc.constantFrom("prometheus", "cluster-autoscaler", "metrics-server", "coredns"),
+    namespace: fc.constantFrom(...namespaces),
+    replicas: fc.integer({ min: 0, max: 5 }),
+    requests: fc.record({ cpu: fc.integer({ min: 0, max: 4000 }).map((milli) => milli / 1000), memory: fc.integer({ min: 0, max: 8 * 2 ** 30 }) }),
+}), { maxLength: 4 });
+
+const configAndSystemPods = validConfig.chain((config) =>
+    systemPods([config.namespace.name, "kube-system", "monitoring"]).map((pods) => ({ config, pods })));
+
+function headroomOrdered(headroom: Headroom): boolean {
+    return [headroom.atMin, headroom.atMax, headroom.atMaxDuringRollout].every((value) => value === null) ||
+        headroom.atMin! >= headroom.atMax! && headroom.atMax! >= headroom.atMaxDuringRollout!;
+}
+
+describe("capacity properties (fast-check)", function () {
+    this.timeout(120_000);
+
+    it(`never throws on a valid config, and its report is plain JSON (${RUNS} cases)`, () => {
+        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
+            const report = capacityReport(config, pods);
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
+            const findings = capacityFindings(config, report);
+            assert.strictEqual(typeof formatCapacityTable(report, findings), "string");
+            for (const finding of findings) {
+                assert.ok(finding.keys.length > 0 && finding.keys.every((key) => key.startsWith("berrys-platform:")), JSON.stringify(finding));
+                assert.ok(finding.message.length > 0 && finding.fix.length > 0);
+            }
+        }), { numRuns: RUNS });
+    });
+
+    it(`totals are monotone: at max >= at min, and a rollout never needs less (${RUNS} cases)`, () => {
+        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
+            const report = capacityReport(config, pods);
+            for (const row of [...report.quota, ...report.nodes.rows]) {
+                assert.ok(row.atMax >= row.atMin && row.atMaxDuringRollout >= row.atMax, JSON.stringify(row));
+                assert.ok(headroomOrdered(row.headroom), JSON.stringify(row));
+            }
+            for (const row of report.quota) {
+                assert.ok(row.atMinDuringRollout >= row.atMin && row.atMaxDuringRollout >= row.atMinDuringRollout, JSON.stringify(row));
+            }
+            const connections = report.connections;
+            if (connections !== null) {
+                assert.ok(connections.atMax >= connections.atMin && connections.atMaxDuringRollout >= connections.atMax);
+            }
+        }), { numRuns: RUNS });
+    });
+
+    it(`each service reaches between 0 and maxReplicas, and no more with the others at max than at min (${RUNS} cases)`, () => {
+        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
+            for (const service of capacityReport(config, pods).services) {
+                const { othersAtMin, othersAtMax } = service.reachable;
+                for (const reach of [othersAtMin, othersAtMax]) {
+                    assert.ok(Number.isInteger(reach.replicas) && reach.replicas >= 0 && reach.replicas <= service.maxReplicas);
+                    assert.strictEqual(reach.limitedBy === null, reach.replicas === service.maxReplicas);
+                }
+                assert.ok(othersAtMax.replicas <= othersAtMin.replicas, JSON.stringify(service));
+            }
+        }), { numRuns: RUNS });
+    });
+
+    it(`a quota exceeded at min replicas is an error; warningsAsErrors leaves no warning (${RUNS} cases)`, () => {
+        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
+            const report = capacityReport(config, pods);
+            const quotaAtMinFits = report.quota.every((row) => row.hard === null || row.atMin <= row.hard);
+            const errors = capacityFindings(config, report).filter((finding) => finding.severity === "error");
+            if (!quotaAtMinFits) {
+                assert.ok(errors.some((finding) => finding.keys[0].startsWith("berrys-platform:namespace.quota.")));
+            }
+            const strict = { ...config, guardrails: { ...config.guardrails, warningsAsErrors: true } };
+            assert.ok(capacityFindings(strict, capacityReport(strict, pods)).every((finding) => finding.severity === "error"));
+        }), { numRuns: RUNS });
+    });
+});
