@@ -2,6 +2,7 @@
 // policies. Its `outputs` are the stack outputs other teams read through StackReference.
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config";
+import { ScalingAddons } from "./addons";
 import { EksCluster } from "./eks-cluster";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
@@ -47,6 +48,12 @@ export interface PlatformOutputs {
     namespace: pulumi.Output<string>;
     resourceQuota: { name: string; namespace: string; hard: Record<string, string> };
     services: Record<string, DeploymentContract>;
+    /** cluster-autoscaler's IAM role (Pod Identity), null when it is disabled. */
+    clusterAutoscalerRoleArn: pulumi.Output<string | null>;
+    /** The Prometheus the adapter queries (installed or external), with its port. */
+    prometheusUrl: string;
+    /** The custom metrics the prometheus-adapter serves, for HPAs' Pods metrics. */
+    customMetrics: string[];
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -89,6 +96,14 @@ export class Platform extends pulumi.ComponentResource {
                 settings,
                 labels,
             }, { ...kubernetes, dependsOn: [guardrails, priorityClasses] }));
+        // The add-ons' pods need nodes: every add-on waits for the node groups.
+        const addons = new ScalingAddons(`${name}-addons`, {
+            config,
+            clusterName: cluster.clusterName,
+            servicesNamespace: guardrails.namespaceName,
+            labels,
+            tags,
+        }, { ...kubernetes, dependsOn: nodeGroups.map(({ component }) => component) });
 
         this.outputs = {
             clusterName: cluster.clusterName,
@@ -109,6 +124,9 @@ export class Platform extends pulumi.ComponentResource {
             namespace: guardrails.namespaceName,
             resourceQuota: { name: quotaName(config.namespace.name), namespace: config.namespace.name, hard: { ...config.namespace.quota } as Record<string, string> },
             services: Object.fromEntries(services.map((scaling) => [scaling.contract.deployment, scaling.contract])),
+            clusterAutoscalerRoleArn: addons.clusterAutoscalerRoleArn,
+            prometheusUrl: addons.prometheusUrl,
+            customMetrics: addons.customMetrics,
         };
         this.registerOutputs({ ...this.outputs });
     }
