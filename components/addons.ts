@@ -30,6 +30,28 @@ export interface ReleaseSpec {
     readonly timeoutSeconds?: number;
 }
 
+/** Where a chart comes from and where its release goes. */
+export interface ChartRef {
+    readonly release: string;
+    readonly chart: string;
+    readonly repo: string;
+    readonly namespace: string;
+}
+
+/** A release of a chart: Helm creates the namespace only for monitoring (kube-system always exists). */
+export function chartRelease(ref: ChartRef, version: string, values: Record<string, unknown>, timeoutSeconds?: number): ReleaseSpec {
+    return {
+        name: ref.release,
+        chart: ref.chart,
+        repo: ref.repo,
+        version,
+        namespace: ref.namespace,
+        createNamespace: ref.namespace === MONITORING_NAMESPACE,
+        values,
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    };
+}
+
 export const RELEASE_DEFAULTS = {
     /** Helm's own default wait. */
     timeoutSeconds: 300,

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
-import { releaseArgs, ReleaseSpec } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec } from "./addons";
 import { PodIdentityRole, PolicyDocument } from "./pod-identity-role";
 
 export type ClusterAutoscalerConfig = AddonsConfig["clusterAutoscaler"];
@@ -142,15 +142,7 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<s
 }
 
 export function clusterAutoscalerRelease(input: ClusterAutoscalerInput): ReleaseSpec {
-    return {
-        name: CLUSTER_AUTOSCALER_CHART.release,
-        chart: CLUSTER_AUTOSCALER_CHART.chart,
-        repo: CLUSTER_AUTOSCALER_CHART.repo,
-        version: input.settings.chartVersion,
-        namespace: CLUSTER_AUTOSCALER_CHART.namespace,
-        createNamespace: false,
-        values: clusterAutoscalerValues(input),
-    };
+    return chartRelease(CLUSTER_AUTOSCALER_CHART, input.settings.chartVersion, clusterAutoscalerValues(input));
 }
 
 /**

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig } from "../config";
-import { releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
 
 export type MetricsServerConfig = AddonsConfig["metricsServer"];
 
@@ -37,15 +37,7 @@ export function metricsServerValues(settings: MetricsServerConfig): Record<strin
 }
 
 export function metricsServerRelease(settings: MetricsServerConfig): ReleaseSpec {
-    return {
-        name: METRICS_SERVER_CHART.release,
-        chart: METRICS_SERVER_CHART.chart,
-        repo: METRICS_SERVER_CHART.repo,
-        version: settings.chartVersion,
-        namespace: METRICS_SERVER_CHART.namespace,
-        createNamespace: false,
-        values: metricsServerValues(settings),
-    };
+    return chartRelease(METRICS_SERVER_CHART, settings.chartVersion, metricsServerValues(settings));
 }
 
 export interface MetricsServerArgs {

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";
-import { releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
-import type { PrometheusEndpoint } from "./prometheus-stack";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+import { MONITORING_NAMESPACE, PrometheusEndpoint } from "./prometheus-stack";
 import { hpaName } from "./service-scaling";
 
 export type PrometheusAdapterConfig = AddonsConfig["prometheusAdapter"];
@@ -18,7 +18,7 @@ export const PROMETHEUS_ADAPTER_CHART = {
     release: "prometheus-adapter",
     chart: "prometheus-adapter",
     repo: "https://prometheus-community.github.io/helm-charts",
-    namespace: "monitoring",
+    namespace: MONITORING_NAMESPACE,
 } as const;
 
 /** The chart's pod selector labels (`k8s-prometheus-adapter.selectorLabels`). */
@@ -85,17 +85,9 @@ export function prometheusAdapterValues(input: PrometheusAdapterInput): Record<s
     };
 }
 
+/** Helm creates the monitoring namespace; in external mode it may exist already, which Helm tolerates. */
 export function prometheusAdapterRelease(input: PrometheusAdapterInput): ReleaseSpec {
-    return {
-        name: PROMETHEUS_ADAPTER_CHART.release,
-        chart: PROMETHEUS_ADAPTER_CHART.chart,
-        repo: PROMETHEUS_ADAPTER_CHART.repo,
-        version: input.settings.chartVersion,
-        namespace: PROMETHEUS_ADAPTER_CHART.namespace,
-        // In external mode the namespace may already exist (Helm tolerates that; a Namespace resource would not).
-        createNamespace: true,
-        values: prometheusAdapterValues(input),
-    };
+    return chartRelease(PROMETHEUS_ADAPTER_CHART, input.settings.chartVersion, prometheusAdapterValues(input));
 }
 
 /**

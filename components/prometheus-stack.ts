@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig } from "../config";
-import { releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./addons";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export type PrometheusConfig = AddonsConfig["prometheus"];
@@ -136,17 +136,8 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
 }
 
 export function kubePrometheusStackRelease(settings: InstallPrometheusConfig): ReleaseSpec {
-    return {
-        name: KUBE_PROMETHEUS_STACK_CHART.release,
-        chart: KUBE_PROMETHEUS_STACK_CHART.chart,
-        repo: KUBE_PROMETHEUS_STACK_CHART.repo,
-        version: settings.chartVersion,
-        namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
-        createNamespace: true,
-        values: kubePrometheusStackValues(settings),
-        // CRDs, the operator, Prometheus with a new EBS volume: more than Helm's 5 minutes on a first install.
-        timeoutSeconds: 900,
-    };
+    // CRDs, the operator, Prometheus with a new EBS volume: more than Helm's 5 minutes on a first install.
+    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings), 900);
 }
 
 export interface PrometheusStackArgs {
