@@ -65,7 +65,7 @@ export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnin
  * say). Each lives in the module that owns its rule, so `pulumi preview`, `render` and the
  * capacity findings all report it from one piece of code.
  */
-const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck];
+export const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck];
 
 /** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
 export function keyName(path: readonly PropertyKey[]): string {
@@ -175,7 +175,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
         case "invalid_value":
             return [`${at(issue.path)} must be one of ${issue.values.map((value) => String(value)).join(", ")}`];
         case "invalid_key":
-            return [`${keyName(issue.path)} has a key that ${issue.issues.map((inner) => inner.message).join("; ")}`];
+            // Zod puts the offending map key last on the path.
+            return [`${keyName(issue.path)}: the key ${JSON.stringify(String(issue.path[issue.path.length - 1]))} ${issue.issues.map((inner) => inner.message).join("; ")}`];
         case "invalid_element":
             return issue.issues.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, issue.key as PropertyKey, ...inner.path] }, raw));
         case "invalid_union":

@@ -3,7 +3,7 @@
 // k8s.io/apimachinery/pkg/util/intstr). Pure functions: the config parser, the capacity model and
 // the simulator all count with these.
 
-const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+const QUANTITY = /^((?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 const SUFFIX: Readonly<Record<string, number>> = {
     "": 1,
@@ -12,7 +12,10 @@ const SUFFIX: Readonly<Record<string, number>> = {
     Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** True when `value` is a quantity the Kubernetes API server accepts. */
+/**
+ * True when `value` is a quantity the API server accepts for resources: no sign, since requests,
+ * limits and quota hard limits must not be negative.
+ */
 export function isQuantity(value: string): boolean {
     return QUANTITY.test(value);
 }

@@ -77,7 +77,7 @@ export const nodeGroupSchema = z
     })
     // Runs even when other keys are invalid (`when`), so every problem is reported at once.
     .superRefine((group, ctx) => {
-        if (![group.minSize, group.maxSize, group.desiredSize].every(Number.isInteger)) {
+        if (group === null || typeof group !== "object" || ![group.minSize, group.maxSize, group.desiredSize].every(Number.isInteger)) {
             return;
         }
         if (group.minSize > group.maxSize) {

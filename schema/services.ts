@@ -120,6 +120,9 @@ export const serviceSchema = z
     // Runs even when other keys of the service are invalid (`when`), so every problem is reported
     // at once; hence the type guards.
     .superRefine((service, ctx) => {
+        if (service === null || typeof service !== "object") {
+            return;
+        }
         if (Number.isInteger(service.minReplicas) && Number.isInteger(service.maxReplicas) && service.minReplicas > service.maxReplicas) {
             ctx.addIssue({ code: "custom", path: ["maxReplicas"], input: service.maxReplicas, message: `must be >= minReplicas (${service.minReplicas})` });
         }

@@ -7,6 +7,8 @@ function service(settings: Record<string, unknown>): ServiceConfig {
     const result = parseConfig({
         nodeGroups: { ng: { minSize: 1, maxSize: 2, desiredSize: 1 } },
         namespace: { name: "ns", quota: {} },
+        // No adapter: the Object metric below needs no rule (an unserved metric is then only a warning).
+        addons: { prometheusAdapter: { enabled: false } },
         services: { svc: { priority: "standard", resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } }, ...settings } },
     }, { stack: "test", region: "us-east-1" });
     if (!result.ok) {
