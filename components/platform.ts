@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config";
 import { ScalingAddons } from "./addons";
+import { observabilityInput } from "./monitoring/input";
+import { ScalingObservability } from "./scaling-observability";
 import { EksCluster } from "./eks-cluster";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
@@ -104,6 +106,14 @@ export class Platform extends pulumi.ComponentResource {
             labels,
             tags,
         }, { ...kubernetes, dependsOn: nodeGroups.map(({ component }) => component) });
+
+        const monitoring = config.addons.monitoring;
+        new ScalingObservability(`${name}-observability`, {
+            namespace: addons.monitoringNamespace,
+            ruleLabels: addons.ruleLabels,
+            // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
+            input: observabilityInput(config, addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false }),
+        }, { ...kubernetes, dependsOn: addons.crdsReady ? [addons.crdsReady] : [] });
 
         this.outputs = {
             clusterName: cluster.clusterName,

@@ -27,6 +27,7 @@ import { QUOTA_RESOURCES, QuotaResource, toBytes, toMillicores } from "../capaci
 import { allocatable, instanceTypeSpec } from "../capacity/instance-types";
 import { parseQuantity } from "../quantity";
 import { durationSeconds } from "./model";
+import { addonPodRequests } from "../components/addons";
 
 /** cluster-autoscaler's `--scan-interval` default. */
 export const CA_SCAN_INTERVAL_SECONDS = 10;
@@ -139,21 +140,16 @@ function quotaAmount(key: QuotaResource, value: string): number {
     return key.endsWith(".cpu") ? toMillicores(value) : key.endsWith(".memory") ? toBytes(value) : Math.floor(parseQuantity(value));
 }
 
-/** The add-ons' pods, from `addons` (replicas and requests as the stack sets them). */
+/**
+ * The add-ons' pods as the capacity model counts them (components/addons.ts `addonPodRequests`).
+ * kube-system pods pin their nodes while cluster-autoscaler skips nodes with system pods.
+ */
 export function addonPods(config: PlatformConfig): PodTemplate[] {
-    const addons = config.addons;
-    const pods: PodTemplate[] = [];
-    const add = (replicas: number, requests: { cpu: string; memory: string }, pinned: boolean) => {
-        for (let i = 0; i < replicas; i++) {
-            const amounts = { cpu: toMillicores(requests.cpu), memory: toBytes(requests.memory) };
-            pods.push({ owner: -1, critical: true, requests: amounts, limits: amounts, pinned, inNamespace: false });
-        }
-    };
-    if (addons.clusterAutoscaler.enabled) add(1, addons.clusterAutoscaler.resources.requests, true);
-    if (addons.metricsServer.enabled) add(addons.metricsServer.replicas, addons.metricsServer.resources.requests, true);
-    if (addons.prometheus.mode === "install") add(addons.prometheus.replicas, addons.prometheus.resources.requests, false);
-    if (addons.prometheusAdapter.enabled) add(addons.prometheusAdapter.replicas, addons.prometheusAdapter.resources.requests, false);
-    return pods;
+    const pinSystemPods = config.addons.clusterAutoscaler.skipNodesWithSystemPods;
+    return addonPodRequests(config).flatMap((addon) => Array.from({ length: addon.replicas }, (): PodTemplate => {
+        const amounts = { cpu: Math.round(addon.requests.cpu * 1000), memory: addon.requests.memory };
+        return { owner: -1, critical: true, requests: amounts, limits: amounts, pinned: pinSystemPods && addon.namespace === "kube-system", inNamespace: false };
+    }));
 }
 
 /** What one cluster-autoscaler scan did. */
