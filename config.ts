@@ -169,11 +169,15 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
             });
         case "invalid_type":
             if (valueAt(raw, issue.path) === undefined) {
-                return [`${keyName(issue.path)} is required (${issue.expected === "object" ? "a map" : `a ${issue.expected}`})`];
+                return [`${keyName(issue.path)} is required (${article(issue.expected)})`];
             }
             return [`${at(issue.path)} must be ${article(issue.expected)}`];
-        case "invalid_value":
-            return [`${at(issue.path)} must be one of ${issue.values.map((value) => String(value)).join(", ")}`];
+        case "invalid_value": {
+            const allowed = issue.values.map((value) => String(value)).join(", ");
+            return [valueAt(raw, issue.path) === undefined
+                ? `${keyName(issue.path)} is required (one of ${allowed})`
+                : `${at(issue.path)} must be one of ${allowed}`];
+        }
         case "invalid_key":
             // Zod puts the offending map key last on the path.
             return [`${keyName(issue.path)}: the key ${JSON.stringify(String(issue.path[issue.path.length - 1]))} ${issue.issues.map((inner) => inner.message).join("; ")}`];

@@ -5,6 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { formatCapacityTable } from "../capacity/findings";
+import { checkCapacity } from "../capacity/guardrails";
+import { renderReleases } from "../components/addons";
+import { parseConfig, PlatformConfig } from "../config";
 import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
 import { listStacks, PROJECT_DIR, readStackFile, runtimeConfig } from "./stack-files";
 
@@ -34,6 +38,28 @@ export function resourceTree(run: MockRun): string {
     };
     (children.get("") ?? []).forEach((root) => walk(root, 0));
     return lines.join("\n");
+}
+
+/**
+ * The scaling observability as declared: the PrometheusRule as YAML and an outline of the Grafana
+ * dashboard (one line per panel).
+ */
+export function monitoringSummary(registered: readonly RegisteredResource[]): string {
+    const sections: string[] = [];
+    for (const rule of registered.filter((resource) => resource.inputs.kind === "PrometheusRule")) {
+        sections.push(`# PrometheusRule ${rule.inputs.metadata.namespace}/${rule.inputs.metadata.name}`, YAML.stringify(rule.inputs, { lineWidth: 0 }));
+    }
+    for (const configMap of registered.filter((resource) => resource.inputs.kind === "ConfigMap" && resource.inputs.metadata?.labels?.grafana_dashboard)) {
+        for (const [file, text] of Object.entries(configMap.inputs.data as Record<string, string>)) {
+            const dashboard = JSON.parse(text) as { title: string; uid: string; panels: { type: string; title: string; targets?: unknown[] }[] };
+            sections.push(`# Grafana dashboard "${dashboard.title}" (uid ${dashboard.uid}) in ConfigMap ` +
+                `${configMap.inputs.metadata.namespace}/${configMap.inputs.metadata.name} (${file}), ${dashboard.panels.length} panels`);
+            for (const panel of dashboard.panels) {
+                sections.push(panel.type === "row" ? `## ${panel.title}` : `  - ${panel.title} (${panel.targets?.length ?? 0} queries)`);
+            }
+        }
+    }
+    return sections.length > 0 ? sections.join("\n") : "(no scaling rules or dashboard: addons.monitoring turns them off)";
 }
 
 export async function loadProgram(): Promise<Program> {
@@ -76,8 +102,19 @@ async function main(argv: string[]): Promise<number> {
         throw error;
     }
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)\n`);
+    // The program has accepted this config, so it parses.
+    const file = readStackFile(stack);
+    const config = (parseConfig(file.projectConfig, file.context) as { config: PlatformConfig }).config;
+    const capacity = checkCapacity(config);
+    const heading = (title: string) => `\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`;
+    console.log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));
     console.log(resourceTree(run));
+    console.log(heading("Capacity (also the stack output `capacity`)"));
+    console.log(formatCapacityTable(capacity.report, capacity.findings));
+    console.log(heading("Helm releases (chart, version, namespace, values)"));
+    console.log(renderReleases(config));
+    console.log(heading("Scaling rules and dashboard"));
+    console.log(monitoringSummary(run.registered));
     console.log(`\nWrote ${path.relative(PROJECT_DIR, outDir)}/kubernetes.yaml (${kubernetesManifests(run.registered).length} objects), resources.json, outputs.json`);
     console.log(`Rendered in ${milliseconds.toFixed(0)} ms`);
     return 0;

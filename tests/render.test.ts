@@ -1,0 +1,101 @@
+// The offline main job: `npm run render` writes what the program declares, and bad input stops
+// the program before it registers anything.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
+import * as YAML from "yaml";
+import { checkCapacity } from "../capacity/guardrails";
+import { PROJECT } from "../config";
+import { MockRun, PLACEHOLDER, ProgramFailed } from "../tools/mock-engine";
+import { monitoringSummary, render } from "../tools/render";
+import { mutatedRawConfig, MUTATION_KINDS } from "./capacity/arbitraries";
+import { stackConfig } from "./helpers/stacks";
+import { runStack } from "./helpers/program";
+
+/** Runs the program and expects it to stop with a RunError; returns the message and what it registered. */
+async function failedRun(stack: string, configOverrides: Record<string, unknown>): Promise<{ message: string; registered: number }> {
+    try {
+        await runStack(stack, { configOverrides });
+    } catch (failure) {
+        assert.ok(failure instanceof ProgramFailed, String(failure));
+        assert.ok(pulumi.RunError.isInstance(failure.error as Error), `not a RunError: ${failure.error}`);
+        return { message: failure.message, registered: failure.registered.length };
+    }
+    throw new Error("the program accepted the config");
+}
+
+describe("render (the offline main job)", function () {
+    let run: MockRun;
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-render-"));
+    before(async () => {
+        run = await render("production", outDir);
+    });
+    after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+    it("writes every Kubernetes object as YAML, every resource as JSON and the outputs", () => {
+        const manifests = YAML.parseAllDocuments(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8")).map((document) => document.toJS());
+        const kinds = new Set(manifests.map((manifest) => manifest.kind));
+        for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "PriorityClass", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PodMonitor", "PrometheusRule"]) {
+            assert.ok(kinds.has(kind), `${kind} missing`);
+        }
+        const resources = JSON.parse(fs.readFileSync(path.join(outDir, "resources.json"), "utf8")) as { type: string }[];
+        assert.equal(resources.length, run.registered.length);
+        const outputs = JSON.parse(fs.readFileSync(path.join(outDir, "outputs.json"), "utf8"));
+        assert.equal(outputs.clusterName, "berrys-production");
+    });
+
+    it("marks what only the cloud can assign as a placeholder", () => {
+        const outputs = JSON.parse(fs.readFileSync(path.join(outDir, "outputs.json"), "utf8"));
+        for (const key of ["vpcId", "clusterEndpoint", "oidcProviderArn"]) {
+            assert.ok(String(outputs[key]).startsWith(PLACEHOLDER), `${key}: ${outputs[key]}`);
+        }
+    });
+
+    it("shows the PrometheusRule and the dashboard's panels", () => {
+        const summary = monitoringSummary(run.registered);
+        assert.match(summary, /# PrometheusRule monitoring\/berrys-scaling/);
+        assert.match(summary, /# Grafana dashboard ".*" \(uid berrys-scaling-berrys-production\)/);
+        assert.match(summary, /## agent-orchestrator/);
+    });
+
+    it("exports the capacity report and findings as the `capacity` output", () => {
+        const expected = checkCapacity(stackConfig("production"));
+        assert.deepEqual(run.outputs.capacity, JSON.parse(JSON.stringify({ ...expected.report, findings: expected.findings })));
+    });
+});
+
+describe("bad input stops the program before any resource is registered", function () {
+    it("invalid config: a RunError with every message, and nothing registered", async () => {
+        const { message, registered } = await failedRun("production", {
+            [`${PROJECT}:services`]: { "api-gateway": { minReplicas: 4, maxReplicas: 2 } },
+        });
+        assert.equal(registered, 0);
+        assert.match(message, /^Invalid configuration \(\d+ problems\):/);
+        assert.match(message, /berrys-platform:services\.api-gateway\.priority is required/);
+        assert.match(message, /berrys-platform:services\.api-gateway\.maxReplicas \(2\) must be >= minReplicas \(4\)/);
+    });
+
+    it(`random mutations of a valid config (${MUTATION_KINDS.join(", ")}) register nothing`, async () => {
+        const mutations = fc.sample(mutatedRawConfig, { seed: 42, numRuns: 6 });
+        for (const mutation of mutations) {
+            const overrides = Object.fromEntries(Object.entries(mutation.raw).map(([key, value]) => [`${PROJECT}:${key}`, value]));
+            for (const key of ["cluster", "network", "nodeGroups", "namespace", "services", "addons", "guardrails", "simulation"]) {
+                overrides[`${PROJECT}:${key}`] ??= undefined;
+            }
+            const { message, registered } = await failedRun("production", overrides);
+            assert.equal(registered, 0, `${mutation.kind}: ${message}`);
+            assert.match(message, /berrys-platform:/);
+        }
+    });
+
+    it("a capacity error (warnings made errors) stops preview with the findings, and nothing registered", async () => {
+        const guardrails = { ...(stackConfig("production").guardrails), warningsAsErrors: true };
+        const { message, registered } = await failedRun("production", { [`${PROJECT}:guardrails`]: guardrails });
+        assert.equal(registered, 0);
+        assert.match(message, /^Capacity check failed \(2 errors/);
+        assert.match(message, /limits\.cpu quota 32 < 45\.5 needed at max replicas .*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+    });
+});
