@@ -2,23 +2,20 @@ import * as assert from "assert";
 import { ConfigCheck, parseConfig, PlatformConfig } from "../../config";
 import { capacityFindings, Finding, formatCapacityTable, formatFinding } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { stackConfig, stackWith } from "../helpers/stacks";
 
 function findings(config: PlatformConfig, checks: readonly ConfigCheck[] = []): Finding[] {
     return capacityFindings(config, capacityReport(config), checks);
 }
 
-function productionWith(change: (raw: Record<string, any>) => void): PlatformConfig {
-    const file = readStackFile("production");
-    const raw = structuredClone(file.projectConfig) as Record<string, any>;
-    change(raw);
-    const result = parseConfig(raw, file.context);
-    if (!result.ok) {
-        throw new Error(result.errors.join("\n"));
-    }
-    return result.config;
-}
+/** The production stack file with `change` applied to its project config, parsed. */
+const productionWith = (change: (raw: Record<string, any>) => void) => stackWith("production", change);
+
+/** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
+const smallStaging = () => stackWith("staging", (raw) => {
+    Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
+    Object.assign(raw.nodeGroups["default-node-group"], { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 5 });
+});
 
 /** A parsed config with one service replaced by hand: for settings the schema itself rejects. */
 function withService(config: PlatformConfig, name: string, change: Partial<PlatformConfig["services"][string]>): PlatformConfig {
@@ -62,7 +59,13 @@ describe("capacity/findings", () => {
     });
 
     describe("the staging stack", () => {
-        const found = findings(stackConfig("staging"));
+        it("has no findings: its quota and nodes hold every service at max replicas during a rollout", () => {
+            assert.deepStrictEqual(findings(stackConfig("staging")), []);
+        });
+    });
+
+    describe("a staging-sized stack with a quota of 8/16 CPU and 5 x m6i.large", () => {
+        const found = findings(smallStaging());
         it("warns on requests.cpu and limits.cpu at max, and on node CPU during a rollout at max", () => {
             assert.deepStrictEqual(found.map((finding) => [finding.severity, finding.message.split(";")[0]]), [
                 ["warning", "requests.cpu quota 8 < 8.3 needed at max replicas (agent-orchestrator 4 x 500m + model-orchestration 5 x 1 + api-gateway 4 x 250m + web-dashboard 3 x 100m)"],

@@ -1,8 +1,7 @@
 import * as assert from "assert";
 import { parseConfig, PlatformConfig } from "../../config";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { stackConfig, stackWith } from "../helpers/stacks";
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -12,16 +11,13 @@ function quotaRow(config: PlatformConfig, resource: QuotaRow["resource"], system
 }
 
 /** The production stack file with `change` applied to its project config, parsed. */
-function productionWith(change: (raw: Record<string, any>) => void): PlatformConfig {
-    const file = readStackFile("production");
-    const raw = structuredClone(file.projectConfig) as Record<string, any>;
-    change(raw);
-    const result = parseConfig(raw, file.context);
-    if (!result.ok) {
-        throw new Error(result.errors.join("\n"));
-    }
-    return result.config;
-}
+const productionWith = (change: (raw: Record<string, any>) => void) => stackWith("production", change);
+
+/** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
+const smallStaging = () => stackWith("staging", (raw) => {
+    Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
+    Object.assign(raw.nodeGroups["default-node-group"], { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 5 });
+});
 
 describe("capacity/model", () => {
     describe("the production stack (the seed's numbers)", () => {
@@ -87,8 +83,8 @@ describe("capacity/model", () => {
         });
     });
 
-    describe("the staging stack", () => {
-        const report = capacityReport(stackConfig("staging"));
+    describe("a staging-sized stack with a quota of 8/16 CPU and 5 x m6i.large", () => {
+        const report = capacityReport(smallStaging());
         it("needs 8.3 CPU of requests at max against a quota of 8, and 16.75 of limits against 16", () => {
             const byResource = Object.fromEntries(report.quota.map((row) => [row.resource, row]));
             assert.deepStrictEqual([byResource["requests.cpu"].atMax, byResource["requests.cpu"].hard], [8.3, 8]);

@@ -11,3 +11,15 @@ export function stackConfig(stack: string): PlatformConfig {
     }
     return result.config;
 }
+
+/** A stack file with `change` applied to its project config (keys without the namespace), parsed. */
+export function stackWith(stack: string, change: (raw: Record<string, any>) => void): PlatformConfig {
+    const file = readStackFile(stack);
+    const raw = structuredClone(file.projectConfig) as Record<string, any>;
+    change(raw);
+    const result = parseConfig(raw, file.context);
+    if (!result.ok) {
+        throw new Error(`Pulumi.${stack}.yaml with the test's change is invalid:\n${result.errors.join("\n")}`);
+    }
+    return result.config;
+}

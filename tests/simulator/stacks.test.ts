@@ -21,12 +21,6 @@ const KNOWN_MISSES: Readonly<Record<string, string>> = {
     "production oscillating maxDirectionChangesPerHour agent-orchestrator":
         "scaleDown stabilizationWindowSeconds (300) equals the 5-minute lull, so the CPU-driven HPA scales down as the load returns",
     "production oscillating maxDirectionChangesPerHour web-dashboard": "as agent-orchestrator",
-    "staging spike responseSeconds agent-orchestrator": "2 m6i.large at minSize are full: the doubled pods wait for a node (180 s)",
-    "staging spike responseSeconds model-orchestration": "as agent-orchestrator",
-    "staging oscillating maxDirectionChangesPerHour agent-orchestrator": "as in production",
-    "staging ramp quotaRefusalsBelowMax model-orchestration":
-        "at 3 x base every staging service is at maxReplicas, which needs requests.cpu 8.3 and limits.cpu 16.75 of the quota's 8 and 16",
-    "staging day quotaRefusalsBelowMax model-orchestration": "as ramp: the day's peaks reach maxReplicas",
 };
 
 const CRITERIA: Readonly<Record<ProfileName, readonly CriterionName[]>> = {
