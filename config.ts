@@ -10,6 +10,7 @@ import { guardrailsSchema } from "./schema/guardrails";
 import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
 import { servicesSchema } from "./schema/services";
 import { simulationSchema } from "./schema/simulation";
+import { simulationChecks } from "./simulator/model";
 
 export type { MetricConfig, PdbConfig, ScalingRulesConfig, ServiceConfig } from "./schema/services";
 export { pdbAllowedDisruptions } from "./schema/services";
@@ -65,7 +66,7 @@ export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnin
  * say). Each lives in the module that owns its rule, so `pulumi preview`, `render` and the
  * capacity findings all report it from one piece of code.
  */
-export const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck];
+export const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck, simulationChecks];
 
 /** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
 export function keyName(path: readonly PropertyKey[]): string {

@@ -4,7 +4,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatErrors, parseConfig, PlatformConfig } from "../config";
-import { simulationChecks } from "../simulator/model";
 import { csvProfile, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
 import { formatReport, resultJson } from "../simulator/report";
 import { simulate } from "../simulator/run";
@@ -55,9 +54,6 @@ function loadConfig(stack: string): PlatformConfig {
     }
     const result = parseConfig(file.projectConfig, file.context);
     if (!result.ok) fail(formatErrors(result.errors));
-    // config.ts runs simulationChecks among its crossChecks; run here too until it does (no error twice: a failed parse stops above).
-    const checks = simulationChecks(result.config);
-    if (checks.errors.length > 0) fail(formatErrors(checks.errors));
     return result.config;
 }
 

@@ -86,17 +86,17 @@ describe("simulator model (load -> what the HPA reads)", () => {
 
     describe("config errors", () => {
         it("an unknown service in simulation.services is an error naming the key", () => {
-            const config = parsed({ services: { "api-gatway": { capacityPerPod: 50 } } });
-            const { errors } = simulationChecks(config);
+            // parseConfig runs the check among config.ts's crossChecks: the stack does not parse.
+            const result = withSimulation({ services: { "api-gatway": { capacityPerPod: 50 } } });
+            const errors = result.ok ? [] : result.errors;
             assert.equal(errors.length, 1);
             assert.match(errors[0], /^berrys-platform:simulation\.services\.api-gatway must name a service of berrys-platform:services/);
             assert.match(errors[0], /did you mean api-gateway\?/);
         });
 
         it("CPU at capacity must stay above idle CPU", () => {
-            const config = parsed({ services: { "web-dashboard": { baseCpuUtilization: 80 } } });
-            const { errors } = simulationChecks(config);
-            assert.deepEqual(errors, [
+            const result = withSimulation({ services: { "web-dashboard": { baseCpuUtilization: 80 } } });
+            assert.deepEqual(result.ok ? [] : result.errors, [
                 "berrys-platform:simulation.services.web-dashboard.baseCpuUtilization (80) must leave cpuUtilizationAtCapacity (70) above " +
                 "baseCpuUtilization (80): a pod's CPU must grow with its load",
             ]);
