@@ -1,19 +1,14 @@
 import * as assert from "assert";
-import { existsSync, readFileSync } from "fs";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { parse } from "yaml";
 import { kubePrometheusStackRuleSelector, labelsSelectedBy, selectorMatches } from "../../components/monitoring/rule-selector";
 
-/** The chart's values.yaml (kube-prometheus-stack 88.5.3), from the team's shared reference copy. */
-const CHART_VALUES = "/work/shared/reference/charts/kube-prometheus-stack.values.yaml";
-
-/** The defaults of that file that matter here, for machines without the reference copy. */
-const PINNED = {
-    prometheus: { prometheusSpec: { ruleSelectorNilUsesHelmValues: true, ruleSelector: {}, ruleNamespaceSelector: {} } },
-    grafana: { sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } } },
-};
+/** The chart's default values.yaml (kube-prometheus-stack 88.5.3), copied into the repository. */
+const CHART_VALUES = join(__dirname, "../fixtures/charts/kube-prometheus-stack.values.yaml");
 
 describe("monitoring/rule-selector: the rules reach the stack's Prometheus", () => {
-    const values = existsSync(CHART_VALUES) ? parse(readFileSync(CHART_VALUES, "utf8")) : PINNED;
+    const values = parse(readFileSync(CHART_VALUES, "utf8"));
     const spec = values.prometheus.prometheusSpec;
 
     it("with the chart's defaults (88.5.3 values), Prometheus selects rules labelled release=<release>", () => {
@@ -50,5 +45,49 @@ describe("monitoring/rule-selector: the rules reach the stack's Prometheus", () 
     it("the Grafana sidecar default label is grafana_dashboard=\"1\", searching all namespaces", () => {
         const sidecar = values.grafana.sidecar.dashboards;
         assert.deepStrictEqual([sidecar.enabled, sidecar.label, sidecar.labelValue, sidecar.searchNamespace], [true, "grafana_dashboard", "1", "ALL"]);
+    });
+});
+
+describe("monitoring/rule-selector: the program's own rules and PodMonitors reach the stack's Prometheus", function () {
+    /** A release's values over the chart's defaults, as Helm merges them (maps merge, the rest replaces). */
+    function merged(defaults: any, values: any): any {
+        if (defaults && values && typeof defaults === "object" && typeof values === "object" && !Array.isArray(defaults) && !Array.isArray(values)) {
+            const out: Record<string, unknown> = { ...defaults };
+            for (const [key, value] of Object.entries(values)) {
+                out[key] = merged(defaults[key], value);
+            }
+            return out;
+        }
+        return values === undefined ? defaults : values;
+    }
+
+    it("installed kube-prometheus-stack: its ruleSelector selects the berrys-scaling PrometheusRule, and PodMonitors from every namespace", async () => {
+        const { runStack, kubernetesObject } = await import("../helpers/program");
+        const run = await runStack("production");
+        const release = run.registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+        const spec = merged(parse(readFileSync(CHART_VALUES, "utf8")), release.inputs.values).prometheus.prometheusSpec;
+        const rule = kubernetesObject(run, "PrometheusRule", "berrys-scaling");
+        assert.ok(selectorMatches(kubePrometheusStackRuleSelector(spec, release.inputs.name), rule.metadata.labels ?? {}));
+        assert.deepStrictEqual(spec.ruleNamespaceSelector, {}, "rules in any namespace");
+        assert.strictEqual(spec.podMonitorSelectorNilUsesHelmValues, false, "PodMonitors need no release label");
+        assert.deepStrictEqual(spec.podMonitorSelector, {});
+        assert.deepStrictEqual(spec.podMonitorNamespaceSelector, {}, "PodMonitors in the services' namespace too");
+    });
+
+    it("external Prometheus: the rule and the PodMonitors carry the labels its selectors match", async () => {
+        const { runStack, kubernetesObject } = await import("../helpers/program");
+        const run = await runStack("staging", {
+            configOverrides: {
+                "berrys-platform:addons": { prometheus: { mode: "external", url: "http://prometheus-operated.monitoring.svc:9090", selectorLabels: { prometheus: "main" } } },
+            },
+        });
+        const selector = { matchLabels: { prometheus: "main" } };
+        assert.ok(selectorMatches(selector, kubernetesObject(run, "PrometheusRule", "berrys-scaling").metadata.labels));
+        const podMonitors = run.registered.filter((r) => r.inputs.kind === "PodMonitor");
+        assert.equal(podMonitors.length, 4);
+        for (const podMonitor of podMonitors) {
+            assert.ok(selectorMatches(selector, podMonitor.inputs.metadata.labels), podMonitor.inputs.metadata.name);
+        }
+        assert.equal(run.registered.filter((r) => r.inputs.chart === "kube-prometheus-stack").length, 0, "no Prometheus installed");
     });
 });
