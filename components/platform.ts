@@ -111,6 +111,7 @@ export class Platform extends pulumi.ComponentResource {
         new ScalingObservability(`${name}-observability`, {
             namespace: addons.monitoringNamespace,
             ruleLabels: addons.ruleLabels,
+            labels,
             // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
             input: observabilityInput(config, addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false }),
         }, { ...kubernetes, dependsOn: addons.crdsReady ? [addons.crdsReady] : [] });

@@ -26,6 +26,8 @@ export interface ScalingObservabilityArgs {
     readonly dashboardLabels?: Readonly<Record<string, string>>;
     /** What the rules and the dashboard are built from (see `observabilityInput`). */
     readonly input: ScalingObservabilityInput;
+    /** Labels on both objects besides the selector labels (the platform's own). */
+    readonly labels?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULTS = {
@@ -74,7 +76,7 @@ export class ScalingObservability extends pulumi.ComponentResource {
             const rule = new k8s.apiextensions.CustomResource(`${name}-rules`, {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
-                metadata: { name: SCALING_RULE_NAME, namespace, labels: { ...args.ruleLabels, "app.kubernetes.io/part-of": "berrys-platform" } },
+                metadata: { name: SCALING_RULE_NAME, namespace, labels: { ...args.labels, ...args.ruleLabels, "app.kubernetes.io/part-of": "berrys-platform" } },
                 spec: { groups: scalingRuleGroups(args.input) },
             }, { parent: this });
             this.ruleName = rule.metadata.name;
@@ -84,7 +86,7 @@ export class ScalingObservability extends pulumi.ComponentResource {
                 metadata: {
                     name: DEFAULTS.dashboardName,
                     namespace,
-                    labels: { ...(args.dashboardLabels ?? DEFAULTS.dashboardLabels), "app.kubernetes.io/part-of": "berrys-platform" },
+                    labels: { ...args.labels, ...(args.dashboardLabels ?? DEFAULTS.dashboardLabels), "app.kubernetes.io/part-of": "berrys-platform" },
                 },
                 data: { [`${DEFAULTS.dashboardName}.json`]: JSON.stringify(dashboard, null, 2) },
             }, { parent: this });

@@ -2,7 +2,7 @@
  * A pure TypeScript port of the Kubernetes HorizontalPodAutoscaler controller's replica computation,
  * Kubernetes v1.28 semantics, one function per upstream function.
  *
- * Upstream sources (v1.28.0 tree, as read for /work/shared/reference/hpa-controller-algorithm.md):
+ * Upstream sources (v1.28.0 tree, as read for shared/reference/hpa-controller-algorithm.md):
  *   pkg/controller/podautoscaler/horizontal.go          (reconcileAutoscaler and the behavior functions)
  *   pkg/controller/podautoscaler/replica_calculator.go  (usage ratios, tolerance, missing/unready pods)
  *   pkg/controller/podautoscaler/metrics/utilization.go (GetResourceUtilizationRatio, GetMetricUsageRatio)
