@@ -40,7 +40,11 @@ export const clusterSchema = z.strictObject({
 const createNetwork = z.strictObject({
     mode: z.literal("create"),
     /** CIDR of the new VPC; split into one public and one private subnet per availability zone. */
-    cidrBlock: cidr.default("10.0.0.0/16"),
+    cidrBlock: cidr
+        .refine((value) => { const prefix = Number(value.split("/")[1]); return prefix >= 16 && prefix <= 22; }, {
+            error: "must be a /16 to /22 block: the VPC CNI gives every pod a VPC address, and AWS allows no VPC larger than /16",
+        })
+        .default("10.0.0.0/16"),
     /** Availability zones to spread the subnets (and so the nodes) over. */
     availabilityZoneCount: positiveInt.min(2, { error: "must be >= 2 (EKS needs subnets in two zones)" }).max(6, { error: "must be <= 6" }).default(3),
     /** One NAT gateway per zone survives a zone outage; one in total costs less. */

@@ -154,6 +154,14 @@ describe("config: invalid settings are rejected with the key, the value and the 
         assertRejected(errorsOf(raw), "cluster.publicAccessCidrs.1", /must not open the API endpoint to the whole internet/);
     });
 
+    it("a VPC block too large for AWS or too small for pod IPs", () => {
+        for (const cidrBlock of ["10.0.0.0/8", "10.0.0.0/24"]) {
+            const raw = production();
+            raw.network.cidrBlock = cidrBlock;
+            assertRejected(errorsOf(raw), "network.cidrBlock", /must be a \/16 to \/22 block/);
+        }
+    });
+
     it("a missing aws:region", () => {
         assert.ok(errorsOf(production(), "").some((error) => error.startsWith("aws:region is not set")));
     });

@@ -136,8 +136,12 @@ const namespace = fc.record({
     protect: maybe(fc.boolean()),
 }).map(defined);
 
-const cidr = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 28 }))
-    .map(([a, b, bits]) => `${a}.${b}.0.0/${bits}`);
+const cidrOf = (minBits: number, maxBits: number) =>
+    fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: minBits, max: maxBits }))
+        .map(([a, b, bits]) => `${a}.${b}.0.0/${bits}`);
+const cidr = cidrOf(8, 28);
+/** A VPC block: AWS allows /16 to /28, the schema /16 to /22 (room for pod IPs). */
+const vpcCidr = cidrOf(16, 22);
 
 const cluster = fc.record({
     version: maybe(fc.integer({ min: 28, max: 35 }).map((minor) => `1.${minor}`)),
@@ -149,7 +153,7 @@ const cluster = fc.record({
 const network = fc.oneof(
     fc.record({
         mode: fc.constant("create"),
-        cidrBlock: maybe(cidr),
+        cidrBlock: maybe(vpcCidr),
         availabilityZoneCount: maybe(fc.integer({ min: 2, max: 6 })),
         natGateways: maybe(fc.constantFrom("one-per-az", "single")),
     }).map(defined),

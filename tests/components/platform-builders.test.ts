@@ -1,0 +1,77 @@
+// The pure builders of the infrastructure components, as tables.
+import { strict as assert } from "assert";
+import { adminAccessEntries, CLUSTER_ADMIN_POLICY_ARN, endpointAccess } from "../../components/eks-cluster";
+import { limitRangeSpec, podSecurityLabels, quotaName } from "../../components/namespace-guardrails";
+import { planSubnets } from "../../components/network";
+import { METADATA_OPTIONS, rootVolume } from "../../components/node-group";
+import { podIdentityTrustPolicy } from "../../components/pod-identity-role";
+import { PRIORITY_CLASSES } from "../../components/priority-classes";
+import { stackConfig } from "../helpers/stacks";
+
+describe("infrastructure spec builders", () => {
+    it("splits a VPC block into one large private subnet per zone and small public ones at its end", () => {
+        const cases: [string, number, string[], string[]][] = [
+            ["10.40.0.0/16", 3, ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"], ["10.40.224.0/22", "10.40.228.0/22", "10.40.232.0/22"]],
+            ["10.0.0.0/16", 2, ["10.0.0.0/19", "10.0.32.0/19"], ["10.0.224.0/22", "10.0.228.0/22"]],
+            ["172.16.0.0/20", 6, ["172.16.0.0/23", "172.16.2.0/23", "172.16.4.0/23", "172.16.6.0/23", "172.16.8.0/23", "172.16.10.0/23"],
+                ["172.16.14.0/26", "172.16.14.64/26", "172.16.14.128/26", "172.16.14.192/26", "172.16.15.0/26", "172.16.15.64/26"]],
+        ];
+        for (const [block, zones, privateCidrs, publicCidrs] of cases) {
+            assert.deepEqual(planSubnets(block, zones), { privateCidrs, publicCidrs }, block);
+        }
+    });
+
+    it("keeps the API endpoint private unless CIDRs are listed, and private access always on", () => {
+        assert.deepEqual(endpointAccess([]), { endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: undefined });
+        assert.deepEqual(endpointAccess(["203.0.113.0/24"]), { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    });
+
+    it("gives each admin role cluster-admin through an access entry scoped to the cluster", () => {
+        assert.deepEqual(adminAccessEntries(["arn:aws:iam::123456789012:role/platform"]), {
+            "admin-0": {
+                principalArn: "arn:aws:iam::123456789012:role/platform",
+                accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
+            },
+        });
+    });
+
+    it("enforces the configured Pod Security level and warns and audits at restricted", () => {
+        assert.deepEqual(podSecurityLabels("baseline"), {
+            "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/warn-version": "latest",
+            "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/audit-version": "latest",
+        });
+    });
+
+    it("names the quota <namespace>-quota (seed) and gives containers that declare nothing default requests and limits", () => {
+        assert.equal(quotaName("berrys-production"), "berrys-production-quota");
+        assert.deepEqual(limitRangeSpec(stackConfig("production").namespace), {
+            limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" } }],
+        });
+    });
+
+    it("nodes answer only IMDSv2, one hop away, and get an encrypted gp3 root volume", () => {
+        assert.equal(METADATA_OPTIONS.httpTokens, "required");
+        assert.equal(METADATA_OPTIONS.httpPutResponseHopLimit, 1);
+        const group = stackConfig("production").nodeGroups["default-node-group"];
+        assert.deepEqual(rootVolume(group, "AL2023_x86_64_STANDARD"),
+            { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } });
+        assert.equal(rootVolume(group, "BOTTLEROCKET_x86_64").deviceName, "/dev/xvdb");
+    });
+
+    it("a Pod Identity trust admits one service account of one namespace of one cluster", () => {
+        const trust = podIdentityTrustPolicy("berrys-production", "kube-system", "cluster-autoscaler");
+        assert.deepEqual(trust.Statement[0].Action, ["sts:AssumeRole", "sts:TagSession"]);
+        assert.deepEqual(trust.Statement[0].Condition?.StringEquals, {
+            "aws:RequestTag/eks-cluster-name": "berrys-production",
+            "aws:RequestTag/kubernetes-namespace": "kube-system",
+            "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+        });
+    });
+
+    it("critical services may preempt standard ones, never the other way, and both stay below the system classes", () => {
+        assert.ok(PRIORITY_CLASSES.critical.value > PRIORITY_CLASSES.standard.value);
+        assert.equal(PRIORITY_CLASSES.standard.preemptionPolicy, "Never");
+        assert.ok(PRIORITY_CLASSES.critical.value < 1_000_000_000, "user classes must stay below 1e9");
+    });
+});
