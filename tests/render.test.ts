@@ -61,6 +61,13 @@ describe("render (the offline main job)", function () {
         assert.match(summary, /## agent-orchestrator/);
     });
 
+    it("logs production's capacity warnings once each at preview, and staging none", async () => {
+        assert.equal(run.warnings.length, 2, run.warnings.join("\n"));
+        assert.match(run.warnings[0], /^requests\.cpu quota 24 < 28\.8 needed while every service rolls out at max replicas/);
+        assert.match(run.warnings[1], /^limits\.cpu quota 32 < 45\.5 needed at max replicas .*; raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        assert.deepEqual((await runStack("staging")).warnings, []);
+    });
+
     it("exports the capacity report and findings as the `capacity` output", () => {
         const expected = checkCapacity(stackConfig("production"));
         assert.deepEqual(run.outputs.capacity, JSON.parse(JSON.stringify({ ...expected.report, findings: expected.findings })));

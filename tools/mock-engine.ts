@@ -4,6 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../config";
 
+/** How `pulumi.log.warn` prints when no engine is attached. */
+const RUNTIME_WARNING = "warning: [runtime] ";
+
 /** Prefix of every value the mock invents in place of one the cloud would assign. */
 export const PLACEHOLDER = "<computed:";
 
@@ -39,6 +42,8 @@ export interface MockRun {
     readonly outputs: Record<string, unknown>;
     /** Names of the outputs that are secret. */
     readonly secretOutputs: string[];
+    /** What the program logged with `pulumi.log.warn`, as `pulumi preview` would show it. */
+    readonly warnings: string[];
 }
 
 /** Outputs the mock returns for resources whose real values only AWS knows. */
@@ -159,12 +164,25 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
         return undefined;
     };
 
+    // Without an engine, pulumi.log.warn writes to console.warn: collect those lines instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING)) {
+            warnings.push(text.slice(RUNTIME_WARNING.length));
+        } else {
+            consoleWarn(...args);
+        }
+    };
     const program = await options.loadProgram();
     let rawOutputs: Record<string, unknown>;
     try {
         rawOutputs = await program({ transformations: [record, ...(options.transformations ?? [])] });
     } catch (error) {
         throw new ProgramFailed(error, registered);
+    } finally {
+        console.warn = consoleWarn;
     }
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
@@ -176,5 +194,5 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     }
     // Registrations that no output depends on may still be in flight.
     await pulumi.runtime.disconnect();
-    return { registered, declared, calls, outputs, secretOutputs };
+    return { registered, declared, calls, outputs, secretOutputs, warnings };
 }

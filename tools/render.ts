@@ -109,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
     const heading = (title: string) => `\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`;
     console.log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));
     console.log(resourceTree(run));
+    console.log(heading(`Warnings pulumi preview would log (${run.warnings.length})`));
+    console.log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
     console.log(heading("Capacity (also the stack output `capacity`)"));
     console.log(formatCapacityTable(capacity.report, capacity.findings));
     console.log(heading("Helm releases (chart, version, namespace, values)"));
