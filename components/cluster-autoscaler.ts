@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
-import { chartRelease, releaseArgs, ReleaseSpec } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec } from "./helm-release";
 import { PodIdentityRole, PolicyDocument } from "./pod-identity-role";
 
 export type ClusterAutoscalerConfig = AddonsConfig["clusterAutoscaler"];

@@ -4,7 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig } from "../config";
-import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 
 export type MetricsServerConfig = AddonsConfig["metricsServer"];
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";
-import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 import { MONITORING_NAMESPACE, PrometheusEndpoint } from "./prometheus-stack";
 import { hpaName } from "./service-scaling";
 

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig } from "../config";
-import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./addons";
+import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./helm-release";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export type PrometheusConfig = AddonsConfig["prometheus"];

@@ -3,7 +3,8 @@
 // the capacity model; and the YAML render prints.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { addonPodRequests, releaseArgs, releaseSpecs, renderReleases, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/addons";
+import { addonPodRequests, releaseSpecs, renderReleases } from "../../components/addons";
+import { releaseArgs, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
 import { kubePrometheusStackValues, monitoringTarget, storageClassSpec } from "../../components/prometheus-stack";
 import { podMonitorName, podMonitorSpec } from "../../components/service-monitors";
