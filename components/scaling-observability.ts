@@ -7,7 +7,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { scalingDashboard } from "./monitoring/dashboard";
 import type { ScalingObservabilityInput } from "./monitoring/input";
-import { adapterMetricSource } from "./monitoring/metric-catalog";
 import { SCALING_RULE_NAME, scalingRuleGroups } from "./monitoring/rules";
 
 export interface ScalingObservabilityArgs {
@@ -37,21 +36,6 @@ export const DEFAULTS = {
     dashboardName: "berrys-scaling-dashboard",
 } as const;
 
-/** Problems with the args, in the `<arg> (<value>) must <rule>; <fix>` form; empty when valid. */
-export function validateScalingObservabilityArgs(args: ScalingObservabilityArgs): { propertyPath: string; reason: string }[] {
-    const problems: { propertyPath: string; reason: string }[] = [];
-    for (const [service, settings] of Object.entries(args.input.services)) {
-        settings.metrics.forEach((metric, index) => {
-            if (metric.type !== "Resource" && adapterMetricSource(metric.name) === undefined) {
-                problems.push({
-                    propertyPath: `input.services.${service}.metrics[${index}].name`,
-                    reason: `(${metric.name}) must name a counter the dashboard can rate(); add it to ADAPTER_METRIC_SERIES in components/monitoring/metric-catalog.ts or name it <counter>_per_second`,
-                });
-            }
-        });
-    }
-    return problems;
-}
 
 export class ScalingObservability extends pulumi.ComponentResource {
     /** The PrometheusRule's name, or undefined when rules are disabled. */
@@ -63,10 +47,6 @@ export class ScalingObservability extends pulumi.ComponentResource {
 
     constructor(name: string, args: ScalingObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:monitoring:ScalingObservability", name, {}, opts);
-        const problems = validateScalingObservabilityArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.InputPropertiesError({ message: `${name}: invalid ScalingObservability args`, errors: problems });
-        }
         const namespace = args.namespace ?? DEFAULTS.namespace;
         const monitoring = args.input.monitoring;
         const dashboard = scalingDashboard(args.input);

@@ -6,6 +6,7 @@
 import type { MetricConfig } from "../../config";
 import { parseQuantity } from "../../quantity";
 import { hpaName, type ScalingObservabilityInput } from "./input";
+import type { AdapterRuleConfig } from "../../schema/addons";
 import { adapterMetricSource } from "./metric-catalog";
 import { hpaMatchers, promAlternation, promString, RECORDED } from "./rules";
 
@@ -127,7 +128,12 @@ function withBars(fieldConfig: unknown): unknown {
 }
 
 /** The PromQL of one HPA metric and of its target, as the HPA computes them. */
-export function metricPanel(namespace: string, service: string, metric: MetricConfig): { title: string; targets: Omit<DashboardTarget, "refId">[]; unit: string; threshold?: number } {
+export function metricPanel(
+    namespace: string,
+    service: string,
+    metric: MetricConfig,
+    adapterRules: readonly AdapterRuleConfig[],
+): { title: string; targets: Omit<DashboardTarget, "refId">[]; unit: string; threshold?: number } {
     const pods = podMatchers(namespace, service);
     const target = `kube_horizontalpodautoscaler_spec_target_metric{namespace=${promString(namespace)}, horizontalpodautoscaler=${promString(hpaName(service))}, metric_name=${promString(metric.name)}}`;
     if (metric.type === "Resource") {
@@ -156,12 +162,18 @@ export function metricPanel(namespace: string, service: string, metric: MetricCo
             ],
         };
     }
-    const source = adapterMetricSource(metric.name);
+    const value = metric.type === "Pods" ? metric.averageValue : (metric.averageValue ?? metric.value ?? "0");
+    const source = adapterMetricSource(metric.name, adapterRules);
     if (source === undefined) {
-        throw new Error(`no Prometheus counter is known for the adapter metric ${metric.name}; add it to ADAPTER_METRIC_SERIES in components/monitoring/metric-catalog.ts`);
+        // No adapter rule serves it (the adapter is disabled: config.ts warns): only the target.
+        return {
+            title: `${metric.name} vs target ${value} (no prometheus-adapter rule serves it)`,
+            unit: "short",
+            threshold: parseQuantity(value),
+            targets: [{ expr: target, legendFormat: "target (HPA spec)" }],
+        };
     }
     const rate = `rate(${source.series}{${pods}}[${source.rateWindow}])`;
-    const value = metric.type === "Pods" ? metric.averageValue : (metric.averageValue ?? metric.value ?? "0");
     return {
         title: `${metric.name} vs target ${value} (rate of ${source.series} over ${source.rateWindow})`,
         unit: "reqps",
@@ -215,7 +227,7 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
             { expr: `kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`, legendFormat: "max" },
         ], fields("short"));
         for (const metric of settings.metrics) {
-            const panel = metricPanel(input.namespace, service, metric);
+            const panel = metricPanel(input.namespace, service, metric, input.adapterRules);
             layout.panel(`${service}: ${panel.title}`, panel.targets, fields(panel.unit, panel.threshold));
         }
         layout.panel(`${service}: share of the namespace quota (requests)`, (["cpu", "memory"] as const).map((resource) => ({

@@ -1,6 +1,7 @@
 // What the scaling rules and dashboard are built from: plain values, taken from the parsed stack
 // config by `observabilityInput`, so the builders stay pure and the tests need no Pulumi.
 import type { MetricConfig, PlatformConfig } from "../../config";
+import type { AdapterRuleConfig } from "../../schema/addons";
 import type { MonitoringConfig } from "../../schema/monitoring";
 
 /** Where an add-on's Deployment runs, for the "unavailable" alerts. */
@@ -31,6 +32,11 @@ export interface ScalingObservabilityInput {
     readonly quotaKeys: readonly string[];
     /** Thresholds and switches (`addons.monitoring`). */
     readonly monitoring: MonitoringConfig;
+    /**
+     * The prometheus-adapter's rules (`addons.prometheusAdapter.rules`): which counter, over which
+     * rate window, each custom metric the HPAs read comes from. Empty when the adapter is disabled.
+     */
+    readonly adapterRules: readonly AdapterRuleConfig[];
     /** The add-ons' Deployments; default {@link DEFAULT_ADDON_WORKLOADS}. */
     readonly addonWorkloads?: {
         readonly metricsServer?: WorkloadRef;
@@ -54,7 +60,7 @@ export { hpaName } from "../service-scaling";
 
 /** Builds the builders' input from the stack's parsed config and its `addons.monitoring` block. */
 export function observabilityInput(
-    config: Pick<PlatformConfig, "namespace" | "services" | "nodeGroups" | "cluster">,
+    config: Pick<PlatformConfig, "namespace" | "services" | "nodeGroups" | "cluster" | "addons">,
     monitoring: MonitoringConfig,
     extra: Pick<ScalingObservabilityInput, "addonWorkloads" | "runbookBase"> = {},
 ): ScalingObservabilityInput {
@@ -65,6 +71,7 @@ export function observabilityInput(
         nodeGroups: config.nodeGroups,
         quotaKeys: Object.keys(config.namespace.quota),
         monitoring,
+        adapterRules: config.addons.prometheusAdapter.enabled ? config.addons.prometheusAdapter.rules : [],
         ...extra,
     };
 }

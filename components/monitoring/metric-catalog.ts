@@ -1,6 +1,7 @@
 // Every Prometheus series the scaling rules and dashboard read, with who exposes it. The tests walk
 // each PromQL expression and fail on any metric name that is not listed here (or recorded by the
 // rules themselves), so a typo or an invented name cannot ship.
+import type { AdapterRuleConfig } from "../../schema/addons";
 
 /** Who exposes a series, and the document that lists it. */
 export interface MetricSource {
@@ -82,25 +83,11 @@ export interface AdapterMetricSource {
     readonly rateWindow: string;
 }
 
-/** Adapter metric name (as an HPA `Pods` metric names it) -> the counter behind it. */
-export const ADAPTER_METRIC_SERIES: Readonly<Record<string, AdapterMetricSource>> = {
-    model_requests_per_second: { series: "model_requests_total", rateWindow: "2m" },
-    http_requests_per_second: { series: "http_requests_total", rateWindow: "2m" },
-    agent_creation_rate: { series: "agent_created_total", rateWindow: "5m" },
-};
-
-/** The rate window assumed for an adapter metric found only by the `^(.*)_total$` -> `${1}_per_second` convention. */
-export const DEFAULT_ADAPTER_RATE_WINDOW = "2m";
-
 /**
- * The counter behind an adapter metric: the table first, then the adapter's documented naming
- * convention (`X_total` served as `X_per_second`). Undefined when neither applies.
+ * The counter behind an adapter metric, from the stack's own adapter rules (the ones the adapter
+ * serves): undefined when no rule serves the metric.
  */
-export function adapterMetricSource(name: string): AdapterMetricSource | undefined {
-    const known = ADAPTER_METRIC_SERIES[name];
-    if (known) {
-        return known;
-    }
-    const match = /^(.+)_per_second$/.exec(name);
-    return match ? { series: `${match[1]}_total`, rateWindow: DEFAULT_ADAPTER_RATE_WINDOW } : undefined;
+export function adapterMetricSource(name: string, rules: readonly AdapterRuleConfig[]): AdapterMetricSource | undefined {
+    const rule = rules.find((candidate) => candidate.metric === name);
+    return rule ? { series: rule.series, rateWindow: rule.window } : undefined;
 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { dashboardUid, metricPanel, scalingDashboard, type DashboardPanel } from "../../components/monitoring/dashboard";
-import { ADAPTER_METRIC_SERIES, adapterMetricSource, METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
+import { adapterMetricSource, METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
 import { RECORDED } from "../../components/monitoring/rules";
 import { stackConfig } from "../helpers/stacks";
 import { productionInput } from "./fixtures";
@@ -55,7 +55,7 @@ describe("monitoring/dashboard: the Berrys scaling Grafana dashboard", () => {
     it("never queries an adapter-served metric name: those are not Prometheus series", () => {
         for (const { where, expr } of queries) {
             for (const name of metricNames(substituteGrafanaVariables(expr))) {
-                assert.ok(!(name in ADAPTER_METRIC_SERIES), `${where} selects ${name}, which only the adapter serves`);
+                assert.ok(!productionInput().adapterRules.some((rule) => rule.metric === name), `${where} selects ${name}, which only the adapter serves`);
             }
         }
     });
@@ -92,22 +92,31 @@ describe("monitoring/dashboard: the Berrys scaling Grafana dashboard", () => {
     });
 
     it("model_requests_per_second is drawn from rate(model_requests_total[2m]) per pod against 20", () => {
-        const panel = metricPanel("berrys-production", "model-orchestration", { type: "Pods", name: "model_requests_per_second", averageValue: "20" });
+        const panel = metricPanel("berrys-production", "model-orchestration", { type: "Pods", name: "model_requests_per_second", averageValue: "20" }, productionInput().adapterRules);
         assert.strictEqual(panel.threshold, 20);
         assert.strictEqual(panel.targets[0].expr, 'avg(sum by (pod) (rate(model_requests_total{namespace="berrys-production", pod=~"model-orchestration-[a-z0-9]+-[a-z0-9]+"}[2m])))');
     });
 
     it("cpu utilization is usage over requests, in percent, against the HPA's target", () => {
-        const panel = metricPanel("ns", "api-gateway", { type: "Resource", name: "cpu", averageUtilization: 70 });
+        const panel = metricPanel("ns", "api-gateway", { type: "Resource", name: "cpu", averageUtilization: 70 }, []);
         assert.strictEqual(panel.unit, "percent");
         assert.strictEqual(panel.threshold, 70);
         assert.match(panel.targets[0].expr, /^100 \* sum\(rate\(container_cpu_usage_seconds_total\{.*\}\[\$__rate_interval\]\)\) \/ sum\(kube_pod_container_resource_requests\{.*resource="cpu"\}\)$/);
     });
 
-    it("maps adapter metrics back to counters: the seed's table, then the _per_second convention", () => {
-        assert.deepStrictEqual(adapterMetricSource("agent_creation_rate"), { series: "agent_created_total", rateWindow: "5m" });
-        assert.deepStrictEqual(adapterMetricSource("jobs_per_second"), { series: "jobs_total", rateWindow: "2m" });
-        assert.strictEqual(adapterMetricSource("queue_depth"), undefined);
+    it("maps adapter metrics back to their counters through the stack's own adapter rules", () => {
+        const rules = productionInput().adapterRules;
+        assert.deepStrictEqual(adapterMetricSource("agent_creation_rate", rules), { series: "agent_created_total", rateWindow: "5m" });
+        assert.deepStrictEqual(adapterMetricSource("model_requests_per_second", rules), { series: "model_requests_total", rateWindow: "2m" });
+        assert.strictEqual(adapterMetricSource("jobs_per_second", rules), undefined);
+        const custom = [...rules, { series: "jobs_done_total", metric: "jobs_per_second", window: "3m" }];
+        assert.deepStrictEqual(adapterMetricSource("jobs_per_second", custom), { series: "jobs_done_total", rateWindow: "3m" });
+    });
+
+    it("a custom metric no adapter rule serves (adapter disabled) gets its target only, no made-up query", () => {
+        const panel = metricPanel("ns", "worker", { type: "Pods", name: "queue_depth", averageValue: "5" }, []);
+        assert.match(panel.title, /no prometheus-adapter rule serves it/);
+        assert.deepStrictEqual(panel.targets.map((target) => target.legendFormat), ["target (HPA spec)"]);
     });
 
     it("uid is stable per namespace and within Grafana's 40 characters", () => {
