@@ -268,10 +268,16 @@ function unwrap(node: z.core.$ZodType): z.core.$ZodType[] {
 }
 
 function suggest(key: string, known: readonly string[]): string {
+    const best = closestKey(key, known);
+    return best !== undefined ? ` (did you mean ${best}?)` : "";
+}
+
+/** The known key a typo most likely meant (a small edit distance), for "did you mean" hints. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
     const best = known
         .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
         .sort((a, b) => a.distance - b.distance)[0];
-    return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean ${best.candidate}?)` : "";
+    return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.candidate : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -38,7 +38,7 @@
  * and bytes. Object metrics are not simulated (a warning says so); the HPA still scales on the rest.
  */
 import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
-import { keyName } from "../config";
+import { closestKey, keyName } from "../config";
 import { toBytes, toMillicores } from "../capacity/model";
 import { parseQuantity } from "../quantity";
 import type { HpaMetricSpec, HpaSpec } from "./hpa-controller";
@@ -204,7 +204,7 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
 }
 
 function closest(name: string, candidates: readonly string[]): string {
-    const match = candidates.find((candidate) => candidate.startsWith(name.slice(0, 3)) || name.startsWith(candidate.slice(0, 3)));
+    const match = closestKey(name, candidates);
     return match !== undefined ? `; did you mean ${match}?` : "";
 }
 
