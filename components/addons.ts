@@ -96,29 +96,14 @@ export interface ScalingAddonsArgs {
     /** Labels on every Kubernetes object the platform owns. */
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
+    /**
+     * The node groups: every add-on's pods need nodes, so each child waits for them (a component's
+     * own `dependsOn` does not reach its children).
+     */
+    readonly nodeGroups: readonly pulumi.Resource[];
 }
 
-/** `dependsOn` of the component's options, for its children (Pulumi does not pass it down). */
-function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
-    if (dependsOn === undefined) {
-        return [];
-    }
-    if (Array.isArray(dependsOn)) {
-        return [...dependsOn];
-    }
-    if (pulumi.Resource.isInstance(dependsOn)) {
-        return [dependsOn];
-    }
-    throw new pulumi.InputPropertiesError({
-        message: "ScalingAddons: invalid options",
-        errors: [{ propertyPath: "dependsOn", reason: "must be a resource or a list of resources (the node groups), which the add-ons' children wait for" }],
-    });
-}
-
-/**
- * Construct with `dependsOn: <node groups>`: every add-on's pods need nodes, and each child waits
- * for them. Kubernetes children use the provider given in the options.
- */
+/** The scaling add-ons; Kubernetes children use the provider given in the options. */
 export class ScalingAddons extends pulumi.ComponentResource {
     /** Namespace of Prometheus, the adapter and the scaling PrometheusRule. */
     public readonly monitoringNamespace: string = MONITORING_NAMESPACE;
@@ -150,7 +135,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
         super("berrys:platform:ScalingAddons", name, {}, opts);
         const config = args.config;
         const addons = config.addons;
-        const nodes = explicitDependencies(opts?.dependsOn);
+        const nodes = [...args.nodeGroups];
         const child = { parent: this };
 
         this.prometheus = new PrometheusStack(`${name}-prometheus`, {

@@ -105,7 +105,8 @@ export class Platform extends pulumi.ComponentResource {
             servicesNamespace: guardrails.namespaceName,
             labels,
             tags,
-        }, { ...kubernetes, dependsOn: nodeGroups.map(({ component }) => component) });
+            nodeGroups: nodeGroups.map(({ component }) => component),
+        }, kubernetes);
 
         const monitoring = config.addons.monitoring;
         new ScalingObservability(`${name}-observability`, {
