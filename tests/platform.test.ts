@@ -9,6 +9,8 @@ import { resource, runStack } from "./helpers/program";
 const OUTPUT_CONTRACT = [
     "clusterName", "clusterEndpoint", "clusterVersion", "kubeconfig", "oidcProviderArn", "oidcIssuerUrl", "vpcId",
     "privateSubnetIds", "nodeGroups", "namespace", "resourceQuota", "services",
+    // issue 3 (add-ons) and issue 4 (capacity)
+    "clusterAutoscalerRoleArn", "prometheusUrl", "customMetrics", "capacity",
 ];
 
 describe("platform program (mocked)", function () {
@@ -20,10 +22,11 @@ describe("platform program (mocked)", function () {
     });
 
     it("exports every output of the contract, with the kubeconfig secret", () => {
-        for (const name of OUTPUT_CONTRACT) {
-            assert.ok(name in production.outputs, `missing output ${name}`);
-        }
-        assert.ok(production.secretOutputs.includes("kubeconfig"));
+        // Exactly these: a rename or a removal breaks other teams' StackReferences.
+        assert.deepEqual(Object.keys(production.outputs).sort(), [...OUTPUT_CONTRACT].sort());
+        assert.deepEqual(production.secretOutputs, ["kubeconfig"]);
+        assert.deepEqual(production.outputs.customMetrics, ["model_requests_per_second", "http_requests_per_second", "agent_creation_rate"]);
+        assert.equal(production.outputs.prometheusUrl, "http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
         assert.equal(production.outputs.clusterName, "berrys-production");
         assert.equal(production.outputs.clusterVersion, "1.34");
         assert.equal(production.outputs.namespace, "berrys-production");
