@@ -10,8 +10,20 @@ export interface ProgramRunOptions {
     readonly transformations?: pulumi.ResourceTransformation[];
 }
 
+/** Runs of a stack file as it is: the program is deterministic, so suites share one run per stack. */
+const unchanged = new Map<string, Promise<MockRun>>();
+
 /** Runs the program for a stack; `configOverrides` replace whole top-level keys. */
 export function runStack(stack: string, options: ProgramRunOptions = {}): Promise<MockRun> {
+    if (options.configOverrides === undefined && options.transformations === undefined) {
+        const cached = unchanged.get(stack) ?? run(stack, options);
+        unchanged.set(stack, cached);
+        return cached;
+    }
+    return run(stack, options);
+}
+
+function run(stack: string, options: ProgramRunOptions): Promise<MockRun> {
     const config = runtimeConfig(readStackFile(stack));
     for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
         if (value === undefined) {
