@@ -129,6 +129,17 @@ export interface RunOptions {
     readonly loadProgram: () => Promise<Program>;
     /** Extra transformations for the root component (tests use them to change options). */
     readonly transformations?: pulumi.ResourceTransformation[];
+    /** Outputs of the stacks a program reads with StackReference, by stack name (a consumer's run). */
+    readonly stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+/** The state of a StackReference: the referenced stack's outputs, as the engine reads them. */
+function stackReferenceState(name: string, references: RunOptions["stackReferences"]): Record<string, any> {
+    const outputs = references?.[name];
+    if (outputs === undefined) {
+        throw new Error(`the program reads stack ${name}, but the run was given outputs of: ${Object.keys(references ?? {}).join(", ") || "no stack"}`);
+    }
+    return { name, outputs, secretOutputNames: [] };
 }
 
 /**
@@ -142,7 +153,9 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     const calls: string[] = [];
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
-            const state = cloudState(args.type, args.name, args.inputs, region);
+            const state = args.type === "pulumi:pulumi:StackReference"
+                ? stackReferenceState(args.inputs.name, options.stackReferences)
+                : cloudState(args.type, args.name, args.inputs, region);
             // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
             const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
             registered.push({ type: args.type, name: args.name, inputs: args.inputs, state, id, provider: args.provider });

@@ -1,0 +1,75 @@
+// The README's consumer example is a real program: the README shows examples/consumer/index.ts
+// whole, `npm test` type-checks it with a consumer's strict tsconfig, and here it runs under mocks
+// against production's real outputs and declares the Deployment the `services` contract asks for.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { MockRun } from "../../tools/mock-engine";
+import { PROJECT_DIR } from "../../tools/stack-files";
+import { CONSUMER_PROGRAM, runConsumer } from "../helpers/consumer";
+import { runStack } from "../helpers/program";
+
+const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const consumerDir = path.dirname(CONSUMER_PROGRAM);
+
+/** The first ```ts block after the README names the example's file. */
+function readmeExample(): string {
+    const mention = readme.indexOf("`examples/consumer/index.ts`");
+    assert.ok(mention >= 0, "the README names examples/consumer/index.ts");
+    const start = readme.indexOf("```ts\n", mention);
+    const end = readme.indexOf("\n```\n", start);
+    return readme.slice(start + "```ts\n".length, end + 1);
+}
+
+describe("examples/consumer: the README's StackReference example", function () {
+    it("the README shows examples/consumer/index.ts whole, character for character", () => {
+        assert.equal(readmeExample(), fs.readFileSync(CONSUMER_PROGRAM, "utf8"));
+    });
+
+    it("npm test type-checks it with its own strict tsconfig (a consumer's, without skipLibCheck)", () => {
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(consumerDir, "tsconfig.json"), "utf8"));
+        assert.equal(tsconfig.compilerOptions.strict, true);
+        assert.equal(tsconfig.compilerOptions.skipLibCheck, undefined);
+        assert.deepEqual(tsconfig.files, ["index.ts"]);
+        const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts;
+        assert.match(scripts.test, /tsc --noEmit -p examples\/consumer( |&|$)/);
+        // The program's own tsconfig does not cover it: only the consumer's settings apply.
+        const root = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "utf8"));
+        assert.ok(!root.include.some((pattern: string) => pattern.startsWith("examples")));
+    });
+
+    describe("run under mocks against production's outputs", () => {
+        let consumer: MockRun;
+        let deployment: Record<string, any>;
+        let platformOutputs: Record<string, unknown>;
+        before(async () => {
+            platformOutputs = (await runStack("production")).outputs;
+            consumer = await runConsumer(platformOutputs);
+            const found = consumer.registered.filter((resource) => resource.type === "kubernetes:apps/v1:Deployment");
+            assert.equal(found.length, 1);
+            deployment = found[0].inputs;
+        });
+
+        it("declares Deployment api-gateway in berrys-production through a provider on the platform's kubeconfig", () => {
+            assert.equal(deployment.metadata.name, "api-gateway");
+            assert.equal(deployment.metadata.namespace, "berrys-production");
+            const production = consumer.registered.find((resource) => resource.type === "pulumi:pulumi:StackReference");
+            assert.equal(production?.inputs.name, "acme/berrys-platform/production");
+            const provider = consumer.registered.find((resource) => resource.type === "pulumi:providers:kubernetes");
+            assert.equal(provider?.inputs.kubeconfig, platformOutputs.kubeconfig);
+        });
+
+        it("declares the seed's api-gateway contract: app label, berrys-critical, 250m/256Mi requests, 500m/512Mi limits, port metrics 8000, no replicas", () => {
+            const spec = deployment.spec;
+            assert.deepEqual(spec.selector.matchLabels, { app: "api-gateway" });
+            assert.deepEqual(spec.template.metadata.labels, { app: "api-gateway" });
+            assert.equal(spec.replicas, undefined, "the HPA owns the replica count");
+            assert.equal(spec.template.spec.priorityClassName, "berrys-critical");
+            const [container] = spec.template.spec.containers;
+            // An Output's own member `resources` hides a lifted `contract.resources` (pulumi
+            // output.js:119-127, @pulumi/pulumi 3.248): this is the line that catches it.
+            assert.deepEqual(container.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+            assert.deepEqual(container.ports, [{ name: "metrics", containerPort: 8000 }]);
+        });
+    });
+});
