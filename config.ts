@@ -1,16 +1,15 @@
-// The stack's configuration: the one reader of `pulumi.Config`, and the one pure parser that the
-// program, `render`, the capacity guardrails and the simulator share. Everything downstream takes
-// the typed `PlatformConfig` it returns.
+// The stack's configuration: the one reader of `pulumi.Config`, and the one pure parser of the
+// project's keys. It validates each key against its own schema (schema/); checks that need a
+// component's rule, a catalog table or the simulator are `ConfigCheck`s composed in preflight.ts,
+// which the program, `render` and `simulate` all run. Everything downstream takes the typed
+// `PlatformConfig` it returns.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
-import { customMetricsCheck } from "./components/prometheus-adapter";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
 import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
 import { servicesSchema } from "./schema/services";
 import { simulationSchema } from "./schema/simulation";
-import { simulationChecks } from "./simulator/model";
 
 export type { MetricConfig, PdbConfig, ScalingRulesConfig, ServiceConfig } from "./schema/services";
 export { pdbAllowedDisruptions } from "./schema/services";
@@ -61,13 +60,6 @@ export type ParseResult =
 /** A check that needs the whole parsed config: returns messages in the `<key> (<value>) must ...` form. */
 export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnings: string[] };
 
-/**
- * Checks that span several top-level keys (an HPA's custom metric against the adapter's rules,
- * say). Each lives in the module that owns its rule, so `pulumi preview`, `render` and the
- * capacity findings all report it from one piece of code.
- */
-export const crossChecks: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck, simulationChecks];
-
 /** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
 export function keyName(path: readonly PropertyKey[]): string {
     return `${PROJECT}:${path.map(String).join(".")}`;
@@ -98,21 +90,21 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
         stack: context.stack,
         region: context.region,
     };
-    const warnings = utilizationWarnings(config);
-    for (const check of crossChecks) {
-        const found = check(config);
-        errors.push(...found.errors);
-        warnings.push(...found.warnings);
-    }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, config, warnings };
+    return { ok: true, config, warnings: utilizationWarnings(config) };
+}
+
+/** The project's keys and the stack's context, as the Pulumi runtime hands them to the program. */
+export interface RawStackConfig {
+    /** The project's top-level keys, without the `berrys-platform:` namespace, values decoded from JSON. */
+    readonly raw: Record<string, unknown>;
+    readonly context: StackContext;
 }
 
 /**
  * Reads the stack's config from the Pulumi runtime (as the CLI hands it to the program: every
- * value a string, objects as JSON) and parses it. Invalid config stops the program here, before
- * any resource is registered, with one `RunError` listing every problem (no stack trace).
+ * value a string, objects as JSON). preflight.ts parses and checks it.
  */
-export function loadConfig(): PlatformConfig {
+export function readStackConfig(): RawStackConfig {
     const all = pulumi.runtime.allConfig();
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(all)) {
@@ -120,17 +112,10 @@ export function loadConfig(): PlatformConfig {
             raw[key.slice(PROJECT.length + 1)] = decode(value);
         }
     }
-    const result = parseConfig(raw, { stack: pulumi.getStack(), region: all["aws:region"] ?? "" });
-    if (!result.ok) {
-        throw new pulumi.RunError(formatErrors(result.errors));
-    }
-    for (const warning of result.warnings) {
-        pulumi.log.warn(warning);
-    }
-    return result.config;
+    return { raw, context: { stack: pulumi.getStack(), region: all["aws:region"] ?? "" } };
 }
 
-/** The text `loadConfig` and `render` print for invalid config. */
+/** The text preflight, `render` and `simulate` print for invalid config. */
 export function formatErrors(errors: readonly string[]): string {
     return `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n` +
         errors.map((error) => `  - ${error}`).join("\n");

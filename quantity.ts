@@ -84,3 +84,17 @@ export function scaleIntOrPercent(value: IntOrPercent, total: number, roundUp: b
     const exact = (percent * total) / 100;
     return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
+
+/**
+ * A CPU quantity in millicores, rounded up as the API server does (Quantity.MilliValue). The small
+ * tolerance keeps "0.1" (0.1 x 1000 = 100.00000000000001 in floating point) at 100m. Negative
+ * quantities (which the API server rejects for requests and limits) count as 0.
+ */
+export function toMillicores(value: string): number {
+    return Math.max(0, Math.ceil(parseQuantity(value) * 1000 - 1e-6));
+}
+
+/** A memory quantity in bytes, rounded up as the API server does (Quantity.Value); negative counts as 0. */
+export function toBytes(value: string): number {
+    return Math.max(0, Math.ceil(parseQuantity(value) - 1e-6));
+}

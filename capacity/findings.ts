@@ -4,10 +4,10 @@
 // unless `guardrails.warningsAsErrors` makes them errors. Also the plain-text table `render` prints.
 import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
 import { keyName } from "../config";
-import { formatCpu, formatMemory, scaleIntOrPercent } from "../quantity";
+import { formatCpu, formatMemory, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { pdbAllowedDisruptions } from "../schema/services";
 import {
-    CapacityReport, ConnectionReport, formatAmount, NodeRow, QuotaResource, QuotaRow, ServiceCapacity, toBytes, toMillicores,
+    CapacityReport, ConnectionReport, formatAmount, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
 } from "./model";
 
 export interface Finding {
@@ -26,7 +26,7 @@ const SCENARIO_TEXT: Readonly<Record<Scenario, string>> = { atMin: "at min repli
 
 /**
  * Every capacity finding of the stack, errors first. `checks` are the config's cross-key checks
- * (config.ts's `crossChecks`, such as an HPA metric the adapter has no rule for): their messages
+ * (preflight.ts's `CROSS_CHECKS`, such as an HPA metric the adapter has no rule for): their messages
  * join the findings as they are, so every problem shows in one list.
  */
 export function capacityFindings(

@@ -4,7 +4,7 @@
 // capacity/findings.ts turns the report into findings; `render` and the `capacity` stack output
 // show it as it is (plain JSON: CPU in cores, memory in bytes).
 import type { PlatformConfig, ServiceConfig } from "../config";
-import { parseQuantity, scaleIntOrPercent } from "../quantity";
+import { parseQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { allocatable, instanceTypeSpec } from "./instance-types";
 
 /** The ResourceQuota keys the model counts (the others, such as `services`, do not grow with replicas). */
@@ -430,20 +430,6 @@ function replicaCount(replicas: number): number {
 
 function nonNegative(value: number): number {
     return Number.isFinite(value) ? Math.max(0, value) : 0;
-}
-
-/**
- * A CPU quantity in millicores, rounded up as the API server does (Quantity.MilliValue). The small
- * tolerance keeps "0.1" (0.1 x 1000 = 100.00000000000001 in floating point) at 100m. Negative
- * quantities (which the API server rejects for requests and limits) count as 0.
- */
-export function toMillicores(value: string): number {
-    return Math.max(0, Math.ceil(parseQuantity(value) * 1000 - 1e-6));
-}
-
-/** A memory quantity in bytes, rounded up as the API server does (Quantity.Value); negative counts as 0. */
-export function toBytes(value: string): number {
-    return Math.max(0, Math.ceil(parseQuantity(value) - 1e-6));
 }
 
 /** Internal amounts (millicores for CPU) as the report gives them (cores for CPU). */

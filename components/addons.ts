@@ -4,14 +4,13 @@
 // them, and the add-on pods' requests the capacity model subtracts from the nodes.
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import type { SystemPod } from "../capacity/model";
+import { MONITORING_NAMESPACE } from "../catalog/charts";
 import type { PlatformConfig } from "../config";
-import { parseQuantity } from "../quantity";
-import { CLUSTER_AUTOSCALER_CHART, ClusterAutoscaler, ClusterAutoscalerInput, clusterAutoscalerRelease } from "./cluster-autoscaler";
-import { METRICS_SERVER_CHART, MetricsServer, metricsServerRelease } from "./metrics-server";
-import { customMetrics, PROMETHEUS_ADAPTER_CHART, PrometheusAdapter, prometheusAdapterRelease } from "./prometheus-adapter";
+import { ClusterAutoscaler, ClusterAutoscalerInput, clusterAutoscalerRelease } from "./cluster-autoscaler";
+import { MetricsServer, metricsServerRelease } from "./metrics-server";
+import { customMetrics, PrometheusAdapter, prometheusAdapterRelease } from "./prometheus-adapter";
 import { ReleaseSpec } from "./helm-release";
-import { KUBE_PROMETHEUS_STACK_CHART, kubePrometheusStackRelease, MONITORING_NAMESPACE, MonitoringTarget, monitoringTarget, PrometheusStack } from "./prometheus-stack";
+import { kubePrometheusStackRelease, MonitoringTarget, monitoringTarget, PrometheusStack } from "./prometheus-stack";
 import { ServiceMonitors } from "./service-monitors";
 
 /** cluster-autoscaler's input from the stack's config and the Prometheus that scrapes it. */
@@ -58,32 +57,6 @@ export function renderReleases(config: PlatformConfig): string {
             values: spec.values,
         }, { lineWidth: 0 }))
         .join("---\n");
-}
-
-/**
- * The pods the add-ons run with the requests the config gives them (CPU in cores, memory in
- * bytes), for the capacity model. The
- * kube-prometheus-stack's other pods (operator, kube-state-metrics, Grafana, Alertmanager, and the
- * node-exporter DaemonSet, which `guardrails` counts per node) request nothing by the chart's defaults.
- */
-export function addonPodRequests(config: PlatformConfig): SystemPod[] {
-    const addons = config.addons;
-    const pod = (name: string, namespace: string, replicas: number, requests: { cpu: string; memory: string }): SystemPod =>
-        ({ name, namespace, replicas, requests: { cpu: parseQuantity(requests.cpu), memory: parseQuantity(requests.memory) } });
-    const pods: SystemPod[] = [];
-    if (addons.clusterAutoscaler.enabled) {
-        pods.push(pod(CLUSTER_AUTOSCALER_CHART.release, CLUSTER_AUTOSCALER_CHART.namespace, 1, addons.clusterAutoscaler.resources.requests));
-    }
-    if (addons.metricsServer.enabled) {
-        pods.push(pod(METRICS_SERVER_CHART.release, METRICS_SERVER_CHART.namespace, addons.metricsServer.replicas, addons.metricsServer.resources.requests));
-    }
-    if (addons.prometheusAdapter.enabled) {
-        pods.push(pod(PROMETHEUS_ADAPTER_CHART.release, PROMETHEUS_ADAPTER_CHART.namespace, addons.prometheusAdapter.replicas, addons.prometheusAdapter.resources.requests));
-    }
-    if (addons.prometheus.mode === "install") {
-        pods.push(pod(`prometheus-${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus`, KUBE_PROMETHEUS_STACK_CHART.namespace, addons.prometheus.replicas, addons.prometheus.resources.requests));
-    }
-    return pods;
 }
 
 export interface ScalingAddonsArgs {

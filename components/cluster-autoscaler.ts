@@ -3,38 +3,14 @@
 // credentials come through EKS Pod Identity, limited to the auto-scaling groups of this cluster.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_AUTOSCALER_CHART } from "../catalog/charts";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../catalog/compatibility";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import { chartRelease, releaseArgs, ReleaseSpec } from "./helm-release";
 import { PodIdentityRole, PolicyDocument } from "./pod-identity-role";
 
 export type ClusterAutoscalerConfig = AddonsConfig["clusterAutoscaler"];
-
-/** Where the chart comes from and where it goes (shared/reference/addon-charts.md §1). */
-export const CLUSTER_AUTOSCALER_CHART = {
-    release: "cluster-autoscaler",
-    chart: "cluster-autoscaler",
-    repo: "https://kubernetes.github.io/autoscaler",
-    namespace: "kube-system",
-} as const;
-
-/**
- * The newest cluster-autoscaler patch for each Kubernetes minor (git tags `cluster-autoscaler-<ver>`
- * of kubernetes/autoscaler at 55c37cd, 2026-08-22; addon-charts.md §1). CA follows Kubernetes minors
- * exactly and is only tested against its own minor, so the chart's default tag (v1.35.0 in 9.59.0)
- * is never used. A new minor means a new row here (README "Upgrading Kubernetes").
- */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.28": "v1.28.7",
-    "1.29": "v1.29.5",
-    "1.30": "v1.30.7",
-    "1.31": "v1.31.5",
-    "1.32": "v1.32.7",
-    "1.33": "v1.33.6",
-    "1.34": "v1.34.5",
-    "1.35": "v1.35.2",
-    "1.36": "v1.36.1",
-};
 
 /** The image tag for the cluster: the override if given, else the table's row; undefined for an unknown minor. */
 export function clusterAutoscalerImageTag(kubernetesMinor: string, override?: string): string | undefined {
@@ -161,7 +137,7 @@ export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: s
         errors.push(
             `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor cluster-autoscaler has an image tag for ` +
             `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}): the autoscaler must be the release built for the cluster's minor; ` +
-            `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in components/cluster-autoscaler.ts, ` +
+            `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in catalog/compatibility.ts, ` +
             `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
         );
     }

@@ -3,18 +3,11 @@
 // or scale-down never leaves the HPAs blind (the cluster-autoscaler FAQ calls a restart HPA downtime).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { METRICS_SERVER_CHART } from "../catalog/charts";
 import type { AddonsConfig } from "../config";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 
 export type MetricsServerConfig = AddonsConfig["metricsServer"];
-
-/** addon-charts.md §2. */
-export const METRICS_SERVER_CHART = {
-    release: "metrics-server",
-    chart: "metrics-server",
-    repo: "https://kubernetes-sigs.github.io/metrics-server/",
-    namespace: "kube-system",
-} as const;
 
 /** The chart's pod selector labels (`metrics-server.selectorLabels`). */
 const POD_LABELS = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_CHART.release };

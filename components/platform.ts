@@ -13,7 +13,7 @@ import { PriorityClasses } from "./priority-classes";
 import { DeploymentContract, ServiceScaling } from "./service-scaling";
 
 export interface PlatformArgs {
-    /** The stack's parsed config (config.ts `loadConfig`). */
+    /** The stack's parsed and checked config (preflight.ts `runPreflight`). */
     readonly config: PlatformConfig;
 }
 

@@ -4,22 +4,15 @@
 // namespace, pods and metric selector (the seed's hard-coded `{namespace=...} by (pod)` does not).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MONITORING_NAMESPACE, PROMETHEUS_ADAPTER_CHART } from "../catalog/charts";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
-import { MONITORING_NAMESPACE, PrometheusEndpoint } from "./prometheus-stack";
+import { PrometheusEndpoint } from "./prometheus-stack";
 import { hpaName } from "./service-scaling";
 
 export type PrometheusAdapterConfig = AddonsConfig["prometheusAdapter"];
-
-/** addon-charts.md §3. */
-export const PROMETHEUS_ADAPTER_CHART = {
-    release: "prometheus-adapter",
-    chart: "prometheus-adapter",
-    repo: "https://prometheus-community.github.io/helm-charts",
-    namespace: MONITORING_NAMESPACE,
-} as const;
 
 /** The chart's pod selector labels (`k8s-prometheus-adapter.selectorLabels`). */
 const POD_LABELS = { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release };

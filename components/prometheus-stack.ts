@@ -6,23 +6,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
 import type { AddonsConfig } from "../config";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./helm-release";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export type PrometheusConfig = AddonsConfig["prometheus"];
 export type InstallPrometheusConfig = Extract<PrometheusConfig, { mode: "install" }>;
-
-/** The namespace of Prometheus, the adapter and the scaling rules, in both modes. */
-export const MONITORING_NAMESPACE = "monitoring";
-
-/** addon-charts.md §4. */
-export const KUBE_PROMETHEUS_STACK_CHART = {
-    release: "kube-prometheus-stack",
-    chart: "kube-prometheus-stack",
-    repo: "https://prometheus-community.github.io/helm-charts",
-    namespace: MONITORING_NAMESPACE,
-} as const;
 
 /**
  * The Prometheus Service the chart creates: `<fullname>-prometheus`, where the fullname is the

@@ -23,11 +23,11 @@
  *   Failed scale-ups (`scaleDownDelayAfterFailure`) do not happen here.
  */
 import type { PlatformConfig } from "../config";
-import { QUOTA_RESOURCES, QuotaResource, toBytes, toMillicores } from "../capacity/model";
+import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
 import { allocatable, instanceTypeSpec } from "../capacity/instance-types";
-import { parseQuantity } from "../quantity";
+import { parseQuantity, toBytes, toMillicores } from "../quantity";
 import { durationSeconds } from "./model";
-import { addonPodRequests } from "../components/addons";
+import { addonPodRequests } from "../capacity/system-pods";
 
 /** cluster-autoscaler's `--scan-interval` default. */
 export const CA_SCAN_INTERVAL_SECONDS = 10;
@@ -141,7 +141,7 @@ function quotaAmount(key: QuotaResource, value: string): number {
 }
 
 /**
- * The add-ons' pods as the capacity model counts them (components/addons.ts `addonPodRequests`).
+ * The add-ons' pods as the capacity model counts them (capacity/system-pods.ts `addonPodRequests`).
  * kube-system pods pin their nodes while cluster-autoscaler skips nodes with system pods.
  */
 export function addonPods(config: PlatformConfig): PodTemplate[] {

@@ -39,8 +39,7 @@
  */
 import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
 import { closestKey, keyName } from "../config";
-import { toBytes, toMillicores } from "../capacity/model";
-import { parseQuantity } from "../quantity";
+import { parseQuantity, toBytes, toMillicores } from "../quantity";
 import type { HpaMetricSpec, HpaSpec } from "./hpa-controller";
 
 /** metrics-server's `--metric-resolution` (chart default 15s): the window of a CPU or memory sample. */
@@ -165,7 +164,7 @@ export function neededReplicas(model: ServiceModel, load: number): number {
 }
 
 /**
- * The `simulation` checks that need the whole config (config.ts runs it with its crossChecks):
+ * The `simulation` checks that need the whole config (preflight.ts runs it with the other cross-checks):
  * every `simulation.services` key must name a service, and each model must be one the formulas
  * above can run (CPU at capacity above idle CPU). A function declaration, not a const: config.ts
  * imports it and this module imports config.ts, and only a hoisted function is defined whichever

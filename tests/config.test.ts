@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseConfig } from "../config";
+import { checkConfig } from "../preflight";
 import { readStackFile } from "../tools/stack-files";
 
 /** The production stack's config, deep-copied so a test can break one key. */
@@ -8,7 +8,7 @@ function production(): Record<string, any> {
 }
 
 function errorsOf(raw: Record<string, unknown>, region = "us-east-1"): string[] {
-    const result = parseConfig(raw, { stack: "production", region });
+    const result = checkConfig(raw, { stack: "production", region });
     assert.equal(result.ok, false, "expected the config to be rejected");
     return result.ok ? [] : result.errors;
 }
@@ -24,7 +24,7 @@ describe("config: invalid settings are rejected with the key, the value and the 
     it("accepts both shipped stacks", () => {
         for (const stack of ["production", "staging"]) {
             const file = readStackFile(stack);
-            const result = parseConfig(file.projectConfig, file.context);
+            const result = checkConfig(file.projectConfig, file.context);
             assert.ok(result.ok, result.ok ? "" : result.errors.join("\n"));
         }
     });
@@ -46,7 +46,7 @@ describe("config: invalid settings are rejected with the key, the value and the 
     it("a utilization target above 100 is legal but warned about", () => {
         const raw = production();
         raw.services["web-dashboard"].metrics[0].averageUtilization = 120;
-        const result = parseConfig(raw, { stack: "production", region: "us-east-1" });
+        const result = checkConfig(raw, { stack: "production", region: "us-east-1" });
         assert.ok(result.ok);
         assert.equal(result.warnings.length, 1);
         assert.match(result.warnings[0], /^berrys-platform:services\.web-dashboard\.metrics\.0\.averageUtilization \(120\) is above 100/);

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import * as YAML from "yaml";
-import { checkCapacity } from "../capacity/guardrails";
+import { checkCapacity } from "../preflight";
 import { PROJECT } from "../config";
 import { MockRun, PLACEHOLDER, ProgramFailed } from "../tools/mock-engine";
 import { monitoringSummary, render } from "../tools/render";

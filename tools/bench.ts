@@ -1,7 +1,7 @@
 // `npm run bench`: how long the simulator takes for a simulated 24 h of every service of each
 // stack (three 8-hour days back to back). Not a test: prints ms per simulated day and HPA sync
 // steps per second.
-import { parseConfig } from "../config";
+import { checkConfig } from "../preflight";
 import { dayProfile } from "../simulator/profiles";
 import { simulate } from "../simulator/run";
 import { listStacks, readStackFile } from "./stack-files";
@@ -11,7 +11,7 @@ const RUNS = 5;
 function main(): void {
     for (const stack of listStacks()) {
         const file = readStackFile(stack);
-        const parsed = parseConfig(file.projectConfig, file.context);
+        const parsed = checkConfig(file.projectConfig, file.context);
         if (!parsed.ok) {
             process.stderr.write(`${stack}: invalid config, skipped\n`);
             continue;

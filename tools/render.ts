@@ -6,9 +6,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { formatCapacityTable } from "../capacity/findings";
-import { checkCapacity } from "../capacity/guardrails";
 import { renderReleases } from "../components/addons";
-import { parseConfig, PlatformConfig } from "../config";
+import { checkCapacity, checkConfig } from "../preflight";
+import type { PlatformConfig } from "../config";
 import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
 import { listStacks, PROJECT_DIR, readStackFile, runtimeConfig } from "./stack-files";
 
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     // The program has accepted this config, so it parses.
     const file = readStackFile(stack);
-    const config = (parseConfig(file.projectConfig, file.context) as { config: PlatformConfig }).config;
+    const config = (checkConfig(file.projectConfig, file.context) as { config: PlatformConfig }).config;
     const capacity = checkCapacity(config);
     const heading = (title: string) => `\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`;
     console.log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));

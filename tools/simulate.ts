@@ -3,7 +3,8 @@
 // scaled; writes a JSON of the time series and an SVG chart per service under out/<stack>/simulation/.
 import * as fs from "fs";
 import * as path from "path";
-import { formatErrors, parseConfig, PlatformConfig } from "../config";
+import type { PlatformConfig } from "../config";
+import { preflight } from "../preflight";
 import { csvProfile, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
 import { formatReport, resultJson } from "../simulator/report";
 import { simulate } from "../simulator/run";
@@ -45,21 +46,22 @@ function fail(message: string, code = 1): never {
     process.exit(code);
 }
 
-function loadConfig(stack: string): PlatformConfig {
+function checkedConfig(stack: string): PlatformConfig {
     let file;
     try {
         file = readStackFile(stack);
     } catch (error) {
         fail((error as Error).message);
     }
-    const result = parseConfig(file.projectConfig, file.context);
-    if (!result.ok) fail(formatErrors(result.errors));
+    // The same checks as `pulumi preview`: a stack preview refuses is not simulated.
+    const result = preflight(file.projectConfig, file.context);
+    if (!result.ok) fail(result.message);
     return result.config;
 }
 
 function main(): void {
     const args = parseArgs(process.argv.slice(2));
-    const config = loadConfig(args.stack);
+    const config = checkedConfig(args.stack);
     const services = Object.keys(config.services);
     if (args.service !== undefined && !services.includes(args.service)) {
         fail(`unknown service ${args.service}; services of ${args.stack}: ${services.join(", ")}`);

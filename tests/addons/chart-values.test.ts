@@ -7,7 +7,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { releaseSpecs } from "../../components/addons";
 import type { ReleaseSpec } from "../../components/helm-release";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { readStackFile } from "../../tools/stack-files";
 import { stackConfig } from "../helpers/stacks";
 
@@ -83,7 +84,7 @@ function unknownKeys(values: Record<string, unknown>, defaults: unknown, rules: 
 
 function withAddons(config: PlatformConfig, addons: Record<string, unknown>): PlatformConfig {
     const file = readStackFile(config.stack);
-    const result = parseConfig({ ...file.projectConfig, addons }, file.context);
+    const result = checkConfig({ ...file.projectConfig, addons }, file.context);
     if (!result.ok) {
         throw new Error(result.errors.join("\n"));
     }

@@ -3,18 +3,20 @@
 import { strict as assert } from "assert";
 import { clusterAutoscalerInput } from "../../components/addons";
 import {
-    CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerFlags, clusterAutoscalerImageCheck, clusterAutoscalerPolicy,
+    clusterAutoscalerFlags, clusterAutoscalerImageCheck, clusterAutoscalerPolicy,
     clusterAutoscalerRelease, clusterAutoscalerValues, DESCRIBE_ACTIONS,
 } from "../../components/cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../../catalog/compatibility";
 import { PolicyStatement, podIdentityTrustPolicy } from "../../components/pod-identity-role";
 import { monitoringTarget } from "../../components/prometheus-stack";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { readStackFile } from "../../tools/stack-files";
 import { stackConfig } from "../helpers/stacks";
 
 function configWith(overrides: Record<string, unknown>) {
     const file = readStackFile("production");
-    return parseConfig({ ...file.projectConfig, ...overrides }, file.context);
+    return checkConfig({ ...file.projectConfig, ...overrides }, file.context);
 }
 
 function valid(overrides: Record<string, unknown>): PlatformConfig {

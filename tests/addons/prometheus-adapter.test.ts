@@ -5,13 +5,14 @@ import {
     adapterRule, adapterRules, customMetrics, customMetricsCheck, prometheusAdapterRelease, prometheusAdapterValues,
 } from "../../components/prometheus-adapter";
 import { monitoringTarget, splitPrometheusUrl } from "../../components/prometheus-stack";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { readStackFile } from "../../tools/stack-files";
 import { stackConfig } from "../helpers/stacks";
 
 function configWith(overrides: Record<string, unknown>) {
     const file = readStackFile("production");
-    return parseConfig({ ...file.projectConfig, ...overrides }, file.context);
+    return checkConfig({ ...file.projectConfig, ...overrides }, file.context);
 }
 
 function errorsOf(overrides: Record<string, unknown>): string[] {
@@ -165,7 +166,7 @@ describe("prometheus-adapter", () => {
 
     it("values follow an external Prometheus", () => {
         const file = readStackFile("production");
-        const result = parseConfig({ ...file.projectConfig, addons: { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090" } } }, file.context);
+        const result = checkConfig({ ...file.projectConfig, addons: { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090" } } }, file.context);
         assert.ok(result.ok);
         const config = (result as { config: PlatformConfig }).config;
         const external = prometheusAdapterValues({ settings: config.addons.prometheusAdapter, prometheus: monitoringTarget(config.addons.prometheus).endpoint }) as Record<string, any>;

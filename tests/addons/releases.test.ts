@@ -3,18 +3,20 @@
 // the capacity model; and the YAML render prints.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { addonPodRequests, releaseSpecs, renderReleases } from "../../components/addons";
+import { releaseSpecs, renderReleases } from "../../components/addons";
+import { addonPodRequests } from "../../capacity/system-pods";
 import { releaseArgs, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
 import { kubePrometheusStackValues, monitoringTarget, storageClassSpec } from "../../components/prometheus-stack";
 import { podMonitorName, podMonitorSpec } from "../../components/service-monitors";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { readStackFile } from "../../tools/stack-files";
 import { stackConfig } from "../helpers/stacks";
 
 function withAddons(addons: Record<string, unknown>): PlatformConfig {
     const file = readStackFile("production");
-    const result = parseConfig({ ...file.projectConfig, addons }, file.context);
+    const result = checkConfig({ ...file.projectConfig, addons }, file.context);
     if (!result.ok) {
         throw new Error(result.errors.join("\n"));
     }

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ConfigCheck, parseConfig, PlatformConfig } from "../../config";
+import { ConfigCheck, PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { capacityFindings, Finding, formatCapacityTable, formatFinding } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { stackConfig, stackWith } from "../helpers/stacks";

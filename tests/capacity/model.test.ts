@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
 import { stackConfig, stackWith } from "../helpers/stacks";
 

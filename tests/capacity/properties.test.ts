@@ -2,7 +2,8 @@
 // its totals are monotone (more replicas never need less), and its report is plain JSON.
 import * as assert from "assert";
 import fc from "fast-check";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
 import { capacityReport, Headroom, SystemPod } from "../../capacity/model";
 import { STACK, validRawConfig } from "./arbitraries";
@@ -11,7 +12,7 @@ import { STACK, validRawConfig } from "./arbitraries";
 const RUNS = 1000;
 
 const validConfig: fc.Arbitrary<PlatformConfig> = validRawConfig.map((raw) => {
-    const result = parseConfig(raw, STACK);
+    const result = checkConfig(raw, STACK);
     if (!result.ok) {
         throw new Error(`the arbitrary made an invalid config:\n${result.errors.join("\n")}`);
     }

@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
-import { parseConfig, ServiceConfig } from "../../config";
+import { ServiceConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { deploymentContract, hpaSpec, metricSpec, pdbSpec } from "../../components/service-scaling";
 
 /** A service as a stack file would give it, parsed by the real parser (defaults applied). */
 function service(settings: Record<string, unknown>): ServiceConfig {
-    const result = parseConfig({
+    const result = checkConfig({
         nodeGroups: { ng: { minSize: 1, maxSize: 2, desiredSize: 1 } },
         namespace: { name: "ns", quota: {} },
         // No adapter: the Object metric below needs no rule (an unserved metric is then only a warning).

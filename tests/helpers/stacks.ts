@@ -1,11 +1,12 @@
 // The real stack files, parsed by the real config parser: tests pin the seed's values on them.
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import { readStackFile } from "../../tools/stack-files";
 
 /** Parses Pulumi.<stack>.yaml; fails the test with the parser's messages if it is invalid. */
 export function stackConfig(stack: string): PlatformConfig {
     const file = readStackFile(stack);
-    const result = parseConfig(file.projectConfig, file.context);
+    const result = checkConfig(file.projectConfig, file.context);
     if (!result.ok) {
         throw new Error(`Pulumi.${stack}.yaml is invalid:\n${result.errors.join("\n")}`);
     }
@@ -17,7 +18,7 @@ export function stackWith(stack: string, change: (raw: Record<string, any>) => v
     const file = readStackFile(stack);
     const raw = structuredClone(file.projectConfig) as Record<string, any>;
     change(raw);
-    const result = parseConfig(raw, file.context);
+    const result = checkConfig(raw, file.context);
     if (!result.ok) {
         throw new Error(`Pulumi.${stack}.yaml with the test's change is invalid:\n${result.errors.join("\n")}`);
     }

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { parseConfig, PlatformConfig } from "../../config";
+import { PlatformConfig } from "../../config";
+import { checkConfig } from "../../preflight";
 import {
     cpuMillicores, durationSeconds, loadPerPod, memoryBytes, neededReplicas, serviceModel, simulationChecks,
 } from "../../simulator/model";
@@ -7,9 +8,9 @@ import { readStackFile } from "../../tools/stack-files";
 import { stackConfig } from "../helpers/stacks";
 
 /** Production with `simulation` replaced. */
-function withSimulation(simulation: unknown): ReturnType<typeof parseConfig> {
+function withSimulation(simulation: unknown): ReturnType<typeof checkConfig> {
     const file = readStackFile("production");
-    return parseConfig({ ...file.projectConfig, simulation }, file.context);
+    return checkConfig({ ...file.projectConfig, simulation }, file.context);
 }
 
 function parsed(simulation: unknown): PlatformConfig {
@@ -86,7 +87,7 @@ describe("simulator model (load -> what the HPA reads)", () => {
 
     describe("config errors", () => {
         it("an unknown service in simulation.services is an error naming the key", () => {
-            // parseConfig runs the check among config.ts's crossChecks: the stack does not parse.
+            // checkConfig runs the check among preflight.ts's CROSS_CHECKS: the stack does not parse.
             const result = withSimulation({ services: { "api-gatway": { capacityPerPod: 50 } } });
             const errors = result.ok ? [] : result.errors;
             assert.equal(errors.length, 1);

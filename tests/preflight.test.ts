@@ -1,0 +1,49 @@
+// preflight.ts: the one entry index.ts, render and simulate call. config.ts validates its own keys;
+// the cross-checks (here the adapter's rule for an HPA metric) and the capacity errors come on top.
+import { strict as assert } from "assert";
+import { parseConfig } from "../config";
+import { checkConfig, preflight } from "../preflight";
+import { readStackFile } from "../tools/stack-files";
+
+const file = readStackFile("production");
+const production = () => structuredClone(file.projectConfig) as Record<string, any>;
+
+describe("preflight: config at the ground, cross-checks and capacity composed above it", () => {
+    it("config.ts alone accepts an HPA metric no adapter rule serves: that rule belongs to the adapter", () => {
+        const raw = production();
+        raw.services["api-gateway"].metrics[2].name = "http_request_per_second";
+        assert.equal(parseConfig(raw, file.context).ok, true);
+        const checked = checkConfig(raw, file.context);
+        assert.equal(checked.ok, false);
+        assert.match(checked.ok ? "" : checked.errors[0], /^berrys-platform:services\.api-gateway\.metrics\.2\.name \(http_request_per_second\) must be a metric the prometheus-adapter serves/);
+    });
+
+    it("refuses a config error at the config stage, before counting capacity", () => {
+        const raw = production();
+        raw.nodeGroups["default-node-group"].maxSize = 1;
+        const result = preflight(raw, file.context);
+        assert.equal(result.ok, false);
+        assert.equal(result.ok ? "" : result.stage, "config");
+        assert.match(result.ok ? "" : result.message, /^Invalid configuration \(\d+ problems?\):\n {2}- berrys-platform:nodeGroups\.default-node-group\./);
+    });
+
+    it("refuses production's seed quota once warnings are errors, at the capacity stage, naming limits.cpu", () => {
+        const raw = production();
+        raw.guardrails = { ...raw.guardrails, warningsAsErrors: true };
+        const result = preflight(raw, file.context);
+        assert.equal(result.ok, false);
+        assert.equal(result.ok ? "" : result.stage, "capacity");
+        // The seed's limits.cpu quota is 32; its services need 45.5 at max replicas (README "Where this departs from the seed").
+        assert.ok(!result.ok && result.errors.some((error) => error.startsWith("limits.cpu quota 32 < 45.5 needed at max replicas") &&
+            error.includes("berrys-platform:namespace.quota.limits.cpu")), result.ok ? "" : result.message);
+        assert.match(result.ok ? "" : result.message, /^Capacity check failed/);
+    });
+
+    it("passes production with its two capacity warnings (the seed's quota), each once", () => {
+        const result = preflight(production(), file.context);
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        const quota = result.warnings.filter((warning) => / quota \d+ < /.test(warning));
+        assert.deepEqual(quota.map((warning) => warning.split(" ")[0]).sort(), ["limits.cpu", "requests.cpu"]);
+        assert.equal(new Set(result.warnings).size, result.warnings.length);
+    });
+});
