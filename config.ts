@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
-import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
+import { clusterSchema, isDocumentationRange, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
 import { servicesSchema } from "./schema/services";
 import { simulationSchema } from "./schema/simulation";
 
@@ -90,7 +90,11 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
         stack: context.stack,
         region: context.region,
     };
-    return { ok: true, config, warnings: utilizationWarnings(config) };
+    const access = apiAccessIssues(config);
+    if (access.errors.length > 0) {
+        return { ok: false, errors: access.errors };
+    }
+    return { ok: true, config, warnings: [...access.warnings, ...utilizationWarnings(config)] };
 }
 
 /** The project's keys and the stack's context, as the Pulumi runtime hands them to the program. */
@@ -127,6 +131,48 @@ function decode(value: string): unknown {
     } catch {
         return value;
     }
+}
+
+/**
+ * Whether a deployer can reach the API endpoint on the first run. The Kubernetes resources are
+ * created through the endpoint, so a private endpoint needs a deployer inside the VPC: impossible
+ * when the same run creates the VPC, and with an existing VPC only from the CIDRs and security
+ * groups given 443 on the cluster security group (which otherwise admits only the nodes).
+ * Documentation ranges (RFC 5737) are the stack files' placeholders: a warning names the key.
+ */
+export function apiAccessIssues(config: PlatformConfig): { errors: string[]; warnings: string[] } {
+    const { cluster, network } = config;
+    const errors: string[] = [];
+    const publicKey = keyName(["cluster", "publicAccessCidrs"]);
+    const privateCidrsKey = keyName(["cluster", "privateAccessCidrs"]);
+    const privateGroupsKey = keyName(["cluster", "privateAccessSecurityGroupIds"]);
+    if (cluster.publicAccessCidrs.length === 0 && network.mode === "create") {
+        errors.push(
+            `${publicKey} ([]) must list the CIDRs your deployers reach the API from when ${keyName(["network", "mode"])} is create: ` +
+            "the endpoint would be private to a VPC this same run creates, so no deployer can reach it and every Kubernetes resource times out; " +
+            `set ${publicKey} to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC ` +
+            `your deployers are in (or peered to) and ${privateCidrsKey} or ${privateGroupsKey} (README "Deployment topologies")`,
+        );
+    } else if (cluster.publicAccessCidrs.length === 0 && cluster.privateAccessCidrs.length === 0 && cluster.privateAccessSecurityGroupIds.length === 0) {
+        errors.push(
+            `${publicKey} ([]) leaves a private endpoint that only the nodes can reach: the cluster security group admits 443 from nothing else; ` +
+            `list your deployers' CIDRs in the VPC (or peered to it) in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, ` +
+            `or their egress CIDRs in ${publicKey} (README "Deployment topologies")`,
+        );
+    }
+    const warnings: string[] = [];
+    for (const [field, cidrs] of [["publicAccessCidrs", cluster.publicAccessCidrs], ["privateAccessCidrs", cluster.privateAccessCidrs]] as const) {
+        cidrs.forEach((cidr, index) => {
+            if (isDocumentationRange(cidr)) {
+                warnings.push(
+                    `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from: ` +
+                    `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} before \`pulumi up\` ` +
+                    '(README "First deploy"), or the Kubernetes resources time out waiting for the API',
+                );
+            }
+        });
+    }
+    return { errors, warnings };
 }
 
 function utilizationWarnings(config: PlatformConfig): string[] {

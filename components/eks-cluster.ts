@@ -29,6 +29,34 @@ export function endpointAccess(publicAccessCidrs: readonly string[]) {
     };
 }
 
+/** One ingress rule on the cluster security group: 443 from a CIDR or from a security group. */
+export interface ApiIngressRule {
+    /** Stable per source (the CIDR or group itself), so reordering the list replaces nothing. */
+    readonly key: string;
+    readonly description: string;
+    readonly cidrBlocks?: string[];
+    readonly sourceSecurityGroupId?: string;
+}
+
+/**
+ * 443 on the cluster security group for each of `privateAccessCidrs` and
+ * `privateAccessSecurityGroupIds`: deployers inside or peered to the VPC reach the private endpoint.
+ */
+export function apiIngressRules(cluster: Pick<ClusterConfig, "privateAccessCidrs" | "privateAccessSecurityGroupIds">): ApiIngressRule[] {
+    return [
+        ...cluster.privateAccessCidrs.map((cidr) => ({
+            key: `cidr-${cidr.replace(/[./]/g, "-")}`,
+            description: `Kubernetes API from ${cidr} (cluster.privateAccessCidrs)`,
+            cidrBlocks: [cidr],
+        })),
+        ...cluster.privateAccessSecurityGroupIds.map((group) => ({
+            key: group,
+            description: `Kubernetes API from ${group} (cluster.privateAccessSecurityGroupIds)`,
+            sourceSecurityGroupId: group,
+        })),
+    ];
+}
+
 /** Access entries giving each admin role cluster-admin, keyed by a stable name. */
 export function adminAccessEntries(adminRoleArns: readonly string[]): Record<string, eks.types.input.AccessEntryArgs> {
     return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
@@ -82,6 +110,22 @@ export class EksCluster extends pulumi.ComponentResource {
             deletionProtection: config.protect,
             tags: args.tags,
         }, stateful);
+
+        // pulumi-eks puts the control plane's network interfaces in the security group it creates
+        // (`clusterSecurityGroupId`, since skipDefaultSecurityGroups is unset): 443 from the
+        // configured deployers goes there, next to the node group's rule pulumi-eks adds itself.
+        for (const rule of apiIngressRules(config)) {
+            new aws.ec2.SecurityGroupRule(`${name}-api-${rule.key}`, {
+                type: "ingress",
+                description: rule.description,
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                securityGroupId: this.cluster.clusterSecurityGroupId,
+                cidrBlocks: rule.cidrBlocks,
+                sourceSecurityGroupId: rule.sourceSecurityGroupId,
+            }, { parent: this });
+        }
 
         this.clusterName = this.cluster.core.cluster.name;
         this.endpoint = this.cluster.core.endpoint;

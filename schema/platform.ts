@@ -4,7 +4,64 @@ import { dnsLabel, labels, positiveInt, quantity } from "./common";
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
-const cidr = z.string().regex(CIDR, { error: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
+/** An IPv4 CIDR block's network address and prefix length (the text must match `CIDR`). */
+export function parseCidr(value: string): { address: number; prefix: number } {
+    const [address, prefix] = value.split("/");
+    return { address: address.split(".").reduce((sum, octet) => sum * 256 + Number(octet), 0), prefix: Number(prefix) };
+}
+
+export function formatAddress(value: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+/** The block with its host bits cleared: `10.40.0.1/16` -> `10.40.0.0/16`. */
+export function networkOf(value: string): string {
+    const { address, prefix } = parseCidr(value);
+    const size = 2 ** (32 - prefix);
+    return `${formatAddress(Math.floor(address / size) * size)}/${prefix}`;
+}
+
+/**
+ * An IPv4 CIDR block whose address is its network address. EC2 refuses a block with host bits set
+ * (CreateVpc, CreateSubnet and security group rules; the AWS provider validates
+ * `ValidIPv4CIDRNetworkAddress`), and a VPC given one would be split into subnets AWS refuses.
+ */
+const cidr = z
+    .string()
+    .regex(CIDR, { error: "must be an IPv4 CIDR block such as 203.0.113.0/24" })
+    .check((ctx) => {
+        if (CIDR.test(ctx.value) && networkOf(ctx.value) !== ctx.value) {
+            ctx.issues.push({
+                code: "custom", input: ctx.value,
+                message: `must not have host bits set: AWS refuses it; the network is ${networkOf(ctx.value)}`,
+            });
+        }
+    });
+
+/**
+ * RFC 5737's three documentation ranges (TEST-NET-1..3): no real network uses them, so a stack file
+ * ships one as the placeholder of a CIDR only its deployer knows.
+ */
+export const DOCUMENTATION_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"] as const;
+
+/** Whether a block lies inside one of the RFC 5737 documentation ranges. */
+export function isDocumentationRange(value: string): boolean {
+    const block = parseCidr(value);
+    return DOCUMENTATION_RANGES.some((range) => {
+        const { address, prefix } = parseCidr(range);
+        const size = 2 ** (32 - prefix);
+        return block.prefix >= prefix && Math.floor(block.address / size) * size === address;
+    });
+}
+
+/** CloudWatch Logs' allowed retention periods in days (PutRetentionPolicy, `retentionInDays`). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** An EC2 security group ID: `sg-` and 8 or 17 hex digits. */
+const securityGroupId = z.string().regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a security group ID such as sg-0123456789abcdef0" });
+
+/** An availability zone ID (the same physical zone in every account), e.g. `use1-az1`. */
+const zoneId = z.string().regex(/^[a-z]{2,4}[0-9]+-az[0-9]+$/, { error: "must be an availability zone ID such as use1-az1 (see `aws ec2 describe-availability-zones`)" });
 
 /** The control-plane log types EKS can send to CloudWatch. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -19,14 +76,29 @@ export const clusterSchema = z.strictObject({
     /** Kubernetes minor version of the control plane and nodes. */
     version: z.string().regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.34"' }).default("1.34"),
     /**
-     * CIDRs allowed to reach the public API endpoint. Empty: the endpoint is private only and
-     * `pulumi up` must run from inside the VPC (or a peered network / VPN).
+     * CIDRs allowed to reach the public API endpoint. Empty: the endpoint is private only, and
+     * deployers reach it from inside the VPC through `privateAccessCidrs` or
+     * `privateAccessSecurityGroupIds` (preview refuses a private endpoint no deployer can reach).
      */
     publicAccessCidrs: z
         .array(cidr.refine((value) => !value.endsWith("/0"), {
             error: "must not open the API endpoint to the whole internet; list the CIDRs of your offices and CI runners, or leave the list empty for a private endpoint",
         }))
         .default([]),
+    /**
+     * CIDRs inside the VPC or peered to it (a VPN, a CI runner's subnet) given 443 on the cluster
+     * security group, so they reach the private endpoint.
+     */
+    privateAccessCidrs: z.array(cidr).default([]),
+    /** Security groups (of CI runners or bastions in the VPC) given 443 on the cluster security group. */
+    privateAccessSecurityGroupIds: z.array(securityGroupId).default([]),
+    /** Days CloudWatch keeps the control-plane logs (`/aws/eks/<cluster>/cluster`). */
+    logRetentionDays: z
+        .number({ error: "must be a number of days" })
+        .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            error: `must be a retention CloudWatch Logs allows: ${LOG_RETENTION_DAYS.join(", ")}`,
+        })
+        .default(90),
     /** Control-plane log types sent to CloudWatch. */
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES)).default(["api", "audit", "authenticator"]),
     /** IAM role ARNs that get cluster-admin through EKS access entries (the deployer always has it). */
@@ -47,9 +119,25 @@ const createNetwork = z.strictObject({
         .default("10.0.0.0/16"),
     /** Availability zones to spread the subnets (and so the nodes) over. */
     availabilityZoneCount: positiveInt.min(2, { error: "must be >= 2 (EKS needs subnets in two zones)" }).max(6, { error: "must be <= 6" }).default(3),
+    /**
+     * The zones by ID, in order; their number must equal `availabilityZoneCount`. Unset: the first
+     * `availabilityZoneCount` zones of the region (by ID) that EKS supports, opt-in zones left out.
+     */
+    availabilityZoneIds: z
+        .array(zoneId)
+        .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a zone twice" })
+        .optional(),
     /** One NAT gateway per zone survives a zone outage; one in total costs less. */
     natGateways: z.enum(["one-per-az", "single"]).default("one-per-az"),
-});
+}).superRefine((network, ctx) => {
+    const ids = network?.availabilityZoneIds;
+    if (Array.isArray(ids) && Number.isInteger(network.availabilityZoneCount) && ids.length !== network.availabilityZoneCount) {
+        ctx.addIssue({
+            code: "custom", path: ["availabilityZoneIds"], input: ids,
+            message: `must list availabilityZoneCount (${network.availabilityZoneCount}) zones; list that many, or set availabilityZoneCount to ${ids.length}`,
+        });
+    }
+}, { when: () => true });
 
 const existingNetwork = z.strictObject({
     mode: z.literal("existing"),

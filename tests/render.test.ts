@@ -61,11 +61,17 @@ describe("render (the offline main job)", function () {
         assert.match(summary, /## agent-orchestrator/);
     });
 
-    it("logs production's capacity warnings once each at preview, and staging none", async () => {
-        assert.equal(run.warnings.length, 2, run.warnings.join("\n"));
-        assert.match(run.warnings[0], /^requests\.cpu quota 24 < 28\.8 needed while every service rolls out at max replicas/);
-        assert.match(run.warnings[1], /^limits\.cpu quota 32 < 45\.5 needed at max replicas .*; raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
-        assert.deepEqual((await runStack("staging")).warnings, []);
+    it("logs production's placeholder and capacity warnings once each at preview, and staging only its placeholder", async () => {
+        // Both stack files ship an RFC 5737 documentation range in cluster.publicAccessCidrs: render
+        // runs them as they are, and preview names the key the deployer must set (a warning).
+        const placeholder = (cidr: string) => new RegExp(`^berrys-platform:cluster\\.publicAccessCidrs\\.0 \\(${cidr.replace(/\./g, "\\.")}\\) is an RFC 5737 documentation range.*set berrys-platform:cluster\\.publicAccessCidrs to `);
+        assert.equal(run.warnings.length, 3, run.warnings.join("\n"));
+        assert.match(run.warnings[0], placeholder("192.0.2.0/24"));
+        assert.match(run.warnings[1], /^requests\.cpu quota 24 < 28\.8 needed while every service rolls out at max replicas/);
+        assert.match(run.warnings[2], /^limits\.cpu quota 32 < 45\.5 needed at max replicas .*; raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        const staging = (await runStack("staging")).warnings;
+        assert.equal(staging.length, 1, staging.join("\n"));
+        assert.match(staging[0], placeholder("198.51.100.0/24"));
     });
 
     it("exports the capacity report and findings as the `capacity` output", () => {

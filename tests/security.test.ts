@@ -5,6 +5,7 @@ import { MANAGED_POLICIES, PolicyDocument, PolicyStatement } from "../components
 import { NODE_ROLE_POLICIES } from "../components/node-group";
 import { MockRun, RegisteredResource } from "../tools/mock-engine";
 import { kubernetesObject, resource, runStack } from "./helpers/program";
+import { stackConfig } from "./helpers/stacks";
 
 /** Read-only AWS actions by their verb; anything else changes something. */
 const READ_ONLY = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/;
@@ -124,12 +125,15 @@ describe("security by default", function () {
         });
     }
 
-    it("production's API endpoint is private: no public access, so nothing is open to 0.0.0.0/0", () => {
-        const cluster = resource(runs.production, "eks:index:Cluster", "berrys-cluster-eks");
-        assert.equal(cluster.inputs.endpointPrivateAccess, true);
-        assert.equal(cluster.inputs.endpointPublicAccess, false);
-        assert.ok(!(cluster.inputs.publicAccessCidrs ?? []).some((cidr: string) => cidr.endsWith("/0")));
-    });
+    for (const stack of ["production", "staging"]) {
+        it(`${stack}: the API endpoint is open only to the stack's listed CIDRs (a placeholder until set), never 0.0.0.0/0`, () => {
+            const cluster = resource(runs[stack], "eks:index:Cluster", "berrys-cluster-eks");
+            assert.equal(cluster.inputs.endpointPrivateAccess, true);
+            assert.equal(cluster.inputs.endpointPublicAccess, true);
+            assert.deepEqual(cluster.inputs.publicAccessCidrs, stackConfig(stack).cluster.publicAccessCidrs);
+            assert.ok(!cluster.inputs.publicAccessCidrs.some((cidr: string) => cidr.endsWith("/0")));
+        });
+    }
 
     it("a public endpoint is only ever open to the listed CIDRs", async () => {
         const run = await runStack("staging", {

@@ -63,6 +63,7 @@ function cloudState(type: string, name: string, inputs: Record<string, any>, reg
                 core: { endpoint: placeholder(`${name}.endpoint`), cluster: { name: clusterName } },
                 oidcProviderArn: placeholder(`${name}.oidcProviderArn`),
                 oidcIssuer: placeholder(`${name}.oidcIssuer`),
+                clusterSecurityGroupId: placeholder(`${name}.clusterSecurityGroupId`),
             };
         }
         case "eks:index:ManagedNodeGroup":

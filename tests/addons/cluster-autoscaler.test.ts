@@ -16,7 +16,9 @@ import { stackConfig } from "../helpers/stacks";
 
 function configWith(overrides: Record<string, unknown>) {
     const file = readStackFile("production");
-    return checkConfig({ ...file.projectConfig, ...overrides }, file.context);
+    // `cluster` overrides merge into the stack's (its publicAccessCidrs keep the API reachable).
+    const cluster = { ...(file.projectConfig.cluster as object), ...(overrides.cluster as object | undefined) };
+    return checkConfig({ ...file.projectConfig, ...overrides, cluster }, file.context);
 }
 
 function valid(overrides: Record<string, unknown>): PlatformConfig {

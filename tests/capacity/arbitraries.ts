@@ -136,17 +136,27 @@ const namespace = fc.record({
     protect: maybe(fc.boolean()),
 }).map(defined);
 
+/** A network address (host bits clear: AWS refuses others) with a prefix between the bounds. */
 const cidrOf = (minBits: number, maxBits: number) =>
     fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: minBits, max: maxBits }))
-        .map(([a, b, bits]) => `${a}.${b}.0.0/${bits}`);
+        .map(([a, b, bits]) => {
+            const size = 2 ** (32 - bits);
+            const address = Math.floor((a * 2 ** 24 + b * 2 ** 16) / size) * size;
+            return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".")}/${bits}`;
+        });
 const cidr = cidrOf(8, 28);
 /** A VPC block: AWS allows /16 to /28, the schema /16 to /22 (room for pod IPs). */
 const vpcCidr = cidrOf(16, 22);
 
+// Some deployer must reach the API: with a VPC the run creates, only the public endpoint can
+// (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.
 const cluster = fc.record({
     version: maybe(fc.integer({ min: 28, max: 35 }).map((minor) => `1.${minor}`)),
-    publicAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
+    publicAccessCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
+    privateAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
+    privateAccessSecurityGroupIds: maybe(fc.uniqueArray(chars(DIGITS + "abcdef", 17, 17).map((id) => `sg-${id}`), { maxLength: 2 })),
     logTypes: maybe(fc.subarray(["api", "audit", "authenticator", "controllerManager", "scheduler"])),
+    logRetentionDays: maybe(fc.constantFrom(1, 7, 30, 90, 365, 3653)),
     protect: maybe(fc.boolean()),
 }).map(defined);
 
@@ -157,6 +167,12 @@ const network = fc.oneof(
         availabilityZoneCount: maybe(fc.integer({ min: 2, max: 6 })),
         natGateways: maybe(fc.constantFrom("one-per-az", "single")),
     }).map(defined),
+    // Zones named by ID: as many as availabilityZoneCount, none EKS refuses (use1-az3, STACK's region).
+    fc.integer({ min: 2, max: 5 }).chain((count) => fc.record({
+        mode: fc.constant("create"),
+        availabilityZoneCount: fc.constant(count),
+        availabilityZoneIds: fc.shuffledSubarray(["use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"], { minLength: count, maxLength: count }),
+    })),
     fc.record({
         mode: fc.constant("existing"),
         vpcId: chars(DIGITS + "abcdef", 8, 17).map((id) => `vpc-${id}`),
@@ -178,7 +194,7 @@ const guardrails = fc.record({
 
 /** A random config the parser must accept. */
 export const validRawConfig: fc.Arbitrary<Raw> = fc.record({
-    cluster: maybe(cluster),
+    cluster,
     network: maybe(network),
     nodeGroups: fc.dictionary(dnsLabel, nodeGroup, { minKeys: 1, maxKeys: 3 }),
     namespace,

@@ -6,6 +6,7 @@ import { deploymentContract, hpaSpec, metricSpec, pdbSpec } from "../../componen
 /** A service as a stack file would give it, parsed by the real parser (defaults applied). */
 function service(settings: Record<string, unknown>): ServiceConfig {
     const result = checkConfig({
+        cluster: { publicAccessCidrs: ["100.24.0.0/16"] },
         nodeGroups: { ng: { minSize: 1, maxSize: 2, desiredSize: 1 } },
         namespace: { name: "ns", quota: {} },
         // No adapter: the Object metric below needs no rule (an unserved metric is then only a warning).

@@ -1,0 +1,133 @@
+// Issue 9 item 1: the Kubernetes API must be reachable on the first `pulumi up`, because every
+// Kubernetes resource (and pulumi-eks's own readiness wait) goes through the endpoint. Preview
+// refuses a configuration no deployer can reach, and the private-access keys open 443 on the
+// security group pulumi-eks puts on the control plane.
+import { strict as assert } from "assert";
+import { apiIngressRules } from "../components/eks-cluster";
+import { parseConfig } from "../config";
+import { DOCUMENTATION_RANGES, isDocumentationRange } from "../schema/platform";
+import { readStackFile } from "../tools/stack-files";
+import { resource, runStack } from "./helpers/program";
+
+const EXISTING = { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] };
+
+function parse(change: (raw: Record<string, any>) => void) {
+    const file = readStackFile("production");
+    const raw = structuredClone(file.projectConfig) as Record<string, any>;
+    change(raw);
+    return parseConfig(raw, file.context);
+}
+
+const errorsOf = (result: ReturnType<typeof parse>) => (result.ok ? [] : result.errors);
+const warningsOf = (result: ReturnType<typeof parse>) => (result.ok ? result.warnings : []);
+
+describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
+    it("refuses a private-only endpoint on a VPC the same run creates, naming the keys and the ways out", () => {
+        const errors = errorsOf(parse((raw) => { raw.cluster.publicAccessCidrs = []; }));
+        assert.equal(errors.length, 1, errors.join("\n"));
+        assert.match(errors[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) must list the CIDRs your deployers reach the API from when berrys-platform:network\.mode is create/);
+        for (const way of ["berrys-platform:network.mode: existing", "berrys-platform:cluster.privateAccessCidrs", "berrys-platform:cluster.privateAccessSecurityGroupIds"]) {
+            assert.ok(errors[0].includes(way), `the error names ${way}`);
+        }
+        // Private access CIDRs cannot help: nothing can be inside or peered to a VPC that does not exist yet.
+        assert.equal(errorsOf(parse((raw) => { raw.cluster.publicAccessCidrs = []; raw.cluster.privateAccessCidrs = ["10.0.0.0/8"]; })).length, 1);
+    });
+
+    it("with an existing VPC, a private-only endpoint needs deployers given 443 by CIDR or security group", () => {
+        const none = errorsOf(parse((raw) => { raw.cluster.publicAccessCidrs = []; raw.network = EXISTING; }));
+        assert.equal(none.length, 1, none.join("\n"));
+        assert.match(none[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) leaves a private endpoint that only the nodes can reach/);
+        for (const access of [{ privateAccessCidrs: ["10.20.0.0/16"] }, { privateAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }]) {
+            const result = parse((raw) => { raw.cluster = { ...raw.cluster, publicAccessCidrs: [], ...access }; raw.network = EXISTING; });
+            assert.ok(result.ok, errorsOf(result).join("\n"));
+        }
+    });
+
+    it("knows RFC 5737's three documentation ranges and the blocks inside them", () => {
+        assert.deepEqual([...DOCUMENTATION_RANGES], ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"]);
+        const cases: [string, boolean][] = [
+            ["192.0.2.0/24", true], ["192.0.2.128/25", true], ["198.51.100.7/32", true], ["203.0.113.0/24", true],
+            ["192.0.0.0/16", false], ["192.0.3.0/24", false], ["198.51.101.0/24", false], ["100.24.0.0/16", false],
+        ];
+        for (const [cidr, expected] of cases) {
+            assert.equal(isDocumentationRange(cidr), expected, cidr);
+        }
+    });
+
+    it("both shipped stacks parse with a documentation-range placeholder, warned about by key (not an error)", () => {
+        for (const [stack, cidr] of [["production", "192.0.2.0/24"], ["staging", "198.51.100.0/24"]]) {
+            const file = readStackFile(stack);
+            const result = parseConfig(file.projectConfig, file.context);
+            assert.ok(result.ok, errorsOf(result).join("\n"));
+            assert.deepEqual(result.config.cluster.publicAccessCidrs, [cidr]);
+            const placeholders = result.warnings.filter((warning) => warning.includes("RFC 5737"));
+            assert.equal(placeholders.length, 1, result.warnings.join("\n"));
+            assert.ok(placeholders[0].startsWith(`berrys-platform:cluster.publicAccessCidrs.0 (${cidr}) is an RFC 5737 documentation range`));
+            assert.ok(placeholders[0].includes("set berrys-platform:cluster.publicAccessCidrs to your CI runners' and offices' egress CIDRs"));
+        }
+    });
+
+    it("a real CIDR is not warned about; a placeholder in privateAccessCidrs is, by its own key", () => {
+        assert.deepEqual(warningsOf(parse((raw) => { raw.cluster.publicAccessCidrs = ["100.24.0.0/16"]; })).filter((w) => w.includes("RFC 5737")), []);
+        const privateOnes = warningsOf(parse((raw) => { raw.cluster.publicAccessCidrs = ["100.24.0.0/16"]; raw.cluster.privateAccessCidrs = ["10.0.0.0/8", "203.0.113.0/24"]; }))
+            .filter((w) => w.includes("RFC 5737"));
+        assert.equal(privateOnes.length, 1);
+        assert.ok(privateOnes[0].startsWith("berrys-platform:cluster.privateAccessCidrs.1 (203.0.113.0/24) is an RFC 5737 documentation range"));
+    });
+
+    it("rejects a malformed security group ID by key", () => {
+        const errors = errorsOf(parse((raw) => { raw.cluster.privateAccessSecurityGroupIds = ["sg-12"]; }));
+        assert.equal(errors.length, 1);
+        assert.match(errors[0], /^berrys-platform:cluster\.privateAccessSecurityGroupIds\.0 \("sg-12"\) must be a security group ID/);
+    });
+
+    it("turns each private-access CIDR and security group into one 443 rule, named by its source", () => {
+        assert.deepEqual(apiIngressRules({ privateAccessCidrs: ["10.20.0.0/16"], privateAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }), [
+            { key: "cidr-10-20-0-0-16", description: "Kubernetes API from 10.20.0.0/16 (cluster.privateAccessCidrs)", cidrBlocks: ["10.20.0.0/16"] },
+            { key: "sg-0123456789abcdef0", description: "Kubernetes API from sg-0123456789abcdef0 (cluster.privateAccessSecurityGroupIds)", sourceSecurityGroupId: "sg-0123456789abcdef0" },
+        ]);
+    });
+
+    it("opens 443 on pulumi-eks's cluster security group, the one on the control plane's network interfaces", async () => {
+        // @pulumi/eks v4.3.0, nodejs/eks/cluster/cluster.ts: without skipDefaultSecurityGroups it creates
+        // `<name>-eksClusterSecurityGroup` (551-570) and gives it to the control plane as
+        // vpcConfig.securityGroupIds (701-704), so EKS attaches it to the endpoint's network interfaces;
+        // it admits only the node security group on 443 (2130-2147 and nodes/securitygroup.ts 188-200),
+        // and the component's `clusterSecurityGroupId` output is that group (2196-2197).
+        const run = await runStack("staging", {
+            configOverrides: {
+                "berrys-platform:cluster": { publicAccessCidrs: [], privateAccessCidrs: ["10.20.0.0/16"], privateAccessSecurityGroupIds: ["sg-0123456789abcdef0"] },
+                "berrys-platform:network": EXISTING,
+            },
+        });
+        const cluster = resource(run, "eks:index:Cluster", "berrys-cluster-eks");
+        assert.equal(cluster.inputs.skipDefaultSecurityGroups, undefined, "pulumi-eks must create the cluster security group");
+        assert.equal(cluster.inputs.endpointPublicAccess, false);
+        const rules = run.registered.filter((r) => r.type === "aws:ec2/securityGroupRule:SecurityGroupRule");
+        assert.deepEqual(rules.map((r) => r.name).sort(), ["berrys-cluster-api-cidr-10-20-0-0-16", "berrys-cluster-api-sg-0123456789abcdef0"]);
+        for (const rule of rules) {
+            assert.equal(rule.inputs.type, "ingress");
+            assert.equal(rule.inputs.protocol, "tcp");
+            assert.equal(rule.inputs.fromPort, 443);
+            assert.equal(rule.inputs.toPort, 443);
+            assert.equal(rule.inputs.securityGroupId, "<computed:berrys-cluster-eks.clusterSecurityGroupId>");
+        }
+    });
+
+    it("the managed node groups reach the API through the EKS cluster security group", async () => {
+        // EKS user guide (awsdocs/amazon-eks-user-guide 4d52b4d, latest/ug/nodes/launch-templates.adoc:105):
+        // "By default, Amazon EKS applies the cluster security group to the instances in your node
+        // group ... If you specify custom security groups in the launch template ... Amazon EKS doesn't
+        // add the cluster security group." That group (networking/sec-group-reqs.adoc:25-81) is on the
+        // control plane's interfaces too and admits all traffic from itself. pulumi-eks v4.3.0 does the
+        // same for its own launch templates (nodes/nodegroup.ts:2275, vpcConfig.clusterSecurityGroupId).
+        const run = await runStack("production");
+        const templates = run.registered.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+        assert.ok(templates.length > 0);
+        for (const template of templates) {
+            for (const field of ["securityGroupNames", "vpcSecurityGroupIds", "networkInterfaces"]) {
+                assert.equal(template.inputs[field], undefined, `${template.name} sets ${field}: EKS would then leave out the cluster security group`);
+            }
+        }
+    });
+});
