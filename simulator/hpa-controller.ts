@@ -1,13 +1,26 @@
 /**
  * A pure TypeScript port of the Kubernetes HorizontalPodAutoscaler controller's replica computation,
- * Kubernetes v1.28 semantics, one function per upstream function.
+ * Kubernetes v1.34 semantics (the EKS clusters run 1.34), one function per upstream function.
  *
- * Upstream sources (v1.28.0 tree, as read for shared/reference/hpa-controller-algorithm.md):
- *   pkg/controller/podautoscaler/horizontal.go          (reconcileAutoscaler and the behavior functions)
- *   pkg/controller/podautoscaler/replica_calculator.go  (usage ratios, tolerance, missing/unready pods)
- *   pkg/controller/podautoscaler/metrics/utilization.go (GetResourceUtilizationRatio, GetMetricUsageRatio)
- *   pkg/apis/autoscaling/v2/defaults.go                 (behavior defaulting)
- *   pkg/controller/podautoscaler/config/v1alpha1/defaults.go (controller flag defaults)
+ * Which upstream version each part follows:
+ *   - The behavior functions (stabilization, scale events, rate limits, normalization) and defaulting: read at
+ *     v1.28.0 for shared/reference/hpa-controller-algorithm.md; the reference (§10) compared them with post-1.33
+ *     snapshots and found them unchanged (only min/max became Go built-ins), so they are v1.34's too.
+ *       pkg/controller/podautoscaler/horizontal.go          (reconcileAutoscaler and the behavior functions)
+ *       pkg/apis/autoscaling/v2/defaults.go                 (behavior defaulting)
+ *       pkg/controller/podautoscaler/config/v1alpha1/defaults.go (controller flag defaults)
+ *   - The replica calculator and its tolerance test: v1.33+ (KEP-4951), read through the code index at a post-1.33
+ *     revision of pkg/controller/podautoscaler/replica_calculator.go (the one whose ReplicaCalculator no longer holds a
+ *     tolerance): `Tolerances{scaleDown, scaleUp}` and `isWithin` at L47-L58,
+ *     `return (1.0-t.scaleDown) <= usageRatio && usageRatio <= (1.0+t.scaleUp)` (L57); every former
+ *     `math.Abs(1.0-usageRatio) <= c.tolerance` in GetResourceReplicas, calcPlainMetricReplicas,
+ *     getUsageRatioReplicaCount and Get{Object,External}PerPodMetricReplicas now calls it. horizontal.go
+ *     `tolerancesForHpa` gives both directions the `--horizontal-pod-autoscaler-tolerance` flag unless the
+ *     `HPAConfigurableTolerance` gate is on, then `behavior.scale{Up,Down}.tolerance` overrides each;
+ *     pkg/features/kube_features.go has the gate Alpha (default off) from 1.33 and Beta (on) only from 1.35, so on
+ *     1.34 both tolerances are the flag's 0.1. The two tests differ exactly at a ratio of 1.1: in 1.28
+ *     |1 - 1.1| = 0.10000000000000009 > 0.1 scaled up; in 1.34 1.1 <= 1 + 0.1 holds and the count stays.
+ *   - metrics/utilization.go (GetResourceUtilizationRatio, GetMetricUsageRatio): unchanged since 1.28.
  *
  * Conventions of the port:
  *   - Times are seconds (any epoch). Go's `t.After(now - d)` becomes `t > now - d`, `t.Before(now - d)` becomes
@@ -18,12 +31,9 @@
  *   - Upstream mutates controller maps in place; every function here returns new arrays and never mutates inputs.
  *   - Upstream reads `time.Now()` several times per reconcile; here one `now` is passed down.
  *
- * Differences in Kubernetes versions after 1.28 (1.28 behaviour is kept here):
- *   - 1.33+ (`HPAConfigurableTolerance`, alpha in 1.33): per-direction tolerance from `behavior.scale{Up,Down}.tolerance`,
- *     and the test becomes `(1 - down) <= ratio <= (1 + up)`. In 1.28 it is `|1 - ratio| <= tolerance`, so a ratio of
- *     exactly 1.1 (|1 - 1.1| = 0.10000000000000009) scales up, while exactly 0.9 does not scale down.
- *   - Later versions count ready replicas for Object/External Value targets from `scale.status.readyReplicas`
- *     instead of listing pods, and add scale-to-zero handling (`HPAScaleToZero`) to reconcileAutoscaler.
+ * Left out (not reached by the stacks' HPAs): post-1.33 master counts ready replicas for Object/External Value targets
+ * from `scale.status.readyReplicas` instead of listing pods, and caps that count at MaxInt32; the `HPAScaleToZero`
+ * handling of reconcileAutoscaler (alpha, off).
  */
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -55,6 +65,8 @@ const MIN_INT32 = -2147483648;
 export interface HPAScalingPolicy { type: "Pods" | "Percent"; value: number; periodSeconds: number }
 export interface HPAScalingRules {
   stabilizationWindowSeconds?: number;
+  /** 1.33+ `tolerance` (a Quantity upstream): read only with the `HPAConfigurableTolerance` gate on. */
+  tolerance?: number;
   selectPolicy?: "Max" | "Min" | "Disabled";
   policies?: HPAScalingPolicy[];
 }
@@ -66,7 +78,10 @@ export interface TimestampedScaleEvent { replicaChange: number; timestamp: numbe
 
 /** The controller flags the computation depends on (all in seconds). */
 export interface HpaControllerConfig {
+  /** `--horizontal-pod-autoscaler-tolerance`: both directions' tolerance unless the gate below is on. */
   readonly tolerance: number;
+  /** The `HPAConfigurableTolerance` feature gate: off by default in 1.34 (Alpha since 1.33, Beta only in 1.35). */
+  readonly configurableTolerance?: boolean;
   readonly downscaleStabilizationWindowSeconds: number;
   readonly cpuInitializationPeriodSeconds: number;
   readonly delayOfInitialReadinessStatusSeconds: number;
@@ -116,6 +131,8 @@ function copyHPAScalingRules(from: HPAScalingRules | undefined, to: HPAScalingRu
   if (from === undefined) return to;
   return {
     stabilizationWindowSeconds: from.stabilizationWindowSeconds ?? to.stabilizationWindowSeconds,
+    // 1.33+ copies Tolerance too; only set keys are written, so rules without one compare equal to 1.28's.
+    ...(from.tolerance !== undefined ? { tolerance: from.tolerance } : to.tolerance !== undefined ? { tolerance: to.tolerance } : {}),
     selectPolicy: from.selectPolicy ?? to.selectPolicy,
     policies: from.policies ?? to.policies,
   };
@@ -486,9 +503,32 @@ export interface PodMetric { readonly value: number; readonly timestamp?: number
 /** Samples keyed by pod name (`metricsclient.PodMetricsInfo`). */
 export type PodMetricsInfo = ReadonlyMap<string, PodMetric>;
 
+/** replica_calculator.go `Tolerances` (1.33+): the scale-down and scale-up tolerances of one HPA. */
+export interface Tolerances { readonly scaleDown: number; readonly scaleUp: number }
+
+/** Mirrors `Tolerances.isWithin` (1.33+): `(1 - scaleDown) <= ratio <= (1 + scaleUp)` keeps the count. */
+export function isWithin(tolerances: Tolerances, usageRatio: number): boolean {
+  return (1.0 - tolerances.scaleDown) <= usageRatio && usageRatio <= (1.0 + tolerances.scaleUp);
+}
+
+/**
+ * Mirrors `HorizontalController.tolerancesForHpa`: the controller flag for both directions, each overridden by
+ * `behavior.scale{Up,Down}.tolerance` only while the `HPAConfigurableTolerance` gate is on.
+ */
+export function tolerancesForHpa(behavior: HPABehavior | undefined, config: Pick<HpaControllerConfig, "tolerance" | "configurableTolerance">)
+  : Tolerances {
+  const tolerances = { scaleDown: config.tolerance, scaleUp: config.tolerance };
+  if (config.configurableTolerance !== true || behavior === undefined) return tolerances;
+  return {
+    scaleDown: behavior.scaleDown?.tolerance ?? tolerances.scaleDown,
+    scaleUp: behavior.scaleUp?.tolerance ?? tolerances.scaleUp,
+  };
+}
+
 /** The calculator's settings (`ReplicaCalculator` fields). */
 export interface ReplicaCalculatorConfig {
-  readonly tolerance: number;
+  /** Upstream passes these per call (1.33+: `Tolerances` from `tolerancesForHpa`); here with the other settings. */
+  readonly tolerances: Tolerances;
   readonly cpuInitializationPeriodSeconds: number;
   readonly delayOfInitialReadinessStatusSeconds: number;
 }
@@ -591,8 +631,8 @@ function withoutPods(metrics: PodMetricsInfo, ...podSets: ReadonlySet<string>[])
 
 /** The slow path shared by both calculators: direction-flip and tolerance checks on the recomputed ratio. */
 function slowPathReplicas(currentReplicas: number, usageRatio: number, newUsageRatio: number, samples: number,
-  tolerance: number): number {
-  if (Math.abs(1.0 - newUsageRatio) <= tolerance || (usageRatio < 1.0 && newUsageRatio > 1.0)
+  tolerances: Tolerances): number {
+  if (isWithin(tolerances, newUsageRatio) || (usageRatio < 1.0 && newUsageRatio > 1.0)
     || (usageRatio > 1.0 && newUsageRatio < 1.0)) {
     return currentReplicas;
   }
@@ -627,7 +667,7 @@ export function getResourceReplicas(now: number, calc: ReplicaCalculatorConfig, 
 
   const scaleUpWithUnready = grouped.unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && grouped.missingPods.size === 0) {
-    if (Math.abs(1.0 - usageRatio) <= calc.tolerance) return { replicaCount: currentReplicas, utilization, rawUtilization };
+    if (isWithin(calc.tolerances, usageRatio)) return { replicaCount: currentReplicas, utilization, rawUtilization };
     return { replicaCount: Math.ceil(usageRatio * grouped.readyPodCount), utilization, rawUtilization };
   }
   if (grouped.missingPods.size > 0) {
@@ -645,7 +685,7 @@ export function getResourceReplicas(now: number, calc: ReplicaCalculatorConfig, 
   }
   const newUsageRatio = getResourceUtilizationRatio(metrics, requests, targetUtilization).utilizationRatio;
   return {
-    replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerance),
+    replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerances),
     utilization,
     rawUtilization,
   };
@@ -672,7 +712,7 @@ export function calcPlainMetricReplicas(now: number, calc: ReplicaCalculatorConf
 
   const scaleUpWithUnready = grouped.unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && grouped.missingPods.size === 0) {
-    if (Math.abs(1.0 - usageRatio) <= calc.tolerance) return { replicaCount: currentReplicas, usage };
+    if (isWithin(calc.tolerances, usageRatio)) return { replicaCount: currentReplicas, usage };
     return { replicaCount: Math.ceil(usageRatio * grouped.readyPodCount), usage };
   }
   if (grouped.missingPods.size > 0) {
@@ -686,7 +726,7 @@ export function calcPlainMetricReplicas(now: number, calc: ReplicaCalculatorConf
     for (const podName of grouped.unreadyPods) metrics.set(podName, { value: 0 });
   }
   const newUsageRatio = getMetricUsageRatio(metrics, targetUsage).usageRatio;
-  return { replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerance), usage };
+  return { replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerances), usage };
 }
 
 /** Mirrors `getReadyPodsCount`: pods that are Running with Ready=True; no pods is an error. */
@@ -702,7 +742,7 @@ export function getReadyPodsCount(pods: readonly PodInfo[]): number {
 export function getUsageRatioReplicaCount(calc: ReplicaCalculatorConfig, currentReplicas: number, usageRatio: number,
   pods: readonly PodInfo[]): number {
   if (currentReplicas !== 0) {
-    if (Math.abs(1.0 - usageRatio) <= calc.tolerance) return currentReplicas;
+    if (isWithin(calc.tolerances, usageRatio)) return currentReplicas;
     return Math.ceil(usageRatio * getReadyPodsCount(pods));
   }
   return Math.ceil(usageRatio);
@@ -717,7 +757,7 @@ export function getPerPodMetricReplicas(calc: ReplicaCalculatorConfig, statusRep
   usage: number): { replicaCount: number; usage: number } {
   let replicaCount = statusReplicas;
   const usageRatio = usage / (targetAverageUsage * replicaCount);
-  if (Math.abs(1.0 - usageRatio) > calc.tolerance) replicaCount = Math.ceil(usage / targetAverageUsage);
+  if (!isWithin(calc.tolerances, usageRatio)) replicaCount = Math.ceil(usage / targetAverageUsage);
   return { replicaCount, usage: Math.ceil(usage / statusReplicas) };
 }
 
@@ -933,10 +973,11 @@ export function reconcile(now: number, spec: HpaSpec, state: HpaState, observed:
     reason = "Current number of replicas below Spec.MinReplicas";
     conditions = { ableToScale: "SucceededGetScale" };
   } else {
+    const calc: ReplicaCalculatorConfig = { ...config, tolerances: tolerancesForHpa(spec.behavior, config) };
     const proposals: MetricProposal[] = spec.metrics.map((metricSpec, i) => {
       const observation = observed.metrics[i] ?? { error: `no observation for metric ${metricSpec.name}` };
       try {
-        return { replicas: computeReplicasForMetric(now, config, metricSpec, observation, currentReplicas, statusReplicas),
+        return { replicas: computeReplicasForMetric(now, calc, metricSpec, observation, currentReplicas, statusReplicas),
           metric: `${metricSpec.type} ${metricSpec.name}` };
       } catch (e) {
         if (e instanceof MetricComputationError) return { error: e.message, reason: failedMetricReason(metricSpec) };

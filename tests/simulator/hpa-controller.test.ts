@@ -11,6 +11,10 @@
  *       ctx and container, makePodMetricLevels), found through the code index by content; the index gave no
  *       repository name for it.
  *
+ *   [R34] replica_calculator_test.go at a post-1.33 revision (its calculator takes `tolerances Tolerances` per call),
+ *       read through the code index; its TestReplicaCalcConfigurableTolerance* cases are the 1.33+ tolerance cases.
+ *       The v1.28 cases above it are unchanged there (same names, levels and expectations).
+ *
  * Go times are `time.Now()` offsets; here NOW is a fixed second count and offsets are converted to seconds.
  */
 import { strict as assert } from "assert";
@@ -23,7 +27,7 @@ import {
   generateHPAScaleDownRules, generateHPAScaleUpRules, getPerPodMetricReplicas, getReplicasChangePerPeriod,
   getResourceReplicas, getUsageRatioReplicaCount, maybeInitScaleDownStabilizationWindow, newHpaState, reconcile,
   setDefaultsHorizontalPodAutoscalerBehavior, stabilizeRecommendation, stabilizeRecommendationWithBehaviors,
-  storeScaleEvent,
+  storeScaleEvent, tolerancesForHpa,
 } from "../../simulator/hpa-controller";
 
 const NOW = 1_700_000_000;
@@ -48,7 +52,7 @@ function generateEventsUniformDistribution(rawEvents: number[], periodSeconds: n
   }));
 }
 
-describe("hpa-controller (port of the Kubernetes v1.28 HPA replica computation)", () => {
+describe("hpa-controller (port of the Kubernetes v1.34 HPA replica computation)", () => {
   describe("constants", () => {
     it("pins the controller defaults: tolerance 0.1 and a 15 s sync period", () => {
       assert.equal(HPA_TOLERANCE, 0.1);
@@ -365,7 +369,9 @@ describe("hpa-controller (port of the Kubernetes v1.28 HPA replica computation)"
   // Test calculator settings: tolerance 0.1, CPU initialization period 2 min, initial readiness delay 10 s.
   // hotCPUCreationTime() = now, coolCPUCreationTime() = now - 3 min.
   describe("replica calculator (replica_calculator_test.go)", () => {
-    const calc: ReplicaCalculatorConfig = { tolerance: 0.1, cpuInitializationPeriodSeconds: 2 * MINUTE, delayOfInitialReadinessStatusSeconds: 10 };
+    const calc: ReplicaCalculatorConfig = {
+      tolerances: { scaleDown: 0.1, scaleUp: 0.1 }, cpuInitializationPeriodSeconds: 2 * MINUTE, delayOfInitialReadinessStatusSeconds: 10,
+    };
     const HOT = NOW;
     const COOL = NOW - 3 * MINUTE;
     interface Fake {
@@ -506,18 +512,78 @@ describe("hpa-controller (port of the Kubernetes v1.28 HPA replica computation)"
       });
     }
 
-    // Not upstream cases: the tolerance rule of replica_calculator.go (`|1 - ratio| <= tolerance`) at chosen ratios.
+    // [R34] The 1.33+ cases of per-direction tolerances (KEP-4951): TestReplicaCalcConfigurableTolerance and its CM,
+    // CMObject, PerPodCMObject, CMExternal and PerPodCMExternal siblings, transcribed with upstream's literals. Each sets
+    // `tolerances: &Tolerances{scaleDown, scaleUp}` on the test case (upstream's helper passes them straight to the
+    // calculator; on a 1.34 cluster only the HPAConfigurableTolerance gate would let an HPA set them).
+    describe("1.33+ per-direction tolerances (TestReplicaCalcConfigurableTolerance*)", () => {
+      const withTolerances = (scaleDown: number, scaleUp: number): ReplicaCalculatorConfig => ({ ...calc, tolerances: { scaleDown, scaleUp } });
+      const uneven = [900, 1000, 1100];
+      // `raw` is upstream's expectedValue, numContainersPerPod (2) x the listed value.
+      const cases: Array<{ name: string; tolerances: [number, number]; levels: number[]; expected: number; utilization: number; raw: number }> = [
+        { name: "Outside of a 0% tolerance", tolerances: [0, 0], levels: [909, 1010, 1111], expected: 4, utilization: 101, raw: 2 * 1010 },
+        { name: "Within a 200% scale-up tolerance", tolerances: [0.1, 2], levels: [1890, 1910, 1900], expected: 3, utilization: 190, raw: 2 * 1900 },
+        { name: "Outside 8% scale-up tolerance (and superfuous scale-down tolerance)", tolerances: [2, 0.08], levels: [1100, 1080, 1090],
+          expected: 4, utilization: 109, raw: 2 * 1090 },
+        { name: "Within a 36% scale-down tolerance", tolerances: [0.36, 0.1], levels: [660, 640, 650], expected: 3, utilization: 65, raw: 2 * 650 },
+        { name: "Outside a 34% scale-down tolerance", tolerances: [0.34, 0.1], levels: [660, 640, 650], expected: 2, utilization: 65, raw: 2 * 650 },
+      ];
+      for (const c of cases) {
+        it(`${c.name}: down ${c.tolerances[0]}, up ${c.tolerances[1]}, utilization ${c.utilization}% of 100% from 3 replicas gives ${c.expected}`, () => {
+          const f = { current: 3, requests: uneven, levels: c.levels };
+          const got = getResourceReplicas(NOW, withTolerances(...c.tolerances), 3, 100, "cpu", fakePods(f), fakeSamples(c.levels, 2));
+          assert.deepEqual(got, { replicaCount: c.expected, utilization: c.utilization, rawUtilization: c.raw });
+        });
+      }
+      const upOnePercent = withTolerances(0.1, 0.01);
+      it("TestReplicaCalcConfigurableToleranceCM: a 1% scale-up tolerance scales 20666m against 20000m per pod from 3 to 4", () => {
+        const f = { current: 3, levels: [20000, 21000, 21000] };
+        assert.deepEqual(calcPlainMetricReplicas(NOW, upOnePercent, fakeSamples(f.levels, 1), 3, 20000, fakePods(f), ""), { replicaCount: 4, usage: 20666 });
+      });
+      it("TestReplicaCalcConfigurableToleranceCMObject: value 20666m against 20000m from 3 replicas gives 4", () => {
+        assert.equal(getUsageRatioReplicaCount(upOnePercent, 3, 20666 / 20000, fakePods({ current: 3, levels: [] })), 4);
+      });
+      it("TestReplicaCalcConfigurableTolerancePerPodCMObject: 20208m over 4 replicas against 5000m per pod gives 5 (5052m per pod)", () => {
+        assert.deepEqual(getPerPodMetricReplicas(upOnePercent, 4, 5000, 20208), { replicaCount: 5, usage: 5052 });
+      });
+      it("TestReplicaCalcConfigurableToleranceCMExternal: value 8900m against 8800m from 3 replicas gives 4", () => {
+        assert.equal(getUsageRatioReplicaCount(upOnePercent, 3, 8900 / 8800, fakePods({ current: 3, levels: [] })), 4);
+      });
+      it("TestReplicaCalcConfigurableTolerancePerPodCMExternal: 8600m over 3 replicas against 2800m per pod gives 4 (2867m per pod)", () => {
+        assert.deepEqual(getPerPodMetricReplicas(upOnePercent, 3, 2800, 8600), { replicaCount: 4, usage: 2867 });
+      });
+    });
+
+    // Not upstream cases: the tolerance test of replica_calculator.go at chosen ratios.
     it("derived: a 1.05 ratio (105% vs 100%) keeps 4 replicas, inside the 0.1 tolerance", () => {
       const f = { current: 4, requests: ones(4), levels: [1050, 1050, 1050, 1050] };
       assert.equal(getResourceReplicas(NOW, calc, 4, 100, "cpu", fakePods(f), fakeSamples(f.levels, 2)).replicaCount, 4);
     });
-    it("derived (v1.28 only): a ratio of exactly 1.1 scales 10 -> 11 because |1 - 1.1| = 0.10000000000000009 > 0.1", () => {
+    // Replaces the v1.28 case "a ratio of exactly 1.1 scales 10 -> 11" (|1 - 1.1| = 0.10000000000000009 > 0.1): from
+    // 1.33 the test is `ratio <= 1 + 0.1`, and 1.1 <= 1.1 holds, so 1.34 keeps 10.
+    it("derived (1.33+): a ratio of exactly 1.1 (55% vs 50%) keeps 10 replicas, since 1.1 <= 1 + 0.1", () => {
       const f = { current: 10, requests: ones(10), levels: Array.from({ length: 10 }, () => 550) };
-      assert.equal(getResourceReplicas(NOW, calc, 10, 50, "cpu", fakePods(f), fakeSamples(f.levels, 2)).replicaCount, 11);
+      assert.equal(getResourceReplicas(NOW, calc, 10, 50, "cpu", fakePods(f), fakeSamples(f.levels, 2)).replicaCount, 10);
+    });
+    it("derived: a ratio of exactly 0.9 (45% vs 50%) keeps 10 replicas, as in 1.28", () => {
+      const f = { current: 10, requests: ones(10), levels: Array.from({ length: 10 }, () => 450) };
+      assert.equal(getResourceReplicas(NOW, calc, 10, 50, "cpu", fakePods(f), fakeSamples(f.levels, 2)).replicaCount, 10);
     });
     it("derived: AverageValue 1.05 (21000m vs 20000m per pod) keeps 4 replicas", () => {
       const f = { current: 4, levels: [21000, 21000, 21000, 21000] };
       assert.equal(calcPlainMetricReplicas(NOW, calc, fakeSamples(f.levels, 1), 4, 20000, fakePods(f), "").replicaCount, 4);
+    });
+  });
+
+  // horizontal.go tolerancesForHpa and pkg/features/kube_features.go: HPAConfigurableTolerance is Alpha (off) in 1.34.
+  describe("tolerancesForHpa (HPAConfigurableTolerance off in 1.34)", () => {
+    const behavior = { scaleUp: { tolerance: 0.05 }, scaleDown: { tolerance: 0.2 } };
+    it("with the gate off (1.34's default) both directions take the controller flag, whatever the behavior says", () => {
+      assert.deepEqual(tolerancesForHpa(behavior, { tolerance: 0.1 }), { scaleDown: 0.1, scaleUp: 0.1 });
+    });
+    it("with the gate on each direction's behavior tolerance overrides the flag; an unset one keeps it", () => {
+      assert.deepEqual(tolerancesForHpa(behavior, { tolerance: 0.1, configurableTolerance: true }), { scaleDown: 0.2, scaleUp: 0.05 });
+      assert.deepEqual(tolerancesForHpa({ scaleUp: { tolerance: 0.05 } }, { tolerance: 0.1, configurableTolerance: true }), { scaleDown: 0.1, scaleUp: 0.05 });
     });
   });
 
