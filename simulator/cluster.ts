@@ -7,20 +7,38 @@
  * - A node offers its instance type's allocatable (capacity/instance-types.ts: EKS kubeReserved and
  *   eviction threshold), less the per-node DaemonSets (`guardrails.daemonSetRequestsPerNode`).
  * - The add-ons' pods (cluster-autoscaler, metrics-server, Prometheus, prometheus-adapter) run on
- *   the nodes too; cluster-autoscaler and metrics-server run in kube-system, so with
- *   `skipNodesWithSystemPods` their nodes are never removed.
+ *   the nodes too.
  * - Pods the ResourceQuota refuses are never created; the ReplicaSet tries again on the next step.
+ *   A deleted pod terminates for `terminationSeconds` (simulator/run.ts): until it is gone it keeps
+ *   its quota and its node's room (see `deletePod`).
  * - The scheduler binds pending pods, critical priority first, then oldest first, to the ready node
  *   with the most room left (kube-scheduler's default LeastAllocated score). No preemption.
  * - cluster-autoscaler scans every 10 s (`--scan-interval`). Scale-up: pending pods that fit no
  *   ready node and no node already on its way are packed first-fit onto new nodes of the group the
  *   expander picks (least-waste, most-pods or the first by name), up to the group's maxSize; the
- *   nodes are ready `nodeProvisioningSeconds` later. Scale-down: a ready node whose requests are
- *   below half its allocatable (`--scale-down-utilization-threshold` 0.5), whose pods fit elsewhere
- *   and whose PDBs allow evicting them, for `scaleDownUnneededTime`, is removed, and its pods are
- *   recreated elsewhere; empty nodes all at once, others one per scan; never below minSize, and not
- *   within `scaleDownDelayAfterAdd` of a scale-up or `scaleDownDelayAfterDelete` of a removal.
- *   Failed scale-ups (`scaleDownDelayAfterFailure`) do not happen here.
+ *   nodes are ready `nodeProvisioningSeconds` later. Scale-down: a ready node whose requests are at
+ *   or below half its allocatable (`--scale-down-utilization-threshold` 0.5), whose pods fit
+ *   elsewhere, may all be drained and whose PDBs allow evicting them, for `scaleDownUnneededTime`,
+ *   is removed, and its pods are recreated elsewhere; empty nodes all at once, others one per scan;
+ *   never below minSize, and not within `scaleDownDelayAfterAdd` of a scale-up or
+ *   `scaleDownDelayAfterDelete` of a removal. Failed scale-ups (`scaleDownDelayAfterFailure`) do not
+ *   happen here.
+ *
+ * Which cluster-autoscaler it follows: 1.34 (kubernetes/autoscaler tag cluster-autoscaler-1.34.5,
+ * the image the stacks pin), paths under cluster-autoscaler/:
+ * - core/scaledown/eligibility/eligibility.go:188 `if utilInfo.Utilization > threshold { return false }`:
+ *   a node exactly at the threshold is removable; simulator/utilization/info.go:50-92,95-134: the
+ *   utilization is max(cpu, memory) requests (DaemonSet pods included, as
+ *   --ignore-daemonsets-utilization is false) over allocatable.
+ * - simulator/drainability/rules/system/rule.go:48-65: a kube-system pod that no PDB matches
+ *   blocks its node's removal until `--blocking-system-pod-distruption-timeout` (1 h,
+ *   config/flags/flags.go:200) after its creation (`drainTime.After(creation + timeout)`), only
+ *   while --skip-nodes-with-system-pods (rules/rules.go:68); a kube-system pod with a PDB is left to
+ *   the PDB rule. Pods carry this as `pin` (seconds after creation), as any other drainability rule
+ *   that keeps a node would.
+ * - expander/waste/waste.go:37-66,85-90: least-waste scores `(n x capacity - Σ pod requests) /
+ *   (n x capacity)` for CPU plus memory, with the node's *capacity* (`Status.Capacity`), not its
+ *   allocatable, and the pods the scale-up places (DaemonSets not among them).
  */
 import type { PlatformConfig } from "../config";
 import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
@@ -33,6 +51,8 @@ import { addonPodRequests } from "../capacity/system-pods";
 export const CA_SCAN_INTERVAL_SECONDS = 10;
 /** cluster-autoscaler's `--scale-down-utilization-threshold` default. */
 export const CA_SCALE_DOWN_UTILIZATION_THRESHOLD = 0.5;
+/** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200), seconds. */
+export const CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS = 3600;
 /** Pods of the per-node DaemonSets (aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, node-exporter): they count against maxPods. */
 export const DAEMONSET_PODS_PER_NODE = 5;
 
@@ -46,8 +66,11 @@ export interface PodTemplate {
     readonly critical: boolean;
     readonly requests: Resources;
     readonly limits: Resources;
-    /** A kube-system pod: with skipNodesWithSystemPods, cluster-autoscaler never removes its node. */
-    readonly pinned: boolean;
+    /**
+     * Keeps its node from scale-down (a drainability rule blocks it): for `seconds` after the pod's
+     * creation (the system rule's timeout), or for good without `seconds`.
+     */
+    readonly pin?: { readonly reason: string; readonly seconds?: number };
     /** Counted by the namespace's ResourceQuota (the services' pods, not the add-ons'). */
     readonly inNamespace: boolean;
 }
@@ -81,6 +104,8 @@ export interface NodeGroupShape {
     readonly maxSize: number;
     readonly desiredSize: number;
     readonly allocatable: Resources & { readonly pods: number };
+    /** The node's `status.capacity` (the instance's vCPUs and memory): what least-waste measures against. */
+    readonly capacity: Resources;
     readonly daemonSets: Resources & { readonly pods: number };
 }
 
@@ -117,6 +142,7 @@ export function clusterSettings(config: PlatformConfig): ClusterSettings {
             return {
                 name, minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize,
                 allocatable: { cpu: node.cpuMillicores, memory: node.memoryBytes, pods: node.pods },
+                capacity: { cpu: spec.vcpu * 1000, memory: spec.memoryMiB * 2 ** 20 },
                 daemonSets: { cpu: toMillicores(daemonSets.cpu), memory: toBytes(daemonSets.memory), pods: DAEMONSET_PODS_PER_NODE },
             };
         }),
@@ -142,14 +168,61 @@ function quotaAmount(key: QuotaResource, value: string): number {
 
 /**
  * The add-ons' pods as the capacity model counts them (capacity/system-pods.ts `addonPodRequests`).
- * kube-system pods pin their nodes while cluster-autoscaler skips nodes with system pods.
+ * With skipNodesWithSystemPods, a kube-system pod that no PDB matches pins its node for the
+ * blocking-system-pod timeout after its creation (system/rule.go:58-65). The kube-system add-ons
+ * the program installs all render a PDB: cluster-autoscaler (components/cluster-autoscaler.ts:137,
+ * maxUnavailable 1) and metrics-server (components/metrics-server.ts:30); so does
+ * prometheus-adapter (components/prometheus-adapter.ts:74). A PDB of maxUnavailable 1 lets
+ * cluster-autoscaler evict one pod at a time (rules/pdb), which the one-node-per-scan drain here never exceeds.
  */
 export function addonPods(config: PlatformConfig): PodTemplate[] {
-    const pinSystemPods = config.addons.clusterAutoscaler.skipNodesWithSystemPods;
+    const skipSystemPods = config.addons.clusterAutoscaler.skipNodesWithSystemPods;
+    const withPdb = new Set(["cluster-autoscaler", "metrics-server", "prometheus-adapter"]);
     return addonPodRequests(config).flatMap((addon) => Array.from({ length: addon.replicas }, (): PodTemplate => {
         const amounts = { cpu: Math.round(addon.requests.cpu * 1000), memory: addon.requests.memory };
-        return { owner: -1, critical: true, requests: amounts, limits: amounts, pinned: pinSystemPods && addon.namespace === "kube-system", inNamespace: false };
+        const pin = systemPodPin(addon.namespace, withPdb.has(addon.name), skipSystemPods);
+        return { owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false };
     }));
+}
+
+/** system/rule.go `isBlockingSystemPod` and its timeout: the pin of a pod in `namespace`, if any. */
+export function systemPodPin(namespace: string, matchedByPdb: boolean, skipNodesWithSystemPods: boolean): PodTemplate["pin"] {
+    if (!skipNodesWithSystemPods || namespace !== "kube-system" || matchedByPdb) return undefined;
+    return { reason: "UnmovableKubeSystemPod", seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS };
+}
+
+/** Whether `pod`'s pin still holds at `now`: upstream drains it once `now` is after creation + timeout. */
+export function pinHolds(pod: Pick<Pod, "pin" | "createdAt">, now: number): boolean {
+    if (pod.pin === undefined) return false;
+    return pod.pin.seconds === undefined || !(now > pod.createdAt + pod.pin.seconds);
+}
+
+/** One node group cluster-autoscaler could grow: `nodes` new nodes holding the pods in `placed`. */
+export interface ExpansionOption {
+    readonly group: NodeGroupShape;
+    readonly nodes: readonly (readonly Pod[])[];
+    readonly placed: readonly Pick<Pod, "requests">[];
+}
+
+/**
+ * expander/waste/waste.go `BestOptions`: the wasted fraction of CPU plus that of memory over the
+ * new nodes' capacity, `(n x capacity - Σ requests) / (n x capacity)` (waste.go:49-54, capacity
+ * from resourcesForNode :85-90).
+ */
+export function wasteScore(option: ExpansionOption): number {
+    const cpu = option.nodes.length * option.group.capacity.cpu;
+    const memory = option.nodes.length * option.group.capacity.memory;
+    const usedCpu = option.placed.reduce((total, pod) => total + pod.requests.cpu, 0);
+    const usedMemory = option.placed.reduce((total, pod) => total + pod.requests.memory, 0);
+    return (cpu - usedCpu) / cpu + (memory - usedMemory) / memory;
+}
+
+/** The expander's pick: least-waste (ties: first by name), most-pods, or the first group by name. */
+export function chooseExpansion<T extends ExpansionOption>(expander: string, options: readonly T[]): T {
+    const sorted = [...options].sort((a, b) => a.group.name.localeCompare(b.group.name));
+    if (expander === "least-waste") return sorted.reduce((best, option) => (wasteScore(option) < wasteScore(best) ? option : best));
+    if (expander === "most-pods") return sorted.reduce((best, option) => (option.placed.length > best.placed.length ? option : best));
+    return sorted[0];
 }
 
 /** What one cluster-autoscaler scan did. */
@@ -187,7 +260,7 @@ export class Cluster {
      * Creates a pod if the quota admits it; otherwise returns the quota keys that refused it.
      * The pod waits in `pending` for the scheduler.
      */
-    createPod(template: PodTemplate, now: number): Pod | { refusedBy: QuotaResource[] } {
+    createPod(template: PodTemplate, now: number, createdAt = now): Pod | { refusedBy: QuotaResource[] } {
         if (template.inNamespace) {
             const refusedBy = QUOTA_RESOURCES.filter((key) => {
                 const hard = this.settings.quota[key];
@@ -196,7 +269,7 @@ export class Cluster {
             if (refusedBy.length > 0) return { refusedBy };
             for (const key of QUOTA_RESOURCES) this.quotaUsed[key] += quotaCharge(template, key);
         }
-        const pod: Pod = { ...template, id: this.nextPodId++, createdAt: now, node: undefined, startedAt: undefined, readyAt: undefined };
+        const pod: Pod = { ...template, id: this.nextPodId++, createdAt, node: undefined, startedAt: undefined, readyAt: undefined };
         this.pending.push(pod);
         return pod;
     }
@@ -291,19 +364,8 @@ export class Cluster {
     }
 
     /** The expander's choice among node groups that can still grow. */
-    private expand<T extends { group: NodeGroupShape; nodes: Pod[][]; placed: Pod[] }>(options: T[]): T {
-        const expander = this.settings.autoscaler.expander;
-        const waste = (option: T) => {
-            const cpu = option.nodes.length * (option.group.allocatable.cpu - option.group.daemonSets.cpu);
-            const memory = option.nodes.length * (option.group.allocatable.memory - option.group.daemonSets.memory);
-            const usedCpu = option.placed.reduce((total, pod) => total + pod.requests.cpu, 0);
-            const usedMemory = option.placed.reduce((total, pod) => total + pod.requests.memory, 0);
-            return (cpu - usedCpu) / cpu + (memory - usedMemory) / memory;
-        };
-        const sorted = [...options].sort((a, b) => a.group.name.localeCompare(b.group.name));
-        if (expander === "least-waste") return sorted.reduce((best, option) => (waste(option) < waste(best) ? option : best));
-        if (expander === "most-pods") return sorted.reduce((best, option) => (option.placed.length > best.placed.length ? option : best));
-        return sorted[0];
+    private expand<T extends ExpansionOption>(options: T[]): T {
+        return chooseExpansion(this.settings.autoscaler.expander, options);
     }
 
     private scaleDown(now: number): { nodesRemoved: number; evicted: Pod[] } {
@@ -341,13 +403,12 @@ export class Cluster {
         return { nodesRemoved: removed.length, evicted };
     }
 
-    /** Below the utilization threshold, no kube-system pod (with skipNodesWithSystemPods), PDBs allow it, pods fit elsewhere. */
+    /** At or below the utilization threshold, no pin holding, PDBs allow it, pods fit elsewhere. */
     private unneeded(node: Node, now: number): boolean {
-        const utilization = Math.max(node.used.cpu / node.allocatable.cpu, node.used.memory / node.allocatable.memory);
-        if (utilization >= CA_SCALE_DOWN_UTILIZATION_THRESHOLD) return false;
+        if (!underutilized(node)) return false;
         const evictions = new Map<number, number>();
         for (const pod of node.pods) {
-            if (pod.pinned && this.settings.autoscaler.skipNodesWithSystemPods) return false;
+            if (pinHolds(pod, now)) return false;
             if (pod.owner >= 0) evictions.set(pod.owner, (evictions.get(pod.owner) ?? 0) + 1);
         }
         for (const [owner, count] of evictions) {
@@ -384,6 +445,12 @@ export class Cluster {
         node.used.pods -= 1;
         pod.node = undefined;
     }
+}
+
+/** eligibility.go:173-192 `isNodeAtOrBelowUtilizationThreshold`: max(cpu, memory) requests / allocatable, not above the threshold. */
+export function underutilized(node: Pick<Node, "used" | "allocatable">, threshold = CA_SCALE_DOWN_UTILIZATION_THRESHOLD): boolean {
+    const utilization = Math.max(node.used.cpu / node.allocatable.cpu, node.used.memory / node.allocatable.memory);
+    return !(utilization > threshold);
 }
 
 function quotaCharge(pod: PodTemplate, key: QuotaResource): number {

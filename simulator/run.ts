@@ -16,7 +16,7 @@ import type { QuotaResource } from "../capacity/model";
 import {
     HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE, HpaState, MetricObservation, PodInfo, PodMetric, newHpaState, reconcile,
 } from "./hpa-controller";
-import { addonPods, CA_SCAN_INTERVAL_SECONDS, Cluster, clusterSettings, Pod, PodTemplate } from "./cluster";
+import { addonPods, CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS, CA_SCAN_INTERVAL_SECONDS, Cluster, clusterSettings, Pod, PodTemplate } from "./cluster";
 import {
     cpuMillicores, loadPerPod, memoryBytes, neededReplicas, RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS, ServiceModel,
     serviceModels,
@@ -113,7 +113,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         model, index, pods: [], hpa: newHpaState(), desired: neededReplicas(model, profile.load(model, index, 0)),
         template: {
             owner: index, critical: model.config.priority === "critical", requests: model.requests, limits: model.limits,
-            pinned: false, inNamespace: true,
+            inNamespace: true,
         },
         cum: new Float64Array(steps + 1), quotaShortfall: 0,
     }));
@@ -125,7 +125,9 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         return pdbAllowedDisruptions(pdb, ready);
     });
     let now = start;
-    for (const addon of addonPods(config)) cluster.createPod(addon, now);
+    // The add-ons have run since before the warm-up, longer than cluster-autoscaler's blocking-system-pod
+    // timeout (a cluster in steady state); one recreated after an eviction starts its timeout anew.
+    for (const addon of addonPods(config)) cluster.createPod(addon, now, now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS);
 
     const runs = models.map((model) => ({
         model,

@@ -1,10 +1,13 @@
 import { strict as assert } from "assert";
-import { Cluster, ClusterSettings, clusterSettings, NodeGroupShape, Pod, PodTemplate } from "../../simulator/cluster";
+import {
+    CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS, chooseExpansion, Cluster, ClusterSettings, clusterSettings, NodeGroupShape, Pod, PodTemplate, pinHolds,
+    systemPodPin, underutilized, wasteScore,
+} from "../../simulator/cluster";
 import { stackConfig } from "../helpers/stacks";
 
 const GROUP: NodeGroupShape = {
     name: "default", minSize: 1, maxSize: 2, desiredSize: 1,
-    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 }, daemonSets: { cpu: 0, memory: 0, pods: 0 },
+    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 }, capacity: { cpu: 2000, memory: 8 * 2 ** 30 }, daemonSets: { cpu: 0, memory: 0, pods: 0 },
 };
 
 function settings(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
@@ -20,7 +23,7 @@ function settings(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
 }
 
 const pod = (cpu: number, owner = 0): PodTemplate => ({
-    owner, critical: true, requests: { cpu, memory: 2 ** 20 }, limits: { cpu: 2 * cpu, memory: 2 ** 20 }, pinned: false, inNamespace: true,
+    owner, critical: true, requests: { cpu, memory: 2 ** 20 }, limits: { cpu: 2 * cpu, memory: 2 ** 20 }, inNamespace: true,
 });
 
 describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () => {
@@ -91,10 +94,92 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         assert.deepEqual(cluster.nodes.map((node) => [...node.pods]), [[protectedPod]]);
     });
 
+    // cluster-autoscaler-1.34.5 simulator/drainability/rules/system/rule_test.go TestDrainable: timeout 1 min there,
+    // creation 1 s before / after (now - timeout). Here with the default 1 h timeout.
+    describe("the system rule (cluster-autoscaler 1.34 rules/system)", () => {
+        it("kube-system PDB with matching kube-system pod: not blocking; default namespace pod: not blocking", () => {
+            assert.equal(systemPodPin("kube-system", true, true), undefined);
+            assert.equal(systemPodPin("default", false, true), undefined);
+        });
+        it("kube-system PDB with non-matching kube-system pod / default namespace PDB: UnmovableKubeSystemPod for the timeout", () => {
+            assert.deepEqual(systemPodPin("kube-system", false, true), { reason: "UnmovableKubeSystemPod", seconds: 3600 });
+        });
+        it("the rule is skipped without --skip-nodes-with-system-pods (rules.go:68)", () => {
+            assert.equal(systemPodPin("kube-system", false, false), undefined);
+        });
+        it("block non-pdb system pod existing for less than BspDisruptionTimeout; allow it past the timeout", () => {
+            const pin = systemPodPin("kube-system", false, true);
+            const now = 100_000;
+            assert.equal(pinHolds({ pin, createdAt: now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS + 1 }, now), true);
+            assert.equal(pinHolds({ pin, createdAt: now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS - 1 }, now), false);
+            // drainTime.After(creation + timeout) is strict: exactly at the timeout the pod still blocks.
+            assert.equal(pinHolds({ pin, createdAt: now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS }, now), true);
+            assert.equal(pinHolds({ pin: { reason: "LocalStorageRequested" }, createdAt: 0 }, now), true, "a pin without seconds holds for good");
+        });
+        it("a pinned pod keeps its otherwise unneeded node until an hour after its creation, then the node goes", () => {
+            // Node B holds a pod its PDB lets no one evict (owner 0), so only node A, with the system pod, can go.
+            const cluster = new Cluster(settings({ groups: [{ ...GROUP, minSize: 0, desiredSize: 2 }] }), (owner) => (owner === 0 ? 0 : 1));
+            const system = cluster.createPod({ ...pod(100, -1), pin: systemPodPin("kube-system", false, true) }, 0) as Pod;
+            const kept = cluster.createPod(pod(100, 0), 0) as Pod;
+            cluster.schedule(0);
+            assert.notEqual(system.node, kept.node);
+            let removedAt: number | undefined;
+            for (let t = 0; t <= 2 * 3600 && removedAt === undefined; t += 10) {
+                if (cluster.autoscale(t).nodesRemoved > 0) removedAt = t;
+            }
+            // The pin holds through t = 3600; unneeded from 3610, for scaleDownUnneededTime (600 s): 4210.
+            assert.equal(removedAt, 4210);
+        });
+    });
+
+    // cluster-autoscaler-1.34.5 core/scaledown/eligibility/eligibility.go:188 (`>`), eligibility_test.go getTestCases:
+    // a 1000m node with a 600m pod is not underutilized, with a 100m pod it is.
+    describe("the utilization threshold (eligibility.go)", () => {
+        const node = (cpu: number) => ({ used: { cpu, memory: 0, pods: 1 }, allocatable: { cpu: 1000, memory: 2 ** 30, pods: 10 } });
+        it("highly utilized node is filtered out (600m of 1000m); underutilized node stays (100m)", () => {
+            assert.equal(underutilized(node(600)), false);
+            assert.equal(underutilized(node(100)), true);
+        });
+        it("derived: a node exactly at the 0.5 threshold (500m of 1000m) is removable; 501m is not", () => {
+            assert.equal(underutilized(node(500)), true);
+            assert.equal(underutilized(node(501)), false);
+        });
+        it("derived: upstream's threshold 0 keeps a node with nothing requested removable (0 > 0 is false)", () => {
+            assert.equal(underutilized(node(0), 0), true);
+        });
+    });
+
+    // cluster-autoscaler-1.34.5 expander/waste/waste_test.go TestLeastWaste: pods of 500m/1000Mi, nodes of
+    // 16 x 500m and 16 x 1000Mi (balanced), 32 x 1000Mi (highmem), 8 x 500m (lowcpu); capacity = allocatable there.
+    describe("least-waste (expander/waste)", () => {
+        const cpuPerPod = 500;
+        const memoryPerPod = 1000 * 1024 * 1024;
+        const shape = (name: string, cpu: number, memory: number): NodeGroupShape => ({
+            ...GROUP, name, allocatable: { cpu, memory, pods: 100 }, capacity: { cpu, memory },
+        });
+        const one = [{ requests: { cpu: cpuPerPod, memory: memoryPerPod } }];
+        const option = (group: NodeGroupShape) => ({ group, nodes: [[]], placed: one });
+        const balanced = option(shape("balanced", 16 * cpuPerPod, 16 * memoryPerPod));
+        const highmem = option(shape("highmem", 16 * cpuPerPod, 32 * memoryPerPod));
+        const lowcpu = option(shape("lowcpu", 8 * cpuPerPod, 16 * memoryPerPod));
+        it("one pod, balanced against highmem: balanced", () => {
+            assert.equal(chooseExpansion("least-waste", [balanced, highmem]), balanced);
+        });
+        it("one pod, balanced, highmem and lowcpu: lowcpu", () => {
+            assert.equal(chooseExpansion("least-waste", [balanced, highmem, lowcpu]), lowcpu);
+        });
+        it("derived: waste is measured against capacity, not allocatable (a node that reserves half its CPU wastes as much)", () => {
+            const reserved = { ...balanced, group: { ...balanced.group, allocatable: { ...balanced.group.allocatable, cpu: 4 * cpuPerPod } } };
+            assert.equal(wasteScore(reserved), wasteScore(balanced));
+            assert.equal(wasteScore(balanced), 15 / 16 + 15 / 16);
+        });
+    });
+
     it("reads the production stack: m6i.xlarge allocatable less the DaemonSets, the seed's cluster-autoscaler flags, the quota", () => {
         const production = clusterSettings(stackConfig("production"));
         assert.deepEqual(production.groups.map((group) => [group.name, group.minSize, group.maxSize, group.allocatable.cpu, group.daemonSets.cpu]),
             [["default-node-group", 3, 10, 3920, 155]]);
+        assert.deepEqual(production.groups[0].capacity, { cpu: 4000, memory: 16 * 2 ** 30 }, "m6i.xlarge: 4 vCPUs, 16 GiB");
         assert.deepEqual(production.autoscaler, {
             enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
             unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
