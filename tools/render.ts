@@ -10,7 +10,8 @@ import { renderReleases } from "../components/addons";
 import { checkCapacity, checkConfig } from "../preflight";
 import type { PlatformConfig } from "../config";
 import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
-import { listStacks, PROJECT_DIR, readStackFile, runtimeConfig } from "./stack-files";
+import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess } from "./cli";
+import { PROJECT_DIR, readStackFile, runtimeConfig, stackArgument } from "./stack-files";
 
 /** Kubernetes objects the program declares, as manifests (providers and Helm releases aside). */
 export function kubernetesManifests(registered: readonly RegisteredResource[]): Record<string, any>[] {
@@ -67,9 +68,12 @@ export async function loadProgram(): Promise<Program> {
     return module.default ?? module;
 }
 
-export async function render(stack: string, outDir = path.join(PROJECT_DIR, "out", stack)): Promise<MockRun> {
-    const run = await runWithMocks({ stack, config: runtimeConfig(readStackFile(stack)), loadProgram });
-    fs.rmSync(outDir, { recursive: true, force: true });
+/** The files `render` writes under out/<stack>/ (and the only ones it ever removes there). */
+export const RENDER_FILES = ["kubernetes.yaml", "resources.json", "outputs.json"] as const;
+
+export async function render(stack: string, outDir = path.join(PROJECT_DIR, "out", stack), projectDir = PROJECT_DIR): Promise<MockRun> {
+    const run = await runWithMocks({ stack, config: runtimeConfig(readStackFile(stack, projectDir)), loadProgram });
+    // Only render's own files: out/<stack>/ also holds other commands' results (simulation/).
     fs.mkdirSync(outDir, { recursive: true });
     const manifests = kubernetesManifests(run.registered);
     fs.writeFileSync(path.join(outDir, "kubernetes.yaml"),
@@ -79,52 +83,53 @@ export async function render(stack: string, outDir = path.join(PROJECT_DIR, "out
     return run;
 }
 
-async function main(argv: string[]): Promise<number> {
-    const stack = argv[0];
-    if (!stack || argv.length > 1) {
-        console.error(`usage: npm run render -- <stack>   (stacks: ${listStacks().join(", ")})`);
-        return 2;
-    }
+export const RENDER: Command = {
+    name: "render",
+    summary: "Runs the program offline against the mock engine with the stack's config, as `pulumi preview` would, and prints the\n" +
+        "component tree, the warnings preview would log, the capacity table, the Helm releases and the scaling rules.",
+    positionals: [stackArgument()],
+    options: [],
+    details: `Writes out/<stack>/${RENDER_FILES.join(", ")} (other files under out/<stack>/ are left alone).\n` +
+        "Exit codes: 0 rendered; 1 the program refused the config (an earlier render's files for the stack are removed); 2 a usage mistake.",
+};
+
+export async function renderMain(args: ParsedArgs, context: CommandContext): Promise<number> {
+    const stack = args.positionals.stack!;
     const started = process.hrtime.bigint();
-    const outDir = path.join(PROJECT_DIR, "out", stack);
+    const outDir = path.join(context.projectDir, "out", stack);
     let run: MockRun;
     try {
-        run = await render(stack, outDir);
+        run = await render(stack, outDir, context.projectDir);
     } catch (failure) {
         const error = failure instanceof ProgramFailed ? failure.error : failure;
-        if (pulumi.RunError.isInstance(error as Error)) {
-            console.error((error as Error).message);
-            if (failure instanceof ProgramFailed) {
-                console.error(`(no resources registered: ${failure.registered.length})`);
-            }
-            return 1;
-        }
-        throw error;
+        const refused = pulumi.RunError.isInstance(error as Error) || error instanceof CommandError;
+        if (!refused) throw error;
+        const registered = failure instanceof ProgramFailed ? `\n(no resources registered: ${failure.registered.length})` : "";
+        const removed = removeStaleResults(outDir, RENDER_FILES, "render", context);
+        throw new CommandError(`${(error as Error).message}${registered}${removed !== "" ? `\n${removed}` : ""}`);
     }
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     // The program has accepted this config, so it parses.
-    const file = readStackFile(stack);
+    const file = readStackFile(stack, context.projectDir);
     const config = (checkConfig(file.projectConfig, file.context) as { config: PlatformConfig }).config;
     const capacity = checkCapacity(config);
+    const log = (text: string) => context.out(`${text}\n`);
     const heading = (title: string) => `\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`;
-    console.log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));
-    console.log(resourceTree(run));
-    console.log(heading(`Warnings pulumi preview would log (${run.warnings.length})`));
-    console.log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
-    console.log(heading("Capacity (also the stack output `capacity`)"));
-    console.log(formatCapacityTable(capacity.report, capacity.findings));
-    console.log(heading("Helm releases (chart, version, namespace, values)"));
-    console.log(renderReleases(config));
-    console.log(heading("Scaling rules and dashboard"));
-    console.log(monitoringSummary(run.registered));
-    console.log(`\nWrote ${path.relative(PROJECT_DIR, outDir)}/kubernetes.yaml (${kubernetesManifests(run.registered).length} objects), resources.json, outputs.json`);
-    console.log(`Rendered in ${milliseconds.toFixed(0)} ms`);
+    log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));
+    log(resourceTree(run));
+    log(heading(`Warnings pulumi preview would log (${run.warnings.length})`));
+    log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
+    log(heading("Capacity (also the stack output `capacity`)"));
+    log(formatCapacityTable(capacity.report, capacity.findings));
+    log(heading("Helm releases (chart, version, namespace, values)"));
+    log(renderReleases(config));
+    log(heading("Scaling rules and dashboard"));
+    log(monitoringSummary(run.registered));
+    log(`\nWrote ${displayPath(outDir, context)}/kubernetes.yaml (${kubernetesManifests(run.registered).length} objects), resources.json, outputs.json`);
+    log(`Rendered in ${milliseconds.toFixed(0)} ms`);
     return 0;
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-        console.error(error);
-        process.exit(1);
-    });
+    runAsProcess(RENDER, renderMain);
 }

@@ -1,86 +1,89 @@
-// `npm run simulate -- <stack> [--service S] [--profile P | --load file.csv]`: runs the stack's
-// config through the scaling simulator (simulator/) and prints, per service, how it would have
-// scaled; writes a JSON of the time series and an SVG chart per service under out/<stack>/simulation/.
+// `npm run simulate -- <stack> [--service S] [--profile P | --load file.csv] [--check]`: runs the
+// stack's config through the scaling simulator (simulator/) and prints, per service, how it would
+// have scaled; writes a JSON of the time series and an SVG chart per service under
+// out/<stack>/simulation/.
 import * as fs from "fs";
 import * as path from "path";
 import type { PlatformConfig } from "../config";
 import { preflight } from "../preflight";
 import { csvProfile, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
-import { formatReport, resultJson } from "../simulator/report";
+import { evaluateCriteria, formatReport, resultJson } from "../simulator/report";
 import { simulate } from "../simulator/run";
 import { serviceChartSvg } from "../simulator/svg";
-import { PROJECT_DIR, readStackFile } from "./stack-files";
+import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess, UsageError, userPath } from "./cli";
+import { readStackFile, stackArgument } from "./stack-files";
 
-const USAGE = `usage: npm run simulate -- <stack> [--service S] [--profile ${PROFILE_NAMES.join("|")} | --load file.csv]`;
 /** Runs at least this long (simulated) print their progress on stderr. */
 const PROGRESS_FROM_SECONDS = 4 * 3600;
 
-interface Args { stack: string; service?: string; profile?: string; load?: string }
+export const SIMULATE: Command = {
+    name: "simulate",
+    summary: "Runs the stack's services through the scaling simulator (HPA controller, ReplicaSets, scheduler, quota,\n" +
+        "cluster-autoscaler) under load profiles and prints, per service, how they scaled and which criteria were met.",
+    positionals: [stackArgument()],
+    options: [
+        { name: "--service", value: "S", help: "report and chart only this service (all services are simulated)" },
+        { name: "--profile", value: "P", help: "run one built-in profile instead of all five", choices: PROFILE_NAMES },
+        { name: "--load", value: "file.csv", help: "replay real traffic: `seconds,load` rows (with --service) or a header `seconds,<service>,...`;\n" +
+            "a relative path is relative to the directory you run npm from" },
+        { name: "--check", help: "for CI: exit 1 when any criterion is MISSED, 0 when all are met" },
+    ],
+    details: "Writes out/<stack>/simulation/<profile>.json (time series, criteria) and <profile>-<service>.svg (charts).\n" +
+        "Exit codes: 0 done (with --check: every criterion met); 1 with --check a criterion missed, or the run failed\n" +
+        "(config refused, bad --load file; the stack's earlier simulation results are removed); 2 a usage mistake.",
+};
 
-function parseArgs(argv: readonly string[]): Args {
-    const args: Partial<Args> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const next = argv[++i];
-            if (next === undefined || next.startsWith("--")) fail(`${arg} needs a value\n${USAGE}`);
-            return next;
-        };
-        if (arg === "--service") args.service = value();
-        else if (arg === "--profile") args.profile = value();
-        else if (arg === "--load") args.load = value();
-        else if (arg === "--help" || arg === "-h") fail(USAGE, 0);
-        else if (arg.startsWith("--") || args.stack !== undefined) fail(`unknown argument ${arg}\n${USAGE}`);
-        else args.stack = arg;
-    }
-    if (args.stack === undefined) fail(USAGE);
-    if (args.profile !== undefined && args.load !== undefined) fail(`give --profile or --load, not both\n${USAGE}`);
-    if (args.profile !== undefined && !(PROFILE_NAMES as readonly string[]).includes(args.profile)) {
-        fail(`unknown profile ${args.profile}; profiles: ${PROFILE_NAMES.join(", ")}`);
-    }
-    return args as Args;
-}
-
-function fail(message: string, code = 1): never {
-    (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
-    process.exit(code);
-}
-
-function checkedConfig(stack: string): PlatformConfig {
-    let file;
-    try {
-        file = readStackFile(stack);
-    } catch (error) {
-        fail((error as Error).message);
-    }
+function loadConfig(stack: string, context: CommandContext): PlatformConfig {
+    const file = readStackFile(stack, context.projectDir);
     // The same checks as `pulumi preview`: a stack preview refuses is not simulated.
     const result = preflight(file.projectConfig, file.context);
-    if (!result.ok) fail(result.message);
+    if (!result.ok) throw new CommandError(result.message);
     return result.config;
 }
 
-function main(): void {
-    const args = parseArgs(process.argv.slice(2));
-    const config = checkedConfig(args.stack);
-    const services = Object.keys(config.services);
-    if (args.service !== undefined && !services.includes(args.service)) {
-        fail(`unknown service ${args.service}; services of ${args.stack}: ${services.join(", ")}`);
-    }
-    let profiles: LoadProfile[];
-    if (args.load !== undefined) {
-        const file = path.resolve(process.cwd(), args.load);
+function loadProfiles(args: ParsedArgs, config: PlatformConfig, context: CommandContext): LoadProfile[] {
+    const { service, profile: name, load } = args.options as { service?: string; profile?: string; load?: string };
+    if (load !== undefined) {
+        const file = userPath(load, context);
+        let text: string;
         try {
-            profiles = [csvProfile(fs.readFileSync(file, "utf8"), services, args.service, path.basename(file, path.extname(file)))];
+            text = fs.readFileSync(file, "utf8");
         } catch (error) {
-            fail(`${args.load}: ${(error as Error).message}`);
+            const code = (error as NodeJS.ErrnoException).code;
+            throw new CommandError(`--load ${load}: ${code === "ENOENT" ? `no such file (looked for ${file})` : (error as Error).message}`);
         }
-    } else {
-        const names = args.profile !== undefined ? [args.profile as ProfileName] : [...PROFILE_NAMES];
-        profiles = names.map((name) => profile(name, config.simulation.seed));
+        try {
+            return [csvProfile(text, Object.keys(config.services), service, path.basename(file, path.extname(file)))];
+        } catch (error) {
+            throw new CommandError(`--load ${displayPath(file, context)}: ${(error as Error).message}`);
+        }
     }
-    const only = args.service !== undefined ? [args.service] : undefined;
-    const outDir = path.join(PROJECT_DIR, "out", args.stack, "simulation");
+    const names = name !== undefined ? [name as ProfileName] : [...PROFILE_NAMES];
+    return names.map((each) => profile(each, config.simulation.seed));
+}
+
+export async function simulateMain(args: ParsedArgs, context: CommandContext): Promise<number> {
+    const stack = args.positionals.stack!;
+    const { service, profile: profileName, load, check } = args.options as { service?: string; profile?: string; load?: string; check?: true };
+    if (profileName !== undefined && load !== undefined) throw new UsageError("give --profile or --load, not both");
+    const outDir = path.join(context.projectDir, "out", stack, "simulation");
+    let config: PlatformConfig;
+    let profiles: LoadProfile[];
+    try {
+        config = loadConfig(stack, context);
+        const services = Object.keys(config.services);
+        if (service !== undefined && !services.includes(service)) {
+            throw new UsageError(`unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`);
+        }
+        profiles = loadProfiles(args, config, context);
+    } catch (error) {
+        if (!(error instanceof CommandError)) throw error;
+        const removed = fs.existsSync(outDir) ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context) : "";
+        throw new CommandError(`${error.message}${removed !== "" ? `\n${removed}` : ""}`);
+    }
+    const only = service !== undefined ? [service] : undefined;
     fs.mkdirSync(outDir, { recursive: true });
+    let missed = 0;
     profiles.forEach((loadProfile, i) => {
         const showProgress = loadProfile.durationSeconds >= PROGRESS_FROM_SECONDS;
         let shown = -1;
@@ -89,12 +92,18 @@ function main(): void {
                 const percent = Math.floor(fraction * 10) * 10;
                 if (percent > shown) {
                     shown = percent;
-                    process.stderr.write(`simulating ${args.stack} ${loadProfile.name}: ${percent}%\n`);
+                    context.err(`simulating ${stack} ${loadProfile.name}: ${percent}%\n`);
                 }
             } : undefined,
         });
-        if (i > 0) process.stdout.write(`\n${"=".repeat(100)}\n\n`);
-        process.stdout.write(`${formatReport(config, result, only)}\n`);
+        missed += evaluateCriteria(config, result).filter((criterion) => !criterion.ok && (only === undefined || only.includes(criterion.service))).length;
+        if (i > 0) context.out(`\n${"=".repeat(100)}\n\n`);
+        context.out(`${formatReport(config, result, only)}\n`);
+        // This profile's files from an earlier run go first: a service no longer in the config
+        // must not leave a chart that looks current.
+        for (const file of fs.readdirSync(outDir).filter((name) => name === `${loadProfile.name}.json` || (name.startsWith(`${loadProfile.name}-`) && name.endsWith(".svg")))) {
+            fs.rmSync(path.join(outDir, file));
+        }
         const written = [path.join(outDir, `${loadProfile.name}.json`)];
         fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
         for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
@@ -102,8 +111,15 @@ function main(): void {
             fs.writeFileSync(file, serviceChartSvg(result, run));
             written.push(file);
         }
-        process.stdout.write(`\nwrote ${written.map((file) => path.relative(process.cwd(), file)).join(", ")}\n`);
+        context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);
     });
+    if (check === true) {
+        context.out(`\n${missed === 0 ? "check: every criterion met" : `check: ${missed} criteri${missed === 1 ? "on" : "a"} MISSED`}\n`);
+        return missed === 0 ? 0 : 1;
+    }
+    return 0;
 }
 
-main();
+if (require.main === module) {
+    runAsProcess(SIMULATE, simulateMain);
+}

@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, StackContext } from "../config";
+import { CommandError, PositionalSpec, PROJECT_DIR } from "./cli";
 
-/** The repository root, where Pulumi.yaml and the stack files live. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 
 export interface StackFile {
     /** The stack's `config:` map, keys as written (`berrys-platform:services`, `aws:region`). */
@@ -24,20 +24,57 @@ export function listStacks(dir = PROJECT_DIR): string[] {
         .sort();
 }
 
+/** The `<stack>` argument of every command: one of the stacks the repository ships. */
+export function stackArgument(): PositionalSpec {
+    return { name: "stack", help: "the stack whose Pulumi.<stack>.yaml to use", choices: (context) => listStacks(context.projectDir), choicesName: "stacks" };
+}
+
+/** A stack file that is missing or not valid YAML: the message names the file (and line and column), as the repository root holds it. */
+export class StackFileError extends CommandError {}
+
 export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        throw new Error(`no stack file ${path.basename(file)}; known stacks: ${listStacks(dir).join(", ")}`);
+        throw new StackFileError(`no stack file ${path.basename(file)}; known stacks: ${listStacks(dir).join(", ")}`);
     }
-    const document = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const config = document.config ?? {};
+    const document = parseYaml(fs.readFileSync(file, "utf8"), path.basename(file));
+    if (document !== null && (typeof document !== "object" || Array.isArray(document))) {
+        throw new StackFileError(`${path.basename(file)}: must be a map with a config: key (a map from config key to its value)`);
+    }
+    const config = (document as { config?: unknown } | null)?.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new StackFileError(`${path.basename(file)}: config must be a map from config key (berrys-platform:services, aws:region) to its value`);
+    }
     const projectConfig: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
         if (key.startsWith(`${PROJECT}:`)) {
             projectConfig[key.slice(PROJECT.length + 1)] = value;
         }
     }
-    return { config, projectConfig, context: { stack, region: String(config["aws:region"] ?? "") } };
+    const all = config as Record<string, unknown>;
+    return { config: all, projectConfig, context: { stack, region: String(all["aws:region"] ?? "") } };
+}
+
+/**
+ * YAML text as data; a syntax error becomes `<file>:<line>:<column>: <message>` and the lines around
+ * it, as editors and terminals link them.
+ */
+export function parseYaml(text: string, file: string): unknown {
+    try {
+        return YAML.parse(text);
+    } catch (error) {
+        if (!(error instanceof YAML.YAMLError) || error.linePos === undefined) throw error;
+        const { line, col } = error.linePos[0];
+        const [message, excerpt] = splitYamlMessage(error.message);
+        throw new StackFileError(`${file}:${line}:${col}: ${message}${excerpt !== "" ? `\n${excerpt}` : ""}`);
+    }
+}
+
+/** The yaml package's message is "<what> at line L, column C:\n\n<excerpt>": the what, and the excerpt. */
+function splitYamlMessage(message: string): [string, string] {
+    const match = /^([\s\S]*?) at line \d+, column \d+:\n\n?([\s\S]*)$/.exec(message);
+    if (match === null) return [message.split("\n")[0], ""];
+    return [match[1], match[2].replace(/\n+$/, "").split("\n").map((line) => `    ${line}`).join("\n")];
 }
 
 /**

@@ -1,0 +1,264 @@
+// The command-line tools as a user meets them: --help, one-line usage errors with exit 2, YAML
+// errors with file:line:column, paths relative to where npm was run. The commands run in-process
+// (runCommand with a context that captures their output), so no process start-up per case.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { BENCH, benchMain } from "../../tools/bench";
+import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, PROJECT_DIR, runCommand, UsageError, userPath } from "../../tools/cli";
+import { RENDER, renderMain } from "../../tools/render";
+import { SIMULATE, simulateMain } from "../../tools/simulate";
+import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
+
+interface Captured { code: number; out: string; err: string }
+
+/** Runs a command in-process against `projectDir` (default: this repository), the user in `cwd`. */
+async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string } = {}): Promise<Captured> {
+    let out = "";
+    let err = "";
+    const context: CommandContext = {
+        out: (text) => { out += text; },
+        err: (text) => { err += text; },
+        projectDir: dirs.projectDir ?? PROJECT_DIR,
+        cwd: dirs.cwd ?? dirs.projectDir ?? PROJECT_DIR,
+    };
+    const code = await runCommand(command, main, argv, context);
+    return { code, out, err };
+}
+
+const COMMANDS: [string, Command, CommandMain][] = [["render", RENDER, renderMain], ["simulate", SIMULATE, simulateMain], ["bench", BENCH, benchMain]];
+
+/** A throw-away repository root holding the given stack files. */
+function projectWith(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-cli-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+}
+
+const STAGING = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+
+describe("command-line tools: --help and usage mistakes", () => {
+    for (const [name, command, main] of COMMANDS) {
+        it(`${name} --help prints the usage on stdout and exits 0`, async () => {
+            for (const argv of [["--help"], ["-h"], ["production", "--help"]]) {
+                const result = await run(command, main, argv);
+                assert.equal(result.code, 0, result.err);
+                assert.equal(result.err, "");
+                assert.match(result.out, new RegExp(`^usage: npm run ${name} -- `));
+                for (const option of command.options) assert.ok(result.out.includes(option.name), `${option.name} missing from\n${result.out}`);
+                assert.match(result.out, /production, staging/);
+            }
+        });
+
+        it(`${name}: an unknown stack is one line naming the stacks, exit 2`, async () => {
+            const result = await run(command, main, ["prod"]);
+            assert.equal(result.code, EXIT_USAGE);
+            assert.equal(result.out, "");
+            assert.equal(result.err, `npm run ${name}: unknown stack "prod"; stacks: production, staging (--help for usage)\n`);
+        });
+
+        it(`${name}: an unknown option is one line naming the options, exit 2`, async () => {
+            const result = await run(command, main, ["staging", "--verbose"]);
+            assert.equal(result.code, EXIT_USAGE);
+            assert.match(result.err, /^npm run \w+: unknown option --verbose; .*--help.* \(--help for usage\)\n$/);
+            assert.doesNotMatch(result.err, /\n./, "more than one line");
+        });
+    }
+
+    it("simulate: an unknown profile and an unknown service name the valid ones, exit 2", async () => {
+        const profile = await run(SIMULATE, simulateMain, ["staging", "--profile", "burst"]);
+        assert.equal(profile.code, EXIT_USAGE);
+        assert.equal(profile.err, 'npm run simulate: unknown profile "burst" for --profile; profiles: ramp, peak, spike, oscillating, day (--help for usage)\n');
+        const service = await run(SIMULATE, simulateMain, ["staging", "--service", "gateway"]);
+        assert.equal(service.code, EXIT_USAGE);
+        assert.equal(service.err, 'npm run simulate: unknown service "gateway" for --service; services of staging: ' +
+            "agent-orchestrator, model-orchestration, api-gateway, web-dashboard (--help for usage)\n");
+    });
+
+    it("simulate: --profile and --load together, or an option without its value, exit 2", async () => {
+        const both = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--load", "x.csv"]);
+        assert.equal(both.code, EXIT_USAGE);
+        assert.match(both.err, /give --profile or --load, not both/);
+        const bare = await run(SIMULATE, simulateMain, ["staging", "--profile"]);
+        assert.equal(bare.code, EXIT_USAGE);
+        assert.match(bare.err, /--profile needs a value: --profile P \(ramp, peak, spike, oscillating, day\)/);
+    });
+});
+
+describe("command-line tools: argument parsing (tools/cli.ts)", () => {
+    const command: Command = {
+        name: "demo", summary: "a demo",
+        positionals: [{ name: "stack", help: "a stack", choices: ["a", "b"] }],
+        options: [{ name: "--profile", value: "P", help: "a profile", choices: ["x", "y"] }, { name: "--check", help: "a switch" }],
+    };
+    it("takes --option value, --option=value and switches", () => {
+        assert.deepEqual(parseArgs(command, ["a", "--profile", "x", "--check"]), { positionals: { stack: "a" }, options: { profile: "x", check: true } });
+        assert.deepEqual(parseArgs(command, ["--profile=y", "b"]), { positionals: { stack: "b" }, options: { profile: "y" } });
+    });
+    it("refuses what it does not declare, each with one line", () => {
+        const cases: [string[], RegExp][] = [
+            [[], /^missing <stack>: npm run demo -- <stack>; stacks: a, b$/],
+            [["c"], /^unknown stack "c"; stacks: a, b$/],
+            [["a", "b"], /^unexpected argument b; usage: npm run demo -- <stack> \[options\]$/],
+            [["a", "--profile", "z"], /^unknown profile "z" for --profile; profiles: x, y$/],
+            [["a", "--check=yes"], /^--check takes no value/],
+            [["a", "--check", "--check"], /^--check is given twice/],
+            [["a", "--profile", "--check"], /^--profile needs a value/],
+        ];
+        for (const [argv, message] of cases) {
+            assert.throws(() => parseArgs(command, argv), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes("\n"), argv.join(" "));
+        }
+    });
+    it("a path the user types resolves against the directory npm was run from (INIT_CWD), not the repository", () => {
+        assert.equal(userPath("traffic.csv", { cwd: "/home/me/loads" }), "/home/me/loads/traffic.csv");
+        assert.equal(userPath("/abs/traffic.csv", { cwd: "/home/me" }), "/abs/traffic.csv");
+    });
+    it("the stacks a command takes are the repository's Pulumi.<stack>.yaml files", () => {
+        const dir = projectWith({ "Pulumi.dev.yaml": "config: {}\n", "Pulumi.yaml": "name: x\n" });
+        try {
+            assert.deepEqual((stackArgument().choices as (context: CommandContext) => string[])({ projectDir: dir } as CommandContext), ["dev"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("stack files: YAML mistakes", () => {
+    it("a syntax error is reported as <file>:<line>:<column>: <message>, with the lines around it", () => {
+        const text = "config:\n  aws:region: us-east-1\n  berrys-platform:cluster:\n    version: \"1.34\"\n   protect: true\n";
+        assert.throws(() => parseYaml(text, "Pulumi.staging.yaml"), (error: Error) => {
+            assert.ok(error instanceof StackFileError);
+            const [first, ...excerpt] = error.message.split("\n");
+            assert.match(first, /^Pulumi\.staging\.yaml:5:\d+: \S.*[^:]$/);
+            assert.ok(excerpt.some((line) => line.includes("protect: true")), error.message);
+            return true;
+        });
+    });
+
+    it("a duplicate key is an error at the second one", () => {
+        assert.throws(() => parseYaml("config:\n  aws:region: a\n  aws:region: b\n", "Pulumi.x.yaml"),
+            (error: Error) => /^Pulumi\.x\.yaml:3:3: Map keys must be unique\n/.test(error.message));
+    });
+
+    it("simulate and render report a broken stack file with its line and column, exit 1, no stack trace", async () => {
+        const dir = projectWith({ "Pulumi.broken.yaml": STAGING.replace("    version: \"1.34\"", "    version: [\"1.34\"") });
+        try {
+            for (const [name, command, main] of COMMANDS.slice(0, 2)) {
+                const result = await run(command, main, ["broken"], { projectDir: dir });
+                assert.equal(result.code, 1, name);
+                assert.match(result.err, /^Pulumi\.broken\.yaml:\d+:\d+: /, name);
+                assert.doesNotMatch(result.err, /\n\s+at /, `${name} printed a stack trace:\n${result.err}`);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a stack file whose config is not a map says so", () => {
+        const dir = projectWith({ "Pulumi.list.yaml": "config:\n  - aws:region\n" });
+        try {
+            assert.throws(() => readStackFile("list", dir), (error: Error) => /^Pulumi\.list\.yaml: config must be a map from config key/.test(error.message));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("simulate --load: the path and the file", () => {
+    it("resolves a relative --load against the directory npm was run from", async () => {
+        const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
+        const dir = projectWith({ "Pulumi.staging.yaml": STAGING });
+        try {
+            fs.writeFileSync(path.join(cwd, "gateway.csv"), "seconds,load\n0,100\n300,200\n");
+            const result = await run(SIMULATE, simulateMain, ["staging", "--load", "gateway.csv", "--service", "api-gateway"], { projectDir: dir, cwd });
+            assert.equal(result.code, 0, result.err);
+            assert.match(result.out, /staging, profile gateway: real traffic from a CSV \(2 rows, api-gateway\)/);
+            assert.ok(fs.existsSync(path.join(dir, "out", "staging", "simulation", "gateway-api-gateway.svg")));
+            const missing = await run(SIMULATE, simulateMain, ["staging", "--load", "nope.csv", "--service", "api-gateway"], { projectDir: dir, cwd });
+            assert.equal(missing.code, 1);
+            assert.match(missing.err, new RegExp(`^--load nope\\.csv: no such file \\(looked for ${path.join(cwd, "nope.csv").replace(/[.]/g, "\\.")}\\)`));
+        } finally {
+            fs.rmSync(cwd, { recursive: true, force: true });
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("results you can trust: what each command leaves in out/<stack>/", () => {
+    const BAD = STAGING.replace("      minReplicas: 1\n", "      minReplicas: 0\n");
+    let dir: string;
+    const out = (...parts: string[]) => path.join(dir, "out", "staging", ...parts);
+    beforeEach(() => {
+        dir = projectWith({ "Pulumi.staging.yaml": BAD });
+        fs.mkdirSync(out("simulation"), { recursive: true });
+        for (const file of ["kubernetes.yaml", "resources.json", "outputs.json", "simulation/spike.json", "simulation/spike-api-gateway.svg"]) {
+            fs.writeFileSync(out(file), "from an earlier run\n");
+        }
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("a failed render removes its own earlier files for the stack, says so, and leaves simulate's alone", async () => {
+        assert.notEqual(BAD, STAGING);
+        const result = await run(RENDER, renderMain, ["staging"], { projectDir: dir });
+        assert.equal(result.code, 1);
+        assert.match(result.err, /berrys-platform:services\.web-dashboard\.minReplicas \(0\) must be >= 1/);
+        assert.match(result.err, /removed out\/staging\/kubernetes\.yaml, out\/staging\/resources\.json, out\/staging\/outputs\.json: an earlier render's results, which no longer match the stack file/);
+        for (const file of ["kubernetes.yaml", "resources.json", "outputs.json"]) assert.ok(!fs.existsSync(out(file)), file);
+        assert.ok(fs.existsSync(out("simulation", "spike.json")));
+    });
+
+    it("a failed simulate removes the stack's earlier simulation results, says so, and leaves render's alone", async () => {
+        const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
+        assert.equal(result.code, 1);
+        assert.match(result.err, /^Invalid configuration \(1 problem\):\n {2}- berrys-platform:services\.web-dashboard\.minReplicas \(0\) must be >= 1/);
+        assert.match(result.err, /removed out\/staging\/simulation: an earlier simulate's results/);
+        assert.ok(!fs.existsSync(out("simulation")));
+        assert.ok(fs.existsSync(out("kubernetes.yaml")));
+    });
+
+    it("a successful render leaves simulate's results in place", async () => {
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), STAGING);
+        const result = await run(RENDER, renderMain, ["staging"], { projectDir: dir });
+        assert.equal(result.code, 0, result.err);
+        assert.ok(fs.existsSync(out("simulation", "spike.json")));
+        assert.notEqual(fs.readFileSync(out("kubernetes.yaml"), "utf8"), "from an earlier run\n");
+    });
+
+    it("a simulate run replaces the profile's earlier files: a chart of a service no longer in the config goes", async () => {
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), STAGING);
+        fs.writeFileSync(out("simulation", "spike-retired-service.svg"), "old\n");
+        fs.writeFileSync(out("simulation", "peak-api-gateway.svg"), "another profile\n");
+        const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
+        assert.equal(result.code, 0, result.err);
+        assert.ok(!fs.existsSync(out("simulation", "spike-retired-service.svg")));
+        assert.ok(fs.existsSync(out("simulation", "spike-web-dashboard.svg")));
+        assert.equal(fs.readFileSync(out("simulation", "peak-api-gateway.svg"), "utf8"), "another profile\n");
+    });
+});
+
+describe("simulate --check, for CI", () => {
+    // A copy of the repository's stack files, so the runs do not write into this checkout's out/.
+    let dir: string;
+    before(() => {
+        dir = projectWith({ "Pulumi.production.yaml": fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8"), "Pulumi.staging.yaml": STAGING });
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 290 s against 240 s), each on a MISSED line", async () => {
+        const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
+            { projectDir: dir });
+        assert.equal(result.code, 1, result.err);
+        assert.match(result.out, /^ {2}MISSED berrys-platform:simulation\.criteria\.responseSeconds \(240\): agent-orchestrator /m);
+        assert.match(result.out, /check: 1 criterion MISSED\n$/);
+    });
+
+    it("exits 0 when every criterion is met (staging, tuned to meet them) and without --check whatever the verdict", async () => {
+        const staging = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--check"], { projectDir: dir });
+        assert.equal(staging.code, 0, staging.out);
+        assert.match(staging.out, /check: every criterion met\n$/);
+        const unchecked = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--service", "agent-orchestrator"], { projectDir: dir });
+        assert.equal(unchecked.code, 0);
+        assert.match(unchecked.out, /MISSED/);
+    });
+});
