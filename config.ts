@@ -199,11 +199,15 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
                 const hint = known.length > 0 ? `; known keys here: ${known.join(", ")}${suggest(key, known)}` : "";
                 return `${keyName([...issue.path, key])} is not a known key${hint}`;
             });
-        case "invalid_type":
-            if (valueAt(raw, issue.path) === undefined) {
-                return [`${keyName(issue.path)} is required (${article(issue.expected)})`];
+        case "invalid_type": {
+            // The schema's own words ("must be a map from service name to its settings") when it has them.
+            const rule = issue.message.startsWith("must ") ? issue.message : `must be ${article(issue.expected)}`;
+            const value = valueAt(raw, issue.path);
+            if (value === undefined) {
+                return [`${keyName(issue.path)} is required (${rule.replace(/^must (be )?/, "")})`];
             }
-            return [`${at(issue.path)} must be ${article(issue.expected)}`];
+            return [`${at(issue.path)} ${rule}${issue.expected === "string" ? quoteHint(issue.path, value) : ""}`];
+        }
         case "invalid_value": {
             const allowed = issue.values.map((value) => String(value)).join(", ");
             return [valueAt(raw, issue.path) === undefined
@@ -225,9 +229,23 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
     }
 }
 
+/** Zod's type names in the words of a stack file's author. */
 function article(expected: string): string {
-    const noun = expected === "object" ? "map" : expected === "int" ? "integer" : expected;
-    return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+    const words: Record<string, string> = { object: "a map", record: "a map", map: "a map", array: "a list", int: "an integer", boolean: "true or false" };
+    return words[expected] ?? (/^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`);
+}
+
+/**
+ * A number or boolean where text belongs is almost always YAML reading an unquoted value: say how
+ * to quote it. `version: 1.30` reads as the number 1.3, so for a version the two-digit minor is shown.
+ */
+function quoteHint(path: readonly PropertyKey[], value: unknown): string {
+    if (typeof value !== "number" && typeof value !== "boolean") return "";
+    const key = String(path[path.length - 1]);
+    const text = typeof value === "number" && key.toLowerCase().endsWith("version") && !Number.isInteger(value) && value.toFixed(2) !== String(value)
+        ? value.toFixed(2) : String(value);
+    const misread = text !== String(value) ? ` (YAML reads an unquoted ${text} as the number ${value})` : "";
+    return `; quote it in the stack file: ${key}: "${text}"${misread}`;
 }
 
 function describeValue(value: unknown): string {

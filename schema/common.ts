@@ -42,6 +42,7 @@ export type ResourceRequirements = z.output<typeof resourceRequirements>;
 export const labels = z.record(
     z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: "must be a Kubernetes label key" }),
     z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: "must be a Kubernetes label value" }),
+    { error: "must be a map from label key to label value" },
 );
 
 /** A Go duration, as cluster-autoscaler's flags take it: 10m, 3m, 90s, 1h30m. */

@@ -67,7 +67,9 @@ export const guardrailsSchema = z
             .prefault({}),
         /** Instance types to add to (or correct in) the built-in table of capacity/instance-types.ts (default none). */
         instanceTypes: z
-            .record(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" }), instanceTypeSchema)
+            .record(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" }), instanceTypeSchema, {
+                error: "must be a map from instance type to its vcpu, memoryMiB and maxPods",
+            })
             .default({}),
     })
     .prefault({});

@@ -62,7 +62,7 @@ export const monitoringSchema = z
         /** How long metrics-server or prometheus-adapter may be unavailable before it alerts. */
         addonUnavailableFor: promDuration.default("5m"),
         /** Per-alert severity overrides, e.g. `{ HpaAtMaxReplicas: critical }`; unset alerts keep their default. */
-        severity: z.partialRecord(z.enum(SCALING_ALERTS, { error: `must be one of the alerts: ${SCALING_ALERTS.join(", ")}` }), z.enum(SEVERITIES)).default({}),
+        severity: z.partialRecord(z.enum(SCALING_ALERTS, { error: `must be one of the alerts: ${SCALING_ALERTS.join(", ")}` }), z.enum(SEVERITIES), { error: "must be a map from alert name to severity" }).default({}),
     })
     .prefault({});
 

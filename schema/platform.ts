@@ -183,7 +183,7 @@ export const nodeGroupSchema = z
     }, { when: () => true });
 
 export const nodeGroupsSchema = z
-    .record(dnsLabel, nodeGroupSchema)
+    .record(dnsLabel, nodeGroupSchema, { error: "must be a map from node group name to its settings" })
     .refine((groups) => Object.keys(groups).length > 0, { error: "must define at least one node group" });
 
 /** The ResourceQuota keys the program accepts (a typo such as `limit.cpu` must not pass). */
@@ -199,7 +199,7 @@ export const namespaceSchema = z.strictObject({
     /** Pod Security Admission level enforced; `restricted` is always warned and audited. */
     podSecurity: z.enum(["restricted", "baseline"]).default("baseline"),
     /** ResourceQuota hard limits, by the quota's own keys. */
-    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity),
+    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity, { error: "must be a map from ResourceQuota key to its hard limit (a quantity)" }),
     /** Container defaults, so that a container declaring no resources is still admitted by the quota. */
     limitRange: z
         .strictObject({

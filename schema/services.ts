@@ -148,5 +148,5 @@ export const serviceSchema = z
 export type ServiceConfig = z.output<typeof serviceSchema>;
 
 export const servicesSchema = z
-    .record(dnsLabel, serviceSchema)
+    .record(dnsLabel, serviceSchema, { error: "must be a map from service name to its settings" })
     .refine((services) => Object.keys(services).length > 0, { error: "must define at least one service" });

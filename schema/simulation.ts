@@ -59,6 +59,6 @@ export const simulationSchema = z
         seed: positiveInt.default(1),
         criteria: criteriaSchema.prefault({}),
         /** Per-service load model, keyed by service name (default: derived from each service's config). */
-        services: z.record(z.string(), serviceModelSchema).default({}),
+        services: z.record(z.string(), serviceModelSchema, { error: "must be a map from service name to its load model" }).default({}),
     })
     .prefault({});

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { checkConfig } from "../preflight";
 import { readStackFile } from "../tools/stack-files";
+import * as YAML from "yaml";
 
 /** The production stack's config, deep-copied so a test can break one key. */
 function production(): Record<string, any> {
@@ -122,10 +123,39 @@ describe("config: invalid settings are rejected with the key, the value and the 
     it("a wrong type", () => {
         const raw = production();
         raw.services["model-orchestration"].minReplicas = "3";
-        assertRejected(errorsOf(raw), "services.model-orchestration.minReplicas", /\("3"\) must be a number/);
+        assertRejected(errorsOf(raw), "services.model-orchestration.minReplicas", /\("3"\) must be an integer/);
         const list = production();
         list.nodeGroups["default-node-group"].instanceTypes = "m6i.xlarge";
-        assertRejected(errorsOf(list), "nodeGroups.default-node-group.instanceTypes", /must be an array/);
+        assertRejected(errorsOf(list), "nodeGroups.default-node-group.instanceTypes", /must be a list/);
+    });
+
+    it("names types in a stack file's words: a map from service name to its settings, a list, true or false", () => {
+        const services = production();
+        services.services = ["api-gateway"];
+        assertRejected(errorsOf(services), "services", /\(\["api-gateway"\]\) must be a map from service name to its settings$/);
+        const groups = production();
+        groups.nodeGroups = "default-node-group";
+        assertRejected(errorsOf(groups), "nodeGroups", /must be a map from node group name to its settings$/);
+        const quota = production();
+        quota.namespace.quota = [];
+        assertRejected(errorsOf(quota), "namespace.quota", /must be a map from ResourceQuota key to its hard limit/);
+        const flag = production();
+        flag.cluster.protect = "yes";
+        assertRejected(errorsOf(flag), "cluster.protect", /\("yes"\) must be true or false$/);
+        for (const message of [...errorsOf(services), ...errorsOf(groups), ...errorsOf(flag)]) {
+            assert.doesNotMatch(message, /record|array|boolean/, message);
+        }
+    });
+
+    it("an unquoted version: 1.30, which YAML reads as the number 1.3, gets a hint to quote it", () => {
+        const raw = production();
+        raw.cluster.version = YAML.parse("version: 1.30").version;
+        assert.equal(raw.cluster.version, 1.3);
+        assertRejected(errorsOf(raw), "cluster.version",
+            /\(1\.3\) must be a string; quote it in the stack file: version: "1\.30" \(YAML reads an unquoted 1\.30 as the number 1\.3\)/);
+        const minor = production();
+        minor.cluster.version = 1.34;
+        assertRejected(errorsOf(minor), "cluster.version", /quote it in the stack file: version: "1\.34"$/);
     });
 
     it("an unknown key, with the known ones and a suggestion", () => {
