@@ -237,6 +237,25 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
     });
 });
 
+describe("simulate refuses what preview refuses", () => {
+    it("a capacity error (production with warnings made errors) is not simulated: the same message as preview, exit 1", async () => {
+        const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
+        const strict = production.replace("    warningsAsErrors: false\n", "    warningsAsErrors: true\n");
+        assert.notEqual(strict, production);
+        const dir = projectWith({ "Pulumi.production.yaml": strict });
+        try {
+            const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike"], { projectDir: dir });
+            assert.equal(result.code, 1);
+            assert.equal(result.out, "");
+            assert.match(result.err, /^Capacity check failed \(2 errors/);
+            assert.match(result.err, /raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+            assert.ok(!fs.existsSync(path.join(dir, "out", "production", "simulation", "spike.json")));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe("simulate --check, for CI", () => {
     // A copy of the repository's stack files, so the runs do not write into this checkout's out/.
     let dir: string;
