@@ -49,6 +49,7 @@ export type ClusterConfig = PlatformConfig["cluster"];
 export type NetworkConfig = PlatformConfig["network"];
 export type NodeGroupConfig = PlatformConfig["nodeGroups"][string];
 export type NamespaceConfig = PlatformConfig["namespace"];
+export type ValidationAction = NamespaceConfig["admission"]["validationActions"][number];
 export type AddonsConfig = PlatformConfig["addons"];
 export type GuardrailsConfig = PlatformConfig["guardrails"];
 export type SimulationConfig = PlatformConfig["simulation"];

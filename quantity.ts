@@ -98,3 +98,69 @@ export function toMillicores(value: string): number {
 export function toBytes(value: string): number {
     return Math.max(0, Math.ceil(parseQuantity(value) - 1e-6));
 }
+
+const DECIMAL_EXPONENT: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_EXPONENT: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DECIMAL_SUFFIX: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(DECIMAL_EXPONENT).map(([suffix, exponent]) => [exponent, suffix]));
+const BINARY_SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] as const;
+const NANO = 10n ** 9n;
+
+/**
+ * The quantity as the API server stores it and as admission policies see it: the API server parses
+ * every quantity it receives and writes it back in canonical form ("1000m" -> "1", "0.5" -> "500m",
+ * "1024Mi" -> "1Gi"; Quantity.String and CanonicalizeBytes in
+ * k8s.io/apimachinery/pkg/api/resource/quantity.go). Exact (BigInt), for unsigned quantities
+ * (`isQuantity`); throws on anything else.
+ */
+export function canonicalQuantity(value: string): string {
+    const match = QUANTITY.exec(value);
+    if (!match) {
+        throw new Error(`not a Kubernetes quantity: ${JSON.stringify(value)}`);
+    }
+    const [, digits, suffix = "", exponent] = match;
+    const [whole, fraction = ""] = digits.split(".");
+    let format: "DecimalSI" | "BinarySI" | "DecimalExponent" = exponent !== undefined ? "DecimalExponent" : suffix.endsWith("i") ? "BinarySI" : "DecimalSI";
+    // The exact value is mantissa * 10^decimal * 2^binary.
+    const mantissa = BigInt(`${whole}${fraction}` || "0");
+    const decimal = -fraction.length + (exponent !== undefined ? Number(exponent) : DECIMAL_EXPONENT[suffix] ?? 0);
+    const binary = BigInt(BINARY_EXPONENT[suffix] ?? 0);
+    // ParseQuantity rounds a non-zero amount up to whole nano-units (quantity.go, "rounds non-zero
+    // values up to the minimum representable value").
+    const scaled = mantissa * 2n ** binary;
+    const shift = decimal + 9;
+    const nanos = shift >= 0 ? scaled * 10n ** BigInt(shift) : (scaled + 10n ** BigInt(-shift) - 1n) / 10n ** BigInt(-shift);
+    if (nanos === 0n) {
+        return "0";
+    }
+    // BinarySI below 1024, or not a whole number, is written as DecimalSI (CanonicalizeBytes).
+    if (format === "BinarySI" && (nanos < 1024n * NANO || nanos % NANO !== 0n)) {
+        format = "DecimalSI";
+    }
+    if (format === "BinarySI") {
+        let units = nanos / NANO;
+        let power = 0;
+        while (units % 1024n === 0n && power < BINARY_SUFFIXES.length - 1) {
+            units /= 1024n;
+            power++;
+        }
+        return `${units}${BINARY_SUFFIXES[power]}`;
+    }
+    // Decimal: the smallest integer mantissa with an exponent that is a multiple of 3.
+    let number = nanos;
+    let power = -9;
+    while (number % 10n === 0n) {
+        number /= 10n;
+        power++;
+    }
+    const down = ((power % 3) + 3) % 3;
+    number *= 10n ** BigInt(down);
+    power -= down;
+    if (format === "DecimalExponent") {
+        return power === 0 ? `${number}` : `${number}e${power}`;
+    }
+    const decimalSuffix = DECIMAL_SUFFIX[power];
+    if (decimalSuffix === undefined) {
+        throw new Error(`quantity ${value} is beyond the SI suffixes (E)`);
+    }
+    return `${number}${decimalSuffix}`;
+}

@@ -10,6 +10,7 @@ import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
 import { NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
+import { ServicesAdmission } from "./services-admission";
 import { DeploymentContract, ServiceScaling } from "./service-scaling";
 
 export interface PlatformArgs {
@@ -98,6 +99,14 @@ export class Platform extends pulumi.ComponentResource {
                 settings,
                 labels,
             }, { ...kubernetes, dependsOn: [guardrails, priorityClasses] }));
+        if (config.namespace.admission.enabled) {
+            new ServicesAdmission(`${name}-admission`, {
+                contracts: services.map((scaling) => scaling.contract),
+                namespace: config.namespace.name,
+                validationActions: config.namespace.admission.validationActions,
+                labels,
+            }, kubernetes);
+        }
         // The add-ons' pods need nodes: every add-on waits for the node groups.
         const addons = new ScalingAddons(`${name}-addons`, {
             config,

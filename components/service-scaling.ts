@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MetricConfig, ScalingRulesConfig, ServiceConfig } from "../config";
+import { canonicalQuantity } from "../quantity";
 import { PRIORITY_CLASSES } from "./priority-classes";
 
 export interface ServiceScalingArgs {
@@ -95,7 +96,16 @@ export function pdbSpec(service: string, settings: ServiceConfig) {
     };
 }
 
-/** What the app team's Deployment must declare for the platform's objects to fit it. */
+/** CPU and memory in the API server's canonical form ("1000m" -> "1"), as admission compares them. */
+function canonicalResources(resources: { cpu: string; memory: string }) {
+    return { cpu: canonicalQuantity(resources.cpu), memory: canonicalQuantity(resources.memory) };
+}
+
+/**
+ * What the app team's Deployment must declare for the platform's objects to fit it. Quantities are
+ * published in canonical form: the API server stores every spelling of a value that way, and the
+ * admission policy (services-admission.ts) compares these strings.
+ */
 export function deploymentContract(service: string, settings: ServiceConfig) {
     return {
         deployment: service,
@@ -103,7 +113,7 @@ export function deploymentContract(service: string, settings: ServiceConfig) {
         pdbName: settings.pdb ? pdbName(service) : null,
         minReplicas: settings.minReplicas,
         maxReplicas: settings.maxReplicas,
-        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+        resources: { requests: canonicalResources(settings.resources.requests), limits: canonicalResources(settings.resources.limits) },
         priorityClassName: PRIORITY_CLASSES[settings.priority].name,
         labels: selectorLabels(service),
         metricsPort: { name: "metrics", containerPort: settings.metricsPort, path: "/metrics" },

@@ -194,6 +194,30 @@ export const QUOTA_KEYS = [
     "configmaps", "secrets", "replicationcontrollers", "resourcequotas",
 ] as const;
 
+/** What a ValidatingAdmissionPolicyBinding may do with a failed validation (admissionregistration.k8s.io/v1). */
+export const VALIDATION_ACTIONS = ["Deny", "Warn", "Audit"] as const;
+
+/**
+ * The services contract enforced at admission (components/services-admission.ts). The API server's
+ * own rules for a binding's validationActions (k8s.io/kubernetes
+ * pkg/apis/admissionregistration/validation/validation.go validateValidationActions; documented at
+ * k8s.io/api admissionregistration/v1/types.go:528-530, v0.34.10): at least one, no duplicates, and
+ * not Deny with Warn.
+ */
+export const admissionSchema = z.strictObject({
+    /** Create the ValidatingAdmissionPolicy berrys-services-contract and its binding. */
+    enabled: z.boolean().default(true),
+    /** What a Deployment that breaks its service's contract gets: refused, a warning, an audit record. */
+    validationActions: z
+        .array(z.enum(VALIDATION_ACTIONS, { error: `must be one of ${VALIDATION_ACTIONS.join(", ")}` }))
+        .min(1, { error: "must list at least one action (Deny, Warn, Audit); to turn the policy off set admission.enabled: false" })
+        .refine((actions) => new Set(actions).size === actions.length, { error: "must not repeat an action" })
+        .refine((actions) => !(actions.includes("Deny") && actions.includes("Warn")), {
+            error: "must not contain both Deny and Warn (the API server rejects the binding: a refusal already carries the message); use [Deny] or [Deny, Audit] to refuse, [Warn, Audit] to warn",
+        })
+        .default(["Deny"]),
+});
+
 export const namespaceSchema = z.strictObject({
     name: dnsLabel,
     /** Pod Security Admission level enforced; `restricted` is always warned and audited. */
@@ -209,4 +233,6 @@ export const namespaceSchema = z.strictObject({
         .prefault({}),
     /** Protect the namespace (and so everything in it) against `pulumi destroy` and replacement. */
     protect: z.boolean().default(false),
+    /** The services contract enforced at admission on the namespace's Deployments. */
+    admission: admissionSchema.prefault({}),
 });

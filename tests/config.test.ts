@@ -223,3 +223,42 @@ describe("config: invalid settings are rejected with the key, the value and the 
         }
     });
 });
+
+describe("config: namespace.admission (the services contract at admission)", () => {
+    const parsed = (admission: unknown) => {
+        const raw = production();
+        raw.namespace.admission = admission;
+        return checkConfig(raw, { stack: "production", region: "us-east-1" });
+    };
+
+    it("defaults to enabled with validationActions [Deny] when the key is left out", () => {
+        const raw = production();
+        delete raw.namespace.admission;
+        const result = checkConfig(raw, { stack: "production", region: "us-east-1" });
+        assert.ok(result.ok);
+        assert.deepEqual(result.config.namespace.admission, { enabled: true, validationActions: ["Deny"] });
+    });
+
+    it("takes each combination the API server allows: Deny, Warn, Audit, Deny+Audit, Warn+Audit", () => {
+        for (const actions of [["Deny"], ["Warn"], ["Audit"], ["Deny", "Audit"], ["Warn", "Audit"], ["Audit", "Warn"]]) {
+            const result = parsed({ validationActions: actions });
+            assert.ok(result.ok, result.ok ? "" : result.errors.join("\n"));
+            assert.deepEqual(result.config.namespace.admission.validationActions, actions);
+        }
+    });
+
+    // k8s.io/api admissionregistration/v1/types.go:528-530 (v0.34.10): "Deny" and "Warn" may not
+    // be used together; validateValidationActions also rejects duplicates and an empty list.
+    it("rejects Deny with Warn, as the API server would reject the binding", () => {
+        assertRejected(errorsOf({ ...production(), namespace: { ...production().namespace, admission: { validationActions: ["Deny", "Warn"] } } }),
+            "namespace.admission.validationActions", /\["Deny","Warn"\]\) must not contain both Deny and Warn .*\[Deny, Audit\]/);
+    });
+
+    it("rejects a repeated action, an empty list and an unknown action", () => {
+        const raw = (admission: unknown) => ({ ...production(), namespace: { ...production().namespace, admission } });
+        assertRejected(errorsOf(raw({ validationActions: ["Audit", "Audit"] })), "namespace.admission.validationActions", /must not repeat an action/);
+        assertRejected(errorsOf(raw({ validationActions: [] })), "namespace.admission.validationActions", /must list at least one action .*admission\.enabled: false/);
+        assertRejected(errorsOf(raw({ validationActions: ["Block"] })), "namespace.admission.validationActions.0", /\("Block"\) must be one of Deny, Warn, Audit/);
+        assertRejected(errorsOf(raw({ enabled: "yes" })), "namespace.admission.enabled", /must be/);
+    });
+});

@@ -81,4 +81,12 @@ describe("ServiceScaling spec builders", () => {
         assert.deepEqual(contract.metricsPort, { name: "metrics", containerPort: 8000, path: "/metrics" });
         assert.equal(contract.pdbName, null);
     });
+
+    it("publishes requests and limits as the API server stores them, the strings admission compares (1000m -> 1, 0.5Gi -> 512Mi, YAML 2 -> 2)", () => {
+        const contract = deploymentContract("svc", service({
+            minReplicas: 1, maxReplicas: 2, metrics: [{ type: "Resource", name: "cpu", averageUtilization: 70 }],
+            resources: { requests: { cpu: "1000m", memory: "0.5Gi" }, limits: { cpu: 2, memory: "2048Mi" } },
+        }));
+        assert.deepEqual(contract.resources, { requests: { cpu: "1", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } });
+    });
 });

@@ -1,0 +1,307 @@
+// The services contract at admission (issue 13): every CEL expression of the
+// ValidatingAdmissionPolicy berrys-services-contract evaluated with @bufbuild/cel (standard CEL and
+// the strings extension only, tests/helpers/admission.ts) against Deployments built from the
+// `services` output of a mocked production run: the ones that meet the contract are admitted, each
+// kind of breach is refused with a message that names the service, the field, the value found and
+// the value expected. Upstream semantics are cited in components/services-admission.ts.
+import { strict as assert } from "assert";
+import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
+import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
+import {
+    NAMESPACE_NAME_LABEL, POLICY_NAME, servicesAdmissionBindingSpec, servicesAdmissionPolicySpec,
+} from "../../components/services-admission";
+import type { DeploymentContract } from "../../components/service-scaling";
+import { MockRun } from "../../tools/mock-engine";
+import { readStackFile } from "../../tools/stack-files";
+import { admissionResponse, evaluate, evaluatePolicy } from "../helpers/admission";
+import { runConsumer } from "../helpers/consumer";
+import { kubernetesObject, runStack } from "../helpers/program";
+
+const NAMESPACE = "berrys-production";
+const PREFIX = (service: string) => `Deployment ${service} does not meet its berrys-platform services contract: `;
+
+/** A Deployment as an app team writes it from its service's entry in the `services` output. */
+function deploymentFor(contract: DeploymentContract): Record<string, any> {
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: contract.deployment, namespace: NAMESPACE },
+        spec: {
+            selector: { matchLabels: { ...contract.labels } },
+            template: {
+                metadata: { labels: { ...contract.labels } },
+                spec: {
+                    priorityClassName: contract.priorityClassName,
+                    containers: [{
+                        name: contract.deployment,
+                        image: `berrys/${contract.deployment}:1.0.0`,
+                        resources: structuredClone(contract.resources),
+                        ports: [{ name: contract.metricsPort.name, containerPort: contract.metricsPort.containerPort }],
+                    }],
+                },
+            },
+        },
+    };
+}
+
+describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
+    let production: MockRun;
+    let services: Record<string, DeploymentContract>;
+    let policy: ReturnType<typeof servicesAdmissionPolicySpec>;
+    const binding = servicesAdmissionBindingSpec(NAMESPACE, ["Deny"]);
+    /** The failures of the policy for a Deployment of production's `service`, changed by `change`. */
+    const failures = (service: string, change: (deployment: Record<string, any>) => void = () => undefined) => {
+        const deployment = deploymentFor(services[service]);
+        change(deployment);
+        const result = evaluatePolicy(policy, binding, deployment, NAMESPACE);
+        assert.equal(result.matched, true, "a configured service's Deployment is checked");
+        return result.failures;
+    };
+    const container = (deployment: Record<string, any>) => deployment.spec.template.spec.containers[0];
+
+    before(async () => {
+        production = await runStack("production");
+        services = production.outputs.services as Record<string, DeploymentContract>;
+        policy = servicesAdmissionPolicySpec(Object.values(services));
+    });
+
+    describe("admits what the services output asks for", () => {
+        it("a Deployment of each production service, built from its services output entry", () => {
+            assert.deepEqual(Object.keys(services).sort(), ["agent-orchestrator", "api-gateway", "model-orchestration", "web-dashboard"]);
+            for (const service of Object.keys(services)) {
+                assert.deepEqual(failures(service), [], service);
+            }
+        });
+
+        it("a sidecar (init container with restartPolicy Always) that declares the contract, and a plain init container that declares nothing", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                deployment.spec.template.spec.initContainers = [
+                    { name: "migrate", image: "berrys/migrate:1" },
+                    { name: "envoy", image: "envoy:1.31", restartPolicy: "Always", resources: structuredClone(services["api-gateway"].resources) },
+                ];
+            }), []);
+        });
+
+        it("another spelling of the contract's value: the API server stores 0.25 as 250m, 1000m as 1, 0.25Gi as 256Mi (quantity.go String)", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                container(deployment).resources.requests = { cpu: "0.25", memory: "0.25Gi" };
+            }), []);
+            assert.deepEqual(failures("model-orchestration", (deployment) => {
+                container(deployment).resources.requests.cpu = "1000m";
+                container(deployment).resources.limits.memory = "2048Mi";
+            }), []);
+        });
+
+        it("the metrics port on a sidecar, beside other ports", () => {
+            assert.deepEqual(failures("agent-orchestrator", (deployment) => {
+                container(deployment).ports = [{ name: "http", containerPort: 8080 }];
+                deployment.spec.template.spec.initContainers = [{
+                    name: "exporter", image: "exporter:1", restartPolicy: "Always",
+                    resources: structuredClone(services["agent-orchestrator"].resources),
+                    ports: [{ name: "metrics", containerPort: 8000 }],
+                }];
+            }), []);
+        });
+
+        it("a Deployment that is no configured service is not checked (matchConditions), whatever it declares", () => {
+            const other = deploymentFor({ ...services["web-dashboard"], deployment: "batch-importer" });
+            delete other.spec.template.spec.priorityClassName;
+            delete other.spec.template.spec.containers[0].resources;
+            assert.deepEqual(evaluatePolicy(policy, binding, other, NAMESPACE), { matched: false, failures: [] });
+        });
+
+        it("a Deployment of a service's name in another namespace is not checked (the binding's namespaceSelector)", () => {
+            const elsewhere = deploymentFor(services["api-gateway"]);
+            elsewhere.spec.template.metadata.labels = { app: "gateway" };
+            assert.deepEqual(evaluatePolicy(policy, binding, elsewhere, "team-sandbox"), { matched: false, failures: [] });
+        });
+    });
+
+    describe("refuses each kind of breach with the service, the field, the value found and the value expected", () => {
+        it("another app label", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                deployment.spec.template.metadata.labels = { app: "gateway" };
+                deployment.spec.selector.matchLabels = { app: "gateway" };
+            }), [`${PREFIX("api-gateway")}spec.template.metadata.labels.app is "gateway", expected "api-gateway" (the HPA, PDB and PodMonitor select the pods on it)`]);
+        });
+
+        it("no app label", () => {
+            assert.deepEqual(failures("web-dashboard", (deployment) => {
+                deployment.spec.template.metadata.labels = { "app.kubernetes.io/name": "web-dashboard" };
+            }), [`${PREFIX("web-dashboard")}spec.template.metadata.labels.app is none, expected "web-dashboard" (the HPA, PDB and PodMonitor select the pods on it)`]);
+        });
+
+        it("another CPU request (the HPA's 70% would be of 100m, not 250m)", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                container(deployment).resources.requests.cpu = "100m";
+            }), [`${PREFIX("api-gateway")}container api-gateway: resources.requests.cpu is "100m", expected "250m" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
+        });
+
+        it("no resources at all (the LimitRange would give 100m/128Mi at pod creation): one message per field", () => {
+            const found = failures("agent-orchestrator", (deployment) => {
+                delete container(deployment).resources;
+            });
+            const expected = { "requests.cpu": "500m", "requests.memory": "512Mi", "limits.cpu": "1", "limits.memory": "1Gi" };
+            assert.deepEqual(found, Object.entries(expected).map(([field, value]) =>
+                `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`));
+        });
+
+        it("another memory limit", () => {
+            assert.deepEqual(failures("model-orchestration", (deployment) => {
+                container(deployment).resources.limits.memory = "4Gi";
+            }), [`${PREFIX("model-orchestration")}container model-orchestration: resources.limits.memory is "4Gi", expected "2Gi" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
+        });
+
+        it("the same memory in another suffix family: 268435456 (bytes) is not 256Mi, as strings (README: write the contract's suffix)", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                container(deployment).resources.requests.memory = "268435456";
+            }), [`${PREFIX("api-gateway")}container api-gateway: resources.requests.memory is "268435456", expected "256Mi" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
+        });
+
+        it("a sidecar without requests and limits, named beside the compliant container", () => {
+            const found = failures("api-gateway", (deployment) => {
+                deployment.spec.template.spec.initContainers = [{ name: "envoy", image: "envoy:1.31", restartPolicy: "Always" }];
+            });
+            assert.equal(found.length, 4);
+            assert.equal(found[0], `${PREFIX("api-gateway")}container envoy: resources.requests.cpu is none, expected "250m" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`);
+        });
+
+        it("another PriorityClass, and none", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                deployment.spec.template.spec.priorityClassName = "berrys-standard";
+            }), [`${PREFIX("api-gateway")}spec.template.spec.priorityClassName is "berrys-standard", expected "berrys-critical"`]);
+            assert.deepEqual(failures("web-dashboard", (deployment) => {
+                delete deployment.spec.template.spec.priorityClassName;
+            }), [`${PREFIX("web-dashboard")}spec.template.spec.priorityClassName is none, expected "berrys-standard"`]);
+        });
+
+        it("the metrics port on another number", () => {
+            assert.deepEqual(failures("model-orchestration", (deployment) => {
+                container(deployment).ports = [{ name: "metrics", containerPort: 9090 }];
+            }), [`${PREFIX("model-orchestration")}no container has a port named metrics with containerPort 8000 (found: container model-orchestration metrics 9090; the PodMonitor scrapes the port named metrics)`]);
+        });
+
+        it("no port named metrics", () => {
+            assert.deepEqual(failures("web-dashboard", (deployment) => {
+                container(deployment).ports = [{ name: "http-metrics", containerPort: 8000 }];
+            }), [`${PREFIX("web-dashboard")}no container has a port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+            assert.deepEqual(failures("web-dashboard", (deployment) => {
+                delete container(deployment).ports;
+            }), [`${PREFIX("web-dashboard")}no container has a port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+        });
+    });
+
+    describe("the policy as the API server stores it", () => {
+        it("checks CREATE and UPDATE of apps/v1 deployments only: not deployments/scale, which the HPA writes", () => {
+            assert.deepEqual(policy.matchConstraints.resourceRules, [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] }]);
+            assert.equal(policy.failurePolicy, "Fail");
+        });
+
+        it("every validation has a static message without line breaks, for when its messageExpression fails (types.go:353-357, :371-374)", () => {
+            for (const validation of policy.validations) {
+                assert.ok(validation.message.length > 0 && !/[\r\n]/.test(validation.message), validation.message);
+                assert.ok(!/[\r\n]/.test(validation.expression + validation.messageExpression));
+            }
+        });
+
+        it("its literals are homogeneous, as the API server requires (base.go:68): the contract map holds strings only, the ports map ints only", () => {
+            const contract = policy.variables.find((variable) => variable.name === "contract")!.expression.replace(/\[object\.metadata\.name\]$/, "");
+            const ports = policy.variables.find((variable) => variable.name === "metricsPort")!.expression.replace(/\[object\.metadata\.name\]$/, "");
+            for (const service of Object.keys(services)) {
+                assert.equal(evaluate(`${contract}[${JSON.stringify(service)}].all(k, type(${contract}[${JSON.stringify(service)}][k]) == string)`, {}), true);
+                assert.equal(evaluate(`type(${ports}[${JSON.stringify(service)}]) == int`, {}), true);
+            }
+        });
+
+        it("the evaluator has no Kubernetes library: quantity() is unknown here, so the policy cannot lean on it", () => {
+            const result = evaluate(`quantity("1").isGreaterThan(quantity("500m"))`, {});
+            assert.ok(result instanceof Error || (typeof result === "object" && result !== null && "message" in result));
+        });
+
+        it("validates against the Kubernetes OpenAPI schema (kubernetes-models), and the validation can fail", () => {
+            const metadata = { name: POLICY_NAME };
+            new ValidatingAdmissionPolicy({ metadata, spec: policy as any }).validate();
+            new ValidatingAdmissionPolicyBinding({ metadata, spec: servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]) as any }).validate();
+            assert.throws(() => new ValidatingAdmissionPolicyBinding({ metadata, spec: { policyName: POLICY_NAME, validationActions: "Deny" } as any }).validate());
+        });
+
+        it("the binding names the policy and selects the services namespace by its name label", () => {
+            assert.deepEqual(servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]), {
+                policyName: "berrys-services-contract",
+                validationActions: ["Warn", "Audit"],
+                matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "berrys-production" } } },
+            });
+            assert.equal(NAMESPACE_NAME_LABEL, "kubernetes.io/metadata.name");
+        });
+    });
+
+    describe("what the app team sees under each binding's validationActions", () => {
+        const breach = () => {
+            const deployment = deploymentFor(services["api-gateway"]);
+            container(deployment).resources.requests.cpu = "100m";
+            return deployment;
+        };
+
+        it("Deny refuses the request with the message; Audit adds it to the audit event", () => {
+            const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Deny", "Audit"]), breach(), NAMESPACE);
+            assert.equal(response.allowed, false);
+            assert.equal(response.denied.length, 1);
+            assert.deepEqual(response.audited, response.denied);
+            assert.deepEqual(response.warnings, []);
+        });
+
+        it("Warn admits it with the message as a warning (kubectl and pulumi print it)", () => {
+            const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]), breach(), NAMESPACE);
+            assert.equal(response.allowed, true);
+            assert.match(response.warnings[0], /resources\.requests\.cpu is "100m", expected "250m"/);
+        });
+    });
+
+    describe("the program's objects", () => {
+        it("production registers the policy and a binding of the same name that warns and audits (Pulumi.production.yaml)", () => {
+            const registered = kubernetesObject(production, "ValidatingAdmissionPolicyBinding", POLICY_NAME);
+            assert.equal(registered.apiVersion, "admissionregistration.k8s.io/v1");
+            assert.deepEqual(registered.spec.validationActions, ["Warn", "Audit"]);
+            assert.deepEqual(registered.spec.matchResources.namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "berrys-production" });
+            assert.equal(kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).apiVersion, "admissionregistration.k8s.io/v1");
+        });
+
+        it("staging's binding refuses and audits (Pulumi.staging.yaml)", async () => {
+            const staging = await runStack("staging");
+            assert.deepEqual(kubernetesObject(staging, "ValidatingAdmissionPolicyBinding", POLICY_NAME).spec.validationActions, ["Deny", "Audit"]);
+        });
+
+        it("the registered policy checks exactly what the services output publishes for each service", () => {
+            const registered = kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).spec;
+            const variable = (name: string) => registered.variables.find((candidate: { name: string }) => candidate.name === name).expression;
+            for (const [service, contract] of Object.entries(services)) {
+                const object = { metadata: { name: service } };
+                const checked = evaluate(`${variable("contract")}`, { object });
+                assert.deepEqual(Object.fromEntries((checked as Map<string, string>).entries()), {
+                    app: contract.labels.app,
+                    priorityClassName: contract.priorityClassName,
+                    "requests.cpu": contract.resources.requests.cpu,
+                    "requests.memory": contract.resources.requests.memory,
+                    "limits.cpu": contract.resources.limits.cpu,
+                    "limits.memory": contract.resources.limits.memory,
+                });
+                assert.equal(evaluate(variable("metricsPort"), { object }), BigInt(contract.metricsPort.containerPort));
+            }
+        });
+
+        it("namespace.admission.enabled: false registers neither", async () => {
+            const run = await runStack("production", {
+                configOverrides: { "berrys-platform:namespace": { ...readStackFile("production").projectConfig.namespace as object, admission: { enabled: false } } },
+            });
+            assert.equal(run.registered.filter((resource) => resource.type.startsWith("kubernetes:admissionregistration.k8s.io/")).length, 0);
+        });
+    });
+
+    it("examples/consumer/index.ts, run under mocks against production's outputs, declares a Deployment the policy admits under Deny", async () => {
+        const consumer = await runConsumer(production.outputs);
+        const deployment = consumer.registered.find((resource) => resource.type === "kubernetes:apps/v1:Deployment")!.inputs;
+        const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Deny"]), deployment, deployment.metadata.namespace);
+        assert.deepEqual(evaluatePolicy(policy, binding, deployment, deployment.metadata.namespace), { matched: true, failures: [] });
+        assert.equal(response.allowed, true);
+    });
+});
