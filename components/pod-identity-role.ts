@@ -42,12 +42,31 @@ export const MANAGED_POLICIES = {
 
 export type ManagedPolicyName = keyof typeof MANAGED_POLICIES;
 
+/** Where a cluster lives: what a Pod Identity trust policy pins besides the service account. */
+export interface ClusterLocation {
+    readonly name: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly partition: string;
+}
+
+/** `arn:<partition>:eks:<region>:<account>:cluster/<name>`, the ARN EKS gives the cluster. */
+export function clusterArn(cluster: ClusterLocation): string {
+    return `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.name}`;
+}
+
 /**
- * Trust policy that lets EKS Pod Identity hand the role to one service account of one cluster:
- * the agent tags each session with the cluster, namespace and service account, and the
- * conditions accept only those tags (docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html).
+ * Trust policy that lets EKS Pod Identity hand the role to one service account of one cluster.
+ * - `aws:SourceAccount` and `aws:SourceArn`: the confused-deputy keys AWS recommends for service
+ *   principals (EKS user guide "Cross-service confused deputy prevention in Amazon EKS"; EKS best
+ *   practices guide, security/iam.adoc 900-907). Cluster names repeat across accounts, so the
+ *   session tags alone do not tell this cluster from a namesake elsewhere. EKS Pod Identity assumes
+ *   the role on behalf of the cluster's association, so the source ARN is the association's,
+ *   `arn:...:podidentityassociation/<cluster>/<id>`: matched with ArnLike under this cluster.
+ * - Session tags the agent sets (pod-id-abac; best practices iam.adoc 911-936): the cluster's ARN
+ *   (unique per account and region), its name, the namespace and the service account.
  */
-export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): PolicyDocument {
+export function podIdentityTrustPolicy(cluster: ClusterLocation, namespace: string, serviceAccount: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -57,9 +76,14 @@ export function podIdentityTrustPolicy(clusterName: string, namespace: string, s
             Action: ["sts:AssumeRole", "sts:TagSession"],
             Condition: {
                 StringEquals: {
-                    "aws:RequestTag/eks-cluster-name": clusterName,
+                    "aws:SourceAccount": cluster.accountId,
+                    "aws:RequestTag/eks-cluster-arn": clusterArn(cluster),
+                    "aws:RequestTag/eks-cluster-name": cluster.name,
                     "aws:RequestTag/kubernetes-namespace": namespace,
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,
+                },
+                ArnLike: {
+                    "aws:SourceArn": `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:podidentityassociation/${cluster.name}/*`,
                 },
             },
         }],
@@ -87,9 +111,15 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:PodIdentityRole", name, {}, opts);
         const parent = { parent: this };
+        // The account, region and partition the provider deploys to: where the cluster lives.
+        const location = pulumi
+            .all([aws.getCallerIdentityOutput({}, parent), aws.getRegionOutput({}, parent), aws.getPartitionOutput({}, parent)])
+            .apply(([identity, region, partition]): ClusterLocation => ({
+                name: args.clusterNameValue, accountId: identity.accountId, region: region.region, partition: partition.partition,
+            }));
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `EKS Pod Identity role of ${args.namespace}/${args.serviceAccount} in ${args.clusterNameValue}`,
-            assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy(args.clusterNameValue, args.namespace, args.serviceAccount)),
+            assumeRolePolicy: location.apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount))),
             tags: args.tags,
         }, parent);
         const attachments: pulumi.Resource[] = (args.managedPolicies ?? []).map((policy) =>

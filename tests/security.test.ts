@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { MANAGED_POLICIES, PolicyDocument, PolicyStatement } from "../components/pod-identity-role";
 import { NODE_ROLE_POLICIES } from "../components/node-group";
-import { MockRun, RegisteredResource } from "../tools/mock-engine";
+import { MOCK_ACCOUNT_ID, MockRun, RegisteredResource } from "../tools/mock-engine";
 import { kubernetesObject, resource, runStack } from "./helpers/program";
 import { stackConfig } from "./helpers/stacks";
 
@@ -85,13 +85,28 @@ describe("security by default", function () {
             assert.equal(association.inputs.serviceAccount, "aws-node");
             const trust: PolicyDocument = JSON.parse(resource(runs[stack], "aws:iam/role:Role", "berrys-cluster-vpc-cni-role").inputs.assumeRolePolicy);
             assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+            // The account and region come from the provider (the mock's caller is in 123456789012).
             assert.deepEqual(trust.Statement[0].Condition, {
                 StringEquals: {
+                    "aws:SourceAccount": MOCK_ACCOUNT_ID,
+                    "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/berrys-${stack}`,
                     "aws:RequestTag/eks-cluster-name": `berrys-${stack}`,
                     "aws:RequestTag/kubernetes-namespace": "kube-system",
                     "aws:RequestTag/kubernetes-service-account": "aws-node",
                 },
+                ArnLike: { "aws:SourceArn": `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-${stack}/*` },
             });
+        });
+
+        it(`${stack}: every Pod Identity role pins the account and the cluster (confused deputy: names repeat across accounts)`, () => {
+            const roles = runs[stack].registered.filter((r) => r.type === "aws:iam/role:Role" && r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"));
+            assert.ok(roles.length >= 3, roles.map((r) => r.name).join(", "));
+            for (const role of roles) {
+                const condition = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement[0].Condition!;
+                assert.equal(condition.StringEquals["aws:SourceAccount"], MOCK_ACCOUNT_ID, role.name);
+                assert.equal(condition.StringEquals["aws:RequestTag/eks-cluster-arn"], `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/berrys-${stack}`, role.name);
+                assert.equal(condition.ArnLike["aws:SourceArn"], `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-${stack}/*`, role.name);
+            }
         });
 
         it(`${stack}: nodes require IMDSv2 with a hop limit of 1 and encrypt their volumes`, () => {

@@ -78,6 +78,12 @@ function cloudState(type: string, name: string, inputs: Record<string, any>, reg
     }
 }
 
+/** The AWS account the mock deploys to (the example account ID of AWS's documentation). */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** Who the mock's `aws.getCallerIdentity` says runs `pulumi up`: an assumed role. */
+export const MOCK_CALLER_ARN = `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/berrys-deployer/pulumi`;
+
 /** Data-source results the program needs. */
 function callResult(token: string, region: string): Record<string, any> {
     switch (token) {
@@ -87,7 +93,8 @@ function callResult(token: string, region: string): Record<string, any> {
                 zoneIds: ["1", "2", "3", "4", "5", "6"].map((zone) => placeholder(`zone-id-${zone}`)),
             };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: placeholder("account-id"), arn: placeholder("caller-arn"), userId: placeholder("user-id") };
+            // A deployer as CI runs it: an assumed role (AWS's documentation account ID).
+            return { accountId: MOCK_ACCOUNT_ID, arn: MOCK_CALLER_ARN, userId: "AROAEXAMPLEROLEID:pulumi", id: MOCK_ACCOUNT_ID };
         case "aws:index/getRegion:getRegion":
             return { name: region, region };
         case "aws:index/getPartition:getPartition":

@@ -159,14 +159,15 @@ describe("cluster-autoscaler", () => {
         });
 
         it("trusts only kube-system/cluster-autoscaler of this cluster, through Pod Identity", () => {
-            const trust = podIdentityTrustPolicy("berrys-production", "kube-system", input.settings.serviceAccountName);
+            const cluster = { name: "berrys-production", accountId: "123456789012", region: "us-east-1", partition: "aws" };
+            const trust = podIdentityTrustPolicy(cluster, "kube-system", input.settings.serviceAccountName);
             assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
-            assert.deepEqual(trust.Statement[0].Condition, {
-                StringEquals: {
-                    "aws:RequestTag/eks-cluster-name": "berrys-production",
-                    "aws:RequestTag/kubernetes-namespace": "kube-system",
-                    "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
-                },
+            assert.deepEqual(trust.Statement[0].Condition?.StringEquals, {
+                "aws:SourceAccount": "123456789012",
+                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-east-1:123456789012:cluster/berrys-production",
+                "aws:RequestTag/eks-cluster-name": "berrys-production",
+                "aws:RequestTag/kubernetes-namespace": "kube-system",
+                "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
             });
         });
     });

@@ -4,7 +4,7 @@ import { adminAccessEntries, CLUSTER_ADMIN_POLICY_ARN, endpointAccess } from "..
 import { limitRangeSpec, podSecurityLabels, quotaName } from "../../components/namespace-guardrails";
 import { planSubnets } from "../../components/network";
 import { METADATA_OPTIONS, rootVolume } from "../../components/node-group";
-import { podIdentityTrustPolicy } from "../../components/pod-identity-role";
+import { clusterArn, podIdentityTrustPolicy } from "../../components/pod-identity-role";
 import { PRIORITY_CLASSES } from "../../components/priority-classes";
 import { stackConfig } from "../helpers/stacks";
 
@@ -59,14 +59,27 @@ describe("infrastructure spec builders", () => {
         assert.equal(rootVolume(group, "BOTTLEROCKET_x86_64").deviceName, "/dev/xvdb");
     });
 
-    it("a Pod Identity trust admits one service account of one namespace of one cluster", () => {
-        const trust = podIdentityTrustPolicy("berrys-production", "kube-system", "cluster-autoscaler");
+    it("a Pod Identity trust admits one service account of one namespace of one cluster of one account", () => {
+        // AWS recommends aws:SourceAccount/aws:SourceArn on service-principal trust policies against the
+        // cross-service confused deputy (EKS user guide "Cross-service confused deputy prevention";
+        // aws/aws-eks-best-practices dc0243a latest/bpg/security/iam.adoc 900-907); the session tags
+        // are the ones EKS Pod Identity sets (iam.adoc 911-936: eks-cluster-arn is
+        // arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}).
+        const trust = podIdentityTrustPolicy({ name: "berrys-staging", accountId: "210987654321", region: "eu-west-1", partition: "aws" },
+            "kube-system", "cluster-autoscaler");
         assert.deepEqual(trust.Statement[0].Action, ["sts:AssumeRole", "sts:TagSession"]);
-        assert.deepEqual(trust.Statement[0].Condition?.StringEquals, {
-            "aws:RequestTag/eks-cluster-name": "berrys-production",
-            "aws:RequestTag/kubernetes-namespace": "kube-system",
-            "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+        assert.deepEqual(trust.Statement[0].Condition, {
+            StringEquals: {
+                "aws:SourceAccount": "210987654321",
+                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:eu-west-1:210987654321:cluster/berrys-staging",
+                "aws:RequestTag/eks-cluster-name": "berrys-staging",
+                "aws:RequestTag/kubernetes-namespace": "kube-system",
+                "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+            },
+            // The source is the cluster's Pod Identity association: arn:...:podidentityassociation/<cluster>/<id>.
+            ArnLike: { "aws:SourceArn": "arn:aws:eks:eu-west-1:210987654321:podidentityassociation/berrys-staging/*" },
         });
+        assert.equal(clusterArn({ name: "c", accountId: "111122223333", region: "cn-north-1", partition: "aws-cn" }), "arn:aws-cn:eks:cn-north-1:111122223333:cluster/c");
     });
 
     it("critical services may preempt standard ones, never the other way, and both stay below the system classes", () => {
