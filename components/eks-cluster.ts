@@ -57,6 +57,20 @@ export function apiIngressRules(cluster: Pick<ClusterConfig, "privateAccessCidrs
     ];
 }
 
+/** The log group EKS writes the control-plane logs to (EKS user guide, "Send control plane logs to CloudWatch Logs"). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
+
+/** The cluster name inside a control-plane log group name: the inverse of `controlPlaneLogGroupName`. */
+export function clusterNameOfLogGroup(logGroupName: string): string {
+    const match = /^\/aws\/eks\/(.+)\/cluster$/.exec(logGroupName);
+    if (match === null) {
+        throw new pulumi.RunError(`${logGroupName} is not an EKS control-plane log group name (/aws/eks/<cluster>/cluster)`);
+    }
+    return match[1];
+}
+
 /** Access entries giving each admin role cluster-admin, keyed by a stable name. */
 export function adminAccessEntries(adminRoleArns: readonly string[]): Record<string, eks.types.input.AccessEntryArgs> {
     return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
@@ -92,8 +106,21 @@ export class EksCluster extends pulumi.ComponentResource {
             tags: args.tags,
         }, stateful);
 
+        // EKS creates `/aws/eks/<cluster>/cluster` itself on first write, with no retention, and
+        // leaves it behind when the cluster goes. Created here first, it keeps the configured
+        // retention and goes with the stack. The cluster takes its name from the log group's
+        // output, so the EKS cluster inside pulumi-eks waits for it: `dependsOn` on the eks.Cluster
+        // component would not reach that resource.
+        const logGroup = config.logTypes.length > 0
+            ? new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
+                name: controlPlaneLogGroupName(config.name),
+                retentionInDays: config.logRetentionDays,
+                tags: args.tags,
+            }, { parent: this })
+            : undefined;
+
         this.cluster = new eks.Cluster(`${name}-eks`, {
-            name: config.name,
+            name: logGroup ? logGroup.name.apply(clusterNameOfLogGroup) : config.name,
             version: config.version,
             vpcId: args.vpcId,
             privateSubnetIds: args.privateSubnetIds,
