@@ -113,8 +113,21 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<s
         podDisruptionBudget: { maxUnavailable: 1 },
         serviceMonitor: input.serviceMonitorLabels === undefined
             ? { enabled: false }
-            : { enabled: true, namespace: input.serviceMonitorNamespace, selector: { ...input.serviceMonitorLabels } },
+            : { enabled: true, namespace: input.serviceMonitorNamespace, selector: serviceMonitorLabels(input.serviceMonitorLabels) },
     };
+}
+
+/**
+ * The ServiceMonitor's labels (the chart renders `serviceMonitor.selector` as its metadata.labels,
+ * templates/servicemonitor.yaml:14-16). The chart's default map is `{release: prometheus-operator}`
+ * (values.yaml:466-467) and Helm merges maps, so `{}` keeps that label, which a second Prometheus
+ * selecting `release: prometheus-operator` would match; nor can the program delete it with null
+ * (pulumi-kubernetes drops nulls from Release values, pulumi/pulumi-kubernetes#3811). So `release`
+ * is always set: to this chart's own release, the Helm convention, unless the Prometheus's selector
+ * labels name a `release` themselves.
+ */
+export function serviceMonitorLabels(selectorLabels: Readonly<Record<string, string>>): Record<string, string> {
+    return { release: CLUSTER_AUTOSCALER_CHART.release, ...selectorLabels };
 }
 
 export function clusterAutoscalerRelease(input: ClusterAutoscalerInput): ReleaseSpec {

@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_SERVER_CHART } from "../catalog/charts";
 import type { AddonsConfig } from "../config";
+import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 
 export type MetricsServerConfig = AddonsConfig["metricsServer"];
@@ -25,7 +26,7 @@ export function metricsServerValues(settings: MetricsServerConfig): Record<strin
         resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
         // --cert-dir=/tmp is an emptyDir named `tmp` (templates/deployment.yaml) holding only the
         // self-signed serving cert, regenerated at start.
-        podAnnotations: safeToEvictLocalVolumes(["tmp"]),
+        podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.metricsServer),
     };
 }
 

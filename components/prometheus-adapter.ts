@@ -8,6 +8,7 @@ import { MONITORING_NAMESPACE, PROMETHEUS_ADAPTER_CHART } from "../catalog/chart
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";
+import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 import { PrometheusEndpoint } from "./prometheus-stack";
 import { hpaName } from "./service-scaling";
@@ -74,7 +75,7 @@ export function prometheusAdapterValues(input: PrometheusAdapterInput): Record<s
         // v1beta1.metrics.k8s.io, which metrics-server already serves.
         rules: { default: false, custom: settings.rules.map(adapterRule) },
         // The emptyDir `tmp` holds only the self-signed serving cert (--cert-dir=/tmp/cert).
-        podAnnotations: safeToEvictLocalVolumes(["tmp"]),
+        podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.prometheusAdapter),
     };
 }
 

@@ -8,7 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
 import type { AddonsConfig } from "../config";
-import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes } from "./helm-release";
+import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
+import { chartRelease, releaseArgs, ReleaseSpec, SAFE_TO_EVICT, safeToEvictLocalVolumes } from "./helm-release";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export type PrometheusConfig = AddonsConfig["prometheus"];
@@ -35,6 +36,17 @@ export function storageClassSpec() {
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",
     };
+}
+
+/**
+ * The EBS CSI add-on's `configurationValues`: the controller's `socket-dir` emptyDir (the CSI socket
+ * its containers share, recreated at start) marked safe to evict, or cluster-autoscaler would keep
+ * both controller nodes forever (kubernetes-sigs/aws-ebs-csi-driver v1.50.0
+ * charts/aws-ebs-csi-driver/templates/controller.yaml:609-614; the add-on's configuration schema
+ * takes the chart's `controller.podAnnotations`, values.yaml:255).
+ */
+export function ebsCsiConfigurationValues(): Record<string, unknown> {
+    return { controller: { podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.ebsCsiController) } };
 }
 
 /** Where the adapter finds Prometheus, split as the chart wants it: `url` without the port. */
@@ -107,22 +119,90 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
                         },
                     },
                 },
-                // The data is on the EBS volume; `config-out` is the operator's generated config.
-                podMetadata: { annotations: safeToEvictLocalVolumes(["config-out"]) },
+                // Its data is on a gp3 volume in one zone; the node group spans three, and
+                // cluster-autoscaler cannot add a node in a chosen zone of a multi-zone group
+                // (cloudprovider/aws/README.md, "Common Notes and Gotchas"). So scale-down never
+                // evicts it (an intended pin of the drain audit, catalog/platform-pods.ts), and its
+                // replicas run in different zones: a drained or Pending one leaves the other serving
+                // the adapter. Its only emptyDir, config-out, is tmpfs (prometheus-operator v0.93.0
+                // pkg/prometheus/common.go:244-252), so no safe-to-evict-local-volumes is needed.
+                podMetadata: { annotations: { [SAFE_TO_EVICT]: "false" } },
+                topologySpreadConstraints: spreadOverZones(PROMETHEUS_POD_LABELS),
             },
+            // Drains by hand or by a node group update take one replica at a time. The chart's default
+            // map holds `minAvailable: 1` (values.yaml prometheus.podDisruptionBudget), so minAvailable is
+            // the key to set: a maxUnavailable beside it would render both, which the API rejects.
+            podDisruptionBudget: prometheusDisruptionBudget(settings.replicas),
         },
         alertmanager: {
             alertmanagerSpec: {
-                // prometheus-operator names the emptyDir `alertmanager-<Alertmanager name>-db`:
-                // silences and the notification log, which a restart loses anyway.
-                podMetadata: { annotations: safeToEvictLocalVolumes([`alertmanager-${KUBE_PROMETHEUS_STACK_CHART.release}-alertmanager-db`, "config-out"]) },
+                podMetadata: { annotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.alertmanager) },
             },
         },
         grafana: settings.grafana
-            // Grafana keeps no persistent data here: dashboards come from ConfigMaps through the sidecar.
-            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(["storage", "sc-dashboard-volume", "sc-datasources-volume"]) }
+            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana) }
             : { enabled: false },
+        ...EKS_CONTROL_PLANE_SCRAPES_OFF,
+        defaultRules: { disabled: { ...DUPLICATED_DEFAULT_ALERTS_OFF } },
     };
+}
+
+/**
+ * Scrape targets EKS does not serve. The chart's ServiceMonitors look for kube-controller-manager,
+ * kube-scheduler and etcd pods in kube-system, which the managed control plane does not run, and
+ * kube-proxy on :10249, where the EKS kube-proxy add-on listens on 127.0.0.1 only
+ * (aws/containers-roadmap#657): KubeControllerManagerDown, KubeSchedulerDown and KubeProxyDown would
+ * fire forever. `enabled: false` drops each Service and ServiceMonitor and the rule groups gated
+ * on it (kube-prometheus-stack-88.5.3 templates/prometheus/rules-1.14/etcd.yaml:7,
+ * kube-scheduler.rules.yaml:7, kubernetes-system-controller-manager.yaml:7,
+ * kubernetes-system-scheduler.yaml:7, kubernetes-system-kube-proxy.yaml:7).
+ */
+export const EKS_CONTROL_PLANE_SCRAPES_OFF = {
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: false },
+} as const;
+
+/**
+ * The chart's alerts that duplicate the program's own (components/monitoring/rules.ts), each
+ * turned off by name through `defaultRules.disabled` (templates/prometheus/rules-1.14/
+ * kubernetes-apps.yaml:588 and :635, kubernetes-resources.yaml:227): one alert per condition, with
+ * the stack's thresholds and a runbook.
+ */
+export const DUPLICATED_DEFAULT_ALERTS_OFF = {
+    /** HpaAtMaxReplicas (addons.monitoring.hpaAtMaxFor). */
+    KubeHpaMaxedOut: true,
+    /** HpaReplicasMismatch (addons.monitoring.replicasMismatchFor). */
+    KubeHpaReplicasMismatch: true,
+    /** NamespaceQuotaNearLimit (addons.monitoring.quotaUsageRatio). */
+    KubeQuotaAlmostFull: true,
+} as const;
+
+/**
+ * The Prometheus pods' labels (templates/prometheus/podDisruptionBudget.yaml selects on the same
+ * two): `app.kubernetes.io/name: prometheus` and the Prometheus object's name.
+ */
+export const PROMETHEUS_POD_LABELS = {
+    "app.kubernetes.io/name": "prometheus",
+    "operator.prometheus.io/name": `${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus`,
+} as const;
+
+/** One replica per zone while zones have room: each keeps its own volume in its own zone. */
+export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {
+    return [{
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: { matchLabels: { ...podLabels } },
+    }];
+}
+
+/** The chart's Prometheus PDB: one replica down at a time; none for a single replica (it would block every drain). */
+export function prometheusDisruptionBudget(replicas: number) {
+    return replicas >= 2
+        ? { enabled: true, minAvailable: replicas - 1, unhealthyPodEvictionPolicy: "AlwaysAllow" }
+        : { enabled: false };
 }
 
 export function kubePrometheusStackRelease(settings: InstallPrometheusConfig): ReleaseSpec {
@@ -167,6 +247,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
             this.ebsCsiDriver = new aws.eks.Addon(`${name}-ebs-csi-driver`, {
                 clusterName: args.clusterName,
                 addonName: "aws-ebs-csi-driver",
+                configurationValues: JSON.stringify(ebsCsiConfigurationValues()),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
                 tags: args.tags,

@@ -55,7 +55,8 @@ const installPrometheus = z.strictObject({
     retention: promDuration.default("15d"),
     /** Size of Prometheus's gp3 volume. */
     storageSize: quantity.default("50Gi"),
-    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(1),
+    /** Two by default, in different zones: one drained or waiting for room leaves the other serving the adapter. */
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
     resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }),
     grafana: z.boolean().default(true),
 });

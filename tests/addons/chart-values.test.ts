@@ -45,7 +45,7 @@ const RULES: Record<string, ChartKeyRules> = {
         documented: {},
     },
     "kube-prometheus-stack": {
-        free: ["prometheus.prometheusSpec.resources"],
+        free: ["prometheus.prometheusSpec.resources", "defaultRules.disabled"],
         documented: {
             "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate": "    #  volumeClaimTemplate:",
             "prometheus.prometheusSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the prometheus pods.",

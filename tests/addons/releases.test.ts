@@ -7,7 +7,7 @@ import { releaseSpecs, renderReleases } from "../../components/addons";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { releaseArgs, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
-import { kubePrometheusStackValues, monitoringTarget, storageClassSpec } from "../../components/prometheus-stack";
+import { ebsCsiConfigurationValues, kubePrometheusStackValues, monitoringTarget, storageClassSpec } from "../../components/prometheus-stack";
 import { podMonitorName, podMonitorSpec } from "../../components/service-monitors";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
@@ -112,11 +112,30 @@ describe("add-on releases", () => {
             assert.equal(customSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, "200Gi");
         });
 
-        it("marks the scratch emptyDirs of Prometheus, Alertmanager and Grafana safe to evict", () => {
-            assert.deepEqual(spec.podMetadata.annotations, { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "config-out" });
+        it("marks the scratch emptyDirs of Alertmanager and Grafana safe to evict, Grafana's search index included", () => {
             assert.deepEqual(values.alertmanager.alertmanagerSpec.podMetadata.annotations,
-                { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "alertmanager-kube-prometheus-stack-alertmanager-db,config-out" });
-            assert.deepEqual(values.grafana.podAnnotations, { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "storage,sc-dashboard-volume,sc-datasources-volume" });
+                { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "alertmanager-kube-prometheus-stack-alertmanager-db" });
+            // grafana-12.11.1 templates/_pod.tpl:1630-1631 always adds the `search` emptyDir.
+            assert.deepEqual(values.grafana.podAnnotations, { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "storage,search,sc-dashboard-volume,sc-datasources-volume" });
+        });
+
+        it("keeps Prometheus off scale-down, two replicas in different zones, one PDB that lets one go at a time", () => {
+            assert.deepEqual(spec.podMetadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+            assert.equal(spec.replicas, 2);
+            assert.deepEqual(spec.topologySpreadConstraints, [{
+                maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kube-prometheus-stack-prometheus" } },
+            }]);
+            // The chart's default map already holds minAvailable: 1 (values.yaml prometheus.podDisruptionBudget):
+            // minAvailable is set, never maxUnavailable beside it.
+            assert.deepEqual(values.prometheus.podDisruptionBudget, { enabled: true, minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+            const single = withAddons({ prometheus: { mode: "install", replicas: 1 } }).addons.prometheus;
+            assert.ok(single.mode === "install");
+            assert.deepEqual((kubePrometheusStackValues(single) as any).prometheus.podDisruptionBudget, { enabled: false });
+        });
+
+        it("marks the EBS CSI controller's socket-dir safe to evict through the add-on's controller.podAnnotations", () => {
+            assert.deepEqual(ebsCsiConfigurationValues(), { controller: { podAnnotations: { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "socket-dir" } } });
         });
 
         it("is reached at kube-prometheus-stack-prometheus.monitoring.svc:9090", () => {

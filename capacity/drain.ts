@@ -1,0 +1,134 @@
+// The drain audit: cluster-autoscaler's rules for which pods keep a node from being removed, applied
+// to the platform's own pods (catalog/platform-pods.ts). Pure. Follows cluster-autoscaler 1.34
+// (kubernetes/autoscaler tag cluster-autoscaler-1.34.5):
+//   simulator/drainability/rules/rules.go:51-71   the rules and their order; the first rule with an
+//                                                 outcome decides (Drainable, :85)
+//   simulator/drainability/rules/daemonset        a DaemonSet pod is drainable
+//   simulator/drainability/rules/safetoevict      safe-to-evict: "true" is drainable
+//   simulator/drainability/rules/system:48-66     a kube-system pod no PDB matches blocks until
+//                                                 --blocking-system-pod-distruption-timeout (1h,
+//                                                 config/flags/flags.go:200) after its creation,
+//                                                 then is drainable (no later rule is asked)
+//   simulator/drainability/rules/notsafetoevict   safe-to-evict: "false" blocks
+//   simulator/drainability/rules/localstorage:42  a local volume (utils/drain/drain.go:118-142: a
+//                                                 hostPath, or an emptyDir not in memory) missing
+//                                                 from safe-to-evict-local-volumes blocks
+//   simulator/drainability/rules/pdb:42           a matching PDB with no disruption left blocks
+// The rules for mirror, long-terminating, terminal and unreplicated pods never apply here: every
+// platform pod belongs to a Deployment, StatefulSet or DaemonSet.
+import type { PlatformPod } from "../catalog/platform-pods";
+
+/** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200). */
+export const BLOCKING_SYSTEM_POD_TIMEOUT = "1h";
+
+/** The flags the rules read (the stack's `addons.clusterAutoscaler`). */
+export interface DrainFlags {
+    readonly skipNodesWithLocalStorage: boolean;
+    readonly skipNodesWithSystemPods: boolean;
+}
+
+/** utils/drain/drain.go BlockingPodReason, for the reasons that can apply to the platform's pods. */
+export type BlockingReason = "UnmovableKubeSystemPod" | "NotSafeToEvictAnnotation" | "LocalStorageRequested" | "NotEnoughPdb";
+
+export interface DrainVerdict {
+    readonly pod: PlatformPod;
+    /** The rule that decided (rules.go names), or "none" when no rule has an outcome (drainable). */
+    readonly rule: "DaemonSet" | "SafeToEvict" | "System" | "NotSafeToEvict" | "LocalStorage" | "PDB" | "none";
+    /** null: cluster-autoscaler may evict the pod and remove its node. */
+    readonly blocks: null | {
+        readonly reason: BlockingReason;
+        readonly message: string;
+        /** The pin lasts until this long after each pod's creation; undefined: for good. */
+        readonly until?: string;
+    };
+}
+
+/** Evictions a PDB allows with every replica healthy (the disruption controller's disruptionsAllowed). */
+export function disruptionsAllowed(pod: Pick<PlatformPod, "replicas" | "pdb">): number | null {
+    const pdb = pod.pdb;
+    if (pdb === null) return null;
+    if (pdb.maxUnavailable !== undefined) return Math.max(0, pdb.maxUnavailable);
+    if (pdb.minAvailable !== undefined) return Math.max(0, pod.replicas - pdb.minAvailable);
+    return null;
+}
+
+/** The local volumes that keep the pod's node: on the node's disk and not declared safe to evict. */
+export function blockingLocalVolumes(pod: Pick<PlatformPod, "localVolumes" | "safeToEvictLocalVolumes">): string[] {
+    const safe = new Set(pod.safeToEvictLocalVolumes);
+    return pod.localVolumes
+        .filter((volume) => volume.kind === "hostPath" || volume.medium !== "Memory")
+        .filter((volume) => !safe.has(volume.name))
+        .map((volume) => volume.name);
+}
+
+/** Whether cluster-autoscaler would evict the pod to remove its node, and if not, which rule stops it. */
+export function drainVerdict(pod: PlatformPod, flags: DrainFlags): DrainVerdict {
+    if (pod.kind === "DaemonSet") return { pod, rule: "DaemonSet", blocks: null };
+    if (pod.safeToEvict === "true") return { pod, rule: "SafeToEvict", blocks: null };
+    if (flags.skipNodesWithSystemPods && pod.namespace === "kube-system" && pod.pdb === null) {
+        return {
+            pod, rule: "System",
+            blocks: {
+                reason: "UnmovableKubeSystemPod",
+                message: `a kube-system pod that no PodDisruptionBudget matches: cluster-autoscaler keeps its node for ${BLOCKING_SYSTEM_POD_TIMEOUT} after the pod's creation`,
+                until: BLOCKING_SYSTEM_POD_TIMEOUT,
+            },
+        };
+    }
+    if (pod.safeToEvict === "false") {
+        return { pod, rule: "NotSafeToEvict", blocks: { reason: "NotSafeToEvictAnnotation", message: "annotated cluster-autoscaler.kubernetes.io/safe-to-evict: \"false\"" } };
+    }
+    const local = blockingLocalVolumes(pod);
+    if (flags.skipNodesWithLocalStorage && local.length > 0) {
+        return {
+            pod, rule: "LocalStorage",
+            blocks: {
+                reason: "LocalStorageRequested",
+                message: `local volume${local.length === 1 ? "" : "s"} ${local.join(", ")} missing from cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes`,
+            },
+        };
+    }
+    const allowed = disruptionsAllowed(pod);
+    if (allowed !== null && allowed < 1) {
+        return { pod, rule: "PDB", blocks: { reason: "NotEnoughPdb", message: `its PodDisruptionBudget allows no eviction at ${pod.replicas} replicas` } };
+    }
+    return { pod, rule: "none", blocks: null };
+}
+
+export function drainAudit(pods: readonly PlatformPod[], flags: DrainFlags): DrainVerdict[] {
+    return pods.map((pod) => drainVerdict(pod, flags));
+}
+
+/** Pins the audit does not list as intended: what the drain test fails on. */
+export function unintendedPins(verdicts: readonly DrainVerdict[]): DrainVerdict[] {
+    return verdicts.filter((verdict) => verdict.blocks !== null && verdict.pod.intendedPin === undefined);
+}
+
+/** The audit as `npm run render` prints it. */
+export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: DrainFlags): string {
+    const header = ["pod", "namespace", "kind", "replicas", "requests", "local volumes (safe to evict: *)", "PDB", "verdict"];
+    const rows = verdicts.map(({ pod, blocks }) => {
+        const safe = new Set(pod.safeToEvictLocalVolumes);
+        const volumes = pod.localVolumes.length === 0 ? "-" : pod.localVolumes
+            .map((volume) => `${volume.name}${volume.kind === "hostPath" ? " (hostPath)" : volume.medium === "Memory" ? " (memory)" : ""}${safe.has(volume.name) ? "*" : ""}`)
+            .join(", ");
+        const pdb = pod.pdb === null ? "none" : pod.pdb.maxUnavailable !== undefined ? `maxUnavailable ${pod.pdb.maxUnavailable}` : `minAvailable ${pod.pdb.minAvailable}`;
+        const verdict = blocks === null ? "drainable"
+            : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
+        return [pod.name, pod.namespace, pod.kind, pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
+            pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`, volumes, pdb, verdict];
+    });
+    const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
+    const line = (cells: readonly string[]) => `  ${cells.map((cell, column) => column === cells.length - 1 ? cell : cell.padEnd(widths[column])).join("  ")}`;
+    const pinned = verdicts.filter((verdict) => verdict.blocks !== null);
+    const notes = pinned.map(({ pod, blocks }) => `  - ${pod.name}: ${blocks!.message}; ${pod.intendedPin ? `intended: ${pod.intendedPin}` : "NOT intended: fix it or list the pin with its reason in catalog/platform-pods.ts"}`);
+    return [
+        `Drain audit: the platform's pods against cluster-autoscaler 1.34's drain rules ` +
+        `(--skip-nodes-with-local-storage=${flags.skipNodesWithLocalStorage}, --skip-nodes-with-system-pods=${flags.skipNodesWithSystemPods}, ` +
+        `--blocking-system-pod-distruption-timeout=${BLOCKING_SYSTEM_POD_TIMEOUT})`,
+        line(header),
+        ...rows.map(line),
+        pinned.length === 0 ? "  No pod keeps its node." : `  Pods that keep their node (${pinned.length}):`,
+        ...notes,
+    ].join("\n");
+}

@@ -1,0 +1,298 @@
+// Every pod the platform itself runs, as the charts and EKS add-ons render it with this program's
+// values: namespace, replicas, requests, local volumes, the annotations cluster-autoscaler reads,
+// and the PodDisruptionBudget that covers it. Pure data (one function of the parsed config, for the
+// rows the config sizes). Read from the charts' templates and the add-ons' upstream manifests at
+// the pinned versions; each row cites them. The capacity model (capacity/system-pods.ts), the
+// drain audit (capacity/drain.ts) and the simulator all count these rows, and the components take
+// the annotations they render from here, so what is audited is what is installed.
+import type { PlatformConfig } from "../config";
+
+/** A volume of the pod template that is local to its node (cluster-autoscaler utils/drain/drain.go `isLocalVolume`). */
+export interface PodVolume {
+    readonly name: string;
+    /** `emptyDir` (on the node's disk unless `medium: Memory`) or `hostPath`; other kinds are not local. */
+    readonly kind: "emptyDir" | "hostPath";
+    /** `Memory` for a tmpfs emptyDir, which cluster-autoscaler does not count as local storage. */
+    readonly medium?: "Memory";
+    /** Template file and line at the pinned tag that declares it. */
+    readonly source: string;
+}
+
+/** The PodDisruptionBudget that selects the pod, as rendered; the count form the API takes. */
+export interface PodBudget {
+    readonly maxUnavailable?: number;
+    readonly minAvailable?: number;
+    /** Who creates it and where its spec comes from. */
+    readonly source: string;
+}
+
+export interface PlatformPod {
+    /** The workload's name as the chart or add-on renders it. */
+    readonly name: string;
+    /** The chart release or EKS add-on that installs it. */
+    readonly installedBy: string;
+    readonly namespace: string;
+    readonly kind: "Deployment" | "StatefulSet" | "DaemonSet";
+    /** Replicas (per node for a DaemonSet: 1). */
+    readonly replicas: number;
+    /** Requests of one pod, summed over its containers ("0" where the template sets none). */
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    /** Every emptyDir and hostPath the pod template declares with the program's values. */
+    readonly localVolumes: readonly PodVolume[];
+    /** `cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes`, as the program renders it ([] = no annotation). */
+    readonly safeToEvictLocalVolumes: readonly string[];
+    /** `cluster-autoscaler.kubernetes.io/safe-to-evict`, when the program sets it. */
+    readonly safeToEvict?: "true" | "false";
+    /** The one PDB that matches the pod; null when none does. */
+    readonly pdb: PodBudget | null;
+    /** Where the row's figures come from. */
+    readonly sources: readonly string[];
+    /**
+     * Set when the pod is meant to keep its node from scale-down: why. The drain test accepts a pin
+     * only with a reason here.
+     */
+    readonly intendedPin?: string;
+}
+
+/** Release and add-on names (the charts' own constants live with their components; these are the names the rows render). */
+const KPS = "kube-prometheus-stack";
+
+/**
+ * Local volumes the program declares safe to evict, per pod: scratch data that a restart loses
+ * anyway. The components render these lists as the pods' annotation.
+ */
+export const EVICTABLE_LOCAL_VOLUMES = {
+    /** `--cert-dir=/tmp`: the self-signed serving certificate, regenerated at start. */
+    metricsServer: ["tmp"],
+    /** The adapter's self-signed serving certificate, regenerated at start. */
+    prometheusAdapter: ["tmp"],
+    /**
+     * The emptyDir storage (persistence is off: dashboards and data sources come from ConfigMaps
+     * through the sidecars), the search index Grafana rebuilds at start, and the sidecars' copies.
+     */
+    grafana: ["storage", "search", "sc-dashboard-volume", "sc-datasources-volume"],
+    /** Silences and the notification log: with no storage spec they live in an emptyDir a restart loses. */
+    alertmanager: [`alertmanager-${KPS}-alertmanager-db`],
+    /** The CSI socket between the controller's containers, recreated at start. */
+    ebsCsiController: ["socket-dir"],
+} as const;
+
+/** Why Prometheus keeps its nodes from scale-down (README "Add-ons", the metrics path). */
+export const PROMETHEUS_PIN_REASON =
+    "its data is on a gp3 volume in one zone and the node group spans three: evicted by scale-down, " +
+    "it waits for room in that zone, which cluster-autoscaler cannot add to a multi-zone group " +
+    "(cloudprovider/aws/README.md, 'Common Notes and Gotchas'); its replicas run in different zones, " +
+    "so at most `addons.prometheus.replicas` nodes are kept, no more than the node groups' minSize";
+
+/** The pods of the stack, in install order; DaemonSets last (their requests are `guardrails.daemonSetRequestsPerNode`). */
+export function platformPods(config: PlatformConfig): PlatformPod[] {
+    const addons = config.addons;
+    const pods: PlatformPod[] = [];
+
+    // EKS add-ons the cluster always has.
+    pods.push({
+        name: "coredns",
+        installedBy: "EKS add-on coredns",
+        namespace: "kube-system",
+        kind: "Deployment",
+        replicas: 2,
+        requests: { cpu: "100m", memory: "70Mi" },
+        localVolumes: [],
+        safeToEvictLocalVolumes: [],
+        pdb: {
+            maxUnavailable: 1,
+            source: "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` " +
+                "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
+        },
+        sources: [
+            "kubernetes/kubernetes cluster/addons/dns/coredns/coredns.yaml.base (the manifest EKS's CoreDNS follows): 2 replicas, requests cpu 100m memory 70Mi, only the config-volume ConfigMap",
+        ],
+    });
+
+    if (addons.prometheus.mode === "install") {
+        // The EBS CSI driver is installed with kube-prometheus-stack, for Prometheus's volume.
+        pods.push({
+            name: "ebs-csi-controller",
+            installedBy: "EKS add-on aws-ebs-csi-driver",
+            namespace: "kube-system",
+            kind: "Deployment",
+            replicas: 2,
+            // ebs-plugin, csi-provisioner, csi-attacher, csi-resizer, liveness-probe at 10m/40Mi each;
+            // csi-snapshotter only with the snapshot CRDs, which this cluster does not install.
+            requests: { cpu: "50m", memory: "200Mi" },
+            localVolumes: [{
+                name: "socket-dir", kind: "emptyDir",
+                source: "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/controller.yaml:609-614",
+            }],
+            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.ebsCsiController,
+            pdb: {
+                maxUnavailable: 1,
+                source: "the add-on's PDB `ebs-csi-controller` (chart values.yaml:257-260 enabled; templates/poddisruptionbudget-controller.yaml: maxUnavailable 1 at <= 2 replicas)",
+            },
+            sources: [
+                "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/values.yaml:268 replicaCount 2, :280-284 controller.resources requests 10m/40Mi (each sidecar's default, templates/controller.yaml:280,350,560,594)",
+                "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:255, templates/controller.yaml:35-37)",
+            ],
+        });
+    }
+
+    if (addons.clusterAutoscaler.enabled) {
+        pods.push({
+            name: "cluster-autoscaler-aws-cluster-autoscaler",
+            installedBy: "Helm release cluster-autoscaler",
+            namespace: "kube-system",
+            kind: "Deployment",
+            replicas: 1,
+            requests: { ...addons.clusterAutoscaler.resources.requests },
+            // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml:346-357).
+            localVolumes: [],
+            safeToEvictLocalVolumes: [],
+            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)" },
+            sources: ["kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)"],
+        });
+    }
+
+    if (addons.metricsServer.enabled) {
+        pods.push({
+            name: "metrics-server",
+            installedBy: "Helm release metrics-server",
+            namespace: "kube-system",
+            kind: "Deployment",
+            replicas: addons.metricsServer.replicas,
+            requests: { ...addons.metricsServer.resources.requests },
+            localVolumes: [{
+                name: "tmp", kind: "emptyDir",
+                source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
+            }],
+            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
+            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+            sources: ["metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml"],
+        });
+    }
+
+    if (addons.prometheus.mode === "install") {
+        const prometheus = addons.prometheus;
+        pods.push({
+            name: `prometheus-${KPS}-prometheus`,
+            installedBy: `Helm release ${KPS} (prometheus-operator)`,
+            namespace: "monitoring",
+            kind: "StatefulSet",
+            replicas: prometheus.replicas,
+            requests: { ...prometheus.resources.requests },
+            // The data is a PersistentVolumeClaim (storageSpec.volumeClaimTemplate); config-out is tmpfs.
+            localVolumes: [{
+                name: "config-out", kind: "emptyDir", medium: "Memory",
+                source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
+            }],
+            safeToEvictLocalVolumes: [],
+            safeToEvict: "false",
+            // One down at a time; none for a single replica, which it would never let go.
+            pdb: prometheus.replicas >= 2
+                ? { minAvailable: prometheus.replicas - 1, source: `the chart's PDB \`${KPS}-prometheus\` from the program's prometheus.podDisruptionBudget (templates/prometheus/podDisruptionBudget.yaml)` }
+                : null,
+            sources: [
+                "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:104-142 (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
+                "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
+            ],
+            intendedPin: PROMETHEUS_PIN_REASON,
+        });
+        pods.push({
+            name: `alertmanager-${KPS}-alertmanager`,
+            installedBy: `Helm release ${KPS} (prometheus-operator)`,
+            namespace: "monitoring",
+            kind: "StatefulSet",
+            replicas: 1,
+            requests: { cpu: "0", memory: "0" },
+            localVolumes: [
+                {
+                    name: `alertmanager-${KPS}-alertmanager-db`, kind: "emptyDir",
+                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:133-141 (no storage spec: an emptyDir) and :861-863 (its name)",
+                },
+                { name: "config-out", kind: "emptyDir", medium: "Memory", source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:472-480" },
+            ],
+            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.alertmanager,
+            pdb: null,
+            sources: ["kube-prometheus-stack-88.5.3 values.yaml alertmanager.alertmanagerSpec.replicas 1, resources {}; alertmanager.podDisruptionBudget.enabled false"],
+        });
+        pods.push({
+            name: `${KPS}-operator`,
+            installedBy: `Helm release ${KPS}`,
+            namespace: "monitoring",
+            kind: "Deployment",
+            replicas: 1,
+            requests: { cpu: "0", memory: "0" },
+            // tls-secret is a Secret volume.
+            localVolumes: [],
+            safeToEvictLocalVolumes: [],
+            pdb: null,
+            sources: ["kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}"],
+        });
+        pods.push({
+            name: `${KPS}-kube-state-metrics`,
+            installedBy: `Helm release ${KPS} (kube-state-metrics 8.4.0)`,
+            namespace: "monitoring",
+            kind: "Deployment",
+            replicas: 1,
+            requests: { cpu: "0", memory: "0" },
+            localVolumes: [],
+            safeToEvictLocalVolumes: [],
+            pdb: null,
+            sources: ["prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS"],
+        });
+        if (prometheus.grafana) {
+            pods.push({
+                name: `${KPS}-grafana`,
+                installedBy: `Helm release ${KPS} (grafana 12.11.1)`,
+                namespace: "monitoring",
+                kind: "Deployment",
+                replicas: 1,
+                requests: { cpu: "0", memory: "0" },
+                localVolumes: [
+                    { name: "storage", kind: "emptyDir", source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)" },
+                    { name: "search", kind: "emptyDir", source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)" },
+                    { name: "sc-dashboard-volume", kind: "emptyDir", source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)" },
+                    { name: "sc-datasources-volume", kind: "emptyDir", source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)" },
+                ],
+                safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.grafana,
+                pdb: null,
+                sources: [
+                    "kube-prometheus-stack-88.5.3 Chart.yaml dependency grafana 12.11.1 (grafana-community/helm-charts)",
+                    "grafana-12.11.1 values.yaml replicas 1, resources {}, podDisruptionBudget {} (templates/poddisruptionbudget.yaml renders none), sidecar.alerts/plugins/notifiers disabled",
+                ],
+            });
+        }
+    }
+
+    if (addons.prometheusAdapter.enabled) {
+        pods.push({
+            name: "prometheus-adapter",
+            installedBy: "Helm release prometheus-adapter",
+            namespace: "monitoring",
+            kind: "Deployment",
+            replicas: addons.prometheusAdapter.replicas,
+            requests: { ...addons.prometheusAdapter.resources.requests },
+            localVolumes: [{ name: "tmp", kind: "emptyDir", source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145" }],
+            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
+            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+            sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:137-150"],
+        });
+    }
+
+    // DaemonSets: cluster-autoscaler drains their pods always (simulator/drainability/rules/daemonset).
+    const daemonSet = (name: string, installedBy: string, namespace: string, localVolumes: readonly PodVolume[], source: string): PlatformPod => ({
+        name, installedBy, namespace, kind: "DaemonSet", replicas: 1, requests: { cpu: "0", memory: "0" },
+        localVolumes, safeToEvictLocalVolumes: [], pdb: null, sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
+    });
+    const hostPath = (name: string, source: string): PodVolume => ({ name, kind: "hostPath", source });
+    pods.push(daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", [hostPath("cni-bin-dir", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/templates/daemonset.yaml")], "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni"));
+    pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", [hostPath("xtables-lock", "the EKS kube-proxy DaemonSet manifest")], "the EKS kube-proxy DaemonSet"));
+    pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", [], "aws/eks-pod-identity-agent chart"));
+    if (addons.prometheus.mode === "install") {
+        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system",
+            [hostPath("kubelet-dir", "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/_node.tpl")], "aws-ebs-csi-driver v1.50.0 templates/node.yaml"));
+        pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, "monitoring",
+            [hostPath("proc", "prometheus-community/helm-charts prometheus-node-exporter-4.56.1 templates/daemonset.yaml"), hostPath("sys", "prometheus-node-exporter-4.56.1 templates/daemonset.yaml")],
+            "prometheus-node-exporter-4.56.1"));
+    }
+    return pods;
+}

@@ -1,0 +1,150 @@
+// kube-prometheus-stack's defaults on EKS: every default rule group and scrape target the chart
+// renders with the program's values, each left on with its reason; what EKS cannot serve is off, and
+// the chart's alerts that duplicate the program's own are disabled by name.
+// Gates read from kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus/
+// rules-1.14/<file>.yaml:7 (each file's `if`; all also need defaultRules.create and a Kubernetes
+// target version >= 1.14, true here).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { releaseSpecs } from "../../components/addons";
+import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
+import { SCALING_ALERTS } from "../../schema/monitoring";
+import { chartDefaults, helmMerge, isMap, Values } from "../helpers/helm-values";
+import { stackConfig } from "../helpers/stacks";
+
+/** rules-1.14 file -> the values its `if` requires (besides defaultRules.create). */
+const RULE_GROUP_GATES: Readonly<Record<string, readonly string[]>> = {
+    "alertmanager.rules": ["defaultRules.rules.alertmanager"],
+    "config-reloaders": ["defaultRules.rules.configReloaders"],
+    etcd: ["kubeEtcd.enabled", "defaultRules.rules.etcd"],
+    "general.rules": ["defaultRules.rules.general"],
+    "k8s.rules.container_cpu_limits": ["defaultRules.rules.k8sContainerCpuLimits"],
+    "k8s.rules.container_cpu_requests": ["defaultRules.rules.k8sContainerCpuRequests"],
+    "k8s.rules.container_cpu_usage_seconds_total": ["defaultRules.rules.k8sContainerCpuUsageSecondsTotal"],
+    "k8s.rules.container_memory_cache": ["defaultRules.rules.k8sContainerMemoryCache"],
+    "k8s.rules.container_memory_limits": ["defaultRules.rules.k8sContainerMemoryLimits"],
+    "k8s.rules.container_memory_requests": ["defaultRules.rules.k8sContainerMemoryRequests"],
+    "k8s.rules.container_memory_rss": ["defaultRules.rules.k8sContainerMemoryRss"],
+    "k8s.rules.container_memory_swap": ["defaultRules.rules.k8sContainerMemorySwap"],
+    "k8s.rules.container_memory_working_set_bytes": ["defaultRules.rules.k8sContainerMemoryWorkingSetBytes"],
+    "k8s.rules.container_resource": ["defaultRules.rules.k8sContainerResource"],
+    "k8s.rules.pod_owner": ["defaultRules.rules.k8sPodOwner"],
+    "kube-apiserver-availability.rules": ["kubeApiServer.enabled", "defaultRules.rules.kubeApiserverAvailability"],
+    "kube-apiserver-burnrate.rules": ["kubeApiServer.enabled", "defaultRules.rules.kubeApiserverBurnrate"],
+    "kube-apiserver-histogram.rules": ["kubeApiServer.enabled", "defaultRules.rules.kubeApiserverHistogram"],
+    "kube-apiserver-slos": ["kubeApiServer.enabled", "defaultRules.rules.kubeApiserverSlos"],
+    "kube-prometheus-general.rules": ["defaultRules.rules.kubePrometheusGeneral"],
+    "kube-prometheus-node-recording.rules": ["defaultRules.rules.kubePrometheusNodeRecording"],
+    "kube-scheduler.rules": ["kubeScheduler.enabled", "defaultRules.rules.kubeSchedulerRecording"],
+    "kube-state-metrics": ["defaultRules.rules.kubeStateMetrics"],
+    "kubelet.rules": ["kubelet.enabled", "defaultRules.rules.kubelet"],
+    "kubernetes-apps": ["defaultRules.rules.kubernetesApps"],
+    "kubernetes-resources": ["defaultRules.rules.kubernetesResources"],
+    "kubernetes-storage": ["defaultRules.rules.kubernetesStorage"],
+    "kubernetes-system-apiserver": ["defaultRules.rules.kubernetesSystem"],
+    "kubernetes-system-controller-manager": ["kubeControllerManager.enabled", "defaultRules.rules.kubeControllerManager", "!defaultRules.disabled.KubeControllerManagerDown"],
+    "kubernetes-system-kube-proxy": ["kubeProxy.enabled", "defaultRules.rules.kubeProxy", "!defaultRules.disabled.KubeProxyDown"],
+    "kubernetes-system-kubelet": ["defaultRules.rules.kubernetesSystem"],
+    "kubernetes-system-scheduler": ["kubeScheduler.enabled", "defaultRules.rules.kubeSchedulerAlerting", "!defaultRules.disabled.KubeSchedulerDown"],
+    "kubernetes-system": ["defaultRules.rules.kubernetesSystem"],
+    "node-exporter.rules": ["defaultRules.rules.nodeExporterRecording"],
+    "node-exporter": ["defaultRules.rules.nodeExporterAlerting"],
+    "node-network": ["defaultRules.rules.network"],
+    "node.rules": ["defaultRules.rules.node"],
+    "prometheus-operator": ["defaultRules.rules.prometheusOperator"],
+    prometheus: ["defaultRules.rules.prometheus"],
+    "windows.node.rules": ["windowsMonitoring.enabled", "defaultRules.rules.windows"],
+    "windows.pod.rules": ["windowsMonitoring.enabled", "defaultRules.rules.windows"],
+};
+
+/** Every default rule group left on, and why it holds on EKS. */
+const KEPT_RULE_GROUPS: Readonly<Record<string, string>> = {
+    "alertmanager.rules": "the installed Alertmanager's own health",
+    "config-reloaders": "the operator's config-reloader sidecars (a failed reload means stale scrape config)",
+    "general.rules": "Watchdog and InfoInhibitor: the alerting pipeline's heartbeat",
+    "k8s.rules.container_cpu_usage_seconds_total": "recording rules the chart's dashboards read (cAdvisor through the kubelet, which EKS nodes serve)",
+    "k8s.rules.container_memory_cache": "recording rules for the dashboards (cAdvisor)",
+    "k8s.rules.container_memory_rss": "recording rules for the dashboards (cAdvisor)",
+    "k8s.rules.container_memory_swap": "recording rules for the dashboards (cAdvisor)",
+    "k8s.rules.container_memory_working_set_bytes": "recording rules for the dashboards (cAdvisor)",
+    "k8s.rules.container_resource": "requests and limits per namespace (kube-state-metrics)",
+    "k8s.rules.pod_owner": "pod-to-workload mapping the dashboards use (kube-state-metrics)",
+    "kube-apiserver-availability.rules": "EKS serves the API server's /metrics to the cluster (the chart's kubeApiServer ServiceMonitor on the kubernetes Service)",
+    "kube-apiserver-burnrate.rules": "as kube-apiserver-availability",
+    "kube-apiserver-histogram.rules": "as kube-apiserver-availability",
+    "kube-apiserver-slos": "API error-budget alerts: the HPA and cluster-autoscaler depend on the API",
+    "kube-prometheus-general.rules": "target counts per job",
+    "kube-prometheus-node-recording.rules": "node CPU recording rules (node-exporter)",
+    "kube-state-metrics": "kube-state-metrics' own health: every HPA alert of the program reads it",
+    "kubelet.rules": "kubelet PLEG latency (the kubelet's /metrics, served on EKS nodes)",
+    "kubernetes-apps": "crash loops, rollouts, StatefulSets, Jobs (KubeHpaMaxedOut and KubeHpaReplicasMismatch disabled by name: HpaAtMaxReplicas, HpaReplicasMismatch)",
+    "kubernetes-resources": "CPU/memory overcommit and quota exceeded (KubeQuotaAlmostFull disabled by name: NamespaceQuotaNearLimit)",
+    "kubernetes-storage": "PersistentVolumes filling up: Prometheus's own gp3 volume",
+    "kubernetes-system-apiserver": "client certificate expiry and aggregated APIs down (metrics.k8s.io, custom.metrics.k8s.io)",
+    "kubernetes-system-kubelet": "nodes not ready, kubelet down, pods per node near maxPods",
+    "kubernetes-system": "version skew between nodes and the control plane, client errors",
+    "node-exporter.rules": "node recording rules (node-exporter DaemonSet)",
+    "node-exporter": "disk, memory, clock and network alerts per node",
+    "node-network": "node network interface flapping",
+    "node.rules": "node-level recording rules",
+    "prometheus-operator": "the operator's reconcile errors",
+    prometheus: "Prometheus's own health (rule evaluation, TSDB, remote write)",
+};
+
+/** Default scrape targets: component -> why it is on, or null when the program turns it off. */
+const SCRAPE_TARGETS: Readonly<Record<string, string | null>> = {
+    kubeApiServer: "the API server's /metrics through the kubernetes Service, which EKS serves",
+    kubelet: "the kubelet and cAdvisor on every node (container CPU and memory)",
+    coreDns: "CoreDNS's :9153 metrics (the EKS add-on's pods carry the chart's k8s-app: kube-dns label)",
+    kubeStateMetrics: "the HPA, quota and pod metrics every scaling alert reads",
+    nodeExporter: "node metrics",
+    kubeControllerManager: null,
+    kubeScheduler: null,
+    kubeEtcd: null,
+    kubeProxy: null,
+    kubeDns: null,
+};
+
+const truthy = (values: Values, gate: string): boolean => {
+    const negate = gate.startsWith("!");
+    const value = gate.replace(/^!/, "").split(".").reduce<unknown>((at, key) => (isMap(at) ? at[key] : undefined), values);
+    return negate ? !value : Boolean(value);
+};
+
+describe("kube-prometheus-stack defaults on EKS", () => {
+    const spec = releaseSpecs(stackConfig("production")).find((release) => release.chart === "kube-prometheus-stack")!;
+    const merged = helmMerge(chartDefaults("kube-prometheus-stack"), spec.values) as Values;
+
+    it("the gate table covers every rules-1.14 template of the pinned chart", () => {
+        // The chart's rule groups, as listed in tests/fixtures/charts/kube-prometheus-stack.rules.txt
+        // (git ls-tree kube-prometheus-stack-88.5.3 templates/prometheus/rules-1.14).
+        const files = fs.readFileSync(path.join(__dirname, "..", "fixtures", "charts", "kube-prometheus-stack.rules.txt"), "utf8")
+            .split("\n").filter((line) => line.endsWith(".yaml")).map((line) => line.replace(/\.yaml$/, ""));
+        assert.deepEqual(Object.keys(RULE_GROUP_GATES).sort(), files.sort());
+    });
+
+    it("every default rule group left on is listed with its reason, and only those", () => {
+        const on = Object.entries(RULE_GROUP_GATES)
+            .filter(([, gates]) => Boolean((merged.defaultRules as Values).create) && gates.every((gate) => truthy(merged, gate)))
+            .map(([group]) => group);
+        assert.deepEqual(on.sort(), Object.keys(KEPT_RULE_GROUPS).sort());
+    });
+
+    it("EKS's control plane is not scraped: no kube-controller-manager, kube-scheduler, etcd or kube-proxy (127.0.0.1:10249) targets or rules", () => {
+        for (const [component, why] of Object.entries(SCRAPE_TARGETS)) {
+            assert.equal(truthy(merged, `${component}.enabled`), why !== null, `${component}: ${why ?? "off"}`);
+        }
+        for (const group of ["etcd", "kube-scheduler.rules", "kubernetes-system-controller-manager", "kubernetes-system-scheduler", "kubernetes-system-kube-proxy"]) {
+            assert.ok(!(group in KEPT_RULE_GROUPS), group);
+        }
+    });
+
+    it("the chart's KubeHpaMaxedOut, KubeHpaReplicasMismatch and KubeQuotaAlmostFull are off: the program's alerts cover them", () => {
+        assert.deepEqual((merged.defaultRules as Values).disabled, { KubeHpaMaxedOut: true, KubeHpaReplicasMismatch: true, KubeQuotaAlmostFull: true });
+        const replacements: Record<keyof typeof DUPLICATED_DEFAULT_ALERTS_OFF, string> = {
+            KubeHpaMaxedOut: "HpaAtMaxReplicas", KubeHpaReplicasMismatch: "HpaReplicasMismatch", KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
+        };
+        for (const replacement of Object.values(replacements)) assert.ok((SCALING_ALERTS as readonly string[]).includes(replacement), replacement);
+    });
+});
