@@ -37,7 +37,7 @@ export interface PlatformPod {
     readonly replicas: number;
     /** Requests of one pod, summed over its containers ("0" where the template sets none). */
     readonly requests: { readonly cpu: string; readonly memory: string };
-    /** Every emptyDir and hostPath the pod template declares with the program's values. */
+    /** Every emptyDir and hostPath the pod template declares with the program's values (not listed for DaemonSets, which always drain). */
     readonly localVolumes: readonly PodVolume[];
     /** `cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes`, as the program renders it ([] = no annotation). */
     readonly safeToEvictLocalVolumes: readonly string[];
@@ -81,7 +81,7 @@ export const EVICTABLE_LOCAL_VOLUMES = {
 export const PROMETHEUS_PIN_REASON =
     "its data is on a gp3 volume in one zone and the node group spans three: evicted by scale-down, " +
     "it waits for room in that zone, which cluster-autoscaler cannot add to a multi-zone group " +
-    "(cloudprovider/aws/README.md, 'Common Notes and Gotchas'); its replicas run in different zones, " +
+    "(cluster-autoscaler-1.34.5 cloudprovider/aws/README.md:475-491); its replicas run in different zones, " +
     "so at most `addons.prometheus.replicas` nodes are kept, no more than the node groups' minSize";
 
 /** The pods of the stack, in install order; DaemonSets last (their requests are `guardrails.daemonSetRequestsPerNode`). */
@@ -278,21 +278,20 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
         });
     }
 
-    // DaemonSets: cluster-autoscaler drains their pods always (simulator/drainability/rules/daemonset).
-    const daemonSet = (name: string, installedBy: string, namespace: string, localVolumes: readonly PodVolume[], source: string): PlatformPod => ({
+    // DaemonSets: cluster-autoscaler drains their pods whatever their volumes (the DaemonSet rule
+    // comes before the LocalStorage rule, simulator/drainability/rules/rules.go:62, :70), so their
+    // hostPath volumes are not listed.
+    const daemonSet = (name: string, installedBy: string, namespace: string, source: string): PlatformPod => ({
         name, installedBy, namespace, kind: "DaemonSet", replicas: 1, requests: { cpu: "0", memory: "0" },
-        localVolumes, safeToEvictLocalVolumes: [], pdb: null, sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
+        localVolumes: [], safeToEvictLocalVolumes: [], pdb: null, sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
     });
-    const hostPath = (name: string, source: string): PodVolume => ({ name, kind: "hostPath", source });
-    pods.push(daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", [hostPath("cni-bin-dir", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/templates/daemonset.yaml")], "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni"));
-    pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", [hostPath("xtables-lock", "the EKS kube-proxy DaemonSet manifest")], "the EKS kube-proxy DaemonSet"));
-    pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", [], "aws/eks-pod-identity-agent chart"));
+    pods.push(daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni"));
+    pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", "the EKS kube-proxy add-on"));
+    pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", "aws/eks-pod-identity-agent chart"));
     if (addons.prometheus.mode === "install") {
-        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system",
-            [hostPath("kubelet-dir", "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/_node.tpl")], "aws-ebs-csi-driver v1.50.0 templates/node.yaml"));
+        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system", "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/node.yaml"));
         pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, "monitoring",
-            [hostPath("proc", "prometheus-community/helm-charts prometheus-node-exporter-4.56.1 templates/daemonset.yaml"), hostPath("sys", "prometheus-node-exporter-4.56.1 templates/daemonset.yaml")],
-            "prometheus-node-exporter-4.56.1"));
+            "prometheus-community/helm-charts prometheus-node-exporter-4.56.1"));
     }
     return pods;
 }

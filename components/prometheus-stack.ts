@@ -121,7 +121,7 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
                 },
                 // Its data is on a gp3 volume in one zone; the node group spans three, and
                 // cluster-autoscaler cannot add a node in a chosen zone of a multi-zone group
-                // (cloudprovider/aws/README.md, "Common Notes and Gotchas"). So scale-down never
+                // (cluster-autoscaler-1.34.5 cloudprovider/aws/README.md:475-491). So scale-down never
                 // evicts it (an intended pin of the drain audit, catalog/platform-pods.ts), and its
                 // replicas run in different zones: a drained or Pending one leaves the other serving
                 // the adapter. Its only emptyDir, config-out, is tmpfs (prometheus-operator v0.93.0

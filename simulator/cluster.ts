@@ -6,8 +6,8 @@
  * The model, kept to what decides when pods run:
  * - A node offers its instance type's allocatable (capacity/instance-types.ts: EKS kubeReserved and
  *   eviction threshold), less the per-node DaemonSets (`guardrails.daemonSetRequestsPerNode`).
- * - The add-ons' pods (cluster-autoscaler, metrics-server, Prometheus, prometheus-adapter) run on
- *   the nodes too.
+ * - The platform's own pods (catalog/platform-pods.ts) run on the nodes too; those the drain audit
+ *   (capacity/drain.ts) finds keeping their node, Prometheus alone by design, pin it.
  * - Pods the ResourceQuota refuses are never created; the ReplicaSet tries again on the next step.
  *   A deleted pod terminates for `terminationSeconds` (simulator/run.ts): until it is gone it keeps
  *   its quota and its node's room (see `deletePod`).
@@ -45,7 +45,8 @@ import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
 import { allocatable, instanceTypeSpec } from "../capacity/instance-types";
 import { parseQuantity, toBytes, toMillicores } from "../quantity";
 import { durationSeconds } from "./model";
-import { addonPodRequests } from "../capacity/system-pods";
+import { drainVerdict } from "../capacity/drain";
+import { platformPods } from "../catalog/platform-pods";
 
 /** cluster-autoscaler's `--scan-interval` default. */
 export const CA_SCAN_INTERVAL_SECONDS = 10;
@@ -167,22 +168,23 @@ function quotaAmount(key: QuotaResource, value: string): number {
 }
 
 /**
- * The add-ons' pods as the capacity model counts them (capacity/system-pods.ts `addonPodRequests`).
- * With skipNodesWithSystemPods, a kube-system pod that no PDB matches pins its node for the
- * blocking-system-pod timeout after its creation (system/rule.go:58-65). The kube-system add-ons
- * the program installs all render a PDB: cluster-autoscaler (components/cluster-autoscaler.ts:137,
- * maxUnavailable 1) and metrics-server (components/metrics-server.ts:30); so does
- * prometheus-adapter (components/prometheus-adapter.ts:74). A PDB of maxUnavailable 1 lets
- * cluster-autoscaler evict one pod at a time (rules/pdb), which the one-node-per-scan drain here never exceeds.
+/**
+ * The platform's own pods, from the table the capacity model and the drain audit read
+ * (catalog/platform-pods.ts; the DaemonSets are the nodes' `daemonSets`). Each pins its node as the
+ * drain audit (capacity/drain.ts, cluster-autoscaler 1.34's rules) says: for good (Prometheus,
+ * safe-to-evict "false"), or, for a kube-system pod no PDB matches, for the blocking-system-pod
+ * timeout after its creation (system/rule.go:58-65).
  */
 export function addonPods(config: PlatformConfig): PodTemplate[] {
-    const skipSystemPods = config.addons.clusterAutoscaler.skipNodesWithSystemPods;
-    const withPdb = new Set(["cluster-autoscaler", "metrics-server", "prometheus-adapter"]);
-    return addonPodRequests(config).flatMap((addon) => Array.from({ length: addon.replicas }, (): PodTemplate => {
-        const amounts = { cpu: Math.round(addon.requests.cpu * 1000), memory: addon.requests.memory };
-        const pin = systemPodPin(addon.namespace, withPdb.has(addon.name), skipSystemPods);
-        return { owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false };
-    }));
+    const flags = config.addons.clusterAutoscaler;
+    return platformPods(config).filter((pod) => pod.kind !== "DaemonSet").flatMap((pod) => {
+        const blocks = drainVerdict(pod, flags).blocks;
+        const amounts = { cpu: toMillicores(pod.requests.cpu), memory: toBytes(pod.requests.memory) };
+        const pin: PodTemplate["pin"] = blocks === null ? undefined
+            : blocks.until !== undefined ? { reason: blocks.reason, seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS } : { reason: blocks.reason };
+        return Array.from({ length: pod.replicas }, (): PodTemplate =>
+            ({ owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false }));
+    });
 }
 
 /** system/rule.go `isBlockingSystemPod` and its timeout: the pin of a pod in `namespace`, if any. */

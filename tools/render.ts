@@ -5,7 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { drainAudit, formatDrainAudit } from "../capacity/drain";
 import { formatCapacityTable } from "../capacity/findings";
+import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
 import { checkCapacity, checkConfig } from "../preflight";
 import type { PlatformConfig } from "../config";
@@ -121,6 +123,8 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
     log(heading("Capacity (also the stack output `capacity`)"));
     log(formatCapacityTable(capacity.report, capacity.findings));
+    log(heading("Drain audit (catalog/platform-pods.ts, capacity/drain.ts)"));
+    log(formatDrainAudit(drainAudit(platformPods(config), config.addons.clusterAutoscaler), config.addons.clusterAutoscaler));
     log(heading("Helm releases (chart, version, namespace, values)"));
     log(renderReleases(config));
     log(heading("Scaling rules and dashboard"));

@@ -166,14 +166,24 @@ describe("add-on releases", () => {
         });
     });
 
-    it("the add-on pods' requests, in cores and bytes, for the capacity model", () => {
+    it("the platform's pods' requests, in cores and bytes, for the capacity model: every Deployment and StatefulSet of catalog/platform-pods.ts", () => {
+        const MI = 2 ** 20;
         assert.deepEqual(addonPodRequests(production), [
-            { name: "cluster-autoscaler", namespace: "kube-system", replicas: 1, requests: { cpu: 0.1, memory: 300 * 2 ** 20 } },
-            { name: "metrics-server", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 200 * 2 ** 20 } },
-            { name: "prometheus-adapter", namespace: "monitoring", replicas: 2, requests: { cpu: 0.1, memory: 128 * 2 ** 20 } },
-            { name: "prometheus-kube-prometheus-stack-prometheus", namespace: "monitoring", replicas: 1, requests: { cpu: 0.5, memory: 2 * 2 ** 30 } },
+            // EKS CoreDNS (cluster/addons/dns/coredns/coredns.yaml.base) and the EBS CSI controller (5 containers x 10m/40Mi).
+            { name: "coredns", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 70 * MI } },
+            { name: "ebs-csi-controller", namespace: "kube-system", replicas: 2, requests: { cpu: 0.05, memory: 200 * MI } },
+            { name: "cluster-autoscaler-aws-cluster-autoscaler", namespace: "kube-system", replicas: 1, requests: { cpu: 0.1, memory: 300 * MI } },
+            { name: "metrics-server", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 200 * MI } },
+            { name: "prometheus-kube-prometheus-stack-prometheus", namespace: "monitoring", replicas: 2, requests: { cpu: 0.5, memory: 2 * 2 ** 30 } },
+            // kube-prometheus-stack 88.5.3 sets no requests for these.
+            { name: "alertmanager-kube-prometheus-stack-alertmanager", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
+            { name: "kube-prometheus-stack-operator", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
+            { name: "kube-prometheus-stack-kube-state-metrics", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
+            { name: "kube-prometheus-stack-grafana", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
+            { name: "prometheus-adapter", namespace: "monitoring", replicas: 2, requests: { cpu: 0.1, memory: 128 * MI } },
         ]);
-        assert.deepEqual(addonPodRequests(external).map((pod) => pod.name), ["cluster-autoscaler", "metrics-server", "prometheus-adapter"]);
+        assert.deepEqual(addonPodRequests(external).map((pod) => pod.name),
+            ["coredns", "cluster-autoscaler-aws-cluster-autoscaler", "metrics-server", "prometheus-adapter"]);
     });
 
     it("render prints each release's chart, version, namespace and full values as YAML", () => {
