@@ -83,11 +83,11 @@ describe("cluster-autoscaler", () => {
         assert.deepEqual(values.podDisruptionBudget, { maxUnavailable: 1 });
     });
 
-    it("enables the chart's ServiceMonitor in the monitoring namespace, with the labels Prometheus selects", () => {
-        assert.deepEqual(values.serviceMonitor, { enabled: true, namespace: "monitoring", selector: {} });
+    it("enables the chart's ServiceMonitor in the monitoring namespace, with the labels Prometheus selects and release set (never the chart's prometheus-operator)", () => {
+        assert.deepEqual(values.serviceMonitor, { enabled: true, namespace: "monitoring", selector: { release: "cluster-autoscaler" } });
         const external = valid({ addons: { prometheus: { mode: "external", url: "http://prom.obs.svc:9090", selectorLabels: { team: "platform" } } } });
         const externalValues = clusterAutoscalerValues(clusterAutoscalerInput(external, monitoringTarget(external.addons.prometheus))) as Record<string, any>;
-        assert.deepEqual(externalValues.serviceMonitor.selector, { team: "platform" });
+        assert.deepEqual(externalValues.serviceMonitor.selector, { release: "cluster-autoscaler", team: "platform" });
         const noOperator = valid({ addons: { prometheus: { mode: "external", url: "http://prom.obs.svc:9090", monitoringObjects: false } } });
         const noOperatorValues = clusterAutoscalerValues(clusterAutoscalerInput(noOperator, monitoringTarget(noOperator.addons.prometheus))) as Record<string, any>;
         assert.deepEqual(noOperatorValues.serviceMonitor, { enabled: false });
