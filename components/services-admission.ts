@@ -8,8 +8,9 @@
 // LimitRange is there to admit them.
 //
 // Semantics relied on (k8s.io/api admissionregistration/v1/types.go at v0.34.10, i.e. Kubernetes 1.34):
-// - `object` is the incoming object (:314); matchConditions run first and cannot see `variables`
-//   (:267-268, :283); variables may use earlier variables (:280-286).
+// - `object` is the incoming object, `oldObject` the stored one, null on CREATE (:314-315, and for
+//   matchConditions :1225-1226); matchConditions run first and cannot see `variables` (:267-268, :283);
+//   variables may use earlier variables (:280-286).
 // - messageExpression wins over message; when it errors or yields an empty or multi-line string,
 //   `message` is used (:371-374); neither may contain line breaks (:353-357).
 // - "deployments" matches no subresource (:42-43): the HPA's writes to deployments/scale are never checked.
@@ -92,8 +93,15 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
         matchConstraints: {
             resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] }],
         },
-        // Only Deployments named after a configured service; the others keep the LimitRange's defaults.
-        matchConditions: [{ name: "configured-service", expression: `object.metadata.name in [${services.map(lit).join(", ")}]` }],
+        matchConditions: [
+            // Only Deployments named after a configured service; the others keep the LimitRange's defaults.
+            { name: "configured-service", expression: `object.metadata.name in [${services.map(lit).join(", ")}]` },
+            // Only writes of the pod template: an update that leaves it alone (the garbage collector
+            // removing a finalizer during a foreground deletion, a label or annotation on the
+            // Deployment) is never refused, so a Deployment that predates the policy can still be
+            // deleted. A rollout (new image, kubectl rollout restart) changes the template and is checked.
+            { name: "pod-template-written", expression: `oldObject == null || object.spec.template != oldObject.spec.template` },
+        ],
         variables: [
             { name: "contract", expression: `${contractLiteral(contracts)}[object.metadata.name]` },
             { name: "metricsPort", expression: `${ports}[object.metadata.name]` },

@@ -117,6 +117,37 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         });
     });
 
+    describe("on UPDATE, checks writes of the pod template only (oldObject, types.go:315, :1225-1226)", () => {
+        const breaking = () => {
+            const deployment = deploymentFor(services["api-gateway"]);
+            container(deployment).resources.requests.cpu = "100m";
+            return deployment;
+        };
+
+        it("a Deployment that predates the policy can still take a finalizer change or an annotation (its template is unchanged)", () => {
+            const old = breaking();
+            const updated = structuredClone(old);
+            updated.metadata.finalizers = [];
+            updated.metadata.annotations = { "deployment.kubernetes.io/revision": "3" };
+            assert.deepEqual(evaluatePolicy(policy, binding, updated, NAMESPACE, old), { matched: false, failures: [] });
+        });
+
+        it("a rollout that keeps the breach (a new image) is refused; one that fixes it is admitted", () => {
+            const old = breaking();
+            const rollout = structuredClone(old);
+            container(rollout).image = "berrys/api-gateway:1.0.1";
+            assert.equal(evaluatePolicy(policy, binding, rollout, NAMESPACE, old).failures.length, 1);
+            assert.deepEqual(evaluatePolicy(policy, binding, deploymentFor(services["api-gateway"]), NAMESPACE, old), { matched: true, failures: [] });
+        });
+
+        it("kubectl rollout restart (an annotation on the pod template) is checked", () => {
+            const old = breaking();
+            const restart = structuredClone(old);
+            restart.spec.template.metadata.annotations = { "kubectl.kubernetes.io/restartedAt": "2026-12-02T04:00:00Z" };
+            assert.equal(evaluatePolicy(policy, binding, restart, NAMESPACE, old).failures.length, 1);
+        });
+    });
+
     describe("refuses each kind of breach with the service, the field, the value found and the value expected", () => {
         it("another app label", () => {
             assert.deepEqual(failures("api-gateway", (deployment) => {

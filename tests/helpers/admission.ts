@@ -84,14 +84,14 @@ interface BindingSpec {
 
 const usable = (message: unknown): message is string => typeof message === "string" && message.trim() !== "" && !/[\r\n]/.test(message);
 
-/** Evaluates the policy for one CREATE of `object` in `namespace` under `binding`. */
-export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string): PolicyResult {
+/** Evaluates the policy for a CREATE of `object` in `namespace` under `binding`, or an UPDATE of `oldObject`. */
+export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string, oldObject?: Record<string, any>): PolicyResult {
     const selector = binding.matchResources?.namespaceSelector?.matchLabels ?? {};
     const namespaceLabels: Record<string, string> = { "kubernetes.io/metadata.name": namespace };
     if (!Object.entries(selector).every(([key, value]) => namespaceLabels[key] === value)) {
         return { matched: false, failures: [] };
     }
-    const bindings: Record<string, unknown> = { object: celValue(asStored(object)), oldObject: null };
+    const bindings: Record<string, unknown> = { object: celValue(asStored(object)), oldObject: oldObject === undefined ? null : celValue(asStored(oldObject)) };
     for (const condition of policy.matchConditions ?? []) {
         const result = evaluate(condition.expression, bindings);
         if (isError(result)) {
@@ -138,8 +138,8 @@ export interface AdmissionResponse {
 }
 
 /** What the API server answers for the policy's failures under the binding's validationActions. */
-export function admissionResponse(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string): AdmissionResponse {
-    const { failures } = evaluatePolicy(policy, binding, object, namespace);
+export function admissionResponse(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string, oldObject?: Record<string, any>): AdmissionResponse {
+    const { failures } = evaluatePolicy(policy, binding, object, namespace, oldObject);
     const actions = new Set(binding.validationActions);
     const denied = actions.has("Deny") ? failures : [];
     return {
