@@ -58,6 +58,12 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         return result.failures;
     };
     const container = (deployment: Record<string, any>) => deployment.spec.template.spec.containers[0];
+    /** api-gateway's Deployment with one breach: a CPU request of 100m instead of 250m. */
+    const breach = () => {
+        const deployment = deploymentFor(services["api-gateway"]);
+        container(deployment).resources.requests.cpu = "100m";
+        return deployment;
+    };
 
     before(async () => {
         production = await runStack("production");
@@ -118,14 +124,8 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
     });
 
     describe("on UPDATE, checks writes of the pod template only (oldObject, types.go:315, :1225-1226)", () => {
-        const breaking = () => {
-            const deployment = deploymentFor(services["api-gateway"]);
-            container(deployment).resources.requests.cpu = "100m";
-            return deployment;
-        };
-
         it("a Deployment that predates the policy can still take a finalizer change or an annotation (its template is unchanged)", () => {
-            const old = breaking();
+            const old = breach();
             const updated = structuredClone(old);
             updated.metadata.finalizers = [];
             updated.metadata.annotations = { "deployment.kubernetes.io/revision": "3" };
@@ -133,7 +133,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         });
 
         it("a rollout that keeps the breach (a new image) is refused; one that fixes it is admitted", () => {
-            const old = breaking();
+            const old = breach();
             const rollout = structuredClone(old);
             container(rollout).image = "berrys/api-gateway:1.0.1";
             assert.equal(evaluatePolicy(policy, binding, rollout, NAMESPACE, old).failures.length, 1);
@@ -141,7 +141,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         });
 
         it("kubectl rollout restart (an annotation on the pod template) is checked", () => {
-            const old = breaking();
+            const old = breach();
             const restart = structuredClone(old);
             restart.spec.template.metadata.annotations = { "kubectl.kubernetes.io/restartedAt": "2026-12-02T04:00:00Z" };
             assert.equal(evaluatePolicy(policy, binding, restart, NAMESPACE, old).failures.length, 1);
@@ -162,11 +162,18 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             }), [`${PREFIX("web-dashboard")}spec.template.metadata.labels.app is none, expected "web-dashboard" (the HPA, PDB and PodMonitor select the pods on it)`]);
         });
 
-        it("another CPU request (the HPA's 70% would be of 100m, not 250m)", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                container(deployment).resources.requests.cpu = "100m";
-            }), [`${PREFIX("api-gateway")}container api-gateway: resources.requests.cpu is "100m", expected "250m" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
-        });
+        const RESOURCE_BREACHES: [string, string, "requests" | "limits", "cpu" | "memory", string, string][] = [
+            ["another CPU request (the HPA's 70% would be of 100m, not 250m)", "api-gateway", "requests", "cpu", "100m", "250m"],
+            ["another memory limit", "model-orchestration", "limits", "memory", "4Gi", "2Gi"],
+            ["the same memory in another suffix family: 268435456 (bytes) is not 256Mi, as strings (README: write the contract's suffix)", "api-gateway", "requests", "memory", "268435456", "256Mi"],
+        ];
+        for (const [title, service, section, resource, value, expected] of RESOURCE_BREACHES) {
+            it(title, () => {
+                assert.deepEqual(failures(service, (deployment) => {
+                    container(deployment).resources[section][resource] = value;
+                }), [`${PREFIX(service)}container ${service}: resources.${section}.${resource} is "${value}", expected "${expected}" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
+            });
+        }
 
         it("no resources at all (the LimitRange would give 100m/128Mi at pod creation): one message per field", () => {
             const found = failures("agent-orchestrator", (deployment) => {
@@ -175,18 +182,6 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const expected = { "requests.cpu": "500m", "requests.memory": "512Mi", "limits.cpu": "1", "limits.memory": "1Gi" };
             assert.deepEqual(found, Object.entries(expected).map(([field, value]) =>
                 `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`));
-        });
-
-        it("another memory limit", () => {
-            assert.deepEqual(failures("model-orchestration", (deployment) => {
-                container(deployment).resources.limits.memory = "4Gi";
-            }), [`${PREFIX("model-orchestration")}container model-orchestration: resources.limits.memory is "4Gi", expected "2Gi" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
-        });
-
-        it("the same memory in another suffix family: 268435456 (bytes) is not 256Mi, as strings (README: write the contract's suffix)", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                container(deployment).resources.requests.memory = "268435456";
-            }), [`${PREFIX("api-gateway")}container api-gateway: resources.requests.memory is "268435456", expected "256Mi" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
         });
 
         it("a sidecar without requests and limits, named beside the compliant container", () => {
@@ -267,12 +262,6 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
     });
 
     describe("what the app team sees under each binding's validationActions", () => {
-        const breach = () => {
-            const deployment = deploymentFor(services["api-gateway"]);
-            container(deployment).resources.requests.cpu = "100m";
-            return deployment;
-        };
-
         it("Deny refuses the request with the message; Audit adds it to the audit event", () => {
             const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Deny", "Audit"]), breach(), NAMESPACE);
             assert.equal(response.allowed, false);
