@@ -17,7 +17,7 @@ export { pdbAllowedDisruptions } from "./schema/services";
 /** The Pulumi project name: config keys are `berrys-platform:<key>`. */
 export const PROJECT = "berrys-platform";
 
-const configSchema = z.strictObject({
+export const configSchema = z.strictObject({
     cluster: clusterSchema.prefault({}),
     network: networkSchema.prefault({ mode: "create" }),
     nodeGroups: nodeGroupsSchema,

@@ -5,6 +5,9 @@
 
 const QUANTITY = /^((?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
+/** The quantity syntax as a regular expression's source, for the stack file's JSON Schema. */
+export const QUANTITY_PATTERN = QUANTITY.source;
+
 const SUFFIX: Readonly<Record<string, number>> = {
     "": 1,
     n: 1e-9, u: 1e-6, m: 1e-3,
@@ -64,6 +67,9 @@ export function toGiB(bytes: number): number {
 export type IntOrPercent = number | string;
 
 const PERCENT = /^(\d+)%$/;
+
+/** A percentage ("25%") as a regular expression's source, for the stack file's JSON Schema. */
+export const PERCENT_PATTERN = PERCENT.source;
 
 /** True for a non-negative integer or a "N%" string. */
 export function isIntOrPercent(value: unknown): value is IntOrPercent {

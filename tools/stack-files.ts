@@ -9,7 +9,7 @@ import { CommandError, PositionalSpec, PROJECT_DIR } from "./cli";
 export { PROJECT_DIR };
 
 export interface StackFile {
-    /** The stack's `config:` map, keys as written (`berrys-platform:services`, `aws:region`). */
+    /** The stack's `config:` map, every key with its namespace (`berrys-platform:services`, `aws:region`). */
     readonly config: Record<string, unknown>;
     /** The project's keys, without the namespace, as `parseConfig` takes them. */
     readonly projectConfig: Record<string, unknown>;
@@ -45,13 +45,22 @@ export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new StackFileError(`${path.basename(file)}: config must be a map from config key (berrys-platform:services, aws:region) to its value`);
     }
-    const projectConfig: Record<string, unknown> = {};
+    // A key without a namespace is the project's: Pulumi adds the project's name
+    // (pulumi/pulumi v3.248.0 sdk/go/common/workspace/loaders.go stackConfigNamespacedWithProject).
+    const all: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
+        const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+        if (full in all) {
+            throw new StackFileError(`${path.basename(file)}: config sets ${full} twice (as ${PROJECT}:${full.slice(PROJECT.length + 1)} and as ${full.slice(PROJECT.length + 1)}); keep one`);
+        }
+        all[full] = value;
+    }
+    const projectConfig: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
         if (key.startsWith(`${PROJECT}:`)) {
             projectConfig[key.slice(PROJECT.length + 1)] = value;
         }
     }
-    const all = config as Record<string, unknown>;
     return { config: all, projectConfig, context: { stack, region: String(all["aws:region"] ?? "") } };
 }
 

@@ -155,6 +155,21 @@ describe("stack files: YAML mistakes", () => {
         }
     });
 
+    it("a project key without its namespace is the project's, as Pulumi reads it; both forms at once is an error", () => {
+        const dir = projectWith({
+            "Pulumi.short.yaml": "config:\n  aws:region: us-east-1\n  simulation: { seed: 7 }\n",
+            "Pulumi.both.yaml": "config:\n  aws:region: us-east-1\n  simulation: {}\n  berrys-platform:simulation: {}\n",
+        });
+        try {
+            const short = readStackFile("short", dir);
+            assert.deepEqual(short.projectConfig, { simulation: { seed: 7 } });
+            assert.deepEqual(short.config, { "aws:region": "us-east-1", "berrys-platform:simulation": { seed: 7 } });
+            assert.throws(() => readStackFile("both", dir), (error: Error) => /^Pulumi\.both\.yaml: config sets berrys-platform:simulation twice/.test(error.message));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("a stack file whose config is not a map says so", () => {
         const dir = projectWith({ "Pulumi.list.yaml": "config:\n  - aws:region\n" });
         try {
