@@ -11,8 +11,12 @@
 // - `object` is the incoming object, `oldObject` the stored one, null on CREATE (:314-315, and for
 //   matchConditions :1225-1226); matchConditions run first and cannot see `variables` (:267-268, :283);
 //   variables may use earlier variables (:280-286).
-// - messageExpression wins over message; when it errors or yields an empty or multi-line string,
-//   `message` is used (:371-374); neither may contain line breaks (:353-357).
+// - messageExpression wins over message; when it errors or yields an empty, multi-line or
+//   over-5-KiB string, `message` is used (:371-374; k8s.io/apiserver pkg/admission/plugin/policy/
+//   validating/validator.go:158-188); neither may contain line breaks (:353-357). A messageExpression
+//   must be typed string when compiled, with `object` and `oldObject` typed dyn (k8s.io/apiserver
+//   pkg/admission/plugin/cel/compile.go:189-204, :253-254; validating/message.go:34-36): each starts
+//   with a string literal, so its `+` chain can only be string concatenation.
 // - "deployments" matches no subresource (:42-43): the HPA's writes to deployments/scale are never checked.
 // - validationActions: Deny and Warn may not be used together (:528-530); schema/platform.ts enforces it.
 // - failurePolicy Fail (:246): an expression error counts as a failure and follows the validationActions.

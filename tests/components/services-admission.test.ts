@@ -13,7 +13,8 @@ import {
 import type { DeploymentContract } from "../../components/service-scaling";
 import { MockRun } from "../../tools/mock-engine";
 import { readStackFile } from "../../tools/stack-files";
-import { admissionResponse, evaluate, evaluatePolicy } from "../helpers/admission";
+import { parse } from "@bufbuild/cel";
+import { admissionResponse, evaluate, evaluatePolicy, MAX_MESSAGE_BYTES } from "../helpers/admission";
 import { runConsumer } from "../helpers/consumer";
 import { kubernetesObject, runStack } from "../helpers/program";
 
@@ -228,6 +229,30 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
                 assert.ok(validation.message.length > 0 && !/[\r\n]/.test(validation.message), validation.message);
                 assert.ok(!/[\r\n]/.test(validation.expression + validation.messageExpression));
             }
+        });
+
+        it("every messageExpression is a string by its type, as the API server requires (message.go:34-36, compile.go:189-204): a + chain that starts with a string literal", () => {
+            // object is dyn when the API server compiles (compile.go:253-254); `"..." + dyn` can only
+            // resolve to string concatenation, so the whole left-leaning chain is typed string.
+            const leftmost = (expr: any): any => (expr.exprKind.case === "callExpr" && expr.exprKind.value.function === "_+_" ? leftmost(expr.exprKind.value.args[0]) : expr);
+            for (const validation of policy.validations) {
+                const root = parse(validation.messageExpression).expr!;
+                assert.equal(root.exprKind.case === "callExpr" && root.exprKind.value.function, "_+_", validation.messageExpression);
+                const first = leftmost(root);
+                assert.equal(first.exprKind.case === "constExpr" && first.exprKind.value.constantKind.case, "stringValue", validation.messageExpression);
+            }
+        });
+
+        it("a Deployment of 12 breaking containers with 63-character names still gets its message, within the API server's 5 KiB", () => {
+            const found = failures("api-gateway", (deployment) => {
+                deployment.spec.template.spec.containers = Array.from({ length: 12 }, (_, index) => ({
+                    name: `${"c".repeat(60)}-${String(index).padStart(2, "0")}`, image: "x", resources: { requests: { cpu: "100m" } },
+                }));
+                container(deployment).ports = [{ name: "metrics", containerPort: 8000 }];
+            });
+            assert.equal(found.length, 4);
+            assert.ok(found.every((message) => message.startsWith(PREFIX("api-gateway")) && Buffer.byteLength(message) <= MAX_MESSAGE_BYTES));
+            assert.match(found[0], new RegExp(`container ${"c".repeat(60)}-11: resources\\.requests\\.cpu is "100m"`));
         });
 
         it("its literals are homogeneous, as the API server requires (base.go:68): the contract map holds strings only, the ports map ints only", () => {

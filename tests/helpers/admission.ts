@@ -6,7 +6,7 @@
 // - matchConditions first, without `variables`: any false skips the policy (:267-268);
 // - variables in order, each seeing the earlier ones (:280-286);
 // - each validation: false fails it; its messageExpression gives the message unless it errors or
-//   yields an empty or multi-line string, then `message` does (:371-374);
+//   yields an empty, multi-line or over-5-KiB string, then `message` does (:371-374);
 // - failurePolicy Fail (:233-246) would turn an expression error into a failure: here it fails the
 //   test instead, since the policy must never error on a Deployment the API server accepts;
 // - validationActions: Deny refuses, Warn warns, Audit records (:506-530).
@@ -82,7 +82,20 @@ interface BindingSpec {
     matchResources?: { namespaceSelector?: { matchLabels?: Record<string, string> } };
 }
 
-const usable = (message: unknown): message is string => typeof message === "string" && message.trim() !== "" && !/[\r\n]/.test(message);
+/**
+ * The API server's fallback rules for a messageExpression's result (k8s.io/apiserver
+ * pkg/admission/plugin/policy/validating/validator.go:158-188 at v0.34.10): trimmed; not a string,
+ * blank, longer than 5 KiB (MaxEvaluatedMessageExpressionSizeBytes, pkg/apis/cel/config.go) or
+ * multi-line, and `message` is used instead.
+ */
+export const MAX_MESSAGE_BYTES = 5 * 1024;
+function evaluatedMessage(message: unknown): string | undefined {
+    if (typeof message !== "string") {
+        return undefined;
+    }
+    const trimmed = message.trim();
+    return trimmed === "" || Buffer.byteLength(trimmed) > MAX_MESSAGE_BYTES || trimmed.includes("\n") ? undefined : trimmed;
+}
 
 /** Evaluates the policy for a CREATE of `object` in `namespace` under `binding`, or an UPDATE of `oldObject`. */
 export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string, oldObject?: Record<string, any>): PolicyResult {
@@ -122,7 +135,7 @@ export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object:
         if (isError(message)) {
             throw new Error(`messageExpression errors (the API server would fall back to message): ${message.message}`);
         }
-        failures.push(usable(message) ? message : validation.message ?? `failed expression: ${validation.expression}`);
+        failures.push(evaluatedMessage(message) ?? validation.message?.trim() ?? `failed expression: ${validation.expression.trim()}`);
     }
     return { matched: true, failures };
 }
