@@ -19,7 +19,7 @@
 //   with a string literal, so its `+` chain can only be string concatenation.
 // - "deployments" matches no subresource (:42-43): the HPA's writes to deployments/scale are never checked.
 // - validationActions: Deny and Warn may not be used together (:528-530); schema/platform.ts enforces it.
-// - failurePolicy Fail (:246): an expression error counts as a failure and follows the validationActions.
+// - failurePolicy Fail (:233-246): an expression error counts as a failure and follows the validationActions.
 // - Expressions use standard CEL and the strings extension only (join), which the API server has had
 //   since 1.29 (k8s.io/apiserver pkg/cel/environment/base.go:127-129, v0.34.10); list and map literals
 //   are homogeneous, as the API server requires (base.go:68, :114).
@@ -27,10 +27,14 @@
 //   converted with runtime.DefaultUnstructuredConverter (k8s.io/apiserver pkg/admission/plugin/cel/
 //   condition.go:65-85, activation.go:36-43), which writes a Quantity with String(), its canonical form
 //   (k8s.io/apimachinery pkg/api/resource/quantity.go:679-690, :726-728). The contract publishes
-//   canonical strings too (service-scaling.ts), so any spelling of the contract's value is admitted.
-// - Cost: each expression walks the containers once (the ports check, containers x ports), far
-//   inside the per-expression limit of 1,000,000 and the binding's 10,000,000 (k8s.io/apiserver
-//   pkg/apis/cel/config.go:20-26).
+//   canonical strings too (service-scaling.ts), so a spelling the API server stores as the contract's
+//   string is admitted (0.25 for 250m, 1024Mi for 1Gi); the same amount in another suffix family
+//   (268435456 for 256Mi) is not, as the README says.
+// - Cost (not measured here: the npm evaluator has no cost tracking): each expression walks the
+//   containers once (the ports check containers x ports; the UPDATE matchCondition compares two pod
+//   templates), against a runtime budget of 1,000,000 per expression, 10,000,000 per binding and
+//   2,500,000 for matchConditions (k8s.io/apiserver pkg/apis/cel/config.go:20-31). With `object` dyn
+//   there is no static estimate to pass at creation.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ValidationAction } from "../config";
