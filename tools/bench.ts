@@ -1,49 +1,297 @@
-// `npm run bench [-- <stack>]`: how long the simulator takes for a simulated 24 h of every service
-// of each stack (three 8-hour days back to back). Not a test: prints ms per simulated day and HPA
-// sync steps per second.
+// `npm run bench -- [<stack>] [--rounds N] [--only preview,render,test,simulator]`: measures
+// issue 15's goals in one run and prints one line per goal: the figure, the floor, the ratio, the
+// goal, PASS or FAIL.
+//
+// The floor (tools/bench/floor.js) is the least any program that declares this stack's resources
+// can cost: it loads the SDK modules the program loads and registers the resources the program
+// registers, with the same inputs, replayed from a mocked run of the program recorded here.
+// Preview start-up (tools/bench/preview.js) is what Pulumi's Node.js language host does with this
+// repository (Pulumi.yaml, the tsconfig it names, package.json main) up to the last registration.
+//
+// CPU seconds (user + system of the measured processes), not wall time: the machine is shared and
+// CPU time moves much less with load than wall time does. Each figure is the median of `rounds`
+// runs, the measurements interleaved (floor, preview, render, test, simulator, then again) so that
+// a busy spell hits all of them alike. The test suite's goal is in wall seconds, as users wait for it.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import type { PlatformConfig } from "../config";
 import { checkConfig } from "../preflight";
 import { dayProfile } from "../simulator/profiles";
 import { simulate } from "../simulator/run";
-import { Command, CommandContext, ParsedArgs, runAsProcess } from "./cli";
-import { listStacks, readStackFile, stackArgument } from "./stack-files";
+import { Command, CommandContext, ParsedArgs, runAsProcess, UsageError } from "./cli";
+import { runWithMocks } from "./mock-engine";
+import { loadProgram } from "./render";
+import { PROJECT_DIR, readStackFile, runtimeConfig, stackArgument } from "./stack-files";
 
-const RUNS = 5;
+/** Issue 15's goals. */
+const GOALS = {
+    /** Preview start-up, CPU seconds, at most this many times the floor. */
+    previewRatio: 2,
+    /** `npm run render -- <stack>`, CPU seconds, at most this many times the floor. */
+    renderRatio: 1.5,
+    /** `npm test`, wall seconds. */
+    testSeconds: 30,
+    /** The simulator, 128 services over 24 h, seconds. */
+    simulatorSeconds: 5,
+    /** Production's four services, copied this many times under new names: 128 services. */
+    simulatorCopies: 32,
+    /**
+     * Cost per (services x nodes) at 128 services over the same at 32: at most this (1 would be
+     * exactly linear in services x nodes; the margin is for timing noise).
+     */
+    simulatorGrowth: 1.25,
+};
+
+type Measure = "preview" | "render" | "test" | "simulator";
+const MEASURES: readonly Measure[] = ["preview", "render", "test", "simulator"];
 
 export const BENCH: Command = {
     name: "bench",
-    summary: `Times the simulator on a simulated 24 h of every service (three 8-hour days), median of ${RUNS} runs after a warm-up.`,
-    positionals: [{ ...stackArgument(), optional: true, help: "only this stack (default: every stack)" }],
-    options: [],
+    summary: "Measures issue 15's goals against the floor: preview start-up, render, npm test, the simulator at 128 services; one PASS/FAIL line per goal.",
+    positionals: [{ ...stackArgument(), optional: true, help: "the stack to measure (default: production)" }],
+    options: [
+        { name: "--rounds", value: "N", help: "interleaved rounds, each figure the median (default 3)" },
+        { name: "--only", value: "list", help: `measure only these, comma-separated (${MEASURES.join(", ")})` },
+    ],
+    details: "Figures are CPU seconds (npm test: wall seconds). Exit 1 when a goal FAILs.",
 };
 
-export function benchMain(args: ParsedArgs, context: CommandContext): number {
-    const stacks = args.positionals.stack !== undefined ? [args.positionals.stack] : listStacks(context.projectDir);
-    let failed = 0;
-    for (const stack of stacks) {
-        const file = readStackFile(stack, context.projectDir);
-        const parsed = checkConfig(file.projectConfig, file.context);
-        if (!parsed.ok) {
-            context.err(`${stack}: invalid config (npm run simulate -- ${stack} lists the problems), skipped\n`);
-            failed++;
-            continue;
-        }
-        const day = dayProfile(24, parsed.config.simulation.seed);
-        simulate(parsed.config, day); // warm the JIT
-        const times: number[] = [];
-        let syncs = 0;
-        for (let i = 0; i < RUNS; i++) {
-            const start = process.hrtime.bigint();
-            syncs = simulate(parsed.config, day).syncs;
-            times.push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-        times.sort((a, b) => a - b);
-        const median = times[Math.floor(times.length / 2)];
-        const services = Object.keys(parsed.config.services).length;
-        context.out(`${stack}: 24 h of ${services} services (${syncs} HPA syncs): ` +
-            `${median.toFixed(0)} ms per simulated day (median of ${RUNS}; fastest ${times[0].toFixed(0)} ms), ` +
-            `${Math.round(syncs / (median / 1000)).toLocaleString("en-US")} sync steps per second\n`);
+interface Args { readonly rounds: number; readonly only: readonly Measure[]; readonly stack: string }
+
+function benchArgs(args: ParsedArgs): Args {
+    const rounds = args.options.rounds === undefined ? 3 : Number(args.options.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds ${args.options.rounds}: give a whole number >= 1`);
+    const only = typeof args.options.only === "string" ? args.options.only.split(",") : [...MEASURES];
+    const unknown = only.filter((name) => !(MEASURES as readonly string[]).includes(name));
+    if (unknown.length > 0) throw new UsageError(`--only ${args.options.only}: ${unknown.join(", ")} is not one of ${MEASURES.join(", ")}`);
+    return { rounds, only: only as Measure[], stack: args.positionals.stack ?? "production" };
+}
+
+const median = (values: readonly number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** What tools/bench/replay.js answers and the floor replays, from one mocked run of the program. */
+interface Job {
+    readonly project: unknown;
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly sdkModules: string[];
+    readonly calls: Record<string, unknown>;
+    readonly resources: {
+        readonly type: string; readonly name: string; readonly kind: "provider" | "custom" | "remote" | "component";
+        readonly parent?: string; readonly provider?: string;
+        readonly inputs: Record<string, unknown>; readonly id: string; readonly state: Record<string, unknown>;
+    }[];
+}
+
+/** `<urn>::<id>` of a provider reference to `type::name` (the URN's last type in its chain, and name). */
+function providerKey(reference: string | undefined): string | undefined {
+    if (!reference) return undefined; // the mock passes "" for "the default provider"
+    const parts = reference.split("::");
+    return `${parts[2].split("$").pop()}::${parts[3]}`;
+}
+
+/**
+ * A mocked run's inputs or state as JSON: a resource the engine passed by reference (a node
+ * group's `cluster`) becomes `{ "__benchResource": "type::name" }`, which the floor turns back
+ * into the resource it created under that key.
+ */
+function jsonSafe(value: unknown): unknown {
+    if (pulumi.Resource.isInstance(value)) {
+        const resource = value as unknown as { __pulumiType: string; __name: string };
+        return { __benchResource: `${resource.__pulumiType}::${resource.__name}` };
     }
-    return failed === 0 ? 0 : 1;
+    if (Array.isArray(value)) return value.map(jsonSafe);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
+    }
+    return value;
+}
+
+async function recordJob(stack: string): Promise<Job> {
+    const objects = new Map<string, pulumi.Resource>();
+    const parents = new Map<string, string>();
+    const keys = new WeakMap<pulumi.Resource, string>();
+    const note: pulumi.ResourceTransformation = (args) => {
+        const key = `${args.type}::${args.name}`;
+        keys.set(args.resource, key);
+        objects.set(key, args.resource);
+        const parent = args.opts.parent ? keys.get(args.opts.parent) : undefined;
+        if (parent !== undefined) parents.set(key, parent);
+        return undefined;
+    };
+    // Classified after the run: transformations run inside Resource's constructor, before the
+    // subclasses' constructors mark what kind of resource it is.
+    const kindOf = (key: string): Job["resources"][number]["kind"] => {
+        const resource = objects.get(key);
+        // (ProviderResource has no isInstance of its own: CustomResource's says yes to every custom resource.)
+        return key.startsWith("pulumi:providers:") ? "provider"
+            : pulumi.CustomResource.isInstance(resource) ? "custom"
+            : (resource as unknown as { __remote?: boolean } | undefined)?.__remote ? "remote" : "component";
+    };
+    const config = runtimeConfig(readStackFile(stack));
+    const run = await runWithMocks({ stack, config, loadProgram, transformations: [note] });
+    const resources = run.registered.map((resource) => {
+        const key = `${resource.type}::${resource.name}`;
+        return {
+            type: resource.type, name: resource.name, kind: kindOf(key), parent: parents.get(key),
+            provider: providerKey(resource.provider), id: resource.id,
+            inputs: jsonSafe(resource.inputs) as Record<string, unknown>, state: jsonSafe(resource.state) as Record<string, unknown>,
+        };
+    });
+    // The SDK modules the program loaded, in load order (require.cache keeps insertion order).
+    const sdkModules = Object.keys(require.cache).filter((file) => file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`));
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    return { project, stack, config, sdkModules, calls: run.callResults, resources };
+}
+
+interface ChildReport { readonly cpuSeconds: number; readonly registrations: number; readonly unknown: number }
+
+/** Runs a tools/bench child against the job; its CPU seconds at the last registration. */
+function runReplayChild(script: string, jobFile: string, workDir: string, expected: number): number {
+    const report = path.join(workDir, `${path.basename(script, ".js")}.json`);
+    fs.rmSync(report, { force: true });
+    const child = spawnSync(process.execPath, [path.join(__dirname, "bench", script)], {
+        cwd: PROJECT_DIR, encoding: "utf8",
+        env: { ...process.env, BENCH_JOB: jobFile, BENCH_REPORT: report, NODE_OPTIONS: "" },
+    });
+    if (child.status !== 0 || !fs.existsSync(report)) {
+        throw new Error(`${script} failed (exit ${child.status}):\n${child.stderr}`);
+    }
+    const result = JSON.parse(fs.readFileSync(report, "utf8")) as ChildReport;
+    if (result.registrations !== expected || result.unknown !== 0) {
+        throw new Error(`${script} registered ${result.registrations} resources (${result.unknown} not in the recorded run), the program ${expected}`);
+    }
+    return result.cpuSeconds;
+}
+
+/**
+ * Runs an npm script with every Node.js process it starts reporting its CPU (tools/bench/cpu-report.js);
+ * returns their sum without npm's own process, and the wall seconds.
+ */
+function runNpm(args: readonly string[], workDir: string): { cpuSeconds: number; wallSeconds: number } {
+    const cpuDir = fs.mkdtempSync(path.join(workDir, "cpu-"));
+    const started = process.hrtime.bigint();
+    const child = spawnSync("npm", ["run", "--silent", ...args], {
+        cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, BENCH_CPU_DIR: cpuDir, NODE_OPTIONS: `--require ${path.join(__dirname, "bench", "cpu-report.js")}` },
+    });
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (child.status !== 0) {
+        throw new Error(`npm run ${args.join(" ")} failed (exit ${child.status}):\n${child.stdout.slice(-4000)}\n${child.stderr.slice(-4000)}`);
+    }
+    let cpuSeconds = 0;
+    for (const file of fs.readdirSync(cpuDir)) {
+        const report = JSON.parse(fs.readFileSync(path.join(cpuDir, file), "utf8")) as { argv: string[]; cpuSeconds: number };
+        if (!/npm-cli\.js$|[/\\]npm$/.test(report.argv[0] ?? "")) cpuSeconds += report.cpuSeconds;
+    }
+    return { cpuSeconds, wallSeconds };
+}
+
+/** Production's services copied `copies` times under new names, with quota and node groups scaled alike. */
+function copiedServices(stack: string, copies: number): PlatformConfig {
+    const file = readStackFile(stack);
+    const raw = structuredClone(file.projectConfig) as Record<string, any>;
+    const services: Record<string, unknown> = {};
+    for (let copy = 0; copy < copies; copy++) {
+        for (const [name, service] of Object.entries(raw.services as Record<string, unknown>)) {
+            services[`${name}-${copy}`] = service;
+        }
+    }
+    raw.services = services;
+    // Scaled with the services, or the quota and node groups would refuse most pods and the run
+    // would measure an idle cluster.
+    const scale = (value: string) => value.replace(/^\d+(\.\d+)?/, (n) => String(Number(n) * copies));
+    const quota = raw.namespace?.quota as Record<string, string> | undefined;
+    for (const key of Object.keys(quota ?? {})) quota![key] = scale(String(quota![key]));
+    for (const group of Object.values(raw.nodeGroups as Record<string, Record<string, number>>)) {
+        group.maxSize *= copies;
+    }
+    if (raw.simulation?.services !== undefined) delete raw.simulation.services;
+    const result = checkConfig(raw, file.context);
+    if (!result.ok) throw new Error(`${copies} copies of ${stack}'s services: invalid config:\n${result.errors.join("\n")}`);
+    return result.config;
+}
+
+/** CPU seconds of one simulated 24 h, and services x peak nodes. */
+function timeSimulation(config: PlatformConfig): { seconds: number; size: number } {
+    const day = dayProfile(24, config.simulation.seed);
+    const before = process.cpuUsage();
+    const result = simulate(config, day);
+    const used = process.cpuUsage(before);
+    return { seconds: (used.user + used.system) / 1e6, size: result.services.length * result.peakNodes };
+}
+
+function line(goal: string, figure: string, floor: string, ratio: string, target: string, pass: boolean): string {
+    return `${goal.padEnd(44)} ${figure.padStart(9)}  floor ${floor.padStart(7)}  ratio ${ratio.padStart(6)}  goal ${target.padEnd(12)} ${pass ? "PASS" : "FAIL"}`;
+}
+
+export async function benchMain(parsed: ParsedArgs, context: CommandContext): Promise<number> {
+    const args = benchArgs(parsed);
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-bench-"));
+    context.err(`work dir ${workDir}\n`);
+    const load = () => os.loadavg().map((value) => value.toFixed(1)).join(" ");
+    context.err(`load average at start: ${load()} (${os.cpus().length} cores)\n`);
+    const job = await recordJob(args.stack);
+    const jobFile = path.join(workDir, "job.json");
+    fs.writeFileSync(jobFile, JSON.stringify(job));
+    const expected = job.resources.length;
+
+    const samples: Record<string, number[]> = {};
+    const add = (name: string, value: number) => (samples[name] ??= []).push(value);
+    const small = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies / 4) : undefined;
+    const large = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies) : undefined;
+    if (small !== undefined) timeSimulation(small); // warm the JIT, as a long-running CLI would be
+    for (let round = 1; round <= args.rounds; round++) {
+        context.err(`round ${round}/${args.rounds}...\n`);
+        if (args.only.includes("preview") || args.only.includes("render")) add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
+        if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected));
+        if (args.only.includes("render")) add("render", runNpm(["render", "--", args.stack], workDir).cpuSeconds);
+        if (args.only.includes("test")) {
+            const test = runNpm(["test"], workDir);
+            add("test", test.wallSeconds);
+            add("testCpu", test.cpuSeconds);
+        }
+        if (small !== undefined && large !== undefined) {
+            const a = timeSimulation(small);
+            const b = timeSimulation(large);
+            add("simulator", b.seconds);
+            add("growth", (b.seconds / b.size) / (a.seconds / a.size));
+        }
+    }
+    if (!process.env.BENCH_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
+
+    const m = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+    const out: string[] = [];
+    const floorText = m.floor !== undefined ? `${m.floor.toFixed(2)} s` : "-";
+    if (m.preview !== undefined) {
+        out.push(line(`preview start-up (${expected} resources, CPU)`, `${m.preview.toFixed(2)} s`, floorText,
+            `${(m.preview / m.floor).toFixed(2)}x`, `<= ${GOALS.previewRatio}x`, m.preview / m.floor <= GOALS.previewRatio));
+    }
+    if (m.render !== undefined) {
+        out.push(line(`npm run render -- ${args.stack} (CPU)`, `${m.render.toFixed(2)} s`, floorText,
+            `${(m.render / m.floor).toFixed(2)}x`, `<= ${GOALS.renderRatio}x`, m.render / m.floor <= GOALS.renderRatio));
+    }
+    if (m.test !== undefined) {
+        out.push(line(`npm test (wall; ${m.testCpu.toFixed(1)} CPU s)`, `${m.test.toFixed(1)} s`, "-", "-",
+            `<= ${GOALS.testSeconds} s`, m.test <= GOALS.testSeconds));
+    }
+    if (m.simulator !== undefined) {
+        out.push(line(`simulator, ${GOALS.simulatorCopies * 4} services, 24 h (CPU)`, `${m.simulator.toFixed(2)} s`, "-", "-",
+            `<= ${GOALS.simulatorSeconds} s`, m.simulator <= GOALS.simulatorSeconds));
+        out.push(line(`simulator cost/(services x nodes), ${GOALS.simulatorCopies * 4} vs ${GOALS.simulatorCopies} svc`, `${m.growth.toFixed(2)}x`, "-", "-",
+            `<= ${GOALS.simulatorGrowth}x`, m.growth <= GOALS.simulatorGrowth));
+    }
+    context.out(`${out.join("\n")}\n`);
+    context.out(`medians of ${args.rounds} interleaved rounds; load average at end: ${load()} (${os.cpus().length} cores)\n`);
+    return out.some((text) => text.endsWith("FAIL")) ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -38,6 +38,8 @@ export interface MockRun {
     readonly declared: DeclaredResource[];
     /** Invokes (data sources) the program called, by token. */
     readonly calls: string[];
+    /** What the mock answered each invoke, by token (the bench replays these). */
+    readonly callResults: Record<string, Record<string, any>>;
     /** What the program returned as stack outputs, fully resolved. */
     readonly outputs: Record<string, unknown>;
     /** Names of the outputs that are secret. */
@@ -159,6 +161,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     const registered: RegisteredResource[] = [];
     const declared: DeclaredResource[] = [];
     const calls: string[] = [];
+    const callResults: Record<string, Record<string, any>> = {};
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const state = args.type === "pulumi:pulumi:StackReference"
@@ -171,7 +174,8 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
         },
         call(args: pulumi.runtime.MockCallArgs) {
             calls.push(args.token);
-            return callResult(args.token, region);
+            callResults[args.token] = callResult(args.token, region);
+            return callResults[args.token];
         },
     // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
     }, PROJECT, options.stack, false);
@@ -215,5 +219,5 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     }
     // Registrations that no output depends on may still be in flight.
     await pulumi.runtime.disconnect();
-    return { registered, declared, calls, outputs, secretOutputs, warnings };
+    return { registered, declared, calls, callResults, outputs, secretOutputs, warnings };
 }
