@@ -155,10 +155,10 @@ async function recordJob(stack: string): Promise<Job> {
 interface ChildReport { readonly cpuSeconds: number; readonly registrations: number; readonly unknown: number }
 
 /** Runs a tools/bench child against the job; its CPU seconds at the last registration. */
-function runReplayChild(script: string, jobFile: string, workDir: string, expected: number): number {
+function runReplayChild(script: string, jobFile: string, workDir: string, expected: number, nodeArgs: readonly string[] = []): number {
     const report = path.join(workDir, `${path.basename(script, ".js")}.json`);
     fs.rmSync(report, { force: true });
-    const child = spawnSync(process.execPath, [path.join(__dirname, "bench", script)], {
+    const child = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, "bench", script)], {
         cwd: PROJECT_DIR, encoding: "utf8",
         env: { ...process.env, BENCH_JOB: jobFile, BENCH_REPORT: report, NODE_OPTIONS: "" },
     });
@@ -243,6 +243,10 @@ export async function benchMain(parsed: ParsedArgs, context: CommandContext): Pr
     const jobFile = path.join(workDir, "job.json");
     fs.writeFileSync(jobFile, JSON.stringify(job));
     const expected = job.resources.length;
+    // The language host starts node with Pulumi.yaml's runtime.options.nodeargs (split like a shell
+    // would; pulumi-language-nodejs main.go uses shlex.Split) before its run script.
+    const runtime = (job.project as { runtime?: { options?: { nodeargs?: string } } }).runtime;
+    const nodeArgs = (typeof runtime === "object" ? runtime.options?.nodeargs ?? "" : "").split(/\s+/).filter((arg) => arg !== "");
 
     const samples: Record<string, number[]> = {};
     const add = (name: string, value: number) => (samples[name] ??= []).push(value);
@@ -252,7 +256,7 @@ export async function benchMain(parsed: ParsedArgs, context: CommandContext): Pr
     for (let round = 1; round <= args.rounds; round++) {
         context.err(`round ${round}/${args.rounds}...\n`);
         if (args.only.includes("preview") || args.only.includes("render")) add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
-        if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected));
+        if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected, nodeArgs));
         if (args.only.includes("render")) add("render", runNpm(["render", "--", args.stack], workDir).cpuSeconds);
         if (args.only.includes("test")) {
             const test = runNpm(["test"], workDir);
