@@ -7,6 +7,7 @@ import { positiveInt, promDuration } from "./common";
 export const SCALING_ALERTS = [
     "HpaAtMaxReplicas",
     "HpaScalingInactive",
+    "HpaMetricUnavailable",
     "HpaUnableToScale",
     "HpaReplicasMismatch",
     "HpaThrashing",

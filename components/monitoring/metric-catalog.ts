@@ -49,6 +49,8 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     kube_horizontalpodautoscaler_status_desired_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_condition: KSM_HPA,
     kube_horizontalpodautoscaler_spec_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type"),
+    // v2.20.0 internal/store/horizontalpodautoscaler.go:250-330: one series per typed status.currentMetrics entry (a failed metric's empty entry has none).
+    kube_horizontalpodautoscaler_status_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "STABLE in kube-state-metrics v2.20.0; labels metric_name, metric_target_type"),
     kube_pod_container_resource_requests: ksm("workload/pod-metrics.md"),
     kube_resourcequota: ksm("policy/resourcequota-metrics.md (labels resource, type=hard|used)"),
     kube_node_info: ksm("cluster/node-metrics.md"),

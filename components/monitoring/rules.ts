@@ -27,6 +27,7 @@ export interface RuleGroup {
 export const DEFAULT_SEVERITY: Readonly<Record<ScalingAlert, Severity>> = {
     HpaAtMaxReplicas: "warning",
     HpaScalingInactive: "critical",
+    HpaMetricUnavailable: "warning",
     HpaUnableToScale: "critical",
     HpaReplicasMismatch: "warning",
     HpaThrashing: "warning",
@@ -140,6 +141,28 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             m.hpaConditionFor,
             `HPA ${hpaLabel} cannot compute replicas (ScalingActive=False)`,
             `${hpaLabel} has had ScalingActive=False for ${m.hpaConditionFor}.`,
+        ),
+        alert(
+            "HpaMetricUnavailable",
+            // kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go computeReplicasForMetrics:
+            // a metric that fails leaves its status entry empty (statuses[i] is never filled) and
+            // ScalingActive stays True while the valid metrics hold or raise the count (a scale-down
+            // is refused instead), so HpaScalingInactive does not see it. kube-state-metrics v2.20.0
+            // internal/store/horizontalpodautoscaler.go:192-247 exposes every spec metric
+            // (spec_target_metric) and :250-330 only the status entries with a type
+            // (status_target_metric, the empty one skipped): a spec metric without a status, while
+            // another metric of the same HPA has one, is a metric not served. With no status at all
+            // (every metric failing) HpaScalingInactive fires instead.
+            `(\n` +
+                `  count by (namespace, horizontalpodautoscaler, metric_name) (${hpaSeries("spec_target_metric")})\n` +
+                `  unless on (namespace, horizontalpodautoscaler, metric_name)\n` +
+                `  ${hpaSeries("status_target_metric")}\n` +
+                `)\n` +
+                `and on (namespace, horizontalpodautoscaler)\n` +
+                `(count by (namespace, horizontalpodautoscaler) (${hpaSeries("status_target_metric")}) > 0)`,
+            m.hpaConditionFor,
+            `HPA ${hpaLabel} gets no value for {{ $labels.metric_name }} and scales on its other metrics only`,
+            `${hpaLabel} has had no value for {{ $labels.metric_name }} for ${m.hpaConditionFor} while its other metrics are served.`,
         ),
         alert(
             "HpaUnableToScale",

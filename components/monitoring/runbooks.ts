@@ -42,6 +42,20 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
             "Ensure custom metrics are properly defined: the HPA's metric name must be the name the adapter serves.",
         ],
     },
+    HpaMetricUnavailable: {
+        meaning: "One metric the HPA scales on has no value while its other metrics do: the HPA keeps computing from the others (ScalingActive stays True, so HpaScalingInactive is quiet), scales up on them alone and refuses every scale-down until the metric returns.",
+        seedIssue: "Not Scaling When Expected",
+        check: [
+            "`kubectl -n <namespace> describe hpa <service>-hpa`: the metric shows `<unknown>` and the events say FailedGetPodsMetric (custom) or FailedGetResourceMetric (cpu, memory).",
+            "For a custom metric: `kubectl get --raw \"/apis/custom.metrics.k8s.io/v1beta1/namespaces/<namespace>/pods/*/<metric>\"` answers; prometheus-adapter's pods are ready (PrometheusAdapterUnavailable) and its logs show no query errors.",
+            "Prometheus answers the adapter: `kubectl -n monitoring get pods -l app.kubernetes.io/name=prometheus` (one of the two replicas may be Pending in a zone without room; the other should be Running) and the service's counter is scraped (`up{namespace=\"<namespace>\"}`).",
+            "For cpu or memory: metrics-server is available (MetricsServerUnavailable) and the containers declare requests.",
+        ],
+        fix: [
+            "Restore the pipeline the check points at: the adapter, Prometheus (free room in its zone, or let cluster-autoscaler add a node), the PodMonitor, or metrics-server.",
+            "Until then the service does not scale down; scale it by hand only if the cost matters more than the headroom.",
+        ],
+    },
     HpaUnableToScale: {
         meaning: "The HPA's AbleToScale condition is False: it cannot read or update the target's scale subresource.",
         seedIssue: "Not Scaling When Expected",

@@ -54,6 +54,27 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
         }
     });
 
+    it("HpaMetricUnavailable: a spec metric with no status entry while another metric of the HPA has one (kube-state-metrics v2.20.0 spec_target_metric / status_target_metric)", () => {
+        const rule = alertNamed(rules.filter(isAlert), "HpaMetricUnavailable");
+        const hpa = 'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
+        // horizontal.go computeReplicasForMetrics (v1.34) leaves a failed metric's status entry empty and keeps
+        // ScalingActive True on the others: the join is on the metric's name, per HPA.
+        assert.strictEqual(rule.expr,
+            "(\n" +
+            `  count by (namespace, horizontalpodautoscaler, metric_name) (kube_horizontalpodautoscaler_spec_target_metric{${hpa}})\n` +
+            "  unless on (namespace, horizontalpodautoscaler, metric_name)\n" +
+            `  kube_horizontalpodautoscaler_status_target_metric{${hpa}}\n` +
+            ")\n" +
+            "and on (namespace, horizontalpodautoscaler)\n" +
+            `(count by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_target_metric{${hpa}}) > 0)`);
+        assert.strictEqual(rule.for, "5m");
+        assert.strictEqual(rule.labels.severity, "warning");
+        assert.match(rule.annotations.summary, /\{\{ \$labels\.metric_name \}\}/);
+        assert.strictEqual(rule.annotations.runbook_url, "README.md#hpametricunavailable");
+        // Not a second HpaScalingInactive: that one reads the condition, this one needs a served metric.
+        assert.doesNotMatch(rule.expr, /status_condition/);
+    });
+
     it("quota alert covers exactly the quota keys of the stack, dots escaped", () => {
         const expr = alertNamed(rules.filter(isAlert), "NamespaceQuotaNearLimit").expr;
         assert.ok(expr.includes('resource=~"requests\\\\.cpu|requests\\\\.memory|limits\\\\.cpu|limits\\\\.memory|pods|persistentvolumeclaims|services"'), expr);
