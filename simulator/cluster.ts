@@ -52,6 +52,12 @@ import { platformPods } from "../catalog/platform-pods";
 export const CA_SCAN_INTERVAL_SECONDS = 10;
 /** cluster-autoscaler's `--scale-down-utilization-threshold` default. */
 export const CA_SCALE_DOWN_UTILIZATION_THRESHOLD = 0.5;
+/**
+ * How long a deleted pod terminates, by default: Kubernetes' default terminationGracePeriodSeconds
+ * (30, pkg/apis/core/types.go DefaultTerminationGracePeriodSeconds), the longest a pod that does not
+ * set one takes before the kubelet kills it. An assumption: a pod that exits on SIGTERM goes sooner.
+ */
+export const DEFAULT_POD_TERMINATION_SECONDS = 30;
 /** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200), seconds. */
 export const CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS = 3600;
 /** Pods of the per-node DaemonSets (aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, node-exporter): they count against maxPods. */
@@ -84,6 +90,8 @@ export interface Pod extends PodTemplate {
     startedAt: number | undefined;
     /** When it passes (or passed) its readiness probe. */
     readyAt: number | undefined;
+    /** Set once it is deleted while on a node: it terminates until then, keeping its quota and its room. */
+    goneAt: number | undefined;
 }
 
 export interface Node {
@@ -126,6 +134,11 @@ export interface ClusterSettings {
     /** Hard limits of the quota keys the simulator counts (CPU in millicores, memory in bytes). */
     readonly quota: Partial<Record<QuotaResource, number>>;
     readonly podReadySeconds: number;
+    /**
+     * Seconds a deleted pod on a node takes to terminate (containers stopped, object removed): it keeps
+     * its quota and its node's room until then. Default DEFAULT_POD_TERMINATION_SECONDS.
+     */
+    readonly terminationSeconds: number;
 }
 
 /** The cluster's settings from the stack's config: node groups, cluster-autoscaler flags, the quota. */
@@ -160,6 +173,7 @@ export function clusterSettings(config: PlatformConfig): ClusterSettings {
             .filter((key) => config.namespace.quota[key] !== undefined)
             .map((key) => [key, quotaAmount(key, config.namespace.quota[key]!)])),
         podReadySeconds: config.simulation.podReadySeconds,
+        terminationSeconds: DEFAULT_POD_TERMINATION_SECONDS,
     };
 }
 
@@ -240,6 +254,8 @@ export interface ScanResult {
 export class Cluster {
     readonly nodes: Node[] = [];
     readonly pending: Pod[] = [];
+    /** Deleted pods still terminating on their nodes, until their `goneAt`. */
+    readonly terminating: Pod[] = [];
     readonly quotaUsed: Record<QuotaResource, number> = { "requests.cpu": 0, "requests.memory": 0, "limits.cpu": 0, "limits.memory": 0, pods: 0 };
     private nextPodId = 0;
     private nextNodeId = 0;
@@ -263,6 +279,7 @@ export class Cluster {
      * The pod waits in `pending` for the scheduler.
      */
     createPod(template: PodTemplate, now: number, createdAt = now): Pod | { refusedBy: QuotaResource[] } {
+        this.reap(now);
         if (template.inNamespace) {
             const refusedBy = QUOTA_RESOURCES.filter((key) => {
                 const hard = this.settings.quota[key];
@@ -271,19 +288,44 @@ export class Cluster {
             if (refusedBy.length > 0) return { refusedBy };
             for (const key of QUOTA_RESOURCES) this.quotaUsed[key] += quotaCharge(template, key);
         }
-        const pod: Pod = { ...template, id: this.nextPodId++, createdAt, node: undefined, startedAt: undefined, readyAt: undefined };
+        const pod: Pod = { ...template, id: this.nextPodId++, createdAt, node: undefined, startedAt: undefined, readyAt: undefined, goneAt: undefined };
         this.pending.push(pod);
         return pod;
     }
 
-    /** Deletes a pod (the ReplicaSet scaling down, or an eviction): it frees its node and its quota at once. */
-    deletePod(pod: Pod): void {
-        if (pod.node !== undefined) {
-            this.unbind(pod);
-        } else {
+    /**
+     * Deletes a pod (the ReplicaSet scaling down, or an eviction). A pod not yet on a node goes at once
+     * (the API server deletes an unbound pod without a grace period). A pod on a node terminates for
+     * `terminationSeconds`: it serves nothing, its owner no longer counts it, but until it is gone it
+     * keeps its node's room (the scheduler counts it) and its quota: kubernetes
+     * pkg/quota/v1/evaluator/core/pods.go `QuotaV1Pod` charges a pod with a deletionTimestamp until
+     * deletionTimestamp + grace period has passed, and the quota controller releases it when the pod
+     * object is gone (`reap`).
+     */
+    deletePod(pod: Pod, now: number): void {
+        if (pod.node === undefined) {
             const index = this.pending.indexOf(pod);
             if (index >= 0) this.pending.splice(index, 1);
+            this.release(pod);
+            return;
         }
+        pod.goneAt = now + this.settings.terminationSeconds;
+        this.terminating.push(pod);
+        this.reap(now);
+    }
+
+    /** Removes the terminated pods whose time has come: their nodes' room and their quota come back. */
+    reap(now: number): void {
+        for (let i = this.terminating.length - 1; i >= 0; i--) {
+            const pod = this.terminating[i];
+            if (pod.goneAt! > now) continue;
+            this.terminating.splice(i, 1);
+            this.unbind(pod);
+            this.release(pod);
+        }
+    }
+
+    private release(pod: Pod): void {
         if (pod.inNamespace) {
             for (const key of QUOTA_RESOURCES) this.quotaUsed[key] -= quotaCharge(pod, key);
         }
@@ -291,6 +333,7 @@ export class Cluster {
 
     /** Binds pending pods to ready nodes: critical first, then oldest; the node with the most room left. */
     schedule(now: number): void {
+        this.reap(now);
         if (this.pending.length === 0) return;
         this.pending.sort((a, b) => (a.critical === b.critical ? a.id - b.id : a.critical ? -1 : 1));
         const left: Pod[] = [];
@@ -320,6 +363,7 @@ export class Cluster {
 
     /** One cluster-autoscaler scan: scale up for pending pods, then scale down unneeded nodes. */
     autoscale(now: number): ScanResult {
+        this.reap(now);
         const none: ScanResult = { nodesAdded: 0, nodesRemoved: 0, evicted: [], blockedByMax: new Map() };
         if (!this.settings.autoscaler.enabled) return none;
         const up = this.scaleUp(now);
@@ -386,7 +430,7 @@ export class Cluster {
         }
         const size = (group: string) => this.nodes.filter((node) => node.group === group).length;
         const minSize = (group: string) => this.settings.groups.find((shape) => shape.name === group)!.minSize;
-        const empty = candidates.filter((node) => node.pods.size === 0);
+        const empty = candidates.filter((node) => [...node.pods].every((pod) => pod.goneAt !== undefined));
         const removed: Node[] = [];
         for (const node of empty.length > 0 ? empty : candidates.slice(0, 1)) {
             if (size(node.group) > minSize(node.group)) {
@@ -397,7 +441,8 @@ export class Cluster {
         const evicted: Pod[] = [];
         for (const node of removed) {
             for (const pod of [...node.pods]) {
-                this.deletePod(pod);
+                if (pod.goneAt !== undefined) continue;
+                this.deletePod(pod, now);
                 evicted.push(pod);
             }
         }
@@ -408,8 +453,10 @@ export class Cluster {
     /** At or below the utilization threshold, no pin holding, PDBs allow it, pods fit elsewhere. */
     private unneeded(node: Node, now: number): boolean {
         if (!underutilized(node)) return false;
+        // Terminating pods are on their way out: nothing to evict or to place elsewhere.
+        const pods = [...node.pods].filter((pod) => pod.goneAt === undefined);
         const evictions = new Map<number, number>();
-        for (const pod of node.pods) {
+        for (const pod of pods) {
             if (pinHolds(pod, now)) return false;
             if (pod.owner >= 0) evictions.set(pod.owner, (evictions.get(pod.owner) ?? 0) + 1);
         }
@@ -418,7 +465,7 @@ export class Cluster {
         }
         const others = this.nodes.filter((other) => other !== node && other.readyAt <= now);
         const room = others.map((other) => ({ ...other.used }));
-        for (const pod of node.pods) {
+        for (const pod of pods) {
             const index = others.findIndex((other, i) => fitsAmounts(other.allocatable, room[i], pod.requests));
             if (index < 0) return false;
             addTo(room[index], pod.requests);
@@ -440,7 +487,8 @@ export class Cluster {
     }
 
     private unbind(pod: Pod): void {
-        const node = pod.node!;
+        const node = pod.node;
+        if (node === undefined) return;
         node.pods.delete(pod);
         node.used.cpu -= pod.requests.cpu;
         node.used.memory -= pod.requests.memory;

@@ -84,6 +84,8 @@ export interface SimulationResult {
 }
 
 export interface SimulationOptions {
+    /** Seconds a deleted pod takes to terminate (default DEFAULT_POD_TERMINATION_SECONDS): it keeps its quota and node room meanwhile. */
+    readonly terminationSeconds?: number;
     /** Called now and then with the fraction done (the CLI prints it for long runs). */
     readonly onProgress?: (fraction: number) => void;
 }
@@ -103,7 +105,8 @@ interface ServiceState {
 /** Runs `profile` on the stack's services. */
 export function simulate(config: PlatformConfig, profile: LoadProfile, options: SimulationOptions = {}): SimulationResult {
     const models = serviceModels(config);
-    const settings = clusterSettings(config);
+    const defaults = clusterSettings(config);
+    const settings = { ...defaults, terminationSeconds: options.terminationSeconds ?? defaults.terminationSeconds };
     const steps = Math.floor((WARM_UP_SECONDS + profile.durationSeconds) / STEP_SECONDS) + 1;
     const start = -WARM_UP_SECONDS;
     const timeAt = (k: number) => start + k * STEP_SECONDS;
@@ -224,7 +227,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             const run = runs[state.index];
             if (state.pods.length > state.desired) {
                 for (const pod of deletionOrder(state.pods, now).slice(0, state.pods.length - state.desired)) {
-                    cluster.deletePod(pod);
+                    cluster.deletePod(pod, now);
                     state.pods.splice(state.pods.indexOf(pod), 1);
                 }
             }

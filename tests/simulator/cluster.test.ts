@@ -17,7 +17,7 @@ function settings(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
             enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
             unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
         },
-        quota: {}, podReadySeconds: 30,
+        quota: {}, podReadySeconds: 30, terminationSeconds: 30,
         ...overrides,
     };
 }
@@ -37,7 +37,28 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
     it("a deleted pod gives its quota back", () => {
         const cluster = new Cluster(settings({ quota: { pods: 1 } }), () => 1);
         const first = cluster.createPod(pod(100), 0) as Pod;
-        cluster.deletePod(first);
+        cluster.deletePod(first, 0);
+        assert.ok(!("refusedBy" in cluster.createPod(pod(100), 0)));
+    });
+
+    it("a terminating pod keeps its quota and its node's room until it is gone, terminationSeconds after its deletion", () => {
+        const cluster = new Cluster(settings({ quota: { pods: 1 } }), () => 1);
+        const running = cluster.createPod(pod(1500), 0) as Pod;
+        cluster.schedule(0);
+        cluster.deletePod(running, 100);
+        assert.deepEqual(cluster.createPod(pod(100), 100), { refusedBy: ["pods"] }, "the quota still counts the terminating pod");
+        assert.deepEqual(cluster.createPod(pod(100), 129), { refusedBy: ["pods"] });
+        assert.equal(cluster.nodes[0].used.cpu, 1500, "its requests still hold the node");
+        const next = cluster.createPod(pod(1500), 130) as Pod;
+        assert.ok(!("refusedBy" in next), "gone at 130: the quota admits the next pod");
+        cluster.schedule(130);
+        assert.equal(next.startedAt, 130);
+    });
+
+    it("a pod deleted before it is scheduled goes at once (no grace period without a node)", () => {
+        const cluster = new Cluster(settings({ quota: { pods: 1 } }), () => 1);
+        const pending = cluster.createPod(pod(5000), 0) as Pod;
+        cluster.deletePod(pending, 0);
         assert.ok(!("refusedBy" in cluster.createPod(pod(100), 0)));
     });
 
@@ -71,7 +92,7 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         cluster.autoscale(0);
         cluster.schedule(180);
         assert.equal(cluster.nodes.length, 2);
-        cluster.deletePod(pods[2]);
+        cluster.deletePod(pods[2], 180);
         let removedAt: number | undefined;
         for (let t = 190; t <= 2000 && removedAt === undefined; t += 10) {
             if (cluster.autoscale(t).nodesRemoved > 0) removedAt = t;
@@ -184,6 +205,7 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
             enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
             unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
         });
+        assert.equal(production.terminationSeconds, 30, "Kubernetes' default terminationGracePeriodSeconds");
         assert.equal(production.quota["limits.cpu"], 32000);
         assert.equal(production.quota.pods, 100);
     });
