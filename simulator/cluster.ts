@@ -80,6 +80,8 @@ export interface PodTemplate {
     readonly pin?: { readonly reason: string; readonly seconds?: number };
     /** Counted by the namespace's ResourceQuota (the services' pods, not the add-ons'). */
     readonly inNamespace: boolean;
+    /** The pod template's revision (its ReplicaSet) for a rolling update; default 0. */
+    readonly revision?: number;
 }
 
 export interface Pod extends PodTemplate {

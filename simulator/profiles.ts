@@ -13,11 +13,13 @@ export interface LoadProfile {
     readonly durationSeconds: number;
     /** When the load steps up: the report measures the time to enough ready replicas from each. */
     readonly steps: readonly number[];
+    /** When every service's Deployment starts a rolling update (a new pod template), seconds after the start. */
+    readonly rollouts?: readonly number[];
     /** Load on `model` (the run's service number `index`) `t` seconds after the start. */
     load(model: ServiceModel, index: number, t: number): number;
 }
 
-export const PROFILE_NAMES = ["ramp", "peak", "spike", "oscillating", "day"] as const;
+export const PROFILE_NAMES = ["ramp", "peak", "spike", "oscillating", "day", "rollout"] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 const MINUTE = 60;
@@ -57,6 +59,13 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
             };
         case "day":
             return dayProfile(8, seed);
+        case "rollout":
+            return {
+                name, durationSeconds: 45 * MINUTE, steps: [5 * MINUTE], rollouts: [15 * MINUTE],
+                description: "rolling update at maxReplicas: 5 min at base, then top (every service at its maxReplicas), every " +
+                    "Deployment rolls out a new pod template at 15 min (maxSurge pods through the quota, terminating pods keep theirs), 30 min more",
+                load: (model, _index, t) => (t < 5 * MINUTE ? base(model) : top(model)),
+            };
     }
 }
 

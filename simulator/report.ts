@@ -7,16 +7,19 @@
  *   spike        responseSeconds              seconds from the step to enough ready pods
  *   oscillating  maxDirectionChangesPerHour   scale-direction changes per hour
  *   day          maxOverProvisioning          pod-seconds provisioned / pod-seconds needed
- *   all but peak quotaRefusalsBelowMax        pods the ResourceQuota refused
+ *   all but peak and rollout  quotaRefusalsBelowMax   pods the ResourceQuota refused
  * The sustained peak drives every service to maxReplicas on purpose: there a quota refusal is a
- * finding that names the quota key, not a missed criterion.
+ * finding that names the quota key, not a missed criterion. So does the rollout profile, which
+ * rolls every Deployment out at maxReplicas: the report says per service whether the rolling
+ * update finished, how low the ready pods went and which quota key refused new pods.
  */
 import type { PlatformConfig } from "../config";
 import { keyName } from "../config";
 import { capacityReport, QuotaResource } from "../capacity/model";
 import { HPA_SYNC_PERIOD_SECONDS, newHpaState, reconcile } from "./hpa-controller";
 import type { ServiceModel } from "./model";
-import type { ServiceRun, SimulationResult } from "./run";
+import type { RolloutRun, ServiceRun, SimulationResult } from "./run";
+import { DEFAULT_MAX_UNAVAILABLE, resolveFenceposts } from "./deployment";
 
 export type CriterionName = "responseSeconds" | "maxDirectionChangesPerHour" | "maxOverProvisioning" | "quotaRefusalsBelowMax";
 
@@ -64,7 +67,7 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
                     `provisioned ${round(run.overProvisioning, 2)} x the replicas needed on average`);
                 break;
         }
-        if (result.profile.name !== "peak") {
+        if (result.profile.name !== "peak" && result.profile.name !== "rollout") {
             check("quotaRefusalsBelowMax", run, run.quotaRefusals, criteria.quotaRefusalsBelowMax,
                 `had ${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused by the ResourceQuota${refusedByText(run)}`);
         }
@@ -118,7 +121,20 @@ function worstResponse(run: ServiceRun): ServiceRun["stepResponses"][number] | u
     return worst;
 }
 
-function refusedByText(run: ServiceRun): string {
+/** One rolling update as the report prints it. */
+export function rolloutText(run: ServiceRun, rollout: RolloutRun): string {
+    const { unavailable } = resolveFenceposts(run.model.config.maxSurge, DEFAULT_MAX_UNAVAILABLE, rollout.replicas);
+    const keep = rollout.replicas - Math.min(unavailable, rollout.replicas);
+    const refused = rollout.quotaRefusals === 0 ? "no new pod refused by the quota"
+        : `the quota refused ${rollout.quotaRefusals} new pod${rollout.quotaRefusals === 1 ? "" : "s"}${refusedByText({ quotaRefusedBy: rollout.quotaRefusedBy })}`;
+    const outcome = rollout.seconds !== null ? `done in ${rollout.seconds} s`
+        : rollout.minReady < keep ? `not finished by the end: stalled below the ${keep} available pods the Deployment keeps (maxUnavailable 25%)`
+            : "not finished by the end";
+    return `rolling update at ${rollout.replicas} replicas from ${clock(rollout.startedAt)} (maxSurge ${run.model.config.maxSurge}): ${outcome}; ` +
+        `ready pods at least ${rollout.minReady}; ${refused}`;
+}
+
+function refusedByText(run: Pick<ServiceRun, "quotaRefusedBy">): string {
     const keys = Object.entries(run.quotaRefusedBy);
     return keys.length === 0 ? "" : ` (${keys.map(([key, count]) => `${key}: ${count}`).join(", ")})`;
 }
@@ -164,6 +180,7 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
         lines.push(`  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
             `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`);
         lines.push(`  over-provisioning: ${round(run.overProvisioning, 2)} x the replicas needed on average`);
+        for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
         lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pods refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
             `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}`);
     }
@@ -173,6 +190,13 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
         const causes = quotaCauses(config, result);
         lines.push(causes.length === 0 ? "Quota at top load: no pod refused."
             : `Quota at top load (expected when the services' maxReplicas need more than the quota): ${causes.map((cause) => cause.text).join("; ")}`);
+    }
+    if (result.profile.name === "rollout") {
+        const stalled = result.services.filter((run) => only === undefined || only.includes(run.model.name))
+            .filter((run) => run.rollouts.some((rollout) => rollout.seconds === null));
+        lines.push(stalled.length === 0 ? "Rolling updates at top load: every service finished."
+            : `Rolling updates at top load: ${stalled.map((run) => run.model.name).join(", ")} did not finish (the quota refused the new pods ` +
+                "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).");
     }
     const missed = criteria.filter((criterion) => !criterion.ok);
     lines.push(criteria.length === 0 ? "Criteria: none checked by this profile."
@@ -209,6 +233,7 @@ export function resultJson(config: PlatformConfig, result: SimulationResult): ob
             quotaRefusedBy: run.quotaRefusedBy,
             peakQuotaBlocked: run.peakQuotaBlocked,
             peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+            rollouts: run.rollouts,
         }])),
     };
 }

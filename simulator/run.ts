@@ -22,6 +22,7 @@ import {
     serviceModels,
 } from "./model";
 import type { LoadProfile } from "./profiles";
+import { rolloutStep } from "./deployment";
 
 /** The simulation's time step. */
 export const STEP_SECONDS = 5;
@@ -67,6 +68,22 @@ export interface ServiceRun {
     readonly peakQuotaBlocked: number;
     /** Most pending pods at once that no node group could take at its maxSize. */
     readonly peakNodeMaxBlocked: number;
+    /** Each rolling update of the profile (simulator/deployment.ts), in order. */
+    readonly rollouts: readonly RolloutRun[];
+}
+
+/** One rolling update of a service's Deployment. */
+export interface RolloutRun {
+    readonly startedAt: number;
+    /** The Deployment's replicas when it started. */
+    readonly replicas: number;
+    /** Seconds until every pod ran the new template and was ready (null: not before the end). */
+    readonly seconds: number | null;
+    /** Fewest ready pods during it. */
+    readonly minReady: number;
+    /** New pods the quota refused (each once), by the key that refused them. */
+    readonly quotaRefusals: number;
+    readonly quotaRefusedBy: Partial<Record<QuotaResource, number>>;
 }
 
 export interface SimulationResult {
@@ -97,6 +114,10 @@ interface ServiceState {
     readonly pods: Pod[];
     hpa: HpaState;
     desired: number;
+    /** The current pod template's revision; during a rolling update the old pods have a lower one. */
+    revision: number;
+    /** The RSs' spec replicas while a rolling update runs. */
+    rollout: { oldReplicas: number; newReplicas: number; run: { -readonly [K in keyof RolloutRun]: RolloutRun[K] } } | undefined;
     /** Σ over steps of the load each ready pod served: cum[k + 1] - cum[j] sums steps j..k. */
     readonly cum: Float64Array;
     quotaShortfall: number;
@@ -118,7 +139,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             owner: index, critical: model.config.priority === "critical", requests: model.requests, limits: model.limits,
             inNamespace: true,
         },
-        cum: new Float64Array(steps + 1), quotaShortfall: 0,
+        cum: new Float64Array(steps + 1), quotaShortfall: 0, revision: 0, rollout: undefined,
     }));
     const cluster = new Cluster(settings, (owner) => {
         const state = states[owner];
@@ -142,6 +163,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         peakUnserved: { load: 0, t: 0, ofLoad: 0 },
         served: 0, offered: 0, podSeconds: 0, neededSeconds: 0,
         quotaRefusals: 0, quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>, peakQuotaBlocked: 0, peakNodeMaxBlocked: 0,
+        rollouts: [] as RolloutRun[],
     }));
     const times: number[] = [];
     const nodes: number[] = [];
@@ -222,28 +244,51 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             }
         }
 
-        // The ReplicaSets.
+        // The Deployments: a rolling update starts at each of the profile's rollout times.
+        if ((profile.rollouts ?? []).includes(now)) {
+            for (const state of states) {
+                if (state.rollout !== undefined) finishRollout(state, runs[state.index], null);
+                state.revision++;
+                state.quotaShortfall = 0;
+                state.rollout = {
+                    oldReplicas: state.desired, newReplicas: 0,
+                    run: { startedAt: now, replicas: state.desired, seconds: null, minReady: readyCount(state, now), quotaRefusals: 0, quotaRefusedBy: {} },
+                };
+            }
+        }
+
+        // The ReplicaSets: each creates (through the quota) or deletes pods to match its spec replicas.
         for (const state of states) {
             const run = runs[state.index];
-            if (state.pods.length > state.desired) {
-                for (const pod of deletionOrder(state.pods, now).slice(0, state.pods.length - state.desired)) {
-                    cluster.deletePod(pod, now);
-                    state.pods.splice(state.pods.indexOf(pod), 1);
+            let result: { refusedBy: QuotaResource[]; shortfall: number };
+            const rollout = state.rollout;
+            if (rollout === undefined) {
+                result = reconcileReplicaSet(cluster, state, state.revision, state.desired, now);
+            } else {
+                const ready = (revision: "old" | "new") => state.pods.filter((pod) =>
+                    ((pod.revision ?? 0) === state.revision) === (revision === "new") && pod.readyAt !== undefined && pod.readyAt <= now).length;
+                const next = rolloutStep({
+                    replicas: state.desired, oldReplicas: rollout.oldReplicas, newReplicas: rollout.newReplicas,
+                    oldAvailable: ready("old"), newAvailable: ready("new"),
+                }, state.model.config.maxSurge);
+                rollout.oldReplicas = next.oldReplicas;
+                rollout.newReplicas = next.newReplicas;
+                reconcileOldReplicaSets(cluster, state, rollout.oldReplicas, now);
+                result = reconcileReplicaSet(cluster, state, state.revision, rollout.newReplicas, now);
+                // The new RS's missing pods, each counted once (state.quotaShortfall restarts at 0 with the rollout).
+                if (result.shortfall > state.quotaShortfall) {
+                    rollout.run.quotaRefusals += result.shortfall - state.quotaShortfall;
+                    for (const key of result.refusedBy) rollout.run.quotaRefusedBy[key] = (rollout.run.quotaRefusedBy[key] ?? 0) + result.shortfall - state.quotaShortfall;
                 }
+                rollout.run.minReady = Math.min(rollout.run.minReady, readyCount(state, now));
+                const done = rollout.oldReplicas === 0 && state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
+                    ready("new") >= state.desired;
+                if (done) finishRollout(state, run, now - rollout.run.startedAt);
             }
-            let refusedBy: QuotaResource[] = [];
-            while (state.pods.length < state.desired) {
-                const created = cluster.createPod(state.template, now);
-                if ("refusedBy" in created) {
-                    refusedBy = created.refusedBy;
-                    break;
-                }
-                state.pods.push(created);
-            }
-            const shortfall = refusedBy.length > 0 ? state.desired - state.pods.length : 0;
+            const shortfall = result.shortfall;
             if (reporting && shortfall > state.quotaShortfall) {
                 run.quotaRefusals += shortfall - state.quotaShortfall;
-                for (const key of refusedBy) run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
+                for (const key of result.refusedBy) run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
             }
             if (reporting) run.peakQuotaBlocked = Math.max(run.peakQuotaBlocked, shortfall);
             state.quotaShortfall = shortfall;
@@ -269,6 +314,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         }
     }
     options.onProgress?.(1);
+    for (const state of states) if (state.rollout !== undefined) finishRollout(state, runs[state.index], null);
 
     const end = timeAt(steps - 1);
     return {
@@ -284,7 +330,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 servedFraction: run.offered > 0 ? run.served / run.offered : 1,
                 overProvisioning: run.neededSeconds > 0 ? run.podSeconds / run.neededSeconds : 1,
                 quotaRefusals: run.quotaRefusals, quotaRefusedBy: run.quotaRefusedBy,
-                peakQuotaBlocked: run.peakQuotaBlocked, peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+                peakQuotaBlocked: run.peakQuotaBlocked, peakNodeMaxBlocked: run.peakNodeMaxBlocked, rollouts: run.rollouts,
             };
         }),
     };
@@ -334,6 +380,48 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
         }
         return { pods: infos, samples };
     });
+}
+
+function readyCount(state: ServiceState, now: number): number {
+    return state.pods.filter((pod) => pod.readyAt !== undefined && pod.readyAt <= now).length;
+}
+
+function finishRollout(state: ServiceState, run: { rollouts: RolloutRun[] }, seconds: number | null): void {
+    run.rollouts.push({ ...state.rollout!.run, seconds });
+    state.rollout = undefined;
+}
+
+/**
+ * The ReplicaSet of `revision`: deletes its pods above `target` (deletionOrder) or creates pods up to
+ * it until the quota refuses one. Returns what refused it and how many pods it lacks.
+ */
+function reconcileReplicaSet(cluster: Cluster, state: ServiceState, revision: number, target: number, now: number)
+    : { refusedBy: QuotaResource[]; shortfall: number } {
+    const own = state.pods.filter((pod) => (pod.revision ?? 0) === revision);
+    if (own.length > target) {
+        for (const pod of deletionOrder(own, now).slice(0, own.length - target)) {
+            cluster.deletePod(pod, now);
+            state.pods.splice(state.pods.indexOf(pod), 1);
+        }
+        return { refusedBy: [], shortfall: 0 };
+    }
+    let count = own.length;
+    while (count < target) {
+        const created = cluster.createPod({ ...state.template, revision }, now);
+        if ("refusedBy" in created) return { refusedBy: created.refusedBy, shortfall: target - count };
+        state.pods.push(created);
+        count++;
+    }
+    return { refusedBy: [], shortfall: 0 };
+}
+
+/** The old ReplicaSets during a rolling update: together down to `target` pods, the least ready first. */
+function reconcileOldReplicaSets(cluster: Cluster, state: ServiceState, target: number, now: number): void {
+    const old = state.pods.filter((pod) => (pod.revision ?? 0) !== state.revision);
+    for (const pod of deletionOrder(old, now).slice(0, Math.max(0, old.length - target))) {
+        cluster.deletePod(pod, now);
+        state.pods.splice(state.pods.indexOf(pod), 1);
+    }
 }
 
 /** The ReplicaSet's order for scale-down: unscheduled, then not ready, then ready pods; newest first in each. */

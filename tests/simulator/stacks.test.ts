@@ -31,6 +31,7 @@ const CRITERIA: Readonly<Record<ProfileName, readonly CriterionName[]>> = {
     spike: ["responseSeconds", "quotaRefusalsBelowMax"],
     oscillating: ["maxDirectionChangesPerHour", "quotaRefusalsBelowMax"],
     day: ["maxOverProvisioning", "quotaRefusalsBelowMax"],
+    rollout: [],
 };
 
 for (const stack of ["production", "staging"]) {
@@ -64,6 +65,23 @@ for (const stack of ["production", "staging"]) {
                 });
             }
         }
+
+        it("rollout: every service's rolling update at maxReplicas is reported; staging's all finish, production's meet limits.cpu", () => {
+            const { result, report } = results.get("rollout")!;
+            for (const run of result.services) {
+                assert.equal(run.rollouts.length, 1, run.model.name);
+                assert.ok(report.includes(`rolling update at ${run.rollouts[0].replicas} replicas from 15:00`), report);
+            }
+            if (stack === "staging") {
+                assert.deepEqual(result.services.filter((run) => run.rollouts[0].seconds === null).map((run) => run.model.name), []);
+                assert.match(report, /Rolling updates at top load: every service finished\./);
+            } else {
+                // At maxReplicas the services' limits need 45.5 CPU of the quota's 32 (the peak finding): the new pods are
+                // refused and the old ones stay while fewer than replicas - maxUnavailable are available.
+                assert.ok(result.services.every((run) => run.rollouts[0].quotaRefusedBy["limits.cpu"]! > 0));
+                assert.match(report, /Rolling updates at top load: .*agent-orchestrator.* did not finish/);
+            }
+        });
 
         it("peak: a quota refusal at every service's maxReplicas is reported with the quota key, as a finding", () => {
             const { result, criteria, report } = results.get("peak")!;
