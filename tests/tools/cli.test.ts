@@ -69,7 +69,7 @@ describe("command-line tools: --help and usage mistakes", () => {
     it("simulate: an unknown profile and an unknown service name the valid ones, exit 2", async () => {
         const profile = await run(SIMULATE, simulateMain, ["staging", "--profile", "burst"]);
         assert.equal(profile.code, EXIT_USAGE);
-        assert.equal(profile.err, 'npm run simulate: unknown profile "burst" for --profile; profiles: ramp, peak, spike, oscillating, day (--help for usage)\n');
+        assert.equal(profile.err, 'npm run simulate: unknown profile "burst" for --profile; profiles: ramp, peak, spike, oscillating, day, rollout (--help for usage)\n');
         const service = await run(SIMULATE, simulateMain, ["staging", "--service", "gateway"]);
         assert.equal(service.code, EXIT_USAGE);
         assert.equal(service.err, 'npm run simulate: unknown service "gateway" for --service; services of staging: ' +
@@ -82,7 +82,7 @@ describe("command-line tools: --help and usage mistakes", () => {
         assert.match(both.err, /give --profile or --load, not both/);
         const bare = await run(SIMULATE, simulateMain, ["staging", "--profile"]);
         assert.equal(bare.code, EXIT_USAGE);
-        assert.match(bare.err, /--profile needs a value: --profile P \(ramp, peak, spike, oscillating, day\)/);
+        assert.match(bare.err, /--profile needs a value: --profile P \(ramp, peak, spike, oscillating, day, rollout\)/);
     });
 });
 
