@@ -279,7 +279,7 @@ describe("simulate --check, for CI", () => {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 290 s against 240 s), each on a MISSED line", async () => {
+    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line", async () => {
         const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
             { projectDir: dir });
         assert.equal(result.code, 1, result.err);
