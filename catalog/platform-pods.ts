@@ -122,16 +122,16 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             requests: { cpu: "50m", memory: "200Mi" },
             localVolumes: [{
                 name: "socket-dir", kind: "emptyDir",
-                source: "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/controller.yaml:609-614",
+                source: "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/controller.yaml:668-673",
             }],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.ebsCsiController,
             pdb: {
                 maxUnavailable: 1,
-                source: "the add-on's PDB `ebs-csi-controller` (chart values.yaml:257-260 enabled; templates/poddisruptionbudget-controller.yaml: maxUnavailable 1 at <= 2 replicas)",
+                source: "the add-on's PDB `ebs-csi-controller` (v1.64.0 chart values.yaml:275-278 enabled; templates/poddisruptionbudget-controller.yaml:21-24: maxUnavailable 1 at <= 2 replicas)",
             },
             sources: [
-                "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/values.yaml:268 replicaCount 2, :280-284 controller.resources requests 10m/40Mi (each sidecar's default, templates/controller.yaml:280,350,560,594)",
-                "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:255, templates/controller.yaml:35-37)",
+                "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 (the newest tag fetched; the add-on version comes from catalog/compatibility.ts) charts/aws-ebs-csi-driver/values.yaml:290 replicaCount 2, :302-307 controller.resources requests 10m/40Mi, each sidecar's default (`default .Values.controller.resources`)",
+                "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:273, templates/controller.yaml:35-37)",
             ],
         });
     }
@@ -289,7 +289,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
     pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", "the EKS kube-proxy add-on"));
     pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", "aws/eks-pod-identity-agent chart"));
     if (addons.prometheus.mode === "install") {
-        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system", "kubernetes-sigs/aws-ebs-csi-driver v1.50.0 charts/aws-ebs-csi-driver/templates/node.yaml"));
+        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system", "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml"));
         pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, "monitoring",
             "prometheus-community/helm-charts prometheus-node-exporter-4.56.1"));
     }

@@ -41,9 +41,9 @@ export function storageClassSpec() {
 /**
  * The EBS CSI add-on's `configurationValues`: the controller's `socket-dir` emptyDir (the CSI socket
  * its containers share, recreated at start) marked safe to evict, or cluster-autoscaler would keep
- * both controller nodes forever (kubernetes-sigs/aws-ebs-csi-driver v1.50.0
- * charts/aws-ebs-csi-driver/templates/controller.yaml:609-614; the add-on's configuration schema
- * takes the chart's `controller.podAnnotations`, values.yaml:255).
+ * both controller nodes forever (kubernetes-sigs/aws-ebs-csi-driver
+ * charts/aws-ebs-csi-driver/templates/controller.yaml:668-673 at v1.64.0; the add-on's configuration
+ * schema takes the chart's `controller.podAnnotations`, values.yaml:273).
  */
 export function ebsCsiConfigurationValues(): Record<string, unknown> {
     return { controller: { podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.ebsCsiController) } };
@@ -188,7 +188,11 @@ export const PROMETHEUS_POD_LABELS = {
     "operator.prometheus.io/name": `${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus`,
 } as const;
 
-/** One replica per zone while zones have room: each keeps its own volume in its own zone. */
+/**
+ * One replica per zone while zones have room: each keeps its own volume in its own zone. The chart
+ * passes the list to the Prometheus object as is (templates/prometheus/prometheus.yaml:347-350) and
+ * the operator puts it on the StatefulSet's pods, which carry {@link PROMETHEUS_POD_LABELS}.
+ */
 export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {
     return [{
         maxSkew: 1,
