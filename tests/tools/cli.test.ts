@@ -238,6 +238,9 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         assert.equal(result.code, 0, result.err);
         assert.ok(fs.existsSync(out("simulation", "spike.json")));
         assert.notEqual(fs.readFileSync(out("kubernetes.yaml"), "utf8"), "from an earlier run\n");
+        // The drain audit is printed, with the one intended pin and no other.
+        assert.match(result.out, /Drain audit: the platform's pods against cluster-autoscaler 1\.34's drain rules/);
+        assert.match(result.out, /Pods that keep their node \(1\):\n {2}- prometheus-kube-prometheus-stack-prometheus: .*; intended: /);
     });
 
     it("a simulate run replaces the profile's earlier files: a chart of a service no longer in the config goes", async () => {
