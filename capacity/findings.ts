@@ -311,6 +311,16 @@ function table(rows: readonly (readonly string[])[], indent = "  "): string {
         column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])).join("  ").trimEnd()).join("\n");
 }
 
+/** "Monthly cost (on-demand, ...): $420.48 at min size (3 nodes), $1401.60 at max size (10 nodes)". */
+function nodeCostText(report: CapacityReport): string {
+    const cost = report.nodes.monthlyCost;
+    const nodes = (scenario: "minSize" | "maxSize") => report.nodes.groups.reduce((sum, group) => sum + group[scenario], 0);
+    const unpriced = report.nodes.groups.filter((group) => group.pricePerHour === null).map((group) => group.name);
+    return `  monthly cost (on-demand ${cost.priceRegion} prices or simulation.tuning.prices, ${cost.hoursPerMonth} h): ` +
+        `${cost.text.atMin} at min size (${nodes("minSize")} nodes), ${cost.text.atMax} at max size (${nodes("maxSize")} nodes)` +
+        (unpriced.length > 0 ? `; no price for ${unpriced.join(", ")}: set berrys-platform:simulation.tuning.prices` : "");
+}
+
 /** The capacity table and the findings, as `render` prints them. */
 export function formatCapacityTable(report: CapacityReport, findings: readonly Finding[]): string {
     const sections: string[] = [`Capacity of stack ${report.stack} (namespace ${report.namespace})`];
@@ -335,7 +345,7 @@ export function formatCapacityTable(report: CapacityReport, findings: readonly F
             ["resource", "allocatable", "system pods", "at min", "at max", "max+rollout", "headroom at max"],
             ...report.nodes.rows.map((row) => [row.resource, row.text.allocatable, formatAmount(row.unit, row.systemPods),
                 row.text.atMin, row.text.atMax, row.text.atMaxDuringRollout, row.text.headroomAtMax]),
-        ]));
+        ]) + "\n" + nodeCostText(report));
     const connections = report.connections;
     sections.push(connections === null
         ? "Database connections: not checked (set berrys-platform:guardrails.database.maxConnections)"

@@ -4,6 +4,7 @@
 // capacity/findings.ts turns the report into findings; `render` and the `capacity` stack output
 // show it as it is (plain JSON: CPU in cores, memory in bytes).
 import type { PlatformConfig, ServiceConfig } from "../config";
+import { HOURS_PER_MONTH, hourlyPrice, PRICE_TABLE_REGION } from "../catalog/prices";
 import { parseQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { allocatable, instanceTypeSpec } from "./instance-types";
 
@@ -85,6 +86,27 @@ export interface NodeGroupCapacity {
     readonly perNode: { readonly cpu: number; readonly memory: number; readonly pods: number } | null;
     /** What the per-node DaemonSets request on each node. */
     readonly daemonSetsPerNode: { readonly cpu: number; readonly memory: number };
+    readonly minSize: number;
+    /**
+     * USD per node-hour: the dearest of the group's types (the managed node group may launch any
+     * of them); `null` when one has no price (catalog/prices.ts nor `simulation.tuning.prices`).
+     */
+    readonly pricePerHour: number | null;
+    /** USD per month (730 h) with the group at minSize and at maxSize; `null` without a price. */
+    readonly monthlyCost: { readonly atMin: number | null; readonly atMax: number | null };
+}
+
+/** What the nodes cost per month, every group at its minSize and at its maxSize. */
+export interface NodeCost {
+    readonly currency: "USD";
+    readonly hoursPerMonth: number;
+    /** Where catalog/prices.ts's prices hold (`simulation.tuning.prices` overrides them). */
+    readonly priceRegion: string;
+    /** `null` when some group has no price. */
+    readonly atMin: number | null;
+    readonly atMax: number | null;
+    /** The same as text ("$420.48"). */
+    readonly text: { readonly atMin: string; readonly atMax: string };
 }
 
 /** Node CPU or memory: every group at maxSize, against the services' requests. */
@@ -109,6 +131,8 @@ export interface NodeReport {
     /** `false` when some group has no known instance type: then `rows` undercount and no node check is made. */
     readonly complete: boolean;
     readonly rows: readonly NodeRow[];
+    /** Monthly on-demand cost of the nodes at min and at max size. */
+    readonly monthlyCost: NodeCost;
 }
 
 export interface ServiceConnections {
@@ -268,6 +292,8 @@ function nodeReport(
         memory: toBytes(config.guardrails.daemonSetRequestsPerNode.memory),
     };
     const groups = Object.entries(config.nodeGroups).map(([name, group]): NodeGroupCapacity => {
+        const prices = group.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
+        const price = prices.some((value) => value === undefined) ? null : Math.max(...(prices as number[]));
         const known = group.instanceTypes.flatMap((type) => {
             const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
             return spec === undefined ? [] : [allocatable(spec)];
@@ -283,6 +309,12 @@ function nodeReport(
                 pods: Math.min(...known.map((node) => node.pods)),
             },
             daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
+            minSize: group.minSize,
+            pricePerHour: price,
+            monthlyCost: {
+                atMin: price === null ? null : monthly(price, group.minSize),
+                atMax: price === null ? null : monthly(price, group.maxSize),
+            },
         };
     });
     const rows = (["cpu", "memory"] as const).map((resource): NodeRow => {
@@ -317,7 +349,31 @@ function nodeReport(
             },
         };
     });
-    return { groups, complete: groups.every((group) => group.perNode !== null), rows };
+    const total = (scenario: "atMin" | "atMax") => groups.some((group) => group.monthlyCost[scenario] === null) ? null
+        : roundCents(groups.reduce((sum, group) => sum + group.monthlyCost[scenario]!, 0));
+    const atMin = total("atMin");
+    const atMax = total("atMax");
+    return {
+        groups, complete: groups.every((group) => group.perNode !== null), rows,
+        monthlyCost: {
+            currency: "USD", hoursPerMonth: HOURS_PER_MONTH, priceRegion: PRICE_TABLE_REGION, atMin, atMax,
+            text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
+        },
+    };
+}
+
+/** USD per month for `nodes` nodes at `pricePerHour`, to the cent. */
+export function monthly(pricePerHour: number, nodes: number): number {
+    return roundCents(pricePerHour * nodes * HOURS_PER_MONTH);
+}
+
+function roundCents(value: number): number {
+    return Math.round(value * 100) / 100;
+}
+
+/** "$420.48", or "unknown" without a price. */
+export function formatUsd(value: number | null): string {
+    return value === null ? "unknown" : `$${value.toFixed(2)}`;
 }
 
 /** CPU (cores) and memory (bytes) free on the largest node of any group, after its DaemonSets. */

@@ -46,6 +46,21 @@ const criteriaSchema = z.strictObject({
     quotaRefusalsBelowMax: positiveInt.min(0, { error: "must be >= 0" }).default(0),
 });
 
+/** An EC2 instance type name, as node groups list them. */
+const instanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" });
+
+/**
+ * `npm run tune`'s settings, and the prices the capacity report counts nodes at.
+ */
+const tuningSchema = z.strictObject({
+    /**
+     * USD per node-hour by instance type, over the on-demand table in catalog/prices.ts (us-east-1,
+     * Linux): set the stack's region's price, a discount, or a type the table lacks.
+     */
+    prices: z.record(instanceTypeName, z.number({ error: "must be a number (USD per hour)" }).gt(0, { error: "must be > 0 (USD per hour)" })).default({}),
+});
+export type TuningSettings = z.output<typeof tuningSchema>;
+
 export const simulationSchema = z
     .strictObject({
         /** Seconds from a pod starting on a node to passing its readiness probe (default 30). */
@@ -60,5 +75,6 @@ export const simulationSchema = z
         criteria: criteriaSchema.prefault({}),
         /** Per-service load model, keyed by service name (default: derived from each service's config). */
         services: z.record(z.string(), serviceModelSchema, { error: "must be a map from service name to its load model" }).default({}),
+        tuning: tuningSchema.prefault({}),
     })
     .prefault({});

@@ -27,6 +27,7 @@ describe("simulator model (load -> what the HPA reads)", () => {
             podReadySeconds: 30, scrapeIntervalSeconds: 30, seed: 1,
             criteria: { responseSeconds: 240, maxDirectionChangesPerHour: 4, maxOverProvisioning: 1.6, quotaRefusalsBelowMax: 0 },
             services: {},
+            tuning: { prices: {} },
         });
     });
 

@@ -1,0 +1,78 @@
+// The on-demand price table (catalog/prices.ts) and what the capacity report makes of it.
+import { strict as assert } from "assert";
+import { parseConfig } from "../../config";
+import { HOURS_PER_MONTH, hourlyPrice, ON_DEMAND_PRICES } from "../../catalog/prices";
+import { INSTANCE_TYPES } from "../../capacity/instance-types";
+import { capacityReport } from "../../capacity/model";
+import { formatCapacityTable } from "../../capacity/findings";
+import { readStackFile } from "../../tools/stack-files";
+import { stackConfig, stackWith } from "../helpers/stacks";
+
+describe("catalog/prices", () => {
+    it("prices every instance type of the capacity table but c5.8xlarge, which EC2 does not sell", () => {
+        const unpriced = Object.keys(INSTANCE_TYPES).filter((type) => hourlyPrice(type) === undefined);
+        assert.deepEqual(unpriced, ["c5.8xlarge"]);
+        assert.deepEqual(Object.keys(ON_DEMAND_PRICES).filter((type) => !(type in INSTANCE_TYPES)), [], "no price for a type the capacity table lacks");
+    });
+
+    it("holds us-east-1's Linux on-demand rates (Karpenter v1.14.1's table from the AWS Price List API)", () => {
+        // Rates as AWS lists them for us-east-1 (zz_generated.pricing_aws.go, generated 2026-07-06).
+        assert.equal(hourlyPrice("m6i.xlarge"), 0.192);
+        assert.equal(hourlyPrice("m6i.2xlarge"), 0.384);
+        assert.equal(hourlyPrice("m7g.large"), 0.0816);
+        assert.equal(hourlyPrice("t3.medium"), 0.0416);
+    });
+
+    it("a price of simulation.tuning.prices wins over the table, and adds types the table lacks", () => {
+        assert.equal(hourlyPrice("m6i.xlarge", { "m6i.xlarge": 0.2 }), 0.2);
+        assert.equal(hourlyPrice("x2idn.metal", { "x2idn.metal": 13.338 }), 13.338);
+        assert.equal(hourlyPrice("x2idn.metal"), undefined);
+    });
+
+    it("a month is 730 hours (365 x 24 / 12)", () => {
+        assert.equal(HOURS_PER_MONTH, (365 * 24) / 12);
+    });
+});
+
+describe("capacity report: monthly cost of the nodes", () => {
+    it("production: 3 x m6i.xlarge at min size is $420.48 a month, 10 at max size $1401.60 (3 x 0.192 x 730, 10 x 0.192 x 730)", () => {
+        const cost = capacityReport(stackConfig("production")).nodes.monthlyCost;
+        assert.deepEqual([cost.atMin, cost.atMax, cost.currency, cost.hoursPerMonth], [420.48, 1401.6, "USD", 730]);
+        assert.deepEqual(cost.text, { atMin: "$420.48", atMax: "$1401.60" });
+    });
+
+    it("render's table prints the cost at min and at max size", () => {
+        const config = stackConfig("production");
+        assert.match(formatCapacityTable(capacityReport(config), []), /\$420\.48 at min size \(3 nodes\), \$1401\.60 at max size \(10 nodes\)/);
+    });
+
+    it("a group of several types costs its dearest type; a price override changes the cost", () => {
+        const config = stackWith("production", (raw) => {
+            raw.nodeGroups["default-node-group"].instanceTypes = ["m6i.xlarge", "m7i.xlarge"];
+            raw.simulation = { tuning: { prices: { "m6i.xlarge": 0.3 } } };
+        });
+        const group = capacityReport(config).nodes.groups[0];
+        assert.equal(group.pricePerHour, 0.3);
+        assert.deepEqual(group.monthlyCost, { atMin: 657, atMax: 2190 });
+    });
+
+    it("a type without a price leaves the cost unknown and the table names the key to set", () => {
+        const config = stackWith("production", (raw) => {
+            raw.nodeGroups["default-node-group"].instanceTypes = ["c5.8xlarge"];
+        });
+        const report = capacityReport(config);
+        assert.deepEqual([report.nodes.monthlyCost.atMin, report.nodes.monthlyCost.atMax], [null, null]);
+        assert.match(formatCapacityTable(report, []), /no price for default-node-group: set berrys-platform:simulation\.tuning\.prices/);
+    });
+
+    it("simulation.tuning.prices rejects a price of 0 and a malformed type, naming the key", () => {
+        const file = readStackFile("production");
+        const raw = structuredClone(file.projectConfig) as Record<string, any>;
+        raw.simulation = { tuning: { prices: { "m6i.xlarge": 0, "not a type": 1 } } };
+        const result = parseConfig(raw, file.context);
+        assert.equal(result.ok, false);
+        const errors = result.ok ? [] : result.errors;
+        assert.ok(errors.some((error) => /^berrys-platform:simulation\.tuning\.prices\.m6i\.xlarge \(0\) must be > 0/.test(error)), errors.join("\n"));
+        assert.ok(errors.some((error) => /simulation\.tuning\.prices.*not a type.*must be an EC2 instance type/.test(error)), errors.join("\n"));
+    });
+});
