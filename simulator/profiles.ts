@@ -147,6 +147,78 @@ export function csvProfile(text: string, services: readonly string[], service?: 
     };
 }
 
+/** The Prometheus label that names a series' service unless `--label` says otherwise. */
+export const DEFAULT_SERVICE_LABEL = "service";
+
+/**
+ * A profile from a Prometheus `query_range` response (the HTTP API's JSON: `status: success`,
+ * `data.resultType: matrix`, each series `{metric: {labels}, values: [[unix seconds, "value"], ...]}`).
+ * Each series is the load of the service its `label` names, in that service's load unit
+ * (simulator/model.ts); series of one service add up. Time counts from the earliest sample; load
+ * is linear between samples (Prometheus leaves out steps without data); services without a series
+ * stay at their base load. A series without the label, or naming no service, is an error.
+ */
+export function prometheusProfile(text: string, services: readonly string[], label = DEFAULT_SERVICE_LABEL, name = "prometheus"): LoadProfile {
+    let response: unknown;
+    try {
+        response = JSON.parse(text);
+    } catch (error) {
+        throw new Error(`is not JSON: ${(error as Error).message}`);
+    }
+    const body = response as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } };
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new Error("must be a Prometheus query_range response (a JSON object with status and data)");
+    if (body.status !== "success") {
+        throw new Error(`is a failed Prometheus response (status ${JSON.stringify(body.status)}${body.error !== undefined ? `: ${body.errorType ?? "error"}: ${body.error}` : ""})`);
+    }
+    if (body.data?.resultType !== "matrix" || !Array.isArray(body.data.result)) {
+        throw new Error(`must hold a matrix result (a query_range response); got resultType ${JSON.stringify(body.data?.resultType)}`);
+    }
+    const bySeries = new Map<string, (readonly [number, number])[][]>();
+    body.data.result.forEach((entry: unknown, index: number) => {
+        const series = entry as { metric?: Record<string, unknown>; values?: unknown };
+        const labels = series?.metric ?? {};
+        const shown = `series ${index} (${labelsText(labels)})`;
+        const service = labels[label];
+        if (typeof service !== "string" || service === "") {
+            throw new Error(`${shown} has no "${label}" label to name its service: aggregate by it (sum by (${label}) (...)) or name the label with --label`);
+        }
+        if (!services.includes(service)) throw new Error(`${shown} names unknown service ${service}; services: ${services.join(", ")}`);
+        if (!Array.isArray(series.values) || series.values.length === 0) throw new Error(`${shown} has no values`);
+        const points = series.values.map((pair: unknown, at: number) => {
+            const [time, value] = Array.isArray(pair) ? pair : [];
+            const t = Number(time);
+            const v = typeof value === "string" ? Number(value) : Number.NaN;
+            if (!Number.isFinite(t) || !Number.isFinite(v) || v < 0) {
+                throw new Error(`${shown} value ${at} (${JSON.stringify(pair)}) must be [unix seconds, "non-negative number"]`);
+            }
+            return [t, v] as const;
+        });
+        bySeries.set(service, [...(bySeries.get(service) ?? []), points.sort((a, b) => a[0] - b[0])]);
+    });
+    if (bySeries.size === 0) throw new Error("holds no series");
+    const times = [...bySeries.values()].flatMap((list) => list.flatMap((points) => points.map(([t]) => t)));
+    const start = times.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
+    const end = times.reduce((max, t) => Math.max(max, t), Number.NEGATIVE_INFINITY);
+    // One series per service: the sum of its series at every timestamp any of them has.
+    const merged = new Map([...bySeries].map(([service, list]) => {
+        const times = [...new Set(list.flatMap((points) => points.map(([t]) => t)))].sort((a, b) => a - b);
+        return [service, times.map((t) => [t - start, list.reduce((sum, points) => sum + interpolate(points, t), 0)] as const)] as const;
+    }));
+    return {
+        name, durationSeconds: end - start, steps: [],
+        description: `real traffic from Prometheus (${body.data.result.length} series over ${Math.round((end - start) / 60)} min, ${[...merged.keys()].join(", ")})`,
+        load: (model, _index, t) => {
+            const points = merged.get(model.name);
+            return points === undefined ? base(model) : interpolate(points, t);
+        },
+    };
+}
+
+function labelsText(labels: Record<string, unknown>): string {
+    const text = Object.entries(labels).map(([key, value]) => `${key}="${String(value)}"`).join(", ");
+    return text === "" ? "no labels" : `{${text}}`;
+}
+
 function clamp01(value: number): number {
     return Math.max(0, Math.min(1, value));
 }

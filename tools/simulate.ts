@@ -1,4 +1,4 @@
-// `npm run simulate -- <stack> [--service S] [--profile P | --load file.csv] [--check]`: runs the
+// `npm run simulate -- <stack> [--service S] [--profile P | --load file.csv|file.json [--label L]] [--check]`: runs the
 // stack's config through the scaling simulator (simulator/) and prints, per service, how it would
 // have scaled; writes a JSON of the time series and an SVG chart per service under
 // out/<stack>/simulation/.
@@ -6,11 +6,12 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PlatformConfig } from "../config";
 import { preflight } from "../preflight";
-import { csvProfile, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
+import { DEFAULT_SERVICE_LABEL, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
 import { evaluateCriteria, formatReport, resultJson } from "../simulator/report";
 import { simulate } from "../simulator/run";
 import { serviceChartSvg } from "../simulator/svg";
-import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess, UsageError, userPath } from "./cli";
+import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess, UsageError } from "./cli";
+import { loadFileProfile } from "./load-file";
 import { readStackFile, stackArgument } from "./stack-files";
 
 /** Runs at least this long (simulated) print their progress on stderr. */
@@ -25,7 +26,9 @@ export const SIMULATE: Command = {
         { name: "--service", value: "S", help: "report and chart only this service (all services are simulated)" },
         { name: "--profile", value: "P", help: "run one built-in profile instead of all five", choices: PROFILE_NAMES },
         { name: "--load", value: "file.csv", help: "replay real traffic: `seconds,load` rows (with --service) or a header `seconds,<service>,...`;\n" +
+            "or a Prometheus query_range response (JSON, a matrix; series name their service by --label);\n" +
             "a relative path is relative to the directory you run npm from" },
+        { name: "--label", value: "L", help: `the Prometheus label that names a --load series' service (default ${DEFAULT_SERVICE_LABEL})` },
         { name: "--check", help: "for CI: exit 1 when any criterion is MISSED, 0 when all are met" },
     ],
     details: "Writes out/<stack>/simulation/<profile>.json (time series, criteria) and <profile>-<service>.svg (charts).\n" +
@@ -42,22 +45,8 @@ function loadConfig(stack: string, context: CommandContext): PlatformConfig {
 }
 
 function loadProfiles(args: ParsedArgs, config: PlatformConfig, context: CommandContext): LoadProfile[] {
-    const { service, profile: name, load } = args.options as { service?: string; profile?: string; load?: string };
-    if (load !== undefined) {
-        const file = userPath(load, context);
-        let text: string;
-        try {
-            text = fs.readFileSync(file, "utf8");
-        } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code;
-            throw new CommandError(`--load ${load}: ${code === "ENOENT" ? `no such file (looked for ${file})` : (error as Error).message}`);
-        }
-        try {
-            return [csvProfile(text, Object.keys(config.services), service, path.basename(file, path.extname(file)))];
-        } catch (error) {
-            throw new CommandError(`--load ${displayPath(file, context)}: ${(error as Error).message}`);
-        }
-    }
+    const { service, profile: name, load, label } = args.options as { service?: string; profile?: string; load?: string; label?: string };
+    if (load !== undefined) return [loadFileProfile(load, Object.keys(config.services), { service, label }, context)];
     const names = name !== undefined ? [name as ProfileName] : [...PROFILE_NAMES];
     return names.map((each) => profile(each, config.simulation.seed));
 }
@@ -66,6 +55,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     const stack = args.positionals.stack!;
     const { service, profile: profileName, load, check } = args.options as { service?: string; profile?: string; load?: string; check?: true };
     if (profileName !== undefined && load !== undefined) throw new UsageError("give --profile or --load, not both");
+    if (args.options.label !== undefined && load === undefined) throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const outDir = path.join(context.projectDir, "out", stack, "simulation");
     let config: PlatformConfig;
     let profiles: LoadProfile[];
