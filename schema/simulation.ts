@@ -49,8 +49,55 @@ const criteriaSchema = z.strictObject({
 /** An EC2 instance type name, as node groups list them. */
 const instanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" });
 
+/** Bounds of an integer setting the tuner searches: every integer from min to max. */
+const range = (what: string) => z
+    .strictObject({
+        min: positiveInt.min(0, { error: `must be >= 0 (${what})` }),
+        max: positiveInt.min(0, { error: `must be >= 0 (${what})` }),
+    })
+    .refine((bounds) => bounds.min <= bounds.max, { error: "must have min <= max" });
+
+const windows = (fallback: number[]) => z
+    .array(positiveInt.min(0, { error: "must be between 0 and 3600 seconds" }).max(3600, { error: "must be between 0 and 3600 seconds" }))
+    .min(1, { error: "must list at least one value" })
+    .default(fallback);
+
+const percents = (fallback: number[]) => z
+    .array(positiveInt.min(1, { error: "must be >= 1 (percent)" }))
+    .min(1, { error: "must list at least one value" })
+    .default(fallback);
+
+/** What the tuner may change in one service, besides the behavior values every service shares. */
+const serviceTuningSchema = z.strictObject({
+    /** minReplicas from min to max (default: only the current value). */
+    minReplicas: range("replicas").optional(),
+    /** maxReplicas from min to max (default: only the current value). */
+    maxReplicas: range("replicas").optional(),
+    /**
+     * Targets by metric name (cpu, memory, or a Pods metric): values from min to max in steps of
+     * `step` (default 5). Default: targets are not searched.
+     */
+    targets: z.record(z.string(), z.strictObject({
+        min: z.number({ error: "must be a number" }).gt(0, { error: "must be > 0" }),
+        max: z.number({ error: "must be a number" }).gt(0, { error: "must be > 0" }),
+        step: z.number({ error: "must be a number" }).gt(0, { error: "must be > 0" }).default(5),
+    }).refine((bounds) => bounds.min <= bounds.max, { error: "must have min <= max" })).default({}),
+});
+
+/** What the tuner may change in one node group. */
+const nodeGroupTuningSchema = z.strictObject({
+    /** Instance types to try, one at a time (default: the group's own list as it is). */
+    instanceTypes: z.array(instanceTypeName).min(1, { error: "must list at least one instance type" }).optional(),
+    /** minSize from min to max (default: the current minSize and one less). */
+    minSize: range("nodes").optional(),
+    /** maxSize from min to max (default: only the current value). */
+    maxSize: range("nodes").optional(),
+});
+
 /**
- * `npm run tune`'s settings, and the prices the capacity report counts nodes at.
+ * `npm run tune`'s search space and prices (the prices also give the capacity report its cost).
+ * The behavior lists apply to every service whose HPA has the rule; a service's own bounds sit
+ * under `services.<name>`.
  */
 const tuningSchema = z.strictObject({
     /**
@@ -58,6 +105,18 @@ const tuningSchema = z.strictObject({
      * Linux): set the stack's region's price, a discount, or a type the table lacks.
      */
     prices: z.record(instanceTypeName, z.number({ error: "must be a number (USD per hour)" }).gt(0, { error: "must be > 0 (USD per hour)" })).default({}),
+    /** behavior.scaleUp.stabilizationWindowSeconds values to try (default 0, 30, 60). */
+    scaleUpStabilizationWindowSeconds: windows([0, 30, 60]),
+    /** behavior.scaleDown.stabilizationWindowSeconds values to try (default 180, 300, 420, 600). */
+    scaleDownStabilizationWindowSeconds: windows([180, 300, 420, 600]),
+    /** The value of a scaleUp rule's one Percent policy (default 100, 200). */
+    scaleUpPercent: percents([100, 200]),
+    /** The value of a scaleDown rule's one Percent policy (default 10, 20, 50). */
+    scaleDownPercent: percents([10, 20, 50]),
+    services: z.record(z.string(), serviceTuningSchema).default({}),
+    nodeGroups: z.record(z.string(), nodeGroupTuningSchema).default({}),
+    /** Configurations the search may simulate at most (a count, not a time, so a run is reproducible). */
+    maxEvaluations: positiveInt.min(1, { error: "must be >= 1" }).default(150),
 });
 export type TuningSettings = z.output<typeof tuningSchema>;
 

@@ -93,6 +93,8 @@ export interface SimulationResult {
     readonly recordSeconds: number;
     readonly times: number[];
     readonly nodes: number[];
+    /** Nodes per node group at the same times (what each group's instances cost). */
+    readonly nodesByGroup: Readonly<Record<string, number[]>>;
     readonly readyNodes: number[];
     readonly peakNodes: number;
     readonly services: ServiceRun[];
@@ -167,6 +169,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     }));
     const times: number[] = [];
     const nodes: number[] = [];
+    const nodesByGroup: Record<string, number[]> = Object.fromEntries(settings.groups.map((group) => [group.name, [] as number[]]));
     const readyNodes: number[] = [];
     let peakNodes = 0;
     let syncs = 0;
@@ -226,6 +229,8 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             if (now % RECORD_SECONDS === 0) {
                 times.push(now);
                 nodes.push(cluster.nodes.length);
+                for (const series of Object.values(nodesByGroup)) series.push(0);
+                for (const node of cluster.nodes) nodesByGroup[node.group][nodesByGroup[node.group].length - 1]++;
                 readyNodes.push(cluster.nodeCount(now, true));
             }
         }
@@ -320,7 +325,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     return {
         stack: config.stack,
         profile: { name: profile.name, description: profile.description, durationSeconds: profile.durationSeconds, steps: profile.steps },
-        stepSeconds: STEP_SECONDS, recordSeconds: RECORD_SECONDS, times, nodes, readyNodes, peakNodes, syncs,
+        stepSeconds: STEP_SECONDS, recordSeconds: RECORD_SECONDS, times, nodes, nodesByGroup, readyNodes, peakNodes, syncs,
         services: runs.map((run): ServiceRun => {
             let longest = run.longestShortfall;
             if (run.shortfallFrom !== undefined && end - run.shortfallFrom > longest.seconds) longest = { seconds: end - run.shortfallFrom, from: run.shortfallFrom };
