@@ -10,12 +10,13 @@ import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
 import { simulationChecks } from "./simulator/model";
+import { tuningChecks } from "./simulator/tune";
 
 /**
  * Checks that span several top-level keys (an HPA's custom metric against the adapter's rules,
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
-export const CROSS_CHECKS: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck, simulationChecks];
+export const CROSS_CHECKS: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck, simulationChecks, tuningChecks];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */
 export function checkConfig(raw: Record<string, unknown>, context: StackContext): ParseResult {

@@ -174,3 +174,37 @@ describe("npm run tune: no configuration meets every criterion", function () {
         assert.equal((await run(["production", "--label", "app"], dir)).code, 2);
     });
 });
+
+describe("simulation.tuning: bad bounds name the key", () => {
+    const file = readStackFile("production");
+    const withTuning = (tuning: unknown) => {
+        const raw = structuredClone(file.projectConfig) as Record<string, any>;
+        raw.simulation = { tuning };
+        const result = preflight(raw, file.context);
+        return result.ok ? [] : result.errors;
+    };
+
+    it("a range with min above max", () => {
+        const errors = withTuning({ services: { "api-gateway": { maxReplicas: { min: 9, max: 6 } } } });
+        assert.ok(errors.some((error) => /^berrys-platform:simulation\.tuning\.services\.api-gateway\.maxReplicas .*must have min <= max/.test(error)), errors.join("\n"));
+    });
+
+    it("a service or node group the stack does not have, and an instance type without size or price", () => {
+        const errors = withTuning({
+            services: { "api-gatway": {} },
+            nodeGroups: { "default-node-group": { instanceTypes: ["m6i.2xlarge", "x9z.huge", "c5.8xlarge"] }, spare: {} },
+        });
+        assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.services.api-gatway must name a service")), errors.join("\n"));
+        assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.nodeGroups.spare must name a node group")), errors.join("\n"));
+        assert.ok(errors.some((error) => /instanceTypes\.1 \(x9z\.huge\) must be an instance type capacity\/instance-types\.ts knows/.test(error)), errors.join("\n"));
+        assert.ok(errors.some((error) => /instanceTypes\.2 \(c5\.8xlarge\) has no price: set berrys-platform:simulation\.tuning\.prices\.c5\.8xlarge/.test(error)), errors.join("\n"));
+        assert.ok(!errors.some((error) => error.includes("m6i.2xlarge")));
+    });
+
+    it("a target search without the load model pinned is refused by tune, naming the keys to set", async () => {
+        const dir = projectWith({ services: { "api-gateway": { targets: { cpu: { min: 60, max: 80 } } } } });
+        const result = await run(["production"], dir);
+        assert.equal(result.code, 1);
+        assert.match(result.err, /simulation\.tuning\.services\.api-gateway\.targets\.cpu searches a target, but berrys-platform:simulation\.services\.api-gateway\.capacityPerPod, .* are derived from the targets/);
+    });
+});
