@@ -114,6 +114,7 @@ export interface UndoResult {
 
 export interface TuneResult {
     readonly objective: Objective;
+    /** The dimensions searched, each with the values it was tried with (the stack file's first). */
     readonly dimensions: readonly Dimension[];
     readonly baseline: Evaluation;
     readonly best: Evaluation;
@@ -329,6 +330,8 @@ export function tune(input: TuneInput): TuneResult {
 
     const baselineEvaluation = evaluate(structuredClone(input.raw) as Record<string, unknown>, { full: true });
     let best = baselineEvaluation;
+    /** The values each dimension was tried with (the quota's depend on the candidate). */
+    const tried = new Map(dims.map((dim) => [JSON.stringify(dim.path), [] as unknown[]]));
     let passes = 0;
     for (let improved = true; improved && evaluations < budget; passes++) {
         improved = false;
@@ -339,6 +342,8 @@ export function tune(input: TuneInput): TuneResult {
                 ? quotaValues(parsedOrBaseline(input, best.raw), dim.path[2] as QuotaResource, current)
                 : dim.values;
             let bestHere = best;
+            const seen = tried.get(JSON.stringify(dim.path))!;
+            for (const value of values) if (!seen.some((other) => same(other, value))) seen.push(value);
             for (const value of values) {
                 if (same(value, current) || evaluations >= budget) continue;
                 const candidate = evaluate(withPath(best.raw, dim.path, value, input.raw), { bar: feasible(bestHere) ? bestHere : undefined });
@@ -380,7 +385,7 @@ export function tune(input: TuneInput): TuneResult {
         };
     }) : [];
     return {
-        objective, dimensions: dims, baseline: baselineEvaluation, best, changes, writes: leafChanges(input.raw, best.raw), undo, feasible: feasible(best),
+        objective, dimensions: dims.map((dim) => ({ ...dim, values: tried.get(JSON.stringify(dim.path))! })), baseline: baselineEvaluation, best, changes, writes: leafChanges(input.raw, best.raw), undo, feasible: feasible(best),
         evaluations, budget, passes,
     };
 }

@@ -136,7 +136,8 @@ function formatSearch(stack: string, service: string | undefined, result: TuneRe
         `search: coordinate descent, ${result.passes} pass${result.passes === 1 ? "" : "es"}, then pruning; ` +
         `${result.evaluations} of ${result.budget} simulations (berrys-platform:simulation.tuning.maxEvaluations) in ${seconds.toFixed(1)} s`,
         "dimensions and values tried:",
-        ...result.dimensions.map((dim) => `  ${keyName(dim.path)}: ${dim.path[0] === "namespace" ? "what it holds, or what max replicas need (with a rollout), rounded up" : dim.values.map((value) => JSON.stringify(value)).join(", ")}`),
+        ...result.dimensions.map((dim) => `  ${keyName(dim.path)}: ${dim.values.length === 0 ? "not reached (budget spent)" : dim.values.map((value) => JSON.stringify(value)).join(", ")}` +
+            (dim.path[0] === "namespace" ? " (what it holds, or what every service needs at max replicas and during a rollout at max, rounded up)" : "")),
     ];
     return lines.join("\n");
 }
