@@ -8,7 +8,7 @@ import { ScalingObservability } from "./scaling-observability";
 import { EksCluster } from "./eks-cluster";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
-import { NodeGroup } from "./node-group";
+import { LiveScaling, NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
 import { ServicesAdmission } from "./services-admission";
 import { DeploymentContract, ServiceScaling } from "./service-scaling";
@@ -16,6 +16,8 @@ import { DeploymentContract, ServiceScaling } from "./service-scaling";
 export interface PlatformArgs {
     /** The stack's parsed and checked config (preflight.ts `runPreflight`). */
     readonly config: PlatformConfig;
+    /** Each node group's live desired size (node-group.ts `readLiveScaling`); none before the first deploy. */
+    readonly liveScaling?: Readonly<Record<string, LiveScaling>>;
 }
 
 /** Tags on every AWS resource: who owns it and which stack made it. */
@@ -83,6 +85,8 @@ export class Platform extends pulumi.ComponentResource {
                 groupName,
                 settings,
                 cluster: cluster.cluster,
+                kubernetesVersion: config.cluster.version,
+                live: args.liveScaling?.[groupName],
                 subnetIds: network.privateSubnetIds,
                 tags,
                 dependsOn: cluster.nodePrerequisites,
