@@ -5,7 +5,9 @@ import type { PlatformConfig } from "../config";
 import { ScalingAddons } from "./addons";
 import { observabilityInput } from "./monitoring/input";
 import { ScalingObservability } from "./scaling-observability";
+import { Coredns } from "./coredns";
 import { EksCluster } from "./eks-cluster";
+import { eksAddonVersion } from "./kubernetes-version";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
 import { LiveScaling, NodeGroup } from "./node-group";
@@ -92,6 +94,14 @@ export class Platform extends pulumi.ComponentResource {
                 dependsOn: cluster.nodePrerequisites,
             }, parent),
         }));
+
+        // CoreDNS needs nodes for its pods: a standalone add-on after the node groups.
+        new Coredns(`${name}-coredns`, {
+            clusterName: cluster.clusterName,
+            version: eksAddonVersion(config.cluster.version, "coredns"),
+            tags,
+            nodeGroups: nodeGroups.map(({ component }) => component),
+        }, parent);
 
         const kubernetes = { parent: this, provider: cluster.provider };
         const guardrails = new NamespaceGuardrails(`${name}-namespace`, { namespace: config.namespace, labels }, kubernetes);
