@@ -91,7 +91,11 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
         assert.deepEqual(compatibilityCheck(withVersion("1.34")), { errors: [], warnings: [] });
         // The same through the preflight the program runs.
         const file = readStackFile("production");
-        const checked = checkConfig({ ...file.projectConfig, cluster: { version: "1.37" }, addons: { clusterAutoscaler: { imageTag: "v1.37.0" } } }, file.context);
+        const checked = checkConfig({
+            ...file.projectConfig,
+            cluster: { ...file.projectConfig.cluster as object, version: "1.37" },
+            addons: { clusterAutoscaler: { imageTag: "v1.37.0" } },
+        }, file.context);
         assert.equal(checked.ok, false);
         assert.ok(!checked.ok && checked.errors.some((message) => message.includes("missing for 1.37")));
     });
