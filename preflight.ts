@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
+import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { customMetricsCheck } from "./components/prometheus-adapter";
@@ -17,7 +18,7 @@ import { simulationChecks } from "./simulator/model";
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
-    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, simulationChecks,
+    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck, simulationChecks,
 ];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */
