@@ -1,12 +1,15 @@
 // The program: run the preflight checks (invalid config or a capacity error stops here, before any
 // resource), build the platform, and return its outputs as the stack outputs (README "Stack outputs").
 import * as pulumi from "@pulumi/pulumi";
+import { readLiveScaling } from "./components/node-group";
 import { Platform } from "./components/platform";
 import { runPreflight } from "./preflight";
 
 /** Pulumi calls the exported function; `opts` reach the root component (the tests pass transformations). */
 export = async (opts?: pulumi.ComponentResourceOptions) => {
     const { config, capacity } = runPreflight();
-    const platform = new Platform("berrys", { config }, opts);
+    // Live desired sizes, so that a new minSize/maxSize that excludes them moves them in the same run.
+    const liveScaling = await readLiveScaling(config.cluster.name, Object.keys(config.nodeGroups));
+    const platform = new Platform("berrys", { config, liveScaling }, opts);
     return { ...platform.outputs, capacity: { ...capacity.report, findings: capacity.findings } };
 };

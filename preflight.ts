@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
+import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
+import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
 import { simulationChecks } from "./simulator/model";
@@ -16,7 +18,9 @@ import { tuningChecks } from "./simulator/tune";
  * Checks that span several top-level keys (an HPA's custom metric against the adapter's rules,
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
-export const CROSS_CHECKS: readonly ConfigCheck[] = [customMetricsCheck, clusterAutoscalerImageCheck, simulationChecks, tuningChecks];
+export const CROSS_CHECKS: readonly ConfigCheck[] = [
+    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck, simulationChecks, tuningChecks,
+];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */
 export function checkConfig(raw: Record<string, unknown>, context: StackContext): ParseResult {

@@ -103,11 +103,12 @@ function quotaFindings(config: PlatformConfig, report: CapacityReport, row: Quot
 }
 
 function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[] {
+    // An error: without the type's size no capacity check can hold, and guessing would be silence.
     const findings: Finding[] = report.nodes.groups.filter((group) => group.unknownTypes.length > 0).map((group) => ({
-        severity: "warning",
-        keys: [keyName(["nodeGroups", group.name, "instanceTypes"])],
-        message: `${keyName(["nodeGroups", group.name, "instanceTypes"])} lists ${group.unknownTypes.join(", ")}, which the capacity table does not know; ` +
-            (group.perNode === null ? "node capacity is not checked" : "node capacity is sized by the known types only"),
+        severity: "error",
+        keys: [keyName(["nodeGroups", group.name, "instanceTypes"]), keyName(["guardrails", "instanceTypes"])],
+        message: `${keyName(["nodeGroups", group.name, "instanceTypes"])} lists ${group.unknownTypes.join(", ")}, which the capacity table ` +
+            `(capacity/instance-types.ts) does not know, so node capacity cannot be checked; describe it in ${keyName(["guardrails", "instanceTypes"])}`,
         fix: group.unknownTypes.map((type) => `add ${keyName(["guardrails", "instanceTypes", type])} with its vcpu, memoryMiB and maxPods`).join("; "),
     }));
     if (!report.nodes.complete || report.nodes.groups.length === 0) {

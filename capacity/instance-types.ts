@@ -6,9 +6,15 @@
 // `GetMemoryMebibytesToReserve` (kubeReserved) and `evictionHard` `memory.available: 100Mi`.
 // Max pods: nodeadm reads nodeadm/internal/kubelet/eni-max-pods.txt, which the VPC CNI's formula
 // `ENIs x (IPv4 addresses per ENI - 1) + 2` generates from EC2's limits (no prefix delegation).
+import { ConfigCheck, keyName } from "../config";
+
+/** The CPU architecture of an instance type, as EKS AMI types name it. */
+export type Architecture = "x86_64" | "arm64";
 
 /** One instance type, as `guardrails.instanceTypes` takes it. */
 export interface InstanceTypeSpec {
+    /** CPU architecture; when absent, from the type's name (`architectureFromName`). */
+    readonly arch?: Architecture;
     /** vCPUs. */
     readonly vcpu: number;
     /** Memory in MiB as EC2 lists it (16 GiB = 16384). */
@@ -64,6 +70,16 @@ export function allocatable(spec: InstanceTypeSpec): Allocatable {
     };
 }
 
+/**
+ * The architecture a type's name implies, by pulumi-eks's own rule (nodejs/eks/nodes/nodegroup.ts at
+ * v4.3.0, lines 2403-2424, `isGravitonInstance`): a "g" right after the generation digits means
+ * Graviton (m7g, c6gn, t4g, x2gd); anything else is x86_64 (m6i, g5, inf2). `a1` is Graviton too.
+ */
+export function architectureFromName(type: string): Architecture {
+    const match = /^([a-z]+)([0-9]+)([a-z])?/.exec(type);
+    return match !== null && (match[3] === "g" || `${match[1]}${match[2]}` === "a1") ? "arm64" : "x86_64";
+}
+
 /** One size of a family: vCPUs, memory in GiB, and the EC2 network limits the max-pods formula takes. */
 type Row = readonly [size: string, vcpu: number, memoryGiB: number, enis: number, ipv4PerEni: number];
 
@@ -83,6 +99,9 @@ const BURSTABLE: readonly Row[] = [
     ["medium", 2, 4, 3, 6], ["large", 2, 8, 3, 12], ["xlarge", 4, 16, 4, 15], ["2xlarge", 8, 32, 4, 15],
 ];
 
+/** Graviton (arm64) families of the table; the rest are x86_64 (EC2 instance type pages). */
+const ARM64_FAMILIES: ReadonlySet<string> = new Set(["m6g", "m7g", "c6g", "c7g", "r6g", "r7g", "t4g"]);
+
 const FAMILIES: Readonly<Record<string, readonly Row[]>> = {
     m5: GENERAL, m6i: GENERAL, m7i: GENERAL, m6a: GENERAL,
     m6g: [gravitonMedium(4), ...GENERAL], m7g: [gravitonMedium(4), ...GENERAL],
@@ -100,8 +119,21 @@ const FAMILIES: Readonly<Record<string, readonly Row[]>> = {
 export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeSpec>> = Object.fromEntries(
     Object.entries(FAMILIES).flatMap(([family, rows]) =>
         rows.map(([size, vcpu, memoryGiB, enis, ips]) =>
-            [`${family}.${size}`, { vcpu, memoryMiB: memoryGiB * 1024, maxPods: eniMaxPods(enis, ips) }] as const)),
+            [`${family}.${size}`, {
+                arch: ARM64_FAMILIES.has(family) ? "arm64" : "x86_64",
+                vcpu, memoryMiB: memoryGiB * 1024, maxPods: eniMaxPods(enis, ips),
+            }] as const)),
 );
+
+/** The architecture of a type: its spec's (`extra` first, then the table), else its name's. */
+export function architectureOf(type: string, extra: Readonly<Record<string, InstanceTypeSpec>> = {}): Architecture {
+    return instanceTypeSpec(type, extra)?.arch ?? architectureFromName(type);
+}
+
+/** The architecture an EKS AMI type runs on (`AL2023_ARM_64_STANDARD`, `BOTTLEROCKET_x86_64`, ...). */
+export function amiArchitecture(amiType: string): Architecture {
+    return amiType.includes("ARM_64") ? "arm64" : "x86_64";
+}
 
 /** The spec of an instance type: `extra` (guardrails.instanceTypes) first, then the built-in table. */
 export function instanceTypeSpec(
@@ -111,3 +143,25 @@ export function instanceTypeSpec(
     return Object.prototype.hasOwnProperty.call(extra, type) ? extra[type]
         : Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, type) ? INSTANCE_TYPES[type] : undefined;
 }
+
+/**
+ * Config check: every instance type of a node group must run the group's AMI type. A managed node
+ * group has one AMI, and EKS's CreateNodegroup refuses instance types of another architecture
+ * (an arm64 Graviton type on an x86_64 AMI, say), which today fails only at `pulumi up`.
+ */
+export const instanceArchitectureCheck: ConfigCheck = (config) => {
+    const errors: string[] = [];
+    for (const [group, settings] of Object.entries(config.nodeGroups)) {
+        const wanted = amiArchitecture(settings.amiType);
+        const other = settings.instanceTypes.filter((type) => architectureOf(type, config.guardrails.instanceTypes) !== wanted);
+        if (other.length > 0) {
+            errors.push(
+                `${keyName(["nodeGroups", group, "instanceTypes"])} (${JSON.stringify(other)}) must run the group's amiType ` +
+                `${settings.amiType} (${wanted}): ${other.join(", ")} ${other.length === 1 ? "is" : "are"} ${wanted === "arm64" ? "x86_64" : "arm64 (Graviton)"}, ` +
+                `and EKS refuses a node group whose instance types do not match its AMI; set ${keyName(["nodeGroups", group, "amiType"])} ` +
+                `to an ${wanted === "arm64" ? "x86_64" : "ARM_64"} type or use ${wanted} instance types`,
+            );
+        }
+    }
+    return { errors, warnings: [] };
+};

@@ -11,6 +11,7 @@ import { MetricsServer, metricsServerRelease } from "./metrics-server";
 import { customMetrics, PrometheusAdapter, prometheusAdapterRelease } from "./prometheus-adapter";
 import { ReleaseSpec } from "./helm-release";
 import { kubePrometheusStackRelease, MonitoringTarget, monitoringTarget, PrometheusStack } from "./prometheus-stack";
+import { eksAddonVersion } from "./kubernetes-version";
 import { ServiceMonitors } from "./service-monitors";
 
 /** cluster-autoscaler's input from the stack's config and the Prometheus that scrapes it. */
@@ -117,6 +118,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
             clusterNameValue: config.cluster.name,
             labels: args.labels,
             tags: args.tags,
+            ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
             dependsOn: nodes,
         }, child);
         const target = this.prometheus.target;

@@ -6,6 +6,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../config";
+import { eksAddonVersion } from "./kubernetes-version";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export interface EksClusterArgs {
@@ -134,6 +135,17 @@ export class EksCluster extends pulumi.ComponentResource {
             // Node groups are managed by the NodeGroup component: the default self-managed group
             // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
             skipDefaultNodeGroup: true,
+            // Pinned add-on versions (catalog/compatibility.ts). Without them pulumi-eks 4.3.0 looks
+            // each one up with `aws.eks.getAddonVersion({ mostRecent: true })` on every run
+            // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
+            // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
+            // every node during an unrelated `pulumi up`.
+            vpcCniOptions: { addonVersion: eksAddonVersion(config.version, "vpc-cni") },
+            kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
+            // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
+            // cluster component it would wait for nodes that wait for the cluster. With
+            // skipDefaultNodeGroup pulumi-eks would not create it anyway (cluster.ts lines 1175-1185).
+            corednsAddonOptions: { enabled: false },
             deletionProtection: config.protect,
             tags: args.tags,
         }, stateful);
@@ -169,6 +181,8 @@ export class EksCluster extends pulumi.ComponentResource {
         const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
             clusterName: this.clusterName,
             addonName: "eks-pod-identity-agent",
+            // Pinned: without a version EKS installs its default once and never moves it.
+            addonVersion: eksAddonVersion(config.version, "eks-pod-identity-agent"),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "PRESERVE",
             tags: args.tags,

@@ -11,8 +11,15 @@ export interface NodeGroupArgs {
     readonly groupName: string;
     readonly settings: NodeGroupConfig;
     readonly cluster: eks.Cluster;
+    /**
+     * The cluster's Kubernetes minor (`cluster.version`). Passed as the node group's `version`: with
+     * a launch template pulumi-eks leaves it unset, and the node group would never follow an upgrade.
+     */
+    readonly kubernetesVersion: string;
     readonly subnetIds: pulumi.Input<string[]>;
     readonly tags: Readonly<Record<string, string>>;
+    /** The group's live desired size (`readLiveScaling`); undefined before it exists. */
+    readonly live?: LiveScaling;
     /** Pod Identity must be in place before nodes start aws-node. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -40,9 +47,91 @@ export function rootVolume(settings: NodeGroupConfig, amiType: string) {
     return { deviceName, ebs: { volumeSize: settings.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } };
 }
 
-/** Scaling settings at creation; `ignoreScalingChanges` leaves desiredSize to cluster-autoscaler afterwards. */
-export function scalingConfig(settings: NodeGroupConfig) {
-    return { minSize: settings.minSize, maxSize: settings.maxSize, desiredSize: settings.desiredSize };
+/** What EKS reports for a node group now: the desired size cluster-autoscaler last set. */
+export interface LiveScaling {
+    readonly desiredSize: number;
+}
+
+/** The node group's scaling inputs for one run. */
+export interface ScalingPlan {
+    readonly scalingConfig: { readonly minSize: number; readonly maxSize: number; readonly desiredSize: number };
+    /**
+     * true: `pulumi up` leaves the desired size to cluster-autoscaler (pulumi-eks puts
+     * `ignoreChanges: ["scalingConfig.desiredSize"]` on the aws.eks.NodeGroup: nodejs/eks/nodes/nodegroup.ts
+     * at v4.3.0, lines 2085-2087 and 2119). false only for a run whose new minSize/maxSize the live
+     * desired size lies outside of.
+     */
+    readonly ignoreScalingChanges: boolean;
+}
+
+/**
+ * The scaling inputs for a node group given its live desired size (undefined: not created yet, so
+ * `desiredSize` from the config is the creation size). EKS refuses an UpdateNodegroupConfig whose
+ * desired size lies outside min..max ("InvalidParameterException: Minimum capacity 5 can't be greater
+ * than desired size 3"), and with the desired size ignored the update carries the old one. So when a
+ * new minSize (or maxSize) excludes the live size, this run sends the live size moved into the new
+ * range, and only this run: EKS adds (or removes) exactly the nodes the new bound demands.
+ */
+export function scalingPlan(settings: Pick<NodeGroupConfig, "minSize" | "maxSize" | "desiredSize">, live?: LiveScaling): ScalingPlan {
+    const { minSize, maxSize } = settings;
+    if (live === undefined || (live.desiredSize >= minSize && live.desiredSize <= maxSize)) {
+        return { scalingConfig: { minSize, maxSize, desiredSize: settings.desiredSize }, ignoreScalingChanges: true };
+    }
+    return { scalingConfig: { minSize, maxSize, desiredSize: Math.min(maxSize, Math.max(minSize, live.desiredSize)) }, ignoreScalingChanges: false };
+}
+
+/**
+ * The EKS names `nodeGroupNamePrefix: "<group>-"` yields: the AWS provider appends
+ * terraform-plugin-sdk's `id.PrefixedUniqueId` suffix, an 18-digit UTC timestamp and an 8-digit hex
+ * counter (26 characters; helper/id/id.go). The exact shape keeps `default-` from matching `default-spot-...`.
+ */
+export function generatedNodeGroupName(groupName: string): RegExp {
+    // Group names are DNS labels (schema/common.ts): no regular-expression metacharacters.
+    return new RegExp(`^${groupName}-\\d{18}[0-9a-f]{8}$`);
+}
+
+/** The newest live EKS node group for each configured group, from the cluster's list of node groups. */
+export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: readonly string[]): Record<string, string> {
+    const matched: Record<string, string> = {};
+    for (const group of groupNames) {
+        // During a replacement both exist; the suffix starts with a timestamp, so the newest sorts last.
+        const names = eksNames.filter((name) => generatedNodeGroupName(group).test(name)).sort();
+        if (names.length > 0) {
+            matched[group] = names[names.length - 1];
+        }
+    }
+    return matched;
+}
+
+/** EKS's answer for a cluster that does not exist yet (ListNodegroups: "ResourceNotFoundException: No cluster found for name"). */
+export function isNotFound(error: unknown): boolean {
+    return /ResourceNotFoundException/.test(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Reads each node group's live desired size from EKS (two data sources: the cluster's node groups,
+ * then each one). Runs at preview too, so the plan it feeds is what `pulumi preview` shows. A cluster
+ * that does not exist yet has no live sizes; any other error (no permission, say) stops the run.
+ */
+export async function readLiveScaling(clusterName: string, groupNames: readonly string[]): Promise<Record<string, LiveScaling>> {
+    let eksNames: string[];
+    try {
+        eksNames = (await aws.eks.getNodeGroups({ clusterName })).names ?? [];
+    } catch (error) {
+        if (isNotFound(error)) {
+            return {};
+        }
+        throw error;
+    }
+    const live: Record<string, LiveScaling> = {};
+    for (const [group, nodeGroupName] of Object.entries(matchLiveNodeGroups(groupNames, eksNames))) {
+        const found = await aws.eks.getNodeGroup({ clusterName, nodeGroupName });
+        const desiredSize = found.scalingConfigs?.[0]?.desiredSize;
+        if (desiredSize !== undefined) {
+            live[group] = { desiredSize };
+        }
+    }
+    return live;
 }
 
 export class NodeGroup extends pulumi.ComponentResource {
@@ -85,10 +174,14 @@ export class NodeGroup extends pulumi.ComponentResource {
             instanceTypes: [...settings.instanceTypes],
             capacityType: settings.capacityType,
             amiType: settings.amiType,
+            // pulumi-eks defaults `version` to the cluster's only without a launch template
+            // (nodejs/eks/nodes/nodegroup.ts at v4.3.0, lines 1886-1891): set it, so
+            // raising cluster.version rolls the nodes to the new minor's AMI after the control plane.
+            version: args.kubernetesVersion,
             labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
-            scalingConfig: scalingConfig(settings),
-            // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets it.
-            ignoreScalingChanges: true,
+            // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
+            // it, except to move it into a new minSize..maxSize (scalingPlan).
+            ...scalingPlan(settings, args.live),
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             tags: args.tags,
         }, { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])] });

@@ -5,10 +5,12 @@ import type { PlatformConfig } from "../config";
 import { ScalingAddons } from "./addons";
 import { observabilityInput } from "./monitoring/input";
 import { ScalingObservability } from "./scaling-observability";
+import { Coredns } from "./coredns";
 import { EksCluster } from "./eks-cluster";
+import { eksAddonVersion } from "./kubernetes-version";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { Network } from "./network";
-import { NodeGroup } from "./node-group";
+import { LiveScaling, NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
 import { ServicesAdmission } from "./services-admission";
 import { DeploymentContract, ServiceScaling } from "./service-scaling";
@@ -16,6 +18,8 @@ import { DeploymentContract, ServiceScaling } from "./service-scaling";
 export interface PlatformArgs {
     /** The stack's parsed and checked config (preflight.ts `runPreflight`). */
     readonly config: PlatformConfig;
+    /** Each node group's live desired size (node-group.ts `readLiveScaling`); none before the first deploy. */
+    readonly liveScaling?: Readonly<Record<string, LiveScaling>>;
 }
 
 /** Tags on every AWS resource: who owns it and which stack made it. */
@@ -83,11 +87,21 @@ export class Platform extends pulumi.ComponentResource {
                 groupName,
                 settings,
                 cluster: cluster.cluster,
+                kubernetesVersion: config.cluster.version,
+                live: args.liveScaling?.[groupName],
                 subnetIds: network.privateSubnetIds,
                 tags,
                 dependsOn: cluster.nodePrerequisites,
             }, parent),
         }));
+
+        // CoreDNS needs nodes for its pods: a standalone add-on after the node groups.
+        new Coredns(`${name}-coredns`, {
+            clusterName: cluster.clusterName,
+            version: eksAddonVersion(config.cluster.version, "coredns"),
+            tags,
+            nodeGroups: nodeGroups.map(({ component }) => component),
+        }, parent);
 
         const kubernetes = { parent: this, provider: cluster.provider };
         const guardrails = new NamespaceGuardrails(`${name}-namespace`, { namespace: config.namespace, labels }, kubernetes);

@@ -222,6 +222,8 @@ export interface PrometheusStackArgs {
     readonly clusterNameValue: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
+    /** The aws-ebs-csi-driver add-on version for the cluster's minor (catalog/compatibility.ts). */
+    readonly ebsCsiDriverVersion: string;
     /** What the EBS CSI add-on and the release wait for: the node groups. */
     readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
@@ -252,6 +254,8 @@ export class PrometheusStack extends pulumi.ComponentResource {
                 clusterName: args.clusterName,
                 addonName: "aws-ebs-csi-driver",
                 configurationValues: JSON.stringify(ebsCsiConfigurationValues()),
+                // Pinned: without a version EKS installs its default once and never moves it.
+                addonVersion: args.ebsCsiDriverVersion,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "PRESERVE",
                 tags: args.tags,

@@ -1,16 +1,18 @@
 // Config schema of `addons`: the Helm-installed scaling add-ons. Chart versions are pinned to the
 // versions in shared/reference/charts (the tests check values keys against those defaults).
 import { z } from "zod";
-import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity } from "./common";
+import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity, requestsWithinLimits } from "./common";
 import { monitoringSchema } from "./monitoring";
 
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "must be a chart version such as 9.59.0" });
 
-const requestsAndLimits = z.strictObject({
-    requests: cpuMemory,
-    /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
-    limits: z.strictObject({ memory: quantity }),
-});
+const requestsAndLimits = z
+    .strictObject({
+        requests: cpuMemory,
+        /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
+        limits: z.strictObject({ memory: quantity }),
+    })
+    .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "requests", limits: "limits", what: "a container" }), { when: () => true });
 
 /**
  * Expanders that work on AWS with no further config: `price` prices GCE machines only, and

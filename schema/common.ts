@@ -1,7 +1,7 @@
 // Zod building blocks shared by every part of the stack's config schema. Messages follow the
 // "must <rule>" form: config.ts prefixes them with the key path and the offending value.
 import { z } from "zod";
-import { isIntOrPercent, isQuantity } from "../quantity";
+import { isIntOrPercent, isQuantity, toBytes, toMillicores } from "../quantity";
 
 /** A Kubernetes quantity: YAML may give `cpu: 1` as a number, the API wants a string. */
 export const quantity = z
@@ -32,10 +32,42 @@ export const cpuMemory = z.strictObject({
     memory: quantity,
 });
 
-export const resourceRequirements = z.strictObject({
-    requests: cpuMemory,
-    limits: cpuMemory,
-});
+/** How the API server compares two quantities of a resource: CPU in millicores, memory in bytes. */
+const AMOUNT: Readonly<Record<"cpu" | "memory", (value: string) => number>> = { cpu: toMillicores, memory: toBytes };
+
+/**
+ * Adds an issue on `requests.<resource>` for each request above its limit, as the API server
+ * refuses it: kubernetes/kubernetes pkg/apis/core/validation/validation.go (release-1.34),
+ * ValidateResourceRequirements, "must be less than or equal to <resource> limit of <limit>";
+ * LimitRange's ValidateLimitRange likewise for a default request above the default limit. Guards
+ * its input: it runs even when other keys are invalid (`when`).
+ */
+export function requestsWithinLimits(
+    value: unknown, ctx: z.RefinementCtx, keys: { requests: string; limits: string; what: string },
+): void {
+    const requests = (value as Record<string, unknown> | null)?.[keys.requests] as Record<string, unknown> | undefined;
+    const limits = (value as Record<string, unknown> | null)?.[keys.limits] as Record<string, unknown> | undefined;
+    for (const resource of ["cpu", "memory"] as const) {
+        const request = requests?.[resource];
+        const limit = limits?.[resource];
+        if (typeof request !== "string" || typeof limit !== "string" || !isQuantity(request) || !isQuantity(limit)) {
+            continue;
+        }
+        if (AMOUNT[resource](request) > AMOUNT[resource](limit)) {
+            ctx.addIssue({
+                code: "custom", path: [keys.requests, resource], input: request,
+                message: `must be <= ${keys.limits}.${resource} (${limit}): the API server refuses ${keys.what} whose ${resource} request exceeds its limit`,
+            });
+        }
+    }
+}
+
+export const resourceRequirements = z
+    .strictObject({
+        requests: cpuMemory,
+        limits: cpuMemory,
+    })
+    .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "requests", limits: "limits", what: "a container" }), { when: () => true });
 export type ResourceRequirements = z.output<typeof resourceRequirements>;
 
 /** Kubernetes label keys and values, as selectors and extra labels use them. */

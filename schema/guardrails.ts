@@ -44,6 +44,8 @@ const databaseSchema = z
     }, { when: () => true });
 
 const instanceTypeSchema = z.strictObject({
+    /** CPU architecture (default: from the name, a "g" after the generation digits is arm64: m7g, t4g). */
+    arch: z.enum(["x86_64", "arm64"]).optional(),
     /** vCPUs of the instance type. */
     vcpu: count(1),
     /** Memory of the instance type in MiB, as EC2 lists it (16 GiB = 16384). */

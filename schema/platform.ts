@@ -1,6 +1,6 @@
 // Config schema of the infrastructure: `cluster`, `network`, `nodeGroups` and `namespace`.
 import { z } from "zod";
-import { dnsLabel, labels, positiveInt, quantity } from "./common";
+import { dnsLabel, labels, positiveInt, quantity, requestsWithinLimits } from "./common";
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
@@ -230,6 +230,7 @@ export const namespaceSchema = z.strictObject({
             defaultRequest: z.strictObject({ cpu: quantity.default("100m"), memory: quantity.default("128Mi") }).prefault({}),
             default: z.strictObject({ cpu: quantity.default("500m"), memory: quantity.default("512Mi") }).prefault({}),
         })
+        .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "defaultRequest", limits: "default", what: "a LimitRange" }), { when: () => true })
         .prefault({}),
     /** Protect the namespace (and so everything in it) against `pulumi destroy` and replacement. */
     protect: z.boolean().default(false),

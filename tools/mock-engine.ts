@@ -101,6 +101,9 @@ function callResult(token: string, region: string): Record<string, any> {
             return { name: region, region };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        case "aws:eks/getNodeGroups:getNodeGroups":
+            // A stack that was never deployed: no node groups yet.
+            return { names: [] };
         default:
             return {};
     }
@@ -141,6 +144,8 @@ export interface RunOptions {
     readonly transformations?: pulumi.ResourceTransformation[];
     /** Outputs of the stacks a program reads with StackReference, by stack name (a consumer's run). */
     readonly stackReferences?: Record<string, Record<string, unknown>>;
+    /** Data-source results that replace the defaults (tests give node groups a live size); undefined: the default. */
+    readonly callOverrides?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
 }
 
 /** The state of a StackReference: the referenced stack's outputs, as the engine reads them. */
@@ -174,7 +179,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
         },
         call(args: pulumi.runtime.MockCallArgs) {
             calls.push(args.token);
-            callResults[args.token] = callResult(args.token, region);
+            callResults[args.token] = options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region);
             return callResults[args.token];
         },
     // Not a preview: under a mocked preview, outputs the mock returns are still unknown.

@@ -5,6 +5,8 @@
 import fc from "fast-check";
 import { keyName } from "../../config";
 import { INSTANCE_TYPES } from "../../capacity/instance-types";
+import { EKS_ADDON_VERSIONS } from "../../catalog/compatibility";
+import { toBytes, toMillicores } from "../../quantity";
 import { pdbAllowedDisruptions } from "../../schema/services";
 
 type Raw = Record<string, unknown>;
@@ -44,7 +46,17 @@ export const memoryQuantity: fc.Arbitrary<string | number> = fc.oneof(
 
 const percent = (min: number, max: number) => fc.integer({ min, max }).map((value) => `${value}%`);
 
-const cpuMemory = (cpu: fc.Arbitrary<string | number>, memory: fc.Arbitrary<string | number>) => fc.record({ cpu, memory });
+
+/** Two quantities, the smaller first: a request and a limit the API server accepts (request <= limit). */
+const ordered = (quantity: fc.Arbitrary<string | number>, amount: (value: string) => number) =>
+    fc.tuple(quantity, quantity).map(([a, b]) => (amount(String(a)) <= amount(String(b)) ? [a, b] : [b, a]));
+
+/** Requests and limits (`names` of the two maps) with every request <= its limit. */
+const requestsAndLimits = <R extends string, L extends string>(requests: R, limits: L) =>
+    fc.tuple(ordered(cpuQuantity, toMillicores), ordered(memoryQuantity, toBytes))
+        .map(([[cpuRequest, cpuLimit], [memoryRequest, memoryLimit]]) =>
+            ({ [requests]: { cpu: cpuRequest, memory: memoryRequest }, [limits]: { cpu: cpuLimit, memory: memoryLimit } }) as
+                Record<R | L, { cpu: string | number; memory: string | number }>);
 
 /** The custom metrics the prometheus-adapter serves with its default rules (the seed's three). */
 const metricName = fc.constantFrom("http_requests_per_second", "model_requests_per_second", "agent_creation_rate");
@@ -99,7 +111,7 @@ const service = fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra:
         minReplicas: fc.constant(minReplicas),
         maxReplicas: fc.constant(minReplicas + extra),
         priority: fc.constantFrom("critical", "standard"),
-        resources: fc.record({ requests: cpuMemory(cpuQuantity, memoryQuantity), limits: cpuMemory(cpuQuantity, memoryQuantity) }),
+        resources: requestsAndLimits("requests", "limits"),
         metrics,
         behavior: maybe(fc.record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) }).map(defined)),
         pdb: maybe(pdbFor(minReplicas)),
@@ -108,12 +120,27 @@ const service = fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra:
         database: maybe(fc.record({ poolSize: fc.integer({ min: 0, max: 50 }), maxOverflow: fc.integer({ min: 0, max: 50 }) })),
     }).map(defined));
 
-const knownInstanceType = fc.constantFrom(...Object.keys(INSTANCE_TYPES));
+/** Known types of one architecture: a node group's types must all run its AMI type. */
+const knownInstanceType = (arch: "x86_64" | "arm64") =>
+    fc.constantFrom(...Object.entries(INSTANCE_TYPES).filter(([, spec]) => spec.arch === arch).map(([type]) => type));
 
-const nodeGroup = fc.record({ minSize: fc.integer({ min: 0, max: 10 }), extra: fc.integer({ min: 0, max: 20 }), desired: fc.nat() })
-    .chain(({ minSize, extra, desired }) => fc.record({
-        instanceTypes: maybe(fc.uniqueArray(fc.oneof({ weight: 9, arbitrary: knownInstanceType }, { weight: 1, arbitrary: fc.constant("x9z.large") }),
+/** An AMI type with instance types of its architecture (an unknown x86 type now and then). */
+const amiAndTypes = fc.oneof(
+    fc.record({
+        amiType: maybe(fc.constantFrom("AL2023_x86_64_STANDARD", "BOTTLEROCKET_x86_64")),
+        instanceTypes: maybe(fc.uniqueArray(fc.oneof({ weight: 9, arbitrary: knownInstanceType("x86_64") }, { weight: 1, arbitrary: fc.constant("x9z.large") }),
             { minLength: 1, maxLength: 3 })),
+    }),
+    fc.record({
+        amiType: fc.constantFrom("AL2023_ARM_64_STANDARD", "BOTTLEROCKET_ARM_64"),
+        instanceTypes: fc.uniqueArray(knownInstanceType("arm64"), { minLength: 1, maxLength: 3 }),
+    }),
+);
+
+const nodeGroup = fc.record({ minSize: fc.integer({ min: 0, max: 10 }), extra: fc.integer({ min: 0, max: 20 }), desired: fc.nat(), ami: amiAndTypes })
+    .chain(({ minSize, extra, desired, ami }) => fc.record({
+        amiType: fc.constant(ami.amiType),
+        instanceTypes: fc.constant(ami.instanceTypes),
         minSize: fc.constant(minSize),
         maxSize: fc.constant(Math.max(1, minSize + extra)),
         desiredSize: fc.constant(minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1))),
@@ -132,7 +159,7 @@ const namespace = fc.record({
     name: dnsLabel,
     podSecurity: maybe(fc.constantFrom("restricted", "baseline")),
     quota,
-    limitRange: maybe(fc.record({ defaultRequest: cpuMemory(cpuQuantity, memoryQuantity), default: cpuMemory(cpuQuantity, memoryQuantity) })),
+    limitRange: maybe(requestsAndLimits("defaultRequest", "default")),
     protect: maybe(fc.boolean()),
 }).map(defined);
 
@@ -151,7 +178,8 @@ const vpcCidr = cidrOf(16, 22);
 // Some deployer must reach the API: with a VPC the run creates, only the public endpoint can
 // (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.
 const cluster = fc.record({
-    version: maybe(fc.integer({ min: 28, max: 35 }).map((minor) => `1.${minor}`)),
+    // Minors with a complete row of add-on versions, none past EKS's extended support.
+    version: maybe(fc.constantFrom(...Object.keys(EKS_ADDON_VERSIONS))),
     publicAccessCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
     privateAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
     privateAccessSecurityGroupIds: maybe(fc.uniqueArray(chars(DIGITS + "abcdef", 17, 17).map((id) => `sg-${id}`), { maxLength: 2 })),

@@ -114,11 +114,18 @@ describe("capacity/findings", () => {
             assert.strictEqual(error.severity, "error");
             assert.match(error.message, /fit on no node: the largest offers 3\.765 CPU and 14\.91Gi after its DaemonSets/);
         });
-        it("an unknown instance type is a warning, not a guess", () => {
+        it("an unknown instance type is an error whose fix is berrys-platform:guardrails.instanceTypes, not a guess and not silence", () => {
             const found = findings(productionWith((raw) => { raw.nodeGroups["default-node-group"].instanceTypes = ["x2iedn.xlarge"]; }));
-            const warning = found.find((finding) => finding.keys[0] === "berrys-platform:nodeGroups.default-node-group.instanceTypes")!;
-            assert.strictEqual(warning.severity, "warning");
-            assert.strictEqual(warning.fix, "add berrys-platform:guardrails.instanceTypes.x2iedn.xlarge with its vcpu, memoryMiB and maxPods");
+            const error = found.find((finding) => finding.keys[0] === "berrys-platform:nodeGroups.default-node-group.instanceTypes")!;
+            assert.strictEqual(error.severity, "error");
+            assert.deepStrictEqual(error.keys, ["berrys-platform:nodeGroups.default-node-group.instanceTypes", "berrys-platform:guardrails.instanceTypes"]);
+            assert.strictEqual(error.fix, "add berrys-platform:guardrails.instanceTypes.x2iedn.xlarge with its vcpu, memoryMiB and maxPods");
+            // guardrails.instanceTypes is the way out: described there, the type is known and sized.
+            const described = findings(productionWith((raw) => {
+                raw.nodeGroups["default-node-group"].instanceTypes = ["x2iedn.xlarge"];
+                raw.guardrails = { ...raw.guardrails, instanceTypes: { "x2iedn.xlarge": { vcpu: 4, memoryMiB: 131072, maxPods: 58 } } };
+            }));
+            assert.ok(!described.some((finding) => finding.keys.includes("berrys-platform:guardrails.instanceTypes")));
             assert.ok(!found.some((finding) => finding.message.startsWith("node ")));
         });
     });

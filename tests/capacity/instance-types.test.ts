@@ -41,7 +41,11 @@ describe("capacity/instance-types", () => {
         ];
         for (const [type, vcpu, memoryGiB, maxPods] of cases) {
             it(`${type}: ${vcpu} vCPU, ${memoryGiB} GiB, ${maxPods} pods`, () =>
-                assert.deepStrictEqual(INSTANCE_TYPES[type], { vcpu, memoryMiB: memoryGiB * 1024, maxPods }));
+                assert.deepStrictEqual(INSTANCE_TYPES[type], {
+                    // EC2: the "g" families are Graviton (arm64).
+                    arch: /^[a-z]+\d+g\./.test(type) ? "arm64" : "x86_64",
+                    vcpu, memoryMiB: memoryGiB * 1024, maxPods,
+                }));
         }
     });
 
@@ -63,7 +67,7 @@ describe("capacity/instance-types", () => {
     });
 
     describe("instanceTypeSpec", () => {
-        it("finds a built-in type", () => assert.deepStrictEqual(instanceTypeSpec("m6i.xlarge"), { vcpu: 4, memoryMiB: 16384, maxPods: 58 }));
+        it("finds a built-in type", () => assert.deepStrictEqual(instanceTypeSpec("m6i.xlarge"), { arch: "x86_64", vcpu: 4, memoryMiB: 16384, maxPods: 58 }));
         it("knows nothing of a type missing from the table", () => assert.strictEqual(instanceTypeSpec("x2iedn.xlarge"), undefined));
         it("takes guardrails.instanceTypes first, to add or correct a type", () => {
             const extra = { "x2iedn.xlarge": { vcpu: 4, memoryMiB: 131072, maxPods: 58 }, "m6i.xlarge": { vcpu: 4, memoryMiB: 16000, maxPods: 110 } };

@@ -8,6 +8,8 @@ export interface ProgramRunOptions {
     /** Changes to the stack's config before the run: full keys (`berrys-platform:services`) to values. */
     readonly configOverrides?: Record<string, unknown>;
     readonly transformations?: pulumi.ResourceTransformation[];
+    /** Data-source results in place of the mock's defaults (tools/mock-engine.ts `callOverrides`). */
+    readonly callOverrides?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
 }
 
 /** Runs of a stack file as it is: the program is deterministic, so suites share one run per stack. */
@@ -15,7 +17,7 @@ const unchanged = new Map<string, Promise<MockRun>>();
 
 /** Runs the program for a stack; `configOverrides` replace whole top-level keys. */
 export function runStack(stack: string, options: ProgramRunOptions = {}): Promise<MockRun> {
-    if (options.configOverrides === undefined && options.transformations === undefined) {
+    if (options.configOverrides === undefined && options.transformations === undefined && options.callOverrides === undefined) {
         const cached = unchanged.get(stack) ?? run(stack, options);
         unchanged.set(stack, cached);
         return cached;
@@ -32,7 +34,7 @@ function run(stack: string, options: ProgramRunOptions): Promise<MockRun> {
             config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    return runWithMocks({ stack, config, loadProgram, transformations: options.transformations });
+    return runWithMocks({ stack, config, loadProgram, transformations: options.transformations, callOverrides: options.callOverrides });
 }
 
 /** The one registered resource of a type and name; fails when there is none or several. */

@@ -1,0 +1,139 @@
+// The managed node groups against @pulumi/eks 4.3.0's own source (pulumi/pulumi-eks at tag v4.3.0,
+// nodejs/eks/nodes/nodegroup.ts) and the EKS API: what the mocks, which register
+// eks.ManagedNodeGroup as one resource, cannot show.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { generatedNodeGroupName, isNotFound, matchLiveNodeGroups, scalingPlan } from "../../components/node-group";
+import { resource, runStack } from "../helpers/program";
+import { readStackFile } from "../../tools/stack-files";
+
+const GROUP = "berrys-default-node-group-mng";
+const ROOT = path.join(__dirname, "../..");
+
+describe("@pulumi/eks pin", () => {
+    it("package.json pins @pulumi/eks to exactly the 4.3.0 installed, whose source these tests cite", () => {
+        // The semantics below (version defaulting, ignoreScalingChanges, add-on versions) change between releases.
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        assert.equal(manifest.dependencies["@pulumi/eks"], "4.3.0");
+        const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/@pulumi/eks/package.json"), "utf8"));
+        assert.equal(installed.version, "4.3.0");
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+        assert.equal(lock.packages["node_modules/@pulumi/eks"].version, "4.3.0");
+    });
+});
+
+describe("node groups follow the cluster version", () => {
+    // nodegroup.ts v4.3.0 lines 1886-1891: `if (!args.version && !args.launchTemplate) args.version =
+    // core.cluster.version`: with a launch template (ours: IMDSv2, gp3) nothing defaults the version,
+    // and the AWS provider only sees version drift when it is given one.
+    it("every node group carries cluster.version, and raising it moves every group", async () => {
+        const groups = {
+            ...readStackFile("production").config["berrys-platform:nodeGroups"] as Record<string, unknown>,
+            "batch-arm": { instanceTypes: ["m7g.xlarge"], amiType: "AL2023_ARM_64_STANDARD", minSize: 0, maxSize: 2, desiredSize: 0 },
+        };
+        const at = (version: string) => runStack("production", {
+            configOverrides: {
+                "berrys-platform:cluster": { ...readStackFile("production").config["berrys-platform:cluster"] as object, version },
+                "berrys-platform:nodeGroups": groups,
+            },
+        });
+        for (const version of ["1.34", "1.35"]) {
+            const run = await at(version);
+            const managed = run.registered.filter((r) => r.type === "eks:index:ManagedNodeGroup");
+            assert.equal(managed.length, 2);
+            for (const group of managed) {
+                assert.equal(group.inputs.version, version, group.name);
+                // The launch template stays: the version comes with it, not instead of it.
+                assert.ok(group.inputs.launchTemplate, group.name);
+            }
+            assert.equal(resource(run, "eks:index:Cluster", "berrys-cluster-eks").inputs.version, version);
+        }
+    });
+
+    it("the node group waits for the cluster through its `cluster` input, so nodes never pass the control plane", async () => {
+        const run = await runStack("production");
+        const declared = run.declared.find((r) => r.type === "eks:index:ManagedNodeGroup")!;
+        assert.ok(declared.props.cluster, "the ManagedNodeGroup takes the eks.Cluster itself");
+        assert.equal(resource(run, "eks:index:ManagedNodeGroup", GROUP).inputs.version, "1.34");
+    });
+});
+
+describe("raising minSize above the live desired size", () => {
+    const settings = { minSize: 3, maxSize: 10, desiredSize: 3 };
+
+    it("before the group exists, the config's desiredSize is the creation size and later changes are ignored", () => {
+        assert.deepEqual(scalingPlan(settings), { scalingConfig: { minSize: 3, maxSize: 10, desiredSize: 3 }, ignoreScalingChanges: true });
+    });
+
+    it("a live size inside the new range stays cluster-autoscaler's (desiredSize ignored)", () => {
+        // nodegroup.ts v4.3.0 lines 2085-2087: ignoreScalingChanges -> ignoreChanges ["scalingConfig.desiredSize"].
+        for (const desiredSize of [3, 7, 10]) {
+            assert.equal(scalingPlan(settings, { desiredSize }).ignoreScalingChanges, true, String(desiredSize));
+        }
+    });
+
+    it("minSize raised above the live size: this run sends desiredSize = the new minSize, not the ignored old size", () => {
+        // EKS UpdateNodegroupConfig refuses min > desired ("InvalidParameterException: Minimum capacity 2
+        // can't be greater than desired size 1", terraform-aws-modules/terraform-aws-eks#3683 and #748:
+        // the same ignore_changes on desired_size). nodegroup.ts v4.3.0 lines 2099-2108 pass
+        // scalingConfig.desiredSize through when it is not ignored.
+        assert.deepEqual(scalingPlan({ minSize: 5, maxSize: 10, desiredSize: 3 }, { desiredSize: 3 }),
+            { scalingConfig: { minSize: 5, maxSize: 10, desiredSize: 5 }, ignoreScalingChanges: false });
+    });
+
+    it("maxSize lowered below the live size: this run sends desiredSize = the new maxSize", () => {
+        assert.deepEqual(scalingPlan({ minSize: 1, maxSize: 4, desiredSize: 1 }, { desiredSize: 9 }),
+            { scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 4 }, ignoreScalingChanges: false });
+    });
+
+    it("finds the live group by pulumi-eks's generated name: prefix, 18-digit timestamp, 8 hex digits", () => {
+        // terraform-plugin-sdk helper/id PrefixedUniqueId: prefix + "20060102150405.0000" without the dot + %08x.
+        assert.ok(generatedNodeGroupName("default-node-group").test("default-node-group-2026120203121234560000000a"));
+        assert.equal(generatedNodeGroupName("default").test("default-spot-2026120203121234560000000a"), false);
+        assert.deepEqual(matchLiveNodeGroups(["default", "default-spot"], [
+            "default-20251001000000000000000001",
+            "default-20261201000000000000000002",
+            "default-spot-20261201000000000000000003",
+            "someone-elses-20261201000000000000000004",
+        ]), { default: "default-20261201000000000000000002", "default-spot": "default-spot-20261201000000000000000003" });
+    });
+
+    it("a cluster that does not exist yet is the first deploy, other errors stop the run", () => {
+        assert.equal(isNotFound(new Error("reading EKS Node Groups: ResourceNotFoundException: No cluster found for name: berrys-production.")), true);
+        assert.equal(isNotFound(new Error("AccessDeniedException: not authorized to perform eks:ListNodegroups")), false);
+    });
+
+    it("the program reads the live size at preview and moves it into the raised minSize in the same run", async () => {
+        const eksName = "default-node-group-2026110100000000000000000a";
+        const groups = readStackFile("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
+        const raised = { ...groups, "default-node-group": { ...groups["default-node-group"], minSize: 5, desiredSize: 5 } };
+        const looked: Record<string, unknown>[] = [];
+        const run = await runStack("production", {
+            configOverrides: { "berrys-platform:nodeGroups": raised },
+            callOverrides: (token, inputs) => {
+                looked.push({ token, ...inputs });
+                if (token === "aws:eks/getNodeGroups:getNodeGroups") return { names: [eksName] };
+                if (token === "aws:eks/getNodeGroup:getNodeGroup") return { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 3 }] };
+                return undefined;
+            },
+        });
+        const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
+        assert.deepEqual(group.inputs.scalingConfig, { minSize: 5, maxSize: 10, desiredSize: 5 });
+        assert.equal(group.inputs.ignoreScalingChanges, false);
+        assert.deepEqual(looked.filter((call) => String(call.token).startsWith("aws:eks/")), [
+            { token: "aws:eks/getNodeGroups:getNodeGroups", clusterName: "berrys-production" },
+            { token: "aws:eks/getNodeGroup:getNodeGroup", clusterName: "berrys-production", nodeGroupName: eksName },
+        ]);
+    });
+
+    it("with the live size already above the new minSize nothing about the desired size changes", async () => {
+        const run = await runStack("production", {
+            callOverrides: (token) => token === "aws:eks/getNodeGroups:getNodeGroups" ? { names: ["default-node-group-2026110100000000000000000a"] }
+                : token === "aws:eks/getNodeGroup:getNodeGroup" ? { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }] } : undefined,
+        });
+        const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
+        assert.equal(group.inputs.ignoreScalingChanges, true);
+        assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 10, desiredSize: 3 });
+    });
+});
