@@ -236,41 +236,44 @@ function line(goal: string, figure: string, floor: string, ratio: string, target
 export async function benchMain(parsed: ParsedArgs, context: CommandContext): Promise<number> {
     const args = benchArgs(parsed);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-bench-"));
-    context.err(`work dir ${workDir}\n`);
     const load = () => os.loadavg().map((value) => value.toFixed(1)).join(" ");
     context.err(`load average at start: ${load()} (${os.cpus().length} cores)\n`);
-    const job = await recordJob(args.stack);
-    const jobFile = path.join(workDir, "job.json");
-    fs.writeFileSync(jobFile, JSON.stringify(job));
-    const expected = job.resources.length;
-    // The language host starts node with Pulumi.yaml's runtime.options.nodeargs (split like a shell
-    // would; pulumi-language-nodejs main.go uses shlex.Split) before its run script.
-    const runtime = (job.project as { runtime?: { options?: { nodeargs?: string } } }).runtime;
-    const nodeArgs = (typeof runtime === "object" ? runtime.options?.nodeargs ?? "" : "").split(/\s+/).filter((arg) => arg !== "");
-
     const samples: Record<string, number[]> = {};
-    const add = (name: string, value: number) => (samples[name] ??= []).push(value);
-    const small = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies / 4) : undefined;
-    const large = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies) : undefined;
-    if (small !== undefined) timeSimulation(small); // warm the JIT, as a long-running CLI would be
-    for (let round = 1; round <= args.rounds; round++) {
-        context.err(`round ${round}/${args.rounds}...\n`);
-        if (args.only.includes("preview") || args.only.includes("render")) add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
-        if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected, nodeArgs));
-        if (args.only.includes("render")) add("render", runNpm(["render", "--", args.stack], workDir).cpuSeconds);
-        if (args.only.includes("test")) {
-            const test = runNpm(["test"], workDir);
-            add("test", test.wallSeconds);
-            add("testCpu", test.cpuSeconds);
+    let expected = 0;
+    try {
+        const job = await recordJob(args.stack);
+        const jobFile = path.join(workDir, "job.json");
+        fs.writeFileSync(jobFile, JSON.stringify(job));
+        expected = job.resources.length;
+        // The language host starts node with Pulumi.yaml's runtime.options.nodeargs (split like a shell
+        // would; pulumi-language-nodejs main.go uses shlex.Split) before its run script.
+        const runtime = (job.project as { runtime?: { options?: { nodeargs?: string } } }).runtime;
+        const nodeArgs = (typeof runtime === "object" ? runtime.options?.nodeargs ?? "" : "").split(/\s+/).filter((arg) => arg !== "");
+
+        const add = (name: string, value: number) => (samples[name] ??= []).push(value);
+        const small = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies / 4) : undefined;
+        const large = args.only.includes("simulator") ? copiedServices(args.stack, GOALS.simulatorCopies) : undefined;
+        if (small !== undefined) timeSimulation(small); // warm the JIT, as a long-running CLI would be
+        for (let round = 1; round <= args.rounds; round++) {
+            context.err(`round ${round}/${args.rounds}...\n`);
+            if (args.only.includes("preview") || args.only.includes("render")) add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
+            if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected, nodeArgs));
+            if (args.only.includes("render")) add("render", runNpm(["render", "--", args.stack], workDir).cpuSeconds);
+            if (args.only.includes("test")) {
+                const test = runNpm(["test"], workDir);
+                add("test", test.wallSeconds);
+                add("testCpu", test.cpuSeconds);
+            }
+            if (small !== undefined && large !== undefined) {
+                const a = timeSimulation(small);
+                const b = timeSimulation(large);
+                add("simulator", b.seconds);
+                add("growth", (b.seconds / b.size) / (a.seconds / a.size));
+            }
         }
-        if (small !== undefined && large !== undefined) {
-            const a = timeSimulation(small);
-            const b = timeSimulation(large);
-            add("simulator", b.seconds);
-            add("growth", (b.seconds / b.size) / (a.seconds / a.size));
-        }
+    } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
     }
-    if (!process.env.BENCH_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
 
     const m = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
     const out: string[] = [];
