@@ -10,6 +10,7 @@ import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { customMetricsCheck } from "./components/prometheus-adapter";
+import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
 import { simulationChecks } from "./simulator/model";
 import { tuningChecks } from "./simulator/tune";
@@ -19,7 +20,8 @@ import { tuningChecks } from "./simulator/tune";
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
-    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck, simulationChecks, tuningChecks,
+    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
+    prometheusReplicasCheck, simulationChecks, tuningChecks,
 ];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
-import type { AddonsConfig } from "../config";
+import { keyName } from "../config";
+import type { AddonsConfig, PlatformConfig } from "../config";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
 import { chartRelease, releaseArgs, ReleaseSpec, SAFE_TO_EVICT, safeToEvictLocalVolumes } from "./helm-release";
 import { PodIdentityRole } from "./pod-identity-role";
@@ -200,6 +201,28 @@ export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {
         whenUnsatisfiable: "DoNotSchedule",
         labelSelector: { matchLabels: { ...podLabels } },
     }];
+}
+
+/**
+ * Config check of the metrics path (README "The metrics path through a drain and a zone"): one
+ * Prometheus is a single point of failure for every HPA on a custom metric; more replicas than the
+ * node groups' minSize add up would keep nodes minSize does not (each replica pins its node).
+ */
+export function prometheusReplicasCheck(config: PlatformConfig): { errors: string[]; warnings: string[] } {
+    const prometheus = config.addons.prometheus;
+    const warnings: string[] = [];
+    if (prometheus.mode !== "install") return { errors: [], warnings };
+    const key = keyName(["addons", "prometheus", "replicas"]);
+    const minNodes = Object.values(config.nodeGroups).reduce((total, group) => total + group.minSize, 0);
+    if (prometheus.replicas < 2) {
+        warnings.push(`${key} (${prometheus.replicas}) leaves one Prometheus, on one zonal volume: while it is drained or waits for room in its zone, ` +
+            "the adapter serves no custom metric and those HPAs stop scaling; use 2 (one per zone)");
+    }
+    if (prometheus.replicas > minNodes) {
+        warnings.push(`${key} (${prometheus.replicas}) is more than the node groups' minSize in total (${minNodes}): each replica keeps its node from ` +
+            "scale-down (safe-to-evict: false), so the cluster never shrinks below the replica count; use at most " + minNodes);
+    }
+    return { errors: [], warnings };
 }
 
 /** The chart's Prometheus PDB: one replica down at a time; none for a single replica (it would block every drain). */

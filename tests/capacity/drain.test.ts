@@ -7,7 +7,8 @@ import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, unint
 import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
 import { prometheusAdapterValues } from "../../components/prometheus-adapter";
-import { ebsCsiConfigurationValues, kubePrometheusStackValues, monitoringTarget } from "../../components/prometheus-stack";
+import { ebsCsiConfigurationValues, kubePrometheusStackValues, monitoringTarget, prometheusReplicasCheck } from "../../components/prometheus-stack";
+import { CROSS_CHECKS } from "../../preflight";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 const SEED_FLAGS = { skipNodesWithLocalStorage: true, skipNodesWithSystemPods: true };
@@ -153,5 +154,28 @@ describe("the table is what the components render", () => {
 
     it("the EBS CSI add-on: controller.podAnnotations in its configurationValues", () => {
         assert.deepEqual((ebsCsiConfigurationValues() as any).controller.podAnnotations, annotation(rows.get("ebs-csi-controller")));
+    });
+});
+
+describe("the metrics path: Prometheus replicas against the nodes they pin", () => {
+    it("two replicas within minSize: no warning (production, staging)", () => {
+        assert.deepEqual(prometheusReplicasCheck(stackConfig("production")), { errors: [], warnings: [] });
+        assert.deepEqual(prometheusReplicasCheck(stackConfig("staging")), { errors: [], warnings: [] });
+    });
+
+    it("one replica is warned about by key: a drain or a zone without room stops every custom-metric HPA", () => {
+        const single = stackWith("production", (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 1 } }; });
+        const { warnings } = prometheusReplicasCheck(single);
+        assert.equal(warnings.length, 1);
+        assert.match(warnings[0], /^berrys-platform:addons\.prometheus\.replicas \(1\) leaves one Prometheus/);
+    });
+
+    it("more replicas than the node groups' minSize would keep nodes minSize does not: warned, with the most that fits", () => {
+        const many = stackWith("production", (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 4 } }; });
+        assert.match(prometheusReplicasCheck(many).warnings.join("\n"), /replicas \(4\) is more than the node groups' minSize in total \(3\).*use at most 3$/);
+    });
+
+    it("runs with the other cross-checks, so preview and render report it", () => {
+        assert.ok(CROSS_CHECKS.includes(prometheusReplicasCheck));
     });
 });
