@@ -101,7 +101,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
         safeToEvictLocalVolumes: [],
         pdb: {
             maxUnavailable: 1,
-            source: "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` " +
+            source: "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
                 "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
         },
         sources: [

@@ -26,6 +26,12 @@ export const COREDNS_DEFAULTS: CorednsInput = { replicas: 2 };
 export function corednsConfigurationValues(input: CorednsInput = COREDNS_DEFAULTS): Record<string, unknown> {
     return {
         replicaCount: input.replicas,
+        // Exactly one PDB on the CoreDNS pods, the add-on's own, set here so that it is explicit: a
+        // kube-system pod no PDB matches keeps its node from scale-down for an hour after each restart
+        // (cluster-autoscaler-1.34.5 simulator/drainability/rules/system/rule.go:48-66), and a
+        // second PDB beside the add-on's makes every eviction fail. The EKS user guide
+        // (eks-networking-add-ons.adoc:3824-3842) shows these fields with these defaults.
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         topologySpreadConstraints: [{
             maxSkew: 1,
             topologyKey: "topology.kubernetes.io/zone",

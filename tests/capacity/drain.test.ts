@@ -4,6 +4,7 @@
 import { strict as assert } from "assert";
 import { PlatformPod, platformPods, PROMETHEUS_PIN_REASON } from "../../catalog/platform-pods";
 import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, unintendedPins } from "../../capacity/drain";
+import { corednsConfigurationValues } from "../../components/coredns";
 import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
 import { prometheusAdapterValues } from "../../components/prometheus-adapter";
@@ -150,6 +151,13 @@ describe("the table is what the components render", () => {
         assert.deepEqual(kps.prometheus.prometheusSpec.podMetadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": prometheus.safeToEvict });
         assert.equal(kps.prometheus.prometheusSpec.replicas, prometheus.replicas);
         assert.equal(kps.prometheus.podDisruptionBudget.minAvailable, prometheus.pdb?.minAvailable);
+    });
+
+    it("the CoreDNS add-on: replicaCount and its one PDB in its configurationValues", () => {
+        const coredns = rows.get("coredns")!;
+        const values = corednsConfigurationValues() as any;
+        assert.equal(values.replicaCount, coredns.replicas);
+        assert.deepEqual(values.podDisruptionBudget, { enabled: true, maxUnavailable: coredns.pdb?.maxUnavailable });
     });
 
     it("the EBS CSI add-on: controller.podAnnotations in its configurationValues", () => {

@@ -181,9 +181,10 @@ describe("CoreDNS as a managed EKS add-on", () => {
         assert.equal(declared.parent?.type, "berrys:platform:Coredns");
     });
 
-    it("runs two replicas spread over zones, and still schedules when every node is in one zone", () => {
+    it("runs two replicas spread over zones, and still schedules when every node is in one zone; one PDB, the add-on's own", () => {
         assert.deepEqual(corednsConfigurationValues(), {
             replicaCount: 2,
+            podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
             topologySpreadConstraints: [{
                 maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
                 labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
