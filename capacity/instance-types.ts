@@ -105,7 +105,8 @@ const ARM64_FAMILIES: ReadonlySet<string> = new Set(["m6g", "m7g", "c6g", "c7g",
 const FAMILIES: Readonly<Record<string, readonly Row[]>> = {
     m5: GENERAL, m6i: GENERAL, m7i: GENERAL, m6a: GENERAL,
     m6g: [gravitonMedium(4), ...GENERAL], m7g: [gravitonMedium(4), ...GENERAL],
-    c5: COMPUTE, c6i: COMPUTE, c7i: COMPUTE,
+    // c5 jumps from 4xlarge to 9xlarge: there is no c5.8xlarge (EC2 "Compute optimized instances").
+    c5: COMPUTE.filter(([size]) => size !== "8xlarge"), c6i: COMPUTE, c7i: COMPUTE,
     c6g: [gravitonMedium(2), ...COMPUTE], c7g: [gravitonMedium(2), ...COMPUTE],
     r5: MEMORY, r6i: MEMORY, r7i: MEMORY,
     r6g: [gravitonMedium(8), ...MEMORY], r7g: [gravitonMedium(8), ...MEMORY],

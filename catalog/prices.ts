@@ -7,8 +7,7 @@
 // aws/karpenter-provider-aws v1.14.1, pkg/providers/pricing/zz_generated.pricing_aws.go
 // ("generated at 2026-07-06T14:20:29Z for us-east-1"), read on 2026-12-02; cross-checked against
 // https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/ (June 2026:
-// m7g.large $0.0816/h in us-east-1). c5.8xlarge is not an EC2 type (c5 jumps from 4xlarge to
-// 9xlarge), so it has no price. AWS bills per second; prices change: override them when they do.
+// m7g.large $0.0816/h in us-east-1). AWS bills per second; prices change: override them when they do.
 
 /** Hours in an average month (365 x 24 / 12), the AWS Pricing Calculator's convention. */
 export const HOURS_PER_MONTH = 730;

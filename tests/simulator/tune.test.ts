@@ -177,9 +177,12 @@ describe("npm run tune: no configuration meets every criterion", function () {
 
 describe("simulation.tuning: bad bounds name the key", () => {
     const file = readStackFile("production");
-    const withTuning = (tuning: unknown) => {
+    const withTuning = (tuning: unknown, instanceTypes?: unknown) => {
         const raw = structuredClone(file.projectConfig) as Record<string, any>;
         raw.simulation = { tuning };
+        if (instanceTypes !== undefined) {
+            raw.guardrails = { ...raw.guardrails, instanceTypes };
+        }
         const result = preflight(raw, file.context);
         return result.ok ? [] : result.errors;
     };
@@ -192,12 +195,13 @@ describe("simulation.tuning: bad bounds name the key", () => {
     it("a service or node group the stack does not have, and an instance type without size or price", () => {
         const errors = withTuning({
             services: { "api-gatway": {} },
-            nodeGroups: { "default-node-group": { instanceTypes: ["m6i.2xlarge", "x9z.huge", "c5.8xlarge"] }, spare: {} },
-        });
+            nodeGroups: { "default-node-group": { instanceTypes: ["m6i.2xlarge", "x9z.huge", "m8i.xlarge"] }, spare: {} },
+        // m8i.xlarge: sized by the stack (guardrails.instanceTypes), but the price table has no row for it.
+        }, { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } });
         assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.services.api-gatway must name a service")), errors.join("\n"));
         assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.nodeGroups.spare must name a node group")), errors.join("\n"));
         assert.ok(errors.some((error) => /instanceTypes\.1 \(x9z\.huge\) must be an instance type capacity\/instance-types\.ts knows/.test(error)), errors.join("\n"));
-        assert.ok(errors.some((error) => /instanceTypes\.2 \(c5\.8xlarge\) has no price: set berrys-platform:simulation\.tuning\.prices\.c5\.8xlarge/.test(error)), errors.join("\n"));
+        assert.ok(errors.some((error) => /instanceTypes\.2 \(m8i\.xlarge\) has no price: set berrys-platform:simulation\.tuning\.prices\.m8i\.xlarge/.test(error)), errors.join("\n"));
         assert.ok(!errors.some((error) => error.includes("m6i.2xlarge")));
     });
 
