@@ -1,15 +1,17 @@
-// The program: run the preflight checks (invalid config or a capacity error stops here, before any
-// resource), build the platform, and return its outputs as the stack outputs (README "Stack outputs").
+// The program: run the preflight checks (invalid config, a capacity error, or a problem only AWS's
+// answers show, such as the deployer's own role among the admins, stops here before any resource),
+// build the platform, and return its outputs as the stack outputs (README "Stack outputs").
 import * as pulumi from "@pulumi/pulumi";
 import { readLiveScaling } from "./components/node-group";
 import { Platform } from "./components/platform";
-import { runPreflight } from "./preflight";
+import { runAwsPreflight, runPreflight } from "./preflight";
 
 /** Pulumi calls the exported function; `opts` reach the root component (the tests pass transformations). */
 export = async (opts?: pulumi.ComponentResourceOptions) => {
     const { config, capacity } = runPreflight();
+    const { zones } = await runAwsPreflight(config);
     // Live desired sizes, so that a new minSize/maxSize that excludes them moves them in the same run.
     const liveScaling = await readLiveScaling(config.cluster.name, Object.keys(config.nodeGroups));
-    const platform = new Platform("berrys", { config, liveScaling }, opts);
+    const platform = new Platform("berrys", { config, liveScaling, zones }, opts);
     return { ...platform.outputs, capacity: { ...capacity.report, findings: capacity.findings } };
 };

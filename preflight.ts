@@ -2,13 +2,16 @@
 // (config.ts), the checks that need several layers (the add-ons' rules, the simulator's model), and
 // the capacity check. The program (index.ts), `render` and `simulate` all call `preflight`, so they
 // accept and refuse the same configurations.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
+import { deployerRoleErrors } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
+import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
@@ -21,7 +24,7 @@ import { tuningChecks } from "./simulator/tune";
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
-    prometheusReplicasCheck, simulationChecks, tuningChecks,
+    prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck,
 ];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */
@@ -112,4 +115,45 @@ export function runPreflight(): { readonly config: PlatformConfig; readonly capa
         throw new pulumi.RunError(result.message);
     }
     return result;
+}
+
+/** What only AWS can tell, as the deployer's credentials see it. */
+export interface AwsFacts {
+    /** `aws.getCallerIdentity().arn`: who runs `pulumi up`. */
+    readonly callerArn: string;
+    /** (network.mode create) The region's zones, from `aws.getAvailabilityZones(ZONE_QUERY)`. */
+    readonly zones?: readonly AvailabilityZone[];
+}
+
+/** What the checks against AWS's facts decide: the zones the network spans. */
+export interface AwsPlan {
+    readonly zones?: readonly AvailabilityZone[];
+}
+
+/** The checks that need AWS's answers: the deployer's own role among the admins, the zone choice. Pure. */
+export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: true; plan: AwsPlan } | { ok: false; errors: string[] } {
+    const errors = deployerRoleErrors(config.cluster.adminRoleArns, facts.callerArn);
+    let zones: AvailabilityZone[] | undefined;
+    if (config.network.mode === "create") {
+        const chosen = chooseZones(config.network, config.region, facts.zones ?? []);
+        errors.push(...chosen.errors);
+        zones = chosen.zones;
+    }
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, plan: { zones } };
+}
+
+/**
+ * Asks AWS (invokes only, no resource) and runs `checkAwsFacts`: a failure stops the program
+ * before any resource is registered, with one `RunError`.
+ */
+export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
+    const [identity, zones] = await Promise.all([
+        aws.getCallerIdentity(),
+        config.network.mode === "create" ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+    ]);
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones });
+    if (!checked.ok) {
+        throw new pulumi.RunError(formatErrors(checked.errors));
+    }
+    return checked.plan;
 }

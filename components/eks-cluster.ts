@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { keyName } from "../config";
 import type { ClusterConfig } from "../config";
 import { eksAddonVersion } from "./kubernetes-version";
 import { PodIdentityRole } from "./pod-identity-role";
@@ -70,6 +71,37 @@ export function clusterNameOfLogGroup(logGroupName: string): string {
         throw new pulumi.RunError(`${logGroupName} is not an EKS control-plane log group name (/aws/eks/<cluster>/cluster)`);
     }
     return match[1];
+}
+
+/**
+ * The IAM role behind an STS caller ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`),
+ * as account and role name (an assumed-role ARN drops the role's path). Undefined for users.
+ */
+export function callerRole(callerArn: string): { partition: string; accountId: string; roleName: string } | undefined {
+    const match = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+    return match === null ? undefined : { partition: match[1], accountId: match[2], roleName: match[3] };
+}
+
+/**
+ * `cluster.adminRoleArns` must not list the deployer's own role: pulumi-eks creates the cluster with
+ * `bootstrapClusterCreatorAdminPermissions: true` (@pulumi/eks v4.3.0 nodejs/eks/cluster/cluster.ts
+ * 733-741), so EKS gives the creator an access entry itself, and a second one for the same
+ * principal fails with ResourceInUseException after the cluster is up.
+ */
+export function deployerRoleErrors(adminRoleArns: readonly string[], callerArn: string): string[] {
+    const caller = callerRole(callerArn);
+    if (caller === undefined) {
+        return [];
+    }
+    return adminRoleArns.flatMap((arn, index) => {
+        const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+        const same = match !== null && match[1] === caller.partition && match[2] === caller.accountId && match[3] === caller.roleName;
+        return same
+            ? [`${keyName(["cluster", "adminRoleArns", index])} (${arn}) must not be the role running this deployment (${callerArn}): ` +
+                "EKS already gives the cluster's creator cluster-admin through its own access entry (pulumi-eks sets " +
+                "bootstrapClusterCreatorAdminPermissions), and a second entry fails with ResourceInUseException; remove it from the list"]
+            : [];
+    });
 }
 
 /** Access entries giving each admin role cluster-admin, keyed by a stable name. */

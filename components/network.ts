@@ -2,7 +2,79 @@
 // for the nodes, or a team's existing VPC and subnets.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../config";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
+import { keyName } from "../config";
+import type { ConfigCheck, NetworkConfig, PlatformConfig } from "../config";
+
+type CreateNetwork = Extract<NetworkConfig, { mode: "create" }>;
+
+/** An availability zone: its ID (the same physical zone in every account) and this account's name for it. */
+export interface AvailabilityZone {
+    readonly id: string;
+    readonly name: string;
+}
+
+/**
+ * The `aws.getAvailabilityZones` query: zones that are up, of the plain availability-zone type, that
+ * need no opt-in. Local and Wavelength Zones are opt-in (DescribeAvailabilityZones lists them once
+ * the account opts in), and EKS cannot place a cluster subnet in them.
+ */
+export const ZONE_QUERY = {
+    state: "available",
+    allAvailabilityZones: false,
+    filters: [
+        { name: "opt-in-status", values: ["opt-in-not-required"] },
+        { name: "zone-type", values: ["availability-zone"] },
+    ],
+};
+
+/** The invoke's parallel `names` and `zoneIds` as zones. */
+export function zonesOf(result: { readonly names: readonly string[]; readonly zoneIds: readonly string[] }): AvailabilityZone[] {
+    return result.zoneIds.map((id, index) => ({ id, name: result.names[index] }));
+}
+
+const byId = (a: AvailabilityZone, b: AvailabilityZone) => a.id.localeCompare(b.id, "en", { numeric: true });
+
+/**
+ * The zones the VPC spans: `availabilityZoneIds` in their order, or else the first
+ * `availabilityZoneCount` of the region's zones by ID (so every account gets the same physical
+ * zones), leaving out the zone IDs EKS refuses. Errors name the key.
+ */
+export function chooseZones(network: CreateNetwork, region: string, available: readonly AvailabilityZone[]): { zones: AvailabilityZone[]; errors: string[] } {
+    const refused = EKS_UNSUPPORTED_ZONE_IDS[region] ?? [];
+    const usable = available.filter((zone) => !refused.includes(zone.id)).sort(byId);
+    const listed = usable.map((zone) => zone.id).join(", ");
+    if (network.availabilityZoneIds !== undefined) {
+        const errors: string[] = [];
+        const zones = network.availabilityZoneIds.flatMap((id, index) => {
+            const zone = usable.find((candidate) => candidate.id === id);
+            if (zone === undefined && !refused.includes(id)) {
+                errors.push(`${keyName(["network", "availabilityZoneIds", index])} (${id}) must be a zone of ${region} this account can use: ${listed}`);
+            }
+            return zone === undefined ? [] : [zone];
+        });
+        return { zones, errors };
+    }
+    if (usable.length < network.availabilityZoneCount) {
+        return {
+            zones: [],
+            errors: [`${keyName(["network", "availabilityZoneCount"])} (${network.availabilityZoneCount}) must be <= the ${usable.length} zones of ${region} EKS supports (${listed})`],
+        };
+    }
+    return { zones: usable.slice(0, network.availabilityZoneCount), errors: [] };
+}
+
+/** `network.availabilityZoneIds` must not name a zone EKS refuses (catalog/eks-zones.ts). */
+export const availabilityZoneIdsCheck: ConfigCheck = (config: PlatformConfig) => {
+    const network = config.network;
+    const refused = EKS_UNSUPPORTED_ZONE_IDS[config.region] ?? [];
+    const errors = network.mode !== "create" || network.availabilityZoneIds === undefined ? [] : network.availabilityZoneIds.flatMap((id, index) =>
+        refused.includes(id)
+            ? [`${keyName(["network", "availabilityZoneIds", index])} (${id}) must not be a zone EKS refuses for cluster subnets in ${config.region} ` +
+                `(${refused.join(", ")}: EKS user guide, "networking requirements for VPC and subnets"); pick another of the region's zone IDs`]
+            : []);
+    return { errors, warnings: [] };
+};
 
 export interface NetworkArgs {
     /** What to create, or which VPC to use: `network` in the stack's config. */
@@ -11,6 +83,8 @@ export interface NetworkArgs {
     readonly clusterName: string;
     /** Tags for every AWS resource. */
     readonly tags: Readonly<Record<string, string>>;
+    /** (create) The zones to span, one public and one private subnet each (`chooseZones`). */
+    readonly zones?: readonly AvailabilityZone[];
 }
 
 /** Subnet tags that let AWS load balancers find their subnets (internal ones in private subnets). */
@@ -72,10 +146,16 @@ export class Network extends pulumi.ComponentResource {
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
     }
 
-    private createVpc(name: string, network: Extract<NetworkConfig, { mode: "create" }>, args: NetworkArgs) {
+    private createVpc(name: string, network: CreateNetwork, args: NetworkArgs) {
         const parent = { parent: this };
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
-        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+        const zones = args.zones ?? [];
+        if (zones.length !== network.availabilityZoneCount) {
+            throw new pulumi.InputPropertiesError({
+                message: `the network needs ${network.availabilityZoneCount} zones, was given ${zones.length}`,
+                errors: [{ propertyPath: "zones", reason: "pass chooseZones(...).zones for the stack's network" }],
+            });
+        }
         const plan = planSubnets(network.cidrBlock, network.availabilityZoneCount);
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
             cidrBlock: network.cidrBlock,
@@ -94,16 +174,11 @@ export class Network extends pulumi.ComponentResource {
         const natGateways: aws.ec2.NatGateway[] = [];
         const privateSubnets: aws.ec2.Subnet[] = [];
         for (let zone = 0; zone < network.availabilityZoneCount; zone++) {
-            const availabilityZone = zones.apply((names) => {
-                if (names.length < network.availabilityZoneCount) {
-                    throw new pulumi.RunError(
-                        `berrys-platform:network.availabilityZoneCount (${network.availabilityZoneCount}) must be <= the ${names.length} zones available in this region`);
-                }
-                return names[zone];
-            });
+            // By ID: the same physical zone in every account, unlike the zone's name.
+            const availabilityZoneId = zones[zone].id;
             const publicSubnet = new aws.ec2.Subnet(`${name}-public-${zone}`, {
                 vpcId: vpc.id,
-                availabilityZone,
+                availabilityZoneId,
                 cidrBlock: plan.publicCidrs[zone],
                 mapPublicIpOnLaunch: false,
                 tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.public, Name: `${args.clusterName}-public-${zone}` },
@@ -119,7 +194,7 @@ export class Network extends pulumi.ComponentResource {
             }
             const privateSubnet = new aws.ec2.Subnet(`${name}-private-${zone}`, {
                 vpcId: vpc.id,
-                availabilityZone,
+                availabilityZoneId,
                 cidrBlock: plan.privateCidrs[zone],
                 tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.private, Name: `${args.clusterName}-private-${zone}` },
             }, parent);

@@ -9,7 +9,7 @@ import { Coredns } from "./coredns";
 import { EksCluster } from "./eks-cluster";
 import { eksAddonVersion } from "./kubernetes-version";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
-import { Network } from "./network";
+import { AvailabilityZone, Network } from "./network";
 import { LiveScaling, NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
 import { ServicesAdmission } from "./services-admission";
@@ -20,6 +20,8 @@ export interface PlatformArgs {
     readonly config: PlatformConfig;
     /** Each node group's live desired size (node-group.ts `readLiveScaling`); none before the first deploy. */
     readonly liveScaling?: Readonly<Record<string, LiveScaling>>;
+    /** (network.mode create) The zones the VPC spans, as preflight chose them (`runAwsPreflight`). */
+    readonly zones?: readonly AvailabilityZone[];
 }
 
 /** Tags on every AWS resource: who owns it and which stack made it. */
@@ -73,7 +75,7 @@ export class Platform extends pulumi.ComponentResource {
         const labels = kubernetesLabels(config);
         const parent = { parent: this };
 
-        const network = new Network(`${name}-network`, { network: config.network, clusterName: config.cluster.name, tags }, parent);
+        const network = new Network(`${name}-network`, { network: config.network, clusterName: config.cluster.name, tags, zones: args.zones }, parent);
         const cluster = new EksCluster(`${name}-cluster`, {
             cluster: config.cluster,
             vpcId: network.vpcId,

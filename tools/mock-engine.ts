@@ -40,6 +40,8 @@ export interface MockRun {
     readonly calls: string[];
     /** What the mock answered each invoke, by token (the bench replays these). */
     readonly callResults: Record<string, Record<string, any>>;
+    /** The same invokes with the arguments the program gave them. */
+    readonly invokes: { readonly token: string; readonly inputs: Record<string, any> }[];
     /** What the program returned as stack outputs, fully resolved. */
     readonly outputs: Record<string, unknown>;
     /** Names of the outputs that are secret. */
@@ -86,14 +88,52 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 /** Who the mock's `aws.getCallerIdentity` says runs `pulumi up`: an assumed role. */
 export const MOCK_CALLER_ARN = `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/berrys-deployer/pulumi`;
 
+interface MockZone {
+    readonly name: string;
+    readonly id: string;
+    readonly group: string;
+    readonly type: "availability-zone" | "local-zone" | "wavelength-zone";
+    readonly optInStatus: "opt-in-not-required" | "opted-in" | "not-opted-in";
+}
+
+/**
+ * us-east-1 as one real account sees it: six zones whose names map to IDs in an account-specific
+ * order (use1-az3, the zone EKS refuses, is us-east-1e here), plus an opted-in Local Zone and a
+ * Wavelength Zone, which DescribeAvailabilityZones returns unless filtered out.
+ */
+const US_EAST_1_ZONES: readonly MockZone[] = [
+    ...([["a", "use1-az1"], ["b", "use1-az2"], ["c", "use1-az4"], ["d", "use1-az6"], ["e", "use1-az3"], ["f", "use1-az5"]] as const)
+        .map(([letter, id]): MockZone => ({ name: `us-east-1${letter}`, id, group: "us-east-1", type: "availability-zone", optInStatus: "opt-in-not-required" })),
+    { name: "us-east-1-bos-1a", id: "use1-bos1-az1", group: "us-east-1-bos-1", type: "local-zone", optInStatus: "opted-in" },
+    { name: "us-east-1-wl1-bos-wlz-1", id: "use1-wl1-bos-wlz1", group: "us-east-1-wl1", type: "wavelength-zone", optInStatus: "opted-in" },
+];
+
+/**
+ * The zones `aws.getAvailabilityZones` returns for the region, with the invoke's `state`,
+ * `allAvailabilityZones`, `filters` (opt-in-status, zone-type, zone-id) and `excludeZoneIds`
+ * applied as EC2's DescribeAvailabilityZones applies them. Other regions get three plain zones.
+ */
+function availabilityZones(region: string, inputs: Record<string, any>): MockZone[] {
+    const all = region === "us-east-1" ? US_EAST_1_ZONES : ["a", "b", "c"].map((letter, index): MockZone => ({
+        name: `${region}${letter}`, id: `${region.replace(/-/g, "").slice(0, 4)}-az${index + 1}`, group: region, type: "availability-zone", optInStatus: "opt-in-not-required",
+    }));
+    const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+    const field = (zone: MockZone, name: string): string | undefined =>
+        ({ "opt-in-status": zone.optInStatus, "zone-type": zone.type, "zone-id": zone.id, "zone-name": zone.name } as Record<string, string>)[name];
+    return all
+        // Without allAvailabilityZones, zones the account has not opted into are never listed.
+        .filter((zone) => inputs.allAvailabilityZones === true || zone.optInStatus !== "not-opted-in")
+        .filter((zone) => filters.every((filter) => filter.values.includes(field(zone, filter.name) ?? "")))
+        .filter((zone) => !(inputs.excludeZoneIds ?? []).includes(zone.id) && !(inputs.excludeNames ?? []).includes(zone.name));
+}
+
 /** Data-source results the program needs. */
-function callResult(token: string, region: string): Record<string, any> {
+function callResult(token: string, region: string, inputs: Record<string, any> = {}): Record<string, any> {
     switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {
-                names: ["a", "b", "c", "d", "e", "f"].map((zone) => placeholder(`availability-zone-${region}${zone}`)),
-                zoneIds: ["1", "2", "3", "4", "5", "6"].map((zone) => placeholder(`zone-id-${zone}`)),
-            };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const zones = availabilityZones(region, inputs);
+            return { id: region, names: zones.map((zone) => zone.name), zoneIds: zones.map((zone) => zone.id), groupNames: zones.map((zone) => zone.group) };
+        }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             // A deployer as CI runs it: an assumed role (AWS's documentation account ID).
             return { accountId: MOCK_ACCOUNT_ID, arn: MOCK_CALLER_ARN, userId: "AROAEXAMPLEROLEID:pulumi", id: MOCK_ACCOUNT_ID };
@@ -167,6 +207,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     const declared: DeclaredResource[] = [];
     const calls: string[] = [];
     const callResults: Record<string, Record<string, any>> = {};
+    const invokes: { token: string; inputs: Record<string, any> }[] = [];
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const state = args.type === "pulumi:pulumi:StackReference"
@@ -179,7 +220,8 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
         },
         call(args: pulumi.runtime.MockCallArgs) {
             calls.push(args.token);
-            callResults[args.token] = options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region);
+            invokes.push({ token: args.token, inputs: args.inputs });
+            callResults[args.token] = options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
             return callResults[args.token];
         },
     // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
@@ -224,5 +266,5 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     }
     // Registrations that no output depends on may still be in flight.
     await pulumi.runtime.disconnect();
-    return { registered, declared, calls, callResults, outputs, secretOutputs, warnings };
+    return { registered, declared, calls, callResults, invokes, outputs, secretOutputs, warnings };
 }

@@ -1,0 +1,105 @@
+// Issue 9 item 2: zones by ID. Zone names map to different physical zones in each account, some zone
+// IDs take no EKS cluster subnet, and opted-in Local and Wavelength Zones show up in the region's
+// list: the VPC spans zones chosen by ID, without those.
+import { strict as assert } from "assert";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
+import { AvailabilityZone, chooseZones, ZONE_QUERY } from "../components/network";
+import { checkConfig } from "../preflight";
+import { ProgramFailed } from "../tools/mock-engine";
+import { readStackFile } from "../tools/stack-files";
+import { runStack } from "./helpers/program";
+import { stackConfig, stackWith } from "./helpers/stacks";
+
+type CreateNetwork = Parameters<typeof chooseZones>[0];
+
+/** us-east-1 in one account: names shuffled against IDs, use1-az3 among them. */
+const US_EAST_1: AvailabilityZone[] = [
+    { name: "us-east-1a", id: "use1-az4" }, { name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" },
+    { name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1e", id: "use1-az3" }, { name: "us-east-1f", id: "use1-az5" },
+];
+
+const network = (change: Partial<CreateNetwork> = {}): CreateNetwork => ({ ...(stackConfig("production").network as CreateNetwork), ...change });
+
+describe("availability zones by ID (issue 9 item 2)", () => {
+    it("lists the zone IDs the EKS user guide says cluster subnets can't use", () => {
+        // awsdocs/amazon-eks-user-guide 4d52b4d, latest/ug/networking/network-reqs.adoc 80-97.
+        assert.deepEqual(EKS_UNSUPPORTED_ZONE_IDS, { "us-east-1": ["use1-az3"], "us-west-1": ["usw1-az2"], "ca-central-1": ["cac1-az3"] });
+    });
+
+    it("asks only for available zones that need no opt-in and are plain availability zones", () => {
+        // EC2 DescribeAvailabilityZones filters `opt-in-status` (opt-in-not-required | opted-in |
+        // not-opted-in) and `zone-type` (availability-zone | local-zone | wavelength-zone); Local and
+        // Wavelength Zones are opt-in, and EKS cluster subnets can't be in Wavelength (network-reqs.adoc 79).
+        assert.deepEqual(ZONE_QUERY, {
+            state: "available",
+            allAvailabilityZones: false,
+            filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }, { name: "zone-type", values: ["availability-zone"] }],
+        });
+    });
+
+    it("takes the first zones by ID, whatever this account calls them, and never use1-az3", () => {
+        assert.deepEqual(chooseZones(network(), "us-east-1", US_EAST_1), {
+            zones: [{ name: "us-east-1c", id: "use1-az1" }, { name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1a", id: "use1-az4" }],
+            errors: [],
+        });
+        // Six zones asked of a region with five usable ones.
+        const six = chooseZones(network({ availabilityZoneCount: 6 }), "us-east-1", US_EAST_1);
+        assert.deepEqual(six.zones, []);
+        assert.deepEqual(six.errors, ["berrys-platform:network.availabilityZoneCount (6) must be <= the 5 zones of us-east-1 EKS supports (use1-az1, use1-az2, use1-az4, use1-az5, use1-az6)"]);
+        // Numeric order: az10 comes after az2.
+        const many = [1, 10, 2].map((n) => ({ name: `x${n}`, id: `euw9-az${n}` }));
+        assert.deepEqual(chooseZones(network({ availabilityZoneCount: 2 }), "eu-west-9", many).zones.map((zone) => zone.id), ["euw9-az1", "euw9-az2"]);
+    });
+
+    it("network.availabilityZoneIds names the zones, in its order; an ID the account cannot use is an error by key", () => {
+        const named = chooseZones(network({ availabilityZoneIds: ["use1-az6", "use1-az5", "use1-az2"] }), "us-east-1", US_EAST_1);
+        assert.deepEqual(named, { zones: [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1f", id: "use1-az5" }, { name: "us-east-1d", id: "use1-az2" }], errors: [] });
+        const missing = chooseZones(network({ availabilityZoneIds: ["use1-az1", "use1-az9", "use1-az2"] }), "us-east-1", US_EAST_1);
+        assert.deepEqual(missing.errors, ["berrys-platform:network.availabilityZoneIds.1 (use1-az9) must be a zone of us-east-1 this account can use: use1-az1, use1-az2, use1-az4, use1-az5, use1-az6"]);
+    });
+
+    it("refuses at preview an availabilityZoneIds entry EKS refuses, a count mismatch, a duplicate and a malformed ID", () => {
+        const file = readStackFile("production");
+        const errorsWith = (ids: unknown, count?: number) => {
+            const raw = structuredClone(file.projectConfig) as Record<string, any>;
+            raw.network.availabilityZoneIds = ids;
+            if (count !== undefined) {
+                raw.network.availabilityZoneCount = count;
+            }
+            const result = checkConfig(raw, file.context);
+            return result.ok ? [] : result.errors;
+        };
+        assert.deepEqual(errorsWith(["use1-az1", "use1-az3", "use1-az2"]).map((e) => e.split(" must")[0]), ["berrys-platform:network.availabilityZoneIds.1 (use1-az3)"]);
+        assert.match(errorsWith(["use1-az1", "use1-az3", "use1-az2"])[0], /must not be a zone EKS refuses for cluster subnets in us-east-1/);
+        assert.match(errorsWith(["use1-az1", "use1-az2"])[0], /^berrys-platform:network\.availabilityZoneIds \(\["use1-az1","use1-az2"\]\) must list availabilityZoneCount \(3\) zones; list that many, or set availabilityZoneCount to 2$/);
+        assert.deepEqual(errorsWith(["use1-az1", "use1-az2"], 2), []);
+        assert.match(errorsWith(["use1-az1", "use1-az1", "use1-az2"])[0], /must not list a zone twice/);
+        assert.match(errorsWith(["us-east-1a", "use1-az1", "use1-az2"])[0], /^berrys-platform:network\.availabilityZoneIds\.0 \("us-east-1a"\) must be an availability zone ID such as use1-az1/);
+    });
+
+    it("the program puts each subnet in a zone by ID, from the filtered invoke (the mock lists a Local and a Wavelength Zone)", async () => {
+        const run = await runStack("production");
+        const query = run.invokes.filter((invoke) => invoke.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
+        assert.equal(query.length, 1);
+        assert.deepEqual(query[0].inputs, ZONE_QUERY);
+        const subnets = run.registered.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+        assert.ok(subnets.every((subnet) => subnet.inputs.availabilityZone === undefined), "subnets must not be placed by zone name");
+        assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZoneId))], ["use1-az1", "use1-az2", "use1-az4"]);
+        const named = await runStack("production", {
+            configOverrides: { "berrys-platform:network": { ...readStackFile("production").projectConfig.network as object, availabilityZoneIds: ["use1-az6", "use1-az5", "use1-az4"] } },
+        });
+        assert.deepEqual([...new Set(named.registered.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZoneId))], ["use1-az6", "use1-az5", "use1-az4"]);
+    });
+
+    it("a zone the account does not have stops the program before any resource", async () => {
+        const network = { ...readStackFile("production").projectConfig.network as object, availabilityZoneCount: 2, availabilityZoneIds: ["use1-az1", "use1-az7"] };
+        await assert.rejects(runStack("production", { configOverrides: { "berrys-platform:network": network } }), (failure: unknown) => {
+            assert.ok(failure instanceof ProgramFailed);
+            assert.match(failure.message, /berrys-platform:network\.availabilityZoneIds\.1 \(use1-az7\) must be a zone of us-east-1 this account can use/);
+            assert.equal(failure.registered.length, 0);
+            return true;
+        });
+        assert.ok(stackWith("production", (raw) => { raw.network.availabilityZoneCount = 2; raw.network.availabilityZoneIds = ["use1-az1", "use1-az7"]; }),
+            "the ID is well-formed: only AWS's answer shows it is not a zone of this account");
+    });
+});
