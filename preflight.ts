@@ -12,6 +12,7 @@ import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { deployerRoleErrors } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
+import { nodeGroupNameCheck } from "./components/node-group";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
@@ -24,7 +25,7 @@ import { tuningChecks } from "./simulator/tune";
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
-    prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck,
+    prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
 ];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */

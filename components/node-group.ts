@@ -3,7 +3,8 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeGroupConfig } from "../config";
+import { keyName } from "../config";
+import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
 
 export interface NodeGroupArgs {
@@ -89,6 +90,35 @@ export function generatedNodeGroupName(groupName: string): RegExp {
     // Group names are DNS labels (schema/common.ts): no regular-expression metacharacters.
     return new RegExp(`^${groupName}-\\d{18}[0-9a-f]{8}$`);
 }
+
+/** Characters the AWS provider appends to a `*NamePrefix` (id.PrefixedUniqueId, as above). */
+export const GENERATED_SUFFIX_LENGTH = 26;
+/** Characters Pulumi's auto-naming appends to a logical name: "-" and 7 random hex digits. */
+export const AUTONAME_SUFFIX_LENGTH = 8;
+/** EKS CreateNodegroup: nodegroupName is at most 63 characters. IAM CreateRole: RoleName at most 64. */
+export const NAME_LIMITS = { nodeGroup: 63, iamRole: 64 } as const;
+
+/**
+ * A node group key that makes names AWS refuses once the generated suffixes are added: the EKS
+ * node group `<group>-` + 26 characters, and the node role `berrys-<group>-role` + Pulumi's 8.
+ * (The launch template's `<group>-` + 26 stays far below EC2's 128.)
+ */
+export const nodeGroupNameCheck: ConfigCheck = (config: PlatformConfig) => {
+    const errors: string[] = [];
+    for (const group of Object.keys(config.nodeGroups)) {
+        const nodeGroup = group.length + 1 + GENERATED_SUFFIX_LENGTH;
+        const role = `berrys-${group}-role`.length + AUTONAME_SUFFIX_LENGTH;
+        const limit = Math.min(NAME_LIMITS.nodeGroup - 1 - GENERATED_SUFFIX_LENGTH, NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - "berrys--role".length);
+        if (nodeGroup > NAME_LIMITS.nodeGroup || role > NAME_LIMITS.iamRole) {
+            errors.push(
+                `${keyName(["nodeGroups", group])}: the key "${group}" (${group.length} characters) must be at most ${limit} characters: ` +
+                `EKS names the node group "${group}-" plus ${GENERATED_SUFFIX_LENGTH} generated characters (${nodeGroup} of EKS's ${NAME_LIMITS.nodeGroup}) ` +
+                `and its IAM role is "berrys-${group}-role" plus Pulumi's ${AUTONAME_SUFFIX_LENGTH} (${role} of IAM's ${NAME_LIMITS.iamRole}); use a shorter key`,
+            );
+        }
+    }
+    return { errors, warnings: [] };
+};
 
 /** The newest live EKS node group for each configured group, from the cluster's list of node groups. */
 export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: readonly string[]): Record<string, string> {

@@ -4,6 +4,8 @@
 // program's entry for the same principal then fails with ResourceInUseException, after the cluster.
 import { strict as assert } from "assert";
 import { callerRole, deployerRoleErrors } from "../components/eks-cluster";
+import { nodeGroupNameCheck } from "../components/node-group";
+import { stackConfig } from "./helpers/stacks";
 import { MOCK_CALLER_ARN, ProgramFailed } from "../tools/mock-engine";
 import { readStackFile } from "../tools/stack-files";
 import { runStack } from "./helpers/program";
@@ -42,5 +44,20 @@ describe("the deployer's own role in cluster.adminRoleArns", () => {
             assert.equal(failure.registered.length, 0);
             return true;
         });
+    });
+});
+
+describe("node group keys that make names AWS refuses once suffixes are added", () => {
+    // EKS CreateNodegroup: nodegroupName up to 63 characters; the AWS provider appends 26 to
+    // nodeGroupNamePrefix (terraform-plugin-sdk helper/id PrefixedUniqueId: 18-digit timestamp + 8 hex,
+    // as components/node-group.ts generatedNodeGroupName reads it). IAM CreateRole: RoleName up to 64;
+    // Pulumi auto-names `berrys-<group>-role` with "-" and 7 random hex characters.
+    it("accepts a 36-character key and refuses a 37-character one, by key, with both limits", () => {
+        const key = (length: number) => "g".repeat(length);
+        const check = (group: string) => nodeGroupNameCheck({ ...stackConfig("staging"), nodeGroups: { [group]: stackConfig("staging").nodeGroups["default-node-group"] } });
+        assert.deepEqual(check(key(36)).errors, []);
+        const errors = check(key(37)).errors;
+        assert.equal(errors.length, 1);
+        assert.match(errors[0], /^berrys-platform:nodeGroups\.g{37}: the key "g{37}" \(37 characters\) must be at most 36 characters: EKS names the node group "g{37}-" plus 26 generated characters \(64 of EKS's 63\) and its IAM role is "berrys-g{37}-role" plus Pulumi's 8 \(57 of IAM's 64\)/);
     });
 });
