@@ -263,6 +263,9 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         }
 
         // The ReplicaSets: each creates (through the quota) or deletes pods to match its spec replicas.
+        // Pods the quota has refused since the warm-up count as refused in the run too: otherwise a
+        // service the quota starves from the start would report none.
+        if (now === 0) for (const state of states) state.quotaShortfall = 0;
         for (const state of states) {
             const run = runs[state.index];
             let result: { refusedBy: QuotaResource[]; shortfall: number };
