@@ -299,6 +299,21 @@ describe("simulate refuses what preview refuses", () => {
     });
 });
 
+describe("simulate refuses an instance type the capacity table lacks, as preview does", () => {
+    it("exits 1 with the key to set (guardrails.instanceTypes) instead of crashing in the simulator", async () => {
+        const dir = projectWith({ "Pulumi.staging.yaml": STAGING.replace("instanceTypes: [m6i.xlarge]", "instanceTypes: [m6i.9xlarge]") });
+        try {
+            const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
+            assert.equal(result.code, 1);
+            assert.match(result.err, /m6i\.9xlarge/);
+            assert.match(result.err, /guardrails\.instanceTypes/);
+            assert.doesNotMatch(result.err, /\n\s+at /, `a stack trace:\n${result.err}`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe("simulate --check, for CI", () => {
     // A copy of the repository's stack files, so the runs do not write into this checkout's out/.
     let dir: string;
