@@ -1,5 +1,5 @@
 // Config schema of `addons`: the Helm-installed scaling add-ons. Chart versions are pinned to the
-// versions in shared/reference/charts (the tests check values keys against those defaults).
+// versions whose default values tests/fixtures/charts/ holds (the tests check values keys against them).
 import { z } from "zod";
 import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity, requestsWithinLimits } from "./common";
 import { monitoringSchema } from "./monitoring";

@@ -4,8 +4,8 @@
  *
  * Which upstream version each part follows:
  *   - The behavior functions (stabilization, scale events, rate limits, normalization) and defaulting: read at
- *     v1.28.0 for shared/reference/hpa-controller-algorithm.md; the reference (§10) compared them with post-1.33
- *     snapshots and found them unchanged (only min/max became Go built-ins), so they are v1.34's too.
+ *     v1.28.0, and compared with post-1.33 snapshots of the same files
+ *     and found unchanged (only min/max became Go built-ins), so they are v1.34's too.
  *       pkg/controller/podautoscaler/horizontal.go          (reconcileAutoscaler and the behavior functions)
  *       pkg/apis/autoscaling/v2/defaults.go                 (behavior defaulting)
  *       pkg/controller/podautoscaler/config/v1alpha1/defaults.go (controller flag defaults)

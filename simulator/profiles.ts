@@ -116,7 +116,11 @@ export function dayProfile(hours = 8, seed = 1): LoadProfile {
  */
 export function csvProfile(text: string, services: readonly string[], service?: string, name = "csv"): LoadProfile {
     const rows = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-    if (rows.length === 0) throw new Error("the load CSV has no rows");
+    if (rows.length === 0) throw new Error("the load CSV has no rows: give `seconds,load` rows (with --service) or a header `seconds,<service>,...` and rows");
+    const separator = [";", "\t", "|"].find((candidate) => !rows[0].includes(",") && rows[0].includes(candidate));
+    if (separator !== undefined) {
+        throw new Error(`the load CSV separates its cells with ${separator === "\t" ? "tabs" : `"${separator}"`}: use commas (seconds,load)`);
+    }
     const first = rows[0].split(",").map((cell) => cell.trim());
     const hasHeader = Number.isNaN(Number(first[0]));
     let columns: string[];
@@ -135,7 +139,12 @@ export function csvProfile(text: string, services: readonly string[], service?: 
         }
         return cells;
     });
+    if (data.length < 2) {
+        throw new Error(data.length === 0 ? "the load CSV has a header but no rows: add at least two rows of seconds and load"
+            : `the load CSV has one row (at ${data[0][0]} s): add at least two, so the load spans some time`);
+    }
     data.sort((a, b) => a[0] - b[0]);
+    if (data[data.length - 1][0] === data[0][0]) throw new Error(`the load CSV's rows are all at ${data[0][0]} s: the seconds column must span some time`);
     const series = new Map(columns.map((column, i) => [column, data.map((cells) => [cells[0], cells[i + 1]] as const)]));
     return {
         name, durationSeconds: data[data.length - 1][0], steps: [],

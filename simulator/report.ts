@@ -134,6 +134,18 @@ export function rolloutText(run: ServiceRun, rollout: RolloutRun): string {
         `ready pods at least ${rollout.minReady}; ${refused}`;
 }
 
+/**
+ * Why a step's load was never met: the quota refused pods after the step, or pods waited with every
+ * node group at maxSize, or else the load changed (or the run ended) first.
+ */
+function notReachedBecause(result: SimulationResult, run: ServiceRun, step: number): string {
+    const reasons: string[] = [];
+    const refusedAfterStep = result.times.some((t, i) => t >= step && run.series.desired[i] > run.series.pods[i]);
+    if (refusedAfterStep) reasons.push(`the ResourceQuota refused pods${refusedByText(run)}`);
+    if (run.peakNodeMaxBlocked > 0) reasons.push("pods waited for a node with every node group at maxSize");
+    return reasons.length > 0 ? `: ${reasons.join("; ")}` : " before the load changed";
+}
+
 function refusedByText(run: Pick<ServiceRun, "quotaRefusedBy">): string {
     const keys = Object.entries(run.quotaRefusedBy);
     return keys.length === 0 ? "" : ` (${keys.map(([key, count]) => `${key}: ${count}`).join(", ")})`;
@@ -167,12 +179,12 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
         const response = worstResponse(run);
         if (response !== undefined) {
             const floor = responseFloor(model, response.before, response.needed, config.simulation.podReadySeconds, ca.nodeProvisioningSeconds);
-            const took = response.seconds === null ? "not reached before the load changed" : `${response.seconds} s`;
+            const took = response.seconds === null ? `not reached${notReachedBecause(result, run, response.step)}` : `${response.seconds} s`;
             lines.push(`  time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
                 `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`);
         }
         const short = run.longestShortfall;
-        lines.push(`  longest under-provisioned (ready pods > 10% over target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`);
+        lines.push(`  longest under-provisioning (fewer ready pods than needed, loaded over 10% past their target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`);
         lines.push(`  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
             `served ${round(100 * run.servedFraction, 2)}% of all load`);
         const ups = run.scaleEvents.filter((event) => event.to > event.from).length;
@@ -181,8 +193,10 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
             `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`);
         lines.push(`  over-provisioning: ${round(run.overProvisioning, 2)} x the replicas needed on average`);
         for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
-        lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pods refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
-            `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}`);
+        lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
+            `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
+            (run.servedFraction === 0 && run.quotaRefusals === 0 && run.peakNodeMaxBlocked === 0
+                ? `; yet no pod was ready to serve: at most ${Math.max(0, ...run.series.pods)} pods existed, none became ready` : ""));
     }
     const criteria = evaluateCriteria(config, result).filter((criterion) => only === undefined || only.includes(criterion.service));
     lines.push("");

@@ -41,6 +41,8 @@ export interface ServiceRun {
         readonly desired: number[];
         /** Pods that exist (pending, starting or ready): what is provisioned. */
         readonly pods: number[];
+        /** Pods no node has taken yet: waiting for a node (cluster-autoscaler adds one, or cannot). */
+        readonly pending: number[];
         readonly ready: number[];
         readonly unserved: number[];
     };
@@ -157,7 +159,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
 
     const runs = models.map((model) => ({
         model,
-        series: { load: [] as number[], needed: [] as number[], desired: [] as number[], pods: [] as number[], ready: [] as number[], unserved: [] as number[] },
+        series: { load: [] as number[], needed: [] as number[], desired: [] as number[], pods: [] as number[], pending: [] as number[], ready: [] as number[], unserved: [] as number[] },
         scaleEvents: [] as { t: number; from: number; to: number }[],
         stepResponses: profile.steps.map((step) => ({ step, seconds: null as number | null, before: 0, needed: 0 })),
         shortfallFrom: undefined as number | undefined,
@@ -220,6 +222,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 run.series.needed.push(needed);
                 run.series.desired.push(state.desired);
                 run.series.pods.push(state.pods.length);
+                run.series.pending.push(state.pods.filter((pod) => pod.node === undefined).length);
                 run.series.ready.push(ready);
                 run.series.unserved.push(unserved);
             }
@@ -263,6 +266,9 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         }
 
         // The ReplicaSets: each creates (through the quota) or deletes pods to match its spec replicas.
+        // Pods the quota has refused since the warm-up count as refused in the run too: otherwise a
+        // service the quota starves from the start would report none.
+        if (now === 0) for (const state of states) state.quotaShortfall = 0;
         for (const state of states) {
             const run = runs[state.index];
             let result: { refusedBy: QuotaResource[]; shortfall: number };

@@ -1,65 +1,239 @@
 /**
- * One SVG chart per service and run: replicas (needed, desired, ready) and the cluster's nodes on
- * the left axis, the service's load on the right axis, against time. Plain SVG text, no dependencies.
+ * One SVG chart per service and run: replicas (needed, desired, ready), the service's maxReplicas
+ * and the cluster's nodes on the left axis, the service's load on the right axis, against time;
+ * shaded spans (with a marker where each begins) where the ResourceQuota refused pods and where
+ * pods waited for a node. Plain SVG text, no dependencies. Text is laid out from the advance
+ * widths of the font the chart names (`textWidth`), so the legend and the wrapped description
+ * never overlap, with no browser to measure them.
  */
 import type { ServiceRun, SimulationResult } from "./run";
 
 const WIDTH = 960;
-const HEIGHT = 420;
-const MARGIN = { left: 56, right: 72, top: 48, bottom: 64 };
+const MARGIN = { left: 64, right: 80, bottom: 54 };
+const PLOT_HEIGHT = 300;
+const FONT_SIZE = 11;
+const TITLE_SIZE = 14;
+const LINE_HEIGHT = 15;
+/** The font the widths below are of, then look-alikes (Verdana is Vera's model; Arial is narrower). */
+const FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
 
-interface Line { readonly name: string; readonly color: string; readonly values: readonly number[]; readonly dash?: string; readonly right?: boolean }
+/**
+ * Advance widths of DejaVu Sans (Book) for the printable ASCII characters, code points 32-126, in
+ * thousandths of an em: the `hmtx` advances of fonts-dejavu-core 2.37 DejaVuSans.ttf (2048 units
+ * per em) scaled to 1000 and rounded. Other characters count as a full em, so text is never
+ * measured shorter than it draws.
+ */
+const DEJAVU_SANS_WIDTHS: readonly number[] = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775,
+    752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390,
+    337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
+    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+];
+/** Width in px of `text` at `size` px in DejaVu Sans. Pure. */
+export function textWidth(text: string, size = FONT_SIZE): number {
+    let units = 0;
+    for (const char of text) {
+        const code = char.codePointAt(0)!;
+        units += code >= 32 && code <= 126 ? DEJAVU_SANS_WIDTHS[code - 32] : 1000;
+    }
+    return (units * size) / 1000;
+}
+
+/** `text` broken at spaces into lines no wider than `width` px. Pure. */
+export function wrapText(text: string, width: number, size = FONT_SIZE): string[] {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(/\s+/).filter((each) => each !== "")) {
+        const candidate = line === "" ? word : `${line} ${word}`;
+        if (line !== "" && textWidth(candidate, size) > width) {
+            lines.push(line);
+            line = word;
+        } else {
+            line = candidate;
+        }
+    }
+    if (line !== "") lines.push(line);
+    return lines;
+}
+
+export interface LegendEntry { readonly label: string }
+export interface LegendBox { readonly label: string; readonly x: number; readonly y: number; readonly width: number }
+
+/** Swatch, gap to the label, gap to the next entry (px). */
+export const LEGEND_SWATCH = 24;
+const LEGEND_TEXT_GAP = 6;
+const LEGEND_ENTRY_GAP = 20;
+
+/**
+ * Legend entries left to right from (x, y), a new row when the next would pass `x + width`. Each
+ * box spans swatch and label. Pure.
+ */
+export function legendLayout(entries: readonly LegendEntry[], x: number, y: number, width: number): LegendBox[] {
+    const boxes: LegendBox[] = [];
+    let cx = x;
+    let cy = y;
+    for (const entry of entries) {
+        const boxWidth = LEGEND_SWATCH + LEGEND_TEXT_GAP + textWidth(entry.label);
+        if (cx > x && cx + boxWidth > x + width) {
+            cx = x;
+            cy += LINE_HEIGHT + 2;
+        }
+        boxes.push({ label: entry.label, x: cx, y: cy, width: boxWidth });
+        cx += boxWidth + LEGEND_ENTRY_GAP;
+    }
+    return boxes;
+}
+
+interface Series {
+    readonly name: string;
+    readonly color: string;
+    readonly values: readonly number[];
+    readonly width: number;
+    readonly dash?: string;
+    readonly opacity?: number;
+    readonly right?: boolean;
+}
+
+interface Span { readonly from: number; readonly to: number }
+
+const QUOTA_COLOR = "#d93025";
+const NODE_WAIT_COLOR = "#e37400";
 
 /** The chart of `run` (one service of `result`). */
 export function serviceChartSvg(result: SimulationResult, run: ServiceRun): string {
-    const lines: Line[] = [
-        { name: `load (${run.model.loadUnit})`, color: "#9aa0a6", values: run.series.load, right: true },
-        { name: "needed replicas", color: "#188038", values: run.series.needed, dash: "6 4" },
-        { name: "desired replicas (HPA)", color: "#1a73e8", values: run.series.desired },
-        { name: "ready replicas", color: "#d93025", values: run.series.ready },
-        { name: "nodes", color: "#f9ab00", values: result.nodes, dash: "2 3" },
+    const maxReplicas = run.model.config.maxReplicas;
+    // Desired is drawn first, wide and pale, and ready on top, thin: where they are equal the red
+    // line runs inside the blue band, so both stay visible.
+    const series: Series[] = [
+        { name: `load, ${run.model.loadUnit} (right axis)`, color: "#9aa0a6", values: run.series.load, width: 1, right: true },
+        { name: "desired replicas (HPA)", color: "#1a73e8", values: run.series.desired, width: 6, opacity: 0.35 },
+        { name: "needed replicas", color: "#188038", values: run.series.needed, width: 2, dash: "6 4" },
+        { name: "ready replicas", color: "#d93025", values: run.series.ready, width: 1.5 },
+        { name: "nodes", color: "#f9ab00", values: result.nodes, width: 2, dash: "2 3" },
     ];
     const times = result.times;
+    const quotaSpans = spans(times, (i) => run.series.desired[i] > run.series.pods[i]);
+    const nodeSpans = spans(times, (i) => (run.series.pending?.[i] ?? 0) > 0);
+
+    const titleLines = [`${result.stack} / ${run.model.name} / ${result.profile.name}`];
+    const plotLeft = MARGIN.left;
+    const plotRight = WIDTH - MARGIN.right;
+    const plotWidth = plotRight - plotLeft;
+    const description = wrapText(result.profile.description, WIDTH - 2 * 16);
+    // Room above the plot for two rows of markers (quota refusals at the plot's edge, node waits above).
+    const plotTop = 16 + TITLE_SIZE + 6 + description.length * LINE_HEIGHT + 18;
+    const plotBottom = plotTop + PLOT_HEIGHT;
+
     const xMax = Math.max(1, times[times.length - 1] ?? 1);
-    const leftMax = niceCeiling(Math.max(run.model.config.maxReplicas, ...result.nodes, ...run.series.desired, ...run.series.ready) + 1);
+    const leftMax = niceCeiling(Math.max(maxReplicas, ...result.nodes, ...run.series.desired, ...run.series.ready, ...run.series.needed) + 1);
     const rightMax = niceCeiling(Math.max(1e-9, ...run.series.load) * 1.1);
-    const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-    const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-    const x = (t: number) => MARGIN.left + (t / xMax) * plotWidth;
-    const y = (value: number, max: number) => MARGIN.top + plotHeight - (value / max) * plotHeight;
+    const x = (t: number) => plotLeft + (t / xMax) * plotWidth;
+    const y = (value: number, max: number) => plotBottom - (value / max) * PLOT_HEIGHT;
+
+    const legendEntries: (LegendEntry & { draw: (box: LegendBox) => string })[] = [
+        ...series.map((line) => ({
+            label: line.name,
+            draw: (box: LegendBox) => `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="${line.color}" ` +
+                `stroke-width="${Math.min(line.width, 6)}"${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""}/>`,
+        })),
+        {
+            label: `maxReplicas (${maxReplicas})`,
+            draw: (box) => `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
+        },
+        {
+            label: "quota refused pods",
+            draw: (box) => `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${QUOTA_COLOR}" fill-opacity="0.15"/>` +
+                marker(box.x + LEGEND_SWATCH / 2, box.y - 1, QUOTA_COLOR),
+        },
+        {
+            label: "pods waiting for a node",
+            draw: (box) => `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${NODE_WAIT_COLOR}" fill-opacity="0.15"/>` +
+                marker(box.x + LEGEND_SWATCH / 2, box.y - 1, NODE_WAIT_COLOR),
+        },
+    ];
+    const legendTop = plotBottom + MARGIN.bottom;
+    const boxes = legendLayout(legendEntries, plotLeft, legendTop, plotWidth);
+    const height = Math.ceil(Math.max(...boxes.map((box) => box.y)) + 12);
 
     const parts: string[] = [];
-    parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11">`);
-    parts.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`);
-    parts.push(`<text x="${MARGIN.left}" y="20" font-size="14" font-weight="bold">${escape(`${result.stack} / ${run.model.name} / ${result.profile.name}`)}</text>`);
-    parts.push(`<text x="${MARGIN.left}" y="36" fill="#5f6368">${escape(result.profile.description)}</text>`);
-    for (let i = 0; i <= 5; i++) {
-        const left = (leftMax * i) / 5;
-        const py = y(left, leftMax);
-        parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${py}" y2="${py}" stroke="#eee"/>`);
-        parts.push(`<text x="${MARGIN.left - 6}" y="${py + 4}" text-anchor="end">${format(left)}</text>`);
-        parts.push(`<text x="${WIDTH - MARGIN.right + 6}" y="${py + 4}" fill="#5f6368">${format((rightMax * i) / 5)}</text>`);
+    parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}">`);
+    parts.push(`<rect width="${WIDTH}" height="${height}" fill="white"/>`);
+    parts.push(`<text class="title" x="16" y="${16 + TITLE_SIZE - 2}" font-size="${TITLE_SIZE}" font-weight="bold">${escape(titleLines[0])}</text>`);
+    description.forEach((line, i) => {
+        parts.push(`<text class="description" x="16" y="${16 + TITLE_SIZE + 6 + (i + 1) * LINE_HEIGHT - 4}" fill="#5f6368">${escape(line)}</text>`);
+    });
+
+    // Spans first, under everything else.
+    for (const [kind, list, color, lift] of [["quota-refused", quotaSpans, QUOTA_COLOR, 0], ["node-wait", nodeSpans, NODE_WAIT_COLOR, 9]] as const) {
+        for (const span of list) {
+            const from = x(span.from);
+            const to = Math.max(x(span.to), from + 1);
+            parts.push(`<rect class="span ${kind}" x="${round(from)}" y="${plotTop}" width="${round(to - from)}" height="${PLOT_HEIGHT}" fill="${color}" fill-opacity="0.12"/>`);
+            parts.push(`<g class="marker ${kind}">${marker(round(from), plotTop - lift, color)}</g>`);
+        }
     }
+
+    for (let i = 0; i <= 5; i++) {
+        const py = y((leftMax * i) / 5, leftMax);
+        parts.push(`<line x1="${plotLeft}" x2="${plotRight}" y1="${py}" y2="${py}" stroke="#eee"/>`);
+        parts.push(`<text x="${plotLeft - 6}" y="${py + 4}" text-anchor="end">${format((leftMax * i) / 5)}</text>`);
+        parts.push(`<text x="${plotRight + 6}" y="${py + 4}" fill="#5f6368">${format((rightMax * i) / 5)}</text>`);
+    }
+    const hours = xMax > 2 * 3600;
     const tickEvery = niceTimeStep(xMax);
     for (let t = 0; t <= xMax; t += tickEvery) {
-        parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight + 4}" stroke="#333"/>`);
-        parts.push(`<text x="${x(t)}" y="${MARGIN.top + plotHeight + 16}" text-anchor="middle">${format(t / 60)}m</text>`);
+        parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${plotBottom}" y2="${plotBottom + 4}" stroke="#333"/>`);
+        parts.push(`<text class="x-tick" x="${x(t)}" y="${plotBottom + 16}" text-anchor="middle">${hours ? hoursMinutes(t) : format(t / 60)}</text>`);
     }
-    parts.push(`<text x="14" y="${MARGIN.top + plotHeight / 2}" transform="rotate(-90 14 ${MARGIN.top + plotHeight / 2})" text-anchor="middle">replicas, nodes</text>`);
-    parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#333"/>`);
-    for (const line of lines) {
+    parts.push(`<text class="axis-title x" x="${(plotLeft + plotRight) / 2}" y="${plotBottom + 32}" text-anchor="middle">` +
+        `${hours ? "time since the start (h:mm)" : "time since the start (minutes)"}</text>`);
+    const middle = plotTop + PLOT_HEIGHT / 2;
+    parts.push(`<text class="axis-title left" x="18" y="${middle}" transform="rotate(-90 18 ${middle})" text-anchor="middle">replicas, nodes</text>`);
+    const rightTitleX = WIDTH - 16;
+    parts.push(`<text class="axis-title right" x="${rightTitleX}" y="${middle}" transform="rotate(90 ${rightTitleX} ${middle})" text-anchor="middle" fill="#5f6368">` +
+        `${escape(`load (${run.model.loadUnit})`)}</text>`);
+    parts.push(`<rect x="${plotLeft}" y="${plotTop}" width="${plotWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#333"/>`);
+
+    const maxY = y(maxReplicas, leftMax);
+    parts.push(`<line class="max-replicas" x1="${plotLeft}" x2="${plotRight}" y1="${maxY}" y2="${maxY}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`);
+    parts.push(`<text x="${plotRight - 4}" y="${maxY - 4}" text-anchor="end" fill="#5f6368">maxReplicas ${maxReplicas}</text>`);
+
+    for (const line of series) {
         const max = line.right === true ? rightMax : leftMax;
         const points = steps(times, line.values).map(([t, value]) => `${round(x(t))},${round(y(value, max))}`).join(" ");
-        parts.push(`<polyline fill="none" stroke="${line.color}" stroke-width="${line.right === true ? 1 : 2}"${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} points="${points}"/>`);
+        parts.push(`<polyline class="series" data-name="${escape(line.name)}" fill="none" stroke="${line.color}" stroke-width="${line.width}"` +
+            `${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} ` +
+            `stroke-linejoin="round" points="${points}"/>`);
     }
-    lines.forEach((line, i) => {
-        const lx = MARGIN.left + (i % 3) * 280;
-        const ly = HEIGHT - 30 + Math.floor(i / 3) * 16;
-        parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${line.color}" stroke-width="2"${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""}/>`);
-        parts.push(`<text x="${lx + 30}" y="${ly}">${escape(line.name + (line.right === true ? " (right axis)" : ""))}</text>`);
+
+    boxes.forEach((box, i) => {
+        parts.push(`<g class="legend-item" data-x="${round(box.x)}" data-width="${round(box.width)}" data-y="${box.y}">` +
+            `${legendEntries[i].draw(box)}<text x="${round(box.x + LEGEND_SWATCH + LEGEND_TEXT_GAP)}" y="${box.y}">${escape(box.label)}</text></g>`);
     });
     parts.push("</svg>");
     return parts.join("\n") + "\n";
+}
+
+/** A small downward triangle whose tip is at (x, y): where a span begins. */
+function marker(x: number, y: number, color: string): string {
+    return `<path d="M ${x - 4} ${y - 7} L ${x + 4} ${y - 7} L ${x} ${y} Z" fill="${color}"/>`;
+}
+
+/** Time spans (from a sample to the next one after it) over which `holds(i)` is true. */
+function spans(times: readonly number[], holds: (i: number) => boolean): Span[] {
+    const found: Span[] = [];
+    let from: number | undefined;
+    for (let i = 0; i < times.length; i++) {
+        if (holds(i)) {
+            from ??= times[i];
+        } else if (from !== undefined) {
+            found.push({ from, to: times[i] });
+            from = undefined;
+        }
+    }
+    if (from !== undefined) found.push({ from, to: times[times.length - 1] });
+    return found;
 }
 
 /** Points of a step line (values hold until the next sample), dropping repeats so long runs stay small. */
@@ -89,6 +263,12 @@ function niceTimeStep(seconds: number): number {
     return 21600;
 }
 
+/** Seconds as h:mm (3600 -> 1:00, 5400 -> 1:30). */
+function hoursMinutes(seconds: number): string {
+    const minutes = Math.round(seconds / 60);
+    return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
 function format(value: number): string {
     return String(Number(value.toFixed(value < 10 ? 1 : 0)));
 }
@@ -98,5 +278,5 @@ function round(value: number): number {
 }
 
 function escape(text: string): string {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

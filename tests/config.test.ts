@@ -147,6 +147,17 @@ describe("config: invalid settings are rejected with the key, the value and the 
         }
     });
 
+    it("addons.monitoring.runbookBaseUrl: an http(s) URL or a repository path, without a #", () => {
+        for (const bad of ["https://github.com/acme/berrys-platform/blob/main/README.md#troubleshooting", "ftp://host/README.md", "my readme.md"]) {
+            const raw = production();
+            raw.addons = { monitoring: { runbookBaseUrl: bad } };
+            assertRejected(errorsOf(raw), "addons.monitoring.runbookBaseUrl", /must be the README's http\(s\) URL, such as https:\/\/github\.com\/acme/);
+        }
+        const raw = production();
+        raw.addons = { monitoring: { runbookBaseUrl: "https://git.example.com/platform/berrys/-/blob/main/README.md" } };
+        assert.ok(checkConfig(raw, { stack: "production", region: "us-east-1" }).ok);
+    });
+
     it("an unquoted version: 1.30, which YAML reads as the number 1.3, gets a hint to quote it", () => {
         const raw = production();
         raw.cluster.version = YAML.parse("version: 1.30").version;

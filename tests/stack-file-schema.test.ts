@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import * as YAML from "yaml";
+import { preflight } from "../preflight";
 import { isIntOrPercent, isQuantity } from "../quantity";
 import { PROJECT_DIR } from "../tools/cli";
 import { SCHEMA_FILE, stackFileSchema, stackFileSchemaText } from "../tools/stack-file-schema";
@@ -99,5 +100,20 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
         for (const value of [0, 2, "25%", "100%", "25", "-1%", -1, 1.5, "%"]) {
             assert.equal(percentOk(value), isIntOrPercent(value), `int-or-percent ${JSON.stringify(value)}`);
         }
+    });
+});
+
+describe("README: the minimum stack of 'Day 2: a new service, node group or stack'", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Day 2: a new service, node group or stack"));
+    const text = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+
+    it("passes every preview check, and the stack file's schema", () => {
+        assert.match(text, /^# yaml-language-server: \$schema=/);
+        const file = YAML.parse(text) as { config: Record<string, unknown> };
+        const raw = Object.fromEntries(Object.entries(file.config).filter(([key]) => key.startsWith("berrys-platform:")).map(([key, value]) => [key.slice("berrys-platform:".length), value]));
+        const result = preflight(raw, { stack: "dev", region: String(file.config["aws:region"]) });
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.equal(errorsOf(file), "");
     });
 });

@@ -42,8 +42,6 @@ export interface ScalingObservabilityInput {
         readonly metricsServer?: WorkloadRef;
         readonly prometheusAdapter?: WorkloadRef;
     };
-    /** Where the runbook links point: the README's URL (or path); default {@link DEFAULT_RUNBOOK_BASE}. */
-    readonly runbookBase?: string;
 }
 
 /** Where the add-ons install their Deployments unless told otherwise (Helm release names = chart names). */
@@ -52,9 +50,6 @@ export const DEFAULT_ADDON_WORKLOADS: Readonly<{ metricsServer: WorkloadRef; pro
     prometheusAdapter: { namespace: "monitoring", deployment: "prometheus-adapter" },
 };
 
-/** Runbook links resolve against the repository's README. */
-export const DEFAULT_RUNBOOK_BASE = "README.md";
-
 /** The HPA name the services' component gives each service (the seed's `<service>-hpa`). */
 export { hpaName } from "../service-scaling";
 
@@ -62,7 +57,7 @@ export { hpaName } from "../service-scaling";
 export function observabilityInput(
     config: Pick<PlatformConfig, "namespace" | "services" | "nodeGroups" | "cluster" | "addons">,
     monitoring: MonitoringConfig,
-    extra: Pick<ScalingObservabilityInput, "addonWorkloads" | "runbookBase"> = {},
+    extra: Pick<ScalingObservabilityInput, "addonWorkloads"> = {},
 ): ScalingObservabilityInput {
     return {
         namespace: config.namespace.name,

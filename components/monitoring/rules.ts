@@ -2,7 +2,7 @@
 // queryable for Prometheus's retention, and the alerts of the seed's "Monitoring and Alerting"
 // (capacity warnings, unusual scaling, add-ons down). Pure: plain input in, plain objects out.
 import { SCALING_ALERTS, type ScalingAlert, type Severity } from "../../schema/monitoring";
-import { DEFAULT_ADDON_WORKLOADS, DEFAULT_RUNBOOK_BASE, hpaName, type ScalingObservabilityInput } from "./input";
+import { DEFAULT_ADDON_WORKLOADS, hpaName, type ScalingObservabilityInput } from "./input";
 import { RUNBOOKS, runbookAnchor } from "./runbooks";
 
 export interface RecordingRule {
@@ -121,7 +121,7 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
         annotations: {
             summary,
             description: `${description} ${RUNBOOKS[name].meaning}`,
-            runbook_url: `${input.runbookBase ?? DEFAULT_RUNBOOK_BASE}#${runbookAnchor(name)}`,
+            runbook_url: `${input.monitoring.runbookBaseUrl}#${runbookAnchor(name)}`,
         },
     });
 

@@ -121,7 +121,7 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         check: [
             "The `reason` label: cloudProviderError, apiCallError or timeout.",
             "cluster-autoscaler's logs (`kubectl -n kube-system logs deploy/<release>-aws-cluster-autoscaler`) and the ASG's activity history in the EC2 console.",
-            "EC2 capacity or service quota errors (InsufficientInstanceCapacity, VcpuLimitExceeded) and the IRSA role's permissions.",
+            "EC2 capacity or service quota errors (InsufficientInstanceCapacity, VcpuLimitExceeded) and the permissions of cluster-autoscaler's IAM role (stack output `clusterAutoscalerRoleArn`, through EKS Pod Identity).",
         ],
         fix: [
             "Add instance types to the node group, raise the EC2 quota, or fix the IAM policy the logs name.",

