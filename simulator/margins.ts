@@ -13,8 +13,16 @@ import type { PlatformConfig } from "../config";
 import { keyName } from "../config";
 import { HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS } from "./hpa-controller";
 import { profile as builtInProfile, ProfileName, PROFILE_NAMES } from "./profiles";
-import type { CriterionResult } from "./report";
 import type { SimulationResult } from "./run";
+
+/** The fields of a checked criterion (report.ts `CriterionResult`) the margins read; no import, so no cycle. */
+export interface CriterionResult {
+    readonly criterion: string;
+    readonly service: string;
+    readonly value: number;
+    readonly limit: number;
+    readonly ok: boolean;
+}
 
 /** A criterion is near its limit when met with less than this fraction of the limit to spare. */
 export const NEAR_FRACTION = 0.2;

@@ -83,6 +83,7 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
  * changed config; a CSV profile gets the margins without the break-even search.
  */
 export function verdictMargins(config: PlatformConfig, result: SimulationResult, criteria: readonly CriterionResult[]): Margin[] {
+    // Margin.criterion is the CriterionResult given here (margins.ts reads it structurally).
     const profile = builtInProfileOf(result, config.simulation.seed);
     return criteria.filter(needsMargin).map((criterion) => {
         const check: Check = (changed) => profile === undefined ? undefined
