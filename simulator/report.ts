@@ -18,7 +18,9 @@ import { keyName } from "../config";
 import { capacityReport, QuotaResource } from "../capacity/model";
 import { HPA_SYNC_PERIOD_SECONDS, newHpaState, reconcile } from "./hpa-controller";
 import type { ServiceModel } from "./model";
+import { simulate } from "./run";
 import type { RolloutRun, ServiceRun, SimulationResult } from "./run";
+import { builtInProfileOf, Check, criterionMargin, Margin, NEAR_FRACTION, needsMargin } from "./margins";
 import { DEFAULT_MAX_UNAVAILABLE, resolveFenceposts } from "./deployment";
 
 export type CriterionName = "responseSeconds" | "maxDirectionChangesPerHour" | "maxOverProvisioning" | "quotaRefusalsBelowMax";
@@ -73,6 +75,22 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
         }
     }
     return results;
+}
+
+/**
+ * The margins of the criteria that are missed or near their limit (simulator/margins.ts), with the
+ * break-even of the assumption each hangs on, found by re-running the run's built-in profile on a
+ * changed config; a CSV profile gets the margins without the break-even search.
+ */
+export function verdictMargins(config: PlatformConfig, result: SimulationResult, criteria: readonly CriterionResult[]): Margin[] {
+    // Margin.criterion is the CriterionResult given here (margins.ts reads it structurally).
+    const profile = builtInProfileOf(result, config.simulation.seed);
+    return criteria.filter(needsMargin).map((criterion) => {
+        const check: Check = (changed) => profile === undefined ? undefined
+            : evaluateCriteria(changed, simulate(changed, profile))
+                .find((other) => other.criterion === criterion.criterion && other.service === criterion.service);
+        return criterionMargin(config, result, criterion, profile === undefined ? () => undefined : check);
+    });
 }
 
 /** Scale events whose direction differs from the one before. */
@@ -213,9 +231,22 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
                 "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).");
     }
     const missed = criteria.filter((criterion) => !criterion.ok);
+    const margins = verdictMargins(config, result, criteria);
+    const marginOf = (criterion: CriterionResult) => margins.find((margin) => margin.criterion === criterion);
     lines.push(criteria.length === 0 ? "Criteria: none checked by this profile."
         : missed.length === 0 ? `Criteria: all ${criteria.length} met.` : `Criteria: ${missed.length} of ${criteria.length} missed:`);
-    for (const criterion of missed) lines.push(`  ${criterion.message}`);
+    for (const criterion of missed) {
+        lines.push(`  ${criterion.message}`);
+        const margin = marginOf(criterion);
+        if (margin !== undefined) lines.push(`    margin: ${margin.text}`);
+    }
+    const near = criteria.filter((criterion) => criterion.ok && needsMargin(criterion));
+    if (near.length > 0) lines.push(`Met within ${NEAR_FRACTION * 100} % of the limit:`);
+    for (const criterion of near) {
+        lines.push(`  ${criterion.message}`);
+        const margin = marginOf(criterion);
+        if (margin !== undefined) lines.push(`    margin: ${margin.text}`);
+    }
     return lines.join("\n");
 }
 

@@ -5,7 +5,8 @@ import { strict as assert } from "assert";
 import type { PlatformConfig } from "../../config";
 import { capacityReport } from "../../capacity/model";
 import { profile, PROFILE_NAMES, ProfileName } from "../../simulator/profiles";
-import { CriterionName, CriterionResult, evaluateCriteria, formatReport, quotaCauses } from "../../simulator/report";
+import { CriterionName, CriterionResult, evaluateCriteria, formatReport, quotaCauses, verdictMargins } from "../../simulator/report";
+import { needsMargin } from "../../simulator/margins";
 import { simulate, SimulationResult } from "../../simulator/run";
 import { stackConfig } from "../helpers/stacks";
 
@@ -105,5 +106,40 @@ describe("simulation criteria: the seed's production quota at peak", () => {
         const report = formatReport(config, result);
         assert.deepEqual(quotaCauses(config, result).map((cause) => cause.key), ["limits.cpu"]);
         assert.match(report, /berrys-platform:namespace\.quota\.limits\.cpu refused \d+ pods: at maxReplicas the services need 45\.5 of the quota's 32/);
+    });
+});
+
+// Item 6 of issue 10: each verdict states its margin and the assumption it hangs on, the break-even computed
+// by re-running the profile (simulator/margins.ts).
+describe("simulation criteria: margins and break-evens", () => {
+    const criterion = (ok: boolean, value: number, limit: number): CriterionResult => ({
+        key: "k", criterion: "responseSeconds", service: "s", value, limit, ok, message: "",
+    });
+    it("a criterion missed, or met with less than 20 % of its limit to spare, gets a margin; one of limit 0 met does not", () => {
+        assert.equal(needsMargin(criterion(false, 290, 240)), true);
+        assert.equal(needsMargin(criterion(true, 200, 240)), true, "40 s to spare < 48 s");
+        assert.equal(needsMargin(criterion(true, 192, 240)), false, "48 s to spare");
+        assert.equal(needsMargin(criterion(true, 0, 0)), false);
+    });
+
+    it("production spike: agent-orchestrator's miss hangs on the assumed node provisioning time; the break-even meets it and 5 s more misses it", () => {
+        const config = stackConfig("production");
+        const spike = profile("spike", config.simulation.seed);
+        const result = simulate(config, spike);
+        const missed = evaluateCriteria(config, result).find((c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator")!;
+        assert.equal(missed.ok, false);
+        const [margin] = verdictMargins(config, result, [missed]);
+        assert.equal(margin.margin, 240 - missed.value);
+        assert.equal(margin.assumption?.key, "berrys-platform:addons.clusterAutoscaler.nodeProvisioningSeconds");
+        assert.equal(margin.assumption?.value, 180);
+        const breakEven = margin.assumption!.breakEven!;
+        const at = (seconds: number) => {
+            const changed = { ...config, addons: { ...config.addons, clusterAutoscaler: { ...config.addons.clusterAutoscaler, nodeProvisioningSeconds: seconds } } };
+            return evaluateCriteria(changed, simulate(changed, spike)).find((c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator")!.ok;
+        };
+        assert.equal(at(breakEven), true, `met at ${breakEven} s`);
+        assert.equal(at(breakEven + 5), false, `missed at ${breakEven + 5} s`);
+        const report = formatReport(config, result, ["agent-orchestrator"]);
+        assert.ok(report.includes(`    margin: missed by ${missed.value - 240} s; hangs on berrys-platform:addons.clusterAutoscaler.nodeProvisioningSeconds (180 s assumed): met at ${breakEven} s`), report);
     });
 });
