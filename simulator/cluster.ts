@@ -184,7 +184,6 @@ function quotaAmount(key: QuotaResource, value: string): number {
 }
 
 /**
-/**
  * The platform's own pods, from the table the capacity model and the drain audit read
  * (catalog/platform-pods.ts; the DaemonSets are the nodes' `daemonSets`). Each pins its node as the
  * drain audit (capacity/drain.ts, cluster-autoscaler 1.34's rules) says: for good (Prometheus,
@@ -201,12 +200,6 @@ export function addonPods(config: PlatformConfig): PodTemplate[] {
         return Array.from({ length: pod.replicas }, (): PodTemplate =>
             ({ owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false }));
     });
-}
-
-/** system/rule.go `isBlockingSystemPod` and its timeout: the pin of a pod in `namespace`, if any. */
-export function systemPodPin(namespace: string, matchedByPdb: boolean, skipNodesWithSystemPods: boolean): PodTemplate["pin"] {
-    if (!skipNodesWithSystemPods || namespace !== "kube-system" || matchedByPdb) return undefined;
-    return { reason: "UnmovableKubeSystemPod", seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS };
 }
 
 /** Whether `pod`'s pin still holds at `now`: upstream drains it once `now` is after creation + timeout. */
