@@ -125,6 +125,8 @@ interface ServiceState {
     /** Σ over steps of the load each ready pod served: cum[k + 1] - cum[j] sums steps j..k. */
     readonly cum: Float64Array;
     quotaShortfall: number;
+    /** observe's pod lists and the pods and phases they were built from (podLists). */
+    podLists?: { readonly pods: readonly Pod[]; readonly phases: readonly number[]; readonly lists: readonly (readonly PodInfo[])[] };
 }
 
 /** Runs `profile` on the stack's services. */
@@ -222,7 +224,9 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 run.series.needed.push(needed);
                 run.series.desired.push(state.desired);
                 run.series.pods.push(state.pods.length);
-                run.series.pending.push(state.pods.filter((pod) => pod.node === undefined).length);
+                let pending = 0;
+                for (const pod of state.pods) if (pod.node === undefined) pending++;
+                run.series.pending.push(pending);
                 run.series.ready.push(ready);
                 run.series.unserved.push(unserved);
             }
@@ -271,7 +275,7 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         if (now === 0) for (const state of states) state.quotaShortfall = 0;
         for (const state of states) {
             const run = runs[state.index];
-            let result: { refusedBy: QuotaResource[]; shortfall: number };
+            let result: { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number };
             const rollout = state.rollout;
             if (rollout === undefined) {
                 result = reconcileReplicaSet(cluster, state, state.revision, state.desired, now);
@@ -347,6 +351,37 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     };
 }
 
+/** 0: not started (Pending), 1: running, not ready, 2: ready: what the replica calculator tells apart. */
+function podPhase(pod: Pod, now: number): 0 | 1 | 2 {
+    return pod.startedAt === undefined ? 0 : pod.readyAt! <= now ? 2 : 1;
+}
+
+/**
+ * The service's pods as the HPA's pod lister returns them, one list per metric source (each with
+ * that source's request). Rebuilt when a pod came, went, started or turned ready, the only changes
+ * the replica calculator reads; at other syncs the previous lists are the answer (the controller
+ * reads them and keeps none).
+ */
+function podLists(state: ServiceState, now: number): readonly (readonly PodInfo[])[] {
+    const { model, pods } = state;
+    const cached = state.podLists;
+    let same = cached !== undefined && cached.pods.length === pods.length;
+    for (let i = 0; same && i < pods.length; i++) same = cached!.pods[i] === pods[i] && cached!.phases[i] === podPhase(pods[i], now);
+    if (same) return cached!.lists;
+    const phases = pods.map((pod) => podPhase(pod, now));
+    const lists = model.sources.map((source) => {
+        const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
+        return pods.map((pod, i): PodInfo => {
+            const name = String(pod.id);
+            if (phases[i] === 0) return { name, phase: "Pending", request };
+            const ready = phases[i] === 2;
+            return { name, phase: "Running", ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request };
+        });
+    });
+    state.podLists = { pods: pods.slice(), phases, lists };
+    return lists;
+}
+
 /**
  * What the metrics APIs return for the service's HPA at step k: per metric, the pods the selector
  * matches and their samples (model.ts "What the HPA sees").
@@ -363,30 +398,22 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
         return served / (to - from + 1);
     };
     const podsAge = Math.round(scrapeSeconds / 2 / STEP_SECONDS) * STEP_SECONDS;
-    return model.sources.map((source): MetricObservation => {
-        const infos: PodInfo[] = [];
+    const lists = podLists(state, now);
+    return model.sources.map((source, s): MetricObservation => {
+        const infos = lists[s];
         const samples = new Map<string, PodMetric>();
-        for (const pod of pods) {
-            const name = String(pod.id);
-            const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
-            if (pod.startedAt === undefined) {
-                infos.push({ name, phase: "Pending", request });
-                continue;
-            }
-            const ready = pod.readyAt! <= now;
-            infos.push({
-                name, phase: "Running", ready, startTime: pod.startedAt,
-                readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request,
-            });
+        for (let i = 0; i < pods.length; i++) {
+            const pod = pods[i];
+            if (pod.startedAt === undefined) continue;
             const running = now - pod.startedAt;
             if (source.kind === "pods") {
                 if (running >= 2 * scrapeSeconds) {
-                    samples.set(name, { value: Math.round(average(pod, source.windowSeconds, podsAge) * source.scale * 1000) });
+                    samples.set(infos[i].name, { value: Math.round(average(pod, source.windowSeconds, podsAge) * source.scale * 1000) });
                 }
             } else if (running >= RESOURCE_METRIC_WINDOW_SECONDS + RESOURCE_METRIC_AGE_SECONDS) {
                 const x = average(pod, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
                 const value = source.kind === "cpu" ? cpuMillicores(model, x) : memoryBytes(model, x);
-                samples.set(name, { value: Math.round(value), timestamp: now - RESOURCE_METRIC_AGE_SECONDS, window: RESOURCE_METRIC_WINDOW_SECONDS });
+                samples.set(infos[i].name, { value: Math.round(value), timestamp: now - RESOURCE_METRIC_AGE_SECONDS, window: RESOURCE_METRIC_WINDOW_SECONDS });
             }
         }
         return { pods: infos, samples };
@@ -407,24 +434,29 @@ function finishRollout(state: ServiceState, run: { rollouts: RolloutRun[] }, sec
  * it until the quota refuses one. Returns what refused it and how many pods it lacks.
  */
 function reconcileReplicaSet(cluster: Cluster, state: ServiceState, revision: number, target: number, now: number)
-    : { refusedBy: QuotaResource[]; shortfall: number } {
-    const own = state.pods.filter((pod) => (pod.revision ?? 0) === revision);
-    if (own.length > target) {
+    : { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number } {
+    // Counted before any list is made: at most steps the ReplicaSet already has its pods.
+    let count = 0;
+    for (const pod of state.pods) if ((pod.revision ?? 0) === revision) count++;
+    if (count > target) {
+        const own = state.pods.filter((pod) => (pod.revision ?? 0) === revision);
         for (const pod of deletionOrder(own, now).slice(0, own.length - target)) {
             cluster.deletePod(pod, now);
             state.pods.splice(state.pods.indexOf(pod), 1);
         }
-        return { refusedBy: [], shortfall: 0 };
+        return NOTHING_REFUSED;
     }
-    let count = own.length;
     while (count < target) {
         const created = cluster.createPod({ ...state.template, revision }, now);
         if ("refusedBy" in created) return { refusedBy: created.refusedBy, shortfall: target - count };
         state.pods.push(created);
         count++;
     }
-    return { refusedBy: [], shortfall: 0 };
+    return NOTHING_REFUSED;
 }
+
+/** The answer when the ReplicaSet has its pods: one frozen object, not one per service and step. */
+const NOTHING_REFUSED = Object.freeze({ refusedBy: Object.freeze([]) as readonly QuotaResource[], shortfall: 0 });
 
 /** The old ReplicaSets during a rolling update: together down to `target` pods, the least ready first. */
 function reconcileOldReplicaSets(cluster: Cluster, state: ServiceState, target: number, now: number): void {

@@ -152,9 +152,16 @@ export function getMetricUsageRatio(metrics: PodMetricsInfo, targetUsage: number
   return { usageRatio: currentUsage / targetUsage, currentUsage };
 }
 
-function withoutPods(metrics: PodMetricsInfo, ...podSets: ReadonlySet<string>[]): Map<string, PodMetric> {
+/**
+ * `metrics` less the ignored and unready pods (upstream `removeMetricsForPods` deletes them from the map it
+ * was given). The caller's map is not changed: a new map when there are pods to remove, else `metrics` itself,
+ * as the fast path only reads it (the copy was the calculator's largest cost in a long simulation).
+ */
+function withoutPods(metrics: PodMetricsInfo, grouped: GroupedPods): PodMetricsInfo {
+  if (grouped.ignoredPods.size === 0 && grouped.unreadyPods.size === 0) return metrics;
   const result = new Map(metrics);
-  for (const pods of podSets) for (const pod of pods) result.delete(pod);
+  for (const pod of grouped.ignoredPods) result.delete(pod);
+  for (const pod of grouped.unreadyPods) result.delete(pod);
   return result;
 }
 
@@ -188,7 +195,7 @@ export function getResourceReplicas(now: number, calc: ReplicaCalculatorConfig, 
   if (pods.length === 0) throw new MetricComputationError("no pods returned by selector while calculating replica count");
   const grouped = groupPods(now, pods, podMetrics, resource,
     calc.cpuInitializationPeriodSeconds, calc.delayOfInitialReadinessStatusSeconds);
-  const metrics = withoutPods(podMetrics, grouped.ignoredPods, grouped.unreadyPods);
+  const metrics = withoutPods(podMetrics, grouped);
   if (metrics.size === 0) throw new MetricComputationError("did not receive metrics for targeted pods (pods might be unready)");
   const requests = calculatePodRequests(pods, resource);
   const { utilizationRatio: usageRatio, currentUtilization: utilization, rawAverageValue: rawUtilization } =
@@ -199,22 +206,24 @@ export function getResourceReplicas(now: number, calc: ReplicaCalculatorConfig, 
     if (isWithin(calc.tolerances, usageRatio)) return { replicaCount: currentReplicas, utilization, rawUtilization };
     return { replicaCount: Math.ceil(usageRatio * grouped.readyPodCount), utilization, rawUtilization };
   }
+  // The slow path fills in the missing and unready pods: on a copy, as the samples may be the caller's.
+  const filled = new Map(metrics);
   if (grouped.missingPods.size > 0) {
     if (usageRatio < 1.0) {
       const fallbackUtilization = Math.max(100, targetUtilization);
       for (const podName of grouped.missingPods) {
-        metrics.set(podName, { value: Math.trunc(((requests.get(podName) ?? 0) * fallbackUtilization) / 100) });
+        filled.set(podName, { value: Math.trunc(((requests.get(podName) ?? 0) * fallbackUtilization) / 100) });
       }
     } else if (usageRatio > 1.0) {
-      for (const podName of grouped.missingPods) metrics.set(podName, { value: 0 });
+      for (const podName of grouped.missingPods) filled.set(podName, { value: 0 });
     }
   }
   if (scaleUpWithUnready) {
-    for (const podName of grouped.unreadyPods) metrics.set(podName, { value: 0 });
+    for (const podName of grouped.unreadyPods) filled.set(podName, { value: 0 });
   }
-  const newUsageRatio = getResourceUtilizationRatio(metrics, requests, targetUtilization).utilizationRatio;
+  const newUsageRatio = getResourceUtilizationRatio(filled, requests, targetUtilization).utilizationRatio;
   return {
-    replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerances),
+    replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, filled.size, calc.tolerances),
     utilization,
     rawUtilization,
   };
@@ -235,7 +244,7 @@ export function calcPlainMetricReplicas(now: number, calc: ReplicaCalculatorConf
   if (pods.length === 0) throw new MetricComputationError("no pods returned by selector while calculating replica count");
   const grouped = groupPods(now, pods, podMetrics, resource,
     calc.cpuInitializationPeriodSeconds, calc.delayOfInitialReadinessStatusSeconds);
-  const metrics = withoutPods(podMetrics, grouped.ignoredPods, grouped.unreadyPods);
+  const metrics = withoutPods(podMetrics, grouped);
   if (metrics.size === 0) throw new MetricComputationError("did not receive metrics for targeted pods (pods might be unready)");
   const { usageRatio, currentUsage: usage } = getMetricUsageRatio(metrics, targetUsage);
 
@@ -244,18 +253,20 @@ export function calcPlainMetricReplicas(now: number, calc: ReplicaCalculatorConf
     if (isWithin(calc.tolerances, usageRatio)) return { replicaCount: currentReplicas, usage };
     return { replicaCount: Math.ceil(usageRatio * grouped.readyPodCount), usage };
   }
+  // As in getResourceReplicas: filled in on a copy.
+  const filled = new Map(metrics);
   if (grouped.missingPods.size > 0) {
     if (usageRatio < 1.0) {
-      for (const podName of grouped.missingPods) metrics.set(podName, { value: targetUsage });
+      for (const podName of grouped.missingPods) filled.set(podName, { value: targetUsage });
     } else if (usageRatio > 1.0) {
-      for (const podName of grouped.missingPods) metrics.set(podName, { value: 0 });
+      for (const podName of grouped.missingPods) filled.set(podName, { value: 0 });
     }
   }
   if (scaleUpWithUnready) {
-    for (const podName of grouped.unreadyPods) metrics.set(podName, { value: 0 });
+    for (const podName of grouped.unreadyPods) filled.set(podName, { value: 0 });
   }
-  const newUsageRatio = getMetricUsageRatio(metrics, targetUsage).usageRatio;
-  return { replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, metrics.size, calc.tolerances), usage };
+  const newUsageRatio = getMetricUsageRatio(filled, targetUsage).usageRatio;
+  return { replicaCount: slowPathReplicas(currentReplicas, usageRatio, newUsageRatio, filled.size, calc.tolerances), usage };
 }
 
 /** Mirrors `getReadyPodsCount`: pods that are Running with Ready=True; no pods is an error. */
