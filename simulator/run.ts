@@ -435,7 +435,7 @@ function finishRollout(state: ServiceState, run: { rollouts: RolloutRun[] }, sec
  */
 function reconcileReplicaSet(cluster: Cluster, state: ServiceState, revision: number, target: number, now: number)
     : { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number } {
-    // Counted before any list is made: at most steps the ReplicaSet already has its pods.
+    // Counted before any list is made: on most steps the ReplicaSet already has its pods.
     let count = 0;
     for (const pod of state.pods) if ((pod.revision ?? 0) === revision) count++;
     if (count > target) {

@@ -200,7 +200,7 @@ interface PreparedSpec {
 
 /**
  * Per spec and controller config, computed on the spec's first reconcile: a simulation reconciles
- * the same spec every 15 s for a day, and rebuilding these each time was a fifth of its cost.
+ * the same spec every 15 s for a day (745,088 reconciles for 128 services), and these were rebuilt at each.
  * Specs are read-only (HpaSpec's fields are readonly); a spec changed in place would be stale here.
  */
 const preparedSpecs = new WeakMap<HpaSpec, WeakMap<HpaControllerConfig, PreparedSpec>>();

@@ -450,6 +450,15 @@ describe("hpa-controller (port of the Kubernetes v1.34 HPA replica computation)"
       });
     }
 
+    // Upstream's removeMetricsForPods deletes from the map it is given; the port must leave the caller's
+    // samples as they were (simulator/run.ts and report.ts pass the same map on), on every path.
+    it("the caller's samples are left as they were, on the fast and the slow path", () => {
+      for (const c of resourceCases) {
+        const samples = fakeSamples(c.levels, 2);
+        getResourceReplicas(NOW, calc, c.current, c.target, "cpu", fakePods(c), samples);
+        assert.deepEqual(samples, fakeSamples(c.levels, 2), c.name);
+      }
+    });
     it("TestReplicaCalcEmptyCPURequest: a pod without a CPU request is an error", () => {
       assert.throws(() => getResourceReplicas(NOW, calc, 1, 100, "cpu", fakePods({ current: 1, requests: [], levels: [200] }), fakeSamples([200], 2)),
         /missing request for/);
