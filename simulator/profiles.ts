@@ -235,10 +235,14 @@ function clamp01(value: number): number {
 /** Linear interpolation over sorted (x, y) points, flat outside them. */
 function interpolate(points: readonly (readonly [number, number])[], x: number): number {
     if (x <= points[0][0]) return points[0][1];
+    // Indexed, not destructured: array destructuring runs the iterator protocol, and a day's
+    // simulation of 128 services calls this 2.2 million times.
     for (let i = 1; i < points.length; i++) {
-        const [x1, y1] = points[i];
+        const x1 = points[i][0];
         if (x <= x1) {
-            const [x0, y0] = points[i - 1];
+            const y1 = points[i][1];
+            const x0 = points[i - 1][0];
+            const y0 = points[i - 1][1];
             return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
         }
     }
