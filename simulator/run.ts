@@ -14,13 +14,14 @@ import type { PlatformConfig } from "../config";
 import { pdbAllowedDisruptions } from "../schema/services";
 import type { QuotaResource } from "../capacity/model";
 import {
-    HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE, HpaState, MetricObservation, PodInfo, PodMetric, newHpaState, reconcile,
+    HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE, HpaState, MetricObservation, PodInfo, newHpaState, reconcile,
 } from "./hpa-controller";
 import { addonPods, CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS, CA_SCAN_INTERVAL_SECONDS, Cluster, clusterSettings, Pod, PodTemplate } from "./cluster";
 import {
     cpuMillicores, loadPerPod, memoryBytes, neededReplicas, RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS, ServiceModel,
     serviceModels,
 } from "./model";
+import { PodSamples } from "./pod-samples";
 import type { LoadProfile } from "./profiles";
 import { rolloutStep } from "./deployment";
 
@@ -393,54 +394,6 @@ function podLists(state: ServiceState, now: number): PodLists {
     return state.podLists;
 }
 
-/**
- * One sync's samples of a pod list, as the replica calculator reads them: a map by pod name, here the
- * values in the list's order beside the list's name index (podLists). The Map it replaces, filled anew
- * at every sync, was a fifth of what a 128-service day allocated. It iterates in the list's order, as
- * that Map did in insertion order; get, has, size and forEach are direct, the iterators go through a Map.
- */
-class PodSamples implements ReadonlyMap<string, PodMetric> {
-    size = 0;
-    /** By the list's positions; undefined: no sample. */
-    private readonly byPosition: (PodMetric | undefined)[] = [];
-
-    constructor(private readonly infos: readonly PodInfo[], private readonly index: ReadonlyMap<string, number>) {}
-
-    /** Gives the list's `i`-th pod its sample (at most once). */
-    put(i: number, metric: PodMetric): void {
-        while (this.byPosition.length < i) this.byPosition.push(undefined);
-        this.byPosition[i] = metric;
-        this.size++;
-    }
-
-    get(name: string): PodMetric | undefined {
-        const i = this.index.get(name);
-        return i === undefined ? undefined : this.byPosition[i];
-    }
-
-    has(name: string): boolean {
-        return this.get(name) !== undefined;
-    }
-
-    forEach(callback: (value: PodMetric, key: string, map: ReadonlyMap<string, PodMetric>) => void, thisArg?: unknown): void {
-        for (let i = 0; i < this.byPosition.length; i++) {
-            const value = this.byPosition[i];
-            if (value !== undefined) callback.call(thisArg, value, this.infos[i].name, this);
-        }
-    }
-
-    private toMap(): Map<string, PodMetric> {
-        const map = new Map<string, PodMetric>();
-        this.forEach((value, key) => map.set(key, value));
-        return map;
-    }
-
-    entries() { return this.toMap().entries(); }
-    keys() { return this.toMap().keys(); }
-    values() { return this.toMap().values(); }
-    [Symbol.iterator]() { return this.toMap()[Symbol.iterator](); }
-}
-
 /** The pod's average served load at step k over the window of `windowSeconds` ending `ageSeconds` ago (steps `from..to`). */
 function averageServed(cum: Float64Array, pod: Pod, k: number, now: number, windowSeconds: number, ageSeconds: number): number {
     const to = k - Math.round(ageSeconds / STEP_SECONDS);
@@ -459,7 +412,9 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
     const { model, pods, cum } = state;
     const podsAge = Math.round(scrapeSeconds / 2 / STEP_SECONDS) * STEP_SECONDS;
     const { lists, index } = podLists(state, now);
-    return model.sources.map((source, s): MetricObservation => {
+    const observations: MetricObservation[] = [];
+    for (let s = 0; s < model.sources.length; s++) {
+        const source = model.sources[s];
         const infos = lists[s];
         const samples = new PodSamples(infos, index);
         for (let i = 0; i < pods.length; i++) {
@@ -476,8 +431,9 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
                 samples.put(i, { value: Math.round(value), timestamp: now - RESOURCE_METRIC_AGE_SECONDS, window: RESOURCE_METRIC_WINDOW_SECONDS });
             }
         }
-        return { pods: infos, samples };
-    });
+        observations.push({ pods: infos, samples });
+    }
+    return observations;
 }
 
 function readyCount(state: ServiceState, now: number): number {

@@ -83,7 +83,8 @@ export function maybeInitScaleDownStabilizationWindow(
 export function recordInitialRecommendation(
   now: number, currentReplicas: number, recommendations: TimestampedRecommendation[] | undefined,
 ): TimestampedRecommendation[] {
-  return recommendations === undefined ? [{ recommendation: currentReplicas, timestamp: now }] : recommendations.slice();
+  // A stored slice is returned as it is: the functions that record into it copy it first.
+  return recommendations === undefined ? [{ recommendation: currentReplicas, timestamp: now }] : recommendations;
 }
 
 /**
@@ -98,10 +99,11 @@ export function stabilizeRecommendation(
   let maxRecommendation = prenormalizedDesiredReplicas;
   let oldSampleIndex = -1;
   const cutoff = now - downscaleStabilizationWindowSeconds;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     if (rec.timestamp < cutoff) oldSampleIndex = i;
     else if (rec.recommendation > maxRecommendation) maxRecommendation = rec.recommendation;
-  });
+  }
   const next = recommendations.slice();
   const entry = { recommendation: prenormalizedDesiredReplicas, timestamp: now };
   if (oldSampleIndex >= 0) next[oldSampleIndex] = entry;
@@ -124,11 +126,13 @@ export function stabilizeRecommendationWithBehaviors(now: number, currentReplica
   const upCutoff = now - scaleUpWindowSeconds;
   let downRecommendation = desiredReplicas;
   const downCutoff = now - scaleDownWindowSeconds;
-  recommendations.forEach((rec, i) => {
+  // Indexed, as in stabilizeRecommendation: the HPA's most frequent loop (every 15 s, over up to a window of entries).
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
     if (rec.timestamp > upCutoff) upRecommendation = Math.min(rec.recommendation, upRecommendation);
     if (rec.timestamp > downCutoff) downRecommendation = Math.max(rec.recommendation, downRecommendation);
     if (rec.timestamp < upCutoff && rec.timestamp < downCutoff) oldSampleIndex = i;
-  });
+  }
 
   let recommendation = currentReplicas;
   if (recommendation < upRecommendation) recommendation = upRecommendation;
@@ -151,8 +155,8 @@ export function stabilizeRecommendationWithBehaviors(now: number, currentReplica
 export function getReplicasChangePerPeriod(now: number, periodSeconds: number, scaleEvents: readonly TimestampedScaleEvent[]): number {
   const cutoff = now - periodSeconds;
   let replicas = 0;
-  for (const rec of scaleEvents) {
-    if (rec.timestamp > cutoff) replicas += rec.replicaChange;
+  for (let i = 0; i < scaleEvents.length; i++) {
+    if (scaleEvents[i].timestamp > cutoff) replicas += scaleEvents[i].replicaChange;
   }
   return replicas;
 }

@@ -235,14 +235,15 @@ export function reconcile(now: number, spec: HpaSpec, state: HpaState, observed:
   const statusReplicas = observed.statusReplicas ?? currentReplicas;
   const recommendations = recordInitialRecommendation(now, currentReplicas, state.recommendations);
   const minReplicas = spec.minReplicas ?? 1;
-  let nextState: HpaState = { ...state, recommendations };
 
   if (currentReplicas === 0 && minReplicas !== 0) {
     return {
       desiredReplicas: currentReplicas, rescale: false, reason: "ScalingDisabled",
-      conditions: { ableToScale: "SucceededGetScale", scalingActive: "ScalingDisabled" }, state: nextState,
+      conditions: { ableToScale: "SucceededGetScale", scalingActive: "ScalingDisabled" }, state: { ...state, recommendations },
     };
   }
+  // The recommendations the next state holds: the seeded ones, or normalization's.
+  let nextRecommendations = recommendations;
 
   let desiredReplicas: number;
   let reason: string;
@@ -273,7 +274,7 @@ export function reconcile(now: number, spec: HpaSpec, state: HpaState, observed:
     if (computed.error !== undefined && computed.replicas === -1) {
       return {
         desiredReplicas: currentReplicas, rescale: false, reason: "FailedComputeMetricsReplicas",
-        conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason }, state: nextState,
+        conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason }, state: { ...state, recommendations },
         error: computed.error,
       };
     }
@@ -290,12 +291,13 @@ export function reconcile(now: number, spec: HpaSpec, state: HpaState, observed:
         recommendations, scaleUpEvents: state.scaleUpEvents, scaleDownEvents: state.scaleDownEvents,
         downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
       });
-    nextState = { ...nextState, recommendations: normalized.recommendations };
+    nextRecommendations = normalized.recommendations;
     desiredReplicas = normalized.replicas;
     reason = normalized.reason;
     conditions = { ableToScale: normalized.ableToScaleReason, scalingActive: "ValidMetricFound", scalingLimited: normalized.reason };
   }
 
+  let nextState: HpaState = { ...state, recommendations: nextRecommendations };
   const rescale = desiredReplicas !== currentReplicas;
   if (rescale) {
     nextState = { ...nextState, ...storeScaleEvent(now, behavior, currentReplicas, desiredReplicas, nextState.scaleUpEvents, nextState.scaleDownEvents) };

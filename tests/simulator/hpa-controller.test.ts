@@ -29,6 +29,7 @@ import {
   setDefaultsHorizontalPodAutoscalerBehavior, stabilizeRecommendation, stabilizeRecommendationWithBehaviors,
   storeScaleEvent, tolerancesForHpa,
 } from "../../simulator/hpa-controller";
+import { PodSamples } from "../../simulator/pod-samples";
 
 const NOW = 1_700_000_000;
 const MINUTE = 60;
@@ -458,6 +459,65 @@ describe("hpa-controller (port of the Kubernetes v1.34 HPA replica computation)"
         getResourceReplicas(NOW, calc, c.current, c.target, "cpu", fakePods(c), samples);
         assert.deepEqual(samples, fakeSamples(c.levels, 2), c.name);
       }
+    });
+    // simulator/run.ts passes the calculator frozen pod lists, reused until a pod changes (the calculator
+    // keeps its requests map per frozen list), and PodSamples instead of a Map. Upstream's cases must
+    // give upstream's answers that way too, and a list that is not frozen must be read afresh.
+    /** `samples` as run.ts's observe gives them: a PodSamples over `pods` (it holds listed pods' samples only). */
+    function podSamples(pods: readonly PodInfo[], samples: ReadonlyMap<string, PodMetric>): PodSamples {
+      const index = new Map(pods.map((pod, i) => [pod.name, i]));
+      const result = new PodSamples(pods, index);
+      for (const [name, metric] of samples) result.put(index.get(name)!, metric);
+      return result;
+    }
+    const frozen = (pods: PodInfo[]): readonly PodInfo[] => Object.freeze(pods.map((pod) => Object.freeze(pod)));
+    it("gives upstream's answers for frozen pod lists, on the first and a later call, and with PodSamples", () => {
+      for (const c of resourceCases) {
+        const pods = frozen(fakePods(c));
+        const expected = { replicaCount: c.expected, utilization: c.utilization, rawUtilization: c.raw };
+        for (const call of ["first", "later"]) {
+          assert.deepEqual(getResourceReplicas(NOW, calc, c.current, c.target, "cpu", pods, fakeSamples(c.levels, 2)), expected, `${c.name}, ${call} call`);
+          // TestReplicaCalcSuperfluousMetrics has samples of pods the list lacks, which observe never makes.
+          if (c.levels.length > pods.length) continue;
+          assert.deepEqual(getResourceReplicas(NOW, calc, c.current, c.target, "cpu", pods, podSamples(pods, fakeSamples(c.levels, 2))), expected,
+            `${c.name}, ${call} call, PodSamples`);
+        }
+      }
+      for (const c of plainCases) {
+        const pods = frozen(fakePods(c));
+        for (const samples of [fakeSamples(c.levels, 1), podSamples(pods, fakeSamples(c.levels, 1))]) {
+          assert.deepEqual(calcPlainMetricReplicas(NOW, calc, samples, c.current, c.target, pods, ""), { replicaCount: c.expected, usage: c.usage }, c.name);
+        }
+      }
+    });
+    it("reads a pod list that is not frozen afresh at every call: a changed request changes the answer", () => {
+      const pods = fakePods({ current: 2, requests: [500, 500], levels: [] });
+      const samples = fakeSamples([500, 500], 2);
+      // 2 x 1000m used of 2 x 1000m requested: 100% against a 50% target doubles the count.
+      assert.deepEqual(getResourceReplicas(NOW, calc, 2, 50, "cpu", pods, samples), { replicaCount: 4, utilization: 100, rawUtilization: 1000 });
+      (pods[0] as { request?: number }).request = 3000;
+      pods[1] = { ...pods[1], request: 3000 };
+      // 2000m of 6000m: 33%, ratio 0.66, ceil(0.66 x 2) = 2.
+      assert.deepEqual(getResourceReplicas(NOW, calc, 2, 50, "cpu", pods, samples), { replicaCount: 2, utilization: 33, rawUtilization: 1000 });
+    });
+    it("PodSamples reads as the Map of the same samples: get, has, size, and iteration in the list's order", () => {
+      const pods = fakePods({ current: 4, levels: [] });
+      const map = new Map([["test-pod-0", { value: 1 }], ["test-pod-2", { value: 3 }], ["test-pod-3", { value: 4 }]]);
+      const samples = podSamples(pods, map);
+      assert.equal(samples.size, 3);
+      for (const name of [...pods.map((pod) => pod.name), "another-pod"]) {
+        assert.equal(samples.get(name), map.get(name), name);
+        assert.equal(samples.has(name), map.has(name), name);
+      }
+      assert.deepEqual([...samples], [...map]);
+      assert.deepEqual([...samples.keys()], ["test-pod-0", "test-pod-2", "test-pod-3"]);
+      assert.deepEqual([...samples.values()], [...map.values()]);
+      const visited: string[] = [];
+      samples.forEach((metric, name) => visited.push(`${name}=${metric.value}`));
+      assert.deepEqual(visited, ["test-pod-0=1", "test-pod-2=3", "test-pod-3=4"]);
+      samples.put(2, { value: 30 });
+      assert.equal(samples.size, 3, "a second sample for a pod replaces its first, as Map.set does");
+      assert.equal(samples.get("test-pod-2")?.value, 30);
     });
     it("TestReplicaCalcEmptyCPURequest: a pod without a CPU request is an error", () => {
       assert.throws(() => getResourceReplicas(NOW, calc, 1, 100, "cpu", fakePods({ current: 1, requests: [], levels: [200] }), fakeSamples([200], 2)),
