@@ -365,6 +365,8 @@ interface PodLists {
     readonly lists: readonly (readonly PodInfo[])[];
     /** Each pod's position in the lists, by name. */
     readonly index: ReadonlyMap<string, number>;
+    /** observe's answer for these lists, one per source, its samples rewritten at each sync. */
+    readonly observations: readonly { readonly pods: readonly PodInfo[]; readonly samples: PodSamples }[];
 }
 
 /**
@@ -390,7 +392,9 @@ function podLists(state: ServiceState, now: number): PodLists {
             return Object.freeze({ name, phase: "Running", ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request });
         }));
     });
-    state.podLists = { pods: pods.slice(), phases, lists, index: new Map(pods.map((pod, i) => [String(pod.id), i])) };
+    const index = new Map(pods.map((pod, i) => [String(pod.id), i]));
+    const observations = lists.map((list) => ({ pods: list, samples: new PodSamples(list, index) }));
+    state.podLists = { pods: pods.slice(), phases, lists, index, observations };
     return state.podLists;
 }
 
@@ -406,32 +410,31 @@ function averageServed(cum: Float64Array, pod: Pod, k: number, now: number, wind
 
 /**
  * What the metrics APIs return for the service's HPA at step k: per metric, the pods the selector
- * matches and their samples (model.ts "What the HPA sees").
+ * matches and their samples (model.ts "What the HPA sees"). Valid until the next observe of the
+ * service, which rewrites the samples (PodSamples).
  */
-function observe(state: ServiceState, k: number, now: number, scrapeSeconds: number): MetricObservation[] {
+function observe(state: ServiceState, k: number, now: number, scrapeSeconds: number): readonly MetricObservation[] {
     const { model, pods, cum } = state;
     const podsAge = Math.round(scrapeSeconds / 2 / STEP_SECONDS) * STEP_SECONDS;
-    const { lists, index } = podLists(state, now);
-    const observations: MetricObservation[] = [];
+    const { observations } = podLists(state, now);
     for (let s = 0; s < model.sources.length; s++) {
         const source = model.sources[s];
-        const infos = lists[s];
-        const samples = new PodSamples(infos, index);
+        const samples = observations[s].samples;
+        samples.clear();
         for (let i = 0; i < pods.length; i++) {
             const pod = pods[i];
             if (pod.startedAt === undefined) continue;
             const running = now - pod.startedAt;
             if (source.kind === "pods") {
                 if (running >= 2 * scrapeSeconds) {
-                    samples.put(i, { value: Math.round(averageServed(cum, pod, k, now, source.windowSeconds, podsAge) * source.scale * 1000) });
+                    samples.put(i, Math.round(averageServed(cum, pod, k, now, source.windowSeconds, podsAge) * source.scale * 1000));
                 }
             } else if (running >= RESOURCE_METRIC_WINDOW_SECONDS + RESOURCE_METRIC_AGE_SECONDS) {
                 const x = averageServed(cum, pod, k, now, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
                 const value = source.kind === "cpu" ? cpuMillicores(model, x) : memoryBytes(model, x);
-                samples.put(i, { value: Math.round(value), timestamp: now - RESOURCE_METRIC_AGE_SECONDS, window: RESOURCE_METRIC_WINDOW_SECONDS });
+                samples.put(i, Math.round(value), now - RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS);
             }
         }
-        observations.push({ pods: infos, samples });
     }
     return observations;
 }
