@@ -26,6 +26,8 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
     private readonly slots: Slot[] = [];
     /** 1 where the position has a sample at this sync. */
     private readonly present: Uint8Array;
+    /** The position after the last one `get` found. */
+    private next = 0;
 
     constructor(private readonly infos: readonly PodInfo[], private readonly index: ReadonlyMap<string, number>) {
         this.present = new Uint8Array(infos.length);
@@ -54,8 +56,13 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
     }
 
     get(name: string): PodMetric | undefined {
-        const i = this.index.get(name);
-        return i !== undefined && this.present[i] === 1 ? this.slots[i] : undefined;
+        // The replica calculator reads the pods in the list's order (groupPods): the position after
+        // the last one read is tried before the index, which saves a lookup by name per pod.
+        let i: number | undefined = this.next;
+        if (i >= this.infos.length || this.infos[i].name !== name) i = this.index.get(name);
+        if (i === undefined) return undefined;
+        this.next = i + 1;
+        return this.present[i] === 1 ? this.slots[i] : undefined;
     }
 
     has(name: string): boolean {

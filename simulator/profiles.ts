@@ -83,23 +83,30 @@ const DAY_NOISE = 0.05;
  */
 export function dayProfile(hours = 8, seed = 1): LoadProfile {
     const minutes = Math.ceil(hours * 60) + 1;
-    const noise = new Map<number, Float64Array>();
+    /** By service index. */
+    const noise: Float64Array[] = [];
     const noiseOf = (index: number) => {
-        let values = noise.get(index);
+        let values = noise[index];
         if (values === undefined) {
             const random = mulberry32(seed * 1000003 + index);
             values = Float64Array.from({ length: minutes + 1 }, () => 2 * random() - 1);
-            noise.set(index, values);
+            noise[index] = values;
         }
         return values;
     };
+    // The day's shape at the last t asked: a simulation asks for every service at each t in turn.
+    let shapeAt = Number.NaN;
+    let shape = 0;
     return {
         name: "day", durationSeconds: hours * HOUR, steps: [],
         description: `${hours === 8 ? "an 8-hour day" : `${hours} h of 8-hour days`}: base, a morning peak at 3 x base, ` +
             `a lunch dip to 2.2 x base, an afternoon peak at 3 x base, back to base (at most top), ±${DAY_NOISE * 100}% noise per minute`,
         load: (model, index, t) => {
-            const hour = (t / HOUR) % 8;
-            const level = interpolate(DAY_SHAPE, hour) * base(model);
+            if (t !== shapeAt) {
+                shape = interpolate(DAY_SHAPE, (t / HOUR) % 8);
+                shapeAt = t;
+            }
+            const level = shape * base(model);
             const values = noiseOf(index);
             const minute = t / MINUTE;
             const i = Math.min(Math.floor(minute), minutes - 1);

@@ -130,16 +130,15 @@ export function calculatePodRequests(pods: readonly PodInfo[], resource: string)
  * passes the same list at every sync until a pod comes, goes or changes phase, and rebuilding the map
  * was a tenth of a 128-service day.
  */
-const frozenPodRequests = new WeakMap<readonly PodInfo[], Map<string, ReadonlyMap<string, number>>>();
+const frozenPodRequests = new WeakMap<readonly PodInfo[], { readonly resource: string; readonly requests: ReadonlyMap<string, number> }>();
 
 function podRequests(pods: readonly PodInfo[], resource: string): ReadonlyMap<string, number> {
-  // Checked only before a list is kept: what was frozen stays frozen.
-  const byResource = frozenPodRequests.get(pods);
-  const known = byResource?.get(resource);
-  if (known !== undefined) return known;
+  const known = frozenPodRequests.get(pods);
+  if (known !== undefined && known.resource === resource) return known.requests;
   const requests = calculatePodRequests(pods, resource);
-  if (byResource !== undefined) byResource.set(resource, requests);
-  else if (Object.isFrozen(pods) && pods.every(Object.isFrozen)) frozenPodRequests.set(pods, new Map([[resource, requests]]));
+  // Checked only before a list is kept: what was frozen stays frozen. One resource per list, the
+  // last asked (a simulation's list serves one metric).
+  if (known !== undefined || (Object.isFrozen(pods) && pods.every(Object.isFrozen))) frozenPodRequests.set(pods, { resource, requests });
   return requests;
 }
 
