@@ -4,11 +4,14 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import type * as TypeScript from "typescript";
 import { MockRun } from "../../tools/mock-engine";
 import { PROJECT_DIR } from "../../tools/stack-files";
 import { CONSUMER_PROGRAM, runConsumer } from "../helpers/consumer";
+import { BUILD_BOOKKEEPING, LOCK_FILES, optionsWithout, parseTsconfig } from "../helpers/tsconfig";
 import { runStack } from "../helpers/program";
 
+const ts = require("typescript") as typeof TypeScript;
 const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 const consumerDir = path.dirname(CONSUMER_PROGRAM);
 
@@ -33,7 +36,18 @@ describe("examples/consumer: the README's StackReference example", function () {
         assert.deepEqual(tsconfig.files, ["index.ts"]);
         const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts;
         assert.match(scripts.test, /(^| )typecheck:consumer( |$)/);
-        assert.match(scripts["typecheck:consumer"], /^tsc --noEmit -p examples\/consumer( |$)/);
+        assert.equal(scripts["typecheck:consumer"], "tsc -b examples/consumer/tsconfig.typecheck.json");
+        // The script checks tsconfig.json's program with its options, in build mode (as the
+        // program's typecheck: tests/type-check.test.ts), the lock files as inputs. Their being
+        // roots needs resolveJsonModule, which changes nothing for a program importing no JSON.
+        const own = parseTsconfig(path.join(consumerDir, "tsconfig.json"));
+        const check = parseTsconfig(path.join(consumerDir, "tsconfig.typecheck.json"));
+        assert.equal(check.options.noEmit, true);
+        assert.equal(own.options.resolveJsonModule, undefined);
+        assert.deepEqual(optionsWithout(check.options, [...BUILD_BOOKKEEPING, "resolveJsonModule"]), optionsWithout(own.options, BUILD_BOOKKEEPING));
+        assert.deepEqual(check.fileNames.map((file) => path.resolve(file)).sort(), [CONSUMER_PROGRAM, ...LOCK_FILES].sort());
+        const { importedFiles } = ts.preProcessFile(fs.readFileSync(CONSUMER_PROGRAM, "utf8"), true, true);
+        assert.deepEqual(importedFiles.map((imported) => imported.fileName).sort(), ["@pulumi/kubernetes", "@pulumi/pulumi"]);
         // The program's own tsconfig does not cover it: only the consumer's settings apply.
         const root = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "utf8"));
         assert.ok(!root.include.some((pattern: string) => pattern.startsWith("examples")));
