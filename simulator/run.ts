@@ -160,9 +160,14 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     // timeout (a cluster in steady state); one recreated after an eviction starts its timeout anew.
     for (const addon of addonPods(config)) cluster.createPod(addon, now, now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS);
 
+    // The series are made at their final length and written by index: pushed, a day's 128 services
+    // grew 900 arrays of 5,760 points by copying, a tenth of the step loop.
+    let records = 0;
+    for (let k = 0; k < steps; k++) if (timeAt(k) >= 0 && timeAt(k) % RECORD_SECONDS === 0) records++;
+    const recorded = (): number[] => new Array<number>(records).fill(0);
     const runs = models.map((model) => ({
         model,
-        series: { load: [] as number[], needed: [] as number[], desired: [] as number[], pods: [] as number[], pending: [] as number[], ready: [] as number[], unserved: [] as number[] },
+        series: { load: recorded(), needed: recorded(), desired: recorded(), pods: recorded(), pending: recorded(), ready: recorded(), unserved: recorded() },
         scaleEvents: [] as { t: number; from: number; to: number }[],
         stepResponses: profile.steps.map((step) => ({ step, seconds: null as number | null, before: 0, needed: 0 })),
         shortfallFrom: undefined as number | undefined,
@@ -172,10 +177,12 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
         quotaRefusals: 0, quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>, peakQuotaBlocked: 0, peakNodeMaxBlocked: 0,
         rollouts: [] as RolloutRun[],
     }));
-    const times: number[] = [];
-    const nodes: number[] = [];
-    const nodesByGroup: Record<string, number[]> = Object.fromEntries(settings.groups.map((group) => [group.name, [] as number[]]));
-    const readyNodes: number[] = [];
+    const times = recorded();
+    const nodes = recorded();
+    const nodesByGroup: Record<string, number[]> = Object.fromEntries(settings.groups.map((group) => [group.name, recorded()]));
+    const readyNodes = recorded();
+    /** The index of the next recorded point. */
+    let record = 0;
     let peakNodes = 0;
     let syncs = 0;
     const progressEvery = Math.max(1, Math.floor(steps / 20));
@@ -222,25 +229,26 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 if (response.seconds === null && now < next && ready >= needed) response.seconds = now - response.step;
             }
             if (now % RECORD_SECONDS === 0) {
-                run.series.load.push(load);
-                run.series.needed.push(needed);
-                run.series.desired.push(state.desired);
-                run.series.pods.push(state.pods.length);
+                const series = run.series;
+                series.load[record] = load;
+                series.needed[record] = needed;
+                series.desired[record] = state.desired;
+                series.pods[record] = state.pods.length;
                 let pending = 0;
-                for (const pod of state.pods) if (pod.node === undefined) pending++;
-                run.series.pending.push(pending);
-                run.series.ready.push(ready);
-                run.series.unserved.push(unserved);
+                for (let i = 0; i < state.pods.length; i++) if (state.pods[i].node === undefined) pending++;
+                series.pending[record] = pending;
+                series.ready[record] = ready;
+                series.unserved[record] = unserved;
             }
         }
         if (reporting) {
             peakNodes = Math.max(peakNodes, cluster.nodes.length);
             if (now % RECORD_SECONDS === 0) {
-                times.push(now);
-                nodes.push(cluster.nodes.length);
-                for (const series of Object.values(nodesByGroup)) series.push(0);
-                for (const node of cluster.nodes) nodesByGroup[node.group][nodesByGroup[node.group].length - 1]++;
-                readyNodes.push(cluster.nodeCount(now, true));
+                times[record] = now;
+                nodes[record] = cluster.nodes.length;
+                for (const node of cluster.nodes) nodesByGroup[node.group][record]++;
+                readyNodes[record] = cluster.nodeCount(now, true);
+                record++;
             }
         }
 
