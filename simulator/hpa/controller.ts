@@ -203,20 +203,18 @@ interface PreparedSpec {
  * the same spec every 15 s for a day (745,088 reconciles for 128 services), and these were rebuilt at each.
  * Specs are read-only (HpaSpec's fields are readonly); a spec changed in place would be stale here.
  */
-const preparedSpecs = new WeakMap<HpaSpec, WeakMap<HpaControllerConfig, PreparedSpec>>();
+const preparedSpecs = new WeakMap<HpaSpec, { readonly config: HpaControllerConfig; readonly prepared: PreparedSpec }>();
 
 function prepare(spec: HpaSpec, config: HpaControllerConfig): PreparedSpec {
-  let byConfig = preparedSpecs.get(spec);
-  if (byConfig === undefined) preparedSpecs.set(spec, byConfig = new WeakMap());
-  let prepared = byConfig.get(config);
-  if (prepared === undefined) {
-    prepared = {
-      behavior: setDefaultsHorizontalPodAutoscalerBehavior(spec.behavior),
-      calc: { ...config, tolerances: tolerancesForHpa(spec.behavior, config) },
-      metricNames: spec.metrics.map((metricSpec) => `${metricSpec.type} ${metricSpec.name}`),
-    };
-    byConfig.set(config, prepared);
-  }
+  // One entry per spec, for the last config it was reconciled with (a run keeps one config).
+  const known = preparedSpecs.get(spec);
+  if (known !== undefined && known.config === config) return known.prepared;
+  const prepared: PreparedSpec = {
+    behavior: setDefaultsHorizontalPodAutoscalerBehavior(spec.behavior),
+    calc: { ...config, tolerances: tolerancesForHpa(spec.behavior, config) },
+    metricNames: spec.metrics.map((metricSpec) => `${metricSpec.type} ${metricSpec.name}`),
+  };
+  preparedSpecs.set(spec, { config, prepared });
   return prepared;
 }
 
