@@ -11,14 +11,14 @@ interface Slot { value: number; timestamp: number | undefined; window: number | 
 /**
  * One sync's samples of a pod list, as the replica calculator reads them: a map by pod name, here the
  * values in the list's order beside the list's index of names (`index`: name -> position in `infos`,
- * made once per list by run.ts podLists). It iterates in the list's order, as a Map filled in that
- * order would; get, has, size and forEach are direct, the iterators go through a Map.
+ * made once per list by run.ts podLists; names are unique). It iterates in the list's order, as a Map
+ * filled in that order would.
  *
  * One PodSamples serves every sync of its list: `clear` forgets the last sync's samples and `put`
- * writes the next ones into the same objects, so a sample read at one sync is the next sync's too.
- * The HPA controller reads them during its reconcile and keeps none (HpaState holds recommendations
- * and scale events). The Map and the sample objects it replaces, made anew at every sync, were a
- * third of what a 128-service day allocated.
+ * writes the next ones into the same objects, so an object `get` returned is rewritten at the next
+ * sync. The HPA controller reads the samples during its reconcile and keeps none (HpaState holds
+ * recommendations and scale events). Measured on 64 services over 6 h (commit 8cce368), the Map and
+ * sample objects made anew at every sync were 26 % of the simulation's allocation.
  */
 export class PodSamples implements ReadonlyMap<string, PodMetric> {
     size = 0;
@@ -41,6 +41,8 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
 
     /** Gives the list's `i`-th pod its sample (replacing one it had, as Map.set would). */
     put(i: number, value: number, timestamp?: number, window?: number): void {
+        // A write past a typed array's end is dropped without a word: say so instead.
+        if (!(i >= 0 && i < this.present.length)) throw new RangeError(`PodSamples.put: position ${i} is not in the list of ${this.present.length} pods`);
         if (this.present[i] === 0) this.size++;
         this.present[i] = 1;
         const slot = this.slots[i];
@@ -75,14 +77,19 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
         }
     }
 
-    private toMap(): Map<string, PodMetric> {
-        const map = new Map<string, PodMetric>();
-        this.forEach((value, key) => map.set(key, value));
-        return map;
+    *entries(): MapIterator<[string, PodMetric]> {
+        for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield [this.infos[i].name, this.slots[i]];
     }
 
-    entries() { return this.toMap().entries(); }
-    keys() { return this.toMap().keys(); }
-    values() { return this.toMap().values(); }
-    [Symbol.iterator]() { return this.toMap()[Symbol.iterator](); }
+    *keys(): MapIterator<string> {
+        for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield this.infos[i].name;
+    }
+
+    *values(): MapIterator<PodMetric> {
+        for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield this.slots[i];
+    }
+
+    [Symbol.iterator](): MapIterator<[string, PodMetric]> {
+        return this.entries();
+    }
 }

@@ -81,9 +81,9 @@ export function maybeInitScaleDownStabilizationWindow(
  * `{currentReplicas, now}`. An explicitly empty slice is kept as it is.
  */
 export function recordInitialRecommendation(
-  now: number, currentReplicas: number, recommendations: TimestampedRecommendation[] | undefined,
-): TimestampedRecommendation[] {
-  // A stored slice is returned as it is: the functions that record into it copy it first.
+  now: number, currentReplicas: number, recommendations: readonly TimestampedRecommendation[] | undefined,
+): readonly TimestampedRecommendation[] {
+  // A stored slice is returned as it is (read-only: the functions that record into it copy it first).
   return recommendations === undefined ? [{ recommendation: currentReplicas, timestamp: now }] : recommendations;
 }
 
@@ -93,7 +93,7 @@ export function recordInitialRecommendation(
  * overwritten with `{raw, now}`, otherwise it is appended.
  */
 export function stabilizeRecommendation(
-  now: number, prenormalizedDesiredReplicas: number, recommendations: TimestampedRecommendation[],
+  now: number, prenormalizedDesiredReplicas: number, recommendations: readonly TimestampedRecommendation[],
   downscaleStabilizationWindowSeconds: number = HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS,
 ): { replicas: number; recommendations: TimestampedRecommendation[] } {
   let maxRecommendation = prenormalizedDesiredReplicas;
@@ -119,7 +119,7 @@ export function stabilizeRecommendation(
  */
 export function stabilizeRecommendationWithBehaviors(now: number, currentReplicas: number, desiredReplicas: number,
   scaleUpWindowSeconds: number, scaleDownWindowSeconds: number,
-  recommendations: TimestampedRecommendation[])
+  recommendations: readonly TimestampedRecommendation[])
   : { replicas: number; reason: string; recommendations: TimestampedRecommendation[] } {
   let oldSampleIndex = -1;
   let upRecommendation = desiredReplicas;
@@ -344,7 +344,7 @@ export interface NormalizationResult {
  */
 export function normalizeDesiredReplicas(now: number, args: {
   currentReplicas: number; desiredReplicas: number; minReplicas: number; maxReplicas: number;
-  recommendations: TimestampedRecommendation[];
+  recommendations: readonly TimestampedRecommendation[];
   downscaleStabilizationWindowSeconds?: number; scaleUpLimitFactor?: number;
 }): NormalizationResult {
   const stabilized = stabilizeRecommendation(
@@ -364,7 +364,7 @@ export function normalizeDesiredReplicas(now: number, args: {
 export function normalizeDesiredReplicasWithBehaviors(now: number, args: {
   currentReplicas: number; desiredReplicas: number; minReplicas: number; maxReplicas: number;
   behavior: HPABehavior;
-  recommendations: TimestampedRecommendation[];
+  recommendations: readonly TimestampedRecommendation[];
   scaleUpEvents: TimestampedScaleEvent[]; scaleDownEvents: TimestampedScaleEvent[];
   downscaleStabilizationWindowSeconds?: number;
 }): NormalizationResult {

@@ -44,7 +44,9 @@ export type HpaMetricSpec = HpaResourceMetricSpec | HpaPodsMetricSpec | HpaObjec
 /**
  * What the metrics APIs returned for one metric spec. Resource/Pods metrics: the selected pods and their samples.
  * Object/External metrics: the value (for External, the sum of the returned series) and the selected pods (read for
- * the ready count of Value targets). `{ error }` stands for a failed fetch.
+ * the ready count of Value targets). `{ error }` stands for a failed fetch. The controller reads an observation
+ * during the reconcile it is passed to and keeps none of it: the simulator rewrites its samples at the next sync
+ * (simulator/pod-samples.ts), so an observation kept past its reconcile would change under the keeper.
  */
 export type MetricObservation =
   | { readonly pods: readonly PodInfo[]; readonly samples: PodMetricsInfo }
@@ -154,7 +156,8 @@ export interface HpaSpec {
  * entry upstream), which seeds `{currentReplicas, now}` on the next reconcile.
  */
 export interface HpaState {
-  readonly recommendations?: TimestampedRecommendation[];
+  /** Read-only: a reconcile that records a recommendation returns a new array, and may share an unchanged one. */
+  readonly recommendations?: readonly TimestampedRecommendation[];
   readonly scaleUpEvents: TimestampedScaleEvent[];
   readonly scaleDownEvents: TimestampedScaleEvent[];
 }
@@ -199,14 +202,15 @@ interface PreparedSpec {
 }
 
 /**
- * Per spec and controller config, computed on the spec's first reconcile: a simulation reconciles
- * the same spec every 15 s for a day (745,088 reconciles for 128 services), and these were rebuilt at each.
- * Specs are read-only (HpaSpec's fields are readonly); a spec changed in place would be stale here.
+ * One entry per spec, for the last controller config it was reconciled with (recomputed when another
+ * config is passed, so alternating two configs recomputes each time): a simulation reconciles the
+ * same spec with one config every 15 s for a day (745,088 reconciles for 128 services), and these
+ * were rebuilt at each. Specs are read-only (HpaSpec's fields are readonly); a spec changed in place
+ * would be stale here.
  */
 const preparedSpecs = new WeakMap<HpaSpec, { readonly config: HpaControllerConfig; readonly prepared: PreparedSpec }>();
 
 function prepare(spec: HpaSpec, config: HpaControllerConfig): PreparedSpec {
-  // One entry per spec, for the last config it was reconciled with (a run keeps one config).
   const known = preparedSpecs.get(spec);
   if (known !== undefined && known.config === config) return known.prepared;
   const prepared: PreparedSpec = {

@@ -698,6 +698,28 @@ describe("hpa-controller (port of the Kubernetes v1.34 HPA replica computation)"
       return { pods, samples };
     }
 
+    // The port returns new arrays and may share an unchanged one between states (recordInitialRecommendation
+    // hands on the stored slice): a reconcile must leave the state it was given as it was, on every path.
+    it("leaves the state it was given as it was: its recommendations and scale events, on every path", () => {
+      const spec: HpaSpec = { minReplicas: 1, maxReplicas: 10, metrics: [cpu(50)], behavior: {} };
+      const levels = { up: [900, 900, 900], down: [100, 100, 100], within: [500, 500, 500] };
+      for (const [path, observed] of Object.entries(levels)) {
+        let state = newHpaState();
+        for (let sync = 0; sync < 30; sync++) {
+          const before = structuredClone(state);
+          const t = NOW + sync * HPA_SYNC_PERIOD_SECONDS;
+          const next = reconcile(t, spec, state, { currentReplicas: 3, metrics: [cpuObservation(observed)] }, testConfig);
+          assert.deepEqual(state, before, `${path}, sync ${sync}`);
+          state = next.state;
+        }
+      }
+      // The early returns: scaling disabled (0 replicas), and a failed metric.
+      const state = reconcile(NOW, spec, newHpaState(), { currentReplicas: 3, metrics: [cpuObservation([500, 500, 500])] }, testConfig).state;
+      const before = structuredClone(state);
+      reconcile(NOW + 15, spec, state, { currentReplicas: 0, metrics: [cpuObservation([500])] }, testConfig);
+      reconcile(NOW + 30, spec, state, { currentReplicas: 3, metrics: [{ error: "metrics API unavailable" }] }, testConfig);
+      assert.deepEqual(state, before);
+    });
     it("TestZeroReplicas: 0 current replicas with minReplicas 3 disables scaling and stays at 0", () => {
       const spec: HpaSpec = { minReplicas: 3, maxReplicas: 5, metrics: [cpu(90)] };
       const got = reconcile(NOW, spec, { ...newHpaState(), recommendations: [] }, { currentReplicas: 0, metrics: [{ error: "no pods" }] }, testConfig);
