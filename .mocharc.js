@@ -15,10 +15,16 @@ const LONGEST_FIRST = [
     "tests/simulator/stacks.test.ts",
 ];
 
-const testFiles = fs.readdirSync(path.join(__dirname, "tests"), { recursive: true })
-    .filter((file) => file.endsWith(".test.ts"))
-    .map((file) => path.posix.join("tests", file.split(path.sep).join("/")))
-    .sort();
+/** Every `*.test.ts` below `dir` (relative to the project, `/`-separated), as mocha's glob finds them. */
+function testFilesIn(dir) {
+    return fs.readdirSync(path.join(__dirname, dir), { withFileTypes: true }).flatMap((entry) => {
+        const file = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) return testFilesIn(file);
+        return entry.name.endsWith(".test.ts") ? [file] : [];
+    });
+}
+
+const testFiles = testFilesIn("tests").sort();
 
 module.exports = {
     require: ["./tools/register-ts.js"],
