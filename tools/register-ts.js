@@ -1,6 +1,6 @@
 // Lets Node.js require this repository's TypeScript files, transpiled once and then read from a
 // cache: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render, simulate, bench and the
-// tests (.mocharc.json) all load the program through it.
+// tests (.mocharc.js) all load the program through it.
 //
 // Why not ts-node: Pulumi's language host runs ts-node with type-checking unless the tsconfig sets
 // noCheck, and even transpile-only ts-node loads the TypeScript compiler (about 9 MB of JavaScript)
