@@ -433,21 +433,25 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
     const { model, pods, cum } = state;
     const podsAge = Math.round(scrapeSeconds / 2 / STEP_SECONDS) * STEP_SECONDS;
     const { observations } = podLists(state, now);
-    for (let s = 0; s < model.sources.length; s++) {
-        const source = model.sources[s];
-        const samples = observations[s].samples;
-        samples.clear();
-        for (let i = 0; i < pods.length; i++) {
-            const pod = pods[i];
-            if (pod.startedAt === undefined) continue;
-            const running = now - pod.startedAt;
+    const sources = model.sources;
+    for (let s = 0; s < sources.length; s++) observations[s].samples.clear();
+    // Pod by pod, so that the CPU and memory samples share the pod's load over the resource metrics'
+    // window (one average, not one per source); each source's samples still come in the pods' order.
+    for (let i = 0; i < pods.length; i++) {
+        const pod = pods[i];
+        if (pod.startedAt === undefined) continue;
+        const running = now - pod.startedAt;
+        let resourceLoad: number | undefined;
+        for (let s = 0; s < sources.length; s++) {
+            const source = sources[s];
+            const samples = observations[s].samples;
             if (source.kind === "pods") {
                 if (running >= 2 * scrapeSeconds) {
                     samples.put(i, Math.round(averageServed(cum, pod, k, now, source.windowSeconds, podsAge) * source.scale * 1000));
                 }
             } else if (running >= RESOURCE_METRIC_WINDOW_SECONDS + RESOURCE_METRIC_AGE_SECONDS) {
-                const x = averageServed(cum, pod, k, now, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
-                const value = source.kind === "cpu" ? cpuMillicores(model, x) : memoryBytes(model, x);
+                resourceLoad ??= averageServed(cum, pod, k, now, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
+                const value = source.kind === "cpu" ? cpuMillicores(model, resourceLoad) : memoryBytes(model, resourceLoad);
                 samples.put(i, Math.round(value), now - RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS);
             }
         }
