@@ -401,11 +401,17 @@ function podLists(state: ServiceState, now: number): PodLists {
     const lists = model.sources.map((source) => {
         const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
         // Frozen, so that the replica calculator may keep what it derives from a list (its requests) for as long as the list is reused.
+        // Every entry has every field (undefined where a Pending pod has none), so that the calculator's
+        // reads see one object shape.
         return Object.freeze(pods.map((pod, i): PodInfo => {
             const name = String(pod.id);
-            if (phases[i] === 0) return Object.freeze({ name, phase: "Pending", request });
+            if (phases[i] === 0) {
+                return Object.freeze({ name, phase: "Pending", deleting: false, ready: undefined, startTime: undefined, readyLastTransitionTime: undefined, request });
+            }
             const ready = phases[i] === 2;
-            return Object.freeze({ name, phase: "Running", ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request });
+            return Object.freeze({
+                name, phase: "Running", deleting: false, ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request,
+            });
         }));
     });
     const index = new Map(pods.map((pod, i) => [String(pod.id), i]));
