@@ -126,7 +126,7 @@ interface ServiceState {
     /** Σ over steps of the load each ready pod served: cum[k + 1] - cum[j] sums steps j..k. */
     readonly cum: Float64Array;
     quotaShortfall: number;
-    /** observe's pod lists, their index by pod name, and the pods and phases they were built from (podLists). */
+    /** observe's pod lists and samples, and the pods and phases they were built from (podLists). */
     podLists?: PodLists;
 }
 
@@ -376,11 +376,7 @@ function podPhase(pod: Pod, now: number): 0 | 1 | 2 {
 interface PodLists {
     readonly pods: readonly Pod[];
     readonly phases: readonly number[];
-    /** One per metric source, in the pods' order. */
-    readonly lists: readonly (readonly PodInfo[])[];
-    /** Each pod's position in the lists, by name. */
-    readonly index: ReadonlyMap<string, number>;
-    /** observe's answer for these lists, one per source, its samples rewritten at each sync. */
+    /** observe's answer: per metric source, the pod list (in the pods' order) and its samples, rewritten at each sync. */
     readonly observations: readonly { readonly pods: readonly PodInfo[]; readonly samples: PodSamples }[];
 }
 
@@ -398,13 +394,14 @@ function podLists(state: ServiceState, now: number): PodLists {
     for (let i = 0; same && i < pods.length; i++) same = cached!.pods[i] === pods[i] && cached!.phases[i] === podPhase(pods[i], now);
     if (same) return cached!;
     const phases = pods.map((pod) => podPhase(pod, now));
-    const lists = model.sources.map((source) => {
+    const names = pods.map((pod) => String(pod.id));
+    const index = new Map(names.map((name, i) => [name, i]));
+    const observations = model.sources.map((source) => {
         const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
-        // Frozen, so that the replica calculator may keep what it derives from a list (its requests) for as long as the list is reused.
         // Every entry has every field (undefined where a Pending pod has none), so that the calculator's
         // reads see one object shape.
-        return Object.freeze(pods.map((pod, i): PodInfo => {
-            const name = String(pod.id);
+        const list = Object.freeze(pods.map((pod, i): PodInfo => {
+            const name = names[i];
             if (phases[i] === 0) {
                 return Object.freeze({ name, phase: "Pending", deleting: false, ready: undefined, startTime: undefined, readyLastTransitionTime: undefined, request });
             }
@@ -413,10 +410,9 @@ function podLists(state: ServiceState, now: number): PodLists {
                 name, phase: "Running", deleting: false, ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request,
             });
         }));
+        return { pods: list, samples: new PodSamples(list, index) };
     });
-    const index = new Map(pods.map((pod, i) => [String(pod.id), i]));
-    const observations = lists.map((list) => ({ pods: list, samples: new PodSamples(list, index) }));
-    state.podLists = { pods: pods.slice(), phases, lists, index, observations };
+    state.podLists = { pods: pods.slice(), phases, observations };
     return state.podLists;
 }
 

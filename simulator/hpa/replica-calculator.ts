@@ -151,9 +151,9 @@ export function getResourceUtilizationRatio(metrics: PodMetricsInfo, requests: R
   let metricsTotal = 0;
   let requestsTotal = 0;
   let numEntries = 0;
-  // forEach, not `for (const [name, metric] of metrics)`: on a Map the entries iterator allocates a
-  // pair per sample, and on the simulator's PodSamples (simulator/pod-samples.ts) only get, has,
-  // size and forEach are direct (its iterators build a Map).
+  // forEach, not `for (const [name, metric] of metrics)`: the entries iterator allocates a pair per
+  // sample (on a Map, and on the simulator's PodSamples, simulator/pod-samples.ts, whose iterators
+  // are generators).
   metrics.forEach((metric, podName) => {
     const request = requests.get(podName);
     if (request === undefined) return;
