@@ -1,4 +1,4 @@
-// The program's layers, written down once (README "Development" draws them). Imports run down
+// The program's layers, written down once (docs/development.md draws them). Imports run down
 // only; `npm test` runs `npm run deps`, which fails on a cycle or an upward import.
 //
 //   tools/                      command-line entry points (render, simulate, bench, ...)

@@ -152,13 +152,13 @@ export function apiAccessIssues(config: PlatformConfig): { errors: string[]; war
             `${publicKey} ([]) must list the CIDRs your deployers reach the API from when ${keyName(["network", "mode"])} is create: ` +
             "the endpoint would be private to a VPC this same run creates, so no deployer can reach it and every Kubernetes resource times out; " +
             `set ${publicKey} to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC ` +
-            `your deployers are in (or peered to) and ${privateCidrsKey} or ${privateGroupsKey} (README "Deployment topologies")`,
+            `your deployers are in (or peered to) and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
         );
     } else if (cluster.publicAccessCidrs.length === 0 && cluster.privateAccessCidrs.length === 0 && cluster.privateAccessSecurityGroupIds.length === 0) {
         errors.push(
             `${publicKey} ([]) leaves a private endpoint that only the nodes can reach: the cluster security group admits 443 from nothing else; ` +
             `list your deployers' CIDRs in the VPC (or peered to it) in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, ` +
-            `or their egress CIDRs in ${publicKey} (README "Deployment topologies")`,
+            `or their egress CIDRs in ${publicKey} (docs/operations.md "Deployment topologies")`,
         );
     }
     const warnings: string[] = [];
@@ -168,7 +168,7 @@ export function apiAccessIssues(config: PlatformConfig): { errors: string[]; war
                 warnings.push(
                     `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from: ` +
                     `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} before \`pulumi up\` ` +
-                    '(README "First deploy"), or the Kubernetes resources time out waiting for the API',
+                    '(docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
                 );
             }
         });

@@ -1,6 +1,6 @@
 // The program: run the preflight checks (invalid config, a capacity error, or a problem only AWS's
 // answers show, such as the deployer's own role among the admins, stops here before any resource),
-// build the platform, and return its outputs as the stack outputs (README "Stack outputs").
+// build the platform, and return its outputs as the stack outputs (docs/outputs.md "Stack outputs").
 import * as pulumi from "@pulumi/pulumi";
 import { readLiveScaling } from "./components/node-group";
 import { Platform } from "./components/platform";

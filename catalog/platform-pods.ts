@@ -77,7 +77,7 @@ export const EVICTABLE_LOCAL_VOLUMES = {
     ebsCsiController: ["socket-dir"],
 } as const;
 
-/** Why Prometheus keeps its nodes from scale-down (README "Add-ons", the metrics path). */
+/** Why Prometheus keeps its nodes from scale-down (docs/addons.md "Add-ons", the metrics path). */
 export const PROMETHEUS_PIN_REASON =
     "its data is on a gp3 volume in one zone and the node group spans three: evicted by scale-down, " +
     "it waits for room in that zone, which cluster-autoscaler cannot add to a multi-zone group " +

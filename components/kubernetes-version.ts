@@ -35,7 +35,7 @@ export const compatibilityCheck: ConfigCheck = (config) => {
         errors: [
             `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS ` +
             `(catalog/compatibility.ts; complete: ${complete.join(", ")}); missing for ${minor}: ${missing.join(", ")}. ` +
-            "Add each from the add-on's version table in the EKS user guide (README \"Upgrading Kubernetes\")",
+            "Add each from the add-on's version table in the EKS user guide (docs/operations.md \"Upgrading Kubernetes\")",
         ],
         warnings: [],
     };

@@ -43,7 +43,7 @@ export function kubernetesLabels(config: PlatformConfig): Record<string, string>
     };
 }
 
-/** The stack outputs: a contract other teams depend on (README "Stack outputs"). */
+/** The stack outputs: a contract other teams depend on (docs/outputs.md "Stack outputs"). */
 export interface PlatformOutputs {
     clusterName: pulumi.Output<string>;
     clusterEndpoint: pulumi.Output<string>;

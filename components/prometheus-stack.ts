@@ -204,7 +204,7 @@ export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {
 }
 
 /**
- * Config check of the metrics path (README "The metrics path through a drain and a zone"): one
+ * Config check of the metrics path (docs/addons.md "The metrics path through a drain and a zone"): one
  * Prometheus is a single point of failure for every HPA on a custom metric; more replicas than the
  * node groups' minSize add up would keep nodes minSize does not (each replica pins its node).
  */

@@ -63,17 +63,17 @@ export const monitoringSchema = z
         /** How long metrics-server or prometheus-adapter may be unavailable before it alerts. */
         addonUnavailableFor: promDuration.default("5m"),
         /**
-         * Where each alert's runbook_url points: the README's address, to which `#<alert's heading>`
-         * is appended. The default, the repository-relative README.md, opens from the repository but
-         * not from Alertmanager or chat: set the README's URL (e.g. on your Git host) there.
+         * Where each alert's runbook_url points: the address of docs/runbooks.md, to which
+         * `#<alert's heading>` is appended. The default, the repository-relative path, opens from the
+         * repository but not from Alertmanager or chat: set the page's URL (e.g. on your Git host) there.
          */
         runbookBaseUrl: z
             .string()
             .regex(/^(https?:\/\/[^\s#]+|[^\s#:]+)$/, {
-                error: "must be the README's http(s) URL, such as https://github.com/acme/berrys-platform/blob/main/README.md " +
+                error: "must be the runbooks' http(s) URL, such as https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md " +
                     "(without a #: the alert's anchor is appended), or a path relative to the repository",
             })
-            .default("README.md"),
+            .default("docs/runbooks.md"),
         /** Per-alert severity overrides, e.g. `{ HpaAtMaxReplicas: critical }`; unset alerts keep their default. */
         severity: z.partialRecord(z.enum(SCALING_ALERTS, { error: `must be one of the alerts: ${SCALING_ALERTS.join(", ")}` }), z.enum(SEVERITIES), { error: "must be a map from alert name to severity" }).default({}),
     })

@@ -151,7 +151,7 @@ describe("config: invalid settings are rejected with the key, the value and the 
         for (const bad of ["https://github.com/acme/berrys-platform/blob/main/README.md#troubleshooting", "ftp://host/README.md", "my readme.md"]) {
             const raw = production();
             raw.addons = { monitoring: { runbookBaseUrl: bad } };
-            assertRejected(errorsOf(raw), "addons.monitoring.runbookBaseUrl", /must be the README's http\(s\) URL, such as https:\/\/github\.com\/acme/);
+            assertRejected(errorsOf(raw), "addons.monitoring.runbookBaseUrl", /must be the runbooks' http\(s\) URL, such as https:\/\/github\.com\/acme/);
         }
         const raw = production();
         raw.addons = { monitoring: { runbookBaseUrl: "https://git.example.com/platform/berrys/-/blob/main/README.md" } };

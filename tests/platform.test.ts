@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockRun, PLACEHOLDER } from "../tools/mock-engine";
 import { resource, runStack } from "./helpers/program";
 
-/** The stack outputs other teams read (README "Stack outputs"): names and secrecy are a contract. */
+/** The stack outputs other teams read (docs/outputs.md "Stack outputs"): names and secrecy are a contract. */
 const OUTPUT_CONTRACT = [
     "clusterName", "clusterEndpoint", "clusterVersion", "kubeconfig", "oidcProviderArn", "oidcIssuerUrl", "vpcId",
     "privateSubnetIds", "nodeGroups", "namespace", "resourceQuota", "services",

@@ -33,7 +33,7 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
         const result = preflight(raw, file.context);
         assert.equal(result.ok, false);
         assert.equal(result.ok ? "" : result.stage, "capacity");
-        // The seed's limits.cpu quota is 32; its services need 45.5 at max replicas (README "Where this departs from the seed").
+        // The seed's limits.cpu quota is 32; its services need 45.5 at max replicas (docs/seed.md).
         assert.ok(!result.ok && result.errors.some((error) => error.startsWith("limits.cpu quota 32 < 45.5 needed at max replicas") &&
             error.includes("berrys-platform:namespace.quota.limits.cpu")), result.ok ? "" : result.message);
         assert.match(result.ok ? "" : result.message, /^Capacity check failed/);

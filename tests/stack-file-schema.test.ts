@@ -1,5 +1,5 @@
-// schema/stack-file.schema.json: the JSON Schema editors use for Pulumi.<stack>.yaml (README
-// "Configuration reference"). Generated from the zod schemas by `npm run schema`; these tests hold
+// schema/stack-file.schema.json: the JSON Schema editors use for Pulumi.<stack>.yaml (docs/configuration.md).
+// Generated from the zod schemas by `npm run schema`; these tests hold
 // it to the committed file, to the shipped stacks, to the mistakes it must catch and to what
 // Pulumi itself writes into a stack file.
 import { strict as assert } from "assert";
@@ -103,9 +103,9 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
     });
 });
 
-describe("README: the minimum stack of 'Day 2: a new service, node group or stack'", () => {
+describe("README: the minimum stack of 'Where to change what'", () => {
     const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Day 2: a new service, node group or stack"));
+    const section = readme.slice(readme.indexOf("## Where to change what"));
     const text = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
 
     it("passes every preview check, and the stack file's schema", () => {

@@ -1,5 +1,5 @@
 // The real stack files, run through the real program: every number of the seed (the product's
-// Auto-scaling Configuration Guide, README "Where this departs from the seed") pinned on what the program declares.
+// Auto-scaling Configuration Guide, docs/seed.md) pinned on what the program declares.
 import { strict as assert } from "assert";
 import { MockRun } from "../tools/mock-engine";
 import { kubernetesObject, resource, runStack } from "./helpers/program";

@@ -6,7 +6,7 @@
 // noCheck, and even transpile-only ts-node loads the TypeScript compiler (about 9 MB of JavaScript)
 // and transpiles every file on every run, then maps every stack trace the Pulumi SDK takes for each
 // resource through source-map-support: together 2 to 3 times what declaring the resources costs
-// (README "Performance"). Here a file whose text has not changed costs one hash and one small read;
+// (docs/performance.md). Here a file whose text has not changed costs one hash and one small read;
 // the compiler is only loaded when a file has changed.
 //
 // Types are not checked here: `npm test` (tsc --noEmit) and CI check them. The emit options are

@@ -1,6 +1,6 @@
 // `npm run schema`: writes schema/stack-file.schema.json, a JSON Schema of a whole
 // `Pulumi.<stack>.yaml`, generated from the zod schemas config.ts parses with, so editors complete
-// and check the stack file with the program's own rules (README "Configuration reference").
+// and check the stack file with the program's own rules (docs/configuration.md).
 // tests/stack-file-schema.test.ts fails when the committed file is not what this generates.
 //
 // zod 4's toJSONSchema cannot represent the quantity transform or the int-or-percent check; with
@@ -18,7 +18,7 @@ export const SCHEMA_FILE = path.join("schema", "stack-file.schema.json");
 
 type Json = Record<string, any>;
 
-/** One line per top-level key, shown on hover; the README has the full reference. */
+/** One line per top-level key, shown on hover; docs/configuration.md has the full reference. */
 const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     cluster: "The EKS cluster: Kubernetes minor, API endpoint access, control-plane logs, admins.",
     network: "The VPC: create one (mode: create) or use an existing one (mode: existing).",
@@ -82,7 +82,7 @@ export function stackFileSchema(): Json {
     for (const [name, def] of Object.entries((project.$defs ?? {}) as Json)) defs[name] = allowSecure(tidy(def));
     const properties: Json = {};
     for (const [key, schema] of Object.entries(project.properties as Json)) {
-        defs[key] = allowSecure(tidy({ ...schema, description: KEY_DESCRIPTIONS[key] ?? `See README "Configuration reference", ${key}.` }));
+        defs[key] = allowSecure(tidy({ ...schema, description: KEY_DESCRIPTIONS[key] ?? `See docs/configuration.md, ${key}.` }));
         // A stack file may leave the project's own keys without the namespace (Pulumi adds it:
         // sdk/go/common/workspace/loaders.go stackConfigNamespacedWithProject, line 61).
         properties[`${PROJECT}:${key}`] = { $ref: `#/$defs/${key}` };

@@ -65,7 +65,7 @@ export const RECORDED = {
     direction: "berrys:hpa_desired_replicas:direction1m",
 } as const;
 
-/** The PrometheusRule's object name; the README and other teams refer to it. */
+/** The PrometheusRule's object name; the docs and other teams refer to it. */
 export const SCALING_RULE_NAME = "berrys-scaling";
 
 /** A PromQL string literal. */
@@ -233,7 +233,7 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             `Custom metrics have been unavailable for ${m.addonUnavailableFor}.`,
         ),
     ];
-    // Same order as SCALING_ALERTS, which the schema and the README share.
+    // Same order as SCALING_ALERTS, which the schema and docs/runbooks.md share.
     return SCALING_ALERTS.map((name) => alerts.find((rule) => rule.alert === name) as AlertingRule);
 }
 

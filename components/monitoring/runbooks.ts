@@ -1,4 +1,4 @@
-// One runbook entry per scaling alert: the README's "Troubleshooting" section is generated from
+// One runbook entry per scaling alert: docs/runbooks.md's "Troubleshooting" section is generated from
 // these (troubleshootingMarkdown), and each alert's runbook_url points at its heading's anchor, so
 // the link and the text cannot drift apart.
 import type { ScalingAlert } from "../../schema/monitoring";
@@ -162,12 +162,12 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
     },
 };
 
-/** The README anchor of an alert's runbook: GitHub lower-cases the heading text. */
+/** The docs/runbooks.md anchor of an alert's runbook: GitHub lower-cases the heading text. */
 export function runbookAnchor(alert: ScalingAlert): string {
     return alert.toLowerCase();
 }
 
-/** The README's troubleshooting section, one subsection per alert (headings are the alert names). */
+/** docs/runbooks.md's troubleshooting section, one subsection per alert (headings are the alert names). */
 export function troubleshootingMarkdown(): string {
     const lines = [
         "### Scaling alerts",

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** One entry of the platform's `services` output (README "Stack outputs"). */
+/** One entry of the platform's `services` output (docs/outputs.md "Stack outputs"). */
 interface DeploymentContract {
     deployment: string;
     labels: Record<string, string>;

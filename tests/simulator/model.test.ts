@@ -27,7 +27,7 @@ describe("simulator model (load -> what the HPA reads)", () => {
             podReadySeconds: 30, scrapeIntervalSeconds: 30, seed: 1,
             criteria: { responseSeconds: 240, maxDirectionChangesPerHour: 4, maxOverProvisioning: 1.6, quotaRefusalsBelowMax: 0 },
             services: {},
-            // README "simulation": the tuner's default search values.
+            // docs/configuration.md "simulation": the tuner's default search values.
             tuning: {
                 prices: {}, scaleUpStabilizationWindowSeconds: [0, 30, 60], scaleDownStabilizationWindowSeconds: [180, 300, 420, 600],
                 scaleUpPercent: [100, 200], scaleDownPercent: [10, 20, 50], services: {}, nodeGroups: {}, maxEvaluations: 150,
