@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
+import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { deployerRoleErrors } from "./components/eks-cluster";
@@ -26,6 +27,7 @@ import { tuningChecks } from "./simulator/tune";
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
+    headroomCheck,
 ];
 
 /** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */

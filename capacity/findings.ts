@@ -7,7 +7,7 @@ import { keyName } from "../config";
 import { formatCpu, formatMemory, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { pdbAllowedDisruptions } from "../schema/services";
 import {
-    CapacityReport, ConnectionReport, formatAmount, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
+    CapacityReport, ConnectionReport, formatAmount, formatUsd, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
 } from "./model";
 
 export interface Finding {
@@ -37,6 +37,7 @@ export function capacityFindings(
     const findings = [
         ...report.quota.flatMap((row) => quotaFindings(config, report, row)),
         ...nodeFindings(config, report),
+        ...headroomFindings(report),
         ...Object.entries(config.services).flatMap(([name, service]) => [...pdbFindings(name, service), ...hpaFindings(name, service)]),
         ...(report.connections === null ? [] : connectionFindings(config, report.connections)),
         ...checks.flatMap((check) => checkFindings(check(config))),
@@ -148,6 +149,28 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
         }
     }
     return findings;
+}
+
+/**
+ * Headroom the nodes at max size cannot hold next to the services at min replicas: cluster-autoscaler
+ * stops at maxSize, so part of it stays Pending and is never there to take.
+ */
+function headroomFindings(report: CapacityReport): Finding[] {
+    const plan = report.headroom;
+    if (plan === null || !report.nodes.complete) return [];
+    const key = keyName(["addons", "clusterAutoscaler", "headroom"]);
+    return report.nodes.rows.flatMap((row): Finding[] => {
+        const kept = plan.units * (row.resource === "cpu" ? plan.unit.cpuMillicores / 1000 : plan.unit.memoryBytes);
+        const room = row.available - row.atMin;
+        if (kept <= room) return [];
+        return [{
+            severity: "warning",
+            keys: [key, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "maxSize"]))],
+            message: `${key} (${plan.requested.cpu} CPU, ${plan.requested.memory}) must fit beside the services at min replicas: node ${row.resource} at max size leaves ` +
+                `${formatAmount(row.unit, Math.max(0, room))}, the headroom needs ${formatAmount(row.unit, kept)}; cluster-autoscaler stops at maxSize and the rest stays Pending`,
+            fix: `${raiseMaxSize(report, row, kept - room)}, or lower ${key}`,
+        }];
+    });
 }
 
 function nodeGroupsText(report: CapacityReport): string {
@@ -319,7 +342,17 @@ function nodeCostText(report: CapacityReport): string {
     const unpriced = report.nodes.groups.filter((group) => group.pricePerHour === null).map((group) => group.name);
     return `  monthly cost (on-demand ${cost.priceRegion} prices or simulation.tuning.prices, ${cost.hoursPerMonth} h): ` +
         `${cost.text.atMin} at min size (${nodes("minSize")} nodes), ${cost.text.atMax} at max size (${nodes("maxSize")} nodes)` +
-        (unpriced.length > 0 ? `; no price for ${unpriced.join(", ")}: set berrys-platform:simulation.tuning.prices` : "");
+        (unpriced.length > 0 ? `; no price for ${unpriced.join(", ")}: set berrys-platform:simulation.tuning.prices` : "") +
+        headroomText(report);
+}
+
+/** The headroom line under the nodes: its units and the most it adds to the bill. */
+function headroomText(report: CapacityReport): string {
+    const plan = report.headroom;
+    if (plan === null) return "";
+    return `\n  headroom (addons.clusterAutoscaler.headroom): ${plan.requested.cpu} CPU, ${plan.requested.memory} as ${plan.units} placeholder pod${plan.units === 1 ? "" : "s"} ` +
+        `of ${plan.unit.cpu}/${plan.unit.memory} in namespace ${plan.namespace}; at most ${plan.nodes} ${plan.nodeGroup} node${plan.nodes === 1 ? "" : "s"}, ` +
+        `${formatUsd(plan.monthlyCost)}/month on top of the sizes above (less where the units fit beside the services)`;
 }
 
 /** The capacity table and the findings, as `render` prints them. */

@@ -6,6 +6,7 @@
 import type { PlatformConfig, ServiceConfig } from "../config";
 import { HOURS_PER_MONTH, hourlyPrice, PRICE_TABLE_REGION } from "../catalog/prices";
 import { parseQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
+import { HeadroomPlan, headroomPlan } from "./headroom";
 import { allocatable, instanceTypeSpec } from "./instance-types";
 
 /** The ResourceQuota keys the model counts (the others, such as `services`, do not grow with replicas). */
@@ -170,6 +171,8 @@ export interface CapacityReport {
     readonly nodes: NodeReport;
     /** `null` when `guardrails.database` is not set. */
     readonly connections: ConnectionReport | null;
+    /** The spare capacity cluster-autoscaler keeps (placeholder pods, not in `nodes.rows`: they yield to any service); `null` when off. */
+    readonly headroom: HeadroomPlan | null;
 }
 
 /** Amounts of the quota resources, CPU in millicores (integers keep the sums exact), memory in bytes. */
@@ -260,6 +263,7 @@ export function capacityReport(config: PlatformConfig, systemPods: readonly Syst
         }),
         nodes,
         connections: connectionReport(config),
+        headroom: headroomPlan(config),
     };
 }
 

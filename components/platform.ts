@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config";
 import { ScalingAddons } from "./addons";
+import { headroomPlan } from "../capacity/headroom";
+import { Headroom } from "./headroom";
 import { observabilityInput } from "./monitoring/input";
 import { ScalingObservability } from "./scaling-observability";
 import { Coredns } from "./coredns";
@@ -63,6 +65,20 @@ export interface PlatformOutputs {
     prometheusUrl: string;
     /** The custom metrics the prometheus-adapter serves, for HPAs' Pods metrics. */
     customMetrics: string[];
+    /** The spare capacity cluster-autoscaler keeps (addons.clusterAutoscaler.headroom), null when off. */
+    headroom: HeadroomOutput | null;
+}
+
+/** The headroom as other teams see it: where its placeholder pods run and what they hold. */
+export interface HeadroomOutput {
+    namespace: string;
+    priorityClass: string;
+    /** What the stack asks for, in total. */
+    cpu: string;
+    memory: string;
+    /** Placeholder pods, and each one's requests. */
+    units: number;
+    unit: { cpu: string; memory: string };
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -133,6 +149,11 @@ export class Platform extends pulumi.ComponentResource {
             nodeGroups: nodeGroups.map(({ component }) => component),
         }, kubernetes);
 
+        const plan = headroomPlan(config);
+        if (plan !== null) {
+            new Headroom(`${name}-headroom`, { plan, labels, dependsOn: nodeGroups.map(({ component }) => component) }, kubernetes);
+        }
+
         const monitoring = config.addons.monitoring;
         new ScalingObservability(`${name}-observability`, {
             namespace: addons.monitoringNamespace,
@@ -164,6 +185,10 @@ export class Platform extends pulumi.ComponentResource {
             clusterAutoscalerRoleArn: addons.clusterAutoscalerRoleArn,
             prometheusUrl: addons.prometheusUrl,
             customMetrics: addons.customMetrics,
+            headroom: plan === null ? null : {
+                namespace: plan.namespace, priorityClass: plan.priorityClass, cpu: plan.requested.cpu, memory: plan.requested.memory,
+                units: plan.units, unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+            },
         };
         this.registerOutputs({ ...this.outputs });
     }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity, requestsWithinLimits } from "./common";
 import { monitoringSchema } from "./monitoring";
+import { toBytes, toMillicores } from "../quantity";
 
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "must be a chart version such as 9.59.0" });
 
@@ -19,6 +20,28 @@ const requestsAndLimits = z
  * `priority` needs the chart's `expanderPriorities` ConfigMap, which this program does not write.
  */
 export const EXPANDERS = ["least-waste", "most-pods", "random"] as const;
+
+/**
+ * Capacity cluster-autoscaler keeps free for pods that cannot wait for a node (docs/headroom.md):
+ * placeholder pods below every real pod's priority, split into units no larger than the smallest
+ * node group's node; a pod that may preempt takes a unit at once, and cluster-autoscaler adds a
+ * node for the displaced placeholder.
+ */
+const headroomSchema = z
+    .strictObject({
+        /** CPU kept free, in total. */
+        cpu: quantity,
+        /** Memory kept free, in total. */
+        memory: quantity,
+    })
+    .superRefine((value, ctx) => {
+        for (const resource of ["cpu", "memory"] as const) {
+            const text = value[resource];
+            if ((resource === "cpu" ? toMillicores(text) : toBytes(text)) <= 0) {
+                ctx.addIssue({ code: "custom", path: [resource], input: text, message: "must be above 0: a unit without it holds nothing a pod needs; remove headroom to turn it off" });
+            }
+        }
+    });
 
 const clusterAutoscalerSchema = z.strictObject({
     enabled: z.boolean().default(true),
@@ -41,6 +64,8 @@ const clusterAutoscalerSchema = z.strictObject({
     /** How long a node takes from scale-up to Ready; the simulator waits this long (EKS: ~2-4 minutes). */
     nodeProvisioningSeconds: positiveInt.min(0, { error: "must be >= 0" }).default(180),
     resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } }),
+    /** Spare capacity kept for pods that cannot wait for a node (placeholder pods); off when unset. */
+    headroom: headroomSchema.optional(),
 });
 
 const metricsServerSchema = z.strictObject({

@@ -11,6 +11,8 @@ const OUTPUT_CONTRACT = [
     "privateSubnetIds", "nodeGroups", "namespace", "resourceQuota", "services",
     // issue 3 (add-ons) and issue 4 (capacity)
     "clusterAutoscalerRoleArn", "prometheusUrl", "customMetrics", "capacity",
+    // issue 25 (headroom)
+    "headroom",
 ];
 
 describe("platform program (mocked)", function () {

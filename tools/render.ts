@@ -6,6 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { drainAudit, formatDrainAudit } from "../capacity/drain";
+import { headroomPods } from "../capacity/headroom";
 import { formatCapacityTable } from "../capacity/findings";
 import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
@@ -124,7 +125,8 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(heading("Capacity (also the stack output `capacity`)"));
     log(formatCapacityTable(capacity.report, capacity.findings));
     log(heading("Drain audit (catalog/platform-pods.ts, capacity/drain.ts)"));
-    log(formatDrainAudit(drainAudit(platformPods(config), config.addons.clusterAutoscaler), config.addons.clusterAutoscaler));
+    const pods = [...platformPods(config), ...headroomPods(config)];
+    log(formatDrainAudit(drainAudit(pods, config.addons.clusterAutoscaler), config.addons.clusterAutoscaler));
     log(heading("Helm releases (chart, version, namespace, values)"));
     log(renderReleases(config));
     log(heading("Scaling rules and dashboard"));
