@@ -36,8 +36,16 @@ const KUBE_APISERVER: MetricSource = {
     exporter: "kube-apiserver (kube-aggregator; kube-prometheus-stack kubeApiServer ServiceMonitor)",
     reference: "kubernetes/kubernetes staging/src/k8s.io/kube-aggregator/pkg/controllers/status/metrics.go",
 };
+/**
+ * The services' own series, scraped through their PodMonitors (service-monitors.ts). The target labels
+ * are namespace, pod, container, job (`<namespace>/<service>-metrics`), endpoint (the port name,
+ * `metrics`) and instance (prometheus-operator v0.93.0 generatePodMonitorConfig): there is no
+ * `service` label. A label the service exports under one of those names is kept as
+ * `exported_<name>` (Prometheus honor_labels: false), so the seed's `endpoint` (the request path) on
+ * http_requests_total and request_duration_seconds arrives as `exported_endpoint`.
+ */
 const SERVICES: MetricSource = {
-    exporter: "the Berrys services (prometheus_client, port `metrics`), labelled namespace/pod/service by their ServiceMonitor",
+    exporter: "the Berrys services (prometheus_client, port `metrics`), labelled namespace, pod, container, job, endpoint and instance by their PodMonitor (no `service` label; the seed's own `endpoint` label arrives as `exported_endpoint`)",
     reference: "seed: auto-scaling-configuration-guide.md, \"Service Metrics Configuration\", \"Connection Pool Monitoring\" and the adapter ConfigMap",
 };
 
@@ -48,6 +56,7 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     kube_horizontalpodautoscaler_status_current_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_desired_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_condition: KSM_HPA,
+    kube_horizontalpodautoscaler_info: ksm("workload/horizontalpodautoscaler-metrics.md", "labels scaletargetref_kind, scaletargetref_name (the HPA's target)"),
     kube_horizontalpodautoscaler_spec_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type"),
     // v2.20.0 internal/store/horizontalpodautoscaler.go:250-330: one series per typed status.currentMetrics entry (a failed metric's empty entry has none).
     kube_horizontalpodautoscaler_status_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "STABLE in kube-state-metrics v2.20.0; labels metric_name, metric_target_type"),
@@ -55,6 +64,7 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     kube_resourcequota: ksm("policy/resourcequota-metrics.md (labels resource, type=hard|used)"),
     kube_node_info: ksm("cluster/node-metrics.md"),
     kube_deployment_status_replicas_available: ksm("workload/deployment-metrics.md"),
+    kube_deployment_created: ksm("workload/deployment-metrics.md"),
     container_cpu_usage_seconds_total: CADVISOR,
     container_memory_working_set_bytes: CADVISOR,
     cluster_autoscaler_nodes_count: CLUSTER_AUTOSCALER,

@@ -112,6 +112,10 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
         `or on ()\n` +
         `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`;
     const hpaLabel = "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}";
+    // Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo).
+    const hpaDeployments = `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
+        `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`;
+    const failedScaleUps = "cluster_autoscaler_failed_scale_ups_total";
 
     const alert = (name: ScalingAlert, expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule => ({
         alert: name,
@@ -145,14 +149,14 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
         alert(
             "HpaMetricUnavailable",
             // kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go computeReplicasForMetrics:
-            // a metric that fails leaves its status entry empty (statuses[i] is never filled) and
-            // ScalingActive stays True while the valid metrics hold or raise the count (a scale-down
-            // is refused instead), so HpaScalingInactive does not see it. kube-state-metrics v2.20.0
-            // internal/store/horizontalpodautoscaler.go:192-247 exposes every spec metric
-            // (spec_target_metric) and :250-330 only the status entries with a type
-            // (status_target_metric, the empty one skipped): a spec metric without a status, while
-            // another metric of the same HPA has one, is a metric not served. With no status at all
-            // (every metric failing) HpaScalingInactive fires instead.
+            // a metric that fails leaves its status entry empty (statuses[i] is never filled). While
+            // the valid metrics hold or raise the count, ScalingActive stays True and only this alert
+            // fires; when they would scale down (invalidMetricsCount > 0 && replicas < specReplicas),
+            // the HPA sets ScalingActive=False and keeps the valid statuses, so HpaScalingInactive
+            // fires too. kube-state-metrics v2.20.0 createHPASpecTargetMetric exposes every spec
+            // metric and createHPAStatusTargetMetric only the status entries with a type: a spec
+            // metric without a status, while another metric of the same HPA has one, is a metric not
+            // served. With no status at all (every metric failing) only HpaScalingInactive fires.
             `(\n` +
                 `  count by (namespace, horizontalpodautoscaler, metric_name) (${hpaSeries("spec_target_metric")})\n` +
                 `  unless on (namespace, horizontalpodautoscaler, metric_name)\n` +
@@ -166,17 +170,27 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
         ),
         alert(
             "HpaUnableToScale",
-            `${hpaSeries("status_condition", `, condition="AbleToScale", status="false"`)} == 1`,
+            // Only once the target exists: the HPAs are created before the app teams' Deployments,
+            // and until then every HPA reports AbleToScale=False (FailedGetScale).
+            `(${hpaSeries("status_condition", `, condition="AbleToScale", status="false"`)} == 1)\n` +
+                `and on (namespace, horizontalpodautoscaler)\n` +
+                `(${hpaDeployments} and on (namespace, deployment) kube_deployment_created{namespace=${ns}})`,
             m.hpaConditionFor,
             `HPA ${hpaLabel} is unable to scale (AbleToScale=False)`,
             `${hpaLabel} has had AbleToScale=False for ${m.hpaConditionFor}.`,
         ),
         alert(
             "HpaReplicasMismatch",
-            `${hpaSeries("status_desired_replicas")} != ${hpaSeries("status_current_replicas")}`,
+            // Against the Deployment's available pods, not the HPA's status.currentReplicas: the HPA
+            // copies that from the target's spec.replicas (kubernetes v1.34 horizontal.go
+            // reconcileAutoscaler, `currentReplicas := scale.Spec.Replicas`), so it equals the desired
+            // count one sync after every rescale whether or not the pods exist.
+            `(${hpaSeries("status_desired_replicas")} * on (namespace, horizontalpodautoscaler) group_left (deployment) ${hpaDeployments})\n` +
+                `> on (namespace, deployment) group_left ()\n` +
+                `max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace=${ns}})`,
             m.replicasMismatchFor,
             `HPA ${hpaLabel} has not reached its desired replicas for ${m.replicasMismatchFor}`,
-            `${hpaLabel} wants {{ $value }} replicas and has not had them for ${m.replicasMismatchFor}.`,
+            `${hpaLabel} wants {{ $value }} replicas and its Deployment {{ $labels.deployment }} has had fewer available for ${m.replicasMismatchFor}.`,
         ),
         alert(
             "HpaThrashing",
@@ -205,7 +219,16 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
         ),
         alert(
             "ClusterAutoscalerScaleUpFailed",
-            `sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[${RULE_WINDOWS.scaleUpFailures}])) > 0`,
+            // A child the autoscaler did not pre-initialise is created at 1 by its first failure (on AWS
+            // reason="placeholder-cannot-be-fulfilled": cluster-autoscaler-1.34.5 metrics.InitMetrics
+            // adds only cloudProviderError, apiCallError and timeout; clusterstate
+            // handleInstanceCreationErrorsForNodeGroup registers the instance error code), and
+            // increase() of a series that starts at 1 is 0: a child new within the window counts at its value.
+            `sum by (reason) (\n` +
+                `  (${failedScaleUps} unless ${failedScaleUps} offset ${RULE_WINDOWS.scaleUpFailures})\n` +
+                `  or\n` +
+                `  increase(${failedScaleUps}[${RULE_WINDOWS.scaleUpFailures}])\n` +
+                `) > 0`,
             undefined,
             `cluster-autoscaler scale-ups failed in ${input.clusterName} ({{ $labels.reason }})`,
             `{{ $value }} scale-up operations failed with reason {{ $labels.reason }} in the last ${RULE_WINDOWS.scaleUpFailures}.`,

@@ -43,7 +43,7 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaMetricUnavailable: {
-        meaning: "One metric the HPA scales on has no value while its other metrics do: the HPA keeps computing from the others (ScalingActive stays True, so HpaScalingInactive is quiet), scales up on them alone and refuses every scale-down until the metric returns.",
+        meaning: "One metric the HPA scales on has no value while its other metrics do: the HPA scales up on the others alone and refuses every scale-down until the metric returns. While the others hold or raise the count ScalingActive stays True and only this alert fires; when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: the metric shows `<unknown>` and the events say FailedGetPodsMetric (custom) or FailedGetResourceMetric (cpu, memory).",
@@ -57,7 +57,7 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaUnableToScale: {
-        meaning: "The HPA's AbleToScale condition is False: it cannot read or update the target's scale subresource.",
+        meaning: "The HPA's AbleToScale condition is False while its target Deployment exists: it cannot read or update the target's scale subresource. (An HPA whose Deployment the app team has not created yet also reports AbleToScale=False; that is expected and does not alert.)",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: FailedGetScale or FailedUpdateScale and the message.",
@@ -68,7 +68,7 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaReplicasMismatch: {
-        meaning: "Desired and current replicas have differed for longer than `addons.monitoring.replicasMismatchFor`: the HPA asked for pods that did not become ready.",
+        meaning: "The HPA has wanted more replicas than its Deployment has available for longer than `addons.monitoring.replicasMismatchFor`: the pods it asked for were refused (quota), stay Pending, or never become Ready.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> get events --field-selector reason=FailedCreate`: `exceeded quota` means the ResourceQuota blocks scaling.",
@@ -119,7 +119,7 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         meaning: "cluster-autoscaler tried to add nodes and failed (cloud provider error, API error or nodes that did not register in time).",
         seedIssue: "Scaling Too Slowly",
         check: [
-            "The `reason` label: cloudProviderError, apiCallError or timeout.",
+            "The `reason` label: cloudProviderError, apiCallError or timeout, or an instance error code of the cloud provider (on AWS `placeholder-cannot-be-fulfilled`: the ASG could not launch the instances, usually no capacity for the instance types in the zone).",
             "cluster-autoscaler's logs (`kubectl -n kube-system logs deploy/<release>-aws-cluster-autoscaler`) and the ASG's activity history in the EC2 console.",
             "EC2 capacity or service quota errors (InsufficientInstanceCapacity, VcpuLimitExceeded) and the permissions of cluster-autoscaler's IAM role (stack output `clusterAutoscalerRoleArn`, through EKS Pod Identity).",
         ],
