@@ -44,7 +44,7 @@ export const monitoringSchema = z
         dashboard: z.boolean().default(true),
         /** Capacity warning: how long an HPA may sit at maxReplicas before HpaAtMaxReplicas fires. */
         hpaAtMaxFor: promDuration.default("15m"),
-        /** How long desired and current replicas may differ before HpaReplicasMismatch fires. */
+        /** How long an HPA may want more replicas than its Deployment has available before HpaReplicasMismatch fires. */
         replicasMismatchFor: promDuration.default("15m"),
         /** How long an HPA's ScalingActive or AbleToScale condition may be False before it alerts. */
         hpaConditionFor: promDuration.default("5m"),

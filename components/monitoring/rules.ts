@@ -98,38 +98,44 @@ export function scalingRecordingRules(input: ScalingObservabilityInput): Recordi
     ];
 }
 
-export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] {
+/** What every alert builder shares: the thresholds, the HPA selectors and the rule factory. */
+interface AlertContext {
+    readonly input: ScalingObservabilityInput;
+    readonly m: ScalingObservabilityInput["monitoring"];
+    readonly ns: string;
+    readonly hpa: string;
+    readonly hpaSeries: (name: string, extra?: string) => string;
+    readonly hpaLabel: string;
+    readonly alert: (name: ScalingAlert, expr: string, forDuration: string | undefined, summary: string, description: string) => AlertingRule;
+}
+
+function alertContext(input: ScalingObservabilityInput): AlertContext {
     const m = input.monitoring;
     const hpa = hpaMatchers(input);
-    const ns = promString(input.namespace);
-    const workloads = { ...DEFAULT_ADDON_WORKLOADS, ...input.addonWorkloads };
-    const hpaSeries = (name: string, extra = "") => `kube_horizontalpodautoscaler_${name}{${hpa}${extra}}`;
-    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
-    const quota = (type: string) => `kube_resourcequota{namespace=${ns}, type="${type}"${quotaResources}}`;
-    const totalMaxNodes = Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0);
-    const addonDown = (apiService: string, workload: { namespace: string; deployment: string }) =>
-        `(max by (name) (aggregator_unavailable_apiservice{name=${promString(apiService)}}) == 1)\n` +
-        `or on ()\n` +
-        `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`;
-    const hpaLabel = "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}";
-    // Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo).
-    const hpaDeployments = `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
-        `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`;
-    const failedScaleUps = "cluster_autoscaler_failed_scale_ups_total";
+    return {
+        input,
+        m,
+        ns: promString(input.namespace),
+        hpa,
+        hpaSeries: (name, extra = "") => `kube_horizontalpodautoscaler_${name}{${hpa}${extra}}`,
+        hpaLabel: "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}",
+        alert: (name, expr, forDuration, summary, description) => ({
+            alert: name,
+            expr,
+            ...(forDuration === undefined ? {} : { for: forDuration }),
+            labels: { severity: m.severity[name] ?? DEFAULT_SEVERITY[name], cluster: input.clusterName },
+            annotations: {
+                summary,
+                description: `${description} ${RUNBOOKS[name].meaning}`,
+                runbook_url: `${m.runbookBaseUrl}#${runbookAnchor(name)}`,
+            },
+        }),
+    };
+}
 
-    const alert = (name: ScalingAlert, expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule => ({
-        alert: name,
-        expr,
-        ...(forDuration === undefined ? {} : { for: forDuration }),
-        labels: { severity: m.severity[name] ?? DEFAULT_SEVERITY[name], cluster: input.clusterName },
-        annotations: {
-            summary,
-            description: `${description} ${RUNBOOKS[name].meaning}`,
-            runbook_url: `${input.monitoring.runbookBaseUrl}#${runbookAnchor(name)}`,
-        },
-    });
-
-    const alerts = [
+/** HpaAtMaxReplicas, HpaScalingInactive, HpaMetricUnavailable: the HPA's limits and conditions. */
+function hpaConditionAlerts({ m, hpaSeries, hpaLabel, alert }: AlertContext): AlertingRule[] {
+    return [
         alert(
             "HpaAtMaxReplicas",
             `(${hpaSeries("status_current_replicas")} >= ${hpaSeries("spec_max_replicas")})\n` +
@@ -168,6 +174,15 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             `HPA ${hpaLabel} gets no value for {{ $labels.metric_name }} and scales on its other metrics only`,
             `${hpaLabel} has had no value for {{ $labels.metric_name }} for ${m.hpaConditionFor} while its other metrics are served.`,
         ),
+    ];
+}
+
+/** HpaUnableToScale, HpaReplicasMismatch, HpaThrashing: whether the HPA's decisions take effect. */
+function hpaProgressAlerts({ m, ns, hpa, hpaSeries, hpaLabel, alert }: AlertContext): AlertingRule[] {
+    // Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo).
+    const hpaDeployments = `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
+        `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`;
+    return [
         alert(
             "HpaUnableToScale",
             // Only once the target exists: the HPAs are created before the app teams' Deployments,
@@ -199,6 +214,16 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             `HPA ${hpaLabel} is thrashing`,
             `${hpaLabel} reversed scaling direction {{ $value }} times in ${m.thrashing.window} (allowed: ${m.thrashing.directionChanges}).`,
         ),
+    ];
+}
+
+/** The namespace's quota, the node groups and cluster-autoscaler. */
+function capacityAlerts({ input, m, ns, alert }: AlertContext): AlertingRule[] {
+    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
+    const quota = (type: string) => `kube_resourcequota{namespace=${ns}, type="${type}"${quotaResources}}`;
+    const totalMaxNodes = Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0);
+    const failedScaleUps = "cluster_autoscaler_failed_scale_ups_total";
+    return [
         alert(
             "NamespaceQuotaNearLimit",
             `${quota("used")}\n  / ignoring (type)\n(${quota("hard")} > 0)\n> ${m.quotaUsageRatio}`,
@@ -241,6 +266,17 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             `${input.clusterName} has had unschedulable pods for ${m.unschedulablePodsFor}`,
             `cluster-autoscaler reports {{ $value }} unschedulable pods.`,
         ),
+    ];
+}
+
+/** The APIServices the HPAs read their metrics through. */
+function addonAlerts({ input, m, alert }: AlertContext): AlertingRule[] {
+    const workloads = { ...DEFAULT_ADDON_WORKLOADS, ...input.addonWorkloads };
+    const addonDown = (apiService: string, workload: { namespace: string; deployment: string }) =>
+        `(max by (name) (aggregator_unavailable_apiservice{name=${promString(apiService)}}) == 1)\n` +
+        `or on ()\n` +
+        `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`;
+    return [
         alert(
             "MetricsServerUnavailable",
             addonDown(METRICS_APISERVICES.metricsServer, workloads.metricsServer),
@@ -256,7 +292,12 @@ export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] 
             `Custom metrics have been unavailable for ${m.addonUnavailableFor}.`,
         ),
     ];
-    // Same order as SCALING_ALERTS, which the schema and docs/runbooks.md share.
+}
+
+export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] {
+    const context = alertContext(input);
+    const alerts = [...hpaConditionAlerts(context), ...hpaProgressAlerts(context), ...capacityAlerts(context), ...addonAlerts(context)];
+    // Same order as SCALING_ALERTS, which the schema and the README share.
     return SCALING_ALERTS.map((name) => alerts.find((rule) => rule.alert === name) as AlertingRule);
 }
 

@@ -6,8 +6,12 @@
 // are closed; every input sample sits at half past a minute (promtool.ts `perMinute`), never on the
 // whole-minute window edges the rules are evaluated at, so both versions see the same samples.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
 import type { ScalingObservabilityInput } from "../../components/monitoring/input";
 import { DEFAULT_SEVERITY, RECORDED, scalingRuleGroups } from "../../components/monitoring/rules";
+import { PROJECT_DIR } from "../../tools/stack-files";
 import { monitoringSchema, SCALING_ALERTS, type ScalingAlert } from "../../schema/monitoring";
 import { hold, perMinute, PROMTOOL_HINT, promtoolTestFile, promtoolVersion, runPromtool, seriesOf, type AlertLabels, type InputSeries, type RuleCase } from "./promtool";
 
@@ -378,4 +382,21 @@ describe("monitoring/rules under promtool (Prometheus's rule engine)", function 
             assert.ok(status === 0 || failed.size > 0, output);
         });
     }
+});
+
+describe("npm test without promtool", () => {
+    it("stops first, with the install hint, when promtool is not on PATH", () => {
+        const scripts = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts;
+        assert.match(scripts.test, /^node tools\/require-promtool\.js && /);
+        const run = spawnSync(process.execPath, [join(PROJECT_DIR, "tools", "require-promtool.js")], { encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
+        assert.strictEqual(run.status, 1);
+        assert.strictEqual(run.stderr.trim(), PROMTOOL_HINT);
+    });
+
+    it(".ci/run installs Debian's prometheus package when promtool is missing", () => {
+        const ci = readFileSync(join(PROJECT_DIR, ".ci", "run"), "utf8");
+        assert.match(ci, /command -v promtool/);
+        assert.match(ci, /apt-get install -y[^\n]* prometheus/);
+        assert.ok(ci.indexOf("prometheus") < ci.indexOf("npm test"), "promtool must be installed before npm test");
+    });
 });

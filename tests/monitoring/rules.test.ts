@@ -4,6 +4,7 @@ import { join } from "path";
 import { METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
 import { DEFAULT_SEVERITY, RECORDED, scalingAlerts, scalingRuleGroups, type AlertingRule, type RecordingRule } from "../../components/monitoring/rules";
 import { runbookAnchor, troubleshootingMarkdown } from "../../components/monitoring/runbooks";
+import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
 import { SCALING_ALERTS } from "../../schema/monitoring";
 import { productionInput } from "./fixtures";
 import { metricNames, promqlErrors } from "./promql";
@@ -75,6 +76,12 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
         assert.doesNotMatch(rule.expr, /status_condition/);
     });
 
+    it("HpaMetricUnavailable's description says HpaScalingInactive fires too when the served metrics would scale down", () => {
+        const description = alertNamed(rules.filter(isAlert), "HpaMetricUnavailable").annotations.description;
+        assert.doesNotMatch(description, /HpaScalingInactive is quiet/);
+        assert.match(description, /when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well/);
+    });
+
     it("quota alert covers exactly the quota keys of the stack, dots escaped", () => {
         const expr = alertNamed(rules.filter(isAlert), "NamespaceQuotaNearLimit").expr;
         assert.ok(expr.includes('resource=~"requests\\\\.cpu|requests\\\\.memory|limits\\\\.cpu|limits\\\\.memory|pods|persistentvolumeclaims|services"'), expr);
@@ -138,5 +145,21 @@ describe("docs/runbooks.md: one subsection per scaling alert", () => {
         for (const alert of SCALING_ALERTS) {
             assert.ok(readme.includes(`\n#### ${alert}\n`), `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`);
         }
+    });
+});
+
+describe("docs/observability.md: the chart alerts the program switches off", () => {
+    it("names each chart alert switched off for every namespace, its replacement and the namespaces left uncovered", () => {
+        const docs = readFileSync(join(__dirname, "../../docs/observability.md"), "utf8");
+        const section = docs.slice(docs.indexOf("## What the alerts do not cover"));
+        assert.ok(section.startsWith("## What the alerts do not cover"), "docs/observability.md lacks the section");
+        const replacements: Record<keyof typeof DUPLICATED_DEFAULT_ALERTS_OFF, string> = {
+            KubeHpaMaxedOut: "HpaAtMaxReplicas", KubeHpaReplicasMismatch: "HpaReplicasMismatch", KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
+        };
+        for (const [chartAlert, replacement] of Object.entries(replacements)) {
+            assert.match(section, new RegExp(`\\| ${chartAlert} \\| ${replacement} \\|`), chartAlert);
+        }
+        assert.deepStrictEqual(Object.keys(DUPLICATED_DEFAULT_ALERTS_OFF).sort(), Object.keys(replacements).sort());
+        assert.match(section, /an HPA or a ResourceQuota in \*\*any other namespace\*\* gets none of these three alerts/);
     });
 });
