@@ -11,8 +11,11 @@
  * - Pods the ResourceQuota refuses are never created; the ReplicaSet tries again on the next step.
  *   A deleted pod terminates for `terminationSeconds` (simulator/run.ts): until it is gone it keeps
  *   its quota and its node's room (see `deletePod`).
- * - The scheduler binds pending pods, critical priority first, then oldest first, to the ready node
- *   with the most room left (kube-scheduler's default LeastAllocated score). No preemption.
+ * - The scheduler binds pending pods, critical priority first, then oldest first, headroom's
+ *   placeholders last, to the ready node with the most room left (kube-scheduler's default
+ *   LeastAllocated score). The one preemption modelled is of placeholders (`preemptFor`): a critical
+ *   pod that fits no node evicts the fewest placeholders of one node and binds there at once
+ *   (terminationGracePeriodSeconds 0); the placeholder's ReplicaSet recreates it, Pending.
  * - cluster-autoscaler scans every 10 s (`--scan-interval`). Scale-up: pending pods that fit no
  *   ready node and no node already on its way are packed first-fit onto new nodes of the group the
  *   expander picks (least-waste, most-pods or the first by name), up to the group's maxSize; the
@@ -39,6 +42,9 @@
  * - expander/waste/waste.go:37-66,85-90: least-waste scores `(n x capacity - Σ pod requests) /
  *   (n x capacity)` for CPU plus memory, with the node's *capacity* (`Status.Capacity`), not its
  *   allocatable, and the pods the scale-up places (DaemonSets not among them).
+ * - core/utils/expendable.go `IsExpendablePod`: only a pod *below* `--expendable-pods-priority-cutoff`
+ *   (-10) is left out of scale-up and scale-down; headroom's placeholders sit at -10, so a Pending
+ *   one makes cluster-autoscaler add a node, and scale-down must find room for them elsewhere.
  */
 import type { PlatformConfig } from "../config";
 import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
@@ -47,6 +53,7 @@ import { parseQuantity, toBytes, toMillicores } from "../quantity";
 import { durationSeconds } from "./model";
 import { drainVerdict } from "../capacity/drain";
 import { platformPods } from "../catalog/platform-pods";
+import { headroomPlan } from "../capacity/headroom";
 
 /** cluster-autoscaler's `--scan-interval` default. */
 export const CA_SCAN_INTERVAL_SECONDS = 10;
@@ -82,6 +89,8 @@ export interface PodTemplate {
     readonly inNamespace: boolean;
     /** The pod template's revision (its ReplicaSet) for a rolling update; default 0. */
     readonly revision?: number;
+    /** A headroom placeholder (capacity/headroom.ts): below every real pod, preempted by any critical pod. */
+    readonly placeholder?: boolean;
 }
 
 export interface Pod extends PodTemplate {
@@ -199,7 +208,16 @@ export function addonPods(config: PlatformConfig): PodTemplate[] {
             : blocks.until !== undefined ? { reason: blocks.reason, seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS } : { reason: blocks.reason };
         return Array.from({ length: pod.replicas }, (): PodTemplate =>
             ({ owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false }));
-    });
+    }).concat(placeholderPods(config));
+}
+
+/** Headroom's placeholder pods (addons.clusterAutoscaler.headroom): none when it is off. */
+export function placeholderPods(config: PlatformConfig): PodTemplate[] {
+    const plan = headroomPlan(config);
+    if (plan === null) return [];
+    const amounts = { cpu: plan.unit.cpuMillicores, memory: plan.unit.memoryBytes };
+    return Array.from({ length: plan.units }, (): PodTemplate =>
+        ({ owner: -1, critical: false, placeholder: true, requests: amounts, limits: amounts, inNamespace: false }));
 }
 
 /** Whether `pod`'s pin still holds at `now`: upstream drains it once `now` is after creation + timeout. */
@@ -256,6 +274,8 @@ export class Cluster {
     private nextNodeId = 0;
     private lastScaleUp = Number.NEGATIVE_INFINITY;
     private lastScaleDown = Number.NEGATIVE_INFINITY;
+    /** Placeholders on nodes: without any, a pod that fits nowhere has nothing to preempt. */
+    private placeholdersBound = 0;
 
     /** `disruptionsAllowed(owner)`: evictions the owner's PDB allows now. */
     constructor(readonly settings: ClusterSettings, private readonly disruptionsAllowed: (owner: number) => number) {
@@ -326,13 +346,15 @@ export class Cluster {
         }
     }
 
-    /** Binds pending pods to ready nodes: critical first, then oldest; the node with the most room left. */
+    /** Binds pending pods to ready nodes: critical first, then oldest, placeholders last; the node with the most room left. */
     schedule(now: number): void {
         this.reap(now);
         if (this.pending.length === 0) return;
-        this.pending.sort((a, b) => (a.critical === b.critical ? a.id - b.id : a.critical ? -1 : 1));
+        this.pending.sort((a, b) => schedulingRank(a) - schedulingRank(b) || a.id - b.id);
         const left: Pod[] = [];
-        for (const pod of this.pending) {
+        // Placeholders a preemption recreates wait for the next pass, as their new pods would.
+        const pending = this.pending.slice();
+        for (const pod of pending) {
             let best: Node | undefined;
             let bestScore = -1;
             for (const node of this.nodes) {
@@ -344,6 +366,7 @@ export class Cluster {
                     bestScore = score;
                 }
             }
+            best ??= pod.critical ? this.preemptFor(pod, now) : undefined;
             if (best === undefined) {
                 left.push(pod);
                 continue;
@@ -352,8 +375,43 @@ export class Cluster {
             pod.startedAt = now;
             pod.readyAt = now + this.settings.podReadySeconds;
         }
+        const recreated = this.pending.slice(pending.length);
         this.pending.length = 0;
-        this.pending.push(...left);
+        this.pending.push(...left, ...recreated);
+    }
+
+    /**
+     * kube-scheduler's preemption, for headroom's placeholders only (kubernetes v1.34
+     * pkg/scheduler/framework/plugins/defaultpreemption `DefaultPreemption`: only a pod whose
+     * preemptionPolicy is not Never preempts, `PodEligibleToPreemptOthers`; victims are pods of lower
+     * priority, and `SelectVictimsOnNode` reprieves as many as still leave room; the node with the
+     * fewest victims wins). Placeholders stop at once (terminationGracePeriodSeconds 0): their room
+     * is free in the same pass, and their ReplicaSet recreates each, Pending.
+     */
+    private preemptFor(pod: Pod, now: number): Node | undefined {
+        if (this.placeholdersBound === 0) return undefined;
+        let best: { node: Node; victims: Pod[] } | undefined;
+        for (const node of this.nodes) {
+            if (node.readyAt > now) continue;
+            const room = { ...node.used };
+            const victims: Pod[] = [];
+            for (const other of node.pods) {
+                if (fitsAmounts(node.allocatable, room, pod.requests)) break;
+                if (!other.placeholder || other.goneAt !== undefined) continue;
+                victims.push(other);
+                room.cpu -= other.requests.cpu;
+                room.memory -= other.requests.memory;
+                room.pods -= 1;
+            }
+            if (victims.length === 0 || !fitsAmounts(node.allocatable, room, pod.requests)) continue;
+            if (best === undefined || victims.length < best.victims.length) best = { node, victims };
+        }
+        if (best === undefined) return undefined;
+        for (const victim of best.victims) {
+            this.unbind(victim);
+            this.createPod(victim, now);
+        }
+        return best.node;
     }
 
     /** One cluster-autoscaler scan: scale up for pending pods, then scale down unneeded nodes. */
@@ -479,6 +537,7 @@ export class Cluster {
         pod.node = node;
         node.pods.add(pod);
         addTo(node.used, pod.requests);
+        if (pod.placeholder === true) this.placeholdersBound++;
     }
 
     private unbind(pod: Pod): void {
@@ -489,6 +548,7 @@ export class Cluster {
         node.used.memory -= pod.requests.memory;
         node.used.pods -= 1;
         pod.node = undefined;
+        if (pod.placeholder === true) this.placeholdersBound--;
     }
 }
 
@@ -496,6 +556,11 @@ export class Cluster {
 export function underutilized(node: Pick<Node, "used" | "allocatable">, threshold = CA_SCALE_DOWN_UTILIZATION_THRESHOLD): boolean {
     const utilization = Math.max(node.used.cpu / node.allocatable.cpu, node.used.memory / node.allocatable.memory);
     return !(utilization > threshold);
+}
+
+/** The scheduling queue's order: critical pods, then the others, then headroom's placeholders (the lowest priority). */
+function schedulingRank(pod: PodTemplate): number {
+    return pod.placeholder === true ? 2 : pod.critical ? 0 : 1;
 }
 
 function quotaCharge(pod: PodTemplate, key: QuotaResource): number {
