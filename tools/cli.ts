@@ -22,6 +22,11 @@ export interface CommandContext {
     readonly projectDir: string;
     /** The directory the user ran npm from (npm's INIT_CWD): relative paths they type resolve here. */
     readonly cwd: string;
+    /**
+     * The `npm_config_*` variables npm exported, by name: npm keeps a flag given before `--` for
+     * itself and exports it as `npm_config_<name>`, so the command never sees it in argv.
+     */
+    readonly npmConfig?: Readonly<Record<string, string>>;
 }
 
 /** The process's own context: stdout, stderr, the repository of this checkout, npm's INIT_CWD. */
@@ -31,6 +36,8 @@ export function processContext(projectDir = PROJECT_DIR): CommandContext {
         err: (text) => process.stderr.write(text),
         projectDir,
         cwd: process.env.INIT_CWD ?? process.cwd(),
+        npmConfig: Object.fromEntries(Object.entries(process.env)
+            .filter((entry): entry is [string, string] => entry[0].startsWith("npm_config_") && entry[1] !== undefined)),
     };
 }
 
@@ -109,6 +116,19 @@ export function wantsHelp(argv: readonly string[]): boolean {
     return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
 }
 
+/**
+ * The command's own options npm kept for itself: `npm run simulate production --check` runs the
+ * command without `--check` and exports `npm_config_check=true` (npm exports a flag it does not
+ * know too). Only the command's option names count: npm always exports many config variables of
+ * its own. An option also present in argv was passed through (its variable comes from an .npmrc).
+ */
+export function swallowedOptions(command: Command, argv: readonly string[], npmConfig: Readonly<Record<string, string>>): string[] {
+    const given = new Set(argv.map((arg) => arg.split("=")[0]));
+    return command.options
+        .map((spec) => spec.name)
+        .filter((name) => !given.has(name) && npmConfig[`npm_config_${name.replace(/^-+/, "").replace(/-/g, "_")}`] !== undefined);
+}
+
 /** Parses argv against the command's spec; throws UsageError on anything it does not declare. */
 export function parseArgs(command: Command, argv: readonly string[], context?: CommandContext): ParsedArgs {
     const positionals: Record<string, string | undefined> = {};
@@ -181,6 +201,11 @@ export async function runCommand(command: Command, main: CommandMain, argv: read
         return 0;
     }
     try {
+        const swallowed = swallowedOptions(command, argv, context.npmConfig ?? {});
+        if (swallowed.length > 0) {
+            throw new UsageError(`npm took ${swallowed.join(", ")} for its own option${swallowed.length === 1 ? "" : "s"} and did not pass ` +
+                `${swallowed.length === 1 ? "it" : "them"} on; put -- before the command's arguments: ${usage(command).split("\n")[0].replace(/^usage: /, "")}`);
+        }
         return await main(parseArgs(command, argv, context), context);
     } catch (error) {
         if (error instanceof UsageError) {

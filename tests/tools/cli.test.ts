@@ -2,11 +2,12 @@
 // errors with file:line:column, paths relative to where npm was run. The commands run in-process
 // (runCommand with a context that captures their output), so no process start-up per case.
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BENCH, benchMain } from "../../tools/bench";
-import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, PROJECT_DIR, runCommand, UsageError, userPath } from "../../tools/cli";
+import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, PROJECT_DIR, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
 import { RENDER, renderMain } from "../../tools/render";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
@@ -14,7 +15,7 @@ import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../t
 interface Captured { code: number; out: string; err: string }
 
 /** Runs a command in-process against `projectDir` (default: this repository), the user in `cwd`. */
-async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string } = {}): Promise<Captured> {
+async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {}): Promise<Captured> {
     let out = "";
     let err = "";
     const context: CommandContext = {
@@ -22,6 +23,7 @@ async function run(command: Command, main: CommandMain, argv: string[], dirs: { 
         err: (text) => { err += text; },
         projectDir: dirs.projectDir ?? PROJECT_DIR,
         cwd: dirs.cwd ?? dirs.projectDir ?? PROJECT_DIR,
+        npmConfig: dirs.npmConfig,
     };
     const code = await runCommand(command, main, argv, context);
     return { code, out, err };
@@ -83,6 +85,46 @@ describe("command-line tools: --help and usage mistakes", () => {
         const bare = await run(SIMULATE, simulateMain, ["staging", "--profile"]);
         assert.equal(bare.code, EXIT_USAGE);
         assert.match(bare.err, /--profile needs a value: --profile P \(ramp, peak, spike, oscillating, day, rollout\)/);
+    });
+});
+
+describe("command-line tools: a flag npm kept for itself (given without --)", () => {
+    // What npm always exports, whatever the command line: never taken for a swallowed flag.
+    const NPM_OWN = { npm_config_cache: "/home/me/.npm", npm_config_user_agent: "npm/11.19.1 node/v20", npm_config_prefix: "/usr/local" };
+
+    it("npm run <script> production --check runs the script without --check and exports npm_config_check (npm 11)", function () {
+        this.timeout(60_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-npm-"));
+        try {
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
+                name: "npm-probe", version: "1.0.0",
+                scripts: { probe: "node -e \"console.log(JSON.stringify([process.argv.slice(1), process.env.npm_config_check ?? null]))\"" },
+            }));
+            const result = spawnSync("npm", ["run", "--silent", "probe", "production", "--check"], { cwd: dir, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            assert.deepEqual(JSON.parse(result.stdout.trim().split("\n").pop()!), [["production"], "true"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("simulate production with npm_config_check set exits 2 telling to put -- first, and simulates nothing", async () => {
+        const result = await run(SIMULATE, simulateMain, ["production"], { npmConfig: { ...NPM_OWN, npm_config_check: "true" } });
+        assert.equal(result.code, EXIT_USAGE);
+        assert.equal(result.out, "");
+        assert.match(result.err, /^npm run simulate: npm took --check for its own option and did not pass it on; put -- before the command's arguments: npm run simulate -- <stack> \[options\]/);
+        assert.doesNotMatch(result.err, /\n./, "more than one line");
+    });
+
+    it("names every swallowed option of the command, and only the command's", () => {
+        const npmConfig = { ...NPM_OWN, npm_config_profile: "true", npm_config_service: "api-gateway", npm_config_objective: "cost" };
+        assert.deepEqual(swallowedOptions(SIMULATE, ["production", "spike"], npmConfig), ["--service", "--profile"]);
+        assert.deepEqual(swallowedOptions(SIMULATE, ["production"], NPM_OWN), []);
+        assert.deepEqual(swallowedOptions(RENDER, ["production"], { ...NPM_OWN, npm_config_check: "true" }), []);
+    });
+
+    it("an option passed after -- is the command's even when an .npmrc also sets its variable", () => {
+        assert.deepEqual(swallowedOptions(SIMULATE, ["production", "--check", "--profile=spike"], { npm_config_check: "true", npm_config_profile: "spike" }), []);
     });
 });
 
