@@ -32,8 +32,9 @@ export const SIMULATE: Command = {
         { name: "--check", help: "for CI: exit 1 when any criterion is MISSED, 0 when all are met" },
     ],
     details: "Writes out/<stack>/simulation/<profile>.json (time series, criteria) and <profile>-<service>.svg (charts).\n" +
-        "Exit codes: 0 done (with --check: every criterion met); 1 with --check a criterion missed, or the run failed\n" +
-        "(config refused, bad --load file; the stack's earlier simulation results are removed); 2 a usage mistake.",
+        "A run replaces only what it writes: with --service, the other services' charts stay.\n" +
+        "Exit codes: 0 done (with --check: every criterion met); 1 with --check a criterion missed, or the run failed (the\n" +
+        "config refused: the stack's earlier simulation results are removed; a bad --load file: they stay); 2 a usage mistake.",
 };
 
 function loadConfig(stack: string, context: CommandContext): PlatformConfig {
@@ -51,6 +52,17 @@ function loadProfiles(args: ParsedArgs, config: PlatformConfig, context: Command
     return names.map((each) => profile(each, config.simulation.seed));
 }
 
+/**
+ * The files of an earlier run a run of `profile` replaces: its JSON, and its charts: every one
+ * when all services are charted (so a service no longer in the config leaves no chart that looks
+ * current), only those of `only` when the run charts only those.
+ */
+export function replacedFiles(files: readonly string[], profile: string, only: readonly string[] | undefined): string[] {
+    return files.filter((name) => name === `${profile}.json` || (only === undefined
+        ? name.startsWith(`${profile}-`) && name.endsWith(".svg")
+        : only.some((service) => name === `${profile}-${service}.svg`)));
+}
+
 export async function simulateMain(args: ParsedArgs, context: CommandContext): Promise<number> {
     const stack = args.positionals.stack!;
     const { service, profile: profileName, load, check } = args.options as { service?: string; profile?: string; load?: string; check?: true };
@@ -58,19 +70,20 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     if (args.options.label !== undefined && load === undefined) throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const outDir = path.join(context.projectDir, "out", stack, "simulation");
     let config: PlatformConfig;
-    let profiles: LoadProfile[];
     try {
         config = loadConfig(stack, context);
-        const services = Object.keys(config.services);
-        if (service !== undefined && !services.includes(service)) {
-            throw new UsageError(`unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`);
-        }
-        profiles = loadProfiles(args, config, context);
     } catch (error) {
         if (!(error instanceof CommandError)) throw error;
+        // Results of a config the stack file no longer holds must not look current.
         const removed = fs.existsSync(outDir) ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context) : "";
         throw new CommandError(`${error.message}${removed !== "" ? `\n${removed}` : ""}`);
     }
+    const services = Object.keys(config.services);
+    if (service !== undefined && !services.includes(service)) {
+        throw new UsageError(`unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`);
+    }
+    // A bad --load file says nothing about the stack file: the earlier results stay.
+    const profiles = loadProfiles(args, config, context);
     const only = service !== undefined ? [service] : undefined;
     fs.mkdirSync(outDir, { recursive: true });
     let missed = 0;
@@ -89,11 +102,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
         missed += evaluateCriteria(config, result).filter((criterion) => !criterion.ok && (only === undefined || only.includes(criterion.service))).length;
         if (i > 0) context.out(`\n${"=".repeat(100)}\n\n`);
         context.out(`${formatReport(config, result, only)}\n`);
-        // This profile's files from an earlier run go first: a service no longer in the config
-        // must not leave a chart that looks current.
-        for (const file of fs.readdirSync(outDir).filter((name) => name === `${loadProfile.name}.json` || (name.startsWith(`${loadProfile.name}-`) && name.endsWith(".svg")))) {
-            fs.rmSync(path.join(outDir, file));
-        }
+        for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only)) fs.rmSync(path.join(outDir, file));
         const written = [path.join(outDir, `${loadProfile.name}.json`)];
         fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
         for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {

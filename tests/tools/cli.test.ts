@@ -322,6 +322,40 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
     });
 });
 
+describe("simulate deletes nothing it did not replace", () => {
+    let dir: string;
+    let cwd: string;
+    const out = (...parts: string[]) => path.join(dir, "out", "staging", "simulation", ...parts);
+    beforeEach(() => {
+        dir = projectWith({ "Pulumi.staging.yaml": STAGING });
+        cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
+        fs.mkdirSync(out(), { recursive: true });
+        for (const file of ["spike.json", "spike-api-gateway.svg", "spike-web-dashboard.svg"]) fs.writeFileSync(out(file), "from an earlier run\n");
+    });
+    afterEach(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(cwd, { recursive: true, force: true });
+    });
+
+    it("--load with a missing file keeps the earlier results and blames the file, not the stack file", async () => {
+        const result = await run(SIMULATE, simulateMain, ["staging", "--load", "missing.csv"], { projectDir: dir, cwd });
+        assert.equal(result.code, 1);
+        assert.match(result.err, /^--load missing\.csv: no such file/);
+        assert.doesNotMatch(result.err, /stack file|removed/);
+        for (const file of ["spike.json", "spike-api-gateway.svg", "spike-web-dashboard.svg"]) {
+            assert.equal(fs.readFileSync(out(file), "utf8"), "from an earlier run\n", file);
+        }
+    });
+
+    it("--service api-gateway replaces the profile's JSON and api-gateway's chart and keeps the other services' charts", async () => {
+        const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--service", "api-gateway"], { projectDir: dir });
+        assert.equal(result.code, 0, result.err);
+        assert.notEqual(fs.readFileSync(out("spike.json"), "utf8"), "from an earlier run\n");
+        assert.match(fs.readFileSync(out("spike-api-gateway.svg"), "utf8"), /^<svg /);
+        assert.equal(fs.readFileSync(out("spike-web-dashboard.svg"), "utf8"), "from an earlier run\n");
+    });
+});
+
 describe("simulate refuses what preview refuses", () => {
     it("a capacity error (production with warnings made errors) is not simulated: the same message as preview, exit 1", async () => {
         const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
