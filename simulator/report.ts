@@ -164,9 +164,24 @@ function notReachedBecause(result: SimulationResult, run: ServiceRun, step: numb
     return reasons.length > 0 ? `: ${reasons.join("; ")}` : " before the load changed";
 }
 
-function refusedByText(run: Pick<ServiceRun, "quotaRefusedBy">): string {
+/** Which quota keys refused how many pods: " (by limits.cpu: 4 pods)". */
+export function refusedByText(run: Pick<ServiceRun, "quotaRefusedBy">): string {
     const keys = Object.entries(run.quotaRefusedBy);
-    return keys.length === 0 ? "" : ` (${keys.map(([key, count]) => `${key}: ${count}`).join(", ")})`;
+    return keys.length === 0 ? "" : ` (by ${keys.map(([key, count]) => `${key}: ${count} pod${count === 1 ? "" : "s"}`).join(", ")})`;
+}
+
+/** Pod-seconds provisioned against needed, named for the side it falls on: short is not over-provisioned. */
+export function provisioningText(ratio: number): string {
+    const shown = round(ratio, 2);
+    return shown >= 1 ? `over-provisioning: ${shown} x the replicas needed on average`
+        : `under-provisioned: ${shown} x the replicas needed on average (fewer than needed)`;
+}
+
+/** The verdict line: how many of the checked criteria were met. */
+export function criteriaVerdict(checked: number, missed: number): string {
+    if (checked === 0) return "Criteria: none checked by this profile.";
+    if (missed > 0) return `Criteria: ${missed} of ${checked} missed:`;
+    return checked === 1 ? "Criteria: the one checked is met." : `Criteria: all ${checked} met.`;
 }
 
 /** Quota keys that refused pods in the run, with what the services need at maxReplicas against the quota. */
@@ -209,7 +224,7 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
         const changes = directionChanges(run);
         lines.push(`  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
             `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`);
-        lines.push(`  over-provisioning: ${round(run.overProvisioning, 2)} x the replicas needed on average`);
+        lines.push(`  ${provisioningText(run.overProvisioning)}`);
         for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
         lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
             `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
@@ -233,8 +248,7 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
     const missed = criteria.filter((criterion) => !criterion.ok);
     const margins = verdictMargins(config, result, criteria);
     const marginOf = (criterion: CriterionResult) => margins.find((margin) => margin.criterion === criterion);
-    lines.push(criteria.length === 0 ? "Criteria: none checked by this profile."
-        : missed.length === 0 ? `Criteria: all ${criteria.length} met.` : `Criteria: ${missed.length} of ${criteria.length} missed:`);
+    lines.push(criteriaVerdict(criteria.length, missed.length));
     for (const criterion of missed) {
         lines.push(`  ${criterion.message}`);
         const margin = marginOf(criterion);

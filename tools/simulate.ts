@@ -24,7 +24,7 @@ export const SIMULATE: Command = {
     positionals: [stackArgument()],
     options: [
         { name: "--service", value: "S", help: "report and chart only this service (all services are simulated)" },
-        { name: "--profile", value: "P", help: "run one built-in profile instead of all five", choices: PROFILE_NAMES },
+        { name: "--profile", value: "P", help: `run one built-in profile instead of all ${PROFILE_NAMES.length}`, choices: PROFILE_NAMES },
         { name: "--load", value: "file.csv", help: "replay real traffic: `seconds,load` rows (with --service) or a header `seconds,<service>,...`;\n" +
             "or a Prometheus query_range response (JSON, a matrix; series name their service by --label);\n" +
             "a relative path is relative to the directory you run npm from" },

@@ -179,13 +179,19 @@ function changeText(change: Change): string {
     return `${keyName(change.path)}: ${JSON.stringify(change.from)} -> ${JSON.stringify(change.to)}`;
 }
 
+/** What a change does to the replica-hours, given what undoing it adds: "-1.5 replica-hours", never "-0.0". */
+export function replicaHoursChange(undoneMinusBest: number): string {
+    const shown = Number(undoneMinusBest.toFixed(1));
+    return shown === 0 ? "replica-hours unchanged" : `${shown > 0 ? "-" : "+"}${Math.abs(shown).toFixed(1)} replica-hours`;
+}
+
 function formatChanges(result: TuneResult): string {
     if (result.changes.length === 0) return "Changes: none.";
     const lines = [`Changes (${result.changes.length}); the guarantee is local: undo any one and a criterion fails or the ${result.objective === "cost" ? "cost" : "replica-hours"} rise:`];
     for (const undo of result.undo) {
         const cost = undo.costDelta === 0 ? "costs nothing" : undo.costDelta > 0 ? `saves $${undo.costDelta.toFixed(2)}/month` : `costs $${(-undo.costDelta).toFixed(2)}/month`;
         const fixes = undo.fails.length === 0 ? "" : `; fixes ${undo.fails.map((miss) => miss.key === "check" ? `the check finding "${miss.message.slice(0, 90)}..."` : `${miss.key.replace(/^berrys-platform:simulation\.criteria\./, "")} for ${miss.service} on ${miss.profile} (${miss.value} > ${miss.limit} when undone)`).join(", ")}`;
-        lines.push(`  ${changeText(undo.change)}: ${cost} (${undo.replicaHoursDelta >= 0 ? "-" : "+"}${Math.abs(undo.replicaHoursDelta).toFixed(1)} replica-hours)${fixes}${undo.holds ? "" : "  [guarantee does not hold]"}`);
+        lines.push(`  ${changeText(undo.change)}: ${cost} (${replicaHoursChange(undo.replicaHoursDelta)})${fixes}${undo.holds ? "" : "  [guarantee does not hold]"}`);
     }
     const writes = result.writes.filter((write) => !result.changes.some((change) => JSON.stringify(change.path) === JSON.stringify(write.path)));
     for (const write of writes) lines.push(`  ${changeText(write)} (follows the change above)`);

@@ -3,7 +3,10 @@
 import { strict as assert } from "assert";
 import { parseConfig, PlatformConfig } from "../../config";
 import { profile } from "../../simulator/profiles";
-import { formatReport } from "../../simulator/report";
+import { criteriaVerdict, formatReport, provisioningText } from "../../simulator/report";
+import { SIMULATE } from "../../tools/simulate";
+import { replicaHoursChange } from "../../tools/tune";
+import { PROFILE_NAMES } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { readStackFile } from "../../tools/stack-files";
 
@@ -35,14 +38,14 @@ describe("simulate report wording", () => {
         for (const service of ["model-orchestration", "api-gateway", "web-dashboard"]) {
             const text = block(report, service);
             assert.match(text, /served 0% of all load/, text);
-            assert.match(text, /blocked by quota: \d+ pods? refused \(requests\.cpu: \d+\)/, text);
+            assert.match(text, /blocked by quota: \d+ pods? refused \(by requests\.cpu: \d+ pods?\)/, text);
             assert.doesNotMatch(text, /blocked by quota: none/, text);
         }
     });
 
     it("'not reached' at peak names the quota as the reason", () => {
         for (const service of ["model-orchestration", "api-gateway", "web-dashboard"]) {
-            assert.match(block(report, service), /: not reached: the ResourceQuota refused pods \(requests\.cpu: \d+\); floor/);
+            assert.match(block(report, service), /: not reached: the ResourceQuota refused pods \(by requests\.cpu: \d+ pods?\); floor/);
         }
     });
 
@@ -57,5 +60,43 @@ describe("simulate report wording", () => {
         const text = formatReport(parsed.config, simulate(parsed.config, profile("spike")));
         assert.match(block(text, "api-gateway"), /enough ready replicas \(2 -> 4\): \d+ s; floor/);
         assert.match(block(text, "api-gateway"), /blocked by quota: none; blocked by node max: none$/m);
+    });
+
+    it("a service short of the replicas it needed is under-provisioned, not 'over-provisioning: 0.x'", () => {
+        for (const service of ["model-orchestration", "api-gateway", "web-dashboard"]) {
+            const text = block(report, service);
+            assert.match(text, /^ {2}under-provisioned: 0(\.\d+)? x the replicas needed on average \(fewer than needed\)$/m, text);
+            assert.doesNotMatch(text, /over-provisioning: 0/, text);
+        }
+        assert.equal(provisioningText(1.234), "over-provisioning: 1.23 x the replicas needed on average");
+        assert.equal(provisioningText(0.89), "under-provisioned: 0.89 x the replicas needed on average (fewer than needed)");
+    });
+
+    it("a quota refusal counts pods and says so: 'by limits.cpu: 4 pods', never 'limits.cpu: 4'", () => {
+        const config = starvedStaging();
+        const text = formatReport(config, simulate(config, profile("spike")));
+        assert.match(text, /by requests\.cpu: \d+ pods?\)/);
+        assert.doesNotMatch(text, /\((limits|requests)\.(cpu|memory): \d+\)/);
+    });
+
+    it("one criterion met reads 'the one checked is met', not 'all 1 met'", () => {
+        assert.equal(criteriaVerdict(1, 0), "Criteria: the one checked is met.");
+        assert.equal(criteriaVerdict(4, 0), "Criteria: all 4 met.");
+        assert.equal(criteriaVerdict(4, 1), "Criteria: 1 of 4 missed:");
+        assert.equal(criteriaVerdict(0, 0), "Criteria: none checked by this profile.");
+    });
+
+    it("tune: a change that moves the replica-hours by less than 0.05 reads 'unchanged', never '-0.0 replica-hours'", () => {
+        assert.equal(replicaHoursChange(0.04), "replica-hours unchanged");
+        assert.equal(replicaHoursChange(-0.04), "replica-hours unchanged");
+        assert.equal(replicaHoursChange(1.46), "-1.5 replica-hours");
+        assert.equal(replicaHoursChange(-2), "+2.0 replica-hours");
+    });
+
+    it("simulate --help counts the profiles it lists", () => {
+        const option = SIMULATE.options.find((spec) => spec.name === "--profile")!;
+        assert.equal(option.choices!.length, PROFILE_NAMES.length);
+        assert.match(option.help, new RegExp(`instead of all ${PROFILE_NAMES.length}$`));
+        assert.doesNotMatch(option.help, /five/);
     });
 });
