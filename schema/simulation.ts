@@ -3,7 +3,7 @@
 // described, with its formulas, at the top of simulator/model.ts; its defaults come from each
 // service's own HPA and resources (simulator/model.ts `serviceModel`), which a schema cannot see.
 import { z } from "zod";
-import { positiveInt } from "./common";
+import { cpuMemory, positiveInt } from "./common";
 
 const percent = (what: string) =>
     z.number({ error: `must be a number (${what}, in percent of the containers' requests)` })
@@ -115,6 +115,13 @@ const tuningSchema = z.strictObject({
     scaleDownPercent: percents([10, 20, 50]),
     services: z.record(z.string(), serviceTuningSchema).default({}),
     nodeGroups: z.record(z.string(), nodeGroupTuningSchema).default({}),
+    /**
+     * addons.clusterAutoscaler.headroom sizes to try, smallest first (default 1/2Gi, 2/4Gi, 4/8Gi,
+     * 8/16Gi); [] leaves headroom out of the search. Its cost is the nodes its placeholders keep.
+     */
+    headroom: z.array(cpuMemory).default([
+        { cpu: "1", memory: "2Gi" }, { cpu: "2", memory: "4Gi" }, { cpu: "4", memory: "8Gi" }, { cpu: "8", memory: "16Gi" },
+    ]),
     /** Configurations the search may simulate at most (a count, not a time, so a run is reproducible). */
     maxEvaluations: positiveInt.min(1, { error: "must be >= 1" }).default(150),
 });

@@ -11,7 +11,8 @@
  *
  * The search, in a fixed order:
  *  1. coordinate descent from the stack file: each dimension in turn (the quota first, then each
- *     service's behavior and replicas, then the node groups), every value of it tried with the
+ *     service's behavior and replicas, then the node groups, then cluster-autoscaler's headroom,
+ *     whose cost is the nodes its placeholders keep), every value of it tried with the
  *     others held, the best kept; passes repeat until one changes nothing or the budget ends;
  *  2. pruning: a change whose undoing still meets every criterion at no higher cost is undone (the
  *     proposal changes as little as it can);
@@ -28,6 +29,7 @@ import { capacityReport, QUOTA_RESOURCES, QuotaResource } from "../capacity/mode
 import { serviceModels } from "./model";
 import type { ServiceModel } from "./model";
 import type { LoadProfile } from "./profiles";
+import { NEAR_FRACTION } from "./margins";
 import { CriterionResult, evaluateCriteria } from "./report";
 import { simulate } from "./run";
 
@@ -127,7 +129,32 @@ export interface TuneResult {
     readonly evaluations: number;
     readonly budget: number;
     readonly passes: number;
+    /** The spike's two cures side by side (`spikeComparison`); undefined without a spike profile. */
+    readonly spike?: SpikeComparison;
 }
+
+/** One way to meet the spike's responseSeconds, applied alone to the stack file. */
+export interface SpikeOption {
+    readonly changes: readonly Change[];
+    /** Monthly cost with it, less the stack file's. */
+    readonly costDelta: number;
+    /** Every spike responseSeconds with it; `margin` is limit - value (negative: missed). */
+    readonly responses: readonly { readonly service: string; readonly value: number; readonly limit: number; readonly margin: number }[];
+    /** Every response met with NEAR_FRACTION of its limit to spare. */
+    readonly withMargin: boolean;
+}
+
+export interface SpikeComparison {
+    /** The smallest of `simulation.tuning.headroom` that meets every spike response with margin; null when none does. */
+    readonly headroom: SpikeOption | null;
+    /** The headroom sizes tried, smallest first. */
+    readonly headroomTried: readonly unknown[];
+    /** The proposal's scale-up changes (windows and Percent policies) alone; null when it makes none. */
+    readonly scaleUp: SpikeOption | null;
+}
+
+/** Where headroom sits in the stack's config. */
+export const HEADROOM_PATH: ConfigPath = ["addons", "clusterAutoscaler", "headroom"];
 
 /** The seed's test patterns: they check criteria, and cost nothing (the day and the loaded history give the cost). */
 const TEST_PATTERNS = new Set(["ramp", "peak", "spike", "oscillating"]);
@@ -189,6 +216,9 @@ export function dimensions(config: PlatformConfig, raw: Readonly<Record<string, 
             dims.push({ path: ["nodeGroups", name, "minSize"], values: integers(minSize.min, minSize.max) });
             if (bounds.maxSize !== undefined) dims.push({ path: ["nodeGroups", name, "maxSize"], values: integers(bounds.maxSize.min, bounds.maxSize.max) });
         }
+    }
+    if (service === undefined && config.addons.clusterAutoscaler.enabled && tuning.headroom.length > 0) {
+        dims.push({ path: HEADROOM_PATH, values: tuning.headroom.map((size) => ({ cpu: size.cpu, memory: size.memory })) });
     }
     // The values the stack file holds are always among those tried (the search starts there).
     return dims.map((dim) => {
@@ -384,10 +414,44 @@ export function tune(input: TuneInput): TuneResult {
             holds: undone.misses.length > 0 || round(primary(undone)) > round(primary(best)),
         };
     }) : [];
+    const spike = input.profiles.some((candidate) => candidate.name === "spike")
+        ? spikeComparison(input, baselineEvaluation, changes, (raw) => evaluate(raw, { full: true }))
+        : undefined;
     return {
         objective, dimensions: dims.map((dim) => ({ ...dim, values: tried.get(JSON.stringify(dim.path))! })), baseline: baselineEvaluation, best, changes, writes: leafChanges(input.raw, best.raw), undo, feasible: feasible(best),
-        evaluations, budget, passes,
+        evaluations, budget, passes, spike,
     };
+}
+
+/**
+ * The spike's two cures, each alone on the stack file: the smallest headroom of
+ * `simulation.tuning.headroom` that meets every spike responseSeconds with NEAR_FRACTION of its
+ * limit to spare (sizes are tried smallest first, so the first that does is the cheapest), and the
+ * proposal's scale-up changes. What each costs a month and the margin it leaves.
+ */
+function spikeComparison(input: TuneInput, baseline: Evaluation, changes: readonly Change[], evaluate: (raw: Record<string, unknown>) => Evaluation): SpikeComparison {
+    const option = (applied: readonly Change[]): SpikeOption => {
+        const raw = applied.reduce((current, change) => withPath(current, change.path, change.to, input.raw), structuredClone(input.raw) as Record<string, unknown>);
+        const evaluation = evaluate(raw);
+        const responses = evaluation.criteria
+            .filter((criterion) => criterion.profile === "spike" && !criterion.ownLevels && criterion.criterion === "responseSeconds")
+            .map((criterion) => ({ service: criterion.service, value: criterion.value, limit: criterion.limit, margin: criterion.limit - criterion.value }));
+        return {
+            changes: applied, costDelta: round(evaluation.monthlyCost - baseline.monthlyCost), responses,
+            withMargin: responses.length > 0 && responses.every((response) => response.margin >= NEAR_FRACTION * response.limit),
+        };
+    };
+    const sizes = input.service === undefined && input.baseline.addons.clusterAutoscaler.enabled ? input.baseline.simulation.tuning.headroom : [];
+    let headroom: SpikeOption | null = null;
+    for (const size of sizes) {
+        const candidate = option([{ path: HEADROOM_PATH, from: getPath(input.raw, HEADROOM_PATH), to: { cpu: size.cpu, memory: size.memory } }]);
+        if (candidate.withMargin) {
+            headroom = candidate;
+            break;
+        }
+    }
+    const scaleUp = changes.filter((change) => change.path[3] === "scaleUp");
+    return { headroom, headroomTried: sizes, scaleUp: scaleUp.length === 0 ? null : option(scaleUp) };
 }
 
 /** The values that differ between `from` and `to`, leaf by leaf (lists such as instanceTypes count as one value). */

@@ -66,9 +66,12 @@ function renderLike(node: YAML.Node, value: unknown): string | undefined {
     return undefined;
 }
 
-/** A scalar as YAML writes it on its own: plain when that reads back the same, quoted otherwise ("58" stays a string). */
+/**
+ * A value as YAML writes it on its own line: a scalar plain when that reads back the same, quoted
+ * otherwise ("58" stays a string); a map or list in flow style, so it fits after its key.
+ */
 function renderPlain(value: unknown): string {
-    return new YAML.Document(value).toString({ lineWidth: 0 }).trimEnd();
+    return new YAML.Document(value).toString({ lineWidth: 0, collectionStyle: "flow" }).trimEnd();
 }
 
 /** A unified diff (3 lines of context) from `before` to `after`, as `diff -u` prints it. */

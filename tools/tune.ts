@@ -10,7 +10,7 @@ import { keyName, StackContext } from "../config";
 import { capacityReport, formatUsd } from "../capacity/model";
 import { preflight } from "../preflight";
 import { DEFAULT_SERVICE_LABEL, LoadProfile, profile } from "../simulator/profiles";
-import { CandidateCheck, Change, Evaluation, OBJECTIVES, Objective, tune, TuneResult } from "../simulator/tune";
+import { CandidateCheck, Change, Evaluation, OBJECTIVES, Objective, SpikeComparison, SpikeOption, tune, TuneResult } from "../simulator/tune";
 import { Command, CommandContext, CommandError, displayPath, ParsedArgs, runAsProcess, UsageError } from "./cli";
 import { loadFileProfile } from "./load-file";
 import { applyChanges, unifiedDiff } from "./proposal";
@@ -29,7 +29,11 @@ export const TUNE: Command = {
     ],
     details: "Searched (simulation.tuning sets the values and bounds): per service the behavior windows and the value of a one-Percent\n" +
         "policy, targets and min/max replicas within the bounds set; the namespace quota; node group min/max size and the\n" +
-        "instance type among candidates. Criteria: simulation.criteria on ramp, spike, oscillating and day (and the --load\n" +
+        "instance type among candidates; addons.clusterAutoscaler.headroom among simulation.tuning.headroom's sizes (default\n" +
+        "1/2Gi, 2/4Gi, 4/8Gi, 8/16Gi; [] leaves it out): spare capacity that pods of priority critical take at once instead of\n" +
+        "waiting for a node, whose cost is the nodes its placeholder pods keep (docs/headroom.md). The report then sets the\n" +
+        "spike's two cures side by side: the smallest headroom meeting every spike responseSeconds with 20 % to spare, and\n" +
+        "the proposal's scale-up changes, each alone, with its monthly cost and the margin it leaves. Criteria: simulation.criteria on ramp, spike, oscillating and day (and the --load\n" +
         "files), at the stack file's load levels; the checks preview runs, with no error and no capacity warning.\n" +
         "Writes out/<stack>/tune/Pulumi.<stack>.yaml (every comment kept) and Pulumi.<stack>.yaml.diff.\n" +
         "Exit codes: 0 a proposal written (or nothing to change); 1 nothing within the bounds meets every criterion (the\n" +
@@ -39,7 +43,7 @@ export const TUNE: Command = {
 /** The criteria profiles; peak checks no criterion (a quota refusal there is a capacity finding). */
 const CRITERIA_PROFILES = ["spike", "oscillating", "day", "ramp"] as const;
 /** Keys the search can change: warnings about others are the stack file's own, carried as they are. */
-const SEARCHED_KEYS = ["services", "namespace.quota", "nodeGroups"].map((key) => keyName([key]));
+const SEARCHED_KEYS = ["services", "namespace.quota", "nodeGroups", "addons.clusterAutoscaler.headroom"].map((key) => keyName([key]));
 
 /** A progress bar on a terminal; plain lines at every tenth of the budget otherwise (CI logs). */
 function progress(stack: string, context: CommandContext): { update: (done: number, budget: number) => void; end: () => void } {
@@ -97,6 +101,7 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     bar.end();
     const seconds = (Date.now() - started) / 1000;
     context.out(`${formatSearch(stack, service, result, profiles, seconds)}\n\n${formatTable(result, file.context)}\n`);
+    if (result.spike !== undefined) context.out(`\n${formatSpike(result.spike)}\n`);
     if (outside.length > 0) {
         context.out(`\nWarnings outside the search (keys tune does not change; the proposal carries them as the stack file does):\n` +
             outside.map((warning) => `  - ${warning}`).join("\n") + "\n");
@@ -175,8 +180,27 @@ function capacityReportCost(evaluation: Evaluation, stackContext: StackContext):
     return `${cost.text.atMin} / ${cost.text.atMax}`;
 }
 
+/** The spike's two cures, each alone on the stack file: what it costs and the margin it leaves. */
+function formatSpike(spike: SpikeComparison): string {
+    const line = (name: string, option: SpikeOption) => {
+        const cost = option.costDelta === 0 ? "costs nothing" : option.costDelta > 0 ? `costs $${option.costDelta.toFixed(2)}/month` : `saves $${(-option.costDelta).toFixed(2)}/month`;
+        const worst = [...option.responses].sort((a, b) => a.margin / a.limit - b.margin / b.limit)[0];
+        const margin = worst === undefined ? "no response measured"
+            : `least margin ${worst.service} ${Number.isFinite(worst.value) ? `${worst.value} s` : "never"} of ${worst.limit} s (${Number.isFinite(worst.margin) ? `${worst.margin} s` : "none"} to spare)`;
+        return `  ${name}: ${option.changes.map(changeText).join("; ")}\n    ${cost}; ${margin}${option.withMargin ? "" : "; NOT met with 20 % to spare"}`;
+    };
+    const tried = spike.headroomTried.map((size) => JSON.stringify(size)).join(", ");
+    return [
+        "Spike: headroom or faster scale-up (each alone on the stack file, at its load levels; margin: responseSeconds limit - value):",
+        spike.headroom !== null ? line("headroom (the smallest meeting every spike response with 20 % to spare)", spike.headroom)
+            : `  headroom: none of ${tried || "(simulation.tuning.headroom is empty)"} meets every spike response with 20 % to spare`,
+        spike.scaleUp !== null ? line("scale-up changes of the proposal", spike.scaleUp) : "  scale-up changes of the proposal: none",
+    ].join("\n");
+}
+
 function changeText(change: Change): string {
-    return `${keyName(change.path)}: ${JSON.stringify(change.from)} -> ${JSON.stringify(change.to)}`;
+    const text = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringify(value));
+    return `${keyName(change.path)}: ${text(change.from)} -> ${text(change.to)}`;
 }
 
 /** What a change does to the replica-hours, given what undoing it adds: "-1.5 replica-hours", never "-0.0". */
@@ -193,7 +217,9 @@ function formatChanges(result: TuneResult): string {
         const fixes = undo.fails.length === 0 ? "" : `; fixes ${undo.fails.map((miss) => miss.key === "check" ? `the check finding "${miss.message.slice(0, 90)}..."` : `${miss.key.replace(/^berrys-platform:simulation\.criteria\./, "")} for ${miss.service} on ${miss.profile} (${miss.value} > ${miss.limit} when undone)`).join(", ")}`;
         lines.push(`  ${changeText(undo.change)}: ${cost} (${replicaHoursChange(undo.replicaHoursDelta)})${fixes}${undo.holds ? "" : "  [guarantee does not hold]"}`);
     }
-    const writes = result.writes.filter((write) => !result.changes.some((change) => JSON.stringify(change.path) === JSON.stringify(write.path)));
+    // A write at a change's path, or at a map above it the stack file lacked (addons for headroom), is that change.
+    const within = (write: Change, change: Change) => write.path.every((key, i) => change.path[i] === key);
+    const writes = result.writes.filter((write) => !result.changes.some((change) => within(write, change)));
     for (const write of writes) lines.push(`  ${changeText(write)} (follows the change above)`);
     return lines.join("\n");
 }

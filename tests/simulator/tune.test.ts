@@ -121,6 +121,12 @@ describe("npm run tune (production, narrowed search space)", function () {
         }
     });
 
+    it("production's spike: the smallest headroom meeting 240 s with 20 % to spare, next to the proposal's scale-up window change, each with its cost and margin", () => {
+        const section = result.out.slice(result.out.indexOf("Spike: headroom or faster scale-up"));
+        assert.match(section, /headroom \(the smallest meeting every spike response with 20 % to spare\): berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}\n {4}costs \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s \(\d+ s to spare\)/);
+        assert.match(section, /scale-up changes of the proposal: .*agent-orchestrator\.behavior\.scaleUp\.stabilizationWindowSeconds: 60 -> 0.*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin/);
+    });
+
     it("keeps every comment of the stack file and changes only the lines the diff shows", () => {
         const comments = stackText.split("\n").filter((line) => line.trim().startsWith("#"));
         assert.ok(comments.length > 5);
