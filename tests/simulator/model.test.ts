@@ -31,6 +31,7 @@ describe("simulator model (load -> what the HPA reads)", () => {
             tuning: {
                 prices: {}, scaleUpStabilizationWindowSeconds: [0, 30, 60], scaleDownStabilizationWindowSeconds: [180, 300, 420, 600],
                 scaleUpPercent: [100, 200], scaleDownPercent: [10, 20, 50], services: {}, nodeGroups: {}, maxEvaluations: 150,
+                headroom: [{ cpu: "1", memory: "2Gi" }, { cpu: "2", memory: "4Gi" }, { cpu: "4", memory: "8Gi" }, { cpu: "8", memory: "16Gi" }],
             },
         });
     });
