@@ -193,7 +193,8 @@ function formatSpike(spike: SpikeComparison): string {
     return [
         "Spike: headroom or faster scale-up (each alone on the stack file, at its load levels; margin: responseSeconds limit - value):",
         spike.headroom !== null ? line("headroom (the smallest meeting every spike response with 20 % to spare)", spike.headroom)
-            : `  headroom: none of ${tried || "(simulation.tuning.headroom is empty)"} meets every spike response with 20 % to spare`,
+            : tried === "" ? "  headroom: not tried (simulation.tuning.headroom is empty, --service is given, or cluster-autoscaler is disabled)"
+                : `  headroom: none of ${tried} meets every spike response with 20 % to spare`,
         spike.scaleUp !== null ? line("scale-up changes of the proposal", spike.scaleUp) : "  scale-up changes of the proposal: none",
     ].join("\n");
 }
