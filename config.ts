@@ -54,12 +54,34 @@ export type AddonsConfig = PlatformConfig["addons"];
 export type GuardrailsConfig = PlatformConfig["guardrails"];
 export type SimulationConfig = PlatformConfig["simulation"];
 
+/**
+ * The config with every key that failed its own schema left out (its default taken where it has
+ * one): the cross-key checks still run on it, so one run reports every problem.
+ */
+export interface SalvagedConfig {
+    readonly config: PlatformConfig;
+    /** The keys left out, as `keyName` writes them: messages naming one of them are not reported twice. */
+    readonly dropped: readonly string[];
+}
+
 export type ParseResult =
     | { readonly ok: true; readonly config: PlatformConfig; readonly warnings: string[] }
-    | { readonly ok: false; readonly errors: string[] };
+    | { readonly ok: false; readonly errors: string[]; readonly salvaged?: SalvagedConfig };
 
-/** A check that needs the whole parsed config: returns messages in the `<key> (<value>) must ...` form. */
-export type ConfigCheck = (config: PlatformConfig) => { errors: string[]; warnings: string[] };
+/**
+ * A check that needs the whole parsed config: returns messages in the `<key> (<value>) must ...`
+ * form, the first line at most 200 characters, a second line for the fix where needed.
+ */
+export interface ConfigCheck {
+    (config: PlatformConfig): { errors: string[]; warnings: string[] };
+    /** The rule in a sentence, with the upstream limit it mirrors: the configuration reference prints it. */
+    doc?: string;
+}
+
+/** A `ConfigCheck` carrying the sentence the configuration reference prints for it. */
+export function configCheck(doc: string, check: (config: PlatformConfig) => { errors: string[]; warnings: string[] }): ConfigCheck {
+    return Object.assign(check, { doc });
+}
 
 /** `berrys-platform:services.api-gateway.maxReplicas`: how every message names a key. */
 export function keyName(path: readonly PropertyKey[]): string {
@@ -77,14 +99,14 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
         errors.push("aws:region is not set; set it with `pulumi config set aws:region <region>`, e.g. us-east-1");
     }
     const result = configSchema.safeParse(raw);
+    const salvage = result.success ? { data: result.data, dropped: [] } : salvageKeys(raw, result.error.issues);
     if (!result.success) {
         errors.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
+    }
+    if (salvage === undefined) {
         return { ok: false, errors: unique(errors) };
     }
-    if (errors.length > 0) {
-        return { ok: false, errors };
-    }
-    const parsed = result.data;
+    const parsed = salvage.data;
     const config: PlatformConfig = {
         ...parsed,
         cluster: { ...parsed.cluster, name: parsed.cluster.name ?? `berrys-${context.stack}` },
@@ -92,10 +114,76 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
         region: context.region,
     };
     const access = apiAccessIssues(config);
-    if (access.errors.length > 0) {
-        return { ok: false, errors: access.errors };
+    errors.push(...withoutDropped(access.errors, salvage.dropped));
+    if (errors.length > 0) {
+        return { ok: false, errors: unique(errors), salvaged: { config, dropped: salvage.dropped } };
     }
     return { ok: true, config, warnings: [...access.warnings, ...utilizationWarnings(config)] };
+}
+
+/**
+ * The config with the keys its issues name left out, parsed again (a few rounds, as leaving a key
+ * out may expose the next; a required key's parent goes instead): undefined when a top-level key
+ * stays invalid or missing.
+ */
+function salvageKeys(raw: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): { data: ParsedConfig; dropped: string[] } | undefined {
+    const current = structuredClone(raw);
+    const dropped = new Set<string>();
+    let pending = issues;
+    for (let round = 0; round < 6; round++) {
+        for (let path of pending.flatMap(issuePaths)) {
+            // A key that is still missing once left out is required: leave out what holds it.
+            while (path.length > 0 && dropped.has(keyName(path)) && valueAt(current, path) === undefined) {
+                path = path.slice(0, -1);
+            }
+            if (path.length === 0) {
+                return undefined;
+            }
+            dropped.add(keyName(path));
+            deleteAt(current, path);
+        }
+        const again = configSchema.safeParse(current);
+        if (again.success) {
+            return { data: again.data, dropped: [...dropped] };
+        }
+        pending = again.error.issues;
+    }
+    return undefined;
+}
+
+/** The key paths an issue is about: an unknown key's own path; a list element's list. */
+function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
+    const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [[...issue.path]];
+    return paths.map((path) => {
+        const trimmed = [...path];
+        while (trimmed.length > 0 && typeof trimmed[trimmed.length - 1] === "number") trimmed.pop();
+        return trimmed;
+    });
+}
+
+function deleteAt(root: unknown, path: readonly PropertyKey[]): void {
+    const parent = valueAt(root, path.slice(0, -1));
+    if (parent !== null && typeof parent === "object") {
+        delete (parent as Record<PropertyKey, unknown>)[path[path.length - 1]];
+    }
+}
+
+/**
+ * Messages that name none of the `dropped` keys (those were reported as their own schema saw them).
+ * A service or node group left out is also out of the keys named after it (simulation.services.<name>).
+ */
+export function withoutDropped(messages: readonly string[], dropped: readonly string[]): string[] {
+    const patterns = dropped.map((key) => {
+        const entry = new RegExp(`^${escapeRegExp(PROJECT)}:(services|nodeGroups)\\.([^.]+)$`).exec(key);
+        return new RegExp(entry !== null
+            ? `${escapeRegExp(PROJECT)}:([\\w-]+\\.)*${entry[1]}\\.${escapeRegExp(entry[2])}(?![\\w-])`
+            : `${escapeRegExp(key)}(?![\\w-])`);
+    });
+    return messages.filter((message) => !patterns.some((pattern) => pattern.test(message)));
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The project's keys and the stack's context, as the Pulumi runtime hands them to the program. */
@@ -122,8 +210,12 @@ export function readStackConfig(): RawStackConfig {
 
 /** The text preflight, `render` and `simulate` print for invalid config. */
 export function formatErrors(errors: readonly string[]): string {
-    return `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n` +
-        errors.map((error) => `  - ${error}`).join("\n");
+    return `Invalid configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n` + formatList(errors);
+}
+
+/** Messages as a list: `  - <first line>`, the fix line under it. */
+export function formatList(messages: readonly string[]): string {
+    return messages.map((message) => `  - ${message.replace(/\n/g, "\n    ")}`).join("\n");
 }
 
 function decode(value: string): unknown {
@@ -149,16 +241,14 @@ export function apiAccessIssues(config: PlatformConfig): { errors: string[]; war
     const privateGroupsKey = keyName(["cluster", "privateAccessSecurityGroupIds"]);
     if (cluster.publicAccessCidrs.length === 0 && network.mode === "create") {
         errors.push(
-            `${publicKey} ([]) must list the CIDRs your deployers reach the API from when ${keyName(["network", "mode"])} is create: ` +
-            "the endpoint would be private to a VPC this same run creates, so no deployer can reach it and every Kubernetes resource times out; " +
-            `set ${publicKey} to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC ` +
-            `your deployers are in (or peered to) and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
+            `${publicKey} ([]) must list your deployers' CIDRs when ${keyName(["network", "mode"])} is create: the API endpoint would be private to a VPC no deployer is in\n` +
+            `set it to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC your deployers are in ` +
+            `and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
         );
     } else if (cluster.publicAccessCidrs.length === 0 && cluster.privateAccessCidrs.length === 0 && cluster.privateAccessSecurityGroupIds.length === 0) {
         errors.push(
-            `${publicKey} ([]) leaves a private endpoint that only the nodes can reach: the cluster security group admits 443 from nothing else; ` +
-            `list your deployers' CIDRs in the VPC (or peered to it) in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, ` +
-            `or their egress CIDRs in ${publicKey} (docs/operations.md "Deployment topologies")`,
+            `${publicKey} ([]) must list your deployers' CIDRs when no private access is given: the cluster security group admits 443 from the nodes only\n` +
+            `list your deployers' CIDRs in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, or their egress CIDRs in ${publicKey}`,
         );
     }
     const warnings: string[] = [];
@@ -166,9 +256,9 @@ export function apiAccessIssues(config: PlatformConfig): { errors: string[]; war
         cidrs.forEach((cidr, index) => {
             if (isDocumentationRange(cidr)) {
                 warnings.push(
-                    `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from: ` +
-                    `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} before \`pulumi up\` ` +
-                    '(docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
+                    `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from\n` +
+                    `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} ` +
+                    'before `pulumi up` (docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
                 );
             }
         });
@@ -183,7 +273,7 @@ function utilizationWarnings(config: PlatformConfig): string[] {
             if (metric.type === "Resource" && metric.averageUtilization !== undefined && metric.averageUtilization > 100) {
                 warnings.push(
                     `${keyName(["services", service, "metrics", index, "averageUtilization"])} (${metric.averageUtilization}) is above 100: ` +
-                    `the HPA scales out only once pods use more ${metric.name} than they request, so they run past their requests before it acts`,
+                    `pods run past their ${metric.name} requests before the HPA scales out`,
                 );
             }
         });
@@ -197,7 +287,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
         case "unrecognized_keys":
             return issue.keys.map((key) => {
                 const known = knownKeys(configSchema, issue.path);
-                const hint = known.length > 0 ? `; known keys here: ${known.join(", ")}${suggest(key, known)}` : "";
+                const hint = known.length > 0 ? `${suggest(key, known)}\nknown keys here: ${known.join(", ")}` : "";
                 return `${keyName([...issue.path, key])} is not a known key${hint}`;
             });
         case "invalid_type": {

@@ -16,7 +16,7 @@ import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zo
 import { nodeGroupNameCheck } from "./components/node-group";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
-import { ConfigCheck, formatErrors, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext } from "./config";
+import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
 import { simulationChecks } from "./simulator/model";
 import { tuningChecks } from "./simulator/tune";
 
@@ -30,20 +30,29 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     headroomCheck,
 ];
 
-/** The config's own keys, then the cross-checks: what a stack must pass before its capacity is counted. Pure. */
+/**
+ * The config's own keys, then the cross-checks: what a stack must pass before its capacity is
+ * counted. Pure. The cross-checks run even when some keys are invalid, on the config without them
+ * (config.ts `SalvagedConfig`), so one run reports every problem.
+ */
 export function checkConfig(raw: Record<string, unknown>, context: StackContext): ParseResult {
     const parsed = parseConfig(raw, context);
-    if (!parsed.ok) {
+    const config = parsed.ok ? parsed.config : parsed.salvaged?.config;
+    if (config === undefined) {
         return parsed;
     }
-    const errors: string[] = [];
-    const warnings = [...parsed.warnings];
+    const dropped = parsed.ok ? [] : parsed.salvaged?.dropped ?? [];
+    const errors = parsed.ok ? [] : [...parsed.errors];
+    const warnings = parsed.ok ? [...parsed.warnings] : [];
     for (const check of CROSS_CHECKS) {
-        const found = check(parsed.config);
-        errors.push(...found.errors);
+        const found = check(config);
+        errors.push(...withoutDropped(found.errors, dropped));
         warnings.push(...found.warnings);
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.config, warnings };
+    if (errors.length === 0) {
+        return { ok: true, config, warnings };
+    }
+    return { ok: false, errors: [...new Set(errors)], salvaged: { config, dropped } };
 }
 
 export interface CapacityCheck {
@@ -62,7 +71,7 @@ export function checkCapacity(config: PlatformConfig): CapacityCheck {
 export function formatCapacityErrors(errors: readonly Finding[]): string {
     return `Capacity check failed (${errors.length} error${errors.length === 1 ? "" : "s"}; ` +
         "berrys-platform:guardrails.warningsAsErrors makes warnings errors too):\n" +
-        errors.map((finding) => `  - ${formatFinding(finding)}`).join("\n");
+        formatList(errors.map(formatFinding));
 }
 
 export type PreflightResult =
@@ -88,7 +97,15 @@ export type PreflightResult =
 export function preflight(raw: Record<string, unknown>, context: StackContext): PreflightResult {
     const checked = checkConfig(raw, context);
     if (!checked.ok) {
-        return { ok: false, stage: "config", errors: checked.errors, message: formatErrors(checked.errors), warnings: [] };
+        // Capacity errors that hold without the invalid keys are reported in the same run.
+        const salvaged = checked.salvaged;
+        const capacity = salvaged === undefined ? [] : withoutDropped(
+            capacityFindings(salvaged.config, capacityReport(salvaged.config, addonPodRequests(salvaged.config)))
+                .filter((finding) => finding.severity === "error").map(formatFinding),
+            salvaged.dropped,
+        );
+        const errors = [...new Set([...checked.errors, ...capacity])];
+        return { ok: false, stage: "config", errors, message: formatErrors(errors), warnings: [] };
     }
     const config = checked.config;
     const capacity = checkCapacity(config);

@@ -48,56 +48,109 @@ export function capacityFindings(
     return [...raised.filter((finding) => finding.severity === "error"), ...raised.filter((finding) => finding.severity === "warning")];
 }
 
-/** A finding as one line: `<message>; <fix>`, the form `pulumi preview` logs. */
+/** A finding as `pulumi preview` logs it: the message, and the fix on a second line. */
 export function formatFinding(finding: Finding): string {
-    return `${finding.message}; ${finding.fix}`;
+    return finding.fix === "" ? finding.message : `${finding.message}\n${finding.fix}`;
 }
 
 function quotaFindings(config: PlatformConfig, report: CapacityReport, row: QuotaRow): Finding[] {
     if (row.hard === null) {
         return [];
     }
+    return [...quotaScenarioFindings(report, row), ...quotaHeadroomFindings(report, row), ...quotaRolloutFindings(report, row)];
+}
+
+const overQuota = (row: QuotaRow, amount: number) => amount > row.hard! + 1e-9;
+
+/** The quota against every service at min replicas (an error) and at max (a warning: the stack works below it). */
+function quotaScenarioFindings(report: CapacityReport, row: QuotaRow): Finding[] {
     const quotaKey = keyName(["namespace", "quota", row.resource]);
-    const services = report.services;
-    const over = (scenario: Scenario | "atMaxDuringRollout" | "atMinDuringRollout") => row[scenario] > row.hard!;
     const findings: Finding[] = [];
     for (const scenario of ["atMin", "atMax"] as const) {
-        if (!over(scenario) || (scenario === "atMax" && over("atMin"))) {
+        if (!overQuota(row, row[scenario]) || (scenario === "atMax" && overQuota(row, row.atMin))) {
             continue;
         }
         const replicas = (service: ServiceCapacity) => (scenario === "atMin" ? service.minReplicas : service.maxReplicas);
-        const users = services.filter((service) => perPod(service, row.resource) > 0);
+        const users = report.services.filter((service) => perPod(service, row.resource) > 0);
         const largest = [...users].sort((a, b) => replicas(b) * perPod(b, row.resource) - replicas(a) * perPod(a, row.resource))[0];
+        const needed = formatAmount(row.unit, row[scenario]);
         const reach = largest === undefined ? "" : scenario === "atMax"
-            ? `; ${largest.name} can reach only ${largest.reachable.othersAtMax.replicas} of ${largest.maxReplicas} replicas while the others are at max ` +
-                `(${largest.reachable.othersAtMin.replicas} while they are at min)`
-            : `; ${largest.name} can start only ${largest.reachable.othersAtMin.replicas} of its ${largest.minReplicas} minReplicas while the others are at min`;
-        const rollout = scenario === "atMax" ? row.atMaxDuringRollout : row.atMinDuringRollout;
+            ? `: ${largest.name} reaches ${largest.reachable.othersAtMax.replicas} of ${largest.maxReplicas} replicas ` +
+                `(${largest.reachable.othersAtMin.replicas} while the others are at min)`
+            : `: ${largest.name} starts ${largest.reachable.othersAtMin.replicas} of its ${largest.minReplicas} minReplicas`;
+        const rollout = formatAmount(row.unit, scenario === "atMax" ? row.atMaxDuringRollout : row.atMinDuringRollout);
         findings.push({
             severity: scenario === "atMin" ? "error" : "warning",
             keys: [quotaKey, ...users.map((service) => keyName(["services", service.name, scenario === "atMin" ? "minReplicas" : "maxReplicas"]))],
-            message: `${row.resource} quota ${row.text.hard} < ${formatAmount(row.unit, row[scenario])} needed ${SCENARIO_TEXT[scenario]} ` +
-                `(${breakdown(users, row.resource, replicas)}${systemShare(row, services, scenario)})${reach}` +
-                (scenario === "atMin" ? "; the namespace cannot hold the platform even at its smallest" : ""),
-            fix: `raise ${quotaKey} to ${formatAmount(row.unit, row[scenario])} ` +
-                `(${formatAmount(row.unit, rollout)} to also fit every service's rolling update) ` +
-                (scenario === "atMin" ? "or lower minReplicas or the services' resources" : "or lower maxReplicas"),
+            message: scenario === "atMin"
+                ? `${quotaKey} (${row.text.hard}) must be >= ${needed}, what the services need at min replicas${reach}`
+                : `${quotaKey} (${row.text.hard}) < ${needed} needed at max replicas${reach}`,
+            fix: `${breakdown(users, row.resource, replicas)}${systemShare(row, report.services, scenario)} ${SCENARIO_TEXT[scenario]}; ` +
+                `raise ${quotaKey} to ${needed} (${rollout} to also fit every rolling update) or lower ${scenario === "atMin" ? "minReplicas or the requests" : "maxReplicas"}`,
         });
     }
+    return findings;
+}
+
+/**
+ * A quota that holds every service at min replicas but leaves a service no room for one more pod:
+ * that service's HPA can never scale up, whatever its load.
+ */
+function quotaHeadroomFindings(report: CapacityReport, row: QuotaRow): Finding[] {
+    if (overQuota(row, row.atMin)) {
+        return [];
+    }
+    const stuck = report.services.filter((service) => service.maxReplicas > service.minReplicas && perPod(service, row.resource) > 0 &&
+        overQuota(row, row.atMin + perPod(service, row.resource)));
+    if (stuck.length === 0) {
+        return [];
+    }
+    const quotaKey = keyName(["namespace", "quota", row.resource]);
+    const smallest = Math.min(...stuck.map((service) => perPod(service, row.resource)));
+    return [{
+        severity: "error",
+        keys: [quotaKey, ...stuck.map((service) => keyName(["services", service.name, "maxReplicas"]))],
+        message: `${quotaKey} (${row.text.hard}) must leave room above min replicas (${formatAmount(row.unit, row.atMin)}): ` +
+            `${stuck.map((service) => service.name).join(", ")} can never scale up`,
+        fix: `raise ${quotaKey} to at least ${formatAmount(row.unit, row.atMin + smallest)}, or ${formatAmount(row.unit, row.atMax)} for every service at max replicas`,
+    }];
+}
+
+/**
+ * Rolling updates against the quota: a service whose maxSurge pods do not fit even while every
+ * service sits at min replicas can never surge (an error); every service surging at once at min
+ * or at max replicas is a warning (rollouts rarely coincide).
+ */
+function quotaRolloutFindings(report: CapacityReport, row: QuotaRow): Finding[] {
+    const quotaKey = keyName(["namespace", "quota", row.resource]);
+    if (overQuota(row, row.atMin)) {
+        return [];
+    }
+    const blocked = report.services.filter((service) => service.surgeAtMin > 0 && perPod(service, row.resource) > 0 &&
+        overQuota(row, row.atMin + service.surgeAtMin * perPod(service, row.resource)));
+    if (blocked.length > 0) {
+        return [{
+            severity: "error",
+            keys: [quotaKey, ...blocked.map((service) => keyName(["services", service.name, "maxSurge"]))],
+            message: `${quotaKey} (${row.text.hard}) must admit a rolling update's surge at min replicas: ${blocked.map((service) => service.name).join(", ")} cannot surge`,
+            fix: `raise ${quotaKey} to ${formatAmount(row.unit, row.atMinDuringRollout)} or lower ${keyName(["services", "<name>", "maxSurge"])}`,
+        }];
+    }
+    const findings: Finding[] = [];
     for (const scenario of ["atMin", "atMax"] as const) {
         const during = scenario === "atMin" ? "atMinDuringRollout" : "atMaxDuringRollout";
-        if (over(scenario) || !over(during)) {
+        if (overQuota(row, row[scenario]) || !overQuota(row, row[during])) {
             continue;
         }
-        const surges = services.filter((service) => (scenario === "atMin" ? service.surgeAtMin : service.surgeAtMax) > 0 && perPod(service, row.resource) > 0);
         const surgeOf = (service: ServiceCapacity) => (scenario === "atMin" ? service.surgeAtMin : service.surgeAtMax);
+        const surges = report.services.filter((service) => surgeOf(service) > 0 && perPod(service, row.resource) > 0);
         findings.push({
             severity: "warning",
             keys: [quotaKey, ...surges.map((service) => keyName(["services", service.name, "maxSurge"]))],
-            message: `${row.resource} quota ${row.text.hard} < ${formatAmount(row.unit, row[during])} needed while every service rolls out ${SCENARIO_TEXT[scenario]} ` +
-                `(maxSurge adds ${surges.map((service) => `${service.name} ${surgeOf(service)}`).join(", ")} pods); ` +
-                "the quota refuses the surge pods, so rollouts wait for old pods to go (maxUnavailable) or stall",
-            fix: `raise ${quotaKey} to ${formatAmount(row.unit, row[during])} or lower ${keyName(["services", "<name>", "maxSurge"])}`,
+            message: `${quotaKey} (${row.text.hard}) < ${formatAmount(row.unit, row[during])} needed while every service rolls out ${SCENARIO_TEXT[scenario]}: ` +
+                "rollouts wait for old pods to go or stall",
+            fix: `maxSurge adds ${surges.map((service) => `${service.name} ${surgeOf(service)}`).join(", ")} pods; ` +
+                `raise ${quotaKey} to ${formatAmount(row.unit, row[during])} or lower ${keyName(["services", "<name>", "maxSurge"])}`,
         });
     }
     return findings;
@@ -108,8 +161,8 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
     const findings: Finding[] = report.nodes.groups.filter((group) => group.unknownTypes.length > 0).map((group) => ({
         severity: "error",
         keys: [keyName(["nodeGroups", group.name, "instanceTypes"]), keyName(["guardrails", "instanceTypes"])],
-        message: `${keyName(["nodeGroups", group.name, "instanceTypes"])} lists ${group.unknownTypes.join(", ")}, which the capacity table ` +
-            `(capacity/instance-types.ts) does not know, so node capacity cannot be checked; describe it in ${keyName(["guardrails", "instanceTypes"])}`,
+        message: `${keyName(["nodeGroups", group.name, "instanceTypes"])} (${JSON.stringify(group.unknownTypes)}) must be types the capacity table ` +
+            "(capacity/instance-types.ts) knows, or node capacity cannot be checked",
         fix: group.unknownTypes.map((type) => `add ${keyName(["guardrails", "instanceTypes", type])} with its vcpu, memoryMiB and maxPods`).join("; "),
     }));
     if (!report.nodes.complete || report.nodes.groups.length === 0) {
@@ -123,15 +176,14 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
             if (shortfall <= 0 || earlier > row.available) {
                 continue;
             }
+            const when = scenario === "atMaxDuringRollout" ? "while every service rolls out at max replicas" : SCENARIO_TEXT[scenario];
             findings.push({
                 severity: scenario === "atMin" ? "error" : "warning",
                 keys: maxSizeKeys,
-                message: `node ${row.resource}: ${formatAmount(row.unit, row.available)} allocatable at max size (${nodeGroupsText(report)}` +
-                    `${row.systemPods > 0 ? `, less ${formatAmount(row.unit, row.systemPods)} for system pods` : ""}) < ` +
-                    `${formatAmount(row.unit, row[scenario])} requested ${scenario === "atMaxDuringRollout" ? "while every service rolls out at max replicas" : SCENARIO_TEXT[scenario]}; ` +
-                    (scenario === "atMin" ? "pods stay Pending even at min replicas: cluster-autoscaler adds no node past maxSize"
-                        : "cluster-autoscaler stops at maxSize and the last pods stay Pending"),
-                fix: `${raiseMaxSize(report, row, shortfall)} or use a larger instance type`,
+                message: `${keyName(["nodeGroups"])} (${nodeGroupsText(report)}) ${scenario === "atMin" ? "must offer" : "offer less than"} the ` +
+                    `${formatAmount(row.unit, row[scenario])} of ${row.resource} requested ${when}: ${formatAmount(row.unit, row.available)} allocatable at max size`,
+                fix: (row.systemPods > 0 ? `(less ${formatAmount(row.unit, row.systemPods)} for system pods) ` : "") +
+                    `cluster-autoscaler adds no node past maxSize, so pods stay Pending; ${raiseMaxSize(report, row, shortfall)} or use a larger instance type`,
             });
         }
     }
@@ -143,7 +195,7 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
                 severity: "error",
                 keys: [requestsKey, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
                 message: `${requestsKey} (cpu ${formatCpu(service.perPod.requests.cpu)}, memory ${formatMemory(service.perPod.requests.memory)}) ` +
-                    `fit on no node: the largest offers ${largest} after its DaemonSets, so these pods stay Pending`,
+                    `must fit on a node: the largest offers ${largest} after its DaemonSets`,
                 fix: "lower the requests or add a larger instance type to a node group",
             });
         }
@@ -212,15 +264,14 @@ function pdbFindings(name: string, service: ServiceConfig): Finding[] {
         const needed = scaleIntOrPercent(pdb.minAvailable, min, true);
         return [{
             severity: "error", keys,
-            message: `${key} (${value}) asks for ${needed} available pods but minReplicas is ${min}: at minReplicas the budget can never be satisfied, ` +
-                "so it blocks every eviction (node drains, cluster-autoscaler scale-down) and its status never turns healthy",
+            message: `${key} (${value}) must ask for fewer than minReplicas (${min}) pods, not ${needed}: the budget is never met and blocks every eviction`,
             fix: `use minAvailable <= ${Math.max(0, min - 1)}, or raise minReplicas to ${needed + 1}`,
         }];
     }
     if (pdbAllowedDisruptions(pdb, min) === 0) {
         return [{
             severity: "error", keys,
-            message: `${key} (${value}) allows no eviction at minReplicas (${min}): it blocks every node drain and every cluster-autoscaler scale-down of a node running one of these pods`,
+            message: `${key} (${value}) must allow one eviction at minReplicas (${min}): it would block every node drain and cluster-autoscaler scale-down`,
             fix: pdb.minAvailable !== undefined ? `use minAvailable <= ${Math.max(0, min - 1)}, or raise minReplicas` : "use maxUnavailable >= 1",
         }];
     }
@@ -242,8 +293,8 @@ function hpaFindings(name: string, service: ServiceConfig): Finding[] {
         return [{
             severity: "error",
             keys: [keyName(["services", name, "metrics", index]), requestKey],
-            message: `${keyName(["services", name, "metrics", index])} targets ${metric.averageUtilization}% ${metric.name} utilization but ${requestKey} is ${request}: ` +
-                "the HPA divides usage by the request, so it reports FailedGetResourceMetric and never scales on it",
+            message: `${requestKey} (${request}) must be > 0 for the ${metric.averageUtilization}% ${metric.name} utilization target of metrics.${index}: ` +
+                "the HPA divides usage by the request",
             fix: `set ${requestKey} to what one pod needs, or target an averageValue instead`,
         }];
     });
@@ -252,8 +303,6 @@ function hpaFindings(name: string, service: ServiceConfig): Finding[] {
 function connectionFindings(config: PlatformConfig, connections: ConnectionReport): Finding[] {
     const pooled = connections.services;
     const keys = [keyName(["guardrails", "database", "maxConnections"]), ...pooled.map((service) => keyName(["services", service.name, "database"]))];
-    const limit = `${connections.budget} allowed (${keyName(["guardrails", "database", "maxConnections"])} ${connections.maxConnections} - ` +
-        `${connections.reservedConnections} reserved)`;
     const replicas = (name: string, scenario: Scenario) => {
         const service = config.services[name];
         return scenario === "atMin" ? service.minReplicas : service.maxReplicas;
@@ -267,19 +316,19 @@ function connectionFindings(config: PlatformConfig, connections: ConnectionRepor
         findings.push({
             severity: scenario === "atMin" ? "error" : "warning",
             keys,
-            message: `database connections: ${connections[scenario]} needed ${SCENARIO_TEXT[scenario]} ` +
-                `(${pooled.map((service) => `${service.name} ${replicas(service.name, scenario)} x ${service.perPod}`).join(" + ")}) > ${limit}; ` +
-                "once the pools fill, new connections fail with \"too many clients\"",
-            fix: (largest !== null ? `lower poolSize + maxOverflow to at most ${largest} per pod, ` : "lower poolSize and maxOverflow, ") +
-                `put a connection pooler (RDS Proxy, PgBouncer) in front, or raise max_connections to ${connections[scenario] + connections.reservedConnections}`,
+            message: `${keyName(["guardrails", "database", "maxConnections"])} (${connections.maxConnections}) ${scenario === "atMin" ? "must cover" : "is below"} the ` +
+                `${connections[scenario]} connections the pools open ${SCENARIO_TEXT[scenario]} (${connections.reservedConnections} reserved): new ones fail with "too many clients"`,
+            fix: `${pooled.map((service) => `${service.name} ${replicas(service.name, scenario)} x ${service.perPod}`).join(" + ")}; ` +
+                (largest !== null ? `lower poolSize + maxOverflow to at most ${largest} per pod, ` : "lower poolSize and maxOverflow, ") +
+                `put a pooler (RDS Proxy, PgBouncer) in front, or raise max_connections to ${connections[scenario] + connections.reservedConnections}`,
         });
     }
     if (connections.atMax <= connections.budget && connections.atMaxDuringRollout > connections.budget) {
         findings.push({
             severity: "warning",
             keys: [...keys, ...pooled.map((service) => keyName(["services", service.name, "maxSurge"]))],
-            message: `database connections: ${connections.atMaxDuringRollout} needed while every service rolls out at max replicas ` +
-                `(the surge pods open their pools too) > ${limit}`,
+            message: `${keyName(["guardrails", "database", "maxConnections"])} (${connections.maxConnections}) is below the ${connections.atMaxDuringRollout} ` +
+                `connections the pools open while every service rolls out at max replicas (${connections.reservedConnections} reserved)`,
             fix: `lower maxSurge or the pools, or raise max_connections to ${connections.atMaxDuringRollout + connections.reservedConnections}`,
         });
     }
@@ -289,12 +338,12 @@ function connectionFindings(config: PlatformConfig, connections: ConnectionRepor
 /** A cross-key config check's messages as findings: the keys are the `berrys-platform:` keys they name. */
 function checkFindings(result: { errors: readonly string[]; warnings: readonly string[] }): Finding[] {
     const toFinding = (severity: Finding["severity"]) => (text: string): Finding => {
-        const split = text.indexOf("; ");
+        const split = text.indexOf("\n");
         return {
             severity,
             keys: [...new Set(text.match(/berrys-platform:[A-Za-z0-9_.-]*[A-Za-z0-9_-]/g) ?? [])],
             message: split < 0 ? text : text.slice(0, split),
-            fix: split < 0 ? "change the key named in the message" : text.slice(split + 2),
+            fix: split < 0 ? "" : text.slice(split + 1),
         };
     };
     return [...result.errors.map(toFinding("error")), ...result.warnings.map(toFinding("warning"))];
@@ -395,6 +444,7 @@ export function formatCapacityTable(report: CapacityReport, findings: readonly F
     const warnings = findings.length - errors;
     sections.push(findings.length === 0 ? "Findings: none" :
         `Findings (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})\n` +
-        findings.map((finding) => `  ${finding.severity.toUpperCase().padEnd(7)} ${finding.message}\n          fix: ${finding.fix}`).join("\n"));
+        findings.map((finding) => `  ${finding.severity.toUpperCase().padEnd(7)} ${finding.message}` +
+            (finding.fix === "" ? "" : `\n          fix: ${finding.fix}`)).join("\n"));
     return sections.join("\n\n") + "\n";
 }

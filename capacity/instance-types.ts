@@ -6,7 +6,7 @@
 // `GetMemoryMebibytesToReserve` (kubeReserved) and `evictionHard` `memory.available: 100Mi`.
 // Max pods: nodeadm reads nodeadm/internal/kubelet/eni-max-pods.txt, which the VPC CNI's formula
 // `ENIs x (IPv4 addresses per ENI - 1) + 2` generates from EC2's limits (no prefix delegation).
-import { ConfigCheck, keyName } from "../config";
+import { ConfigCheck, configCheck, keyName } from "../config";
 
 /** The CPU architecture of an instance type, as EKS AMI types name it. */
 export type Architecture = "x86_64" | "arm64";
@@ -150,7 +150,9 @@ export function instanceTypeSpec(
  * group has one AMI, and EKS's CreateNodegroup refuses instance types of another architecture
  * (an arm64 Graviton type on an x86_64 AMI, say), which today fails only at `pulumi up`.
  */
-export const instanceArchitectureCheck: ConfigCheck = (config) => {
+export const instanceArchitectureCheck: ConfigCheck = configCheck(
+    "A node group's instance types must match its amiType's architecture (EKS CreateNodegroup refuses a mix).",
+    (config) => {
     const errors: string[] = [];
     for (const [group, settings] of Object.entries(config.nodeGroups)) {
         const wanted = amiArchitecture(settings.amiType);
@@ -158,11 +160,11 @@ export const instanceArchitectureCheck: ConfigCheck = (config) => {
         if (other.length > 0) {
             errors.push(
                 `${keyName(["nodeGroups", group, "instanceTypes"])} (${JSON.stringify(other)}) must run the group's amiType ` +
-                `${settings.amiType} (${wanted}): ${other.join(", ")} ${other.length === 1 ? "is" : "are"} ${wanted === "arm64" ? "x86_64" : "arm64 (Graviton)"}, ` +
-                `and EKS refuses a node group whose instance types do not match its AMI; set ${keyName(["nodeGroups", group, "amiType"])} ` +
-                `to an ${wanted === "arm64" ? "x86_64" : "ARM_64"} type or use ${wanted} instance types`,
+                `${settings.amiType} (${wanted}): ${other.join(", ")} ${other.length === 1 ? "is" : "are"} ${wanted === "arm64" ? "x86_64" : "arm64 (Graviton)"}\n` +
+                `set ${keyName(["nodeGroups", group, "amiType"])} to an ${wanted === "arm64" ? "x86_64" : "ARM_64"} type or use ${wanted} instance types`,
             );
         }
     }
     return { errors, warnings: [] };
-};
+    },
+);

@@ -149,7 +149,7 @@ export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: s
     if (settings.imageTag === undefined && CLUSTER_AUTOSCALER_IMAGE_TAGS[minor] === undefined) {
         errors.push(
             `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor cluster-autoscaler has an image tag for ` +
-            `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}): the autoscaler must be the release built for the cluster's minor; ` +
+            `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})\n` +
             `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in catalog/compatibility.ts, ` +
             `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
         );
@@ -162,6 +162,7 @@ export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: s
     }
     return { errors, warnings };
 }
+clusterAutoscalerImageCheck.doc = "cluster-autoscaler must have an image tag for the cluster's Kubernetes minor (its releases follow the minors: kubernetes/autoscaler cluster-autoscaler/README.md, \"Releases\").";
 
 export interface ClusterAutoscalerArgs extends ClusterAutoscalerInput {
     /** The EKS cluster's name as an output, so the Pod Identity association waits for the cluster. */

@@ -2,7 +2,7 @@
 // compatibility table) and whether EKS still supports the minor at all (its release calendar). Both
 // checks run at preview (preflight.ts), before any resource is registered.
 import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
-import { ConfigCheck, keyName, PlatformConfig } from "../config";
+import { ConfigCheck, configCheck, keyName, PlatformConfig } from "../config";
 
 /** The pinned version of an EKS add-on for a minor. Throws for a missing cell: `compatibilityCheck` reports it first. */
 export function eksAddonVersion(minor: string, addon: EksAddonName): string {
@@ -24,7 +24,9 @@ export function missingAddonVersions(minor: string): EksAddonName[] {
  * EKS would pick a version itself (pulumi-eks: `mostRecent: true` on every run), so the build could
  * change under an unrelated `pulumi up`.
  */
-export const compatibilityCheck: ConfigCheck = (config) => {
+export const compatibilityCheck: ConfigCheck = configCheck(
+    "The cluster's Kubernetes minor must have a complete row of EKS add-on versions (catalog/compatibility.ts), so EKS never picks one itself.",
+    (config) => {
     const minor = config.cluster.version;
     const missing = missingAddonVersions(minor);
     if (missing.length === 0) {
@@ -33,13 +35,13 @@ export const compatibilityCheck: ConfigCheck = (config) => {
     const complete = Object.keys(EKS_ADDON_VERSIONS).filter((candidate) => missingAddonVersions(candidate).length === 0);
     return {
         errors: [
-            `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS ` +
-            `(catalog/compatibility.ts; complete: ${complete.join(", ")}); missing for ${minor}: ${missing.join(", ")}. ` +
-            "Add each from the add-on's version table in the EKS user guide (docs/operations.md \"Upgrading Kubernetes\")",
+            `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete: ${complete.join(", ")})\n` +
+            `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes")`,
         ],
         warnings: [],
     };
-};
+    },
+);
 
 /** The day a minor leaves EKS's extended support; undefined for a minor newer than the calendar read. */
 export function endOfExtendedSupport(minor: string): string | undefined {
@@ -79,8 +81,8 @@ export function supportedVersionCheck(today: string): ConfigCheck {
         return {
             errors: [
                 `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor EKS still supports: ` +
-                `${ended === undefined ? "it is older than every minor in EKS's release calendar" : `its extended support ended on ${ended}`} ` +
-                `(today is ${today}); use one of ${supported.join(", ")} (catalog/compatibility.ts EKS_VERSION_CALENDAR)`,
+                `${ended === undefined ? "it is older than every minor in EKS's release calendar" : `its extended support ended on ${ended}`}\n` +
+                `use one of ${supported.join(", ")} (catalog/compatibility.ts EKS_VERSION_CALENDAR)`,
             ],
             warnings: [],
         };
@@ -88,4 +90,7 @@ export function supportedVersionCheck(today: string): ConfigCheck {
 }
 
 /** The check preview runs: today's date, UTC. */
-export const kubernetesSupportCheck: ConfigCheck = (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config);
+export const kubernetesSupportCheck: ConfigCheck = configCheck(
+    "The cluster's Kubernetes minor must be one EKS still supports on the day of the preview (catalog/compatibility.ts EKS_VERSION_CALENDAR).",
+    (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config),
+);

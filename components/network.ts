@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
-import { keyName } from "../config";
+import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NetworkConfig, PlatformConfig } from "../config";
 
 type CreateNetwork = Extract<NetworkConfig, { mode: "create" }>;
@@ -65,16 +65,19 @@ export function chooseZones(network: CreateNetwork, region: string, available: r
 }
 
 /** `network.availabilityZoneIds` must not name a zone EKS refuses (catalog/eks-zones.ts). */
-export const availabilityZoneIdsCheck: ConfigCheck = (config: PlatformConfig) => {
+export const availabilityZoneIdsCheck: ConfigCheck = configCheck(
+    "network.availabilityZoneIds must not name a zone EKS refuses for cluster subnets (EKS user guide, \"networking requirements for VPC and subnets\").",
+    (config: PlatformConfig) => {
     const network = config.network;
     const refused = EKS_UNSUPPORTED_ZONE_IDS[config.region] ?? [];
     const errors = network.mode !== "create" || network.availabilityZoneIds === undefined ? [] : network.availabilityZoneIds.flatMap((id, index) =>
         refused.includes(id)
             ? [`${keyName(["network", "availabilityZoneIds", index])} (${id}) must not be a zone EKS refuses for cluster subnets in ${config.region} ` +
-                `(${refused.join(", ")}: EKS user guide, "networking requirements for VPC and subnets"); pick another of the region's zone IDs`]
+                `(${refused.join(", ")})\npick another of the region's zone IDs (EKS user guide, "networking requirements for VPC and subnets")`]
             : []);
     return { errors, warnings: [] };
-};
+    },
+);
 
 export interface NetworkArgs {
     /** What to create, or which VPC to use: `network` in the stack's config. */

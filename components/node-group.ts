@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { keyName } from "../config";
+import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
 
@@ -103,7 +103,9 @@ export const NAME_LIMITS = { nodeGroup: 63, iamRole: 64 } as const;
  * node group `<group>-` + 26 characters, and the node role `berrys-<group>-role` + Pulumi's 8.
  * (The launch template's `<group>-` + 26 stays far below EC2's 128.)
  */
-export const nodeGroupNameCheck: ConfigCheck = (config: PlatformConfig) => {
+export const nodeGroupNameCheck: ConfigCheck = configCheck(
+    "A node group key must leave room for the suffixes AWS names get: EKS CreateNodegroup allows 63 characters, IAM CreateRole 64.",
+    (config: PlatformConfig) => {
     const errors: string[] = [];
     for (const group of Object.keys(config.nodeGroups)) {
         const nodeGroup = group.length + 1 + GENERATED_SUFFIX_LENGTH;
@@ -111,14 +113,15 @@ export const nodeGroupNameCheck: ConfigCheck = (config: PlatformConfig) => {
         const limit = Math.min(NAME_LIMITS.nodeGroup - 1 - GENERATED_SUFFIX_LENGTH, NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - "berrys--role".length);
         if (nodeGroup > NAME_LIMITS.nodeGroup || role > NAME_LIMITS.iamRole) {
             errors.push(
-                `${keyName(["nodeGroups", group])}: the key "${group}" (${group.length} characters) must be at most ${limit} characters: ` +
-                `EKS names the node group "${group}-" plus ${GENERATED_SUFFIX_LENGTH} generated characters (${nodeGroup} of EKS's ${NAME_LIMITS.nodeGroup}) ` +
-                `and its IAM role is "berrys-${group}-role" plus Pulumi's ${AUTONAME_SUFFIX_LENGTH} (${role} of IAM's ${NAME_LIMITS.iamRole}); use a shorter key`,
+                `${keyName(["nodeGroups", group])} (${group.length} characters) must be at most ${limit} characters: the names EKS and IAM derive ` +
+                `would be ${nodeGroup} (of ${NAME_LIMITS.nodeGroup}) and ${role} (of ${NAME_LIMITS.iamRole})\n` +
+                `use a shorter key: EKS adds ${GENERATED_SUFFIX_LENGTH} characters to "${group}-", Pulumi ${AUTONAME_SUFFIX_LENGTH} to "berrys-${group}-role"`,
             );
         }
     }
     return { errors, warnings: [] };
-};
+    },
+);
 
 /** The newest live EKS node group for each configured group, from the cluster's list of node groups. */
 export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: readonly string[]): Record<string, string> {

@@ -97,7 +97,7 @@ export function customMetricsCheck(config: PlatformConfig): { errors: string[]; 
     const served = settings.rules.map((rule) => rule.metric);
     served.forEach((metric, index) => {
         if (served.indexOf(metric) !== index) {
-            errors.push(`${keyName(["addons", "prometheusAdapter", "rules", index, "metric"])} (${metric}) must be unique: another rule already serves it, and the adapter would answer from either`);
+            errors.push(`${keyName(["addons", "prometheusAdapter", "rules", index, "metric"])} (${metric}) must be unique: another rule serves it, and the adapter would answer from either`);
         }
     });
     for (const [service, scaling] of Object.entries(config.services)) {
@@ -107,18 +107,18 @@ export function customMetricsCheck(config: PlatformConfig): { errors: string[]; 
             }
             const key = `${keyName(["services", service, "metrics", index, "name"])} (${metric.name})`;
             if (!settings.enabled) {
-                warnings.push(`${key} is a custom metric but ${keyName(["addons", "prometheusAdapter", "enabled"])} is false: HPA ${hpaName(service)} scales on it only if another adapter serves it`);
+                warnings.push(`${key} is a custom metric but ${keyName(["addons", "prometheusAdapter", "enabled"])} is false\nHPA ${hpaName(service)} scales on it only if another adapter serves it`);
             } else if (!served.includes(metric.name)) {
                 errors.push(
-                    `${key} must be a metric the prometheus-adapter serves (${rulesKey}): HPA ${hpaName(service)} would show <unknown> for it and not scale on it; ` +
-                    `it serves ${served.length > 0 ? served.join(", ") : "none"}; ` +
-                    `use one of those names or add a rule { series: <counter>_total, metric: ${metric.name} } to ${rulesKey}`,
+                    `${key} must be a metric the prometheus-adapter serves: HPA ${hpaName(service)} cannot scale on it\n` +
+                    `it serves ${served.length > 0 ? served.join(", ") : "none"}; use one of those or add a rule { series: <counter>_total, metric: ${metric.name} } to ${rulesKey}`,
                 );
             }
         });
     }
     return { errors, warnings };
 }
+customMetricsCheck.doc = "Every Pods or Object metric an HPA names must be a metric a prometheus-adapter rule serves, and no two rules may serve the same metric.";
 
 export interface PrometheusAdapterArgs extends PrometheusAdapterInput {
     /** What the release waits for: the node groups and the Prometheus it queries. */

@@ -215,15 +215,16 @@ export function prometheusReplicasCheck(config: PlatformConfig): { errors: strin
     const key = keyName(["addons", "prometheus", "replicas"]);
     const minNodes = Object.values(config.nodeGroups).reduce((total, group) => total + group.minSize, 0);
     if (prometheus.replicas < 2) {
-        warnings.push(`${key} (${prometheus.replicas}) leaves one Prometheus, on one zonal volume: while it is drained or waits for room in its zone, ` +
-            "the adapter serves no custom metric and those HPAs stop scaling; use 2 (one per zone)");
+        warnings.push(`${key} (${prometheus.replicas}) leaves one Prometheus on one zonal volume: while it is drained, custom-metric HPAs stop scaling\n` +
+            "use 2 (one per zone)");
     }
     if (prometheus.replicas > minNodes) {
-        warnings.push(`${key} (${prometheus.replicas}) is more than the node groups' minSize in total (${minNodes}): each replica keeps its node from ` +
-            "scale-down (safe-to-evict: false), so the cluster never shrinks below the replica count; use at most " + minNodes);
+        warnings.push(`${key} (${prometheus.replicas}) is more than the node groups' minSize in total (${minNodes}): the cluster never shrinks below it\n` +
+            `each replica keeps its node from scale-down (safe-to-evict: false); use at most ${minNodes}`);
     }
     return { errors: [], warnings };
 }
+prometheusReplicasCheck.doc = "Prometheus replicas: one leaves custom-metric HPAs blind while it moves; more than the node groups' minSize keeps nodes from scale-down (warnings).";
 
 /** The chart's Prometheus PDB: one replica down at a time; none for a single replica (it would block every drain). */
 export function prometheusDisruptionBudget(replicas: number) {

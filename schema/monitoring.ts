@@ -70,8 +70,8 @@ export const monitoringSchema = z
         runbookBaseUrl: z
             .string()
             .regex(/^(https?:\/\/[^\s#]+|[^\s#:]+)$/, {
-                error: "must be the runbooks' http(s) URL, such as https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md " +
-                    "(without a #: the alert's anchor is appended), or a path relative to the repository",
+                error: "must be an http(s) URL without a # (the alert's anchor is appended), or a path relative to the repository\n" +
+                    "e.g. https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md",
             })
             .default("docs/runbooks.md"),
         /** Per-alert severity overrides, e.g. `{ HpaAtMaxReplicas: critical }`; unset alerts keep their default. */

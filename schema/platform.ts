@@ -82,7 +82,7 @@ export const clusterSchema = z.strictObject({
      */
     publicAccessCidrs: z
         .array(cidr.refine((value) => !value.endsWith("/0"), {
-            error: "must not open the API endpoint to the whole internet; list the CIDRs of your offices and CI runners, or leave the list empty for a private endpoint",
+            error: "must not open the API endpoint to the whole internet\nlist the CIDRs of your offices and CI runners, or leave the list empty for a private endpoint",
         }))
         .default([]),
     /**
@@ -213,7 +213,7 @@ export const admissionSchema = z.strictObject({
         .min(1, { error: "must list at least one action (Deny, Warn, Audit); to turn the policy off set admission.enabled: false" })
         .refine((actions) => new Set(actions).size === actions.length, { error: "must not repeat an action" })
         .refine((actions) => !(actions.includes("Deny") && actions.includes("Warn")), {
-            error: "must not contain both Deny and Warn (the API server rejects the binding: a refusal already carries the message); use [Deny] or [Deny, Audit] to refuse, [Warn, Audit] to warn",
+            error: "must not contain both Deny and Warn: the API server rejects the binding\nuse [Deny] or [Deny, Audit] to refuse, [Warn, Audit] to warn",
         })
         .default(["Deny"]),
 });

@@ -140,7 +140,7 @@ export const serviceSchema = z
             const [key, value] = pdb.minAvailable !== undefined ? ["minAvailable", pdb.minAvailable] : ["maxUnavailable", pdb.maxUnavailable];
             ctx.addIssue({
                 code: "custom", path: ["pdb", key], input: value,
-                message: `must allow at least one eviction at minReplicas (${service.minReplicas}): this budget blocks every node drain and every cluster-autoscaler scale-down; ` +
+                message: `must allow one eviction at minReplicas (${service.minReplicas}): it would block every node drain and cluster-autoscaler scale-down\n` +
                     (key === "minAvailable" ? `use minAvailable <= ${service.minReplicas - 1}` : "use maxUnavailable >= 1"),
             });
         }

@@ -201,6 +201,7 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
     }
     return { errors, warnings };
 }
+simulationChecks.doc = "Every simulation.services key must name a service, and a service's load model must let CPU grow with load.";
 
 function closest(name: string, candidates: readonly string[]): string {
     const match = closestKey(name, candidates);

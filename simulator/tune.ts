@@ -560,7 +560,7 @@ export function tuningChecks(config: PlatformConfig): ReturnType<ConfigCheck> {
         (bounds.instanceTypes ?? []).forEach((type, index) => {
             const key = keyName(["simulation", "tuning", "nodeGroups", name, "instanceTypes", index]);
             if (instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined) {
-                errors.push(`${key} (${type}) must be an instance type capacity/instance-types.ts knows; add it under ${keyName(["guardrails", "instanceTypes", type])}`);
+                errors.push(`${key} (${type}) must be an instance type capacity/instance-types.ts knows\nadd it under ${keyName(["guardrails", "instanceTypes", type])}`);
             } else if (hourlyPrice(type, tuning.prices) === undefined) {
                 errors.push(`${key} (${type}) has no price: set ${keyName(["simulation", "tuning", "prices", type])} (USD per hour)`);
             }
@@ -568,3 +568,4 @@ export function tuningChecks(config: PlatformConfig): ReturnType<ConfigCheck> {
     }
     return { errors, warnings: [] };
 }
+tuningChecks.doc = "The tuner's services and node groups must exist, and every instance type it tries must be sized (capacity/instance-types.ts) and priced.";

@@ -25,7 +25,7 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
     it("refuses a private-only endpoint on a VPC the same run creates, naming the keys and the ways out", () => {
         const errors = errorsOf(parse((raw) => { raw.cluster.publicAccessCidrs = []; }));
         assert.equal(errors.length, 1, errors.join("\n"));
-        assert.match(errors[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) must list the CIDRs your deployers reach the API from when berrys-platform:network\.mode is create/);
+        assert.match(errors[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) must list your deployers' CIDRs when berrys-platform:network\.mode is create/);
         for (const way of ["berrys-platform:network.mode: existing", "berrys-platform:cluster.privateAccessCidrs", "berrys-platform:cluster.privateAccessSecurityGroupIds"]) {
             assert.ok(errors[0].includes(way), `the error names ${way}`);
         }
@@ -36,7 +36,7 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
     it("with an existing VPC, a private-only endpoint needs deployers given 443 by CIDR or security group", () => {
         const none = errorsOf(parse((raw) => { raw.cluster.publicAccessCidrs = []; raw.network = EXISTING; }));
         assert.equal(none.length, 1, none.join("\n"));
-        assert.match(none[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) leaves a private endpoint that only the nodes can reach/);
+        assert.match(none[0], /^berrys-platform:cluster\.publicAccessCidrs \(\[\]\) must list your deployers' CIDRs when no private access is given: the cluster security group admits 443 from the nodes only\n/);
         for (const access of [{ privateAccessCidrs: ["10.20.0.0/16"] }, { privateAccessSecurityGroupIds: ["sg-0123456789abcdef0"] }]) {
             const result = parse((raw) => { raw.cluster = { ...raw.cluster, publicAccessCidrs: [], ...access }; raw.network = EXISTING; });
             assert.ok(result.ok, errorsOf(result).join("\n"));

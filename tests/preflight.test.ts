@@ -2,7 +2,7 @@
 // the cross-checks (here the adapter's rule for an HPA metric) and the capacity errors come on top.
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
-import { checkConfig, preflight } from "../preflight";
+import { checkConfig, CROSS_CHECKS, preflight } from "../preflight";
 import { readStackFile } from "../tools/stack-files";
 
 const file = readStackFile("production");
@@ -34,7 +34,7 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
         assert.equal(result.ok, false);
         assert.equal(result.ok ? "" : result.stage, "capacity");
         // The seed's limits.cpu quota is 32; its services need 45.5 at max replicas (docs/seed.md).
-        assert.ok(!result.ok && result.errors.some((error) => error.startsWith("limits.cpu quota 32 < 45.5 needed at max replicas") &&
+        assert.ok(!result.ok && result.errors.some((error) => error.startsWith("berrys-platform:namespace.quota.limits.cpu (32) < 45.5 needed at max replicas") &&
             error.includes("berrys-platform:namespace.quota.limits.cpu")), result.ok ? "" : result.message);
         assert.match(result.ok ? "" : result.message, /^Capacity check failed/);
     });
@@ -42,8 +42,16 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
     it("passes production with its two capacity warnings (the seed's quota), each once", () => {
         const result = preflight(production(), file.context);
         assert.ok(result.ok, result.ok ? "" : result.message);
-        const quota = result.warnings.filter((warning) => / quota \d+ < /.test(warning));
-        assert.deepEqual(quota.map((warning) => warning.split(" ")[0]).sort(), ["limits.cpu", "requests.cpu"]);
+        const quota = result.warnings.filter((warning) => /^berrys-platform:namespace\.quota\.\S+ \(\d+\) < /.test(warning));
+        assert.deepEqual(quota.map((warning) => warning.split(" ")[0]).sort(), ["berrys-platform:namespace.quota.limits.cpu", "berrys-platform:namespace.quota.requests.cpu"]);
         assert.equal(new Set(result.warnings).size, result.warnings.length);
+    });
+});
+
+describe("preflight: every cross-key check states its rule for the configuration reference", () => {
+    it("each of CROSS_CHECKS carries a one-sentence doc", () => {
+        for (const check of CROSS_CHECKS) {
+            assert.ok(typeof check.doc === "string" && /^[A-Za-z].*\.$/.test(check.doc), `${check.name} has no doc sentence`);
+        }
     });
 });

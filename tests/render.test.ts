@@ -64,11 +64,11 @@ describe("render (the offline main job)", function () {
     it("logs production's placeholder and capacity warnings once each at preview, and staging only its placeholder", async () => {
         // Both stack files ship an RFC 5737 documentation range in cluster.publicAccessCidrs: render
         // runs them as they are, and preview names the key the deployer must set (a warning).
-        const placeholder = (cidr: string) => new RegExp(`^berrys-platform:cluster\\.publicAccessCidrs\\.0 \\(${cidr.replace(/\./g, "\\.")}\\) is an RFC 5737 documentation range.*set berrys-platform:cluster\\.publicAccessCidrs to `);
+        const placeholder = (cidr: string) => new RegExp(`^berrys-platform:cluster\\.publicAccessCidrs\\.0 \\(${cidr.replace(/\./g, "\\.")}\\) is an RFC 5737 documentation range[^]*set berrys-platform:cluster\\.publicAccessCidrs to `);
         assert.equal(run.warnings.length, 3, run.warnings.join("\n"));
         assert.match(run.warnings[0], placeholder("192.0.2.0/24"));
-        assert.match(run.warnings[1], /^requests\.cpu quota 24 < 28\.8 needed while every service rolls out at max replicas/);
-        assert.match(run.warnings[2], /^limits\.cpu quota 32 < 45\.5 needed at max replicas .*; raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        assert.match(run.warnings[1], /^berrys-platform:namespace\.quota\.requests\.cpu \(24\) < 28\.8 needed while every service rolls out at max replicas/);
+        assert.match(run.warnings[2], /^berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
         const staging = (await runStack("staging")).warnings;
         assert.equal(staging.length, 1, staging.join("\n"));
         assert.match(staging[0], placeholder("198.51.100.0/24"));
@@ -109,6 +109,6 @@ describe("bad input stops the program before any resource is registered", functi
         const { message, registered } = await failedRun("production", { [`${PROJECT}:guardrails`]: guardrails });
         assert.equal(registered, 0);
         assert.match(message, /^Capacity check failed \(2 errors/);
-        assert.match(message, /limits\.cpu quota 32 < 45\.5 needed at max replicas .*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        assert.match(message, /berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
     });
 });

@@ -118,10 +118,10 @@ describe("prometheus-adapter", () => {
         it("a Pods metric no rule serves is an error naming the key, the HPA, the metric and what is served", () => {
             const errors = errorsOf({ services: servicesWithMetric("api-gateway", 2, { type: "Pods", name: "http_request_per_second", averageValue: "100" }) });
             assert.deepEqual(errors, [
-                "berrys-platform:services.api-gateway.metrics.2.name (http_request_per_second) must be a metric the prometheus-adapter serves " +
-                "(berrys-platform:addons.prometheusAdapter.rules): HPA api-gateway-hpa would show <unknown> for it and not scale on it; " +
+                "berrys-platform:services.api-gateway.metrics.2.name (http_request_per_second) must be a metric the prometheus-adapter serves: " +
+                "HPA api-gateway-hpa cannot scale on it\n" +
                 "it serves model_requests_per_second, http_requests_per_second, agent_creation_rate; " +
-                "use one of those names or add a rule { series: <counter>_total, metric: http_request_per_second } to berrys-platform:addons.prometheusAdapter.rules",
+                "use one of those or add a rule { series: <counter>_total, metric: http_request_per_second } to berrys-platform:addons.prometheusAdapter.rules",
             ]);
         });
 
@@ -130,7 +130,7 @@ describe("prometheus-adapter", () => {
                 services: servicesWithMetric("web-dashboard", 1, { type: "Object", name: "queue_depth", describedObject: { apiVersion: "v1", kind: "Service", name: "queue" }, value: "10" }),
             });
             assert.equal(errors.length, 1);
-            assert.match(errors[0], /^berrys-platform:services\.web-dashboard\.metrics\.1\.name \(queue_depth\) must be a metric the prometheus-adapter serves .*HPA web-dashboard-hpa/);
+            assert.match(errors[0], /^berrys-platform:services\.web-dashboard\.metrics\.1\.name \(queue_depth\) must be a metric the prometheus-adapter serves: HPA web-dashboard-hpa/);
         });
 
         it("a rule no HPA uses is allowed", () => {

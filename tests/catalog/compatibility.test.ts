@@ -116,8 +116,8 @@ describe("EKS version calendar: a minor past the end of extended support", () =>
         const overridden = { ...config, addons: { ...config.addons, clusterAutoscaler: { ...config.addons.clusterAutoscaler, imageTag: "v1.31.5" } } };
         const [error] = supportedVersionCheck(READ_ON)(overridden).errors;
         assert.equal(error,
-            "berrys-platform:cluster.version (1.31) must be a Kubernetes minor EKS still supports: its extended support ended on 2026-11-26 " +
-            "(today is 2026-12-02); use one of 1.32, 1.33, 1.34, 1.35 (catalog/compatibility.ts EKS_VERSION_CALENDAR)");
+            "berrys-platform:cluster.version (1.31) must be a Kubernetes minor EKS still supports: its extended support ended on 2026-11-26\n" +
+            "use one of 1.32, 1.33, 1.34, 1.35 (catalog/compatibility.ts EKS_VERSION_CALENDAR)");
     });
 
     it("accepts 1.34 on its last day of standard support and up to its end of extended support", () => {

@@ -1,0 +1,85 @@
+// Bad stack configurations, one mistake each, built from a valid base: the corpus the message
+// tests (tests/config/messages.test.ts) run every check over. Each family of issue 22 adds its own.
+import { readStackFile } from "../../tools/stack-files";
+import type { StackContext } from "../../config";
+
+export type RawConfig = Record<string, any>;
+
+/** The base every bad configuration starts from: the seed's production values, with its context. */
+export function baseStack(): { raw: RawConfig; context: StackContext } {
+    const file = readStackFile("production");
+    return { raw: structuredClone(file.projectConfig) as RawConfig, context: file.context };
+}
+
+/** The base with `change` applied. */
+export function rawWith(change: (raw: RawConfig) => void): RawConfig {
+    const { raw } = baseStack();
+    change(raw);
+    return raw;
+}
+
+/** A named mistake: what a platform engineer might write. */
+export interface BadConfig {
+    readonly name: string;
+    readonly change: (raw: RawConfig) => void;
+    /** The region the stack runs in, when not the base's. */
+    readonly region?: string;
+}
+
+const service = (raw: RawConfig, name = "api-gateway") => raw.services[name];
+const group = (raw: RawConfig) => raw.nodeGroups["default-node-group"];
+
+/** One mistake per entry, across every key the program reads. */
+export const BAD_CONFIGS: readonly BadConfig[] = [
+    { name: "unknown top-level key", change: (raw) => { raw.servics = {}; } },
+    { name: "unknown service key", change: (raw) => { service(raw).maxReplica = 3; } },
+    { name: "service name not a DNS label", change: (raw) => { raw.services.Api_Gateway = service(raw); } },
+    { name: "min above max replicas", change: (raw) => { service(raw).minReplicas = 9; } },
+    { name: "request above limit", change: (raw) => { service(raw).resources.requests.cpu = "2"; } },
+    { name: "quantity typo", change: (raw) => { service(raw).resources.requests.memory = "256MB"; } },
+    { name: "metric without target", change: (raw) => { service(raw).metrics[0] = { type: "Resource", name: "cpu" }; } },
+    { name: "metric no adapter serves", change: (raw) => { service(raw).metrics[2].name = "http_request_per_second"; } },
+    { name: "PDB that blocks drains", change: (raw) => { service(raw).pdb = { minAvailable: 2 }; } },
+    { name: "PDB above min replicas", change: (raw) => { service(raw).pdb = { minAvailable: "100%" }; } },
+    { name: "both PDB fields", change: (raw) => { service(raw).pdb = { minAvailable: 1, maxUnavailable: 1 }; } },
+    { name: "behavior period too long", change: (raw) => { service(raw).behavior.scaleUp.policies[0].periodSeconds = 3600; } },
+    { name: "zero utilization request", change: (raw) => { service(raw).resources = { requests: { cpu: "0", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } }; } },
+    { name: "quota below min replicas", change: (raw) => { raw.namespace.quota["requests.cpu"] = "2"; } },
+    { name: "quota pods below min", change: (raw) => { raw.namespace.quota.pods = "5"; } },
+    { name: "nodes too small at min", change: (raw) => { group(raw).instanceTypes = ["t3.small"]; } },
+    { name: "unknown instance type", change: (raw) => { group(raw).instanceTypes = ["m9z.xlarge"]; } },
+    { name: "Graviton type on x86 AMI", change: (raw) => { group(raw).instanceTypes = ["m7g.xlarge"]; } },
+    { name: "node group min above max", change: (raw) => { group(raw).minSize = 12; } },
+    { name: "node group key too long", change: (raw) => { raw.nodeGroups["a-very-long-node-group-name-for-general-purpose"] = group(raw); delete raw.nodeGroups["default-node-group"]; } },
+    { name: "connections at min", change: (raw) => { raw.guardrails.database.maxConnections = 100; } },
+    { name: "connections at max", change: (raw) => { raw.guardrails.database.maxConnections = 700; } },
+    { name: "reserved connections", change: (raw) => { raw.guardrails.database.reservedConnections = 5000; } },
+    { name: "public endpoint open to the internet", change: (raw) => { raw.cluster.publicAccessCidrs = ["0.0.0.0/0"]; } },
+    { name: "private endpoint in a created VPC", change: (raw) => { raw.cluster.publicAccessCidrs = []; } },
+    { name: "private endpoint nobody reaches", change: (raw) => { raw.cluster.publicAccessCidrs = []; raw.network = { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }; } },
+    { name: "CIDR host bits", change: (raw) => { raw.network.cidrBlock = "10.40.1.0/16"; } },
+    { name: "VPC too small", change: (raw) => { raw.network.cidrBlock = "10.40.0.0/24"; } },
+    { name: "zone count and ids disagree", change: (raw) => { raw.network.availabilityZoneIds = ["use1-az1", "use1-az2"]; } },
+    { name: "zone EKS refuses", change: (raw) => { raw.network.availabilityZoneIds = ["use1-az3", "use1-az1", "use1-az2"]; } },
+    { name: "unsupported Kubernetes minor", change: (raw) => { raw.cluster.version = "1.20"; } },
+    { name: "minor without add-on versions", change: (raw) => { raw.cluster.version = "1.99"; } },
+    { name: "version as a number", change: (raw) => { raw.cluster.version = 1.3; } },
+    { name: "log retention", change: (raw) => { raw.cluster.logRetentionDays = 100; } },
+    { name: "admin role not an ARN", change: (raw) => { raw.cluster.adminRoleArns = ["admin"]; } },
+    { name: "cluster-autoscaler tag of another minor", change: (raw) => { raw.addons = { clusterAutoscaler: { imageTag: "v1.30.0" } }; } },
+    { name: "expander priority", change: (raw) => { raw.addons = { clusterAutoscaler: { expander: "priority" } }; } },
+    { name: "one Prometheus", change: (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 1 } }; } },
+    { name: "more Prometheus than nodes", change: (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 4 } }; } },
+    { name: "adapter serves a metric twice", change: (raw) => { raw.addons = { prometheusAdapter: { rules: [{ series: "a_total", metric: "m" }, { series: "b_total", metric: "m" }, { series: "model_requests_total", metric: "model_requests_per_second" }, { series: "http_requests_total", metric: "http_requests_per_second" }] } }; } },
+    { name: "adapter off with Pods metrics", change: (raw) => { raw.addons = { prometheusAdapter: { enabled: false } }; } },
+    { name: "runbook URL with anchor", change: (raw) => { raw.addons = { monitoring: { runbookBaseUrl: "https://example.com/README.md#runbooks" } }; } },
+    { name: "Deny with Warn", change: (raw) => { raw.namespace.admission.validationActions = ["Deny", "Warn"]; } },
+    { name: "quota key typo", change: (raw) => { raw.namespace.quota["limit.cpu"] = "10"; } },
+    { name: "simulation of an unknown service", change: (raw) => { raw.simulation = { services: { "api-gatway": { capacityPerPod: 10 } } }; } },
+    { name: "simulation CPU model flat", change: (raw) => { raw.simulation = { services: { "api-gateway": { baseCpuUtilization: 80, cpuUtilizationAtCapacity: 50 } } }; } },
+    { name: "tuning of an unknown node group", change: (raw) => { raw.simulation = { tuning: { nodeGroups: { other: { instanceTypes: ["m9z.large"] } } } }; } },
+    { name: "utilization above 100", change: (raw) => { service(raw).metrics[0].averageUtilization = 150; } },
+    { name: "warnings as errors", change: (raw) => { raw.guardrails.warningsAsErrors = true; } },
+    { name: "surge above the quota at max", change: (raw) => { raw.namespace.quota.pods = "60"; } },
+    { name: "no region", change: () => undefined, region: "" },
+];
