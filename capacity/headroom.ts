@@ -2,7 +2,7 @@
 // how large, and what the nodes that hold them cost. Pure; the component, the capacity report, the
 // drain audit and the simulator all read this one plan.
 import type { ConfigCheck, PlatformConfig } from "../config";
-import { keyName } from "../config";
+import { configCheck, keyName } from "../config";
 import { HEADROOM } from "../catalog/headroom";
 import type { PlatformPod } from "../catalog/platform-pods";
 import { HOURS_PER_MONTH, hourlyPrice } from "../catalog/prices";
@@ -104,7 +104,9 @@ export function headroomPods(config: PlatformConfig): PlatformPod[] {
  * `DefaultPreemption.PodEligibleToPreemptOthers`, kubernetes v1.34: a pod whose PriorityClass has
  * preemptionPolicy Never never evicts a placeholder; it waits for a node like any other).
  */
-export const headroomCheck: ConfigCheck = (config) => {
+export const headroomCheck: ConfigCheck = configCheck(
+    "Headroom needs cluster-autoscaler enabled, and a service whose PriorityClass may preempt a placeholder (scheduler DefaultPreemption).",
+    (config) => {
     const errors: string[] = [];
     const warnings: string[] = [];
     const headroom = config.addons.clusterAutoscaler.headroom;
@@ -121,4 +123,5 @@ export const headroomCheck: ConfigCheck = (config) => {
             `set ${keyName(["services", "<name>", "priority"])} critical for the services that must not wait for a node, or remove ${key}`);
     }
     return { errors, warnings };
-};
+    },
+);
