@@ -17,6 +17,7 @@
 // The rules for mirror, long-terminating, terminal and unreplicated pods never apply here: every
 // platform pod belongs to a Deployment, StatefulSet or DaemonSet.
 import type { PlatformPod } from "../catalog/platform-pods";
+import { PRIORITY_CLASSES, priorityValue } from "../catalog/priority-classes";
 
 /** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200). */
 export const BLOCKING_SYSTEM_POD_TIMEOUT = "1h";
@@ -99,6 +100,15 @@ export function drainAudit(pods: readonly PlatformPod[], flags: DrainFlags): Dra
     return pods.map((pod) => drainVerdict(pod, flags));
 }
 
+/**
+ * The platform's pods a critical service's pod may preempt when nodes are full (the scheduler evicts
+ * only lower priorities; kubernetes v1.34 defaultpreemption `SelectVictimsOnNode`): what the services
+ * can take at peak. Prometheus, its operator and kube-state-metrics must never be among them.
+ */
+export function preemptibleByCriticalServices(pods: readonly PlatformPod[]): PlatformPod[] {
+    return pods.filter((pod) => pod.kind !== "DaemonSet" && priorityValue(pod.priorityClassName) < PRIORITY_CLASSES.critical.value);
+}
+
 /** Pins the audit does not list as intended: what the drain test fails on. */
 export function unintendedPins(verdicts: readonly DrainVerdict[]): DrainVerdict[] {
     return verdicts.filter((verdict) => verdict.blocks !== null && verdict.pod.intendedPin === undefined);
@@ -106,7 +116,7 @@ export function unintendedPins(verdicts: readonly DrainVerdict[]): DrainVerdict[
 
 /** The audit as `npm run render` prints it. */
 export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: DrainFlags): string {
-    const header = ["pod", "namespace", "kind", "replicas", "requests", "local volumes (safe to evict: *)", "PDB", "verdict"];
+    const header = ["pod", "namespace", "kind", "replicas", "requests", "priority", "local volumes (safe to evict: *)", "PDB", "verdict"];
     const rows = verdicts.map(({ pod, blocks }) => {
         const safe = new Set(pod.safeToEvictLocalVolumes);
         const volumes = pod.localVolumes.length === 0 ? "-" : pod.localVolumes
@@ -116,7 +126,8 @@ export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: Drain
         const verdict = blocks === null ? "drainable"
             : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
         return [pod.name, pod.namespace, pod.kind, pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
-            pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`, volumes, pdb, verdict];
+            pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`,
+            `${pod.priorityClassName ?? "none"} (${priorityValue(pod.priorityClassName)})`, volumes, pdb, verdict];
     });
     const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
     const line = (cells: readonly string[]) => `  ${cells.map((cell, column) => column === cells.length - 1 ? cell : cell.padEnd(widths[column])).join("  ")}`;
@@ -130,5 +141,7 @@ export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: Drain
         ...rows.map(line),
         pinned.length === 0 ? "  No pod keeps its node." : `  Pods that keep their node (${pinned.length}):`,
         ...notes,
+        `  A ${PRIORITY_CLASSES.critical.name} service's pod may preempt, when nodes are full: ` +
+        `${preemptibleByCriticalServices(verdicts.map(({ pod }) => pod)).map((pod) => pod.name).join(", ") || "none of these pods"}.`,
     ].join("\n");
 }

@@ -94,6 +94,7 @@ export function headroomPods(config: PlatformConfig): PlatformPod[] {
         localVolumes: [],
         safeToEvictLocalVolumes: [],
         pdb: null,
+        priorityClassName: plan.priorityClass,
         sources: ["capacity/headroom.ts headroomPlan (addons.clusterAutoscaler.headroom)"],
     }];
 }

@@ -25,6 +25,12 @@ export interface SystemPod {
     readonly requests: { readonly cpu: number; readonly memory: number };
     /** CPU in cores, memory in bytes; only counted by the quota when the pod runs in the platform's namespace (default: the LimitRange's default). */
     readonly limits?: { readonly cpu: number; readonly memory: number };
+    /**
+     * The pod's priority value (catalog/priority-classes.ts; 0 without a class). The model counts every
+     * system pod's requests as taken: true for those at or above the critical services' priority,
+     * which no service preempts; below it, a critical service may take their room at peak.
+     */
+    readonly priority?: number;
 }
 
 /** Headroom is `hard - needed`: negative means the quota (or the nodes) refuse pods. `null` where there is no limit. */

@@ -2,6 +2,7 @@
 // catalog/platform-pods.ts but the DaemonSets (those are `guardrails.daemonSetRequestsPerNode`
 // on every node), with the requests the charts and the stack's config give them.
 import { platformPods } from "../catalog/platform-pods";
+import { priorityValue } from "../catalog/priority-classes";
 import type { PlatformConfig } from "../config";
 import { parseQuantity } from "../quantity";
 import type { SystemPod } from "./model";
@@ -19,5 +20,6 @@ export function addonPodRequests(config: PlatformConfig): SystemPod[] {
             namespace: pod.namespace,
             replicas: pod.replicas,
             requests: { cpu: parseQuantity(pod.requests.cpu), memory: parseQuantity(pod.requests.memory) },
+            priority: priorityValue(pod.priorityClassName),
         }));
 }

@@ -6,6 +6,7 @@
 // drain audit (capacity/drain.ts) and the simulator all count these rows, and the components take
 // the annotations they render from here, so what is audited is what is installed.
 import type { PlatformConfig } from "../config";
+import { MONITORING_PRIORITY_CLASS, SYSTEM_CLUSTER_CRITICAL } from "./priority-classes";
 
 /** A volume of the pod template that is local to its node (cluster-autoscaler utils/drain/drain.go `isLocalVolume`). */
 export interface PodVolume {
@@ -45,6 +46,8 @@ export interface PlatformPod {
     readonly safeToEvict?: "true" | "false";
     /** The one PDB that matches the pod; null when none does. */
     readonly pdb: PodBudget | null;
+    /** `priorityClassName` as the program renders it (catalog/priority-classes.ts); undefined: none, priority 0. */
+    readonly priorityClassName?: string;
     /** Where the row's figures come from. */
     readonly sources: readonly string[];
     /**
@@ -104,6 +107,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             source: "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
                 "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
         },
+        // coredns.yaml.base and the EKS add-on: system-cluster-critical.
+        priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
         sources: [
             "kubernetes/kubernetes cluster/addons/dns/coredns/coredns.yaml.base (the manifest EKS's CoreDNS follows): 2 replicas, requests cpu 100m memory 70Mi, only the config-volume ConfigMap",
         ],
@@ -129,6 +134,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 maxUnavailable: 1,
                 source: "the add-on's PDB `ebs-csi-controller` (v1.64.0 chart values.yaml:275-278 enabled; templates/poddisruptionbudget-controller.yaml:21-24: maxUnavailable 1 at <= 2 replicas)",
             },
+            // aws-ebs-csi-driver chart values.yaml controller.priorityClassName.
+            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
             sources: [
                 "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 (the newest tag fetched; the add-on version comes from catalog/compatibility.ts) charts/aws-ebs-csi-driver/values.yaml:290 replicaCount 2, :302-307 controller.resources requests 10m/40Mi, each sidecar's default (`default .Values.controller.resources`)",
                 "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:273, templates/controller.yaml:35-37)",
@@ -148,6 +155,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             localVolumes: [],
             safeToEvictLocalVolumes: [],
             pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)" },
+            // components/cluster-autoscaler.ts sets it (also the chart's default).
+            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
             sources: ["kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)"],
         });
     }
@@ -166,6 +175,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             }],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
             pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+            // metrics-server chart 3.13.1 values.yaml priorityClassName.
+            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
             sources: ["metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml"],
         });
     }
@@ -195,6 +206,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
             ],
             intendedPin: PROMETHEUS_PIN_REASON,
+            priorityClassName: MONITORING_PRIORITY_CLASS.name,
         });
         pods.push({
             name: `alertmanager-${KPS}-alertmanager`,
@@ -226,6 +238,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             safeToEvictLocalVolumes: [],
             pdb: null,
             sources: ["kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}"],
+            priorityClassName: MONITORING_PRIORITY_CLASS.name,
         });
         pods.push({
             name: `${KPS}-kube-state-metrics`,
@@ -238,6 +251,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             safeToEvictLocalVolumes: [],
             pdb: null,
             sources: ["prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS"],
+            priorityClassName: MONITORING_PRIORITY_CLASS.name,
         });
         if (prometheus.grafana) {
             pods.push({
@@ -274,6 +288,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             localVolumes: [{ name: "tmp", kind: "emptyDir", source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145" }],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
             pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+            // components/prometheus-adapter.ts sets it.
+            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
             sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:137-150"],
         });
     }

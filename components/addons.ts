@@ -75,6 +75,8 @@ export interface ScalingAddonsArgs {
      * own `dependsOn` does not reach its children).
      */
     readonly nodeGroups: readonly pulumi.Resource[];
+    /** The PriorityClasses: Prometheus, its operator and kube-state-metrics name berrys-monitoring. */
+    readonly priorityClasses: pulumi.Resource;
 }
 
 /** The scaling add-ons; Kubernetes children use the provider given in the options. */
@@ -119,7 +121,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
             labels: args.labels,
             tags: args.tags,
             ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
-            dependsOn: nodes,
+            dependsOn: [...nodes, args.priorityClasses],
         }, child);
         const target = this.prometheus.target;
 

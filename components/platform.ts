@@ -147,6 +147,7 @@ export class Platform extends pulumi.ComponentResource {
             labels,
             tags,
             nodeGroups: nodeGroups.map(({ component }) => component),
+            priorityClasses,
         }, kubernetes);
 
         const plan = headroomPlan(config);

@@ -10,6 +10,7 @@ import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/ch
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
+import { MONITORING_PRIORITY_CLASS } from "../catalog/priority-classes";
 import { chartRelease, releaseArgs, ReleaseSpec, SAFE_TO_EVICT, safeToEvictLocalVolumes } from "./helm-release";
 import { PodIdentityRole } from "./pod-identity-role";
 
@@ -128,6 +129,7 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
                 // the adapter. Its only emptyDir, config-out, is tmpfs (prometheus-operator v0.93.0
                 // pkg/prometheus/common.go:244-252), so no safe-to-evict-local-volumes is needed.
                 podMetadata: { annotations: { [SAFE_TO_EVICT]: "false" } },
+                priorityClassName: MONITORING_PRIORITY_CLASS.name,
                 topologySpreadConstraints: spreadOverZones(PROMETHEUS_POD_LABELS),
             },
             // Drains by hand or by a node group update take one replica at a time. The chart's default
@@ -135,6 +137,9 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
             // the key to set: a maxUnavailable beside it would render both, which the API rejects.
             podDisruptionBudget: prometheusDisruptionBudget(settings.replicas),
         },
+        // The services' scaling reads these three (catalog/priority-classes.ts MONITORING_PRIORITY_CLASS).
+        prometheusOperator: { priorityClassName: MONITORING_PRIORITY_CLASS.name },
+        "kube-state-metrics": { priorityClassName: MONITORING_PRIORITY_CLASS.name },
         alertmanager: {
             alertmanagerSpec: {
                 podMetadata: { annotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.alertmanager) },

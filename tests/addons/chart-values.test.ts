@@ -50,8 +50,10 @@ const RULES: Record<string, ChartKeyRules> = {
             "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate": "    #  volumeClaimTemplate:",
             "prometheus.prometheusSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the prometheus pods.",
             "alertmanager.alertmanagerSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the Alertmanager pods.",
+            "prometheusOperator.priorityClassName": "  # priorityClassName: \"\"",
         },
         subchart: {
+            "kube-state-metrics.priorityClassName": "kube-state-metrics chart 8.4.0 (prometheus-community/helm-charts charts/kube-state-metrics/values.yaml `# priorityClassName: \"\"`, templates/deployment.yaml `.Values.priorityClassName`), the dependency of kube-prometheus-stack 88.5.3",
             "grafana.podAnnotations": "grafana chart 12.11.1 (grafana-community/helm-charts charts/grafana/values.yaml `podAnnotations: {}`), the dependency of kube-prometheus-stack 88.5.3",
         },
     },

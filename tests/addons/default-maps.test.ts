@@ -24,6 +24,8 @@ const PLACES: Readonly<Record<string, Place>> = {
     "kube-prometheus-stack alertmanager": { section: "Alertmanager's settings besides its pod metadata" },
     "kube-prometheus-stack alertmanager.alertmanagerSpec": { section: "Alertmanager's spec besides its pod metadata" },
     "kube-prometheus-stack grafana": { section: "kube-prometheus-stack's Grafana settings (sidecars, data source); the program sets enabled and podAnnotations" },
+    "kube-prometheus-stack prometheusOperator": { section: "the operator's settings (admission webhooks, TLS, resources); the program sets only priorityClassName" },
+    "kube-prometheus-stack kube-state-metrics": { section: "the kube-state-metrics subchart's settings as kube-prometheus-stack gives them (ServiceMonitor, honorLabels); the program sets only priorityClassName" },
     "kube-prometheus-stack defaultRules": { section: "which default rule groups exist (tests/addons/default-rules.test.ts); the program sets only `disabled`" },
     "kube-prometheus-stack kubeControllerManager": { kept: ["jobNameOverride", "service", "serviceMonitor"], why: "rendered only when enabled, which the program turns off" },
     "kube-prometheus-stack kubeScheduler": { kept: ["jobNameOverride", "service", "serviceMonitor"], why: "rendered only when enabled, which the program turns off" },

@@ -170,17 +170,18 @@ describe("add-on releases", () => {
         const MI = 2 ** 20;
         assert.deepEqual(addonPodRequests(production), [
             // EKS CoreDNS (cluster/addons/dns/coredns/coredns.yaml.base) and the EBS CSI controller (5 containers x 10m/40Mi).
-            { name: "coredns", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 70 * MI } },
-            { name: "ebs-csi-controller", namespace: "kube-system", replicas: 2, requests: { cpu: 0.05, memory: 200 * MI } },
-            { name: "cluster-autoscaler-aws-cluster-autoscaler", namespace: "kube-system", replicas: 1, requests: { cpu: 0.1, memory: 300 * MI } },
-            { name: "metrics-server", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 200 * MI } },
-            { name: "prometheus-kube-prometheus-stack-prometheus", namespace: "monitoring", replicas: 2, requests: { cpu: 0.5, memory: 2 * 2 ** 30 } },
-            // kube-prometheus-stack 88.5.3 sets no requests for these.
-            { name: "alertmanager-kube-prometheus-stack-alertmanager", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
-            { name: "kube-prometheus-stack-operator", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
-            { name: "kube-prometheus-stack-kube-state-metrics", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
-            { name: "kube-prometheus-stack-grafana", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 } },
-            { name: "prometheus-adapter", namespace: "monitoring", replicas: 2, requests: { cpu: 0.1, memory: 128 * MI } },
+            { name: "coredns", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 70 * MI }, priority: 2000000000 },
+            { name: "ebs-csi-controller", namespace: "kube-system", replicas: 2, requests: { cpu: 0.05, memory: 200 * MI }, priority: 2000000000 },
+            { name: "cluster-autoscaler-aws-cluster-autoscaler", namespace: "kube-system", replicas: 1, requests: { cpu: 0.1, memory: 300 * MI }, priority: 2000000000 },
+            { name: "metrics-server", namespace: "kube-system", replicas: 2, requests: { cpu: 0.1, memory: 200 * MI }, priority: 2000000000 },
+            { name: "prometheus-kube-prometheus-stack-prometheus", namespace: "monitoring", replicas: 2, requests: { cpu: 0.5, memory: 2 * 2 ** 30 }, priority: 100000 },
+            // kube-prometheus-stack 88.5.3 sets no requests for these. Priorities: system-cluster-critical
+            // (2000000000) from the charts and add-ons, berrys-monitoring (100000) on the metrics path, else none (0).
+            { name: "alertmanager-kube-prometheus-stack-alertmanager", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 }, priority: 0 },
+            { name: "kube-prometheus-stack-operator", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 }, priority: 100000 },
+            { name: "kube-prometheus-stack-kube-state-metrics", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 }, priority: 100000 },
+            { name: "kube-prometheus-stack-grafana", namespace: "monitoring", replicas: 1, requests: { cpu: 0, memory: 0 }, priority: 0 },
+            { name: "prometheus-adapter", namespace: "monitoring", replicas: 2, requests: { cpu: 0.1, memory: 128 * MI }, priority: 2000000000 },
         ]);
         assert.deepEqual(addonPodRequests(external).map((pod) => pod.name),
             ["coredns", "cluster-autoscaler-aws-cluster-autoscaler", "metrics-server", "prometheus-adapter"]);

@@ -3,7 +3,9 @@
 // (catalog/platform-pods.ts), and the table against what the components render.
 import { strict as assert } from "assert";
 import { PlatformPod, platformPods, PROMETHEUS_PIN_REASON } from "../../catalog/platform-pods";
-import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, unintendedPins } from "../../capacity/drain";
+import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, preemptibleByCriticalServices, unintendedPins } from "../../capacity/drain";
+import { addonPodRequests } from "../../capacity/system-pods";
+import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../catalog/priority-classes";
 import { corednsConfigurationValues } from "../../components/coredns";
 import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
@@ -185,5 +187,42 @@ describe("the metrics path: Prometheus replicas against the nodes they pin", () 
 
     it("runs with the other cross-checks, so preview and render report it", () => {
         assert.ok(CROSS_CHECKS.includes(prometheusReplicasCheck));
+    });
+});
+
+describe("priorities of the platform's pods (issue 21: monitoring outranks what it measures)", () => {
+    const config = stackConfig("production");
+    const pods = platformPods(config);
+    const monitoringPath = ["prometheus-kube-prometheus-stack-prometheus", "kube-prometheus-stack-operator", "kube-prometheus-stack-kube-state-metrics"];
+
+    it("Prometheus, the Prometheus operator and kube-state-metrics run at berrys-monitoring, so no critical service preempts them", () => {
+        for (const name of monitoringPath) {
+            const row = pods.find((candidate) => candidate.name === name);
+            assert.ok(row, name);
+            assert.equal(row.priorityClassName, "berrys-monitoring", name);
+        }
+        const preemptible = preemptibleByCriticalServices(pods).map((row) => row.name);
+        for (const name of monitoringPath) assert.ok(!preemptible.includes(name), `${name} is preemptible by a critical service`);
+        assert.ok(preemptible.includes("kube-prometheus-stack-grafana"), "Grafana keeps priority 0: the services may take its room");
+    });
+
+    it("the chart renders the class the rows say: prometheusSpec, prometheusOperator and kube-state-metrics", () => {
+        const prometheus = config.addons.prometheus;
+        assert.equal(prometheus.mode, "install");
+        const values = kubePrometheusStackValues(prometheus as Extract<typeof prometheus, { mode: "install" }>) as any;
+        assert.equal(values.prometheus.prometheusSpec.priorityClassName, MONITORING_PRIORITY_CLASS.name);
+        assert.equal(values.prometheusOperator.priorityClassName, MONITORING_PRIORITY_CLASS.name);
+        assert.equal(values["kube-state-metrics"].priorityClassName, MONITORING_PRIORITY_CLASS.name);
+    });
+
+    it("the capacity model's system pods carry those priorities; render's drain audit prints them and what a critical service may preempt", () => {
+        const system = addonPodRequests(config);
+        for (const name of monitoringPath) {
+            assert.equal(system.find((row) => row.name === name)?.priority, PRIORITY_CLASSES.critical.value, name);
+        }
+        const text = formatDrainAudit(drainAudit(pods, SEED_FLAGS), SEED_FLAGS);
+        assert.match(text, /berrys-monitoring \(100000\)/);
+        const line = text.split("\n").find((entry) => entry.includes("service's pod may preempt"));
+        assert.ok(line && !monitoringPath.some((name) => line.includes(name)), line);
     });
 });
