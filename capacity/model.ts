@@ -447,13 +447,15 @@ export function surge(service: Pick<ServiceConfig, "maxSurge">, replicas: number
     return scaleIntOrPercent(service.maxSurge, replicas, true);
 }
 
+/** One pod of the service: its own container plus the sidecar allowance (`services.<service>.sidecars`). */
 function podAmounts(service: ServiceConfig): Amounts {
     const { requests, limits } = service.resources;
+    const sidecars = service.sidecars ?? { requests: { cpu: "0", memory: "0" }, limits: { cpu: "0", memory: "0" } };
     return {
-        "requests.cpu": toMillicores(requests.cpu),
-        "requests.memory": toBytes(requests.memory),
-        "limits.cpu": toMillicores(limits.cpu),
-        "limits.memory": toBytes(limits.memory),
+        "requests.cpu": toMillicores(requests.cpu) + toMillicores(sidecars.requests.cpu),
+        "requests.memory": toBytes(requests.memory) + toBytes(sidecars.requests.memory),
+        "limits.cpu": toMillicores(limits.cpu) + toMillicores(sidecars.limits.cpu),
+        "limits.memory": toBytes(limits.memory) + toBytes(sidecars.limits.memory),
         pods: 1,
     };
 }

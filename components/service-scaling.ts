@@ -102,9 +102,13 @@ function canonicalResources(resources: { cpu: string; memory: string }) {
 }
 
 /**
- * What the app team's Deployment must declare for the platform's objects to fit it. Quantities are
- * published in canonical form: the API server stores every spelling of a value that way, and the
- * admission policy (services-admission.ts) compares these strings.
+ * What the app team's Deployment must declare for the platform's objects to fit it (the `services`
+ * output). Quantities are published in canonical form: the API server stores every spelling of a
+ * value that way, and the admission policy (services-admission.ts) compares these strings.
+ * `resources` and `metricsPort` belong to the container named after the service; every other
+ * container declares its own requests. The service must create every label child of the counter
+ * behind its custom metric at start-up (`.labels(...)` once per known label set): a child never
+ * incremented exports nothing, and until the first request the HPA gets no value for the new pods.
  */
 export function deploymentContract(service: string, settings: ServiceConfig) {
     return {

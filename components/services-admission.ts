@@ -39,6 +39,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ValidationAction } from "../config";
 import type { DeploymentContract } from "./service-scaling";
+import { OWNERSHIP_POLICY_NAME, servicesOwnershipPolicySpec } from "./services-ownership";
 
 /** The policy's and the binding's name, as issue 13 and the README name them. */
 export const POLICY_NAME = "berrys-services-contract";
@@ -95,7 +96,6 @@ function contractLiteral(contracts: readonly DeploymentContract[]): string {
 export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContract[]) {
     const services = contracts.map((contract) => contract.deployment);
     const ports = `{${contracts.map((contract) => `${lit(contract.deployment)}: ${contract.metricsPort.containerPort}`).join(", ")}}`;
-    const metricsPortOf = `c.ports.filter(p, has(p.name) && p.name == ${lit("metrics")})`;
     return {
         failurePolicy: "Fail",
         matchConstraints: {
@@ -125,42 +125,69 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
                 expression: `has(${template}.metadata) && has(${template}.metadata.labels) && "app" in ${template}.metadata.labels ? ${template}.metadata.labels["app"] : ""`,
             },
             { name: "priorityClassName", expression: `has(${template}.spec.priorityClassName) ? ${template}.spec.priorityClassName : ""` },
+            { name: "serviceContainers", expression: `${template}.spec.containers.filter(c, c.name == object.metadata.name)` },
+            { name: "otherContainers", expression: `variables.containers.filter(c, c.name != object.metadata.name)` },
         ],
-        validations: [
-            {
-                expression: `variables.appLabel == variables.contract["app"]`,
-                messageExpression: `${prefix} + "spec.template.metadata.labels.app is " + ${shown("variables.appLabel")} + ", expected \\"" + variables.contract["app"] + "\\" (the HPA, PDB and PodMonitor select the pods on it)"`,
-                message: "A Deployment of a configured service must label its pods app: <service> (berrys-platform services output, labels)",
-            },
-            ...RESOURCE_FIELDS.map(({ key, section, resource }) => ({
-                expression: `variables.containers.all(c, ${declared(section, resource)} == variables.contract[${lit(key)}])`,
-                messageExpression: `${prefix} + variables.containers.filter(c, ${declared(section, resource)} != variables.contract[${lit(key)}])` +
-                    `.map(c, "container " + c.name + ": resources.${key} is " + ${shown(declared(section, resource))}).join(", ") + ` +
-                    `", expected \\"" + variables.contract[${lit(key)}] + "\\" on every container and sidecar (the HPA's utilization and the capacity plan assume it)"`,
-                message: `Every container and sidecar of a configured service must declare resources.${key} as its berrys-platform services contract says (services output, resources)`,
-            })),
-            {
-                expression: `variables.priorityClassName == variables.contract["priorityClassName"]`,
-                messageExpression: `${prefix} + "spec.template.spec.priorityClassName is " + ${shown("variables.priorityClassName")} + ", expected \\"" + variables.contract["priorityClassName"] + "\\""`,
-                message: "A Deployment of a configured service must use the PriorityClass its berrys-platform services contract names (services output, priorityClassName)",
-            },
-            {
-                expression: `variables.containers.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics" && p.containerPort == variables.metricsPort))`,
-                messageExpression: `${prefix} + "no container has a port named metrics with containerPort " + string(variables.metricsPort) + " (found: " + ` +
-                    `(variables.containers.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics")) ? ` +
-                    `variables.containers.filter(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics"))` +
-                    `.map(c, "container " + c.name + " metrics " + ${metricsPortOf}.map(p, string(p.containerPort)).join("/")).join(", ") : "no port named metrics") + ` +
-                    `"; the PodMonitor scrapes the port named metrics)"`,
-                message: "A Deployment of a configured service must have a container port named metrics with the contract's number (services output, metricsPort)",
-            },
-        ],
+        validations: contractValidations(),
     };
 }
 
+/**
+ * The contract's values apply to the service's own container, the one named after the service, which
+ * must carry the metrics port; every other container and sidecar declares its own requests (the
+ * HPA's utilization divides the pod's usage by the pod's total requests, and the capacity plan counts
+ * them as `services.<service>.sidecars`).
+ */
+function contractValidations() {
+    const own = "variables.serviceContainers";
+    const metricsPortOf = `c.ports.filter(p, has(p.name) && p.name == ${lit("metrics")})`;
+    const undeclared = `variables.otherContainers.filter(c, ${declared("requests", "cpu")} == "" || ${declared("requests", "memory")} == "")`;
+    return [
+        {
+            expression: `variables.appLabel == variables.contract["app"]`,
+            messageExpression: `${prefix} + "spec.template.metadata.labels.app is " + ${shown("variables.appLabel")} + ", expected \\"" + variables.contract["app"] + "\\" (the HPA, PDB and PodMonitor select the pods on it)"`,
+            message: "A Deployment of a configured service must label its pods app: <service> (berrys-platform services output, labels)",
+        },
+        {
+            expression: `size(${own}) == 1`,
+            messageExpression: `${prefix} + "no container is named " + object.metadata.name + " (found: " + variables.containers.map(c, c.name).join(", ") + "); ` +
+                `the contract's resources and the metrics port belong to the service's own container, named after the service"`,
+            message: "A Deployment of a configured service must have a container named after the service, with the contract's resources and the metrics port",
+        },
+        ...RESOURCE_FIELDS.map(({ key, section, resource }) => ({
+            expression: `${own}.all(c, ${declared(section, resource)} == variables.contract[${lit(key)}])`,
+            messageExpression: `${prefix} + ${own}.filter(c, ${declared(section, resource)} != variables.contract[${lit(key)}])` +
+                `.map(c, "container " + c.name + ": resources.${key} is " + ${shown(declared(section, resource))}).join(", ") + ` +
+                `", expected \\"" + variables.contract[${lit(key)}] + "\\" (the HPA's utilization and the capacity plan assume it)"`,
+            message: `The service's own container must declare resources.${key} as its berrys-platform services contract says (services output, resources)`,
+        })),
+        {
+            expression: `size(${undeclared}) == 0`,
+            messageExpression: `${prefix} + ${undeclared}.map(c, "container " + c.name).join(", ") + " must declare its own resources.requests.cpu and requests.memory ` +
+                `(every container beside " + object.metadata.name + " counts in the pod's requests, which the HPA's utilization divides by and the capacity plan counts as sidecars)"`,
+            message: "Every container and sidecar beside the service's own must declare resources.requests.cpu and requests.memory",
+        },
+        {
+            expression: `variables.priorityClassName == variables.contract["priorityClassName"]`,
+            messageExpression: `${prefix} + "spec.template.spec.priorityClassName is " + ${shown("variables.priorityClassName")} + ", expected \\"" + variables.contract["priorityClassName"] + "\\""`,
+            message: "A Deployment of a configured service must use the PriorityClass its berrys-platform services contract names (services output, priorityClassName)",
+        },
+        {
+            // Without the service's container the rule above has said so already.
+            expression: `size(${own}) == 0 || ${own}.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics" && p.containerPort == variables.metricsPort))`,
+            messageExpression: `${prefix} + "container " + object.metadata.name + " has no port named metrics with containerPort " + string(variables.metricsPort) + " (found: " + ` +
+                `(${own}.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics")) ? ` +
+                `${own}.map(c, "metrics " + ${metricsPortOf}.map(p, string(p.containerPort)).join("/")).join(", ") : "no port named metrics") + ` +
+                `"; the PodMonitor scrapes the port named metrics)"`,
+            message: "The service's own container must have a port named metrics with the contract's number (services output, metricsPort)",
+        },
+    ];
+}
+
 /** The binding's spec: the policy, on the services namespace only, with the configured actions. */
-export function servicesAdmissionBindingSpec(namespace: string, validationActions: readonly ValidationAction[]) {
+export function servicesAdmissionBindingSpec(namespace: string, validationActions: readonly ValidationAction[], policyName = POLICY_NAME) {
     return {
-        policyName: POLICY_NAME,
+        policyName,
         validationActions: [...validationActions],
         matchResources: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } },
     };
@@ -169,6 +196,9 @@ export function servicesAdmissionBindingSpec(namespace: string, validationAction
 export class ServicesAdmission extends pulumi.ComponentResource {
     public readonly policy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
     public readonly binding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+    /** berrys-services-pods: only a service's own ReplicaSets' pods carry its label (services-ownership.ts). */
+    public readonly ownershipPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
+    public readonly ownershipBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 
     constructor(name: string, args: ServicesAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ServicesAdmission", name, {}, opts);
@@ -181,6 +211,15 @@ export class ServicesAdmission extends pulumi.ComponentResource {
             metadata,
             spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions),
         }, { parent: this, dependsOn: [this.policy] });
-        this.registerOutputs({ policy: POLICY_NAME, validationActions: [...args.validationActions] });
+        const ownership = { name: OWNERSHIP_POLICY_NAME, labels: { ...args.labels } };
+        this.ownershipPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-pods-policy`, {
+            metadata: ownership,
+            spec: servicesOwnershipPolicySpec(args.contracts),
+        }, { parent: this });
+        this.ownershipBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-pods-binding`, {
+            metadata: ownership,
+            spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions, OWNERSHIP_POLICY_NAME),
+        }, { parent: this, dependsOn: [this.ownershipPolicy] });
+        this.registerOutputs({ policies: [POLICY_NAME, OWNERSHIP_POLICY_NAME], validationActions: [...args.validationActions] });
     }
 }

@@ -97,8 +97,14 @@ export const serviceSchema = z
         maxReplicas: positiveInt.min(1, { error: "must be >= 1" }),
         /** Which PriorityClass the service's pods use: critical ones may preempt standard ones. */
         priority: z.enum(["critical", "standard"], { error: "must be critical or standard" }),
-        /** Per-container requests and limits the app team's Deployment must declare. */
+        /** Requests and limits of the service's own container (the one named after the service, with the metrics port). */
         resources: resourceRequirements,
+        /**
+         * Per pod, what every other container and sidecar (a SQL proxy, a log shipper) requests and
+         * limits in total; leave it out for none. The capacity model and the quota checks count it on
+         * top of `resources`; the admission policy has each of those containers declare its own requests.
+         */
+        sidecars: resourceRequirements.optional(),
         /** What the HPA scales on; the HPA takes the largest proposal of all metrics. */
         metrics: z.array(metricSchema).min(1, { error: "must list at least one metric" }),
         /** HPA behavior; leave it out for Kubernetes' defaults. */

@@ -202,3 +202,26 @@ describe("capacity/model", () => {
         }
     });
 });
+
+// Issue 21: sidecars (a SQL proxy, a log shipper) add to what a pod requests and what the quota counts.
+describe("capacity/model: services.<service>.sidecars, the per-pod sidecar allowance", () => {
+    it("adds the allowance to every pod of the service: api-gateway's 8 pods at max request 8 x 100m more CPU and 8 x 64Mi more memory", () => {
+        const base = stackConfig("production");
+        const withSidecars = productionWith((raw) => {
+            raw.services["api-gateway"].sidecars = { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+        });
+        const maxReplicas = withSidecars.services["api-gateway"].maxReplicas;
+        assert.strictEqual(maxReplicas, 8);
+        const delta = (resource: QuotaRow["resource"]) => quotaRow(withSidecars, resource).atMax - quotaRow(base, resource).atMax;
+        assert.ok(Math.abs(delta("requests.cpu") - maxReplicas * 0.1) < 1e-9, String(delta("requests.cpu")));
+        assert.strictEqual(delta("requests.memory"), maxReplicas * 64 * MIB);
+        assert.ok(Math.abs(delta("limits.cpu") - maxReplicas * 0.2) < 1e-9, String(delta("limits.cpu")));
+        assert.strictEqual(delta("pods"), 0);
+    });
+
+    it("refuses an allowance whose request exceeds its limit, by key", () => {
+        assert.throws(() => productionWith((raw) => {
+            raw.services["api-gateway"].sidecars = { requests: { cpu: "300m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+        }), /services\.api-gateway\.sidecars/);
+    });
+});

@@ -11,6 +11,7 @@ import {
     NAMESPACE_NAME_LABEL, POLICY_NAME, servicesAdmissionBindingSpec, servicesAdmissionPolicySpec,
 } from "../../components/services-admission";
 import type { DeploymentContract } from "../../components/service-scaling";
+import { OWNERSHIP_POLICY_NAME, servicesOwnershipPolicySpec } from "../../components/services-ownership";
 import { MockRun } from "../../tools/mock-engine";
 import { readStackFile } from "../../tools/stack-files";
 import { parse } from "@bufbuild/cel";
@@ -80,12 +81,13 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             }
         });
 
-        it("a sidecar (init container with restartPolicy Always) that declares the contract, and a plain init container that declares nothing", () => {
+        it("a sidecar (init container with restartPolicy Always) and a second container with their own small requests, and a plain init container that declares nothing", () => {
             assert.deepEqual(failures("api-gateway", (deployment) => {
                 deployment.spec.template.spec.initContainers = [
                     { name: "migrate", image: "berrys/migrate:1" },
-                    { name: "envoy", image: "envoy:1.31", restartPolicy: "Always", resources: structuredClone(services["api-gateway"].resources) },
+                    { name: "envoy", image: "envoy:1.31", restartPolicy: "Always", resources: { requests: { cpu: "50m", memory: "64Mi" } } },
                 ];
+                deployment.spec.template.spec.containers.push({ name: "cloud-sql-proxy", image: "cloud-sql-proxy:2", resources: { requests: { cpu: "25m", memory: "32Mi" } } });
             }), []);
         });
 
@@ -96,17 +98,6 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             assert.deepEqual(failures("model-orchestration", (deployment) => {
                 container(deployment).resources.requests.cpu = "1000m";
                 container(deployment).resources.limits.memory = "2048Mi";
-            }), []);
-        });
-
-        it("the metrics port on a sidecar, beside other ports", () => {
-            assert.deepEqual(failures("agent-orchestrator", (deployment) => {
-                container(deployment).ports = [{ name: "http", containerPort: 8080 }];
-                deployment.spec.template.spec.initContainers = [{
-                    name: "exporter", image: "exporter:1", restartPolicy: "Always",
-                    resources: structuredClone(services["agent-orchestrator"].resources),
-                    ports: [{ name: "metrics", containerPort: 8000 }],
-                }];
             }), []);
         });
 
@@ -172,7 +163,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             it(title, () => {
                 assert.deepEqual(failures(service, (deployment) => {
                     container(deployment).resources[section][resource] = value;
-                }), [`${PREFIX(service)}container ${service}: resources.${section}.${resource} is "${value}", expected "${expected}" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`]);
+                }), [`${PREFIX(service)}container ${service}: resources.${section}.${resource} is "${value}", expected "${expected}" (the HPA's utilization and the capacity plan assume it)`]);
             });
         }
 
@@ -182,15 +173,15 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             });
             const expected = { "requests.cpu": "500m", "requests.memory": "512Mi", "limits.cpu": "1", "limits.memory": "1Gi" };
             assert.deepEqual(found, Object.entries(expected).map(([field, value]) =>
-                `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`));
+                `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" (the HPA's utilization and the capacity plan assume it)`));
         });
 
-        it("a sidecar without requests and limits, named beside the compliant container", () => {
-            const found = failures("api-gateway", (deployment) => {
+        it("a sidecar without requests and a container with a CPU request only: each must declare its own requests", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
                 deployment.spec.template.spec.initContainers = [{ name: "envoy", image: "envoy:1.31", restartPolicy: "Always" }];
-            });
-            assert.equal(found.length, 4);
-            assert.equal(found[0], `${PREFIX("api-gateway")}container envoy: resources.requests.cpu is none, expected "250m" on every container and sidecar (the HPA's utilization and the capacity plan assume it)`);
+                deployment.spec.template.spec.containers.push({ name: "fluent-bit", image: "fluent-bit:3", resources: { requests: { cpu: "20m" } } });
+            }), [`${PREFIX("api-gateway")}container fluent-bit, container envoy must declare its own resources.requests.cpu and requests.memory ` +
+                "(every container beside api-gateway counts in the pod's requests, which the HPA's utilization divides by and the capacity plan counts as sidecars)"]);
         });
 
         it("another PriorityClass, and none", () => {
@@ -202,19 +193,35 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             }), [`${PREFIX("web-dashboard")}spec.template.spec.priorityClassName is none, expected "berrys-standard"`]);
         });
 
+        it("the metrics port on a sidecar instead of the service's own container", () => {
+            assert.deepEqual(failures("agent-orchestrator", (deployment) => {
+                container(deployment).ports = [{ name: "http", containerPort: 8080 }];
+                deployment.spec.template.spec.initContainers = [{
+                    name: "exporter", image: "exporter:1", restartPolicy: "Always", resources: { requests: { cpu: "10m", memory: "16Mi" } },
+                    ports: [{ name: "metrics", containerPort: 8000 }],
+                }];
+            }), [`${PREFIX("agent-orchestrator")}container agent-orchestrator has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+        });
+
+        it("no container named after the service: the contract's values have no container to apply to", () => {
+            assert.deepEqual(failures("api-gateway", (deployment) => {
+                container(deployment).name = "gateway";
+            }), [`${PREFIX("api-gateway")}no container is named api-gateway (found: gateway); the contract's resources and the metrics port belong to the service's own container, named after the service`]);
+        });
+
         it("the metrics port on another number", () => {
             assert.deepEqual(failures("model-orchestration", (deployment) => {
                 container(deployment).ports = [{ name: "metrics", containerPort: 9090 }];
-            }), [`${PREFIX("model-orchestration")}no container has a port named metrics with containerPort 8000 (found: container model-orchestration metrics 9090; the PodMonitor scrapes the port named metrics)`]);
+            }), [`${PREFIX("model-orchestration")}container model-orchestration has no port named metrics with containerPort 8000 (found: metrics 9090; the PodMonitor scrapes the port named metrics)`]);
         });
 
         it("no port named metrics", () => {
             assert.deepEqual(failures("web-dashboard", (deployment) => {
                 container(deployment).ports = [{ name: "http-metrics", containerPort: 8000 }];
-            }), [`${PREFIX("web-dashboard")}no container has a port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+            }), [`${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
             assert.deepEqual(failures("web-dashboard", (deployment) => {
                 delete container(deployment).ports;
-            }), [`${PREFIX("web-dashboard")}no container has a port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+            }), [`${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
         });
     });
 
@@ -243,16 +250,15 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             }
         });
 
-        it("a Deployment of 12 breaking containers with 63-character names still gets its message, within the API server's 5 KiB", () => {
+        it("a Deployment of 12 breaking sidecars with 63-character names still gets its message, within the API server's 5 KiB", () => {
             const found = failures("api-gateway", (deployment) => {
-                deployment.spec.template.spec.containers = Array.from({ length: 12 }, (_, index) => ({
+                deployment.spec.template.spec.containers.push(...Array.from({ length: 12 }, (_, index) => ({
                     name: `${"c".repeat(60)}-${String(index).padStart(2, "0")}`, image: "x", resources: { requests: { cpu: "100m" } },
-                }));
-                container(deployment).ports = [{ name: "metrics", containerPort: 8000 }];
+                })));
             });
-            assert.equal(found.length, 4);
+            assert.equal(found.length, 1);
             assert.ok(found.every((message) => message.startsWith(PREFIX("api-gateway")) && Buffer.byteLength(message) <= MAX_MESSAGE_BYTES));
-            assert.match(found[0], new RegExp(`container ${"c".repeat(60)}-11: resources\\.requests\\.cpu is "100m"`));
+            assert.match(found[0], new RegExp(`container ${"c".repeat(60)}-11 must declare its own resources\\.requests\\.cpu and requests\\.memory`));
         });
 
         it("its literals are homogeneous, as the API server requires (base.go:68): the contract map holds strings only, the ports map ints only", () => {
@@ -339,6 +345,78 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
                 configOverrides: { "berrys-platform:namespace": { ...readStackFile("production").projectConfig.namespace as object, admission: { enabled: false } } },
             });
             assert.equal(run.registered.filter((resource) => resource.type.startsWith("kubernetes:admissionregistration.k8s.io/")).length, 0);
+        });
+    });
+
+    // Issue 21: the HPA, the PDB and the PodMonitor select by `app: <service>`; only Deployments were checked.
+    describe("ValidatingAdmissionPolicy berrys-services-pods: only a service's own ReplicaSets' pods carry its label", () => {
+        const ownershipBinding = servicesAdmissionBindingSpec(NAMESPACE, ["Deny"], OWNERSHIP_POLICY_NAME);
+        const check = (object: Record<string, any>, oldObject?: Record<string, any>) =>
+            evaluatePolicy(servicesOwnershipPolicySpec(Object.values(services)), ownershipBinding, object, NAMESPACE, oldObject);
+        const controller = (kind: string, name: string) => ({ apiVersion: "apps/v1", kind, name, uid: "0c6b1f4e", controller: true, blockOwnerDeletion: true });
+        const pod = (labels: Record<string, string>, owners: Record<string, unknown>[] = []) => ({
+            apiVersion: "v1", kind: "Pod",
+            metadata: { name: "api-gateway-7c9d8f6b5-q8w2n", namespace: NAMESPACE, labels, ...(owners.length > 0 ? { ownerReferences: owners } : {}) },
+            spec: { containers: [{ name: "api-gateway", image: "berrys/api-gateway:1.0.0" }] },
+        });
+        const replicaSet = (name: string, app: string, owners: Record<string, unknown>[] = []) => ({
+            apiVersion: "apps/v1", kind: "ReplicaSet",
+            metadata: { name, namespace: NAMESPACE, labels: { app, "pod-template-hash": "7c9d8f6b5" }, ...(owners.length > 0 ? { ownerReferences: owners } : {}) },
+            spec: { selector: { matchLabels: { app } }, template: { metadata: { labels: { app, "pod-template-hash": "7c9d8f6b5" } }, spec: { containers: [{ name: app, image: "x" }] } } },
+        });
+        const REFUSAL = "the service's HPA, PDB and PodMonitor select every pod with that label: use another app label";
+
+        it("admits the pods the service's ReplicaSet creates and the ReplicaSets its Deployment creates", () => {
+            assert.deepEqual(check(pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [controller("ReplicaSet", "api-gateway-7c9d8f6b5")])), { matched: true, failures: [] });
+            assert.deepEqual(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")])), { matched: true, failures: [] });
+        });
+
+        it("refuses a bare Pod, a Job's pod and another Deployment's pod that carry a service's label", () => {
+            assert.deepEqual(check(pod({ app: "api-gateway" })).failures, [
+                `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: none); ${REFUSAL}`,
+            ]);
+            assert.deepEqual(check(pod({ app: "api-gateway" }, [{ apiVersion: "batch/v1", kind: "Job", name: "load-test", uid: "1", controller: true }])).failures, [
+                `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: Job/load-test); ${REFUSAL}`,
+            ]);
+            assert.equal(check(pod({ app: "api-gateway" }, [controller("ReplicaSet", "api-gateway-canary-7c9d8f6b5")])).failures.length, 1);
+        });
+
+        it("refuses a ReplicaSet whose pods carry a service's label unless that service's Deployment owns it", () => {
+            assert.deepEqual(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway")).failures, [
+                `The ReplicaSet api-gateway-7c9d8f6b5 carries the label app: api-gateway of a berrys-platform service but is not owned by Deployment api-gateway (controller: none); ${REFUSAL}`,
+            ]);
+            assert.equal(check(replicaSet("gateway-canary-7c9d8f6b5", "api-gateway", [controller("Deployment", "gateway-canary")])).failures.length, 1);
+        });
+
+        it("refuses labelling a running pod as a service's; an update that keeps the labels (orphaning, an annotation) is not checked", () => {
+            const bare = pod({ app: "debug" });
+            assert.equal(check(pod({ app: "api-gateway" }), bare).failures.length, 1);
+            const orphaned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" });
+            const owned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [controller("ReplicaSet", "api-gateway-7c9d8f6b5")]);
+            assert.equal(check(orphaned, owned).matched, false);
+        });
+
+        it("leaves pods without a service's label alone, and other namespaces", () => {
+            assert.equal(check(pod({ app: "debug" })).matched, false);
+            assert.equal(evaluatePolicy(servicesOwnershipPolicySpec(Object.values(services)), ownershipBinding, pod({ app: "api-gateway" }), "other-team").matched, false);
+        });
+
+        it("checks pods and replicasets only, never their subresources (status, binding, eviction, scale)", () => {
+            const spec = servicesOwnershipPolicySpec(Object.values(services));
+            assert.deepEqual(spec.matchConstraints.resourceRules.map((rule) => rule.resources), [["pods"], ["replicasets"]]);
+            assert.equal(spec.failurePolicy, "Fail");
+            for (const validation of spec.validations) {
+                assert.ok(!/[\r\n]/.test(validation.expression + validation.messageExpression + validation.message));
+                assert.ok(validation.messageExpression.startsWith('"'), "a messageExpression typed string starts with a string literal");
+            }
+        });
+
+        it("production registers the policy and its binding, with the services namespace and the contract's actions", () => {
+            assert.deepEqual(kubernetesObject(production, "ValidatingAdmissionPolicy", OWNERSHIP_POLICY_NAME).spec, servicesOwnershipPolicySpec(Object.values(services)));
+            const registered = kubernetesObject(production, "ValidatingAdmissionPolicyBinding", OWNERSHIP_POLICY_NAME).spec;
+            assert.equal(registered.policyName, OWNERSHIP_POLICY_NAME);
+            assert.deepEqual(registered.validationActions, ["Warn", "Audit"]);
+            assert.deepEqual(registered.matchResources.namespaceSelector.matchLabels, { [NAMESPACE_NAME_LABEL]: NAMESPACE });
         });
     });
 
