@@ -1,20 +1,25 @@
 // Which pods may carry a service's label: the HPA, the PDB and the PodMonitor select the services'
-// pods by `app: <service>`, so a bare Pod, a Job's pod or another workload's pod labelled so would skew
-// the service's scaling, its disruption budget and its metrics. A second ValidatingAdmissionPolicy
-// refuses, in the services namespace, a Pod with a service's label that its Deployment's ReplicaSet
-// does not own, and a ReplicaSet whose pods carry it that the service's Deployment does not own.
-// Relied on (kubernetes v1.34): the ReplicaSet controller creates each pod with its controller
-// reference set (pkg/controller/replicaset `manageReplicas`, `metav1.NewControllerRef`); the
-// Deployment controller names its ReplicaSets `<deployment>-<pod-template-hash>` and owns them the same
-// way (pkg/controller/deployment `getNewReplicaSet`), the hash written with the alphabet of
-// k8s.io/apimachinery pkg/util/rand `SafeEncodeString`. Status, binding, eviction and ephemeral
-// container writes are subresources, which `pods` does not match.
+// pods by `app: <service>`, so a bare Pod, a Job's pod, a `kubectl debug --copy-to --keep-labels` copy or
+// another workload's pod labelled so would skew its scaling, disruption budget and metrics. This second
+// ValidatingAdmissionPolicy refuses, in the services namespace, such a Pod unless the service's
+// ReplicaSet controls it, and such a ReplicaSet unless the service's Deployment controls it. Relied on
+// (kubernetes v1.34.0): the ReplicaSet controller builds each pod with `controller.GetPodFromTemplate`,
+// which sets its `metav1.NewControllerRef` (apps/v1, controller: true) before the CREATE, and the API
+// server names it before validating admission (k8s.io/apiserver v0.34.0 `Store.Create`: `BeforeCreate`,
+// then `createValidation`); `getNewReplicaSet` names and owns the Deployment's ReplicaSets (below).
+// Status, binding, eviction and ephemeral containers are subresources, which `pods` does not match.
 import type { DeploymentContract } from "./service-scaling";
 
 /** The policy's and its binding's name. */
 export const OWNERSHIP_POLICY_NAME = "berrys-services-pods";
 
-/** `SafeEncodeString`'s alphabet: the characters of a pod-template-hash. */
+/**
+ * A pod-template-hash: `getNewReplicaSet` names the ReplicaSet `d.Name + "-" + podTemplateSpecHash`,
+ * the hash being `controller.ComputeHash` (kubernetes v1.34.0), i.e. k8s.io/apimachinery v0.34.0
+ * `rand.SafeEncodeString(fmt.Sprint(fnv32a.Sum32()))`: 1 to 10 characters of the `alphanums` alphabet
+ * (a decimal digit maps to one of 4-9, b, c, d, f). The alphabet has no "-", so the ReplicaSet of
+ * another Deployment, `<service>-<suffix>-<hash>`, never matches.
+ */
 export const POD_TEMPLATE_HASH = "[bcdfghjklmnpqrstvwxz2456789]+";
 
 const lit = (value: string) => JSON.stringify(value);

@@ -371,6 +371,35 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             assert.deepEqual(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")])), { matched: true, failures: [] });
         });
 
+        it("admits a pod of every pod-template-hash: ComputeHash (kubernetes v1.34.0) is SafeEncodeString (apimachinery v0.34.0) of the decimal FNV-32a sum", () => {
+            // rand.SafeEncodeString at k8s.io/apimachinery v0.34.0: each byte indexes `alphanums` modulo its length.
+            const alphanums = "bcdfghjklmnpqrstvwxz2456789";
+            const safeEncode = (sum: number) => [...String(sum)].map((digit) => alphanums[digit.charCodeAt(0) % alphanums.length]).join("");
+            const hashes = [0, 5, 6, 9, 1_000_000_000, 2_147_483_647, 4_294_967_295].map(safeEncode);
+            assert.deepEqual(hashes.slice(0, 4), ["4", "9", "b", "f"], "0-5 encode to 4-9, 6-9 to b, c, d, f");
+            assert.equal(hashes[hashes.length - 1], "86f8fbc6f9", "the largest sum gives the longest hash, 10 characters");
+            for (const hash of hashes) {
+                const owned = pod({ app: "api-gateway", "pod-template-hash": hash }, [controller("ReplicaSet", `api-gateway-${hash}`)]);
+                assert.deepEqual(check(owned), { matched: true, failures: [] }, hash);
+            }
+            // The alphabet has no "-": the ReplicaSet of Deployment api-gateway-bcd is never api-gateway's.
+            assert.equal(check(pod({ app: "api-gateway" }, [controller("ReplicaSet", `api-gateway-bcd-${hashes[6]}`)])).failures.length, 1);
+        });
+
+        it("kubectl debug --copy-to (kubectl v0.34.0) drops the labels unless --keep-labels; a copy that keeps them has no owner and is refused", () => {
+            // generatePodCopyWithDebugContainer copies only name, namespace, annotations and labels; the
+            // profiles' KeepFlags.RemoveLabels then clears the labels unless --keep-labels.
+            const copy = (labels?: Record<string, string>) => ({
+                apiVersion: "v1", kind: "Pod",
+                metadata: { name: "api-gateway-debug", namespace: NAMESPACE, ...(labels ? { labels } : {}) },
+                spec: { containers: [{ name: "api-gateway", image: "berrys/api-gateway:1.0.0" }, { name: "debugger", image: "busybox" }] },
+            });
+            assert.equal(check(copy()).matched, false);
+            assert.deepEqual(check(copy({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" })).failures, [
+                `The Pod api-gateway-debug carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: none); ${REFUSAL}`,
+            ]);
+        });
+
         it("refuses a bare Pod, a Job's pod and another Deployment's pod that carry a service's label", () => {
             assert.deepEqual(check(pod({ app: "api-gateway" })).failures, [
                 `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: none); ${REFUSAL}`,
