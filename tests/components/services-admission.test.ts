@@ -423,6 +423,9 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const orphaned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" });
             const owned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [controller("ReplicaSet", "api-gateway-7c9d8f6b5")]);
             assert.equal(check(orphaned, owned).matched, false);
+            // A re-created Deployment adopts its orphaned ReplicaSet by patching ownerReferences only.
+            const orphanRS = replicaSet("api-gateway-7c9d8f6b5", "api-gateway");
+            assert.equal(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")]), orphanRS).matched, false);
         });
 
         it("leaves pods without a service's label alone, and other namespaces", () => {
