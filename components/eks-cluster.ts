@@ -104,6 +104,16 @@ export function deployerRoleErrors(adminRoleArns: readonly string[], callerArn: 
     });
 }
 
+/**
+ * The VPC CNI add-on's options: the pinned build, and INFO for both of aws-node's logs. pulumi-eks
+ * v4.3.0 `computeEnv` (nodejs/eks/addons/cni-addon.ts) sets AWS_VPC_K8S_CNI_LOGLEVEL and
+ * AWS_VPC_K8S_PLUGIN_LOG_LEVEL to DEBUG unless `logLevel` and `pluginLogLevel` are given: every pod's
+ * IP assignment logged on every node, in production.
+ */
+export function vpcCniOptions(minor: string): eks.types.input.VpcCniOptionsArgs {
+    return { addonVersion: eksAddonVersion(minor, "vpc-cni"), logLevel: "INFO", pluginLogLevel: "INFO" };
+}
+
 /** Access entries giving each admin role cluster-admin, keyed by a stable name. */
 export function adminAccessEntries(adminRoleArns: readonly string[]): Record<string, eks.types.input.AccessEntryArgs> {
     return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
@@ -172,7 +182,7 @@ export class EksCluster extends pulumi.ComponentResource {
             // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
             // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
             // every node during an unrelated `pulumi up`.
-            vpcCniOptions: { addonVersion: eksAddonVersion(config.version, "vpc-cni") },
+            vpcCniOptions: vpcCniOptions(config.version),
             kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
             // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
             // cluster component it would wait for nodes that wait for the cluster. With
