@@ -118,6 +118,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
             prometheus: addons.prometheus,
             clusterName: args.clusterName,
             clusterNameValue: config.cluster.name,
+            podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
             labels: args.labels,
             tags: args.tags,
             ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
@@ -142,6 +143,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
             this.clusterAutoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
                 ...clusterAutoscalerInput(config, target),
                 clusterNameOutput: args.clusterName,
+                podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
                 tags: args.tags,
                 // Its ServiceMonitor needs the CRDs and the monitoring namespace.
                 dependsOn: [...nodes, ...(target.objectsEnabled ? monitoringReady : [])],

@@ -167,6 +167,8 @@ clusterAutoscalerImageCheck.doc = "cluster-autoscaler must have an image tag for
 export interface ClusterAutoscalerArgs extends ClusterAutoscalerInput {
     /** The EKS cluster's name as an output, so the Pod Identity association waits for the cluster. */
     readonly clusterNameOutput: pulumi.Input<string>;
+    /** `cluster.podIdentitySourceArnCondition` (pod-identity-role.ts `podIdentityTrustPolicy`). */
+    readonly podIdentitySourceArnCondition: boolean;
     readonly tags: Readonly<Record<string, string>>;
     /** What the release waits for: the node groups (its pod needs a node) and, for the ServiceMonitor, the CRDs. */
     readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
@@ -183,6 +185,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         this.role = new PodIdentityRole(`${name}-identity`, {
             clusterName: args.clusterNameOutput,
             clusterNameValue: args.clusterName,
+            sourceArnCondition: args.podIdentitySourceArnCondition,
             namespace: CLUSTER_AUTOSCALER_CHART.namespace,
             serviceAccount: args.settings.serviceAccountName,
             policy: clusterAutoscalerPolicy(args.clusterName),

@@ -107,11 +107,16 @@ export function deployerRoleErrors(adminRoleArns: readonly string[], callerArn: 
 /**
  * The VPC CNI add-on's options: the pinned build, and INFO for both of aws-node's logs. pulumi-eks
  * v4.3.0 `computeEnv` (nodejs/eks/addons/cni-addon.ts) sets AWS_VPC_K8S_CNI_LOGLEVEL and
- * AWS_VPC_K8S_PLUGIN_LOG_LEVEL to DEBUG unless `logLevel` and `pluginLogLevel` are given: every pod's
- * IP assignment logged on every node, in production.
+ * AWS_VPC_K8S_PLUGIN_LOG_LEVEL to DEBUG unless told otherwise. Its schema has no `pluginLogLevel`,
+ * so that one goes in `configurationValues.env`, which `mergeConfigurationValues` lays over the
+ * computed env.
  */
 export function vpcCniOptions(minor: string): eks.types.input.VpcCniOptionsArgs {
-    return { addonVersion: eksAddonVersion(minor, "vpc-cni"), logLevel: "INFO", pluginLogLevel: "INFO" };
+    return {
+        addonVersion: eksAddonVersion(minor, "vpc-cni"),
+        logLevel: "INFO",
+        configurationValues: { env: { AWS_VPC_K8S_PLUGIN_LOG_LEVEL: "INFO" } },
+    };
 }
 
 /** Access entries giving each admin role cluster-admin, keyed by a stable name. */
@@ -233,6 +238,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const cniRole = new PodIdentityRole(`${name}-vpc-cni`, {
             clusterName: this.clusterName,
             clusterNameValue: config.name,
+            sourceArnCondition: config.podIdentitySourceArnCondition,
             namespace: "kube-system",
             serviceAccount: "aws-node",
             managedPolicies: ["AmazonEKS_CNI_Policy"],

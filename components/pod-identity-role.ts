@@ -57,16 +57,16 @@ export function clusterArn(cluster: ClusterLocation): string {
 
 /**
  * Trust policy that lets EKS Pod Identity hand the role to one service account of one cluster.
- * - `aws:SourceAccount` and `aws:SourceArn`: the confused-deputy keys AWS recommends for service
- *   principals (EKS user guide "Cross-service confused deputy prevention in Amazon EKS"; EKS best
- *   practices guide, security/iam.adoc 900-907). Cluster names repeat across accounts, so the
- *   session tags alone do not tell this cluster from a namesake elsewhere. EKS Pod Identity assumes
- *   the role on behalf of the cluster's association, so the source ARN is the association's,
- *   `arn:...:podidentityassociation/<cluster>/<id>`: matched with ArnLike under this cluster.
- * - Session tags the agent sets (pod-id-abac; best practices iam.adoc 911-936): the cluster's ARN
- *   (unique per account and region), its name, the namespace and the service account.
+ * - `aws:SourceAccount` and the session tags the agent sets: what the EKS user guide's Pod Identity
+ *   role page ("Create an IAM role for EKS Pod Identity") and pod-id-abac document. The cluster's
+ *   ARN tag (unique per account and region) tells this cluster from a namesake elsewhere.
+ * - `aws:SourceArn` (ArnLike `podidentityassociation/<cluster>/*`) only when `sourceArnCondition`:
+ *   no AWS page documents a source ARN for `pods.eks.amazonaws.com`, credential delivery was seen
+ *   failing with it (awslabs/mountpoint-s3-csi-driver#781), and terraform-aws-eks offers it off by
+ *   default. Without credentials aws-node never makes a node Ready, so it is opt-in.
  */
-export function podIdentityTrustPolicy(cluster: ClusterLocation, namespace: string, serviceAccount: string): PolicyDocument {
+export function podIdentityTrustPolicy(cluster: ClusterLocation, namespace: string, serviceAccount: string, sourceArnCondition = false): PolicyDocument {
+    const sourceArn = `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:podidentityassociation/${cluster.name}/*`;
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -82,9 +82,7 @@ export function podIdentityTrustPolicy(cluster: ClusterLocation, namespace: stri
                     "aws:RequestTag/kubernetes-namespace": namespace,
                     "aws:RequestTag/kubernetes-service-account": serviceAccount,
                 },
-                ArnLike: {
-                    "aws:SourceArn": `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:podidentityassociation/${cluster.name}/*`,
-                },
+                ...(sourceArnCondition ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
             },
         }],
     };
@@ -94,6 +92,8 @@ export interface PodIdentityRoleArgs {
     readonly clusterName: pulumi.Input<string>;
     /** Plain cluster name for the trust policy's condition (known before deploy). */
     readonly clusterNameValue: string;
+    /** `cluster.podIdentitySourceArnCondition`: add the opt-in `aws:SourceArn` condition (`podIdentityTrustPolicy`). */
+    readonly sourceArnCondition: boolean;
     readonly namespace: string;
     readonly serviceAccount: string;
     /** AWS-managed policies to attach, by name from `MANAGED_POLICIES`. */
@@ -119,7 +119,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
             }));
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `EKS Pod Identity role of ${args.namespace}/${args.serviceAccount} in ${args.clusterNameValue}`,
-            assumeRolePolicy: location.apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount))),
+            assumeRolePolicy: location.apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount, args.sourceArnCondition))),
             tags: args.tags,
         }, parent);
         const attachments: pulumi.Resource[] = (args.managedPolicies ?? []).map((policy) =>

@@ -249,6 +249,8 @@ export interface PrometheusStackArgs {
     readonly clusterName: pulumi.Input<string>;
     /** Plain cluster name for the EBS CSI role's trust policy. */
     readonly clusterNameValue: string;
+    /** `cluster.podIdentitySourceArnCondition` (pod-identity-role.ts `podIdentityTrustPolicy`). */
+    readonly podIdentitySourceArnCondition: boolean;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
     /** The aws-ebs-csi-driver add-on version for the cluster's minor (catalog/compatibility.ts). */
@@ -273,6 +275,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
             const ebsRole = new PodIdentityRole(`${name}-ebs-csi`, {
                 clusterName: args.clusterName,
                 clusterNameValue: args.clusterNameValue,
+                sourceArnCondition: args.podIdentitySourceArnCondition,
                 namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
                 serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
                 managedPolicies: ["AmazonEBSCSIDriverPolicy"],

@@ -103,6 +103,14 @@ export const clusterSchema = z.strictObject({
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES)).default(["api", "audit", "authenticator"]),
     /** IAM role ARNs that get cluster-admin through EKS access entries (the deployer always has it). */
     adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })).default([]),
+    /**
+     * Add `ArnLike aws:SourceArn arn:<partition>:eks:<region>:<account>:podidentityassociation/<cluster>/*`
+     * to every Pod Identity role's trust policy, besides the documented `aws:SourceAccount` and
+     * session-tag conditions. Off by default: no AWS page documents a source ARN for
+     * `pods.eks.amazonaws.com`, and credential delivery was seen failing with it
+     * (awslabs/mountpoint-s3-csi-driver#781); without credentials aws-node never makes a node Ready.
+     */
+    podIdentitySourceArnCondition: z.boolean().default(false),
     /** Days KMS waits before deleting the secrets key once the stack is destroyed (7-30). */
     kmsKeyDeletionWindowDays: positiveInt.min(7, { error: "must be >= 7" }).max(30, { error: "must be <= 30" }).default(30),
     /** Protect the cluster and its KMS key against `pulumi destroy` and replacement. */

@@ -94,7 +94,6 @@ describe("security by default", function () {
                     "aws:RequestTag/kubernetes-namespace": "kube-system",
                     "aws:RequestTag/kubernetes-service-account": "aws-node",
                 },
-                ArnLike: { "aws:SourceArn": `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-${stack}/*` },
             });
         });
 
@@ -105,7 +104,8 @@ describe("security by default", function () {
                 const condition = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement[0].Condition!;
                 assert.equal(condition.StringEquals["aws:SourceAccount"], MOCK_ACCOUNT_ID, role.name);
                 assert.equal(condition.StringEquals["aws:RequestTag/eks-cluster-arn"], `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/berrys-${stack}`, role.name);
-                assert.equal(condition.ArnLike["aws:SourceArn"], `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-${stack}/*`, role.name);
+                // aws:SourceArn is opt-in (cluster.podIdentitySourceArnCondition), off in both stacks.
+                assert.equal(condition.ArnLike, undefined, role.name);
             }
         });
 
