@@ -10,7 +10,7 @@ import { addonPodRequests } from "./capacity/system-pods";
 import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
-import { deployerRoleErrors } from "./components/eks-cluster";
+import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
 import { nodeGroupNameCheck } from "./components/node-group";
@@ -143,6 +143,8 @@ export interface AwsFacts {
     readonly callerArn: string;
     /** (network.mode create) The region's zones, from `aws.getAvailabilityZones(ZONE_QUERY)`. */
     readonly zones?: readonly AvailabilityZone[];
+    /** The stack's cluster as EKS reports it (`readLiveCluster`); undefined before the first deploy. */
+    readonly cluster?: LiveCluster;
 }
 
 /** What the checks against AWS's facts decide: the zones the network spans. */
@@ -150,9 +152,9 @@ export interface AwsPlan {
     readonly zones?: readonly AvailabilityZone[];
 }
 
-/** The checks that need AWS's answers: the deployer's own role among the admins, the zone choice. Pure. */
+/** The checks that need AWS's answers: the bootstrap admin among the admins, the zone choice. Pure. */
 export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: true; plan: AwsPlan } | { ok: false; errors: string[] } {
-    const errors = deployerRoleErrors(config.cluster.adminRoleArns, facts.callerArn);
+    const errors = bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster);
     let zones: AvailabilityZone[] | undefined;
     if (config.network.mode === "create") {
         const chosen = chooseZones(config.network, config.region, facts.zones ?? []);
@@ -167,11 +169,12 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: tr
  * before any resource is registered, with one `RunError`.
  */
 export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
-    const [identity, zones] = await Promise.all([
+    const [identity, zones, cluster] = await Promise.all([
         aws.getCallerIdentity(),
         config.network.mode === "create" ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        readLiveCluster(config.cluster.name, config.cluster.adminRoleArns),
     ]);
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones });
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, cluster });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
     }

@@ -82,26 +82,105 @@ export function callerRole(callerArn: string): { partition: string; accountId: s
     return match === null ? undefined : { partition: match[1], accountId: match[2], roleName: match[3] };
 }
 
+/** What EKS reports about the stack's live cluster, read at preview (`readLiveCluster`). */
+export interface LiveCluster {
+    /** RFC 3339, as the AWS provider's `aws_eks_cluster` data source reports `created_at`. */
+    readonly createdAt: string;
+    /** The control plane's Kubernetes minor. */
+    readonly version: string;
+    /** `upgradePolicy.supportType` (STANDARD or EXTENDED); undefined when EKS reports none. */
+    readonly supportType?: string;
+    /** The live access entry of each `cluster.adminRoleArns` principal that has one, by principal ARN. */
+    readonly adminEntries: Readonly<Record<string, LiveAccessEntry>>;
+}
+
+export interface LiveAccessEntry {
+    readonly createdAt: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The tag this stack puts on the access entries it manages; EKS's bootstrap entry never has it. */
+export const ADMIN_ENTRY_TAG = "berrys.io/access-entry";
+
 /**
- * `cluster.adminRoleArns` must not list the deployer's own role: pulumi-eks creates the cluster with
- * `bootstrapClusterCreatorAdminPermissions: true` (@pulumi/eks v4.3.0 nodejs/eks/cluster/cluster.ts
- * 733-741), so EKS gives the creator an access entry itself, and a second one for the same
- * principal fails with ResourceInUseException after the cluster is up.
+ * How long after the cluster's `createdAt` an untagged entry counts as EKS's bootstrap entry, which
+ * EKS makes "during cluster creation time" (EKS API, AccessConfigResponse). This stack's entries
+ * can only be made once the cluster is ACTIVE, minutes later.
  */
-export function deployerRoleErrors(adminRoleArns: readonly string[], callerArn: string): string[] {
-    const caller = callerRole(callerArn);
-    if (caller === undefined) {
-        return [];
+export const BOOTSTRAP_WINDOW_SECONDS = 300;
+
+/** Whether a live entry is the one EKS made for the cluster's creator, not one this stack manages. */
+export function isBootstrapEntry(entry: LiveAccessEntry, clusterCreatedAt: string): boolean {
+    if (entry.tags[ADMIN_ENTRY_TAG] !== undefined) {
+        return false;
     }
+    return (Date.parse(entry.createdAt) - Date.parse(clusterCreatedAt)) / 1000 < BOOTSTRAP_WINDOW_SECONDS;
+}
+
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * `cluster.adminRoleArns` must not list the principal that holds the access entry EKS made when it
+ * created the cluster: pulumi-eks v4.3.0 `createCore` sets `bootstrapClusterCreatorAdminPermissions:
+ * true`, and a second entry for that principal fails with ResourceInUseException. Before the cluster
+ * exists that principal is the deployer (it will create the cluster); afterwards it is whoever holds
+ * the bootstrap entry (`isBootstrapEntry`), so a second admin or a rotated CI role may deploy.
+ */
+export function bootstrapAdminErrors(adminRoleArns: readonly string[], callerArn: string, live: LiveCluster | undefined): string[] {
+    const caller = callerRole(callerArn);
     return adminRoleArns.flatMap((arn, index) => {
-        const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-        const same = match !== null && match[1] === caller.partition && match[2] === caller.accountId && match[3] === caller.roleName;
+        const key = `${keyName(["cluster", "adminRoleArns", index])} (${arn})`;
+        if (live !== undefined) {
+            const entry = live.adminEntries[arn];
+            return entry !== undefined && isBootstrapEntry(entry, live.createdAt)
+                ? [`${key} must not list the holder of EKS's bootstrap access entry (made with the cluster at ${entry.createdAt})\n` +
+                    "A second entry fails with ResourceInUseException; remove it from the list: it keeps cluster-admin through that entry"]
+                : [];
+        }
+        const match = ROLE_ARN.exec(arn);
+        const same = caller !== undefined && match !== null && match[1] === caller.partition && match[2] === caller.accountId && match[3] === caller.roleName;
         return same
-            ? [`${keyName(["cluster", "adminRoleArns", index])} (${arn}) must not be the role running this deployment (${callerArn}): ` +
-                "EKS already gives the cluster's creator cluster-admin through its own access entry (pulumi-eks sets " +
-                "bootstrapClusterCreatorAdminPermissions), and a second entry fails with ResourceInUseException; remove it from the list"]
+            ? [`${key} must not be the role creating the cluster (${callerArn})\n` +
+                "EKS gives the cluster's creator an access entry itself (bootstrapClusterCreatorAdminPermissions); remove it from the list"]
             : [];
     });
+}
+
+/** EKS's answer for something that does not exist: the API's exception, or the AWS provider's NotFoundError text. */
+export function isNotFound(error: unknown): boolean {
+    // terraform-plugin-sdk v2 helper/retry `NotFoundError.Error` says "couldn't find resource".
+    return /ResourceNotFoundException|couldn't find resource/.test(error instanceof Error ? error.message : String(error));
+}
+
+/** `fetch`, or undefined when AWS reports that the thing does not exist. */
+export async function unlessNotFound<T>(fetch: () => Promise<T>): Promise<T | undefined> {
+    try {
+        return await fetch();
+    } catch (error) {
+        if (isNotFound(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+/**
+ * The live cluster (undefined before the first deploy) and the access entries of the listed
+ * admins, from the `aws.eks.getCluster` and `aws.eks.getAccessEntry` data sources.
+ */
+export async function readLiveCluster(clusterName: string, adminRoleArns: readonly string[]): Promise<LiveCluster | undefined> {
+    const cluster = await unlessNotFound(() => aws.eks.getCluster({ name: clusterName }));
+    if (cluster === undefined) {
+        return undefined;
+    }
+    const adminEntries: Record<string, LiveAccessEntry> = {};
+    for (const principalArn of adminRoleArns) {
+        const entry = await unlessNotFound(() => aws.eks.getAccessEntry({ clusterName, principalArn }));
+        if (entry !== undefined) {
+            adminEntries[principalArn] = { createdAt: entry.createdAt, tags: entry.tags ?? {} };
+        }
+    }
+    return { createdAt: cluster.createdAt, version: cluster.version, supportType: cluster.upgradePolicies?.[0]?.supportType, adminEntries };
 }
 
 /**
@@ -119,10 +198,14 @@ export function vpcCniOptions(minor: string): eks.types.input.VpcCniOptionsArgs 
     };
 }
 
-/** Access entries giving each admin role cluster-admin, keyed by a stable name. */
-export function adminAccessEntries(adminRoleArns: readonly string[]): Record<string, eks.types.input.AccessEntryArgs> {
+/**
+ * Access entries giving each admin role cluster-admin, keyed by a stable name, tagged
+ * `ADMIN_ENTRY_TAG` so a later preview tells them from EKS's bootstrap entry.
+ */
+export function adminAccessEntries(adminRoleArns: readonly string[], tags: Readonly<Record<string, string>> = {}): Record<string, eks.types.input.AccessEntryArgs> {
     return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
         principalArn,
+        tags: { ...tags, [ADMIN_ENTRY_TAG]: "cluster.adminRoleArns" },
         accessPolicies: {
             admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
         },
@@ -177,7 +260,7 @@ export class EksCluster extends pulumi.ComponentResource {
             enabledClusterLogTypes: [...config.logTypes],
             encryptionConfigKeyArn: this.kmsKey.arn,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries: adminAccessEntries(config.adminRoleArns),
+            accessEntries: adminAccessEntries(config.adminRoleArns, args.tags),
             createOidcProvider: true,
             // Node groups are managed by the NodeGroup component: the default self-managed group
             // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.

@@ -5,6 +5,7 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
+import { isNotFound } from "./eks-cluster";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
 
 export interface NodeGroupArgs {
@@ -136,10 +137,7 @@ export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: rea
     return matched;
 }
 
-/** EKS's answer for a cluster that does not exist yet (ListNodegroups: "ResourceNotFoundException: No cluster found for name"). */
-export function isNotFound(error: unknown): boolean {
-    return /ResourceNotFoundException/.test(error instanceof Error ? error.message : String(error));
-}
+export { isNotFound } from "./eks-cluster";
 
 /**
  * Reads each node group's live desired size from EKS (two data sources: the cluster's node groups,

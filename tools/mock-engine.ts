@@ -127,6 +127,14 @@ function availabilityZones(region: string, inputs: Record<string, any>): MockZon
         .filter((zone) => !(inputs.excludeZoneIds ?? []).includes(zone.id) && !(inputs.excludeNames ?? []).includes(zone.name));
 }
 
+/**
+ * An invoke that fails, as the mock monitor must throw it: @pulumi/pulumi's `invoke` rejects with
+ * `new Error(err.details)` (runtime/invoke.js), so the message travels in `details`.
+ */
+export function invokeFailure(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** Data-source results the program needs. */
 function callResult(token: string, region: string, inputs: Record<string, any> = {}): Record<string, any> {
     switch (token) {
@@ -144,6 +152,11 @@ function callResult(token: string, region: string, inputs: Record<string, any> =
         case "aws:eks/getNodeGroups:getNodeGroups":
             // A stack that was never deployed: no node groups yet.
             return { names: [] };
+        case "aws:eks/getCluster:getCluster":
+        case "aws:eks/getAccessEntry:getAccessEntry":
+            // A stack that was never deployed, as the AWS provider's data sources report it
+            // (terraform-plugin-sdk v2 helper/retry `NotFoundError.Error`).
+            throw invokeFailure(`reading ${token}: couldn't find resource`);
         default:
             return {};
     }

@@ -121,7 +121,7 @@ describe("raising minSize above the live desired size", () => {
         const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
         assert.deepEqual(group.inputs.scalingConfig, { minSize: 5, maxSize: 10, desiredSize: 5 });
         assert.equal(group.inputs.ignoreScalingChanges, false);
-        assert.deepEqual(looked.filter((call) => String(call.token).startsWith("aws:eks/")), [
+        assert.deepEqual(looked.filter((call) => String(call.token).startsWith("aws:eks/getNodeGroup")), [
             { token: "aws:eks/getNodeGroups:getNodeGroups", clusterName: "berrys-production" },
             { token: "aws:eks/getNodeGroup:getNodeGroup", clusterName: "berrys-production", nodeGroupName: eksName },
         ]);
