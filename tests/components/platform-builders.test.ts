@@ -26,10 +26,11 @@ describe("infrastructure spec builders", () => {
         assert.deepEqual(endpointAccess(["203.0.113.0/24"]), { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
     });
 
-    it("gives each admin role cluster-admin through an access entry scoped to the cluster", () => {
-        assert.deepEqual(adminAccessEntries(["arn:aws:iam::123456789012:role/platform"]), {
+    it("gives each admin role cluster-admin through an access entry scoped to the cluster, tagged as the stack's", () => {
+        assert.deepEqual(adminAccessEntries(["arn:aws:iam::123456789012:role/platform"], { "berrys.io/stack": "staging" }), {
             "admin-0": {
                 principalArn: "arn:aws:iam::123456789012:role/platform",
+                tags: { "berrys.io/stack": "staging", "berrys.io/access-entry": "cluster.adminRoleArns" },
                 accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
             },
         });
