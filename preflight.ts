@@ -14,6 +14,7 @@ import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
 import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
 import { nodeGroupNameCheck } from "./components/node-group";
+import { updatePaceCheck } from "./components/node-update";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
@@ -27,7 +28,7 @@ import { tuningChecks } from "./simulator/tune";
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
-    headroomCheck,
+    headroomCheck, updatePaceCheck,
 ];
 
 /**

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 import { isNotFound } from "./eks-cluster";
+import { updateConfig, updateConfigTransform } from "./node-update";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
 
 export interface NodeGroupArgs {
@@ -215,7 +216,7 @@ export class NodeGroup extends pulumi.ComponentResource {
             ...scalingPlan(settings, args.live),
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             tags: args.tags,
-        }, { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])] });
+        }, { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])], transforms: [updateConfigTransform(updateConfig(settings))] });
 
         this.nodeGroupName = this.nodeGroup.nodeGroup.apply((group) => group.nodeGroupName);
         this.registerOutputs({ nodeGroupName: this.nodeGroupName });

@@ -174,6 +174,17 @@ export const nodeGroupSchema = z
         amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]).default("AL2023_x86_64_STANDARD"),
         diskSizeGiB: positiveInt.min(20, { error: "must be >= 20" }).max(16384, { error: "must be <= 16384" }).default(50),
         labels: labels.default({}),
+        /**
+         * Nodes an update (a new AMI or minor, a launch template change) drains at once: a count
+         * (1-100) or a percentage of the group ("25%", 1-100%). 1: the services' PDBs allow one
+         * disruption each at minReplicas, so two nodes draining together can block each other's evictions.
+         */
+        updateMaxUnavailable: z
+            .union([
+                positiveInt.min(1, { error: "must be >= 1" }).max(100, { error: "must be <= 100 (EKS's limit)" }),
+                z.string().regex(/^(100|[1-9]\d?)%$/, { error: 'must be a node count (1-100) or a percentage from "1%" to "100%"' }),
+            ], { error: 'must be a node count (1-100) or a percentage from "1%" to "100%"' })
+            .default(1),
     })
     // Runs even when other keys are invalid (`when`), so every problem is reported at once.
     .superRefine((group, ctx) => {
