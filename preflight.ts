@@ -12,7 +12,7 @@ import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
-import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
+import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, ZONE_QUERY, zonesOf } from "./components/network";
 import { nodeGroupNameCheck } from "./components/node-group";
 import { updatePaceCheck } from "./components/node-update";
 import { customMetricsCheck } from "./components/prometheus-adapter";
@@ -144,6 +144,8 @@ export interface AwsFacts {
     readonly callerArn: string;
     /** (network.mode create) The region's zones, from `aws.getAvailabilityZones(ZONE_QUERY)`. */
     readonly zones?: readonly AvailabilityZone[];
+    /** (network.mode create) The zones of the stack's live private subnets, in subnet order (`readLiveZones`). */
+    readonly liveZones?: readonly AvailabilityZone[];
     /** The stack's cluster as EKS reports it (`readLiveCluster`); undefined before the first deploy. */
     readonly cluster?: LiveCluster;
 }
@@ -158,7 +160,7 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: tr
     const errors = bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster);
     let zones: AvailabilityZone[] | undefined;
     if (config.network.mode === "create") {
-        const chosen = chooseZones(config.network, config.region, facts.zones ?? []);
+        const chosen = chooseZones(config.network, config.region, facts.zones ?? [], facts.liveZones);
         errors.push(...chosen.errors);
         zones = chosen.zones;
     }
@@ -170,12 +172,14 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: tr
  * before any resource is registered, with one `RunError`.
  */
 export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
-    const [identity, zones, cluster] = await Promise.all([
+    const creates = config.network.mode === "create";
+    const [identity, zones, liveZones, cluster] = await Promise.all([
         aws.getCallerIdentity(),
-        config.network.mode === "create" ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        creates ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        creates ? readLiveZones(config.cluster.name, config.stack) : Promise.resolve(undefined),
         readLiveCluster(config.cluster.name, config.cluster.adminRoleArns),
     ]);
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, cluster });
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, liveZones, cluster });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
     }

@@ -15,12 +15,12 @@ export interface AvailabilityZone {
 }
 
 /**
- * The `aws.getAvailabilityZones` query: zones that are up, of the plain availability-zone type, that
- * need no opt-in. Local and Wavelength Zones are opt-in (DescribeAvailabilityZones lists them once
- * the account opts in), and EKS cannot place a cluster subnet in them.
+ * The `aws.getAvailabilityZones` query: plain availability zones that need no opt-in, in any state.
+ * Local and Wavelength Zones are opt-in (DescribeAvailabilityZones lists them once the account opts
+ * in), and EKS cannot place a cluster subnet in them. No `state` filter: a zone reported impaired
+ * during an incident must not drop out and shift the choice (the subnets are ForceNew on the zone).
  */
 export const ZONE_QUERY = {
-    state: "available",
     allAvailabilityZones: false,
     filters: [
         { name: "opt-in-status", values: ["opt-in-not-required"] },
@@ -36,18 +36,22 @@ export function zonesOf(result: { readonly names: readonly string[]; readonly zo
 const byId = (a: AvailabilityZone, b: AvailabilityZone) => a.id.localeCompare(b.id, "en", { numeric: true });
 
 /**
- * The zones the VPC spans: `availabilityZoneIds` in their order, or else the first
+ * The zones the VPC spans. `availabilityZoneIds`, in its order, when set: a change of zones is made
+ * on purpose, by key. Otherwise, once the stack has subnets (`live`, in subnet order), their zones,
+ * whatever state the region reports for them now; a raised `availabilityZoneCount` adds the next
+ * zones by ID, a lowered one drops the last. Before the first deploy, the first
  * `availabilityZoneCount` of the region's zones by ID (so every account gets the same physical
- * zones), leaving out the zone IDs EKS refuses. Errors name the key.
+ * zones). The zone IDs EKS refuses are never chosen. Errors name the key.
  */
-export function chooseZones(network: CreateNetwork, region: string, available: readonly AvailabilityZone[]): { zones: AvailabilityZone[]; errors: string[] } {
+export function chooseZones(network: CreateNetwork, region: string, available: readonly AvailabilityZone[], live: readonly AvailabilityZone[] = []):
+    { zones: AvailabilityZone[]; errors: string[] } {
     const refused = EKS_UNSUPPORTED_ZONE_IDS[region] ?? [];
     const usable = available.filter((zone) => !refused.includes(zone.id)).sort(byId);
     const listed = usable.map((zone) => zone.id).join(", ");
     if (network.availabilityZoneIds !== undefined) {
         const errors: string[] = [];
         const zones = network.availabilityZoneIds.flatMap((id, index) => {
-            const zone = usable.find((candidate) => candidate.id === id);
+            const zone = usable.find((candidate) => candidate.id === id) ?? live.find((candidate) => candidate.id === id);
             if (zone === undefined && !refused.includes(id)) {
                 errors.push(`${keyName(["network", "availabilityZoneIds", index])} (${id}) must be a zone of ${region} this account can use: ${listed}`);
             }
@@ -55,13 +59,37 @@ export function chooseZones(network: CreateNetwork, region: string, available: r
         });
         return { zones, errors };
     }
-    if (usable.length < network.availabilityZoneCount) {
+    const kept = live.slice(0, network.availabilityZoneCount);
+    const added = usable.filter((zone) => !kept.some((keptZone) => keptZone.id === zone.id));
+    if (kept.length + added.length < network.availabilityZoneCount) {
         return {
             zones: [],
             errors: [`${keyName(["network", "availabilityZoneCount"])} (${network.availabilityZoneCount}) must be <= the ${usable.length} zones of ${region} EKS supports (${listed})`],
         };
     }
-    return { zones: usable.slice(0, network.availabilityZoneCount), errors: [] };
+    return { zones: [...kept, ...added.slice(0, network.availabilityZoneCount - kept.length)], errors: [] };
+}
+
+/** The zone of each of the stack's private subnets, in subnet order (their `Name` tags end in `-private-<n>`). */
+export function liveZonesOf(subnets: readonly { readonly availabilityZoneId: string; readonly availabilityZone: string; readonly tags: Readonly<Record<string, string>> }[]): AvailabilityZone[] {
+    const index = (subnet: (typeof subnets)[number]) => Number(/-private-(\d+)$/.exec(subnet.tags.Name ?? "")?.[1] ?? Number.MAX_SAFE_INTEGER);
+    return [...subnets].sort((a, b) => index(a) - index(b)).map((subnet) => ({ id: subnet.availabilityZoneId, name: subnet.availabilityZone }));
+}
+
+/**
+ * The zones of the stack's live private subnets (none before the first deploy), found by the tags
+ * `Network` puts on them: the cluster's, the internal load balancers' role, and the stack's.
+ */
+export async function readLiveZones(clusterName: string, stack: string): Promise<AvailabilityZone[]> {
+    const found = await aws.ec2.getSubnets({
+        filters: [
+            { name: `tag:kubernetes.io/cluster/${clusterName}`, values: ["shared"] },
+            { name: "tag:kubernetes.io/role/internal-elb", values: ["1"] },
+            { name: "tag:berrys.io/stack", values: [stack] },
+        ],
+    });
+    const subnets = await Promise.all((found.ids ?? []).map((id) => aws.ec2.getSubnet({ id })));
+    return liveZonesOf(subnets.map((subnet) => ({ availabilityZoneId: subnet.availabilityZoneId, availabilityZone: subnet.availabilityZone, tags: subnet.tags ?? {} })));
 }
 
 /** `network.availabilityZoneIds` must not name a zone EKS refuses (catalog/eks-zones.ts). */

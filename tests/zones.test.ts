@@ -3,7 +3,7 @@
 // list: the VPC spans zones chosen by ID, without those.
 import { strict as assert } from "assert";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
-import { AvailabilityZone, chooseZones, ZONE_QUERY } from "../components/network";
+import { AvailabilityZone, chooseZones, liveZonesOf, ZONE_QUERY } from "../components/network";
 import { checkConfig } from "../preflight";
 import { ProgramFailed } from "../tools/mock-engine";
 import { readStackFile } from "../tools/stack-files";
@@ -26,12 +26,12 @@ describe("availability zones by ID (issue 9 item 2)", () => {
         assert.deepEqual(EKS_UNSUPPORTED_ZONE_IDS, { "us-east-1": ["use1-az3"], "us-west-1": ["usw1-az2"], "ca-central-1": ["cac1-az3"] });
     });
 
-    it("asks only for available zones that need no opt-in and are plain availability zones", () => {
+    it("asks for zones that need no opt-in and are plain availability zones, in any state", () => {
         // EC2 DescribeAvailabilityZones filters `opt-in-status` (opt-in-not-required | opted-in |
         // not-opted-in) and `zone-type` (availability-zone | local-zone | wavelength-zone); Local and
         // Wavelength Zones are opt-in, and EKS cluster subnets can't be in Wavelength (network-reqs.adoc 79).
+        // No `state`: a zone reported impaired during an incident must not drop out of the choice.
         assert.deepEqual(ZONE_QUERY, {
-            state: "available",
             allAvailabilityZones: false,
             filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }, { name: "zone-type", values: ["availability-zone"] }],
         });
@@ -101,5 +101,52 @@ describe("availability zones by ID (issue 9 item 2)", () => {
         });
         assert.ok(stackWith("production", (raw) => { raw.network.availabilityZoneCount = 2; raw.network.availabilityZoneIds = ["use1-az1", "use1-az7"]; }),
             "the ID is well-formed: only AWS's answer shows it is not a zone of this account");
+    });
+});
+
+describe("a stack's zones stay put once it has subnets (issue 20 item 4)", () => {
+    // aws_subnet's availability_zone_id is ForceNew (terraform-provider-aws internal/service/ec2
+    // vpc_subnet.go): a shifted choice would replace the subnets, and the node groups in them, under
+    // a running cluster, during the incident that shifted it.
+    const live: AvailabilityZone[] = [{ name: "us-east-1c", id: "use1-az1" }, { name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1a", id: "use1-az4" }];
+    const withoutAz2 = US_EAST_1.filter((zone) => zone.id !== "use1-az2");
+
+    it("keeps the live subnets' zones when one of them is missing from the region's answer", () => {
+        assert.deepEqual(chooseZones(network(), "us-east-1", withoutAz2).zones.map((zone) => zone.id), ["use1-az1", "use1-az4", "use1-az5"], "first deploy: the next zone");
+        assert.deepEqual(chooseZones(network(), "us-east-1", withoutAz2, live), { zones: live, errors: [] });
+    });
+
+    it("changes the zones only by key: a raised count adds the next zone by ID, a lowered one drops the last, availabilityZoneIds names them", () => {
+        assert.deepEqual(chooseZones(network({ availabilityZoneCount: 4 }), "us-east-1", withoutAz2, live).zones.map((zone) => zone.id), ["use1-az1", "use1-az2", "use1-az4", "use1-az5"]);
+        assert.deepEqual(chooseZones(network({ availabilityZoneCount: 2 }), "us-east-1", US_EAST_1, live).zones.map((zone) => zone.id), ["use1-az1", "use1-az2"]);
+        const named = chooseZones(network({ availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az6"] }), "us-east-1", withoutAz2, live);
+        assert.deepEqual(named, { zones: [live[0], live[1], { name: "us-east-1b", id: "use1-az6" }], errors: [] });
+    });
+
+    it("reads the live zones in subnet order from the subnets' Name tags", () => {
+        const subnet = (index: number, id: string) => ({ availabilityZoneId: id, availabilityZone: `name-${id}`, tags: { Name: `berrys-production-private-${index}` } });
+        assert.deepEqual(liveZonesOf([subnet(2, "use1-az4"), subnet(0, "use1-az1"), subnet(1, "use1-az2")]).map((zone) => zone.id), ["use1-az1", "use1-az2", "use1-az4"]);
+    });
+
+    it("the program keeps the live zones while the region reports use1-az2 impaired (left out of the zone list)", async () => {
+        const subnetIds = ["subnet-0a", "subnet-0b", "subnet-0c"];
+        const run = await runStack("production", {
+            callOverrides: (token, inputs) => {
+                if (token === "aws:ec2/getSubnets:getSubnets") {
+                    assert.ok(inputs.filters.some((filter: { name: string; values: string[] }) => filter.name === "tag:berrys.io/stack" && filter.values[0] === "production"));
+                    return { ids: subnetIds };
+                }
+                if (token === "aws:ec2/getSubnet:getSubnet") {
+                    const index = subnetIds.indexOf(inputs.id);
+                    return { id: inputs.id, availabilityZoneId: live[index].id, availabilityZone: live[index].name, tags: { Name: `berrys-production-private-${index}` } };
+                }
+                if (token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
+                    return { names: withoutAz2.map((zone) => zone.name), zoneIds: withoutAz2.map((zone) => zone.id) };
+                }
+                return undefined;
+            },
+        });
+        const zones = [...new Set(run.registered.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((subnet) => subnet.inputs.availabilityZoneId))];
+        assert.deepEqual(zones, ["use1-az1", "use1-az2", "use1-az4"]);
     });
 });
