@@ -11,7 +11,7 @@ import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
-import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
+import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
 import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, ZONE_QUERY, zonesOf } from "./components/network";
 import { nodeGroupNameCheck } from "./components/node-group";
 import { updatePaceCheck } from "./components/node-update";
@@ -28,7 +28,7 @@ import { tuningChecks } from "./simulator/tune";
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
-    headroomCheck, updatePaceCheck,
+    headroomCheck, updatePaceCheck, standardSupportCheck,
 ];
 
 /**
@@ -156,8 +156,12 @@ export interface AwsPlan {
 }
 
 /** The checks that need AWS's answers: the bootstrap admin among the admins, the zone choice. Pure. */
-export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: true; plan: AwsPlan } | { ok: false; errors: string[] } {
-    const errors = bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster);
+export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = new Date().toISOString().slice(0, 10)):
+    { ok: true; plan: AwsPlan } | { ok: false; errors: string[] } {
+    const errors = [
+        ...bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster),
+        ...liveVersionErrors(config, facts.cluster, today),
+    ];
     let zones: AvailabilityZone[] | undefined;
     if (config.network.mode === "create") {
         const chosen = chooseZones(config.network, config.region, facts.zones ?? [], facts.liveZones);

@@ -8,10 +8,6 @@
  * is never used. A new minor means a new row here (docs/operations.md "Upgrading Kubernetes").
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.28": "v1.28.7",
-    "1.29": "v1.29.5",
-    "1.30": "v1.30.7",
-    "1.31": "v1.31.5",
     "1.32": "v1.32.7",
     "1.33": "v1.33.6",
     "1.34": "v1.34.5",
@@ -142,3 +138,9 @@ export const EKS_VERSION_CALENDAR: Readonly<Record<string, SupportDates>> = {
     "1.34": { endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
     "1.35": { endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
 };
+
+/**
+ * What EKS bills per cluster-hour, USD, while a minor is in standard and in extended support
+ * (https://aws.amazon.com/eks/pricing/, read 2026-12-02; the issue's figures).
+ */
+export const EKS_CLUSTER_HOURLY_PRICE = { standard: 0.10, extended: 0.60 } as const;

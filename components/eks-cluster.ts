@@ -276,6 +276,7 @@ export class EksCluster extends pulumi.ComponentResource {
             // cluster component it would wait for nodes that wait for the cluster. With
             // skipDefaultNodeGroup pulumi-eks would not create it anyway (cluster.ts lines 1175-1185).
             corednsAddonOptions: { enabled: false },
+            upgradePolicy: { supportType: config.upgradePolicy.supportType },
             deletionProtection: config.protect,
             tags: args.tags,
         }, stateful);

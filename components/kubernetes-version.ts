@@ -4,6 +4,10 @@
 import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
 import { ConfigCheck, configCheck, keyName, PlatformConfig } from "../config";
 
+import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_CLUSTER_HOURLY_PRICE, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
+import { HOURS_PER_MONTH } from "../catalog/prices";
+import { ConfigCheck, keyName, PlatformConfig } from "../config";
+
 /** The pinned version of an EKS add-on for a minor. Throws for a missing cell: `compatibilityCheck` reports it first. */
 export function eksAddonVersion(minor: string, addon: EksAddonName): string {
     const pin = EKS_ADDON_VERSIONS[minor]?.[addon];
@@ -48,7 +52,7 @@ export function endOfExtendedSupport(minor: string): string | undefined {
     return EKS_VERSION_CALENDAR[minor]?.endOfExtendedSupport;
 }
 
-function minorNumber(minor: string): number {
+export function minorNumber(minor: string): number {
     return Number(minor.split(".")[1]);
 }
 
@@ -94,3 +98,79 @@ export const kubernetesSupportCheck: ConfigCheck = configCheck(
     "The cluster's Kubernetes minor must be one EKS still supports on the day of the preview (catalog/compatibility.ts EKS_VERSION_CALENDAR).",
     (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config),
 );
+
+export const kubernetesSupportCheck: ConfigCheck = (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config);
+
+/** Days from `from` to `to` (YYYY-MM-DD, UTC). */
+function daysBetween(from: string, to: string): number {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** How early preview announces a minor's end of standard support. */
+export const STANDARD_SUPPORT_NOTICE_DAYS = 90;
+
+/**
+ * Config check, given the day: from 90 days before the minor's end of standard support (and after
+ * it), a warning by key with the date, what EKS does then under `cluster.upgradePolicy`, and what
+ * extended support costs per month.
+ */
+export function standardSupportWarning(today: string): ConfigCheck {
+    return (config: PlatformConfig) => {
+        const minor = config.cluster.version;
+        const ends = EKS_VERSION_CALENDAR[minor]?.endOfStandardSupport;
+        if (ends === undefined || daysBetween(today, ends) > STANDARD_SUPPORT_NOTICE_DAYS) {
+            return { errors: [], warnings: [] };
+        }
+        const days = daysBetween(today, ends);
+        const next = `1.${minorNumber(minor) + 1}`;
+        const extra = Math.round((EKS_CLUSTER_HOURLY_PRICE.extended - EKS_CLUSTER_HOURLY_PRICE.standard) * HOURS_PER_MONTH);
+        const cost = `USD ${EKS_CLUSTER_HOURLY_PRICE.extended.toFixed(2)} instead of ${EKS_CLUSTER_HOURLY_PRICE.standard.toFixed(2)} per cluster-hour, USD ${extra} more per month`;
+        const when = days >= 0 ? `leaves EKS standard support on ${ends} (in ${days} days)` : `left EKS standard support on ${ends}`;
+        const then = config.cluster.upgradePolicy.supportType === "EXTENDED"
+            ? `under upgradePolicy EXTENDED EKS then bills extended support (${cost})`
+            : `under upgradePolicy STANDARD EKS then upgrades the control plane to ${next} itself, leaving cluster.version, the node groups and the add-on pins behind (extended support would cost ${cost})`;
+        return {
+            errors: [],
+            warnings: [`${keyName(["cluster", "version"])} (${minor}) ${when}\n${then}; upgrade to ${next} first (docs/operations.md "Upgrading Kubernetes")`],
+        };
+    };
+}
+
+/** The check preview runs: today's date, UTC. */
+export const standardSupportCheck: ConfigCheck = (config) => standardSupportWarning(new Date().toISOString().slice(0, 10))(config);
+
+/** The live control plane as the version checks need it (eks-cluster.ts `LiveCluster`). */
+export interface LiveControlPlane {
+    readonly version: string;
+    readonly supportType?: string;
+}
+
+/**
+ * What EKS refuses given the live cluster: a `cluster.version` more than one minor above the live
+ * one (EKS upgrades one minor at a time) or below it (no downgrade: AWS may have upgraded a cluster
+ * under STANDARD itself), and STANDARD for a cluster already in extended support (EKS user guide,
+ * "Cluster upgrade policy": upgrade it to a minor in standard support first).
+ */
+export function liveVersionErrors(config: PlatformConfig, live: LiveControlPlane | undefined, today: string): string[] {
+    if (live === undefined) {
+        return [];
+    }
+    const errors: string[] = [];
+    const wanted = minorNumber(config.cluster.version);
+    const running = minorNumber(live.version);
+    const key = `${keyName(["cluster", "version"])} (${config.cluster.version})`;
+    if (wanted > running + 1) {
+        errors.push(`${key} must be at most one minor above the live cluster's ${live.version}: EKS upgrades one minor at a time\n` +
+            `Set 1.${running + 1}, run pulumi up (the node groups follow), then raise it again`);
+    } else if (wanted < running) {
+        errors.push(`${key} must not be below the live cluster's ${live.version}: EKS cannot downgrade a control plane\n` +
+            `Set ${live.version} (under upgradePolicy STANDARD, EKS upgrades a cluster itself at the end of standard support)`);
+    }
+    const endOfStandard = EKS_VERSION_CALENDAR[live.version]?.endOfStandardSupport;
+    const inExtended = live.supportType === "EXTENDED" && endOfStandard !== undefined && today > endOfStandard;
+    if (config.cluster.upgradePolicy.supportType === "STANDARD" && inExtended) {
+        errors.push(`${keyName(["cluster", "upgradePolicy", "supportType"])} (STANDARD) must stay EXTENDED while the live cluster (${live.version}) is in extended support (since ${endOfStandard})\n` +
+            "EKS refuses the switch: raise cluster.version to a minor in standard support and deploy first, then set STANDARD");
+    }
+    return errors;
+}

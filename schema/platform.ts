@@ -113,6 +113,14 @@ export const clusterSchema = z.strictObject({
     podIdentitySourceArnCondition: z.boolean().default(false),
     /** Days KMS waits before deleting the secrets key once the stack is destroyed (7-30). */
     kmsKeyDeletionWindowDays: positiveInt.min(7, { error: "must be >= 7" }).max(30, { error: "must be <= 30" }).default(30),
+    /**
+     * What EKS does at the end of the minor's standard support, as the EKS API spells it. EXTENDED:
+     * the cluster stays on its minor and EKS bills extended support (USD 0.60 instead of 0.10 per
+     * cluster-hour); preview warns from 90 days before. STANDARD: EKS upgrades the control plane
+     * itself, leaving `version`, the node groups and the add-on pins behind the cluster. EXTENDED by
+     * default: the stack stays the one source of the cluster's minor, and the cost is announced.
+     */
+    upgradePolicy: z.strictObject({ supportType: z.enum(["STANDARD", "EXTENDED"]).default("EXTENDED") }).prefault({}),
     /** Protect the cluster and its KMS key against `pulumi destroy` and replacement. */
     protect: z.boolean().default(false),
 });

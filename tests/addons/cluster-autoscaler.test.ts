@@ -6,7 +6,7 @@ import {
     clusterAutoscalerFlags, clusterAutoscalerImageCheck, clusterAutoscalerPolicy,
     clusterAutoscalerRelease, clusterAutoscalerValues, DESCRIBE_ACTIONS,
 } from "../../components/cluster-autoscaler";
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../../catalog/compatibility";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, EKS_ADDON_VERSIONS } from "../../catalog/compatibility";
 import { PolicyStatement, podIdentityTrustPolicy } from "../../components/pod-identity-role";
 import { monitoringTarget } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
@@ -94,11 +94,12 @@ describe("cluster-autoscaler", () => {
     });
 
     describe("image tag", () => {
-        it("is the newest patch for each Kubernetes minor (kubernetes/autoscaler tags at 55c37cd)", () => {
+        it("is the newest patch for each Kubernetes minor with EKS add-on rows, and only those (kubernetes/autoscaler tags at 55c37cd)", () => {
+            // A minor without EKS_ADDON_VERSIONS is refused at preview, so its image row could never be read.
             assert.deepEqual(CLUSTER_AUTOSCALER_IMAGE_TAGS, {
-                "1.28": "v1.28.7", "1.29": "v1.29.5", "1.30": "v1.30.7", "1.31": "v1.31.5", "1.32": "v1.32.7",
-                "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1",
+                "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1",
             });
+            assert.deepEqual(Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS), Object.keys(EKS_ADDON_VERSIONS));
             for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
                 assert.ok(tag.startsWith(`v${minor}.`), `${minor} -> ${tag}`);
             }
@@ -114,7 +115,7 @@ describe("cluster-autoscaler", () => {
             const result = configWith({ cluster: { version: "1.27" } });
             assert.equal(result.ok, false);
             const errors = result.ok ? [] : result.errors;
-            assert.ok(errors.some((error) => error.startsWith("berrys-platform:cluster.version (1.27) must be a Kubernetes minor cluster-autoscaler has an image tag for (1.28, 1.29,") &&
+            assert.ok(errors.some((error) => error.startsWith("berrys-platform:cluster.version (1.27) must be a Kubernetes minor cluster-autoscaler has an image tag for (1.32, 1.33,") &&
                 error.includes("berrys-platform:addons.clusterAutoscaler.imageTag")), errors.join("\n"));
         });
 
