@@ -2,16 +2,14 @@
 // answers show, such as the deployer's own role among the admins, stops here before any resource),
 // build the platform, and return its outputs as the stack outputs (docs/outputs.md "Stack outputs").
 import * as pulumi from "@pulumi/pulumi";
-import { readLiveScaling } from "./components/node-group";
 import { Platform } from "./components/platform";
 import { runAwsPreflight, runPreflight } from "./preflight";
 
 /** Pulumi calls the exported function; `opts` reach the root component (the tests pass transformations). */
 export = async (opts?: pulumi.ComponentResourceOptions) => {
     const { config, capacity } = runPreflight();
-    const { zones } = await runAwsPreflight(config);
-    // Live desired sizes, so that a new minSize/maxSize that excludes them moves them in the same run.
-    const liveScaling = await readLiveScaling(config.cluster.name, Object.keys(config.nodeGroups));
+    // Live desired sizes, so that a new minSize/maxSize that excludes them, or a replacement, gets them.
+    const { zones, liveScaling } = await runAwsPreflight(config);
     const platform = new Platform("berrys", { config, liveScaling, zones }, opts);
     return { ...platform.outputs, capacity: { ...capacity.report, findings: capacity.findings } };
 };

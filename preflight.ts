@@ -13,7 +13,8 @@ import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
 import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, ZONE_QUERY, zonesOf } from "./components/network";
-import { nodeGroupNameCheck } from "./components/node-group";
+import { LiveScaling, nodeGroupNameCheck } from "./components/node-group";
+import { LiveNodeGroup, readLiveNodeGroups, replacementPlan } from "./components/node-group-replacement";
 import { updatePaceCheck } from "./components/node-update";
 import { customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
@@ -148,16 +149,23 @@ export interface AwsFacts {
     readonly liveZones?: readonly AvailabilityZone[];
     /** The stack's cluster as EKS reports it (`readLiveCluster`); undefined before the first deploy. */
     readonly cluster?: LiveCluster;
+    /** Each configured group's live EKS node group (`readLiveNodeGroups`); none before the first deploy. */
+    readonly nodeGroups?: Readonly<Record<string, LiveNodeGroup>>;
 }
 
 /** What the checks against AWS's facts decide: the zones the network spans. */
 export interface AwsPlan {
     readonly zones?: readonly AvailabilityZone[];
+    /** Each live node group's desired size, and whether this run replaces it (`replacementPlan`). */
+    readonly liveScaling: Readonly<Record<string, LiveScaling>>;
 }
 
-/** The checks that need AWS's answers: the bootstrap admin among the admins, the zone choice. Pure. */
+/**
+ * The checks that need AWS's answers: the bootstrap admin among the admins, the live cluster's
+ * minor and support, the zone choice, and the node groups a change replaces. Pure.
+ */
 export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = new Date().toISOString().slice(0, 10)):
-    { ok: true; plan: AwsPlan } | { ok: false; errors: string[] } {
+    { ok: true; plan: AwsPlan; warnings: string[] } | { ok: false; errors: string[] } {
     const errors = [
         ...bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster),
         ...liveVersionErrors(config, facts.cluster, today),
@@ -168,24 +176,31 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = n
         errors.push(...chosen.errors);
         zones = chosen.zones;
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, plan: { zones } };
+    const live = facts.liveZones ?? [];
+    const zonesChanged = live.length > 0 && zones !== undefined && zones.map((zone) => zone.id).join() !== live.map((zone) => zone.id).join();
+    const replaced = replacementPlan(config, facts.nodeGroups ?? {}, zonesChanged);
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, plan: { zones, liveScaling: replaced.liveScaling }, warnings: replaced.warnings };
 }
 
 /**
  * Asks AWS (invokes only, no resource) and runs `checkAwsFacts`: a failure stops the program
- * before any resource is registered, with one `RunError`.
+ * before any resource is registered, with one `RunError`; each warning is logged once.
  */
 export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
     const creates = config.network.mode === "create";
-    const [identity, zones, liveZones, cluster] = await Promise.all([
+    const [identity, zones, liveZones, cluster, nodeGroups] = await Promise.all([
         aws.getCallerIdentity(),
         creates ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
         creates ? readLiveZones(config.cluster.name, config.stack) : Promise.resolve(undefined),
         readLiveCluster(config.cluster.name, config.cluster.adminRoleArns),
+        readLiveNodeGroups(config.cluster.name, Object.keys(config.nodeGroups)),
     ]);
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, liveZones, cluster });
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, liveZones, cluster, nodeGroups });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
+    }
+    for (const warning of checked.warnings) {
+        pulumi.log.warn(warning);
     }
     return checked.plan;
 }

@@ -5,7 +5,6 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
-import { isNotFound } from "./eks-cluster";
 import { updateConfig, updateConfigTransform } from "./node-update";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
 
@@ -53,6 +52,8 @@ export function rootVolume(settings: NodeGroupConfig, amiType: string) {
 /** What EKS reports for a node group now: the desired size cluster-autoscaler last set. */
 export interface LiveScaling {
     readonly desiredSize: number;
+    /** This run replaces the group (a ForceNew field changed: node-group-replacement.ts `forceNewChanges`). */
+    readonly replaced?: boolean;
 }
 
 /** The node group's scaling inputs for one run. */
@@ -73,11 +74,16 @@ export interface ScalingPlan {
  * desired size lies outside min..max ("InvalidParameterException: Minimum capacity 5 can't be greater
  * than desired size 3"), and with the desired size ignored the update carries the old one. So when a
  * new minSize (or maxSize) excludes the live size, this run sends the live size moved into the new
- * range, and only this run: EKS adds (or removes) exactly the nodes the new bound demands.
+ * range, and only this run: EKS adds (or removes) exactly the nodes the new bound demands. A run
+ * that replaces the group sends the live size (moved into min..max) too, not ignored: with
+ * `refresh: always` the engine would already carry it over (tests/components/node-group-replacement.test.ts
+ * pins how), but a run without refresh would start the new group at the size last sent.
  */
 export function scalingPlan(settings: Pick<NodeGroupConfig, "minSize" | "maxSize" | "desiredSize">, live?: LiveScaling): ScalingPlan {
     const { minSize, maxSize } = settings;
-    if (live === undefined || (live.desiredSize >= minSize && live.desiredSize <= maxSize)) {
+    // A replacement starts with the live size, never the creation size, refresh or not.
+    const inRange = live !== undefined && live.desiredSize >= minSize && live.desiredSize <= maxSize && live.replaced !== true;
+    if (live === undefined || inRange) {
         return { scalingConfig: { minSize, maxSize, desiredSize: settings.desiredSize }, ignoreScalingChanges: true };
     }
     return { scalingConfig: { minSize, maxSize, desiredSize: Math.min(maxSize, Math.max(minSize, live.desiredSize)) }, ignoreScalingChanges: false };
@@ -139,32 +145,6 @@ export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: rea
 }
 
 export { isNotFound } from "./eks-cluster";
-
-/**
- * Reads each node group's live desired size from EKS (two data sources: the cluster's node groups,
- * then each one). Runs at preview too, so the plan it feeds is what `pulumi preview` shows. A cluster
- * that does not exist yet has no live sizes; any other error (no permission, say) stops the run.
- */
-export async function readLiveScaling(clusterName: string, groupNames: readonly string[]): Promise<Record<string, LiveScaling>> {
-    let eksNames: string[];
-    try {
-        eksNames = (await aws.eks.getNodeGroups({ clusterName })).names ?? [];
-    } catch (error) {
-        if (isNotFound(error)) {
-            return {};
-        }
-        throw error;
-    }
-    const live: Record<string, LiveScaling> = {};
-    for (const [group, nodeGroupName] of Object.entries(matchLiveNodeGroups(groupNames, eksNames))) {
-        const found = await aws.eks.getNodeGroup({ clusterName, nodeGroupName });
-        const desiredSize = found.scalingConfigs?.[0]?.desiredSize;
-        if (desiredSize !== undefined) {
-            live[group] = { desiredSize };
-        }
-    }
-    return live;
-}
 
 export class NodeGroup extends pulumi.ComponentResource {
     public readonly nodeGroup: eks.ManagedNodeGroup;
