@@ -1,12 +1,9 @@
 // What `cluster.version` decides besides the control plane: each EKS add-on's pinned version (the
 // compatibility table) and whether EKS still supports the minor at all (its release calendar). Both
 // checks run at preview (preflight.ts), before any resource is registered.
-import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
-import { ConfigCheck, configCheck, keyName, PlatformConfig } from "../config";
-
 import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_CLUSTER_HOURLY_PRICE, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
 import { HOURS_PER_MONTH } from "../catalog/prices";
-import { ConfigCheck, keyName, PlatformConfig } from "../config";
+import { ConfigCheck, configCheck, keyName, PlatformConfig } from "../config";
 
 /** The pinned version of an EKS add-on for a minor. Throws for a missing cell: `compatibilityCheck` reports it first. */
 export function eksAddonVersion(minor: string, addon: EksAddonName): string {
@@ -99,8 +96,6 @@ export const kubernetesSupportCheck: ConfigCheck = configCheck(
     (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config),
 );
 
-export const kubernetesSupportCheck: ConfigCheck = (config) => supportedVersionCheck(new Date().toISOString().slice(0, 10))(config);
-
 /** Days from `from` to `to` (YYYY-MM-DD, UTC). */
 function daysBetween(from: string, to: string): number {
     return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
@@ -137,7 +132,11 @@ export function standardSupportWarning(today: string): ConfigCheck {
 }
 
 /** The check preview runs: today's date, UTC. */
-export const standardSupportCheck: ConfigCheck = (config) => standardSupportWarning(new Date().toISOString().slice(0, 10))(config);
+export const standardSupportCheck: ConfigCheck = configCheck(
+    "From 90 days before the cluster's minor leaves EKS standard support, a warning with the date, what EKS does then under " +
+    "cluster.upgradePolicy and the extended-support cost per month (catalog/compatibility.ts EKS_VERSION_CALENDAR, EKS_CLUSTER_HOURLY_PRICE).",
+    (config) => standardSupportWarning(new Date().toISOString().slice(0, 10))(config),
+);
 
 /** The live control plane as the version checks need it (eks-cluster.ts `LiveCluster`). */
 export interface LiveControlPlane {

@@ -2,7 +2,7 @@
 // template version): how many at once, and whether the services' PDBs let that pace go through.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyName, pdbAllowedDisruptions } from "../config";
+import { configCheck, keyName, pdbAllowedDisruptions } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 
 /** The node group's `updateConfig`: `updateMaxUnavailable` as a count or a percentage. */
@@ -34,7 +34,10 @@ export function nodesDrainedAtOnce(settings: Pick<NodeGroupConfig, "updateMaxUna
  * fails the update (PodEvictionFailure) when a pod is not evicted within 15 minutes (EKS user guide,
  * "Understand each phase of node updates", upgrade phase).
  */
-export const updatePaceCheck: ConfigCheck = (config: PlatformConfig) => {
+export const updatePaceCheck: ConfigCheck = configCheck(
+    "A warning when a node group's updateMaxUnavailable drains more nodes at once than the tightest PDB allows disruptions at minReplicas " +
+    "(EKS fails an update whose pod is not evicted within 15 minutes).",
+    (config: PlatformConfig) => {
     const budgets = Object.entries(config.services).flatMap(([service, settings]) =>
         settings.pdb === undefined ? [] : [{ service, allowed: pdbAllowedDisruptions(settings.pdb, settings.minReplicas), minReplicas: settings.minReplicas }]);
     const tightest = budgets.sort((a, b) => a.allowed - b.allowed)[0];
@@ -47,4 +50,5 @@ export const updatePaceCheck: ConfigCheck = (config: PlatformConfig) => {
         ];
     });
     return { errors: [], warnings };
-};
+    },
+);
