@@ -100,11 +100,12 @@ describe("npm run tune (production, narrowed search space)", function () {
         const before = verdict(stackText, readStackFile("production", dir).projectConfig);
         assert.ok(before.missed.some((message) => /responseSeconds \(240\): agent-orchestrator/.test(message)), before.missed.join("\n"));
         assert.ok(before.missed.some((message) => /maxDirectionChangesPerHour \(4\): web-dashboard/.test(message)), before.missed.join("\n"));
-        // Besides the seed's two quota warnings, the notice of the minor's end of standard support, which depends on the day.
-        const notices = standardSupportCheck(stackConfig("production")).warnings.length;
-        assert.equal(before.problems.length, 2 + notices, "the seed's two quota warnings");
+        // The notice of the minor's end of standard support depends on the day, and no tuning removes it: left out.
+        const notices = standardSupportCheck(stackConfig("production")).warnings;
+        const undated = (problems: string[]) => problems.filter((problem) => !notices.includes(problem));
+        assert.equal(undated(before.problems).length, 2, "the seed's two quota warnings");
         const after = verdict(proposal, readStackFile("production", dir).projectConfig);
-        assert.deepEqual([after.problems, after.missed], [[], []]);
+        assert.deepEqual([undated(after.problems), after.missed], [[], []]);
     });
 
     it("the local guarantee: undo any one change of the proposal and a criterion fails, a check warns, or the cost rises", () => {
