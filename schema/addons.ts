@@ -1,7 +1,7 @@
 // Config schema of `addons`: the Helm-installed scaling add-ons. Chart versions are pinned to the
 // versions whose default values tests/fixtures/charts/ holds (the tests check values keys against them).
 import { z } from "zod";
-import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity, requestsWithinLimits } from "./common";
+import { cpuMemory, dnsSubdomain, goDuration, labels, memoryQuantity, positiveInt, positiveQuantity, promDuration, quantity, requestsWithinLimits } from "./common";
 import { monitoringSchema } from "./monitoring";
 import { toBytes, toMillicores } from "../quantity";
 
@@ -11,7 +11,7 @@ const requestsAndLimits = z
     .strictObject({
         requests: cpuMemory,
         /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
-        limits: z.strictObject({ memory: quantity }),
+        limits: z.strictObject({ memory: memoryQuantity }),
     })
     .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "requests", limits: "limits", what: "a container" }), { when: () => true });
 
@@ -32,7 +32,7 @@ const headroomSchema = z
         /** CPU kept free, in total. */
         cpu: quantity,
         /** Memory kept free, in total. */
-        memory: quantity,
+        memory: memoryQuantity,
     })
     .superRefine((value, ctx) => {
         for (const resource of ["cpu", "memory"] as const) {
@@ -48,7 +48,7 @@ const clusterAutoscalerSchema = z.strictObject({
     chartVersion: chartVersion.default("9.59.0"),
     /** Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts). */
     imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional(),
-    serviceAccountName: z.string().default("cluster-autoscaler"),
+    serviceAccountName: dnsSubdomain.default("cluster-autoscaler"),
     /** The seed's scaleDown settings, as cluster-autoscaler flags. */
     scaleDownDelayAfterAdd: goDuration.default("10m"),
     scaleDownDelayAfterDelete: goDuration.default("10m"),
@@ -81,7 +81,7 @@ const installPrometheus = z.strictObject({
     /** How long Prometheus keeps samples (and so the scaling history). */
     retention: promDuration.default("15d"),
     /** Size of Prometheus's gp3 volume. */
-    storageSize: quantity.default("50Gi"),
+    storageSize: positiveQuantity.default("50Gi"),
     /** Two by default, in different zones: one drained or waiting for room leaves the other serving the adapter. */
     replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
     resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }),

@@ -1,6 +1,6 @@
 // Config schema of the infrastructure: `cluster`, `network`, `nodeGroups` and `namespace`.
 import { z } from "zod";
-import { dnsLabel, labels, positiveInt, quantity, requestsWithinLimits } from "./common";
+import { dnsLabel, labels, memoryQuantity, memoryProblem, positiveInt, quantity, requestsWithinLimits } from "./common";
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
@@ -223,12 +223,18 @@ export const namespaceSchema = z.strictObject({
     /** Pod Security Admission level enforced; `restricted` is always warned and audited. */
     podSecurity: z.enum(["restricted", "baseline"]).default("baseline"),
     /** ResourceQuota hard limits, by the quota's own keys. */
-    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity, { error: "must be a map from ResourceQuota key to its hard limit (a quantity)" }),
+    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity, { error: "must be a map from ResourceQuota key to its hard limit (a quantity)" })
+        .superRefine((quota, ctx) => {
+            for (const key of ["requests.memory", "limits.memory"] as const) {
+                const problem = typeof quota?.[key] === "string" ? memoryProblem(quota[key]) : undefined;
+                if (problem !== undefined) ctx.addIssue({ code: "custom", path: [key], input: quota[key], message: problem });
+            }
+        }, { when: () => true }),
     /** Container defaults, so that a container declaring no resources is still admitted by the quota. */
     limitRange: z
         .strictObject({
-            defaultRequest: z.strictObject({ cpu: quantity.default("100m"), memory: quantity.default("128Mi") }).prefault({}),
-            default: z.strictObject({ cpu: quantity.default("500m"), memory: quantity.default("512Mi") }).prefault({}),
+            defaultRequest: z.strictObject({ cpu: quantity.default("100m"), memory: memoryQuantity.default("128Mi") }).prefault({}),
+            default: z.strictObject({ cpu: quantity.default("500m"), memory: memoryQuantity.default("512Mi") }).prefault({}),
         })
         .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "defaultRequest", limits: "default", what: "a LimitRange" }), { when: () => true })
         .prefault({}),

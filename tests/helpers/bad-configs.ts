@@ -82,4 +82,15 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "warnings as errors", change: (raw) => { raw.guardrails.warningsAsErrors = true; } },
     { name: "surge above the quota at max", change: (raw) => { raw.namespace.quota.pods = "60"; } },
     { name: "no region", change: () => undefined, region: "" },
+    // Family 1: HPAs that can never scale.
+    { name: "utilization past the limit", change: (raw) => { service(raw).metrics[0].averageUtilization = 195; } },
+    { name: "average value past the limit", change: (raw) => { service(raw).metrics[0] = { type: "Resource", name: "cpu", averageValue: "2" }; } },
+    { name: "both directions disabled", change: (raw) => { service(raw).behavior = { scaleUp: { selectPolicy: "Disabled" }, scaleDown: { selectPolicy: "Disabled" } }; } },
+    { name: "memory in milli-units", change: (raw) => { service(raw).resources.requests.memory = "800m"; } },
+    // Family 2: Kubernetes API validation.
+    { name: "zero metric target", change: (raw) => { service(raw).metrics[2].averageValue = "0"; } },
+    { name: "PDB above 100 %", change: (raw) => { service(raw).pdb = { maxUnavailable: "120%" }; } },
+    { name: "service account name", change: (raw) => { raw.addons = { clusterAutoscaler: { serviceAccountName: "Cluster_Autoscaler" } }; } },
+    { name: "look-alike hyphen in a label", change: (raw) => { group(raw).labels = { "team\u2010name": "a" }; } },
+    { name: "selector label not a PromQL name", change: (raw) => { service(raw).metrics[2].selector = { "app.kubernetes.io/name": "api" }; } },
 ];
