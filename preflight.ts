@@ -12,9 +12,12 @@ import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { deployerRoleErrors } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
-import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, ZONE_QUERY, zonesOf } from "./components/network";
-import { nodeGroupNameCheck } from "./components/node-group";
-import { customMetricsCheck } from "./components/prometheus-adapter";
+import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, subnetZoneErrors, ZONE_QUERY, zonesOf } from "./components/network";
+import { metricsServerEnabledCheck } from "./components/metrics-server";
+import { namespaceCollisionCheck } from "./components/namespace-guardrails";
+import { firstNodeCheck, nodeGroupNameCheck } from "./components/node-group";
+import { partitionCheck } from "./components/partition";
+import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
 import { simulationChecks } from "./simulator/model";
@@ -27,7 +30,7 @@ import { tuningChecks } from "./simulator/tune";
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
-    headroomCheck,
+    headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
 ];
 
 /**
@@ -143,6 +146,8 @@ export interface AwsFacts {
     readonly callerArn: string;
     /** (network.mode create) The region's zones, from `aws.getAvailabilityZones(ZONE_QUERY)`. */
     readonly zones?: readonly AvailabilityZone[];
+    /** (network.mode existing) Each private subnet's zone, from `aws.ec2.getSubnet` (undefined where AWS gave none). */
+    readonly subnetZones?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What the checks against AWS's facts decide: the zones the network spans. */
@@ -158,6 +163,8 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: tr
         const chosen = chooseZones(config.network, config.region, facts.zones ?? []);
         errors.push(...chosen.errors);
         zones = chosen.zones;
+    } else {
+        errors.push(...subnetZoneErrors(config.network.privateSubnetIds, facts.subnetZones ?? {}));
     }
     return errors.length > 0 ? { ok: false, errors } : { ok: true, plan: { zones } };
 }
@@ -167,11 +174,14 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts): { ok: tr
  * before any resource is registered, with one `RunError`.
  */
 export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
-    const [identity, zones] = await Promise.all([
+    const network = config.network;
+    const [identity, zones, subnets] = await Promise.all([
         aws.getCallerIdentity(),
-        config.network.mode === "create" ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        network.mode === "create" ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        network.mode === "existing" ? Promise.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnet({ id }))) : Promise.resolve([]),
     ]);
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones });
+    const subnetZones = Object.fromEntries(subnets.map((subnet) => [subnet.id, subnet.availabilityZone as string | undefined]));
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, subnetZones });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
     }

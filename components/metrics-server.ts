@@ -4,7 +4,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_SERVER_CHART } from "../catalog/charts";
-import type { AddonsConfig } from "../config";
+import type { AddonsConfig, PlatformConfig } from "../config";
+import { configCheck, keyName } from "../config";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 
@@ -53,3 +54,19 @@ export class MetricsServer extends pulumi.ComponentResource {
         this.registerOutputs({ releaseName: this.release.name });
     }
 }
+
+/** HPAs read Resource metrics (cpu, memory) from metrics.k8s.io, which metrics-server serves here. */
+export const metricsServerEnabledCheck = configCheck(
+    "metrics-server must be enabled while an HPA scales on a Resource metric: it serves metrics.k8s.io, which those HPAs read.",
+    (config: PlatformConfig) => {
+        if (config.addons.metricsServer.enabled) return { errors: [], warnings: [] };
+        const users = Object.entries(config.services).filter(([, service]) => service.metrics.some((metric) => metric.type === "Resource")).map(([name]) => name);
+        return {
+            errors: users.length === 0 ? [] : [
+                `${keyName(["addons", "metricsServer", "enabled"])} (false) must be true while HPAs scale on cpu or memory (${users.join(", ")}): they read metrics.k8s.io\n` +
+                "enable it, or scale those services on Pods metrics only",
+            ],
+            warnings: [],
+        };
+    },
+);

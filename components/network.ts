@@ -79,6 +79,18 @@ export const availabilityZoneIdsCheck: ConfigCheck = configCheck(
     },
 );
 
+/**
+ * EKS CreateCluster needs subnets in at least two availability zones ("Subnets specified must be in
+ * at least two different AZs"): checked against the zones AWS reports for the listed subnets.
+ * A subnet whose zone is unknown is not counted against the rule.
+ */
+export function subnetZoneErrors(subnetIds: readonly string[], zoneOf: Readonly<Record<string, string | undefined>>): string[] {
+    const zones = subnetIds.map((id) => zoneOf[id]);
+    if (zones.some((zone) => zone === undefined) || new Set(zones).size >= 2) return [];
+    return [`${keyName(["network", "privateSubnetIds"])} (${JSON.stringify(subnetIds)}) must span at least two availability zones: all are in ${zones[0]}, ` +
+        "and EKS refuses a cluster in one zone\nadd a private subnet of another zone"];
+}
+
 export interface NetworkArgs {
     /** What to create, or which VPC to use: `network` in the stack's config. */
     readonly network: NetworkConfig;

@@ -5,6 +5,12 @@ import { cpuMemory, dnsSubdomain, goDuration, labels, memoryQuantity, positiveIn
 import { monitoringSchema } from "./monitoring";
 import { toBytes, toMillicores } from "../quantity";
 
+/** Whether a URL's host is the pod itself: localhost, 127.0.0.0/8, ::1 or 0.0.0.0. */
+function isLoopbackUrl(url: string): boolean {
+    const host = /^https?:\/\/(\[[^\]]+\]|[^/:]+)/.exec(url)?.[1]?.toLowerCase() ?? "";
+    return host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "[::1]" || host === "0.0.0.0";
+}
+
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "must be a chart version such as 9.59.0" });
 
 const requestsAndLimits = z
@@ -91,7 +97,12 @@ const installPrometheus = z.strictObject({
 const externalPrometheus = z.strictObject({
     mode: z.literal("external"),
     /** The existing Prometheus's URL, with its port: http://prometheus-operated.monitoring.svc:9090 */
-    url: z.string().regex(/^https?:\/\/[^/:]+(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" }),
+    url: z.string()
+        .regex(/^https?:\/\/(\[[0-9a-fA-F:.]+\]|[^/:[\]]+)(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" })
+        .refine((url) => !isLoopbackUrl(url), {
+            error: "must not be a loopback address: the adapter's pod would reach itself, not Prometheus\nuse the Prometheus Service's DNS name, e.g. http://prometheus-operated.monitoring.svc:9090",
+        })
+        .describe("The existing Prometheus's http(s) URL with its port, reachable from the adapter's pod (not localhost or a loopback address)."),
     /** Labels that Prometheus's podMonitorSelector and ruleSelector match. */
     selectorLabels: labels.default({}),
     /** Create PodMonitors and PrometheusRules at all (false where no prometheus-operator runs). */

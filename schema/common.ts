@@ -173,6 +173,17 @@ export function promLabelNameProblem(value: string): string | undefined {
 export const promLabels = z.record(checkedString(promLabelNameProblem), checkedString(labelValueProblem), { error: "must be a map from label name to label value" })
     .describe("Label matchers the adapter puts in its PromQL: names [a-zA-Z_][a-zA-Z0-9_]* (Prometheus LabelNameRE), values as IsValidLabelValue.");
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** A Go or Prometheus duration ("2m", "1h30m", "90s") in seconds. */
+export function durationSeconds(duration: string): number {
+    let seconds = 0;
+    for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
+        seconds += Number(amount) * DURATION_UNITS[unit];
+    }
+    return seconds;
+}
+
 /** A Go duration, as cluster-autoscaler's flags take it: 10m, 3m, 90s, 1h30m. */
 export const goDuration = z.string().regex(/^(\d+(ms|s|m|h))+$/, { error: "must be a Go duration such as 30s, 10m or 1h30m" });
 

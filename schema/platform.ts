@@ -1,6 +1,6 @@
 // Config schema of the infrastructure: `cluster`, `network`, `nodeGroups` and `namespace`.
 import { z } from "zod";
-import { dnsLabel, labels, memoryQuantity, memoryProblem, positiveInt, quantity, requestsWithinLimits } from "./common";
+import { checkedString, dnsLabel, labelValueProblem, memoryQuantity, memoryProblem, positiveInt, qualifiedNameProblem, quantity, requestsWithinLimits } from "./common";
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
@@ -102,7 +102,11 @@ export const clusterSchema = z.strictObject({
     /** Control-plane log types sent to CloudWatch. */
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES)).default(["api", "audit", "authenticator"]),
     /** IAM role ARNs that get cluster-admin through EKS access entries (the deployer always has it). */
-    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })).default([]),
+    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
+        // EKS CreateAccessEntry: one access entry per principal (ResourceInUseException); IAM role names are case-insensitive.
+        .refine((arns) => new Set(arns.map((arn) => arn.toLowerCase())).size === arns.length, { error: "must not list a role twice: EKS allows one access entry per principal" })
+        .describe("IAM role ARNs given cluster-admin through EKS access entries; each role once (EKS allows one access entry per principal).")
+        .default([]),
     /** Days KMS waits before deleting the secrets key once the stack is destroyed (7-30). */
     kmsKeyDeletionWindowDays: positiveInt.min(7, { error: "must be >= 7" }).max(30, { error: "must be <= 30" }).default(30),
     /** Protect the cluster and its KMS key against `pulumi destroy` and replacement. */
@@ -141,16 +145,37 @@ const createNetwork = z.strictObject({
 
 const existingNetwork = z.strictObject({
     mode: z.literal("existing"),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: "must be a VPC ID such as vpc-0123456789abcdef0" }),
+    /** EC2 resource IDs are the type's prefix and 8 or 17 hex digits (EC2 API reference, "Resource IDs"). */
+    vpcId: z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a VPC ID: vpc- and 8 or 17 hex digits, such as vpc-0123456789abcdef0" }),
     /** Private subnets for the nodes, in at least two availability zones. */
     privateSubnetIds: z
-        .array(z.string().regex(/^subnet-[0-9a-f]+$/, { error: "must be a subnet ID such as subnet-0123456789abcdef0" }))
-        .min(2, { error: "must list at least 2 subnets (EKS needs two availability zones)" }),
+        .array(z.string().regex(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a subnet ID: subnet- and 8 or 17 hex digits, such as subnet-0123456789abcdef0" }))
+        .min(2, { error: "must list at least 2 subnets (EKS needs two availability zones)" })
+        .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a subnet twice" }),
 });
 
 export const networkSchema = z.discriminatedUnion("mode", [createNetwork, existingNetwork], {
     error: 'must have mode "create" (a new VPC) or "existing" (vpcId and privateSubnetIds)',
 });
+
+/** Label key domains EKS CreateNodegroup refuses anywhere in a key ("Label cannot contain reserved prefixes"). */
+export const EKS_RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "k8s.io/", "eks.amazonaws.com/"] as const;
+
+/** A managed node group's label key: EKS CreateNodegroup `labels` keys are 1-63 characters, Kubernetes label keys, no reserved domain. */
+export function nodeGroupLabelKeyProblem(key: string): string | undefined {
+    const reserved = EKS_RESERVED_LABEL_PREFIXES.find((prefix) => key.includes(prefix));
+    if (reserved !== undefined) return `must not contain ${reserved}: EKS refuses its reserved prefixes\nuse a domain of your own, e.g. node.example.com/role (refused: ${EKS_RESERVED_LABEL_PREFIXES.join(", ")})`;
+    if (key.length > 63) return `must be at most 63 characters with its prefix (EKS CreateNodegroup), has ${key.length}`;
+    return qualifiedNameProblem(key);
+}
+
+/** A managed node group's label value: 1-63 characters (EKS refuses the empty value Kubernetes allows). */
+export function nodeGroupLabelValueProblem(value: string): string | undefined {
+    return value === "" ? "must not be empty: EKS CreateNodegroup refuses an empty label value" : labelValueProblem(value);
+}
+
+const nodeGroupLabels = z.record(checkedString(nodeGroupLabelKeyProblem), checkedString(nodeGroupLabelValueProblem), { error: "must be a map from label key to label value" })
+    .describe("Node labels, as EKS CreateNodegroup takes them: keys and values of 1-63 characters, no key containing kubernetes.io/, k8s.io/ or eks.amazonaws.com/.");
 
 export const nodeGroupSchema = z
     .strictObject({
@@ -165,7 +190,7 @@ export const nodeGroupSchema = z
         capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
         amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]).default("AL2023_x86_64_STANDARD"),
         diskSizeGiB: positiveInt.min(20, { error: "must be >= 20" }).max(16384, { error: "must be <= 16384" }).default(50),
-        labels: labels.default({}),
+        labels: nodeGroupLabels.default({}),
     })
     // Runs even when other keys are invalid (`when`), so every problem is reported at once.
     .superRefine((group, ctx) => {

@@ -68,7 +68,7 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
     });
 
     it("label keys and values everywhere labels are given: node groups and the external Prometheus's selector", () => {
-        assert.match(errorsWith((raw) => { raw.nodeGroups["default-node-group"].labels = { ["t".repeat(64)]: "x" }; })[0], /must have at most 63 characters/);
+        assert.match(errorsWith((raw) => { raw.nodeGroups["default-node-group"].labels = { ["t".repeat(64)]: "x" }; })[0], /must be at most 63 characters/);
         assert.match(errorsWith((raw) => {
             raw.addons = { prometheus: { mode: "external", url: "http://prometheus.monitoring.svc:9090", selectorLabels: { release: "kube prometheus" } } };
         })[0], /selectorLabels\.release \("kube prometheus"\) must be a label value/);

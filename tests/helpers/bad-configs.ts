@@ -92,5 +92,20 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "PDB above 100 %", change: (raw) => { service(raw).pdb = { maxUnavailable: "120%" }; } },
     { name: "service account name", change: (raw) => { raw.addons = { clusterAutoscaler: { serviceAccountName: "Cluster_Autoscaler" } }; } },
     { name: "look-alike hyphen in a label", change: (raw) => { group(raw).labels = { "team\u2010name": "a" }; } },
+    // Family 3: EKS, EC2 and IAM rules.
+    { name: "reserved node label prefix", change: (raw) => { group(raw).labels = { "node-role.kubernetes.io/worker": "true" }; } },
+    { name: "empty node label value", change: (raw) => { group(raw).labels = { role: "" }; } },
+    { name: "admin role twice", change: (raw) => { raw.cluster.adminRoleArns = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]; } },
+    { name: "GovCloud region", change: () => undefined, region: "us-gov-west-1" },
+    // Families 4 and 5: capacity never reached, the scaling path emptied.
+    { name: "quota with no room above min", change: (raw) => { raw.namespace.quota.pods = "10"; } },
+    { name: "no node at creation", change: (raw) => { Object.assign(group(raw), { minSize: 0, desiredSize: 0 }); } },
+    { name: "Prometheus larger than any node", change: (raw) => { raw.addons = { prometheus: { mode: "install", resources: { requests: { cpu: "500m", memory: "20Gi" }, limits: { memory: "24Gi" } } } }; } },
+    { name: "metrics-server off", change: (raw) => { raw.addons = { metricsServer: { enabled: false } }; } },
+    { name: "adapter window of one scrape", change: (raw) => { raw.addons = { prometheusAdapter: { rules: [{ series: "model_requests_total", metric: "model_requests_per_second", window: "30s" }, { series: "http_requests_total", metric: "http_requests_per_second" }] } }; } },
+    { name: "external Prometheus on localhost", change: (raw) => { raw.addons = { prometheus: { mode: "external", url: "http://localhost:9090" } }; } },
+    { name: "services in kube-system", change: (raw) => { raw.namespace.name = "kube-system"; } },
+    { name: "cluster-autoscaler newer than the cluster", change: (raw) => { raw.addons = { clusterAutoscaler: { imageTag: "v1.36.0" } }; } },
+    { name: "quota alert at 100 %", change: (raw) => { raw.addons = { monitoring: { quotaUsageRatio: 1 } }; } },
     { name: "selector label not a PromQL name", change: (raw) => { service(raw).metrics[2].selector = { "app.kubernetes.io/name": "api" }; } },
 ];
