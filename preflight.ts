@@ -19,6 +19,7 @@ import { firstNodeCheck, nodeGroupNameCheck } from "./components/node-group";
 import { partitionCheck } from "./components/partition";
 import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
+import { thrashingThresholdCheck } from "./components/scaling-observability";
 import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
 import { simulationChecks } from "./simulator/model";
 import { tuningChecks } from "./simulator/tune";
@@ -31,6 +32,7 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
     headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
+    thrashingThresholdCheck,
 ];
 
 /**

@@ -53,8 +53,8 @@ export const monitoringSchema = z
         /** Alert when any ResourceQuota resource of the namespace uses more than this fraction of its hard limit. */
         quotaUsageRatio: z
             .number({ error: "must be a number" })
-            .gt(0, { error: "must be > 0 and < 1 (a fraction of the hard limit, e.g. 0.9)" })
-            .lt(1, { error: "must be below 1: the quota admits no usage above its hard limit, so the alert could never fire" })
+            .gt(0, { error: "must be > 0 and <= 1 (a fraction of the hard limit, e.g. 0.9)" })
+            .max(1, { error: "must be > 0 and <= 1 (a fraction of the hard limit, e.g. 0.9)" })
             .default(0.9),
         /** How long a node group may sit at its maxSize before NodeGroupAtMaxSize fires. */
         nodeGroupAtMaxFor: promDuration.default("15m"),

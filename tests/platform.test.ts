@@ -109,14 +109,14 @@ describe("platform program (mocked)", function () {
 
     it("uses an existing VPC and tags its subnets when network.mode is existing", async () => {
         const run = await runStack("staging", {
-            configOverrides: { "berrys-platform:network": { mode: "existing", vpcId: "vpc-0abc", privateSubnetIds: ["subnet-01", "subnet-02"] } },
+            configOverrides: { "berrys-platform:network": { mode: "existing", vpcId: "vpc-0abc1234", privateSubnetIds: ["subnet-0a0b0c01", "subnet-0a0b0c02"] } },
         });
         assert.equal(run.registered.filter((r) => r.type === "aws:ec2/vpc:Vpc").length, 0);
-        assert.equal(run.outputs.vpcId, "vpc-0abc");
-        assert.deepEqual(run.outputs.privateSubnetIds, ["subnet-01", "subnet-02"]);
+        assert.equal(run.outputs.vpcId, "vpc-0abc1234");
+        assert.deepEqual(run.outputs.privateSubnetIds, ["subnet-0a0b0c01", "subnet-0a0b0c02"]);
         const tags = run.registered.filter((r) => r.type === "aws:ec2/tag:Tag");
         assert.deepEqual(tags.map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value]),
-            [["subnet-01", "kubernetes.io/role/internal-elb", "1"], ["subnet-02", "kubernetes.io/role/internal-elb", "1"]]);
+            [["subnet-0a0b0c01", "kubernetes.io/role/internal-elb", "1"], ["subnet-0a0b0c02", "kubernetes.io/role/internal-elb", "1"]]);
     });
 
     it("creates every Kubernetes object through the cluster's provider", () => {

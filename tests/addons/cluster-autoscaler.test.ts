@@ -119,7 +119,8 @@ describe("cluster-autoscaler", () => {
         });
 
         it("imageTag overrides the table (the autoscaler check then passes); a tag of another minor is a warning", () => {
-            const overridden = valid({ addons: { clusterAutoscaler: { imageTag: "v1.37.0" } } });
+            const base = valid({});
+            const overridden = { ...base, addons: { ...base.addons, clusterAutoscaler: { ...base.addons.clusterAutoscaler, imageTag: "v1.37.0" } } };
             assert.deepEqual(clusterAutoscalerImageCheck({ ...overridden, cluster: { ...overridden.cluster, version: "1.37" } }).errors, []);
             // The minor still needs its row of EKS add-on versions (tests/catalog/compatibility.test.ts).
             const unknownMinor = configWith({

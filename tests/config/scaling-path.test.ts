@@ -88,8 +88,11 @@ describe("add-on settings that empty the scaling path (issue 22, family 5)", () 
         assert.ok(run((raw) => { raw.addons = { clusterAutoscaler: { imageTag: "v1.33.0" } }; }).ok);
     });
 
-    it("an alert threshold that can never be crossed: quota usage above 100 % of its hard limit", () => {
-        assert.match(errorsWith((raw) => { raw.addons = { monitoring: { quotaUsageRatio: 1 } }; })[0],
-            /^berrys-platform:addons\.monitoring\.quotaUsageRatio \(1\) must be below 1: the quota admits no usage above its hard limit/);
+    it("an alert threshold that can never be crossed: more direction changes than the thrashing window holds", () => {
+        // One sample per 30 s evaluation: 2m holds 4 samples, so at most 3 changes; "> 4" never fires.
+        assert.deepEqual(errorsWith((raw) => { raw.addons = { monitoring: { thrashing: { directionChanges: 4, window: "2m" } } }; }), [
+            "berrys-platform:addons.monitoring.thrashing.directionChanges (4) must be below 3, the most direction changes 2m holds at one evaluation per 30s: HpaThrashing could never fire",
+        ]);
+        assert.deepEqual(errorsWith((raw) => { raw.addons = { monitoring: { thrashing: { directionChanges: 4, window: "5m" } } }; }), []);
     });
 });

@@ -106,6 +106,6 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "external Prometheus on localhost", change: (raw) => { raw.addons = { prometheus: { mode: "external", url: "http://localhost:9090" } }; } },
     { name: "services in kube-system", change: (raw) => { raw.namespace.name = "kube-system"; } },
     { name: "cluster-autoscaler newer than the cluster", change: (raw) => { raw.addons = { clusterAutoscaler: { imageTag: "v1.36.0" } }; } },
-    { name: "quota alert at 100 %", change: (raw) => { raw.addons = { monitoring: { quotaUsageRatio: 1 } }; } },
+    { name: "thrashing alert that cannot fire", change: (raw) => { raw.addons = { monitoring: { thrashing: { directionChanges: 4, window: "2m" } } }; } },
     { name: "selector label not a PromQL name", change: (raw) => { service(raw).metrics[2].selector = { "app.kubernetes.io/name": "api" }; } },
 ];
