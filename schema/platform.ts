@@ -54,6 +54,45 @@ export function isDocumentationRange(value: string): boolean {
     });
 }
 
+/**
+ * The most addresses an access list may open the API endpoint to, together: 2^24, one /8 (1/256 of
+ * IPv4). Offices, VPNs, CI runners and peered VPCs (a VPC is at most a /16) fit many times over; a
+ * list past it is the internet in pieces (0.0.0.0/1 plus 128.0.0.0/1), not a set of deployers.
+ */
+export const MAX_ACCESS_ADDRESSES = 2 ** 24;
+
+/** How many distinct IPv4 addresses the blocks cover together (overlaps counted once). */
+export function addressesCovered(blocks: readonly string[]): number {
+    const ranges = blocks.map(parseCidr)
+        .map(({ address, prefix }) => { const size = 2 ** (32 - prefix); const start = Math.floor(address / size) * size; return [start, start + size]; })
+        .sort((a, b) => a[0] - b[0]);
+    let covered = 0;
+    let end = 0;
+    for (const [start, stop] of ranges) {
+        covered += Math.max(0, stop - Math.max(start, end));
+        end = Math.max(end, stop);
+    }
+    return covered;
+}
+
+/**
+ * A list of CIDRs given the API endpoint (443): each a network address, together at most
+ * {@link MAX_ACCESS_ADDRESSES} addresses.
+ */
+function accessCidrs(fix: string) {
+    return z.array(cidr).check((ctx) => {
+        if (!ctx.value.every((value) => CIDR.test(value))) return;
+        const covered = addressesCovered(ctx.value);
+        if (covered > MAX_ACCESS_ADDRESSES) {
+            ctx.issues.push({
+                code: "custom", input: ctx.value,
+                message: `must cover at most ${MAX_ACCESS_ADDRESSES} addresses (a /8), not ${covered} (${Number((covered / 2 ** 32 * 100).toPrecision(3))}% of IPv4)\n` +
+                    `that opens the API endpoint to almost everyone; ${fix}`,
+            });
+        }
+    });
+}
+
 /** CloudWatch Logs' allowed retention periods in days (PutRetentionPolicy, `retentionInDays`). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -79,17 +118,14 @@ export const clusterSchema = z.strictObject({
      * CIDRs allowed to reach the public API endpoint. Empty: the endpoint is private only, and
      * deployers reach it from inside the VPC through `privateAccessCidrs` or
      * `privateAccessSecurityGroupIds` (preview refuses a private endpoint no deployer can reach).
+     * Together at most 16777216 addresses (one /8): 0.0.0.0/0, or 0.0.0.0/1 plus 128.0.0.0/1, is refused.
      */
-    publicAccessCidrs: z
-        .array(cidr.refine((value) => !value.endsWith("/0"), {
-            error: "must not open the API endpoint to the whole internet\nlist the CIDRs of your offices and CI runners, or leave the list empty for a private endpoint",
-        }))
-        .default([]),
+    publicAccessCidrs: accessCidrs("list the egress CIDRs of your offices and CI runners, or leave the list empty for a private endpoint").default([]),
     /**
      * CIDRs inside the VPC or peered to it (a VPN, a CI runner's subnet) given 443 on the cluster
-     * security group, so they reach the private endpoint.
+     * security group, so they reach the private endpoint. Together at most 16777216 addresses (one /8).
      */
-    privateAccessCidrs: z.array(cidr).default([]),
+    privateAccessCidrs: accessCidrs("list the CIDRs of the VPN, peered VPCs or CI runners' subnets that deploy").default([]),
     /** Security groups (of CI runners or bastions in the VPC) given 443 on the cluster security group. */
     privateAccessSecurityGroupIds: z.array(securityGroupId).default([]),
     /** Days CloudWatch keeps the control-plane logs (`/aws/eks/<cluster>/cluster`). */

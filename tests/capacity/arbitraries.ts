@@ -213,7 +213,8 @@ const cidrOf = (minBits: number, maxBits: number) =>
             const address = Math.floor((a * 2 ** 24 + b * 2 ** 16) / size) * size;
             return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".")}/${bits}`;
         });
-const cidr = cidrOf(8, 28);
+/** Access-list blocks: two /9s at most are one /8's addresses, the schema's limit for a list. */
+const cidr = cidrOf(9, 28);
 /** A VPC block: AWS allows /16 to /28, the schema /16 to /22 (room for pod IPs). */
 const vpcCidr = cidrOf(16, 22);
 
