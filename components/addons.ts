@@ -4,7 +4,7 @@
 // them, and the add-on pods' requests the capacity model subtracts from the nodes.
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { MONITORING_NAMESPACE } from "../catalog/charts";
+import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
 import type { PlatformConfig } from "../config";
 import { ClusterAutoscaler, ClusterAutoscalerInput, clusterAutoscalerRelease } from "./cluster-autoscaler";
 import { MetricsServer, metricsServerRelease } from "./metrics-server";
@@ -26,13 +26,29 @@ export function clusterAutoscalerInput(config: PlatformConfig, target: Monitorin
     };
 }
 
+/**
+ * Every namespace the program or its charts put a ServiceMonitor, PodMonitor or PrometheusRule in:
+ * the installed Prometheus reads monitors and rules from these only. kube-prometheus-stack's own
+ * monitors and rules (its subcharts' included) and the scaling PrometheusRule go to the monitoring
+ * namespace (the chart's `kube-prometheus-stack.namespace`), the services' PodMonitors next to their
+ * pods, and cluster-autoscaler's ServiceMonitor where its input says.
+ */
+export function monitoredNamespaces(config: PlatformConfig): string[] {
+    const target = monitoringTarget(config.addons.prometheus);
+    return [...new Set([
+        KUBE_PROMETHEUS_STACK_CHART.namespace,
+        config.namespace.name,
+        clusterAutoscalerInput(config, target).serviceMonitorNamespace,
+    ])].sort();
+}
+
 /** Every Helm release the stack installs, in install order, as the components install them. */
 export function releaseSpecs(config: PlatformConfig): ReleaseSpec[] {
     const addons = config.addons;
     const target = monitoringTarget(addons.prometheus);
     const specs: ReleaseSpec[] = [];
     if (addons.prometheus.mode === "install") {
-        specs.push(kubePrometheusStackRelease(addons.prometheus));
+        specs.push(kubePrometheusStackRelease(addons.prometheus, monitoredNamespaces(config)));
     }
     if (addons.metricsServer.enabled) {
         specs.push(metricsServerRelease(addons.metricsServer));
@@ -121,6 +137,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
             labels: args.labels,
             tags: args.tags,
             ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
+            monitoredNamespaces: monitoredNamespaces(config),
             dependsOn: [...nodes, args.priorityClasses],
         }, child);
         const target = this.prometheus.target;

@@ -1,6 +1,6 @@
 // The Prometheus the HPAs' custom metrics come from. Mode `install`: kube-prometheus-stack in the
-// monitoring namespace, selecting ServiceMonitors, PodMonitors and PrometheusRules from every
-// namespace, its data on an encrypted gp3 volume (EBS CSI driver as an EKS add-on with its own
+// monitoring namespace, selecting ServiceMonitors, PodMonitors and PrometheusRules from the
+// program's namespaces only, its data on an encrypted gp3 volume (EBS CSI driver as an EKS add-on with its own
 // Pod Identity role, and a StorageClass). Mode `external`: nothing is installed; the component only
 // says where that Prometheus is and which labels it selects monitoring objects by.
 import * as aws from "@pulumi/aws";
@@ -97,18 +97,34 @@ export function monitoringTarget(prometheus: PrometheusConfig): MonitoringTarget
     };
 }
 
-/** The chart's values in install mode. */
-export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Record<string, unknown> {
+/** The namespaces the installed Prometheus reads monitoring objects from (addons.ts `monitoredNamespaces`). */
+export type MonitoredNamespaces = readonly string[];
+
+/**
+ * The Prometheus's five namespace selectors, each matching exactly the given namespaces by the
+ * `kubernetes.io/metadata.name` label the API server sets on every namespace. The chart renders
+ * each value as the Prometheus's selector, and `{}` (every namespace) when unset
+ * (kube-prometheus-stack-88.5.3 templates/prometheus/prometheus.yaml).
+ */
+export function namespaceSelectors(namespaces: MonitoredNamespaces) {
+    const selector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...namespaces] }] };
+    return Object.fromEntries(["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"]
+        .map((kind) => [`${kind}NamespaceSelector`, structuredClone(selector)]));
+}
+
+/** The chart's values in install mode; monitors and rules are read from `monitored` namespaces only. */
+export function kubePrometheusStackValues(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): Record<string, unknown> {
     return {
         prometheus: {
             prometheusSpec: {
-                // Select monitors and rules in every namespace without a `release` label
-                // (templates/prometheus/prometheus.yaml renders `{}` for each selector).
+                // Select monitors and rules without a `release` label (templates/prometheus/prometheus.yaml
+                // renders `{}` for each selector), from the program's namespaces only.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
                 ruleSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
                 scrapeConfigSelectorNilUsesHelmValues: false,
+                ...namespaceSelectors(monitored),
                 retention: settings.retention,
                 replicas: settings.replicas,
                 resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
@@ -238,9 +254,9 @@ export function prometheusDisruptionBudget(replicas: number) {
         : { enabled: false };
 }
 
-export function kubePrometheusStackRelease(settings: InstallPrometheusConfig): ReleaseSpec {
+export function kubePrometheusStackRelease(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): ReleaseSpec {
     // CRDs, the operator, Prometheus with a new EBS volume: more than Helm's 5 minutes on a first install.
-    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings), 900);
+    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings, monitored), 900);
 }
 
 export interface PrometheusStackArgs {
@@ -251,6 +267,8 @@ export interface PrometheusStackArgs {
     readonly clusterNameValue: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
+    /** The only namespaces the installed Prometheus reads monitors and rules from. */
+    readonly monitoredNamespaces: MonitoredNamespaces;
     /** The aws-ebs-csi-driver add-on version for the cluster's minor (catalog/compatibility.ts). */
     readonly ebsCsiDriverVersion: string;
     /** What the EBS CSI add-on and the release wait for: the node groups. */
@@ -293,7 +311,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
                 metadata: { name: STORAGE_CLASS_NAME, labels: { ...args.labels } },
                 ...storageClassSpec(),
             }, { parent: this });
-            this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(kubePrometheusStackRelease(prometheus)), {
+            this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(kubePrometheusStackRelease(prometheus, args.monitoredNamespaces)), {
                 parent: this,
                 dependsOn: [this.ebsCsiDriver, this.storageClass, ...after],
             });
