@@ -162,12 +162,25 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig, mon
             },
         },
         grafana: settings.grafana
-            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana) }
+            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana), ...GRAFANA_IN_ITS_NAMESPACE }
             : { enabled: false },
         ...EKS_CONTROL_PLANE_SCRAPES_OFF,
         defaultRules: { disabled: { ...DUPLICATED_DEFAULT_ALERTS_OFF } },
     };
 }
+
+/**
+ * Grafana reads ConfigMaps and Secrets in the monitoring namespace only. The grafana chart's default
+ * `rbac.namespaced: false` binds a ClusterRole reading every Secret of the cluster for its sidecars
+ * (grafana-12.11.1 templates/clusterrole.yaml); `true` renders a Role in its own namespace instead
+ * (templates/role.yaml). kube-prometheus-stack's `sidecar.dashboards.searchNamespace: ALL`
+ * (values.yaml, 88.5.3) would have the dashboard sidecar list every namespace; the scaling
+ * dashboard's ConfigMap is in monitoring (scaling-observability.ts).
+ */
+export const GRAFANA_IN_ITS_NAMESPACE = {
+    rbac: { namespaced: true },
+    sidecar: { dashboards: { searchNamespace: MONITORING_NAMESPACE } },
+} as const;
 
 /**
  * Scrape targets EKS does not serve. The chart's ServiceMonitors look for kube-controller-manager,
