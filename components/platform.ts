@@ -148,6 +148,7 @@ export class Platform extends pulumi.ComponentResource {
             tags,
             nodeGroups: nodeGroups.map(({ component }) => component),
             priorityClasses,
+            kubeconfig: cluster.kubeconfig,
         }, kubernetes);
 
         const plan = headroomPlan(config);
@@ -162,7 +163,7 @@ export class Platform extends pulumi.ComponentResource {
             labels,
             // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
             input: observabilityInput(config, addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false }),
-        }, { ...kubernetes, dependsOn: addons.crdsReady ? [addons.crdsReady] : [] });
+        }, { ...kubernetes, dependsOn: [addons.crdsReady] });
 
         this.outputs = {
             clusterName: cluster.clusterName,

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
+import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../catalog/charts";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
@@ -164,6 +164,9 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig, mon
         grafana: settings.grafana
             ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana), ...GRAFANA_IN_ITS_NAMESPACE }
             : { enabled: false },
+        // Its own namespace (Pod Security privileged), created by the program: prometheus-node-exporter-4.56.1
+        // `prometheus-node-exporter.namespace` and `.monitor-namespace` put every object there.
+        "prometheus-node-exporter": { namespaceOverride: NODE_EXPORTER_NAMESPACE },
         ...EKS_CONTROL_PLANE_SCRAPES_OFF,
         defaultRules: { disabled: { ...DUPLICATED_DEFAULT_ALERTS_OFF } },
     };

@@ -39,8 +39,8 @@ describe("cluster-autoscaler", () => {
 
     it("is release cluster-autoscaler of chart cluster-autoscaler 9.59.0 from kubernetes.github.io/autoscaler in kube-system", () => {
         assert.deepEqual(
-            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace, createNamespace: release.createNamespace },
-            { name: "cluster-autoscaler", chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0", namespace: "kube-system", createNamespace: false },
+            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace },
+            { name: "cluster-autoscaler", chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0", namespace: "kube-system" },
         );
     });
 

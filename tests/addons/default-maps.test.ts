@@ -32,6 +32,7 @@ const PLACES: Readonly<Record<string, Place>> = {
     "grafana rbac": { kept: ["create", "pspEnabled", "pspUseAppArmor"], why: "the chart creates the Role and its binding; no PSP (removed in Kubernetes 1.25)" },
     "grafana sidecar": { section: "the grafana chart's sidecar image, resources and options" },
     "grafana sidecar.dashboards": { section: "the grafana chart's dashboard sidecar settings besides searchNamespace" },
+    "kube-prometheus-stack prometheus-node-exporter": { section: "the node-exporter subchart's settings (pod labels, args, service); the program sets only namespaceOverride" },
     "kube-prometheus-stack defaultRules": { section: "which default rule groups exist (tests/addons/default-rules.test.ts); the program sets only `disabled`" },
     "kube-prometheus-stack kubeControllerManager": { kept: ["jobNameOverride", "service", "serviceMonitor"], why: "rendered only when enabled, which the program turns off" },
     "kube-prometheus-stack kubeScheduler": { kept: ["jobNameOverride", "service", "serviceMonitor"], why: "rendered only when enabled, which the program turns off" },

@@ -47,10 +47,10 @@ describe("add-on releases", () => {
         assert.deepEqual(pinned(custom).map((spec) => `${spec.name}@${spec.version}`), ["kube-prometheus-stack@88.5.3", "metrics-server@3.13.2", "prometheus-adapter@5.3.0"]);
     });
 
-    it("create only the monitoring namespace, wait for readiness and roll back a failed install", () => {
+    it("create no namespace (the program owns monitoring, with Pod Security labels), wait for readiness and roll back a failed install", () => {
         for (const spec of releaseSpecs(production)) {
             const args = releaseArgs(spec);
-            assert.equal(args.createNamespace, spec.namespace === "monitoring", spec.name);
+            assert.equal(args.createNamespace, false, spec.name);
             assert.equal(args.name, spec.name);
             assert.deepEqual(args.repositoryOpts, { repo: spec.repo });
             assert.equal(args.skipAwait, false);
