@@ -126,6 +126,8 @@ export class ScalingAddons extends pulumi.ComponentResource {
     public readonly prometheusAdapter?: PrometheusAdapter;
     public readonly clusterAutoscaler?: ClusterAutoscaler;
     public readonly serviceMonitors?: ServiceMonitors;
+    /** The monitoring namespace (and node-exporter's), owned by the program. */
+    public readonly namespaces: MonitoringNamespaces;
 
     constructor(name: string, args: ScalingAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ScalingAddons", name, {}, opts);
@@ -133,7 +135,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
         const addons = config.addons;
         const nodes = [...args.nodeGroups];
         const child = { parent: this };
-        const namespaces = new MonitoringNamespaces(`${name}-namespaces`, {
+        const namespaces = this.namespaces = new MonitoringNamespaces(`${name}-namespaces`, {
             kubeconfig: args.kubeconfig,
             nodeExporter: addons.prometheus.mode === "install",
             labels: args.labels,

@@ -140,6 +140,8 @@ function toAddress(value: number): string {
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The private subnets' CIDRs: the control plane's network interfaces are there (NetworkPolicy ipBlocks). */
+    public readonly privateSubnetCidrs: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:Network", name, {}, opts);
@@ -153,10 +155,12 @@ export class Network extends pulumi.ComponentResource {
             });
             this.vpcId = pulumi.output(network.vpcId);
             this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
+            this.privateSubnetCidrs = pulumi.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock));
         } else {
             const created = this.createVpc(name, network, args);
             this.vpcId = created.vpcId;
             this.privateSubnetIds = created.privateSubnetIds;
+            this.privateSubnetCidrs = pulumi.output(planSubnets(network.cidrBlock, network.availabilityZoneCount).privateCidrs);
         }
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
     }

@@ -12,6 +12,7 @@ import { EksCluster } from "./eks-cluster";
 import { eksAddonVersion } from "./kubernetes-version";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { AvailabilityZone, Network } from "./network";
+import { NetworkPolicies } from "./network-policies";
 import { LiveScaling, NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
 import { ServicesAdmission } from "./services-admission";
@@ -149,6 +150,13 @@ export class Platform extends pulumi.ComponentResource {
             nodeGroups: nodeGroups.map(({ component }) => component),
             priorityClasses,
             kubeconfig: cluster.kubeconfig,
+        }, kubernetes);
+
+        new NetworkPolicies(`${name}-network-policies`, {
+            config,
+            controlPlaneCidrs: network.privateSubnetCidrs,
+            labels,
+            dependsOn: [guardrails, addons.namespaces],
         }, kubernetes);
 
         const plan = headroomPlan(config);
