@@ -28,8 +28,23 @@ export function metricsServerValues(settings: MetricsServerConfig): Record<strin
         // --cert-dir=/tmp is an emptyDir named `tmp` (templates/deployment.yaml) holding only the
         // self-signed serving cert, regenerated at start.
         podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.metricsServer),
+        ...VERIFIED_API_SERVICE,
     };
 }
+
+/**
+ * The API server verifies metrics-server's serving certificate: Helm generates a self-signed one
+ * into the Secret `metrics-server` and puts it in the APIService's caBundle, reusing the Secret on
+ * upgrades (metrics-server-helm-chart-3.13.1 templates/apiservice.yaml `tls.type: helm`,
+ * `tls.helm.lookup`; templates/deployment.yaml mounts it). The key is made in the cluster by Helm,
+ * so it never enters the program or Pulumi state. The chart's `apiService.insecureSkipTLSVerify:
+ * true` (values.yaml) is turned off. The certificate is reused, never renewed: ten years, and
+ * docs/security.md says how to rotate it.
+ */
+export const VERIFIED_API_SERVICE = {
+    tls: { type: "helm", helm: { lookup: true, certDurationDays: 3650 } },
+    apiService: { insecureSkipTLSVerify: false },
+} as const;
 
 export function metricsServerRelease(settings: MetricsServerConfig): ReleaseSpec {
     return chartRelease(METRICS_SERVER_CHART, settings.chartVersion, metricsServerValues(settings));
