@@ -307,7 +307,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
         }
         case "invalid_key":
             // Zod puts the offending map key last on the path.
-            return [`${keyName(issue.path)}: the key ${JSON.stringify(String(issue.path[issue.path.length - 1]))} ${issue.issues.map((inner) => inner.message).join("; ")}`];
+            return [`${keyName(issue.path)} (a key) ${issue.issues.map((inner) => inner.message).join("; ")}`];
         case "invalid_element":
             return issue.issues.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, issue.key as PropertyKey, ...inner.path] }, raw));
         case "invalid_union":

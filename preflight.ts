@@ -12,12 +12,16 @@ import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
-import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, ZONE_QUERY, zonesOf } from "./components/network";
-import { LiveScaling, nodeGroupNameCheck } from "./components/node-group";
+import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, subnetZoneErrors, ZONE_QUERY, zonesOf } from "./components/network";
+import { metricsServerEnabledCheck } from "./components/metrics-server";
+import { namespaceCollisionCheck } from "./components/namespace-guardrails";
+import { firstNodeCheck, LiveScaling, nodeGroupNameCheck } from "./components/node-group";
 import { LiveNodeGroup, readLiveNodeGroups, replacementPlan } from "./components/node-group-replacement";
 import { updatePaceCheck } from "./components/node-update";
-import { customMetricsCheck } from "./components/prometheus-adapter";
+import { partitionCheck } from "./components/partition";
+import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
+import { thrashingThresholdCheck } from "./components/scaling-observability";
 import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
 import { simulationChecks } from "./simulator/model";
 import { tuningChecks } from "./simulator/tune";
@@ -29,7 +33,8 @@ import { tuningChecks } from "./simulator/tune";
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
-    headroomCheck, updatePaceCheck, standardSupportCheck,
+    headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
+    thrashingThresholdCheck, updatePaceCheck, standardSupportCheck,
 ];
 
 /**
@@ -145,6 +150,8 @@ export interface AwsFacts {
     readonly callerArn: string;
     /** (network.mode create) The region's zones, from `aws.getAvailabilityZones(ZONE_QUERY)`. */
     readonly zones?: readonly AvailabilityZone[];
+    /** (network.mode existing) Each private subnet's zone, from `aws.ec2.getSubnet` (undefined where AWS gave none). */
+    readonly subnetZones?: Readonly<Record<string, string | undefined>>;
     /** (network.mode create) The zones of the stack's live private subnets, in subnet order (`readLiveZones`). */
     readonly liveZones?: readonly AvailabilityZone[];
     /** The stack's cluster as EKS reports it (`readLiveCluster`); undefined before the first deploy. */
@@ -175,6 +182,8 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = n
         const chosen = chooseZones(config.network, config.region, facts.zones ?? [], facts.liveZones);
         errors.push(...chosen.errors);
         zones = chosen.zones;
+    } else {
+        errors.push(...subnetZoneErrors(config.network.privateSubnetIds, facts.subnetZones ?? {}));
     }
     const live = facts.liveZones ?? [];
     const zonesChanged = live.length > 0 && zones !== undefined && zones.map((zone) => zone.id).join() !== live.map((zone) => zone.id).join();
@@ -187,15 +196,18 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = n
  * before any resource is registered, with one `RunError`; each warning is logged once.
  */
 export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> {
-    const creates = config.network.mode === "create";
-    const [identity, zones, liveZones, cluster, nodeGroups] = await Promise.all([
+    const network = config.network;
+    const creates = network.mode === "create";
+    const [identity, zones, subnets, liveZones, cluster, nodeGroups] = await Promise.all([
         aws.getCallerIdentity(),
         creates ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
+        network.mode === "existing" ? Promise.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnet({ id }))) : Promise.resolve([]),
         creates ? readLiveZones(config.cluster.name, config.stack) : Promise.resolve(undefined),
         readLiveCluster(config.cluster.name, config.cluster.adminRoleArns),
         readLiveNodeGroups(config.cluster.name, Object.keys(config.nodeGroups)),
     ]);
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, liveZones, cluster, nodeGroups });
+    const subnetZones = Object.fromEntries(subnets.map((subnet) => [subnet.id, subnet.availabilityZone as string | undefined]));
+    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, subnetZones, liveZones, cluster, nodeGroups });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
     }

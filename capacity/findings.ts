@@ -6,6 +6,7 @@ import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
 import { keyName } from "../config";
 import { formatCpu, formatMemory, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { pdbAllowedDisruptions } from "../schema/services";
+import { addonPodRequests } from "./system-pods";
 import {
     CapacityReport, ConnectionReport, formatAmount, formatUsd, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
 } from "./model";
@@ -187,6 +188,7 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
             });
         }
     }
+    findings.push(...addonFitFindings(config, report));
     const largest = largestNodeText(report);
     for (const service of report.services) {
         if (service.fitsOnANode === false) {
@@ -221,6 +223,37 @@ function headroomFindings(report: CapacityReport): Finding[] {
             message: `${key} (${plan.requested.cpu} CPU, ${plan.requested.memory}) must fit beside the services at min replicas: node ${row.resource} at max size leaves ` +
                 `${formatAmount(row.unit, Math.max(0, room))}, the headroom needs ${formatAmount(row.unit, kept)}; cluster-autoscaler stops at maxSize and the rest stays Pending`,
             fix: `${raiseMaxSize(report, row, kept - room)}, or lower ${key}`,
+        }];
+    });
+}
+
+/** The config key of an add-on pod's requests, by the pod's name (catalog/platform-pods.ts). */
+const ADDON_REQUEST_KEYS: readonly [RegExp, readonly string[]][] = [
+    [/^prometheus-adapter/, ["addons", "prometheusAdapter", "resources", "requests"]],
+    [/^prometheus-/, ["addons", "prometheus", "resources", "requests"]],
+    [/^cluster-autoscaler/, ["addons", "clusterAutoscaler", "resources", "requests"]],
+    [/^metrics-server/, ["addons", "metricsServer", "resources", "requests"]],
+];
+
+/**
+ * An add-on pod whose requests fit no node's allocatable (less the DaemonSets) stays Pending
+ * whatever cluster-autoscaler does: no node group offers a node it fits on.
+ */
+function addonFitFindings(config: PlatformConfig, report: CapacityReport): Finding[] {
+    const free = report.nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+        cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu, memory: group.perNode.memory - group.daemonSetsPerNode.memory,
+    }]);
+    if (free.length === 0) return [];
+    return addonPodRequests(config).flatMap((pod): Finding[] => {
+        if (free.some((node) => pod.requests.cpu <= node.cpu + 1e-9 && pod.requests.memory <= node.memory)) return [];
+        const path = ADDON_REQUEST_KEYS.find(([pattern]) => pattern.test(pod.name))?.[1];
+        const key = keyName(path ?? ["nodeGroups"]);
+        return [{
+            severity: "error",
+            keys: [key, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
+            message: `${key} (cpu ${formatCpu(pod.requests.cpu)}, memory ${formatMemory(pod.requests.memory)}) must fit on a node: ` +
+                `the largest offers ${largestNodeText(report)} after its DaemonSets`,
+            fix: `${pod.name} would stay Pending; lower the requests or add a larger instance type to a node group`,
         }];
     });
 }

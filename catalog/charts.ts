@@ -4,6 +4,13 @@
 /** The namespace of Prometheus, the adapter and the scaling rules, in both modes. */
 export const MONITORING_NAMESPACE = "monitoring";
 
+/**
+ * node-exporter's own namespace (Pod Security `privileged`: hostNetwork, hostPID and hostPath), apart
+ * from the monitoring namespace's `baseline`; kube-prometheus-stack puts it there through the
+ * subchart's `namespaceOverride`.
+ */
+export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+
 /** cluster-autoscaler's chart from kubernetes/autoscaler (`charts/cluster-autoscaler`); version in schema/addons.ts. */
 export const CLUSTER_AUTOSCALER_CHART = {
     release: "cluster-autoscaler",

@@ -7,6 +7,7 @@
 // the annotations they render from here, so what is audited is what is installed.
 import type { PlatformConfig } from "../config";
 import { MONITORING_PRIORITY_CLASS, SYSTEM_CLUSTER_CRITICAL } from "./priority-classes";
+import { NODE_EXPORTER_NAMESPACE } from "./charts";
 
 /** A volume of the pod template that is local to its node (cluster-autoscaler utils/drain/drain.go `isLocalVolume`). */
 export interface PodVolume {
@@ -306,7 +307,7 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
     pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", "aws/eks-pod-identity-agent chart"));
     if (addons.prometheus.mode === "install") {
         pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system", "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml"));
-        pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, "monitoring",
+        pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, NODE_EXPORTER_NAMESPACE,
             "prometheus-community/helm-charts prometheus-node-exporter-4.56.1"));
     }
     return pods;

@@ -4,7 +4,7 @@
 // them, and the add-on pods' requests the capacity model subtracts from the nodes.
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { MONITORING_NAMESPACE } from "../catalog/charts";
+import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../catalog/charts";
 import type { PlatformConfig } from "../config";
 import { ClusterAutoscaler, ClusterAutoscalerInput, clusterAutoscalerRelease } from "./cluster-autoscaler";
 import { MetricsServer, metricsServerRelease } from "./metrics-server";
@@ -12,6 +12,7 @@ import { customMetrics, PrometheusAdapter, prometheusAdapterRelease } from "./pr
 import { ReleaseSpec } from "./helm-release";
 import { kubePrometheusStackRelease, MonitoringTarget, monitoringTarget, PrometheusStack } from "./prometheus-stack";
 import { eksAddonVersion } from "./kubernetes-version";
+import { MonitoringNamespaces } from "./monitoring-namespaces";
 import { ServiceMonitors } from "./service-monitors";
 
 /** cluster-autoscaler's input from the stack's config and the Prometheus that scrapes it. */
@@ -26,13 +27,31 @@ export function clusterAutoscalerInput(config: PlatformConfig, target: Monitorin
     };
 }
 
+/**
+ * Every namespace the program or its charts put a ServiceMonitor, PodMonitor or PrometheusRule in:
+ * the installed Prometheus reads monitors and rules from these only. kube-prometheus-stack's own
+ * monitors and rules (its subcharts' included) and the scaling PrometheusRule go to the monitoring
+ * namespace (the chart's `kube-prometheus-stack.namespace`), node-exporter's ServiceMonitor to its own
+ * namespace, the services' PodMonitors next to their pods, and cluster-autoscaler's ServiceMonitor
+ * where its input says.
+ */
+export function monitoredNamespaces(config: PlatformConfig): string[] {
+    const target = monitoringTarget(config.addons.prometheus);
+    return [...new Set([
+        KUBE_PROMETHEUS_STACK_CHART.namespace,
+        ...(config.addons.prometheus.mode === "install" ? [NODE_EXPORTER_NAMESPACE] : []),
+        config.namespace.name,
+        clusterAutoscalerInput(config, target).serviceMonitorNamespace,
+    ])].sort();
+}
+
 /** Every Helm release the stack installs, in install order, as the components install them. */
 export function releaseSpecs(config: PlatformConfig): ReleaseSpec[] {
     const addons = config.addons;
     const target = monitoringTarget(addons.prometheus);
     const specs: ReleaseSpec[] = [];
     if (addons.prometheus.mode === "install") {
-        specs.push(kubePrometheusStackRelease(addons.prometheus));
+        specs.push(kubePrometheusStackRelease(addons.prometheus, monitoredNamespaces(config)));
     }
     if (addons.metricsServer.enabled) {
         specs.push(metricsServerRelease(addons.metricsServer));
@@ -77,6 +96,8 @@ export interface ScalingAddonsArgs {
     readonly nodeGroups: readonly pulumi.Resource[];
     /** The PriorityClasses: Prometheus, its operator and kube-state-metrics name berrys-monitoring. */
     readonly priorityClasses: pulumi.Resource;
+    /** The cluster's kubeconfig (secret), for the provider that adopts a live monitoring namespace. */
+    readonly kubeconfig: pulumi.Input<string>;
 }
 
 /** The scaling add-ons; Kubernetes children use the provider given in the options. */
@@ -90,11 +111,10 @@ export class ScalingAddons extends pulumi.ComponentResource {
     /** Whether PodMonitors, ServiceMonitors and PrometheusRules may be created (a prometheus-operator runs). */
     public readonly monitoringObjectsEnabled: boolean;
     /**
-     * What monitoring objects wait for: the kube-prometheus-stack release (its CRDs and the
-     * monitoring namespace); in external mode the prometheus-adapter release, which creates the
-     * namespace; undefined when neither is installed.
+     * What monitoring objects wait for: the kube-prometheus-stack release (its CRDs); in external
+     * mode the prometheus-adapter release, else the monitoring namespace.
      */
-    public readonly crdsReady?: pulumi.Resource;
+    public readonly crdsReady: pulumi.Resource;
     /** The Prometheus URL, with port. */
     public readonly prometheusUrl: string;
     /** The custom metrics the adapter serves. */
@@ -106,6 +126,8 @@ export class ScalingAddons extends pulumi.ComponentResource {
     public readonly prometheusAdapter?: PrometheusAdapter;
     public readonly clusterAutoscaler?: ClusterAutoscaler;
     public readonly serviceMonitors?: ServiceMonitors;
+    /** The monitoring namespace (and node-exporter's), owned by the program. */
+    public readonly namespaces: MonitoringNamespaces;
 
     constructor(name: string, args: ScalingAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ScalingAddons", name, {}, opts);
@@ -113,6 +135,11 @@ export class ScalingAddons extends pulumi.ComponentResource {
         const addons = config.addons;
         const nodes = [...args.nodeGroups];
         const child = { parent: this };
+        const namespaces = this.namespaces = new MonitoringNamespaces(`${name}-namespaces`, {
+            kubeconfig: args.kubeconfig,
+            nodeExporter: addons.prometheus.mode === "install",
+            labels: args.labels,
+        }, child);
 
         this.prometheus = new PrometheusStack(`${name}-prometheus`, {
             prometheus: addons.prometheus,
@@ -122,7 +149,8 @@ export class ScalingAddons extends pulumi.ComponentResource {
             labels: args.labels,
             tags: args.tags,
             ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
-            dependsOn: [...nodes, args.priorityClasses],
+            monitoredNamespaces: monitoredNamespaces(config),
+            dependsOn: [...nodes, args.priorityClasses, namespaces],
         }, child);
         const target = this.prometheus.target;
 
@@ -133,11 +161,11 @@ export class ScalingAddons extends pulumi.ComponentResource {
             this.prometheusAdapter = new PrometheusAdapter(`${name}-prometheus-adapter`, {
                 settings: addons.prometheusAdapter,
                 prometheus: target.endpoint,
-                dependsOn: [...nodes, ...(this.prometheus.release ? [this.prometheus.release] : [])],
+                dependsOn: [...nodes, namespaces, ...(this.prometheus.release ? [this.prometheus.release] : [])],
             }, child);
         }
-        this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release;
-        const monitoringReady = this.crdsReady ? [this.crdsReady] : [];
+        this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release ?? namespaces.monitoring;
+        const monitoringReady = [this.crdsReady];
 
         if (addons.clusterAutoscaler.enabled) {
             this.clusterAutoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {

@@ -138,6 +138,11 @@ export function clusterAutoscalerRelease(input: ClusterAutoscalerInput): Release
  * Config check: the cluster's Kubernetes minor must have a row in the image tag table (unless
  * `imageTag` overrides it); an override for another minor is only a warning.
  */
+/** The minor of a `v1.34.5` tag, as a number (34). */
+function minorOf(tag: string): number {
+    return Number(tag.split(".")[1]);
+}
+
 export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: string[]; warnings: string[] } {
     const settings = config.addons.clusterAutoscaler;
     const minor = config.cluster.version;
@@ -154,7 +159,12 @@ export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: s
             `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
         );
     }
-    if (settings.imageTag !== undefined && !settings.imageTag.startsWith(`v${minor}.`)) {
+    if (settings.imageTag !== undefined && minorOf(settings.imageTag) > minorOf(`v${minor}`)) {
+        errors.push(
+            `${keyName(["addons", "clusterAutoscaler", "imageTag"])} (${settings.imageTag}) must not be newer than the cluster's minor (${minor}): ` +
+            "it may call APIs the control plane does not serve\nuse a v" + minor + ".x tag",
+        );
+    } else if (settings.imageTag !== undefined && !settings.imageTag.startsWith(`v${minor}.`)) {
         warnings.push(
             `${keyName(["addons", "clusterAutoscaler", "imageTag"])} (${settings.imageTag}) is not a release for Kubernetes ${minor}: ` +
             "cluster-autoscaler is only tested against its own minor; use a v" + minor + ".x tag",

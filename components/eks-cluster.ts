@@ -270,7 +270,9 @@ export class EksCluster extends pulumi.ComponentResource {
             // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
             // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
             // every node during an unrelated `pulumi up`.
-            vpcCniOptions: vpcCniOptions(config.version),
+            // enableNetworkPolicy: the CNI's network policy agent enforces NetworkPolicies
+            // (network-policies.ts); pulumi-eks v4.3.0 `mergeConfigurationValues` passes it to the add-on.
+            vpcCniOptions: { ...vpcCniOptions(config.version), enableNetworkPolicy: true },
             kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
             // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
             // cluster component it would wait for nodes that wait for the cluster. With

@@ -11,8 +11,6 @@ export interface ReleaseSpec {
     /** Pinned chart version: the tests' copies of the chart defaults are of this version. */
     readonly version: string;
     readonly namespace: string;
-    /** Only for the monitoring namespace; kube-system always exists. */
-    readonly createNamespace: boolean;
     readonly values: Record<string, unknown>;
     /** Helm's wait for the release's resources; default {@link RELEASE_DEFAULTS}.timeoutSeconds. */
     readonly timeoutSeconds?: number;
@@ -26,7 +24,7 @@ export interface ChartRef {
     readonly namespace: string;
 }
 
-/** A release of a chart: Helm creates its namespace unless it is kube-system, which always exists. */
+/** A release of a chart, in a namespace that exists: kube-system, or one the program owns (monitoring-namespaces.ts). */
 export function chartRelease(ref: ChartRef, version: string, values: Record<string, unknown>, timeoutSeconds?: number): ReleaseSpec {
     return {
         name: ref.release,
@@ -34,7 +32,6 @@ export function chartRelease(ref: ChartRef, version: string, values: Record<stri
         repo: ref.repo,
         version,
         namespace: ref.namespace,
-        createNamespace: ref.namespace !== "kube-system",
         values,
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     };
@@ -56,7 +53,8 @@ export function releaseArgs(spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
         chart: spec.chart,
         version: spec.version,
         namespace: spec.namespace,
-        createNamespace: spec.createNamespace,
+        // Helm creates no namespace: one it created would carry no Pod Security labels.
+        createNamespace: false,
         repositoryOpts: { repo: spec.repo },
         values: spec.values,
         atomic: true,

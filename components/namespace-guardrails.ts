@@ -3,7 +3,10 @@
 // declared resources through that quota.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NamespaceConfig } from "../config";
+import type { NamespaceConfig, PlatformConfig } from "../config";
+import { configCheck, keyName } from "../config";
+import { MONITORING_NAMESPACE } from "../catalog/charts";
+import { HEADROOM } from "../catalog/headroom";
 
 export interface NamespaceGuardrailsArgs {
     /** `namespace` in the stack's config. */
@@ -70,3 +73,20 @@ export class NamespaceGuardrails extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespaceName, resourceQuota: this.resourceQuota.metadata.name });
     }
 }
+
+/** Namespaces every EKS cluster has, or the add-ons own: the services' quota and policies must not land there. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", MONITORING_NAMESPACE, HEADROOM.namespace] as const;
+
+export const namespaceCollisionCheck = configCheck(
+    "namespace.name must not be a namespace every cluster has (default, kube-*) or one the add-ons own (monitoring, the headroom's).",
+    (config: PlatformConfig) => {
+        const name = config.namespace.name;
+        return {
+            errors: (RESERVED_NAMESPACES as readonly string[]).includes(name) ? [
+                `${keyName(["namespace", "name"])} (${name}) must not be a namespace the cluster or the add-ons already use: the services' quota would apply there\n` +
+                `use a namespace of the services' own, e.g. berrys-production (reserved: ${RESERVED_NAMESPACES.join(", ")})`,
+            ] : [],
+            warnings: [],
+        };
+    },
+);

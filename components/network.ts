@@ -107,6 +107,18 @@ export const availabilityZoneIdsCheck: ConfigCheck = configCheck(
     },
 );
 
+/**
+ * EKS CreateCluster needs subnets in at least two availability zones ("Subnets specified must be in
+ * at least two different AZs"): checked against the zones AWS reports for the listed subnets.
+ * A subnet whose zone is unknown is not counted against the rule.
+ */
+export function subnetZoneErrors(subnetIds: readonly string[], zoneOf: Readonly<Record<string, string | undefined>>): string[] {
+    const zones = subnetIds.map((id) => zoneOf[id]);
+    if (zones.some((zone) => zone === undefined) || new Set(zones).size >= 2) return [];
+    return [`${keyName(["network", "privateSubnetIds"])} (${JSON.stringify(subnetIds)}) must span at least two availability zones: all are in ${zones[0]}, ` +
+        "and EKS refuses a cluster in one zone\nadd a private subnet of another zone"];
+}
+
 export interface NetworkArgs {
     /** What to create, or which VPC to use: `network` in the stack's config. */
     readonly network: NetworkConfig;
@@ -156,6 +168,8 @@ function toAddress(value: number): string {
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The private subnets' CIDRs: the control plane's network interfaces are there (NetworkPolicy ipBlocks). */
+    public readonly privateSubnetCidrs: pulumi.Output<string[]>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:Network", name, {}, opts);
@@ -169,10 +183,12 @@ export class Network extends pulumi.ComponentResource {
             });
             this.vpcId = pulumi.output(network.vpcId);
             this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
+            this.privateSubnetCidrs = pulumi.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock));
         } else {
             const created = this.createVpc(name, network, args);
             this.vpcId = created.vpcId;
             this.privateSubnetIds = created.privateSubnetIds;
+            this.privateSubnetCidrs = pulumi.output(planSubnets(network.cidrBlock, network.availabilityZoneCount).privateCidrs);
         }
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
     }

@@ -131,6 +131,24 @@ export const nodeGroupNameCheck: ConfigCheck = configCheck(
     },
 );
 
+/**
+ * The cluster needs a node at creation: cluster-autoscaler, CoreDNS and metrics-server run on the
+ * nodes, so with every group's desiredSize 0 nothing ever runs that could add one.
+ */
+export const firstNodeCheck: ConfigCheck = configCheck(
+    "At least one node group must start with a node (desiredSize >= 1): cluster-autoscaler itself runs on one.",
+    (config: PlatformConfig) => {
+        const groups = Object.entries(config.nodeGroups);
+        if (groups.some(([, group]) => group.desiredSize >= 1)) return { errors: [], warnings: [] };
+        const [name] = groups[0];
+        return {
+            errors: [`${keyName(["nodeGroups", name, "desiredSize"])} (0) must be >= 1 in at least one node group: ` +
+                "cluster-autoscaler needs a node to run on before it can add one\nset desiredSize (and minSize) to 1 or more"],
+            warnings: [],
+        };
+    },
+);
+
 /** The newest live EKS node group for each configured group, from the cluster's list of node groups. */
 export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: readonly string[]): Record<string, string> {
     const matched: Record<string, string> = {};

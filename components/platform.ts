@@ -12,6 +12,7 @@ import { EksCluster } from "./eks-cluster";
 import { eksAddonVersion } from "./kubernetes-version";
 import { NamespaceGuardrails, quotaName } from "./namespace-guardrails";
 import { AvailabilityZone, Network } from "./network";
+import { NetworkPolicies } from "./network-policies";
 import { LiveScaling, NodeGroup } from "./node-group";
 import { PriorityClasses } from "./priority-classes";
 import { ServicesAdmission } from "./services-admission";
@@ -148,6 +149,14 @@ export class Platform extends pulumi.ComponentResource {
             tags,
             nodeGroups: nodeGroups.map(({ component }) => component),
             priorityClasses,
+            kubeconfig: cluster.kubeconfig,
+        }, kubernetes);
+
+        new NetworkPolicies(`${name}-network-policies`, {
+            config,
+            controlPlaneCidrs: network.privateSubnetCidrs,
+            labels,
+            dependsOn: [guardrails, addons.namespaces],
         }, kubernetes);
 
         const plan = headroomPlan(config);
@@ -162,7 +171,7 @@ export class Platform extends pulumi.ComponentResource {
             labels,
             // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
             input: observabilityInput(config, addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false }),
-        }, { ...kubernetes, dependsOn: addons.crdsReady ? [addons.crdsReady] : [] });
+        }, { ...kubernetes, dependsOn: [addons.crdsReady] });
 
         this.outputs = {
             clusterName: cluster.clusterName,

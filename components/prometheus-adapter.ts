@@ -5,9 +5,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MONITORING_NAMESPACE, PROMETHEUS_ADAPTER_CHART } from "../catalog/charts";
-import { keyName } from "../config";
+import { configCheck, keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";
+import { durationSeconds } from "../schema/common";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
 import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spreadOverNodes } from "./helm-release";
 import { PrometheusEndpoint } from "./prometheus-stack";
@@ -140,3 +141,21 @@ export class PrometheusAdapter extends pulumi.ComponentResource {
         this.registerOutputs({ releaseName: this.release.name, metrics: this.metrics });
     }
 }
+
+/**
+ * rate() needs two samples inside its window: a window shorter than two scrape intervals returns
+ * nothing for most pods (Prometheus `extrapolatedRate` needs at least two points), and the HPA
+ * reads <unknown>. The scrape interval is simulation.scrapeIntervalSeconds (kube-prometheus-stack's 30 s).
+ */
+export const adapterWindowCheck = configCheck(
+    "An adapter rule's rate() window must span at least two scrape intervals (simulation.scrapeIntervalSeconds): rate() needs two samples.",
+    (config: PlatformConfig) => {
+        const scrape = config.simulation.scrapeIntervalSeconds;
+        const settings = config.addons.prometheusAdapter;
+        const errors = !settings.enabled ? [] : settings.rules.flatMap((rule, index) => durationSeconds(rule.window) >= 2 * scrape ? [] : [
+            `${keyName(["addons", "prometheusAdapter", "rules", index, "window"])} (${rule.window}) must be at least two scrape intervals (${2 * scrape}s): ` +
+            `rate() needs two samples, so ${rule.metric} would read <unknown>\nuse ${4 * scrape / 60 >= 1 && (4 * scrape) % 60 === 0 ? `${4 * scrape / 60}m` : `${4 * scrape}s`} (four scrapes)`,
+        ]);
+        return { errors, warnings: [] };
+    },
+);

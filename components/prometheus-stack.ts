@@ -1,12 +1,12 @@
 // The Prometheus the HPAs' custom metrics come from. Mode `install`: kube-prometheus-stack in the
-// monitoring namespace, selecting ServiceMonitors, PodMonitors and PrometheusRules from every
-// namespace, its data on an encrypted gp3 volume (EBS CSI driver as an EKS add-on with its own
+// monitoring namespace, selecting ServiceMonitors, PodMonitors and PrometheusRules from the
+// program's namespaces only, its data on an encrypted gp3 volume (EBS CSI driver as an EKS add-on with its own
 // Pod Identity role, and a StorageClass). Mode `external`: nothing is installed; the component only
 // says where that Prometheus is and which labels it selects monitoring objects by.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE } from "../catalog/charts";
+import { KUBE_PROMETHEUS_STACK_CHART, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../catalog/charts";
 import { keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import { EVICTABLE_LOCAL_VOLUMES } from "../catalog/platform-pods";
@@ -97,18 +97,34 @@ export function monitoringTarget(prometheus: PrometheusConfig): MonitoringTarget
     };
 }
 
-/** The chart's values in install mode. */
-export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Record<string, unknown> {
+/** The namespaces the installed Prometheus reads monitoring objects from (addons.ts `monitoredNamespaces`). */
+export type MonitoredNamespaces = readonly string[];
+
+/**
+ * The Prometheus's five namespace selectors, each matching exactly the given namespaces by the
+ * `kubernetes.io/metadata.name` label the API server sets on every namespace. The chart renders
+ * each value as the Prometheus's selector, and `{}` (every namespace) when unset
+ * (kube-prometheus-stack-88.5.3 templates/prometheus/prometheus.yaml).
+ */
+export function namespaceSelectors(namespaces: MonitoredNamespaces) {
+    const selector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...namespaces] }] };
+    return Object.fromEntries(["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"]
+        .map((kind) => [`${kind}NamespaceSelector`, structuredClone(selector)]));
+}
+
+/** The chart's values in install mode; monitors and rules are read from `monitored` namespaces only. */
+export function kubePrometheusStackValues(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): Record<string, unknown> {
     return {
         prometheus: {
             prometheusSpec: {
-                // Select monitors and rules in every namespace without a `release` label
-                // (templates/prometheus/prometheus.yaml renders `{}` for each selector).
+                // Select monitors and rules without a `release` label (templates/prometheus/prometheus.yaml
+                // renders `{}` for each selector), from the program's namespaces only.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
                 ruleSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
                 scrapeConfigSelectorNilUsesHelmValues: false,
+                ...namespaceSelectors(monitored),
                 retention: settings.retention,
                 replicas: settings.replicas,
                 resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
@@ -146,12 +162,28 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig): Re
             },
         },
         grafana: settings.grafana
-            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana) }
+            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana), ...GRAFANA_IN_ITS_NAMESPACE }
             : { enabled: false },
+        // Its own namespace (Pod Security privileged), created by the program: prometheus-node-exporter-4.56.1
+        // `prometheus-node-exporter.namespace` and `.monitor-namespace` put every object there.
+        "prometheus-node-exporter": { namespaceOverride: NODE_EXPORTER_NAMESPACE },
         ...EKS_CONTROL_PLANE_SCRAPES_OFF,
         defaultRules: { disabled: { ...DUPLICATED_DEFAULT_ALERTS_OFF } },
     };
 }
+
+/**
+ * Grafana reads ConfigMaps and Secrets in the monitoring namespace only. The grafana chart's default
+ * `rbac.namespaced: false` binds a ClusterRole reading every Secret of the cluster for its sidecars
+ * (grafana-12.11.1 templates/clusterrole.yaml); `true` renders a Role in its own namespace instead
+ * (templates/role.yaml). kube-prometheus-stack's `sidecar.dashboards.searchNamespace: ALL`
+ * (values.yaml, 88.5.3) would have the dashboard sidecar list every namespace; the scaling
+ * dashboard's ConfigMap is in monitoring (scaling-observability.ts).
+ */
+export const GRAFANA_IN_ITS_NAMESPACE = {
+    rbac: { namespaced: true },
+    sidecar: { dashboards: { searchNamespace: MONITORING_NAMESPACE } },
+} as const;
 
 /**
  * Scrape targets EKS does not serve. The chart's ServiceMonitors look for kube-controller-manager,
@@ -238,9 +270,9 @@ export function prometheusDisruptionBudget(replicas: number) {
         : { enabled: false };
 }
 
-export function kubePrometheusStackRelease(settings: InstallPrometheusConfig): ReleaseSpec {
+export function kubePrometheusStackRelease(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): ReleaseSpec {
     // CRDs, the operator, Prometheus with a new EBS volume: more than Helm's 5 minutes on a first install.
-    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings), 900);
+    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings, monitored), 900);
 }
 
 export interface PrometheusStackArgs {
@@ -253,6 +285,8 @@ export interface PrometheusStackArgs {
     readonly podIdentitySourceArnCondition: boolean;
     readonly labels: Readonly<Record<string, string>>;
     readonly tags: Readonly<Record<string, string>>;
+    /** The only namespaces the installed Prometheus reads monitors and rules from. */
+    readonly monitoredNamespaces: MonitoredNamespaces;
     /** The aws-ebs-csi-driver add-on version for the cluster's minor (catalog/compatibility.ts). */
     readonly ebsCsiDriverVersion: string;
     /** What the EBS CSI add-on and the release wait for: the node groups. */
@@ -296,7 +330,7 @@ export class PrometheusStack extends pulumi.ComponentResource {
                 metadata: { name: STORAGE_CLASS_NAME, labels: { ...args.labels } },
                 ...storageClassSpec(),
             }, { parent: this });
-            this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(kubePrometheusStackRelease(prometheus)), {
+            this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(kubePrometheusStackRelease(prometheus, args.monitoredNamespaces)), {
                 parent: this,
                 dependsOn: [this.ebsCsiDriver, this.storageClass, ...after],
             });

@@ -8,6 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { scalingDashboard } from "./monitoring/dashboard";
 import type { ScalingObservabilityInput } from "./monitoring/input";
 import { SCALING_RULE_NAME, scalingRuleGroups } from "./monitoring/rules";
+import type { PlatformConfig } from "../config";
+import { configCheck, keyName } from "../config";
+import { durationSeconds } from "../schema/common";
 
 export interface ScalingObservabilityArgs {
     /** Namespace of the PrometheusRule and the dashboard ConfigMap; default {@link DEFAULTS}.namespace. */
@@ -75,3 +78,30 @@ export class ScalingObservability extends pulumi.ComponentResource {
         this.registerOutputs({ ruleName: this.ruleName, dashboardConfigMapName: this.dashboardConfigMapName, dashboardUid: this.dashboardUid });
     }
 }
+
+/**
+ * How often the installed Prometheus evaluates rules: kube-prometheus-stack leaves
+ * `prometheusSpec.evaluationInterval` empty, and the Prometheus operator's default is 30s.
+ */
+export const RULE_EVALUATION_SECONDS = 30;
+
+/**
+ * HpaThrashing fires when `changes()` of the direction series over `thrashing.window` passes
+ * `directionChanges`; the series has one sample per evaluation, so the window holds at most
+ * samples - 1 changes, and a threshold at or above that can never be crossed.
+ */
+export const thrashingThresholdCheck = configCheck(
+    "addons.monitoring.thrashing.directionChanges must be below the changes thrashing.window can hold at one rule evaluation per 30s, or HpaThrashing never fires.",
+    (config: PlatformConfig) => {
+        const monitoring = config.addons.monitoring;
+        if (config.addons.prometheus.mode !== "install" || !monitoring.enabled || !monitoring.rules) return { errors: [], warnings: [] };
+        const most = Math.floor(durationSeconds(monitoring.thrashing.window) / RULE_EVALUATION_SECONDS) - 1;
+        if (monitoring.thrashing.directionChanges < most) return { errors: [], warnings: [] };
+        return {
+            errors: [`${keyName(["addons", "monitoring", "thrashing", "directionChanges"])} (${monitoring.thrashing.directionChanges}) must be below ${Math.max(most, 0)}, ` +
+                `the most direction changes ${monitoring.thrashing.window} holds at one evaluation per ${RULE_EVALUATION_SECONDS}s: HpaThrashing could never fire\n` +
+                "lower directionChanges or widen thrashing.window"],
+            warnings: [],
+        };
+    },
+);

@@ -1,9 +1,15 @@
 // Config schema of `addons`: the Helm-installed scaling add-ons. Chart versions are pinned to the
 // versions whose default values tests/fixtures/charts/ holds (the tests check values keys against them).
 import { z } from "zod";
-import { cpuMemory, goDuration, labels, positiveInt, promDuration, quantity, requestsWithinLimits } from "./common";
+import { cpuMemory, dnsSubdomain, goDuration, labels, memoryQuantity, positiveInt, positiveQuantity, promDuration, quantity, requestsWithinLimits } from "./common";
 import { monitoringSchema } from "./monitoring";
 import { toBytes, toMillicores } from "../quantity";
+
+/** Whether a URL's host is the pod itself: localhost, 127.0.0.0/8, ::1 or 0.0.0.0. */
+function isLoopbackUrl(url: string): boolean {
+    const host = /^https?:\/\/(\[[^\]]+\]|[^/:]+)/.exec(url)?.[1]?.toLowerCase() ?? "";
+    return host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "[::1]" || host === "0.0.0.0";
+}
 
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "must be a chart version such as 9.59.0" });
 
@@ -11,7 +17,7 @@ const requestsAndLimits = z
     .strictObject({
         requests: cpuMemory,
         /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
-        limits: z.strictObject({ memory: quantity }),
+        limits: z.strictObject({ memory: memoryQuantity }),
     })
     .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "requests", limits: "limits", what: "a container" }), { when: () => true });
 
@@ -32,7 +38,7 @@ const headroomSchema = z
         /** CPU kept free, in total. */
         cpu: quantity,
         /** Memory kept free, in total. */
-        memory: quantity,
+        memory: memoryQuantity,
     })
     .superRefine((value, ctx) => {
         for (const resource of ["cpu", "memory"] as const) {
@@ -48,7 +54,7 @@ const clusterAutoscalerSchema = z.strictObject({
     chartVersion: chartVersion.default("9.59.0"),
     /** Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts). */
     imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional(),
-    serviceAccountName: z.string().default("cluster-autoscaler"),
+    serviceAccountName: dnsSubdomain.default("cluster-autoscaler"),
     /** The seed's scaleDown settings, as cluster-autoscaler flags. */
     scaleDownDelayAfterAdd: goDuration.default("10m"),
     scaleDownDelayAfterDelete: goDuration.default("10m"),
@@ -81,7 +87,7 @@ const installPrometheus = z.strictObject({
     /** How long Prometheus keeps samples (and so the scaling history). */
     retention: promDuration.default("15d"),
     /** Size of Prometheus's gp3 volume. */
-    storageSize: quantity.default("50Gi"),
+    storageSize: positiveQuantity.default("50Gi"),
     /** Two by default, in different zones: one drained or waiting for room leaves the other serving the adapter. */
     replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
     resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }),
@@ -91,7 +97,12 @@ const installPrometheus = z.strictObject({
 const externalPrometheus = z.strictObject({
     mode: z.literal("external"),
     /** The existing Prometheus's URL, with its port: http://prometheus-operated.monitoring.svc:9090 */
-    url: z.string().regex(/^https?:\/\/[^/:]+(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" }),
+    url: z.string()
+        .regex(/^https?:\/\/(\[[0-9a-fA-F:.]+\]|[^/:[\]]+)(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" })
+        .refine((url) => !isLoopbackUrl(url), {
+            error: "must not be a loopback address: the adapter's pod would reach itself, not Prometheus\nuse the Prometheus Service's DNS name, e.g. http://prometheus-operated.monitoring.svc:9090",
+        })
+        .describe("The existing Prometheus's http(s) URL with its port, reachable from the adapter's pod (not localhost or a loopback address)."),
     /** Labels that Prometheus's podMonitorSelector and ruleSelector match. */
     selectorLabels: labels.default({}),
     /** Create PodMonitors and PrometheusRules at all (false where no prometheus-operator runs). */

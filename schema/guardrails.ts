@@ -1,7 +1,7 @@
 // Config schema of `guardrails`: the capacity checks run before deploying (capacity/model.ts,
 // capacity/findings.ts). Every key has a default, so the whole block may be left out.
 import { z } from "zod";
-import { positiveInt, quantity } from "./common";
+import { memoryQuantity, positiveInt, quantity } from "./common";
 
 /**
  * What the per-node DaemonSets request on every node, summed over their containers, by default.
@@ -64,7 +64,7 @@ export const guardrailsSchema = z
         daemonSetRequestsPerNode: z
             .strictObject({
                 cpu: quantity.default(DAEMONSET_REQUESTS_PER_NODE.cpu),
-                memory: quantity.default(DAEMONSET_REQUESTS_PER_NODE.memory),
+                memory: memoryQuantity.default(DAEMONSET_REQUESTS_PER_NODE.memory),
             })
             .prefault({}),
         /** Instance types to add to (or correct in) the built-in table of capacity/instance-types.ts (default none). */

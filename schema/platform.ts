@@ -1,6 +1,6 @@
 // Config schema of the infrastructure: `cluster`, `network`, `nodeGroups` and `namespace`.
 import { z } from "zod";
-import { dnsLabel, labels, positiveInt, quantity, requestsWithinLimits } from "./common";
+import { checkedString, dnsLabel, labelValueProblem, memoryQuantity, memoryProblem, positiveInt, qualifiedNameProblem, quantity, requestsWithinLimits } from "./common";
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
@@ -54,6 +54,45 @@ export function isDocumentationRange(value: string): boolean {
     });
 }
 
+/**
+ * The most addresses an access list may open the API endpoint to, together: 2^24, one /8 (1/256 of
+ * IPv4). Offices, VPNs, CI runners and peered VPCs (a VPC is at most a /16) fit many times over; a
+ * list past it is the internet in pieces (0.0.0.0/1 plus 128.0.0.0/1), not a set of deployers.
+ */
+export const MAX_ACCESS_ADDRESSES = 2 ** 24;
+
+/** How many distinct IPv4 addresses the blocks cover together (overlaps counted once). */
+export function addressesCovered(blocks: readonly string[]): number {
+    const ranges = blocks.map(parseCidr)
+        .map(({ address, prefix }) => { const size = 2 ** (32 - prefix); const start = Math.floor(address / size) * size; return [start, start + size]; })
+        .sort((a, b) => a[0] - b[0]);
+    let covered = 0;
+    let end = 0;
+    for (const [start, stop] of ranges) {
+        covered += Math.max(0, stop - Math.max(start, end));
+        end = Math.max(end, stop);
+    }
+    return covered;
+}
+
+/**
+ * A list of CIDRs given the API endpoint (443): each a network address, together at most
+ * {@link MAX_ACCESS_ADDRESSES} addresses.
+ */
+function accessCidrs(fix: string) {
+    return z.array(cidr).check((ctx) => {
+        if (!ctx.value.every((value) => CIDR.test(value))) return;
+        const covered = addressesCovered(ctx.value);
+        if (covered > MAX_ACCESS_ADDRESSES) {
+            ctx.issues.push({
+                code: "custom", input: ctx.value,
+                message: `must cover at most ${MAX_ACCESS_ADDRESSES} addresses (a /8), not ${covered} (${Number((covered / 2 ** 32 * 100).toPrecision(3))}% of IPv4)\n` +
+                    `that opens the API endpoint to almost everyone; ${fix}`,
+            });
+        }
+    });
+}
+
 /** CloudWatch Logs' allowed retention periods in days (PutRetentionPolicy, `retentionInDays`). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -79,17 +118,14 @@ export const clusterSchema = z.strictObject({
      * CIDRs allowed to reach the public API endpoint. Empty: the endpoint is private only, and
      * deployers reach it from inside the VPC through `privateAccessCidrs` or
      * `privateAccessSecurityGroupIds` (preview refuses a private endpoint no deployer can reach).
+     * Together at most 16777216 addresses (one /8): 0.0.0.0/0, or 0.0.0.0/1 plus 128.0.0.0/1, is refused.
      */
-    publicAccessCidrs: z
-        .array(cidr.refine((value) => !value.endsWith("/0"), {
-            error: "must not open the API endpoint to the whole internet\nlist the CIDRs of your offices and CI runners, or leave the list empty for a private endpoint",
-        }))
-        .default([]),
+    publicAccessCidrs: accessCidrs("list the egress CIDRs of your offices and CI runners, or leave the list empty for a private endpoint").default([]),
     /**
      * CIDRs inside the VPC or peered to it (a VPN, a CI runner's subnet) given 443 on the cluster
-     * security group, so they reach the private endpoint.
+     * security group, so they reach the private endpoint. Together at most 16777216 addresses (one /8).
      */
-    privateAccessCidrs: z.array(cidr).default([]),
+    privateAccessCidrs: accessCidrs("list the CIDRs of the VPN, peered VPCs or CI runners' subnets that deploy").default([]),
     /** Security groups (of CI runners or bastions in the VPC) given 443 on the cluster security group. */
     privateAccessSecurityGroupIds: z.array(securityGroupId).default([]),
     /** Days CloudWatch keeps the control-plane logs (`/aws/eks/<cluster>/cluster`). */
@@ -102,7 +138,11 @@ export const clusterSchema = z.strictObject({
     /** Control-plane log types sent to CloudWatch. */
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES)).default(["api", "audit", "authenticator"]),
     /** IAM role ARNs that get cluster-admin through EKS access entries (the deployer always has it). */
-    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })).default([]),
+    adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
+        // EKS CreateAccessEntry: one access entry per principal (ResourceInUseException); IAM role names are case-insensitive.
+        .refine((arns) => new Set(arns.map((arn) => arn.toLowerCase())).size === arns.length, { error: "must not list a role twice: EKS allows one access entry per principal" })
+        .describe("IAM role ARNs given cluster-admin through EKS access entries; each role once (EKS allows one access entry per principal).")
+        .default([]),
     /**
      * Add `ArnLike aws:SourceArn arn:<partition>:eks:<region>:<account>:podidentityassociation/<cluster>/*`
      * to every Pod Identity role's trust policy, besides the documented `aws:SourceAccount` and
@@ -157,16 +197,37 @@ const createNetwork = z.strictObject({
 
 const existingNetwork = z.strictObject({
     mode: z.literal("existing"),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: "must be a VPC ID such as vpc-0123456789abcdef0" }),
+    /** EC2 resource IDs are the type's prefix and 8 or 17 hex digits (EC2 API reference, "Resource IDs"). */
+    vpcId: z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a VPC ID: vpc- and 8 or 17 hex digits, such as vpc-0123456789abcdef0" }),
     /** Private subnets for the nodes, in at least two availability zones. */
     privateSubnetIds: z
-        .array(z.string().regex(/^subnet-[0-9a-f]+$/, { error: "must be a subnet ID such as subnet-0123456789abcdef0" }))
-        .min(2, { error: "must list at least 2 subnets (EKS needs two availability zones)" }),
+        .array(z.string().regex(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a subnet ID: subnet- and 8 or 17 hex digits, such as subnet-0123456789abcdef0" }))
+        .min(2, { error: "must list at least 2 subnets (EKS needs two availability zones)" })
+        .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a subnet twice" }),
 });
 
 export const networkSchema = z.discriminatedUnion("mode", [createNetwork, existingNetwork], {
     error: 'must have mode "create" (a new VPC) or "existing" (vpcId and privateSubnetIds)',
 });
+
+/** Label key domains EKS CreateNodegroup refuses anywhere in a key ("Label cannot contain reserved prefixes"). */
+export const EKS_RESERVED_LABEL_PREFIXES = ["kubernetes.io/", "k8s.io/", "eks.amazonaws.com/"] as const;
+
+/** A managed node group's label key: EKS CreateNodegroup `labels` keys are 1-63 characters, Kubernetes label keys, no reserved domain. */
+export function nodeGroupLabelKeyProblem(key: string): string | undefined {
+    const reserved = EKS_RESERVED_LABEL_PREFIXES.find((prefix) => key.includes(prefix));
+    if (reserved !== undefined) return `must not contain ${reserved}: EKS refuses its reserved prefixes\nuse a domain of your own, e.g. node.example.com/role (refused: ${EKS_RESERVED_LABEL_PREFIXES.join(", ")})`;
+    if (key.length > 63) return `must be at most 63 characters with its prefix (EKS CreateNodegroup), has ${key.length}`;
+    return qualifiedNameProblem(key);
+}
+
+/** A managed node group's label value: 1-63 characters (EKS refuses the empty value Kubernetes allows). */
+export function nodeGroupLabelValueProblem(value: string): string | undefined {
+    return value === "" ? "must not be empty: EKS CreateNodegroup refuses an empty label value" : labelValueProblem(value);
+}
+
+const nodeGroupLabels = z.record(checkedString(nodeGroupLabelKeyProblem), checkedString(nodeGroupLabelValueProblem), { error: "must be a map from label key to label value" })
+    .describe("Node labels, as EKS CreateNodegroup takes them: keys and values of 1-63 characters, no key containing kubernetes.io/, k8s.io/ or eks.amazonaws.com/.");
 
 export const nodeGroupSchema = z
     .strictObject({
@@ -181,7 +242,7 @@ export const nodeGroupSchema = z
         capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
         amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]).default("AL2023_x86_64_STANDARD"),
         diskSizeGiB: positiveInt.min(20, { error: "must be >= 20" }).max(16384, { error: "must be <= 16384" }).default(50),
-        labels: labels.default({}),
+        labels: nodeGroupLabels.default({}),
         /**
          * Nodes an update (a new AMI or minor, a launch template change) drains at once: a count
          * (1-100) or a percentage of the group ("25%", 1-100%). 1: the services' PDBs allow one
@@ -250,12 +311,18 @@ export const namespaceSchema = z.strictObject({
     /** Pod Security Admission level enforced; `restricted` is always warned and audited. */
     podSecurity: z.enum(["restricted", "baseline"]).default("baseline"),
     /** ResourceQuota hard limits, by the quota's own keys. */
-    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity, { error: "must be a map from ResourceQuota key to its hard limit (a quantity)" }),
+    quota: z.partialRecord(z.enum(QUOTA_KEYS, { error: `must be a ResourceQuota key: ${QUOTA_KEYS.join(", ")}` }), quantity, { error: "must be a map from ResourceQuota key to its hard limit (a quantity)" })
+        .superRefine((quota, ctx) => {
+            for (const key of ["requests.memory", "limits.memory"] as const) {
+                const problem = typeof quota?.[key] === "string" ? memoryProblem(quota[key]) : undefined;
+                if (problem !== undefined) ctx.addIssue({ code: "custom", path: [key], input: quota[key], message: problem });
+            }
+        }, { when: () => true }),
     /** Container defaults, so that a container declaring no resources is still admitted by the quota. */
     limitRange: z
         .strictObject({
-            defaultRequest: z.strictObject({ cpu: quantity.default("100m"), memory: quantity.default("128Mi") }).prefault({}),
-            default: z.strictObject({ cpu: quantity.default("500m"), memory: quantity.default("512Mi") }).prefault({}),
+            defaultRequest: z.strictObject({ cpu: quantity.default("100m"), memory: memoryQuantity.default("128Mi") }).prefault({}),
+            default: z.strictObject({ cpu: quantity.default("500m"), memory: memoryQuantity.default("512Mi") }).prefault({}),
         })
         .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "defaultRequest", limits: "default", what: "a LimitRange" }), { when: () => true })
         .prefault({}),

@@ -1,7 +1,7 @@
 // Config schema of `services`: each service's HPA, PDB, resources and connection pool.
 import { z } from "zod";
-import { isIntOrPercent, scaleIntOrPercent } from "../quantity";
-import { dnsLabel, intOrPercent, labels, positiveInt, quantity, resourceRequirements } from "./common";
+import { isIntOrPercent, isQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
+import { dnsLabel, intOrPercent, memoryProblem, positiveInt, positiveQuantity, promLabels, resourceRequirements } from "./common";
 
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a Prometheus metric name such as http_requests_per_second" });
 
@@ -12,7 +12,7 @@ const resourceMetric = z
         /** Target average utilization, in percent of the containers' requests. */
         averageUtilization: positiveInt.gt(0, { error: "must be > 0 (percent of the containers' requests)" }).optional(),
         /** Target average usage per pod, as a quantity. */
-        averageValue: quantity.optional(),
+        averageValue: positiveQuantity.optional(),
     })
     .refine((metric) => (metric.averageUtilization === undefined) !== (metric.averageValue === undefined), {
         error: "must set exactly one of averageUtilization and averageValue",
@@ -23,9 +23,9 @@ const podsMetric = z.strictObject({
     /** A custom metric the prometheus-adapter serves per pod. */
     name: metricName,
     /** Target per pod, e.g. "20" requests per second. */
-    averageValue: quantity,
+    averageValue: positiveQuantity,
     /** Extra label matchers the adapter adds to its query. */
-    selector: labels.optional(),
+    selector: promLabels.optional(),
 });
 
 const objectMetric = z
@@ -33,8 +33,8 @@ const objectMetric = z
         type: z.literal("Object"),
         name: metricName,
         describedObject: z.strictObject({ apiVersion: z.string().min(1), kind: z.string().min(1), name: z.string().min(1) }),
-        value: quantity.optional(),
-        averageValue: quantity.optional(),
+        value: positiveQuantity.optional(),
+        averageValue: positiveQuantity.optional(),
     })
     .refine((metric) => (metric.value === undefined) !== (metric.averageValue === undefined), {
         error: "must set exactly one of value and averageValue",
@@ -67,10 +67,15 @@ const scalingRulesSchema = z.strictObject({
 });
 export type ScalingRulesConfig = z.output<typeof scalingRulesSchema>;
 
+/** A PDB's count or percentage: kubernetes v1.34 `ValidatePodDisruptionBudgetSpec` refuses a percentage above 100 (IsNotMoreThan100Percent). */
+const pdbIntOrPercent = intOrPercent
+    .refine((value) => typeof value !== "string" || Number.parseInt(value, 10) <= 100, { error: "must not be more than 100%" })
+    .describe('A non-negative integer or a percentage up to "100%" (ValidatePodDisruptionBudgetSpec).');
+
 const pdbSchema = z
     .strictObject({
-        minAvailable: intOrPercent.optional(),
-        maxUnavailable: intOrPercent.optional(),
+        minAvailable: pdbIntOrPercent.optional(),
+        maxUnavailable: pdbIntOrPercent.optional(),
         /** AlwaysAllow: pods that are not ready (crash-looping) never block a node drain. */
         unhealthyPodEvictionPolicy: z.enum(["AlwaysAllow", "IfHealthyBudget"]).default("AlwaysAllow"),
     })
@@ -138,6 +143,7 @@ export const serviceSchema = z
                 ctx.addIssue({ code: "custom", path: ["metrics", index], input: name, message: "must not repeat a metric the list already has" });
             }
         });
+        hpaReachIssues(service, ctx);
         const pdb = service.pdb;
         const pdbValid = pdb !== undefined && pdb !== null &&
             (pdb.minAvailable === undefined) !== (pdb.maxUnavailable === undefined) &&
@@ -152,6 +158,67 @@ export const serviceSchema = z
         }
     }, { when: () => true });
 export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/**
+ * The HPA's tolerance: it acts only once usage and target differ by more than 10 % (kubernetes
+ * v1.34 pkg/controller/podautoscaler `ReplicaCalculator` with kube-controller-manager's
+ * --horizontal-pod-autoscaler-tolerance, default 0.1, which EKS does not let you change).
+ */
+export const HPA_TOLERANCE = 0.1;
+
+/** Amounts the API server compares: CPU in millicores, memory in bytes. */
+const AMOUNT = { cpu: toMillicores, memory: toBytes } as const;
+
+/**
+ * Issues for an HPA the API accepts but that can never scale: both directions disabled, or a
+ * target no pod reaches under its own limit (usage stops at the limit: CPU is throttled, memory
+ * OOM-killed), once the tolerance is added. Guards its input: it runs on invalid services too.
+ */
+function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): void {
+    const behavior = service.behavior;
+    if (Number.isInteger(service.minReplicas) && Number.isInteger(service.maxReplicas) && service.minReplicas < service.maxReplicas &&
+        behavior?.scaleUp?.selectPolicy === "Disabled" && behavior?.scaleDown?.selectPolicy === "Disabled") {
+        ctx.addIssue({
+            code: "custom", path: ["behavior", "scaleUp", "selectPolicy"], input: "Disabled",
+            message: `must not be Disabled with scaleDown's too while minReplicas (${service.minReplicas}) < maxReplicas (${service.maxReplicas}): the HPA never scales\n` +
+                "enable one direction, or set minReplicas equal to maxReplicas for a fixed size",
+        });
+    }
+    const requests = service.resources?.requests;
+    const limits = service.resources?.limits;
+    if (!Array.isArray(service.metrics)) return;
+    service.metrics.forEach((metric: Record<string, any> | null, index: number) => {
+        const resource = metric?.name as "cpu" | "memory";
+        if (metric?.type !== "Resource" || (resource !== "cpu" && resource !== "memory")) return;
+        const request = requests?.[resource];
+        const limit = limits?.[resource];
+        if (typeof metric.averageValue === "string" && resource === "memory" && memoryProblem(metric.averageValue) !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["metrics", index, "averageValue"], input: metric.averageValue, message: memoryProblem(metric.averageValue)! });
+            return;
+        }
+        const misread = (value: unknown) => typeof value !== "string" || !isQuantity(value) || (resource === "memory" && memoryProblem(value) !== undefined);
+        if (misread(limit) || (metric.averageUtilization !== undefined && misread(request))) return;
+        const ceiling = AMOUNT[resource](limit);
+        // A request above its limit is refused on its own (requestsWithinLimits).
+        if (typeof request === "string" && isQuantity(request) && AMOUNT[resource](request) > ceiling) return;
+        if (Number.isInteger(metric.averageUtilization) && typeof request === "string" && isQuantity(request) && AMOUNT[resource](request) > 0) {
+            const reachable = (100 * ceiling) / AMOUNT[resource](request);
+            if (metric.averageUtilization * (1 + HPA_TOLERANCE) >= reachable) {
+                ctx.addIssue({
+                    code: "custom", path: ["metrics", index, "averageUtilization"], input: metric.averageUtilization,
+                    message: `must be at most ${Math.ceil(reachable / (1 + HPA_TOLERANCE)) - 1}: pods stop at the ${resource} limit (${limit}, ${Math.round(reachable)}% of the request), ` +
+                        `and the HPA scales up only past the target + ${HPA_TOLERANCE * 100}%\nlower the target or raise limits.${resource}`,
+                });
+            }
+        } else if (typeof metric.averageValue === "string" && isQuantity(metric.averageValue) && AMOUNT[resource](metric.averageValue) * (1 + HPA_TOLERANCE) >= ceiling) {
+            ctx.addIssue({
+                code: "custom", path: ["metrics", index, "averageValue"], input: metric.averageValue,
+                message: `must be below the ${resource} limit (${limit}) by more than the HPA's ${HPA_TOLERANCE * 100}% tolerance: no pod uses more than its limit, so it never scales up\n` +
+                    `lower the target or raise limits.${resource}`,
+            });
+        }
+    });
+}
 
 export const servicesSchema = z
     .record(dnsLabel, serviceSchema, { error: "must be a map from service name to its settings" })

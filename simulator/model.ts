@@ -37,6 +37,7 @@
  * controller's milli-units, except Utilization targets, which are ratios and are fed in millicores
  * and bytes. Object metrics are not simulated (a warning says so); the HPA still scales on the rest.
  */
+import { durationSeconds } from "../schema/common";
 import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
 import { closestKey, keyName } from "../config";
 import { parseQuantity, toBytes, toMillicores } from "../quantity";
@@ -227,13 +228,4 @@ function customMetricWindowSeconds(config: PlatformConfig, metric: string): numb
     return rule !== undefined ? durationSeconds(rule.window) : DEFAULT_CUSTOM_METRIC_WINDOW_SECONDS;
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** A Go or Prometheus duration ("2m", "1h30m", "90s") in seconds. */
-export function durationSeconds(duration: string): number {
-    let seconds = 0;
-    for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-        seconds += Number(amount) * DURATION_UNITS[unit];
-    }
-    return seconds;
-}
+export { durationSeconds };

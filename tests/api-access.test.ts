@@ -69,10 +69,28 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
 
     it("a real CIDR is not warned about; a placeholder in privateAccessCidrs is, by its own key", () => {
         assert.deepEqual(warningsOf(parse((raw) => { raw.cluster.publicAccessCidrs = ["100.24.0.0/16"]; })).filter((w) => w.includes("RFC 5737")), []);
-        const privateOnes = warningsOf(parse((raw) => { raw.cluster.publicAccessCidrs = ["100.24.0.0/16"]; raw.cluster.privateAccessCidrs = ["10.0.0.0/8", "203.0.113.0/24"]; }))
+        const privateOnes = warningsOf(parse((raw) => { raw.cluster.publicAccessCidrs = ["100.24.0.0/16"]; raw.cluster.privateAccessCidrs = ["10.20.0.0/16", "203.0.113.0/24"]; }))
             .filter((w) => w.includes("RFC 5737"));
         assert.equal(privateOnes.length, 1);
         assert.ok(privateOnes[0].startsWith("berrys-platform:cluster.privateAccessCidrs.1 (203.0.113.0/24) is an RFC 5737 documentation range"));
+    });
+
+    it("refuses access lists that open the endpoint to almost everyone: more than one /8's addresses together (issue 21)", () => {
+        const internet = [["0.0.0.0/1", "128.0.0.0/1"], ["0.0.0.0/0"], ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], ["10.0.0.0/8", "11.0.0.0/24"]];
+        for (const key of ["publicAccessCidrs", "privateAccessCidrs"]) {
+            for (const cidrs of internet) {
+                const errors = errorsOf(parse((raw) => { raw.cluster[key] = cidrs; }));
+                assert.equal(errors.length, 1, `${key} ${cidrs}: ${errors.join("\n")}`);
+                assert.ok(errors[0].startsWith(`berrys-platform:cluster.${key} (${JSON.stringify(cidrs).slice(0, 57)}`), errors[0]);
+                assert.match(errors[0].split("\n")[0], / must cover at most 16777216 addresses \(a \/8\), not \d+ \([\d.]+% of IPv4\)$/);
+                assert.ok(errors[0].split("\n")[0].length <= 200, errors[0]);
+            }
+            // Overlaps count once: a /8 listed with blocks inside it is still one /8.
+            for (const cidrs of [["10.0.0.0/8"], ["10.0.0.0/8", "10.1.0.0/16", "10.0.0.0/9"], ["100.24.0.0/16", "172.16.0.0/12"]]) {
+                const result = parse((raw) => { raw.cluster[key] = cidrs; });
+                assert.ok(result.ok, `${key} ${cidrs}: ${errorsOf(result).join("\n")}`);
+            }
+        }
     });
 
     it("rejects a malformed security group ID by key", () => {

@@ -193,7 +193,7 @@ describe("config: invalid settings are rejected with the key, the value and the 
     it("a public endpoint open to 0.0.0.0/0", () => {
         const raw = production();
         raw.cluster.publicAccessCidrs = ["203.0.113.0/24", "0.0.0.0/0"];
-        assertRejected(errorsOf(raw), "cluster.publicAccessCidrs.1", /must not open the API endpoint to the whole internet/);
+        assertRejected(errorsOf(raw), "cluster.publicAccessCidrs", /must cover at most 16777216 addresses \(a \/8\), not 4294967296 \(100% of IPv4\)\nthat opens the API endpoint to almost everyone/);
     });
 
     it("a VPC block too large for AWS or too small for pod IPs", () => {

@@ -109,24 +109,28 @@ describe("platform program (mocked)", function () {
 
     it("uses an existing VPC and tags its subnets when network.mode is existing", async () => {
         const run = await runStack("staging", {
-            configOverrides: { "berrys-platform:network": { mode: "existing", vpcId: "vpc-0abc", privateSubnetIds: ["subnet-01", "subnet-02"] } },
+            configOverrides: { "berrys-platform:network": { mode: "existing", vpcId: "vpc-0abc1234", privateSubnetIds: ["subnet-0a0b0c01", "subnet-0a0b0c02"] } },
         });
         assert.equal(run.registered.filter((r) => r.type === "aws:ec2/vpc:Vpc").length, 0);
-        assert.equal(run.outputs.vpcId, "vpc-0abc");
-        assert.deepEqual(run.outputs.privateSubnetIds, ["subnet-01", "subnet-02"]);
+        assert.equal(run.outputs.vpcId, "vpc-0abc1234");
+        assert.deepEqual(run.outputs.privateSubnetIds, ["subnet-0a0b0c01", "subnet-0a0b0c02"]);
         const tags = run.registered.filter((r) => r.type === "aws:ec2/tag:Tag");
         assert.deepEqual(tags.map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value]),
-            [["subnet-01", "kubernetes.io/role/internal-elb", "1"], ["subnet-02", "kubernetes.io/role/internal-elb", "1"]]);
+            [["subnet-0a0b0c01", "kubernetes.io/role/internal-elb", "1"], ["subnet-0a0b0c02", "kubernetes.io/role/internal-elb", "1"]]);
     });
 
-    it("creates every Kubernetes object through the cluster's provider", () => {
+    it("creates every Kubernetes object through the cluster's provider (the adopted monitoring namespace through one of the same cluster)", () => {
         const provider = resource(production, "pulumi:providers:kubernetes", "berrys-cluster-k8s");
+        const adopting = resource(production, "pulumi:providers:kubernetes", "berrys-addons-namespaces-adopt");
         const kubernetesObjects = production.registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
         assert.ok(kubernetesObjects.length >= 12);
         for (const object of kubernetesObjects) {
-            assert.ok(object.provider?.includes("pulumi:providers:kubernetes::berrys-cluster-k8s"), `${object.type} ${object.name} uses ${object.provider}`);
+            const expected = object.name === "berrys-addons-namespaces-monitoring" ? "berrys-addons-namespaces-adopt" : "berrys-cluster-k8s";
+            assert.ok(object.provider?.includes(`pulumi:providers:kubernetes::${expected}`), `${object.type} ${object.name} uses ${object.provider}`);
         }
-        assert.match(JSON.stringify(provider.inputs.kubeconfig), /berrys-cluster-eks\.kubeconfig/);
+        for (const each of [provider, adopting]) {
+            assert.match(JSON.stringify(each.inputs.kubeconfig), /berrys-cluster-eks\.kubeconfig/);
+        }
     });
 
     it("logs the api, audit and authenticator control-plane logs and runs Kubernetes 1.34 by default", () => {

@@ -11,7 +11,7 @@ import * as path from "path";
 import { z } from "zod";
 import { configSchema, PROJECT } from "../config";
 import { PERCENT_PATTERN, QUANTITY_PATTERN } from "../quantity";
-import { intOrPercent, quantity } from "../schema/common";
+import { intOrPercent, memoryQuantity, positiveQuantity, quantity } from "../schema/common";
 import { Command, CommandContext, displayPath, runAsProcess } from "./cli";
 
 export const SCHEMA_FILE = path.join("schema", "stack-file.schema.json");
@@ -65,7 +65,7 @@ export function stackFileSchema(): Json {
         io: "input",
         unrepresentable: "any",
         override: (ctx) => {
-            if (ctx.zodSchema === (quantity as unknown)) {
+            if (ctx.zodSchema === (quantity as unknown) || ctx.zodSchema === (positiveQuantity as unknown) || ctx.zodSchema === (memoryQuantity as unknown)) {
                 replace(ctx.jsonSchema, {
                     description: "A Kubernetes quantity such as 500m, 2, 512Mi or 48Gi",
                     anyOf: [{ type: "string", pattern: QUANTITY_PATTERN }, { type: "number", minimum: 0 }],

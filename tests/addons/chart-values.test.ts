@@ -45,7 +45,11 @@ const RULES: Record<string, ChartKeyRules> = {
         documented: {},
     },
     "kube-prometheus-stack": {
-        free: ["prometheus.prometheusSpec.resources", "defaultRules.disabled"],
+        free: [
+            "prometheus.prometheusSpec.resources", "defaultRules.disabled",
+            // Label selectors (values.yaml comments each with `matchLabels`; a LabelSelector takes matchExpressions too).
+            ...["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"].map((kind) => `prometheus.prometheusSpec.${kind}NamespaceSelector`),
+        ],
         documented: {
             "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate": "    #  volumeClaimTemplate:",
             "prometheus.prometheusSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the prometheus pods.",
@@ -55,6 +59,7 @@ const RULES: Record<string, ChartKeyRules> = {
         subchart: {
             "kube-state-metrics.priorityClassName": "kube-state-metrics chart 8.4.0 (prometheus-community/helm-charts charts/kube-state-metrics/values.yaml `# priorityClassName: \"\"`, templates/deployment.yaml `.Values.priorityClassName`), the dependency of kube-prometheus-stack 88.5.3",
             "grafana.podAnnotations": "grafana chart 12.11.1 (grafana-community/helm-charts charts/grafana/values.yaml `podAnnotations: {}`), the dependency of kube-prometheus-stack 88.5.3",
+            "grafana.rbac.namespaced": "grafana chart 12.11.1 values.yaml `rbac.namespaced: false`",
         },
     },
 };

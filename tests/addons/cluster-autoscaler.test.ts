@@ -39,8 +39,8 @@ describe("cluster-autoscaler", () => {
 
     it("is release cluster-autoscaler of chart cluster-autoscaler 9.59.0 from kubernetes.github.io/autoscaler in kube-system", () => {
         assert.deepEqual(
-            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace, createNamespace: release.createNamespace },
-            { name: "cluster-autoscaler", chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0", namespace: "kube-system", createNamespace: false },
+            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace },
+            { name: "cluster-autoscaler", chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0", namespace: "kube-system" },
         );
     });
 
@@ -120,7 +120,8 @@ describe("cluster-autoscaler", () => {
         });
 
         it("imageTag overrides the table (the autoscaler check then passes); a tag of another minor is a warning", () => {
-            const overridden = valid({ addons: { clusterAutoscaler: { imageTag: "v1.37.0" } } });
+            const base = valid({});
+            const overridden = { ...base, addons: { ...base.addons, clusterAutoscaler: { ...base.addons.clusterAutoscaler, imageTag: "v1.37.0" } } };
             assert.deepEqual(clusterAutoscalerImageCheck({ ...overridden, cluster: { ...overridden.cluster, version: "1.37" } }).errors, []);
             // The minor still needs its row of EKS add-on versions (tests/catalog/compatibility.test.ts).
             const unknownMinor = configWith({

@@ -3,7 +3,7 @@
 // the capacity model; and the YAML render prints.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { releaseSpecs, renderReleases } from "../../components/addons";
+import { monitoredNamespaces, releaseSpecs, renderReleases } from "../../components/addons";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { releaseArgs, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
@@ -47,10 +47,10 @@ describe("add-on releases", () => {
         assert.deepEqual(pinned(custom).map((spec) => `${spec.name}@${spec.version}`), ["kube-prometheus-stack@88.5.3", "metrics-server@3.13.2", "prometheus-adapter@5.3.0"]);
     });
 
-    it("create only the monitoring namespace, wait for readiness and roll back a failed install", () => {
+    it("create no namespace (the program owns monitoring, with Pod Security labels), wait for readiness and roll back a failed install", () => {
         for (const spec of releaseSpecs(production)) {
             const args = releaseArgs(spec);
-            assert.equal(args.createNamespace, spec.namespace === "monitoring", spec.name);
+            assert.equal(args.createNamespace, false, spec.name);
             assert.equal(args.name, spec.name);
             assert.deepEqual(args.repositoryOpts, { repo: spec.repo });
             assert.equal(args.skipAwait, false);
@@ -82,10 +82,10 @@ describe("add-on releases", () => {
     describe("kube-prometheus-stack", () => {
         const settings = production.addons.prometheus;
         assert.ok(settings.mode === "install");
-        const values = kubePrometheusStackValues(settings) as Record<string, any>;
+        const values = kubePrometheusStackValues(settings, monitoredNamespaces(production)) as Record<string, any>;
         const spec = values.prometheus.prometheusSpec;
 
-        it("selects ServiceMonitors, PodMonitors, PrometheusRules, Probes and ScrapeConfigs from every namespace", () => {
+        it("selects ServiceMonitors, PodMonitors, PrometheusRules, Probes and ScrapeConfigs without a release label", () => {
             for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
                 assert.equal(spec[`${kind}SelectorNilUsesHelmValues`], false, kind);
             }
@@ -107,7 +107,7 @@ describe("add-on releases", () => {
             });
             const custom = withAddons({ prometheus: { mode: "install", retention: "30d", storageSize: "200Gi" } }).addons.prometheus;
             assert.ok(custom.mode === "install");
-            const customSpec = (kubePrometheusStackValues(custom) as any).prometheus.prometheusSpec;
+            const customSpec = (kubePrometheusStackValues(custom, monitoredNamespaces(production)) as any).prometheus.prometheusSpec;
             assert.equal(customSpec.retention, "30d");
             assert.equal(customSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, "200Gi");
         });
@@ -131,7 +131,7 @@ describe("add-on releases", () => {
             assert.deepEqual(values.prometheus.podDisruptionBudget, { enabled: true, minAvailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
             const single = withAddons({ prometheus: { mode: "install", replicas: 1 } }).addons.prometheus;
             assert.ok(single.mode === "install");
-            assert.deepEqual((kubePrometheusStackValues(single) as any).prometheus.podDisruptionBudget, { enabled: false });
+            assert.deepEqual((kubePrometheusStackValues(single, monitoredNamespaces(production)) as any).prometheus.podDisruptionBudget, { enabled: false });
         });
 
         it("marks the EBS CSI controller's socket-dir safe to evict through the add-on's controller.podAnnotations", () => {

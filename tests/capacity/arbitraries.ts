@@ -61,11 +61,12 @@ export const cpuQuantity: fc.Arbitrary<string | number> = fc.oneof(
     fc.integer({ min: 1, max: 640 }).map((tenths) => String(tenths / 10)),
 );
 
+/** Memory as YAML may give it: 0 or at least 1Mi (the schema refuses the amounts between: a unit mistake). */
 export const memoryQuantity: fc.Arbitrary<string | number> = fc.oneof(
     fc.integer({ min: 1, max: 65536 }).map((mebibytes) => `${mebibytes}Mi`),
     fc.integer({ min: 1, max: 512 }).map((gibibytes) => `${gibibytes}Gi`),
-    fc.integer({ min: 1, max: 1_000_000 }).map((kilobytes) => `${kilobytes}k`),
-    fc.integer({ min: 0, max: 2 ** 40 }),
+    fc.integer({ min: 1049, max: 1_000_000 }).map((kilobytes) => `${kilobytes}k`),
+    fc.oneof(fc.constant(0), fc.integer({ min: 2 ** 20, max: 2 ** 40 })),
 );
 
 const percent = (min: number, max: number) => fc.integer({ min, max }).map((value) => `${value}%`);
@@ -85,13 +86,12 @@ const requestsAndLimits = <R extends string, L extends string>(requests: R, limi
 /** The custom metrics the prometheus-adapter serves with its default rules (the seed's three). */
 const metricName = fc.constantFrom("http_requests_per_second", "model_requests_per_second", "agent_creation_rate");
 
+// Utilization up to 90 %: with a limit at least the request, 90 % + the HPA's 10 % tolerance stays
+// reachable (the schema refuses targets no pod reaches).
 const resourceMetric = fc.record({
     name: fc.constantFrom("cpu", "memory"),
-    target: fc.oneof(
-        fc.integer({ min: 1, max: 150 }).map((averageUtilization) => ({ averageUtilization })),
-        cpuQuantity.map((averageValue) => ({ averageValue })),
-    ),
-}).map(({ name, target }) => ({ type: "Resource", name, ...target }));
+    averageUtilization: fc.integer({ min: 1, max: 90 }),
+}).map((metric) => ({ type: "Resource", ...metric }));
 
 const podsMetric = fc.record({
     name: metricName,
@@ -136,7 +136,9 @@ const serviceKeys = memoized((minReplicas: number) => fc.record({
     priority: fc.constantFrom("critical", "standard"),
     resources: requestsAndLimits("requests", "limits"),
     metrics,
-    behavior: maybe(fc.record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) }).map(defined)),
+    // Both directions Disabled is refused while minReplicas < maxReplicas.
+    behavior: maybe(fc.record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) }).map(defined)
+        .filter((behavior) => !(behavior.scaleUp?.selectPolicy === "Disabled" && behavior.scaleDown?.selectPolicy === "Disabled"))),
     pdb: maybe(pdbFor(minReplicas)),
     maxSurge: maybe(fc.oneof(fc.integer({ min: 0, max: 5 }), percent(0, 100))),
     metricsPort: maybe(fc.integer({ min: 1, max: 65535 })),
@@ -178,7 +180,8 @@ const nodeGroup = fc.record({ minSize: fc.integer({ min: 0, max: 10 }), extra: f
         instanceTypes: ami.instanceTypes,
         minSize,
         maxSize: Math.max(1, minSize + extra),
-        desiredSize: minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1)),
+        // At least one node at creation: cluster-autoscaler runs on one (the schema refuses none at all).
+        desiredSize: Math.max(1, minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1))),
         ...optional,
     })));
 
@@ -210,7 +213,8 @@ const cidrOf = (minBits: number, maxBits: number) =>
             const address = Math.floor((a * 2 ** 24 + b * 2 ** 16) / size) * size;
             return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".")}/${bits}`;
         });
-const cidr = cidrOf(8, 28);
+/** Access-list blocks: two /9s at most are one /8's addresses, the schema's limit for a list. */
+const cidr = cidrOf(9, 28);
 /** A VPC block: AWS allows /16 to /28, the schema /16 to /22 (room for pod IPs). */
 const vpcCidr = cidrOf(16, 22);
 
@@ -242,8 +246,9 @@ const network = fc.oneof(
     }))),
     fc.record({
         mode: fc.constant("existing"),
-        vpcId: chars(DIGITS + "abcdef", 8, 17).map((id) => `vpc-${id}`),
-        privateSubnetIds: fc.uniqueArray(chars(DIGITS + "abcdef", 8, 17).map((id) => `subnet-${id}`), { minLength: 2, maxLength: 4 }),
+        // EC2 IDs: 8 or 17 hex digits.
+        vpcId: fc.oneof(chars(DIGITS + "abcdef", 8, 8), chars(DIGITS + "abcdef", 17, 17)).map((id) => `vpc-${id}`),
+        privateSubnetIds: fc.uniqueArray(fc.oneof(chars(DIGITS + "abcdef", 8, 8), chars(DIGITS + "abcdef", 17, 17)).map((id) => `subnet-${id}`), { minLength: 2, maxLength: 4 }),
     }),
 );
 

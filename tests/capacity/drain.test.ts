@@ -6,6 +6,7 @@ import { PlatformPod, platformPods, PROMETHEUS_PIN_REASON } from "../../catalog/
 import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, preemptibleByCriticalServices, unintendedPins } from "../../capacity/drain";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../catalog/priority-classes";
+import { monitoredNamespaces } from "../../components/addons";
 import { corednsConfigurationValues } from "../../components/coredns";
 import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
@@ -138,7 +139,7 @@ describe("the table is what the components render", () => {
     const annotation = (p: PlatformPod | undefined) => (p && p.safeToEvictLocalVolumes.length > 0 ? { [SAFE_TO_EVICT_LOCAL_VOLUMES]: p.safeToEvictLocalVolumes.join(",") } : undefined);
     const settings = config.addons.prometheus;
     assert.ok(settings.mode === "install");
-    const kps = kubePrometheusStackValues(settings) as Record<string, any>;
+    const kps = kubePrometheusStackValues(settings, monitoredNamespaces(config)) as Record<string, any>;
 
     it("metrics-server, prometheus-adapter: podAnnotations", () => {
         assert.deepEqual((metricsServerValues(config.addons.metricsServer) as any).podAnnotations, annotation(rows.get("metrics-server")));
@@ -209,7 +210,7 @@ describe("priorities of the platform's pods (issue 21: monitoring outranks what 
     it("the chart renders the class the rows say: prometheusSpec, prometheusOperator and kube-state-metrics", () => {
         const prometheus = config.addons.prometheus;
         assert.equal(prometheus.mode, "install");
-        const values = kubePrometheusStackValues(prometheus as Extract<typeof prometheus, { mode: "install" }>) as any;
+        const values = kubePrometheusStackValues(prometheus as Extract<typeof prometheus, { mode: "install" }>, monitoredNamespaces(config)) as any;
         assert.equal(values.prometheus.prometheusSpec.priorityClassName, MONITORING_PRIORITY_CLASS.name);
         assert.equal(values.prometheusOperator.priorityClassName, MONITORING_PRIORITY_CLASS.name);
         assert.equal(values["kube-state-metrics"].priorityClassName, MONITORING_PRIORITY_CLASS.name);

@@ -31,8 +31,8 @@ describe("ServiceScaling spec builders", () => {
         const cases: [Record<string, unknown>, Record<string, unknown>][] = [
             [{ type: "Resource", name: "cpu", averageUtilization: 65 },
                 { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 65 } } }],
-            [{ type: "Resource", name: "memory", averageValue: "900Mi" },
-                { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "900Mi" } } }],
+            [{ type: "Resource", name: "memory", averageValue: "200Mi" },
+                { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "200Mi" } } }],
             [{ type: "Pods", name: "model_requests_per_second", averageValue: 20 },
                 { type: "Pods", pods: { metric: { name: "model_requests_per_second" }, target: { type: "AverageValue", averageValue: "20" } } }],
             [{ type: "Pods", name: "http_requests_per_second", averageValue: "100", selector: { route: "api" } },

@@ -82,4 +82,30 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "warnings as errors", change: (raw) => { raw.guardrails.warningsAsErrors = true; } },
     { name: "surge above the quota at max", change: (raw) => { raw.namespace.quota.pods = "60"; } },
     { name: "no region", change: () => undefined, region: "" },
+    // Family 1: HPAs that can never scale.
+    { name: "utilization past the limit", change: (raw) => { service(raw).metrics[0].averageUtilization = 195; } },
+    { name: "average value past the limit", change: (raw) => { service(raw).metrics[0] = { type: "Resource", name: "cpu", averageValue: "2" }; } },
+    { name: "both directions disabled", change: (raw) => { service(raw).behavior = { scaleUp: { selectPolicy: "Disabled" }, scaleDown: { selectPolicy: "Disabled" } }; } },
+    { name: "memory in milli-units", change: (raw) => { service(raw).resources.requests.memory = "800m"; } },
+    // Family 2: Kubernetes API validation.
+    { name: "zero metric target", change: (raw) => { service(raw).metrics[2].averageValue = "0"; } },
+    { name: "PDB above 100 %", change: (raw) => { service(raw).pdb = { maxUnavailable: "120%" }; } },
+    { name: "service account name", change: (raw) => { raw.addons = { clusterAutoscaler: { serviceAccountName: "Cluster_Autoscaler" } }; } },
+    { name: "look-alike hyphen in a label", change: (raw) => { group(raw).labels = { "team\u2010name": "a" }; } },
+    // Family 3: EKS, EC2 and IAM rules.
+    { name: "reserved node label prefix", change: (raw) => { group(raw).labels = { "node-role.kubernetes.io/worker": "true" }; } },
+    { name: "empty node label value", change: (raw) => { group(raw).labels = { role: "" }; } },
+    { name: "admin role twice", change: (raw) => { raw.cluster.adminRoleArns = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]; } },
+    { name: "GovCloud region", change: () => undefined, region: "us-gov-west-1" },
+    // Families 4 and 5: capacity never reached, the scaling path emptied.
+    { name: "quota with no room above min", change: (raw) => { raw.namespace.quota.pods = "10"; } },
+    { name: "no node at creation", change: (raw) => { Object.assign(group(raw), { minSize: 0, desiredSize: 0 }); } },
+    { name: "Prometheus larger than any node", change: (raw) => { raw.addons = { prometheus: { mode: "install", resources: { requests: { cpu: "500m", memory: "20Gi" }, limits: { memory: "24Gi" } } } }; } },
+    { name: "metrics-server off", change: (raw) => { raw.addons = { metricsServer: { enabled: false } }; } },
+    { name: "adapter window of one scrape", change: (raw) => { raw.addons = { prometheusAdapter: { rules: [{ series: "model_requests_total", metric: "model_requests_per_second", window: "30s" }, { series: "http_requests_total", metric: "http_requests_per_second" }] } }; } },
+    { name: "external Prometheus on localhost", change: (raw) => { raw.addons = { prometheus: { mode: "external", url: "http://localhost:9090" } }; } },
+    { name: "services in kube-system", change: (raw) => { raw.namespace.name = "kube-system"; } },
+    { name: "cluster-autoscaler newer than the cluster", change: (raw) => { raw.addons = { clusterAutoscaler: { imageTag: "v1.36.0" } }; } },
+    { name: "thrashing alert that cannot fire", change: (raw) => { raw.addons = { monitoring: { thrashing: { directionChanges: 4, window: "2m" } } }; } },
+    { name: "selector label not a PromQL name", change: (raw) => { service(raw).metrics[2].selector = { "app.kubernetes.io/name": "api" }; } },
 ];
