@@ -9,6 +9,7 @@ import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
 import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
+import { nodeGroupTaintsCheck } from "./capacity/taints";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { deployerRoleErrors } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck } from "./components/kubernetes-version";
@@ -33,6 +34,7 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
     headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
     thrashingThresholdCheck,
+    nodeGroupTaintsCheck,
 ];
 
 /**
