@@ -4,6 +4,7 @@
 // accept and refuse the same configurations.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MonthlyBill, monthlyBill } from "./capacity/bill";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
@@ -63,15 +64,16 @@ export function checkConfig(raw: Record<string, unknown>, context: StackContext)
 }
 
 export interface CapacityCheck {
-    readonly report: CapacityReport;
+    /** The capacity report and the monthly bill of what the program creates (the `capacity` output). */
+    readonly report: CapacityReport & { readonly bill: MonthlyBill };
     /** Every finding, the cross-checks' included, errors first. */
     readonly findings: Finding[];
 }
 
-/** The stack's capacity, with the add-ons' pods on the nodes. Pure. */
-export function checkCapacity(config: PlatformConfig): CapacityCheck {
+/** The stack's capacity, with the add-ons' pods on the nodes, and its bill on `today` (YYYY-MM-DD, UTC). Pure but for the default day. */
+export function checkCapacity(config: PlatformConfig, today = new Date().toISOString().slice(0, 10)): CapacityCheck {
     const report = capacityReport(config, addonPodRequests(config));
-    return { report, findings: capacityFindings(config, report, CROSS_CHECKS) };
+    return { report: { ...report, bill: monthlyBill(config, report.nodes, today) }, findings: capacityFindings(config, report, CROSS_CHECKS) };
 }
 
 /** The text a failed capacity check stops `pulumi preview` with. */

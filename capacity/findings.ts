@@ -429,6 +429,7 @@ function nodeCostText(report: CapacityReport): string {
     const unpriced = report.nodes.groups.filter((group) => group.pricePerHour === null).map((group) => group.name);
     return `  monthly cost (on-demand ${cost.priceRegion} prices or simulation.tuning.prices, ${cost.hoursPerMonth} h): ` +
         `${cost.text.atMin} at min size (${nodes("minSize")} nodes), ${cost.text.atMax} at max size (${nodes("maxSize")} nodes)` +
+        (cost.upperBound ? " (an upper bound: Spot nodes priced at on-demand)" : "") +
         (unpriced.length > 0 ? `; no price for ${unpriced.join(", ")}: set berrys-platform:simulation.tuning.prices` : "") +
         headroomText(report);
 }

@@ -122,6 +122,8 @@ export interface NodeCost {
     readonly atMax: number | null;
     /** The same as text ("$420.48"). */
     readonly text: { readonly atMin: string; readonly atMax: string };
+    /** True when a SPOT group is priced at on-demand, which Spot never exceeds: the figures are an upper bound. */
+    readonly upperBound: boolean;
 }
 
 /** Node CPU or memory: every group at maxSize, against the services' requests. */
@@ -378,6 +380,7 @@ function nodeReport(
         monthlyCost: {
             currency: "USD", hoursPerMonth: HOURS_PER_MONTH, priceRegion: PRICE_TABLE_REGION, atMin, atMax,
             text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
+            upperBound: Object.values(config.nodeGroups).some((group) => group.capacityType === "SPOT"),
         },
     };
 }

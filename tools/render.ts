@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { drainAudit, formatDrainAudit } from "../capacity/drain";
 import { headroomPods } from "../capacity/headroom";
+import { formatBill } from "../capacity/bill";
 import { formatCapacityTable } from "../capacity/findings";
 import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
@@ -124,6 +125,7 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
     log(heading("Capacity (also the stack output `capacity`)"));
     log(formatCapacityTable(capacity.report, capacity.findings));
+    log(formatBill(capacity.report.bill));
     log(heading("Drain audit (catalog/platform-pods.ts, capacity/drain.ts)"));
     const pods = [...platformPods(config), ...headroomPods(config)];
     log(formatDrainAudit(drainAudit(pods, config.addons.clusterAutoscaler), config.addons.clusterAutoscaler));
