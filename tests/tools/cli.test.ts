@@ -299,7 +299,7 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         assert.ok(fs.existsSync(out("kubernetes.yaml")));
     });
 
-    it("a successful render leaves simulate's results in place", async () => {
+    it("a successful render leaves simulate's results in place and ends with its summary", async () => {
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), STAGING);
         const result = await run(RENDER, renderMain, ["staging"], { projectDir: dir });
         assert.equal(result.code, 0, result.err);
@@ -308,6 +308,8 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         // The drain audit is printed, with the one intended pin and no other.
         assert.match(result.out, /Drain audit: the platform's pods against cluster-autoscaler 1\.34's drain rules/);
         assert.match(result.out, /Pods that keep their node \(1\):\n {2}- prometheus-kube-prometheus-stack-prometheus: .*; intended: /);
+        // The report ends with its summary: errors, warnings, and each file written with what it holds.
+        assert.match(result.out, /\nSummary\n=+\n0 errors, \d+ warnings?[^\n]*\nwrote:\n {2}out\/staging\/kubernetes\.yaml: \d+ Kubernetes objects\n {2}out\/staging\/resources\.json: \d+ resources with their inputs\n {2}out\/staging\/outputs\.json: \d+ stack outputs\n$/);
     });
 
     it("a simulate run replaces the profile's earlier files: a chart of a service no longer in the config goes", async () => {
@@ -398,18 +400,25 @@ describe("simulate --check, for CI", () => {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line", async () => {
+    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line, and ends with the summary by service and the misses named", async () => {
         const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
             { projectDir: dir });
         assert.equal(result.code, 1, result.err);
         assert.match(result.out, /^ {2}MISSED berrys-platform:simulation\.criteria\.responseSeconds \(240\): agent-orchestrator /m);
-        assert.match(result.out, /check: 1 criterion MISSED\n$/);
+        // The report ends with the summary by service, then the verdict naming each miss.
+        assert.match(result.out, /\nSummary: criteria met and missed by service \(profiles: spike\)\n {2}service +met +missed +missed criteria\n {2}agent-orchestrator +1 +1 +responseSeconds on spike \(\d+ > 240\)\n\n/);
+        assert.match(result.out, /\ncheck: 1 criterion MISSED: agent-orchestrator responseSeconds on spike \(\d+ > 240\)\n$/);
     });
 
     it("exits 0 when every criterion is met (staging, tuned to meet them) and without --check whatever the verdict", async () => {
         const staging = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--check"], { projectDir: dir });
         assert.equal(staging.code, 0, staging.out);
         assert.match(staging.out, /check: every criterion met\n$/);
+        // Every service of the stack has its row, met and missed counted.
+        const summary = staging.out.slice(staging.out.lastIndexOf("Summary: criteria met and missed by service"));
+        for (const service of ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"]) {
+            assert.match(summary, new RegExp(`\\n {2}${service} +[1-9]\\d* +0\\n`), summary);
+        }
         const unchecked = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--service", "agent-orchestrator"], { projectDir: dir });
         assert.equal(unchecked.code, 0);
         assert.match(unchecked.out, /MISSED/);
