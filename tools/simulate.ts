@@ -107,7 +107,9 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
         fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
         for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
             const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
-            fs.writeFileSync(file, serviceChartSvg(result, run));
+            // The spike checks responseSeconds: its chart draws the limit after each step.
+            const limit = loadProfile.name === "spike" ? { responseLimitSeconds: config.simulation.criteria.responseSeconds } : {};
+            fs.writeFileSync(file, serviceChartSvg(result, run, limit));
             written.push(file);
         }
         context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);

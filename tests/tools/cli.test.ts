@@ -353,7 +353,8 @@ describe("simulate deletes nothing it did not replace", () => {
         const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--service", "api-gateway"], { projectDir: dir });
         assert.equal(result.code, 0, result.err);
         assert.notEqual(fs.readFileSync(out("spike.json"), "utf8"), "from an earlier run\n");
-        assert.match(fs.readFileSync(out("spike-api-gateway.svg"), "utf8"), /^<svg /);
+        // The spike's chart draws the responseSeconds limit the spike is checked against.
+        assert.match(fs.readFileSync(out("spike-api-gateway.svg"), "utf8"), /^<svg [\s\S]*<g class="criterion-limit">/);
         assert.equal(fs.readFileSync(out("spike-web-dashboard.svg"), "utf8"), "from an earlier run\n");
     });
 });
