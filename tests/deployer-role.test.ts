@@ -5,9 +5,8 @@
 import { strict as assert } from "assert";
 import { callerRole, deployerRoleErrors } from "../components/eks-cluster";
 import { nodeGroupNameCheck } from "../components/node-group";
-import { stackConfig } from "./helpers/stacks";
+import { fixtureStack, stackConfig } from "./helpers/stacks";
 import { MOCK_CALLER_ARN, ProgramFailed } from "../tools/mock-engine";
-import { readStackFile } from "../tools/stack-files";
 import { runStack } from "./helpers/program";
 
 const CALLER = "arn:aws:sts::123456789012:assumed-role/ci-deployer/github-actions-1234";
@@ -37,7 +36,7 @@ describe("the deployer's own role in cluster.adminRoleArns", () => {
 
     it("stops preview before any resource when the stack lists the deployer's role (the mock's caller)", async () => {
         assert.equal(MOCK_CALLER_ARN, "arn:aws:sts::123456789012:assumed-role/berrys-deployer/pulumi");
-        const cluster = { ...(readStackFile("staging").projectConfig.cluster as object), adminRoleArns: ["arn:aws:iam::123456789012:role/berrys-deployer"] };
+        const cluster = { ...(fixtureStack("staging").projectConfig.cluster as object), adminRoleArns: ["arn:aws:iam::123456789012:role/berrys-deployer"] };
         await assert.rejects(runStack("staging", { configOverrides: { "berrys-platform:cluster": cluster } }), (failure: unknown) => {
             assert.ok(failure instanceof ProgramFailed);
             assert.match(failure.message, /berrys-platform:cluster\.adminRoleArns\.0 \(arn:aws:iam::123456789012:role\/berrys-deployer\) must not be the role running this deployment/);

@@ -5,10 +5,10 @@ import { parseConfig, PlatformConfig } from "../../config";
 import { profile, ProfileName } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { LEGEND_SWATCH, legendLayout, serviceChartSvg, textWidth, wrapText } from "../../simulator/svg";
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "../helpers/stacks";
 
 function config(stack: string): PlatformConfig {
-    const file = readStackFile(stack);
+    const file = fixtureStack(stack);
     const parsed = parseConfig(file.projectConfig, file.context);
     assert.ok(parsed.ok);
     return parsed.config;

@@ -7,22 +7,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BENCH, benchMain } from "../../tools/bench";
-import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, PROJECT_DIR, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
+import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
 import { RENDER, renderMain } from "../../tools/render";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
+import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
 interface Captured { code: number; out: string; err: string }
 
-/** Runs a command in-process against `projectDir` (default: this repository), the user in `cwd`. */
+/** Runs a command in-process against `projectDir` (default: a copy of the fixture stacks production and staging), the user in `cwd`. */
 async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {}): Promise<Captured> {
     let out = "";
     let err = "";
     const context: CommandContext = {
         out: (text) => { out += text; },
         err: (text) => { err += text; },
-        projectDir: dirs.projectDir ?? PROJECT_DIR,
-        cwd: dirs.cwd ?? dirs.projectDir ?? PROJECT_DIR,
+        projectDir: dirs.projectDir ?? fixtureProject(),
+        cwd: dirs.cwd ?? dirs.projectDir ?? fixtureProject(),
         npmConfig: dirs.npmConfig,
     };
     const code = await runCommand(command, main, argv, context);
@@ -38,7 +39,18 @@ function projectWith(files: Record<string, string>): string {
     return dir;
 }
 
-const STAGING = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+const PRODUCTION = fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8");
+const STAGING = fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.staging.yaml"), "utf8");
+
+let defaultProject: string | undefined;
+/** The repository root the commands see by default: the production and staging fixtures, nothing else. */
+function fixtureProject(): string {
+    defaultProject ??= projectWith({ "Pulumi.production.yaml": PRODUCTION, "Pulumi.staging.yaml": STAGING });
+    return defaultProject;
+}
+after(() => {
+    if (defaultProject !== undefined) fs.rmSync(defaultProject, { recursive: true, force: true });
+});
 
 describe("command-line tools: --help and usage mistakes", () => {
     for (const [name, command, main] of COMMANDS) {
@@ -361,9 +373,8 @@ describe("simulate deletes nothing it did not replace", () => {
 
 describe("simulate refuses what preview refuses", () => {
     it("a capacity error (production with warnings made errors) is not simulated: the same message as preview, exit 1", async () => {
-        const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
-        const strict = production.replace("    warningsAsErrors: false\n", "    warningsAsErrors: true\n");
-        assert.notEqual(strict, production);
+        const strict = PRODUCTION.replace("    warningsAsErrors: false\n", "    warningsAsErrors: true\n");
+        assert.notEqual(strict, PRODUCTION);
         const dir = projectWith({ "Pulumi.production.yaml": strict });
         try {
             const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike"], { projectDir: dir });
@@ -397,7 +408,7 @@ describe("simulate --check, for CI", () => {
     // A copy of the repository's stack files, so the runs do not write into this checkout's out/.
     let dir: string;
     before(() => {
-        dir = projectWith({ "Pulumi.production.yaml": fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8"), "Pulumi.staging.yaml": STAGING });
+        dir = projectWith({ "Pulumi.production.yaml": PRODUCTION, "Pulumi.staging.yaml": STAGING });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
