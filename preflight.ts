@@ -18,6 +18,7 @@ import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, subnetZoneErro
 import { metricsServerEnabledCheck } from "./components/metrics-server";
 import { namespaceCollisionCheck } from "./components/namespace-guardrails";
 import { firstNodeCheck, nodeGroupNameCheck } from "./components/node-group";
+import { runbookBaseUrlCheck } from "./components/monitoring/runbooks";
 import { partitionCheck } from "./components/partition";
 import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
@@ -34,7 +35,7 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
     headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
-    thrashingThresholdCheck,
+    thrashingThresholdCheck, runbookBaseUrlCheck,
     nodeGroupTaintsCheck,
 ];
 

@@ -119,4 +119,8 @@ describe("README: the minimum stack of 'Where to change what'", () => {
         assert.ok(result.ok, result.ok ? "" : result.message);
         assert.equal(errorsOf(file), "");
     });
+    it("is the minimal fixture's config, so the tests' new stack (tests/adoption.test.ts) is the documented one", () => {
+        const fixture = YAML.parse(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.minimal.yaml"), "utf8"));
+        assert.deepEqual(YAML.parse(text).config, fixture.config);
+    });
 });
