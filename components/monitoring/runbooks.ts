@@ -1,7 +1,7 @@
 // One runbook entry per scaling alert: docs/runbooks.md's "Troubleshooting" section is generated from
 // these (troubleshootingMarkdown), and each alert's runbook_url points at its heading's anchor, so
 // the link and the text cannot drift apart.
-import { ConfigCheck, keyName } from "../../config";
+import { ConfigCheck, configCheck, keyName } from "../../config";
 import type { ScalingAlert } from "../../schema/monitoring";
 
 export interface Runbook {
@@ -198,7 +198,9 @@ const README_PAGE = /(^|\/)README(\.md)?$/i;
  * Warns when `addons.monitoring.runbookBaseUrl` still names the README: its alert headings moved to
  * docs/runbooks.md, so every alert's runbook_url would open a page without its anchor.
  */
-export const runbookBaseUrlCheck: ConfigCheck = (config) => {
+export const runbookBaseUrlCheck: ConfigCheck = configCheck(
+    "A runbookBaseUrl that still names the README (where the runbooks used to be) is a warning: the alert runbooks are in docs/runbooks.md.",
+    (config) => {
     const base = config.addons.monitoring.runbookBaseUrl;
     const path = base.split("?")[0];
     if (!README_PAGE.test(path)) return { errors: [], warnings: [] };
@@ -210,4 +212,5 @@ export const runbookBaseUrlCheck: ConfigCheck = (config) => {
             `set it to ${suggested}: the runbooks and their anchors are in docs/runbooks.md, so each alert's runbook_url opens a missing heading`,
         ],
     };
-};
+    },
+);
