@@ -4,11 +4,13 @@
 // accept and refuse the same configurations.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MonthlyBill, monthlyBill } from "./capacity/bill";
 import { capacityFindings, Finding, formatFinding } from "./capacity/findings";
 import { capacityReport, CapacityReport } from "./capacity/model";
 import { addonPodRequests } from "./capacity/system-pods";
 import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
+import { nodeGroupTaintsCheck } from "./capacity/taints";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
@@ -18,6 +20,7 @@ import { namespaceCollisionCheck } from "./components/namespace-guardrails";
 import { firstNodeCheck, LiveScaling, nodeGroupNameCheck } from "./components/node-group";
 import { LiveNodeGroup, readLiveNodeGroups, replacementPlan } from "./components/node-group-replacement";
 import { updatePaceCheck } from "./components/node-update";
+import { runbookBaseUrlCheck } from "./components/monitoring/runbooks";
 import { partitionCheck } from "./components/partition";
 import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
@@ -34,7 +37,8 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
     headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
-    thrashingThresholdCheck, updatePaceCheck, standardSupportCheck,
+    thrashingThresholdCheck, runbookBaseUrlCheck,
+    nodeGroupTaintsCheck, updatePaceCheck, standardSupportCheck,
 ];
 
 /**
@@ -63,15 +67,16 @@ export function checkConfig(raw: Record<string, unknown>, context: StackContext)
 }
 
 export interface CapacityCheck {
-    readonly report: CapacityReport;
+    /** The capacity report and the monthly bill of what the program creates (the `capacity` output). */
+    readonly report: CapacityReport & { readonly bill: MonthlyBill };
     /** Every finding, the cross-checks' included, errors first. */
     readonly findings: Finding[];
 }
 
-/** The stack's capacity, with the add-ons' pods on the nodes. Pure. */
-export function checkCapacity(config: PlatformConfig): CapacityCheck {
+/** The stack's capacity, with the add-ons' pods on the nodes, and its bill on `today` (YYYY-MM-DD, UTC). Pure but for the default day. */
+export function checkCapacity(config: PlatformConfig, today = new Date().toISOString().slice(0, 10)): CapacityCheck {
     const report = capacityReport(config, addonPodRequests(config));
-    return { report, findings: capacityFindings(config, report, CROSS_CHECKS) };
+    return { report: { ...report, bill: monthlyBill(config, report.nodes, today) }, findings: capacityFindings(config, report, CROSS_CHECKS) };
 }
 
 /** The text a failed capacity check stops `pulumi preview` with. */

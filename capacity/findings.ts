@@ -8,7 +8,7 @@ import { formatCpu, formatMemory, scaleIntOrPercent, toBytes, toMillicores } fro
 import { pdbAllowedDisruptions } from "../schema/services";
 import { addonPodRequests } from "./system-pods";
 import {
-    CapacityReport, ConnectionReport, formatAmount, formatUsd, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
+    CapacityReport, ConnectionReport, formatAmount, formatUsd, NodeGroupCapacity, NodeRow, QuotaResource, QuotaRow, ServiceCapacity,
 } from "./model";
 
 export interface Finding {
@@ -169,7 +169,7 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
     if (!report.nodes.complete || report.nodes.groups.length === 0) {
         return findings;
     }
-    const maxSizeKeys = report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "maxSize"]));
+    const maxSizeKeys = platformGroups(report).map((group) => keyName(["nodeGroups", group.name, "maxSize"]));
     for (const row of report.nodes.rows) {
         for (const scenario of ["atMin", "atMax", "atMaxDuringRollout"] as const) {
             const shortfall = row[scenario] - row.available;
@@ -195,7 +195,7 @@ function nodeFindings(config: PlatformConfig, report: CapacityReport): Finding[]
             const requestsKey = keyName(["services", service.name, "resources", "requests"]);
             findings.push({
                 severity: "error",
-                keys: [requestsKey, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
+                keys: [requestsKey, ...platformGroups(report).map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
                 message: `${requestsKey} (cpu ${formatCpu(service.perPod.requests.cpu)}, memory ${formatMemory(service.perPod.requests.memory)}) ` +
                     `must fit on a node: the largest offers ${largest} after its DaemonSets`,
                 fix: "lower the requests or add a larger instance type to a node group",
@@ -219,7 +219,7 @@ function headroomFindings(report: CapacityReport): Finding[] {
         if (kept <= room) return [];
         return [{
             severity: "warning",
-            keys: [key, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "maxSize"]))],
+            keys: [key, ...platformGroups(report).map((group) => keyName(["nodeGroups", group.name, "maxSize"]))],
             message: `${key} (${plan.requested.cpu} CPU, ${plan.requested.memory}) must fit beside the services at min replicas: node ${row.resource} at max size leaves ` +
                 `${formatAmount(row.unit, Math.max(0, room))}, the headroom needs ${formatAmount(row.unit, kept)}; cluster-autoscaler stops at maxSize and the rest stays Pending`,
             fix: `${raiseMaxSize(report, row, kept - room)}, or lower ${key}`,
@@ -240,7 +240,7 @@ const ADDON_REQUEST_KEYS: readonly [RegExp, readonly string[]][] = [
  * whatever cluster-autoscaler does: no node group offers a node it fits on.
  */
 function addonFitFindings(config: PlatformConfig, report: CapacityReport): Finding[] {
-    const free = report.nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+    const free = platformGroups(report).flatMap((group) => group.perNode === null ? [] : [{
         cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu, memory: group.perNode.memory - group.daemonSetsPerNode.memory,
     }]);
     if (free.length === 0) return [];
@@ -250,7 +250,7 @@ function addonFitFindings(config: PlatformConfig, report: CapacityReport): Findi
         const key = keyName(path ?? ["nodeGroups"]);
         return [{
             severity: "error",
-            keys: [key, ...report.nodes.groups.map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
+            keys: [key, ...platformGroups(report).map((group) => keyName(["nodeGroups", group.name, "instanceTypes"]))],
             message: `${key} (cpu ${formatCpu(pod.requests.cpu)}, memory ${formatMemory(pod.requests.memory)}) must fit on a node: ` +
                 `the largest offers ${largestNodeText(report)} after its DaemonSets`,
             fix: `${pod.name} would stay Pending; lower the requests or add a larger instance type to a node group`,
@@ -258,12 +258,17 @@ function addonFitFindings(config: PlatformConfig, report: CapacityReport): Findi
     });
 }
 
+/** The groups the add-ons and the services run on (no NO_SCHEDULE or NO_EXECUTE taint). */
+function platformGroups(report: CapacityReport): NodeGroupCapacity[] {
+    return report.nodes.groups.filter((group) => group.takesPlatformPods);
+}
+
 function nodeGroupsText(report: CapacityReport): string {
-    return report.nodes.groups.map((group) => `${group.maxSize} x ${group.instanceTypes.join("/")}`).join(" + ");
+    return platformGroups(report).map((group) => `${group.maxSize} x ${group.instanceTypes.join("/")}`).join(" + ");
 }
 
 function largestNodeText(report: CapacityReport): string {
-    const free = report.nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+    const free = platformGroups(report).flatMap((group) => group.perNode === null ? [] : [{
         cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu, memory: group.perNode.memory - group.daemonSetsPerNode.memory,
     }]);
     return `${formatAmount("cores", Math.max(...free.map((node) => node.cpu)))} CPU and ${formatAmount("bytes", Math.max(...free.map((node) => node.memory)))}`;
@@ -271,7 +276,7 @@ function largestNodeText(report: CapacityReport): string {
 
 /** "raise berrys-platform:nodeGroups.g.maxSize to N": enough nodes of the group's size to cover the shortfall. */
 function raiseMaxSize(report: CapacityReport, row: NodeRow, shortfall: number): string {
-    const group = report.nodes.groups[0];
+    const group = platformGroups(report)[0];
     const perNode = group.perNode === null ? 0 : row.resource === "cpu"
         ? group.perNode.cpu - group.daemonSetsPerNode.cpu
         : group.perNode.memory - group.daemonSetsPerNode.memory;
@@ -424,6 +429,7 @@ function nodeCostText(report: CapacityReport): string {
     const unpriced = report.nodes.groups.filter((group) => group.pricePerHour === null).map((group) => group.name);
     return `  monthly cost (on-demand ${cost.priceRegion} prices or simulation.tuning.prices, ${cost.hoursPerMonth} h): ` +
         `${cost.text.atMin} at min size (${nodes("minSize")} nodes), ${cost.text.atMax} at max size (${nodes("maxSize")} nodes)` +
+        (cost.upperBound ? " (an upper bound: Spot nodes priced at on-demand)" : "") +
         (unpriced.length > 0 ? `; no price for ${unpriced.join(", ")}: set berrys-platform:simulation.tuning.prices` : "") +
         headroomText(report);
 }
@@ -453,8 +459,10 @@ export function formatCapacityTable(report: CapacityReport, findings: readonly F
     const groups = report.nodes.groups.map((group) => {
         const each = group.perNode === null ? "size unknown"
             : `${formatAmount("cores", group.perNode.cpu)} CPU, ${formatAmount("bytes", group.perNode.memory)}, ${group.perNode.pods} pods allocatable each`;
+        const taints = group.taints.length === 0 ? "" : `; taints ${group.taints.join(", ")}` +
+            (group.takesPlatformPods ? ": the platform's pods go there last" : ": the add-ons and services do not run there, so its nodes count in no row below");
         return `${group.name}: ${group.maxSize} x ${group.instanceTypes.join("/")} (${each}; DaemonSets request ` +
-            `${formatAmount("cores", group.daemonSetsPerNode.cpu)} CPU, ${formatAmount("bytes", group.daemonSetsPerNode.memory)} per node)`;
+            `${formatAmount("cores", group.daemonSetsPerNode.cpu)} CPU, ${formatAmount("bytes", group.daemonSetsPerNode.memory)} per node${taints})`;
     });
     sections.push(`Nodes at max size${report.nodes.complete ? "" : " (incomplete: unknown instance types count as 0)"}\n` +
         groups.map((line) => `  ${line}`).join("\n") + "\n" + table([

@@ -8,6 +8,7 @@ import { HOURS_PER_MONTH, hourlyPrice, PRICE_TABLE_REGION } from "../catalog/pri
 import { parseQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { HeadroomPlan, headroomPlan } from "./headroom";
 import { allocatable, instanceTypeSpec } from "./instance-types";
+import { takesPlatformPods, taintText } from "./taints";
 
 /** The ResourceQuota keys the model counts (the others, such as `services`, do not grow with replicas). */
 export const QUOTA_RESOURCES = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods"] as const;
@@ -94,6 +95,13 @@ export interface NodeGroupCapacity {
     /** What the per-node DaemonSets request on each node. */
     readonly daemonSetsPerNode: { readonly cpu: number; readonly memory: number };
     readonly minSize: number;
+    /** The group's taints as `key=value:Effect`. */
+    readonly taints: readonly string[];
+    /**
+     * Whether the add-ons' and services' pods run here: false with a NO_SCHEDULE or NO_EXECUTE
+     * taint, which they do not tolerate; such a group's nodes count in no node row.
+     */
+    readonly takesPlatformPods: boolean;
     /**
      * USD per node-hour: the dearest of the group's types (the managed node group may launch any
      * of them); `null` when one has no price (catalog/prices.ts nor `simulation.tuning.prices`).
@@ -114,13 +122,15 @@ export interface NodeCost {
     readonly atMax: number | null;
     /** The same as text ("$420.48"). */
     readonly text: { readonly atMin: string; readonly atMax: string };
+    /** True when a SPOT group is priced at on-demand, which Spot never exceeds: the figures are an upper bound. */
+    readonly upperBound: boolean;
 }
 
 /** Node CPU or memory: every group at maxSize, against the services' requests. */
 export interface NodeRow {
     readonly resource: "cpu" | "memory";
     readonly unit: Unit;
-    /** Allocatable of every group at maxSize, less the per-node DaemonSets' requests. */
+    /** Allocatable of every group the platform's pods run on at maxSize, less the per-node DaemonSets' requests. */
     readonly allocatable: number;
     /** What the system pods (add-ons) request. */
     readonly systemPods: number;
@@ -320,6 +330,8 @@ function nodeReport(
             },
             daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
             minSize: group.minSize,
+            taints: group.taints.map(taintText),
+            takesPlatformPods: takesPlatformPods(group),
             pricePerHour: price,
             monthlyCost: {
                 atMin: price === null ? null : monthly(price, group.minSize),
@@ -332,7 +344,7 @@ function nodeReport(
         const unit: Unit = resource === "cpu" ? "cores" : "bytes";
         const value = (amount: number) => fromInternal(key, amount);
         const allocatableTotal = groups.reduce((total, group) =>
-            total + (group.perNode === null ? 0 : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])), 0);
+            total + (group.perNode === null || !group.takesPlatformPods ? 0 : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])), 0);
         const system = systemPods.reduce((total, pod) =>
             total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])), 0);
         const available = allocatableTotal - system;
@@ -368,6 +380,7 @@ function nodeReport(
         monthlyCost: {
             currency: "USD", hoursPerMonth: HOURS_PER_MONTH, priceRegion: PRICE_TABLE_REGION, atMin, atMax,
             text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
+            upperBound: Object.values(config.nodeGroups).some((group) => group.capacityType === "SPOT"),
         },
     };
 }
@@ -386,9 +399,9 @@ export function formatUsd(value: number | null): string {
     return value === null ? "unknown" : `$${value.toFixed(2)}`;
 }
 
-/** CPU (cores) and memory (bytes) free on the largest node of any group, after its DaemonSets. */
+/** CPU (cores) and memory (bytes) free on the largest node of a group the services run on, after its DaemonSets. */
 function largestNodeFree(nodes: NodeReport): { cpu: number; memory: number } | null {
-    const free = nodes.groups.flatMap((group) => group.perNode === null ? [] : [{
+    const free = nodes.groups.flatMap((group) => group.perNode === null || !group.takesPlatformPods ? [] : [{
         cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu,
         memory: group.perNode.memory - group.daemonSetsPerNode.memory,
     }]);

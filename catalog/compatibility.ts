@@ -5,7 +5,7 @@
  * The newest cluster-autoscaler patch for each Kubernetes minor (git tags `cluster-autoscaler-<ver>`
  * of kubernetes/autoscaler at 55c37cd, read 2026-08-22). CA follows Kubernetes minors
  * exactly and is only tested against its own minor, so the chart's default tag (v1.35.0 in 9.59.0)
- * is never used. A new minor means a new row here (docs/operations.md "Upgrading Kubernetes").
+ * is never used. A new minor means a new row here (docs/operations.md "Upgrading Kubernetes (runbook)").
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
     "1.32": "v1.32.7",

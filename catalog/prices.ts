@@ -121,3 +121,20 @@ export function hourlyPrice(type: string, overrides: Readonly<Record<string, num
     return Object.prototype.hasOwnProperty.call(overrides, type) ? overrides[type]
         : Object.prototype.hasOwnProperty.call(ON_DEMAND_PRICES, type) ? ON_DEMAND_PRICES[type] : undefined;
 }
+
+/**
+ * What else the program creates, us-east-1, USD. EKS: per cluster-hour, in standard and in extended
+ * support of the cluster's minor (AWS containers blog, "Amazon EKS extended support for Kubernetes
+ * versions pricing", 2024: $0.10 and $0.60). A NAT gateway per hour, and its Elastic IP as a public
+ * IPv4 address per hour (VPC pricing, 2026: $0.045 and $0.005). gp3 per GiB-month, with the included
+ * 3,000 IOPS and 125 MB/s the program keeps (EBS pricing: $0.08). A KMS customer managed key per
+ * month ($1). Usage-priced charges (NAT data processing, CloudWatch Logs, data transfer) have no
+ * fixed monthly figure and are left out.
+ */
+export const PLATFORM_PRICES = {
+    eksPerHour: { standard: 0.1, extended: 0.6 },
+    natGatewayPerHour: 0.045,
+    publicIpv4PerHour: 0.005,
+    gp3PerGibMonth: 0.08,
+    kmsKeyPerMonth: 1,
+} as const;

@@ -1,6 +1,6 @@
-// The EKS control plane: KMS key for Kubernetes secrets, the cluster (private endpoint, audit
-// logs, access entries, OIDC provider), EKS Pod Identity, and the Kubernetes provider every
-// Kubernetes resource of the program uses.
+// The EKS control plane: KMS key for Kubernetes secrets, the cluster (its API endpoint public to
+// the listed CIDRs and/or private, audit logs, access entries, OIDC provider), EKS Pod Identity, and
+// the Kubernetes provider every Kubernetes resource of the program uses.
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";

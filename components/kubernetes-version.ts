@@ -37,7 +37,7 @@ export const compatibilityCheck: ConfigCheck = configCheck(
     return {
         errors: [
             `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete: ${complete.join(", ")})\n` +
-            `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes")`,
+            `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes (runbook)")`,
         ],
         warnings: [],
     };

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { nodeTemplateTaintTags } from "../capacity/taints";
 import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 import { updateConfig, updateConfigTransform } from "./node-update";
@@ -209,6 +210,9 @@ export class NodeGroup extends pulumi.ComponentResource {
             // raising cluster.version rolls the nodes to the new minor's AMI after the control plane.
             version: args.kubernetesVersion,
             labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
+            // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
+            // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
+            ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
             // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
             // it, except to move it into a new minSize..maxSize (scalingPlan).
             ...scalingPlan(settings, args.live),
@@ -217,6 +221,16 @@ export class NodeGroup extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])], transforms: [updateConfigTransform(updateConfig(settings))] });
 
         this.nodeGroupName = this.nodeGroup.nodeGroup.apply((group) => group.nodeGroupName);
+        // EKS does not copy the node group's taints to its auto-scaling group: tag it, so that
+        // cluster-autoscaler knows them while the group has no node (capacity/taints.ts).
+        const autoScalingGroupName = this.nodeGroup.nodeGroup.apply((group) =>
+            pulumi.output(group.resources).apply((resources) => resources[0].autoscalingGroups[0].name));
+        for (const [key, value] of Object.entries(nodeTemplateTaintTags(settings.taints))) {
+            new aws.autoscaling.Tag(`${name}-taint-${key.slice(key.lastIndexOf("taint/") + 6).replace(/[^A-Za-z0-9-]/g, "-")}`, {
+                autoscalingGroupName: autoScalingGroupName,
+                tag: { key, value, propagateAtLaunch: false },
+            }, parent);
+        }
         this.registerOutputs({ nodeGroupName: this.nodeGroupName });
     }
 }

@@ -228,6 +228,22 @@ export function nodeGroupLabelValueProblem(value: string): string | undefined {
 
 const nodeGroupLabels = z.record(checkedString(nodeGroupLabelKeyProblem), checkedString(nodeGroupLabelValueProblem), { error: "must be a map from label key to label value" })
     .describe("Node labels, as EKS CreateNodegroup takes them: keys and values of 1-63 characters, no key containing kubernetes.io/, k8s.io/ or eks.amazonaws.com/.");
+/** A taint's effect in EKS's spelling (CreateNodegroup `Taint.effect`); Kubernetes spells them NoSchedule, NoExecute, PreferNoSchedule. */
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+/** EKS CreateNodegroup: at most 50 taints per node group (the AWS provider's NodeGroup `taint` MaxItems). */
+export const MAX_TAINTS = 50;
+
+/** One taint, as EKS's Taint takes it: key 1-63 characters, value 0-63 (API_Taint length constraints). */
+const taintSchema = z.strictObject({
+    key: z.string()
+        .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: "must be a Kubernetes taint key such as spot or berrys.io/spot" })
+        .max(63, { error: "must be at most 63 characters (EKS's limit for a taint key)" }),
+    value: z.string()
+        .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: "must be a Kubernetes label value such as true" })
+        .max(63, { error: "must be at most 63 characters" })
+        .optional(),
+    effect: z.enum(TAINT_EFFECTS, { error: `must be one of ${TAINT_EFFECTS.join(", ")} (EKS's spelling)` }),
+});
 
 export const nodeGroupSchema = z
     .strictObject({
@@ -243,6 +259,18 @@ export const nodeGroupSchema = z
         amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]).default("AL2023_x86_64_STANDARD"),
         diskSizeGiB: positiveInt.min(20, { error: "must be >= 20" }).max(16384, { error: "must be <= 16384" }).default(50),
         labels: nodeGroupLabels.default({}),
+        /**
+         * Taints EKS puts on the group's nodes (a Spot group kept for workloads that tolerate it).
+         * The add-ons and the services tolerate none: they do not run on a group with a NO_SCHEDULE
+         * or NO_EXECUTE taint, so preview needs one group without such a taint.
+         */
+        taints: z.array(taintSchema)
+            .max(MAX_TAINTS, { error: `must list at most ${MAX_TAINTS} taints (EKS's limit per node group)` })
+            // cluster-autoscaler's node-template tag holds one taint per key (capacity/taints.ts).
+            .refine((taints) => new Set(taints.map((taint) => taint.key)).size === taints.length, {
+                error: "must not list a key twice: cluster-autoscaler's node-template tag for a group at zero nodes holds one taint per key",
+            })
+            .default([]),
         /**
          * Nodes an update (a new AMI or minor, a launch template change) drains at once: a count
          * (1-100) or a percentage of the group ("25%", 1-100%). 1: the services' PDBs allow one

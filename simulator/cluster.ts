@@ -54,6 +54,7 @@ import { durationSeconds } from "./model";
 import { drainVerdict } from "../capacity/drain";
 import { platformPods } from "../catalog/platform-pods";
 import { headroomPlan } from "../capacity/headroom";
+import { avoidedByPlatformPods, takesPlatformPods } from "../capacity/taints";
 
 /** cluster-autoscaler's `--scan-interval` default. */
 export const CA_SCAN_INTERVAL_SECONDS = 10;
@@ -108,6 +109,10 @@ export interface Pod extends PodTemplate {
 export interface Node {
     readonly id: number;
     readonly group: string;
+    /** The group's taints keep every simulated pod off (NodeGroupShape `repels`). */
+    readonly repels: boolean;
+    /** Only PreferNoSchedule taints: the scheduler ranks the node after all others. */
+    readonly avoided: boolean;
     /** When the node joins the cluster Ready (later than now while it is provisioning). */
     readonly readyAt: number;
     readonly allocatable: Resources & { readonly pods: number };
@@ -127,6 +132,14 @@ export interface NodeGroupShape {
     /** The node's `status.capacity` (the instance's vCPUs and memory): what least-waste measures against. */
     readonly capacity: Resources;
     readonly daemonSets: Resources & { readonly pods: number };
+    /**
+     * A NO_SCHEDULE or NO_EXECUTE taint: no simulated pod (service or add-on) tolerates it, so the
+     * scheduler never binds one here and cluster-autoscaler never grows the group for one (its
+     * scale-up simulation runs the scheduler's filters, TaintToleration among them). Absent: false.
+     */
+    readonly repels?: boolean;
+    /** Only PREFER_NO_SCHEDULE taints: kube-scheduler's TaintToleration score puts it last. Absent: false. */
+    readonly avoided?: boolean;
 }
 
 export interface AutoscalerSettings {
@@ -169,6 +182,7 @@ export function clusterSettings(config: PlatformConfig): ClusterSettings {
                 allocatable: { cpu: node.cpuMillicores, memory: node.memoryBytes, pods: node.pods },
                 capacity: { cpu: spec.vcpu * 1000, memory: spec.memoryMiB * 2 ** 20 },
                 daemonSets: { cpu: toMillicores(daemonSets.cpu), memory: toBytes(daemonSets.memory), pods: DAEMONSET_PODS_PER_NODE },
+                repels: !takesPlatformPods(group), avoided: avoidedByPlatformPods(group),
             };
         }),
         autoscaler: {
@@ -358,9 +372,10 @@ export class Cluster {
             let best: Node | undefined;
             let bestScore = -1;
             for (const node of this.nodes) {
-                if (node.readyAt > now || !fits(node, pod.requests)) continue;
+                if (node.repels || node.readyAt > now || !fits(node, pod.requests)) continue;
+                // Both free fractions lie in [0, 1]: less 2, an avoided node ranks below every other.
                 const score = (node.allocatable.cpu - node.used.cpu - pod.requests.cpu) / node.allocatable.cpu +
-                    (node.allocatable.memory - node.used.memory - pod.requests.memory) / node.allocatable.memory;
+                    (node.allocatable.memory - node.used.memory - pod.requests.memory) / node.allocatable.memory - (node.avoided ? 2 : 0);
                 if (score > bestScore) {
                     best = node;
                     bestScore = score;
@@ -428,8 +443,8 @@ export class Cluster {
         const blockedByMax = new Map<number, number>();
         if (this.pending.length === 0) return { nodesAdded: 0, blockedByMax };
         // Pods that fit on nodes already on their way wait for them.
-        const upcoming = this.nodes.filter((node) => node.readyAt > now).map((node) => ({ ...node.used }));
-        const upcomingRoom = this.nodes.filter((node) => node.readyAt > now);
+        const upcomingRoom = this.nodes.filter((node) => node.readyAt > now && !node.repels);
+        const upcoming = upcomingRoom.map((node) => ({ ...node.used }));
         let waiting = this.pending.filter((pod) => {
             const index = upcomingRoom.findIndex((node, i) => fitsAmounts(node.allocatable, upcoming[i], pod.requests));
             if (index < 0) return true;
@@ -439,6 +454,7 @@ export class Cluster {
         let nodesAdded = 0;
         while (waiting.length > 0) {
             const options = this.settings.groups
+                .filter((group) => group.repels !== true)
                 .map((group) => ({ group, room: group.maxSize - this.nodes.filter((node) => node.group === group.name).length, ...packOnNewNodes(group, waiting) }))
                 .filter((option) => option.placed.length > 0);
             if (options.length === 0) break;
@@ -516,7 +532,7 @@ export class Cluster {
         for (const [owner, count] of evictions) {
             if (count > this.disruptionsAllowed(owner)) return false;
         }
-        const others = this.nodes.filter((other) => other !== node && other.readyAt <= now);
+        const others = this.nodes.filter((other) => other !== node && other.readyAt <= now && !other.repels);
         const room = others.map((other) => ({ ...other.used }));
         for (const pod of pods) {
             const index = others.findIndex((other, i) => fitsAmounts(other.allocatable, room[i], pod.requests));
@@ -528,7 +544,7 @@ export class Cluster {
 
     private addNode(group: NodeGroupShape, readyAt: number): void {
         this.nodes.push({
-            id: this.nextNodeId++, group: group.name, readyAt, allocatable: group.allocatable,
+            id: this.nextNodeId++, group: group.name, repels: group.repels === true, avoided: group.avoided === true, readyAt, allocatable: group.allocatable,
             used: { ...group.daemonSets }, pods: new Set(), unneededSince: undefined,
         });
     }

@@ -264,6 +264,41 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
     return lines.join("\n");
 }
 
+/** The criteria one profile's run checked (simulate collects one per profile for its summary). */
+export interface ProfileCriteria {
+    readonly profile: string;
+    readonly criteria: readonly CriterionResult[];
+}
+
+/** A missed criterion in a few words: "responseSeconds on spike (260 > 240)". */
+export function missText(profile: string, criterion: CriterionResult): string {
+    const value = Number.isFinite(criterion.value) ? String(criterion.value) : "never";
+    return `${criterion.criterion} on ${profile} (${value} > ${criterion.limit})`;
+}
+
+/**
+ * The summary simulate ends with: per service, the criteria met and missed over every profile run,
+ * each miss named; `services` in the config's order (a service no profile checked shows 0 and 0).
+ */
+export function criteriaSummary(runs: readonly ProfileCriteria[], services: readonly string[]): string {
+    const rows = services.map((service) => {
+        const checked = runs.flatMap((run) => run.criteria.filter((criterion) => criterion.service === service).map((criterion) => ({ profile: run.profile, criterion })));
+        const missed = checked.filter((each) => !each.criterion.ok);
+        return [service, String(checked.length - missed.length), String(missed.length), missed.map((each) => missText(each.profile, each.criterion)).join("; ")];
+    });
+    const table = [["service", "met", "missed", "missed criteria"], ...rows];
+    const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+    const lines = table.map((row) => `  ${row.map((cell, column) => column === 0 || column === 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])).join("  ").trimEnd()}`);
+    return [`Summary: criteria met and missed by service (profiles: ${runs.map((run) => run.profile).join(", ")})`, ...lines].join("\n");
+}
+
+/** The last line of `simulate --check`: every criterion met, or each miss by service. */
+export function checkVerdict(runs: readonly ProfileCriteria[]): string {
+    const missed = runs.flatMap((run) => run.criteria.filter((criterion) => !criterion.ok).map((criterion) => `${criterion.service} ${missText(run.profile, criterion)}`));
+    return missed.length === 0 ? "check: every criterion met"
+        : `check: ${missed.length} criteri${missed.length === 1 ? "on" : "a"} MISSED: ${missed.join("; ")}`;
+}
+
 /** The run as plain JSON: the per-service series and figures, time in seconds from the start. */
 export function resultJson(config: PlatformConfig, result: SimulationResult): object {
     return {

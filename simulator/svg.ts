@@ -1,10 +1,11 @@
 /**
  * One SVG chart per service and run: replicas (needed, desired, ready), the service's maxReplicas
- * and the cluster's nodes on the left axis, the service's load on the right axis, against time;
- * shaded spans (with a marker where each begins) where the ResourceQuota refused pods and where
- * pods waited for a node. Plain SVG text, no dependencies. Text is laid out from the advance
- * widths of the font the chart names (`textWidth`), so the legend and the wrapped description
- * never overlap, with no browser to measure them.
+ * and the cluster's nodes (every group's, for all services) on the left axis, the service's load
+ * on the right axis, against time; shaded spans (a marker where each begins) where the quota
+ * refused pods and where pods waited for a node; a line where a rolling update starts and one at
+ * the response criterion's limit after each load step. Plain SVG text, no dependencies. Text is
+ * laid out from the advance widths of the font the chart names (`textWidth`), so the legend and
+ * the wrapped description never overlap, with no browser to measure them.
  */
 import type { ServiceRun, SimulationResult } from "./run";
 
@@ -100,8 +101,17 @@ interface Span { readonly from: number; readonly to: number }
 const QUOTA_COLOR = "#d93025";
 const NODE_WAIT_COLOR = "#e37400";
 
+/** What a chart marks besides the series: the limit of the criterion its profile checks against time. */
+export interface ChartOptions {
+    /** `simulation.criteria.responseSeconds`: a line this long after each load step (the spike's check). */
+    readonly responseLimitSeconds?: number;
+}
+
+const ROLLOUT_COLOR = "#9334e6";
+const LIMIT_COLOR = "#b06000";
+
 /** The chart of `run` (one service of `result`). */
-export function serviceChartSvg(result: SimulationResult, run: ServiceRun): string {
+export function serviceChartSvg(result: SimulationResult, run: ServiceRun, options: ChartOptions = {}): string {
     const maxReplicas = run.model.config.maxReplicas;
     // Desired is drawn first, wide and pale, and ready on top, thin: where they are equal the red
     // line runs inside the blue band, so both stay visible.
@@ -110,7 +120,7 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun): stri
         { name: "desired replicas (HPA)", color: "#1a73e8", values: run.series.desired, width: 6, opacity: 0.35 },
         { name: "needed replicas", color: "#188038", values: run.series.needed, width: 2, dash: "6 4" },
         { name: "ready replicas", color: "#d93025", values: run.series.ready, width: 1.5 },
-        { name: "nodes", color: "#f9ab00", values: result.nodes, width: 2, dash: "2 3" },
+        { name: "nodes (whole cluster: every group, every service)", color: "#f9ab00", values: result.nodes, width: 2, dash: "2 3" },
     ];
     const times = result.times;
     const quotaSpans = spans(times, (i) => run.series.desired[i] > run.series.pods[i]);
@@ -152,6 +162,22 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun): stri
                 marker(box.x + LEGEND_SWATCH / 2, box.y - 1, NODE_WAIT_COLOR),
         },
     ];
+    const rollouts = run.rollouts.map((rollout) => rollout.startedAt);
+    const limit = options.responseLimitSeconds;
+    const limits = limit === undefined ? [] : run.stepResponses.filter((response) => response.needed > response.before).map((response) => response.step + limit);
+    if (rollouts.length > 0) {
+        legendEntries.push({
+            label: "rolling update starts",
+            draw: (box) => `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
+                marker(box.x + LEGEND_SWATCH / 2, box.y - 1, ROLLOUT_COLOR),
+        });
+    }
+    if (limits.length > 0) {
+        legendEntries.push({
+            label: `responseSeconds limit: ${limit} s after the step`,
+            draw: (box) => `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+        });
+    }
     const legendTop = plotBottom + MARGIN.bottom;
     const boxes = legendLayout(legendEntries, plotLeft, legendTop, plotWidth);
     const height = Math.ceil(Math.max(...boxes.map((box) => box.y)) + 12);
@@ -198,6 +224,15 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun): stri
     const maxY = y(maxReplicas, leftMax);
     parts.push(`<line class="max-replicas" x1="${plotLeft}" x2="${plotRight}" y1="${maxY}" y2="${maxY}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`);
     parts.push(`<text x="${plotRight - 4}" y="${maxY - 4}" text-anchor="end" fill="#5f6368">maxReplicas ${maxReplicas}</text>`);
+
+    for (const t of rollouts) {
+        parts.push(`<g class="rollout-start"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
+            `${marker(round(x(t)), plotTop, ROLLOUT_COLOR)}</g>`);
+    }
+    for (const t of limits.filter((each) => each <= xMax)) {
+        parts.push(`<g class="criterion-limit"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>` +
+            `<text x="${round(x(t)) + 3}" y="${plotTop + 12}" fill="${LIMIT_COLOR}">limit ${limit} s</text></g>`);
+    }
 
     for (const line of series) {
         const max = line.right === true ? rightMax : leftMax;

@@ -6,12 +6,11 @@ import {
     amiArchitecture, architectureFromName, architectureOf, INSTANCE_TYPES, instanceArchitectureCheck,
 } from "../capacity/instance-types";
 import { checkConfig } from "../preflight";
-import { readStackFile } from "../tools/stack-files";
-import { stackWith } from "./helpers/stacks";
+import { fixtureStack, stackWith } from "./helpers/stacks";
 
 /** The preflight's errors for the production stack with `change` applied (empty: accepted). */
 function errorsWith(change: (raw: Record<string, any>) => void): string[] {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     const raw = structuredClone(file.projectConfig) as Record<string, any>;
     change(raw);
     const result = checkConfig(raw, file.context);

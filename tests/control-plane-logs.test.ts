@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterNameOfLogGroup, controlPlaneLogGroupName } from "../components/eks-cluster";
 import { parseConfig } from "../config";
 import { LOG_RETENTION_DAYS } from "../schema/platform";
-import { readStackFile } from "../tools/stack-files";
+import { fixtureStack } from "./helpers/stacks";
 import { resource, runStack } from "./helpers/program";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
@@ -47,7 +47,7 @@ describe("control-plane log group (issue 9 item 8)", () => {
     });
 
     it("with no log types there is no log group, and the name is plain", async () => {
-        const file = readStackFile("staging");
+        const file = fixtureStack("staging");
         const run = await runStack("staging", {
             configOverrides: { "berrys-platform:cluster": { ...(file.projectConfig.cluster as object), logTypes: [] } },
         });
@@ -59,7 +59,7 @@ describe("control-plane log group (issue 9 item 8)", () => {
         // CloudWatch Logs API reference, PutRetentionPolicy, retentionInDays: "Valid values are: 1, 3, 5,
         // 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
         assert.deepEqual([...LOG_RETENTION_DAYS], [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
-        const file = readStackFile("production");
+        const file = fixtureStack("production");
         for (const [days, ok] of [[365, true], [3653, true], [0, false], [100, false], [3654, false]] as const) {
             const raw = structuredClone(file.projectConfig) as Record<string, any>;
             raw.cluster.logRetentionDays = days;

@@ -3,9 +3,9 @@
 import { strict as assert } from "assert";
 import { parseConfig } from "../config";
 import { checkConfig, CROSS_CHECKS, preflight } from "../preflight";
-import { readStackFile } from "../tools/stack-files";
+import { fixtureStack } from "./helpers/stacks";
 
-const file = readStackFile("production");
+const file = fixtureStack("production");
 const production = () => structuredClone(file.projectConfig) as Record<string, any>;
 
 describe("preflight: config at the ground, cross-checks and capacity composed above it", () => {

@@ -24,7 +24,7 @@ describe("canonicalQuantity: the API server's canonical form of a quantity", () 
         it(`${input} -> ${canonical}`, () => assert.equal(canonicalQuantity(input), canonical));
     }
 
-    it("the shipped stacks' requests and limits are already canonical", () => {
+    it("the seed's requests and limits are already canonical", () => {
         for (const value of ["500m", "512Mi", "1", "1Gi", "2", "2Gi", "250m", "256Mi", "100m", "128Mi", "250m", "256Mi"]) {
             assert.equal(canonicalQuantity(value), value);
         }

@@ -13,7 +13,7 @@ import { PROJECT } from "../config";
 import { MockRun, PLACEHOLDER, ProgramFailed } from "../tools/mock-engine";
 import { monitoringSummary, render } from "../tools/render";
 import { mutatedRawConfig, MUTATION_KINDS } from "./capacity/arbitraries";
-import { stackConfig } from "./helpers/stacks";
+import { FIXTURE_STACKS_DIR, stackConfig } from "./helpers/stacks";
 import { runStack } from "./helpers/program";
 
 /** Runs the program and expects it to stop with a RunError; returns the message and what it registered. */
@@ -32,7 +32,7 @@ describe("render (the offline main job)", function () {
     let run: MockRun;
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-render-"));
     before(async () => {
-        run = await render("production", outDir);
+        run = await render("production", outDir, FIXTURE_STACKS_DIR);
     });
     after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 // schema/stack-file.schema.json: the JSON Schema editors use for Pulumi.<stack>.yaml (docs/configuration.md).
 // Generated from the zod schemas by `npm run schema`; these tests hold
-// it to the committed file, to the shipped stacks, to the mistakes it must catch and to what
+// it to the committed file, to the fixture stacks, to the mistakes it must catch and to what
 // Pulumi itself writes into a stack file.
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -12,12 +12,14 @@ import { isIntOrPercent, isQuantity } from "../quantity";
 import { PROJECT_DIR } from "../tools/cli";
 import { SCHEMA_FILE, stackFileSchema, stackFileSchemaText } from "../tools/stack-file-schema";
 import { listStacks } from "../tools/stack-files";
+import { FIXTURE_STACKS_DIR } from "./helpers/stacks";
 
 const committed = fs.readFileSync(path.join(PROJECT_DIR, SCHEMA_FILE), "utf8");
 let validate: ValidateFunction;
 
+/** The production fixture's whole stack file, as YAML gives it. */
 function production(): Record<string, any> {
-    return YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8"));
+    return YAML.parse(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"));
 }
 
 function errorsOf(document: unknown): string {
@@ -34,11 +36,12 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
             `${SCHEMA_FILE} is out of date: run \`npm run schema\` and commit the file`);
     });
 
-    for (const stack of listStacks()) {
-        it(`Pulumi.${stack}.yaml validates against it, and names it on its yaml-language-server line`, () => {
-            const text = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+    // The repository's own stack files are checked against it with preview's checks (shipped-stacks.test.ts).
+    for (const stack of listStacks(FIXTURE_STACKS_DIR)) {
+        it(`the ${stack} fixture validates against it, and names it on its yaml-language-server line`, () => {
+            const text = fs.readFileSync(path.join(FIXTURE_STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8");
             assert.equal(errorsOf(YAML.parse(text)), "");
-            assert.match(text, /^# yaml-language-server: \$schema=\.\/schema\/stack-file\.schema\.json$/m);
+            assert.match(text, /^# yaml-language-server: \$schema=(\.\.\/)+schema\/stack-file\.schema\.json$/m);
         });
     }
 
@@ -115,5 +118,9 @@ describe("README: the minimum stack of 'Where to change what'", () => {
         const result = preflight(raw, { stack: "dev", region: String(file.config["aws:region"]) });
         assert.ok(result.ok, result.ok ? "" : result.message);
         assert.equal(errorsOf(file), "");
+    });
+    it("is the minimal fixture's config, so the tests' new stack (tests/adoption.test.ts) is the documented one", () => {
+        const fixture = YAML.parse(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.minimal.yaml"), "utf8"));
+        assert.deepEqual(YAML.parse(text).config, fixture.config);
     });
 });

@@ -6,9 +6,8 @@ import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
 import { AvailabilityZone, chooseZones, liveZonesOf, ZONE_QUERY } from "../components/network";
 import { checkConfig } from "../preflight";
 import { ProgramFailed } from "../tools/mock-engine";
-import { readStackFile } from "../tools/stack-files";
 import { runStack } from "./helpers/program";
-import { stackConfig, stackWith } from "./helpers/stacks";
+import { fixtureStack, stackConfig, stackWith } from "./helpers/stacks";
 
 type CreateNetwork = Parameters<typeof chooseZones>[0];
 
@@ -59,7 +58,7 @@ describe("availability zones by ID (issue 9 item 2)", () => {
     });
 
     it("refuses at preview an availabilityZoneIds entry EKS refuses, a count mismatch, a duplicate and a malformed ID", () => {
-        const file = readStackFile("production");
+        const file = fixtureStack("production");
         const errorsWith = (ids: unknown, count?: number) => {
             const raw = structuredClone(file.projectConfig) as Record<string, any>;
             raw.network.availabilityZoneIds = ids;
@@ -86,13 +85,13 @@ describe("availability zones by ID (issue 9 item 2)", () => {
         assert.ok(subnets.every((subnet) => subnet.inputs.availabilityZone === undefined), "subnets must not be placed by zone name");
         assert.deepEqual([...new Set(subnets.map((subnet) => subnet.inputs.availabilityZoneId))], ["use1-az1", "use1-az2", "use1-az4"]);
         const named = await runStack("production", {
-            configOverrides: { "berrys-platform:network": { ...readStackFile("production").projectConfig.network as object, availabilityZoneIds: ["use1-az6", "use1-az5", "use1-az4"] } },
+            configOverrides: { "berrys-platform:network": { ...fixtureStack("production").projectConfig.network as object, availabilityZoneIds: ["use1-az6", "use1-az5", "use1-az4"] } },
         });
         assert.deepEqual([...new Set(named.registered.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZoneId))], ["use1-az6", "use1-az5", "use1-az4"]);
     });
 
     it("a zone the account does not have stops the program before any resource", async () => {
-        const network = { ...readStackFile("production").projectConfig.network as object, availabilityZoneCount: 2, availabilityZoneIds: ["use1-az1", "use1-az7"] };
+        const network = { ...fixtureStack("production").projectConfig.network as object, availabilityZoneCount: 2, availabilityZoneIds: ["use1-az1", "use1-az7"] };
         await assert.rejects(runStack("production", { configOverrides: { "berrys-platform:network": network } }), (failure: unknown) => {
             assert.ok(failure instanceof ProgramFailed);
             assert.match(failure.message, /berrys-platform:network\.availabilityZoneIds\.1 \(use1-az7\) must be a zone of us-east-1 this account can use/);

@@ -71,7 +71,13 @@ function cloudState(type: string, name: string, inputs: Record<string, any>, reg
             };
         }
         case "eks:index:ManagedNodeGroup":
-            return { ...state, nodeGroup: { nodeGroupName: placeholder(`${name}.nodeGroupName`) } };
+            return {
+                ...state,
+                nodeGroup: {
+                    nodeGroupName: placeholder(`${name}.nodeGroupName`),
+                    resources: [{ autoscalingGroups: [{ name: placeholder(`${name}.autoscalingGroupName`) }] }],
+                },
+            };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...state, latestVersion: 1 };
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation":

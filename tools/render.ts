@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { drainAudit, formatDrainAudit } from "../capacity/drain";
 import { headroomPods } from "../capacity/headroom";
+import { formatBill } from "../capacity/bill";
 import { formatCapacityTable } from "../capacity/findings";
 import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
@@ -96,6 +97,16 @@ export const RENDER: Command = {
         "Exit codes: 0 rendered; 1 the program refused the config (an earlier render's files for the stack are removed); 2 a usage mistake.",
 };
 
+/** What render ends with: the errors and warnings preview would give, and each file written with what it holds. */
+export function renderSummary(summary: { errors: number; warnings: number; files: readonly (readonly [string, string])[] }, context: Pick<CommandContext, "cwd">): string {
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+    return [
+        `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")}${summary.warnings > 0 ? " (listed above, as pulumi preview would log them)" : ""}`,
+        "wrote:",
+        ...summary.files.map(([file, holds]) => `  ${displayPath(file, context)}: ${holds}`),
+    ].join("\n");
+}
+
 export async function renderMain(args: ParsedArgs, context: CommandContext): Promise<number> {
     const stack = args.positionals.stack!;
     const started = process.hrtime.bigint();
@@ -124,6 +135,7 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(run.warnings.map((warning) => `warning: ${warning}`).join("\n") || "none");
     log(heading("Capacity (also the stack output `capacity`)"));
     log(formatCapacityTable(capacity.report, capacity.findings));
+    log(formatBill(capacity.report.bill));
     log(heading("Drain audit (catalog/platform-pods.ts, capacity/drain.ts)"));
     const pods = [...platformPods(config), ...headroomPods(config)];
     log(formatDrainAudit(drainAudit(pods, config.addons.clusterAutoscaler), config.addons.clusterAutoscaler));
@@ -131,8 +143,17 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(renderReleases(config));
     log(heading("Scaling rules and dashboard"));
     log(monitoringSummary(run.registered));
-    log(`\nWrote ${displayPath(outDir, context)}/kubernetes.yaml (${kubernetesManifests(run.registered).length} objects), resources.json, outputs.json`);
-    log(`Rendered in ${milliseconds.toFixed(0)} ms`);
+    log(`\nRendered in ${milliseconds.toFixed(0)} ms`);
+    log(heading("Summary"));
+    log(renderSummary({
+        errors: capacity.findings.filter((finding) => finding.severity === "error").length,
+        warnings: run.warnings.length,
+        files: [
+            [path.join(outDir, "kubernetes.yaml"), `${kubernetesManifests(run.registered).length} Kubernetes objects`],
+            [path.join(outDir, "resources.json"), `${run.registered.length} resources with their inputs`],
+            [path.join(outDir, "outputs.json"), `${Object.keys(run.outputs).length} stack outputs`],
+        ],
+    }, context));
     return 0;
 }
 

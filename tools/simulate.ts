@@ -7,7 +7,7 @@ import * as path from "path";
 import type { PlatformConfig } from "../config";
 import { preflight } from "../preflight";
 import { DEFAULT_SERVICE_LABEL, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
-import { evaluateCriteria, formatReport, resultJson } from "../simulator/report";
+import { checkVerdict, criteriaSummary, evaluateCriteria, formatReport, ProfileCriteria, resultJson } from "../simulator/report";
 import { simulate } from "../simulator/run";
 import { serviceChartSvg } from "../simulator/svg";
 import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess, UsageError } from "./cli";
@@ -86,7 +86,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     const profiles = loadProfiles(args, config, context);
     const only = service !== undefined ? [service] : undefined;
     fs.mkdirSync(outDir, { recursive: true });
-    let missed = 0;
+    const checked: ProfileCriteria[] = [];
     profiles.forEach((loadProfile, i) => {
         const showProgress = loadProfile.durationSeconds >= PROGRESS_FROM_SECONDS;
         let shown = -1;
@@ -99,7 +99,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
                 }
             } : undefined,
         });
-        missed += evaluateCriteria(config, result).filter((criterion) => !criterion.ok && (only === undefined || only.includes(criterion.service))).length;
+        checked.push({ profile: loadProfile.name, criteria: evaluateCriteria(config, result).filter((criterion) => only === undefined || only.includes(criterion.service)) });
         if (i > 0) context.out(`\n${"=".repeat(100)}\n\n`);
         context.out(`${formatReport(config, result, only)}\n`);
         for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only)) fs.rmSync(path.join(outDir, file));
@@ -107,14 +107,17 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
         fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
         for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
             const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
-            fs.writeFileSync(file, serviceChartSvg(result, run));
+            // The spike checks responseSeconds: its chart draws the limit after each step.
+            const limit = loadProfile.name === "spike" ? { responseLimitSeconds: config.simulation.criteria.responseSeconds } : {};
+            fs.writeFileSync(file, serviceChartSvg(result, run, limit));
             written.push(file);
         }
         context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);
     });
+    context.out(`\n${"=".repeat(100)}\n\n${criteriaSummary(checked, only ?? services)}\n`);
     if (check === true) {
-        context.out(`\n${missed === 0 ? "check: every criterion met" : `check: ${missed} criteri${missed === 1 ? "on" : "a"} MISSED`}\n`);
-        return missed === 0 ? 0 : 1;
+        context.out(`\n${checkVerdict(checked)}\n`);
+        return checked.some((run) => run.criteria.some((criterion) => !criterion.ok)) ? 1 : 0;
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 // One runbook entry per scaling alert: docs/runbooks.md's "Troubleshooting" section is generated from
 // these (troubleshootingMarkdown), and each alert's runbook_url points at its heading's anchor, so
 // the link and the text cannot drift apart.
+import { ConfigCheck, configCheck, keyName } from "../../config";
 import type { ScalingAlert } from "../../schema/monitoring";
 
 export interface Runbook {
@@ -189,3 +190,27 @@ export function troubleshootingMarkdown(): string {
     }
     return lines.join("\n");
 }
+
+/** Where the runbooks were before docs/ held them: a base URL ending in README.md (or README). */
+const README_PAGE = /(^|\/)README(\.md)?$/i;
+
+/**
+ * Warns when `addons.monitoring.runbookBaseUrl` still names the README: its alert headings moved to
+ * docs/runbooks.md, so every alert's runbook_url would open a page without its anchor.
+ */
+export const runbookBaseUrlCheck: ConfigCheck = configCheck(
+    "A runbookBaseUrl that still names the README (where the runbooks used to be) is a warning: the alert runbooks are in docs/runbooks.md.",
+    (config) => {
+    const base = config.addons.monitoring.runbookBaseUrl;
+    const path = base.split("?")[0];
+    if (!README_PAGE.test(path)) return { errors: [], warnings: [] };
+    const suggested = path.replace(README_PAGE, "$1docs/runbooks.md");
+    return {
+        errors: [],
+        warnings: [
+            `${keyName(["addons", "monitoring", "runbookBaseUrl"])} (${base}) points at the README, which no longer holds the alert runbooks\n` +
+            `set it to ${suggested}: the runbooks and their anchors are in docs/runbooks.md, so each alert's runbook_url opens a missing heading`,
+        ],
+    };
+    },
+);

@@ -9,8 +9,7 @@ import { releaseSpecs } from "../../components/addons";
 import type { ReleaseSpec } from "../../components/helm-release";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 const CHARTS_DIR = path.join(__dirname, "..", "fixtures", "charts");
 
@@ -90,7 +89,7 @@ function unknownKeys(values: Record<string, unknown>, defaults: unknown, rules: 
 }
 
 function withAddons(config: PlatformConfig, addons: Record<string, unknown>): PlatformConfig {
-    const file = readStackFile(config.stack);
+    const file = fixtureStack(config.stack);
     const result = checkConfig({ ...file.projectConfig, addons }, file.context);
     if (!result.ok) {
         throw new Error(result.errors.join("\n"));

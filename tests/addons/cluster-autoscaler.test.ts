@@ -11,11 +11,10 @@ import { PolicyStatement, podIdentityTrustPolicy } from "../../components/pod-id
 import { monitoringTarget } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 function configWith(overrides: Record<string, unknown>) {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     // `cluster` overrides merge into the stack's (its publicAccessCidrs keep the API reachable).
     const cluster = { ...(file.projectConfig.cluster as object), ...(overrides.cluster as object | undefined) };
     return checkConfig({ ...file.projectConfig, ...overrides, cluster }, file.context);
@@ -125,7 +124,7 @@ describe("cluster-autoscaler", () => {
             assert.deepEqual(clusterAutoscalerImageCheck({ ...overridden, cluster: { ...overridden.cluster, version: "1.37" } }).errors, []);
             // The minor still needs its row of EKS add-on versions (tests/catalog/compatibility.test.ts).
             const unknownMinor = configWith({
-                cluster: { ...readStackFile("production").projectConfig.cluster as object, version: "1.37" },
+                cluster: { ...fixtureStack("production").projectConfig.cluster as object, version: "1.37" },
                 addons: { clusterAutoscaler: { imageTag: "v1.37.0" } },
             });
             assert.equal(unknownMinor.ok, false);

@@ -7,11 +7,10 @@ import {
 import { monitoringTarget, splitPrometheusUrl } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 function configWith(overrides: Record<string, unknown>) {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     return checkConfig({ ...file.projectConfig, ...overrides }, file.context);
 }
 
@@ -22,7 +21,7 @@ function errorsOf(overrides: Record<string, unknown>): string[] {
 
 /** The production services with one metric of one service replaced. */
 function servicesWithMetric(service: string, index: number, metric: Record<string, unknown>) {
-    const services = structuredClone(readStackFile("production").projectConfig.services) as Record<string, { metrics: unknown[] }>;
+    const services = structuredClone(fixtureStack("production").projectConfig.services) as Record<string, { metrics: unknown[] }>;
     services[service].metrics[index] = metric;
     return services;
 }
@@ -165,7 +164,7 @@ describe("prometheus-adapter", () => {
     });
 
     it("values follow an external Prometheus", () => {
-        const file = readStackFile("production");
+        const file = fixtureStack("production");
         const result = checkConfig({ ...file.projectConfig, addons: { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090" } } }, file.context);
         assert.ok(result.ok);
         const config = (result as { config: PlatformConfig }).config;

@@ -11,11 +11,10 @@ import { ebsCsiConfigurationValues, kubePrometheusStackValues, monitoringTarget,
 import { podMonitorName, podMonitorSpec } from "../../components/service-monitors";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 function withAddons(addons: Record<string, unknown>): PlatformConfig {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     const result = checkConfig({ ...file.projectConfig, addons }, file.context);
     if (!result.ok) {
         throw new Error(result.errors.join("\n"));

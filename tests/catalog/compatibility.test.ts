@@ -9,9 +9,8 @@ import { corednsConfigurationValues } from "../../components/coredns";
 import { compatibilityCheck, missingAddonVersions, pastExtendedSupport, supportedVersionCheck } from "../../components/kubernetes-version";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
 import { resource, runStack } from "../helpers/program";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 /** The day this table was read; the calendar check uses the real date at preview. */
 const READ_ON = "2026-12-02";
@@ -90,7 +89,7 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
         assert.ok(error.includes("complete: 1.32, 1.33, 1.34, 1.35, 1.36"), error);
         assert.deepEqual(compatibilityCheck(withVersion("1.34")), { errors: [], warnings: [] });
         // The same through the preflight the program runs.
-        const file = readStackFile("production");
+        const file = fixtureStack("production");
         const checked = checkConfig({
             ...file.projectConfig,
             cluster: { ...file.projectConfig.cluster as object, version: "1.37" },
@@ -158,7 +157,7 @@ describe("the program pins every EKS add-on to the table", () => {
 
     it("raising cluster.version moves every add-on to the new minor's row", async () => {
         const run = await runStack("production", {
-            configOverrides: { "berrys-platform:cluster": { ...readStackFile("production").config["berrys-platform:cluster"] as object, version: "1.35" } },
+            configOverrides: { "berrys-platform:cluster": { ...fixtureStack("production").config["berrys-platform:cluster"] as object, version: "1.35" } },
         });
         const cluster = resource(run, "eks:index:Cluster", "berrys-cluster-eks");
         assert.equal(cluster.inputs.kubeProxyAddonOptions.version, "v1.35.3-eksbuild.13");

@@ -5,8 +5,7 @@ import { HOURS_PER_MONTH, hourlyPrice, ON_DEMAND_PRICES } from "../../catalog/pr
 import { INSTANCE_TYPES } from "../../capacity/instance-types";
 import { capacityReport } from "../../capacity/model";
 import { formatCapacityTable } from "../../capacity/findings";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig, stackWith } from "../helpers/stacks";
+import { fixtureStack, stackConfig, stackWith } from "../helpers/stacks";
 
 describe("catalog/prices", () => {
     it("prices every instance type of the capacity table, and the table holds no c5.8xlarge, which EC2 does not sell", () => {
@@ -71,7 +70,7 @@ describe("capacity report: monthly cost of the nodes", () => {
     });
 
     it("simulation.tuning.prices rejects a price of 0 and a malformed type, naming the key", () => {
-        const file = readStackFile("production");
+        const file = fixtureStack("production");
         const raw = structuredClone(file.projectConfig) as Record<string, any>;
         raw.simulation = { tuning: { prices: { "m6i.xlarge": 0, "not a type": 1 } } };
         const result = parseConfig(raw, file.context);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { generatedNodeGroupName, isNotFound, matchLiveNodeGroups, scalingPlan } from "../../components/node-group";
 import { resource, runStack } from "../helpers/program";
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "../helpers/stacks";
 
 const GROUP = "berrys-default-node-group-mng";
 const ROOT = path.join(__dirname, "../..");
@@ -29,12 +29,12 @@ describe("node groups follow the cluster version", () => {
     // and the AWS provider only sees version drift when it is given one.
     it("every node group carries cluster.version, and raising it moves every group", async () => {
         const groups = {
-            ...readStackFile("production").config["berrys-platform:nodeGroups"] as Record<string, unknown>,
+            ...fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, unknown>,
             "batch-arm": { instanceTypes: ["m7g.xlarge"], amiType: "AL2023_ARM_64_STANDARD", minSize: 0, maxSize: 2, desiredSize: 0 },
         };
         const at = (version: string) => runStack("production", {
             configOverrides: {
-                "berrys-platform:cluster": { ...readStackFile("production").config["berrys-platform:cluster"] as object, version },
+                "berrys-platform:cluster": { ...fixtureStack("production").config["berrys-platform:cluster"] as object, version },
                 "berrys-platform:nodeGroups": groups,
             },
         });
@@ -106,7 +106,7 @@ describe("raising minSize above the live desired size", () => {
 
     it("the program reads the live size at preview and moves it into the raised minSize in the same run", async () => {
         const eksName = "default-node-group-2026110100000000000000000a";
-        const groups = readStackFile("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
+        const groups = fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
         const raised = { ...groups, "default-node-group": { ...groups["default-node-group"], minSize: 5, desiredSize: 5 } };
         const looked: Record<string, unknown>[] = [];
         const run = await runStack("production", {

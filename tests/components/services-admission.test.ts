@@ -13,7 +13,7 @@ import {
 import type { DeploymentContract } from "../../components/service-scaling";
 import { OWNERSHIP_POLICY_NAME, servicesOwnershipPolicySpec } from "../../components/services-ownership";
 import { MockRun } from "../../tools/mock-engine";
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "../helpers/stacks";
 import { parse } from "@bufbuild/cel";
 import { admissionResponse, evaluate, evaluatePolicy, MAX_MESSAGE_BYTES } from "../helpers/admission";
 import { runConsumer } from "../helpers/consumer";
@@ -309,7 +309,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
     });
 
     describe("the program's objects", () => {
-        it("production registers the policy and a binding of the same name that warns and audits (Pulumi.production.yaml)", () => {
+        it("production registers the policy and a binding of the same name that warns and audits (the production fixture)", () => {
             const registered = kubernetesObject(production, "ValidatingAdmissionPolicyBinding", POLICY_NAME);
             assert.equal(registered.apiVersion, "admissionregistration.k8s.io/v1");
             assert.deepEqual(registered.spec.validationActions, ["Warn", "Audit"]);
@@ -317,7 +317,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             assert.equal(kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).apiVersion, "admissionregistration.k8s.io/v1");
         });
 
-        it("staging's binding refuses and audits (Pulumi.staging.yaml)", async () => {
+        it("staging's binding refuses and audits (the staging fixture)", async () => {
             const staging = await runStack("staging");
             assert.deepEqual(kubernetesObject(staging, "ValidatingAdmissionPolicyBinding", POLICY_NAME).spec.validationActions, ["Deny", "Audit"]);
         });
@@ -342,7 +342,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
 
         it("namespace.admission.enabled: false registers neither", async () => {
             const run = await runStack("production", {
-                configOverrides: { "berrys-platform:namespace": { ...readStackFile("production").projectConfig.namespace as object, admission: { enabled: false } } },
+                configOverrides: { "berrys-platform:namespace": { ...fixtureStack("production").projectConfig.namespace as object, admission: { enabled: false } } },
             });
             assert.equal(run.registered.filter((resource) => resource.type.startsWith("kubernetes:admissionregistration.k8s.io/")).length, 0);
         });

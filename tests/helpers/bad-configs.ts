@@ -1,13 +1,13 @@
 // Bad stack configurations, one mistake each, built from a valid base: the corpus the message
 // tests (tests/config/messages.test.ts) run every check over. Each family of issue 22 adds its own.
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "./stacks";
 import type { StackContext } from "../../config";
 
 export type RawConfig = Record<string, any>;
 
 /** The base every bad configuration starts from: the seed's production values, with its context. */
 export function baseStack(): { raw: RawConfig; context: StackContext } {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     return { raw: structuredClone(file.projectConfig) as RawConfig, context: file.context };
 }
 

@@ -1,8 +1,10 @@
-// Runs the real program (index.ts) under Pulumi's mocks with a stack's real config, as render does.
+// Runs the real program (index.ts) under Pulumi's mocks with a fixture stack's config
+// (tests/fixtures/stacks/), as render does with a shipped one.
 import * as pulumi from "@pulumi/pulumi";
 import { MockRun, RegisteredResource, runWithMocks } from "../../tools/mock-engine";
 import { loadProgram } from "../../tools/render";
-import { readStackFile, runtimeConfig } from "../../tools/stack-files";
+import { runtimeConfig } from "../../tools/stack-files";
+import { fixtureStack } from "./stacks";
 
 export interface ProgramRunOptions {
     /** Changes to the stack's config before the run: full keys (`berrys-platform:services`) to values. */
@@ -26,7 +28,7 @@ export function runStack(stack: string, options: ProgramRunOptions = {}): Promis
 }
 
 function run(stack: string, options: ProgramRunOptions): Promise<MockRun> {
-    const config = runtimeConfig(readStackFile(stack));
+    const config = runtimeConfig(fixtureStack(stack));
     for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
         if (value === undefined) {
             delete config[key];

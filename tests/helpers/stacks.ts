@@ -1,26 +1,54 @@
-// The real stack files, parsed by the real config parser: tests pin the seed's values on them.
+// Test inputs: the fixture stacks of tests/fixtures/stacks/ (never the shipped Pulumi.*.yaml, which
+// are the team's to edit), parsed by the real config parser, and a small builder for rule tests.
+import * as path from "path";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
+import { PROJECT_DIR, readStackFile, StackFile } from "../../tools/stack-files";
 
-/** Parses Pulumi.<stack>.yaml; fails the test with the parser's messages if it is invalid. */
+export const FIXTURE_STACKS_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "stacks");
+
+/**
+ * A fixture's stack file as `pulumi` would hand it to the program (a fresh copy each call). The
+ * fixtures: production (the seed's values), staging (the same shape, smaller, tuned to the
+ * simulator's criteria), minimal (the docs' minimum stack file), node-groups (on-demand, Spot, arm64).
+ */
+export function fixtureStack(stack: string): StackFile {
+    return readStackFile(stack, FIXTURE_STACKS_DIR);
+}
+
+/** Parses a fixture; fails the test with the parser's messages if it is invalid. */
 export function stackConfig(stack: string): PlatformConfig {
-    const file = readStackFile(stack);
+    return parsedOrThrow(fixtureStack(stack), `fixture ${stack}`);
+}
+
+/** A fixture with `change` applied to its project config (keys without the namespace), parsed. */
+export function stackWith(stack: string, change: (raw: Record<string, any>) => void): PlatformConfig {
+    const file = fixtureStack(stack);
+    change(file.projectConfig);
+    return parsedOrThrow(file, `fixture ${stack} with the test's change`);
+}
+
+function parsedOrThrow(file: StackFile, what: string): PlatformConfig {
     const result = checkConfig(file.projectConfig, file.context);
     if (!result.ok) {
-        throw new Error(`Pulumi.${stack}.yaml is invalid:\n${result.errors.join("\n")}`);
+        throw new Error(`${what} is invalid:\n${result.errors.join("\n")}`);
     }
     return result.config;
 }
 
-/** A stack file with `change` applied to its project config (keys without the namespace), parsed. */
-export function stackWith(stack: string, change: (raw: Record<string, any>) => void): PlatformConfig {
-    const file = readStackFile(stack);
-    const raw = structuredClone(file.projectConfig) as Record<string, any>;
-    change(raw);
-    const result = checkConfig(raw, file.context);
-    if (!result.ok) {
-        throw new Error(`Pulumi.${stack}.yaml with the test's change is invalid:\n${result.errors.join("\n")}`);
-    }
-    return result.config;
+/** A valid service entry (every required key) with `overrides` on top: a rule test's one new service. */
+export function aService(overrides: Record<string, unknown> = {}): Record<string, any> {
+    return {
+        priority: "standard",
+        minReplicas: 1,
+        maxReplicas: 3,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+        metrics: [{ type: "Resource", name: "cpu", averageUtilization: 70 }],
+        ...overrides,
+    };
+}
+
+/** A valid node group entry with `overrides` on top. */
+export function aNodeGroup(overrides: Record<string, unknown> = {}): Record<string, any> {
+    return { instanceTypes: ["m6i.xlarge"], minSize: 1, maxSize: 3, desiredSize: 1, ...overrides };
 }

@@ -4,12 +4,11 @@ import { checkConfig } from "../../preflight";
 import {
     cpuMillicores, durationSeconds, loadPerPod, memoryBytes, neededReplicas, serviceModel, simulationChecks,
 } from "../../simulator/model";
-import { readStackFile } from "../../tools/stack-files";
-import { stackConfig } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 /** Production with `simulation` replaced. */
 function withSimulation(simulation: unknown): ReturnType<typeof checkConfig> {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     return checkConfig({ ...file.projectConfig, simulation }, file.context);
 }
 

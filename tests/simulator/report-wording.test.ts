@@ -8,11 +8,11 @@ import { SIMULATE } from "../../tools/simulate";
 import { replicaHoursChange } from "../../tools/tune";
 import { PROFILE_NAMES } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "../helpers/stacks";
 
 /** Staging with a quota of 1 CPU of requests: 7 pods' worth at minReplicas, so most never exist. */
 function starvedStaging(): PlatformConfig {
-    const file = readStackFile("staging");
+    const file = fixtureStack("staging");
     const raw = structuredClone(file.projectConfig) as Record<string, any>;
     raw.namespace.quota["requests.cpu"] = "1";
     const parsed = parseConfig(raw, file.context);
@@ -54,7 +54,7 @@ describe("simulate report wording", () => {
     });
 
     it("a step met in time keeps its seconds and a run without refusals says none (staging spike)", () => {
-        const file = readStackFile("staging");
+        const file = fixtureStack("staging");
         const parsed = parseConfig(file.projectConfig, file.context);
         assert.ok(parsed.ok);
         const text = formatReport(parsed.config, simulate(parsed.config, profile("spike")));

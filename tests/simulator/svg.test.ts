@@ -5,10 +5,10 @@ import { parseConfig, PlatformConfig } from "../../config";
 import { profile, ProfileName } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { LEGEND_SWATCH, legendLayout, serviceChartSvg, textWidth, wrapText } from "../../simulator/svg";
-import { readStackFile } from "../../tools/stack-files";
+import { fixtureStack } from "../helpers/stacks";
 
 function config(stack: string): PlatformConfig {
-    const file = readStackFile(stack);
+    const file = fixtureStack(stack);
     const parsed = parseConfig(file.projectConfig, file.context);
     assert.ok(parsed.ok);
     return parsed.config;
@@ -43,7 +43,7 @@ describe("simulator charts: text layout", () => {
 
     it("lays the legend out in rows whose entries never overlap and never pass the width", () => {
         const labelSets = [
-            ["load, millicores of CPU work (right axis)", "desired replicas (HPA)", "needed replicas", "ready replicas", "nodes", "maxReplicas (15)", "quota refused pods", "pods waiting for a node"],
+            ["load, millicores of CPU work (right axis)", "desired replicas (HPA)", "needed replicas", "ready replicas", "nodes (whole cluster: every group, every service)", "maxReplicas (15)", "quota refused pods", "pods waiting for a node"],
             Array.from({ length: 12 }, (_, i) => `${"W".repeat(i + 3)} ${i}`),
             ["a single label much wider than anything else in the legend, on its own"],
         ];
@@ -81,6 +81,39 @@ describe("simulator charts: structure", () => {
         assert.equal((spike.match(/class="span quota-refused"/g) ?? []).length, 0);
         const staging = chart("staging", "spike", "api-gateway");
         assert.equal((staging.match(/class="span (quota-refused|node-wait)"/g) ?? []).length, 0, "staging's spike fits on its nodes and in its quota");
+    });
+
+    it("says the node line counts the whole cluster, not the service's nodes", () => {
+        assert.match(chart("production", "spike", "api-gateway"), /data-name="nodes \(whole cluster: every group, every service\)"/);
+    });
+
+    it("marks where each rolling update starts (production rollout), and draws none without one", () => {
+        const key = "production/rollout";
+        if (!cache.has(key)) cache.set(key, simulate(config("production"), profile("rollout", 1)));
+        const result = cache.get(key)!;
+        const run = result.services.find((each) => each.model.name === "api-gateway")!;
+        assert.ok(run.rollouts.length >= 1);
+        const svg = serviceChartSvg(result, run);
+        assert.equal((svg.match(/<g class="rollout-start">/g) ?? []).length, run.rollouts.length);
+        assert.match(svg, />rolling update starts</);
+        assert.equal((chart("production", "spike", "api-gateway").match(/class="rollout-start"/g) ?? []).length, 0);
+    });
+
+    it("draws the spike's responseSeconds limit 240 s after the step, where the criterion is checked", () => {
+        const key = "production/spike";
+        if (!cache.has(key)) cache.set(key, simulate(config("production"), profile("spike", 1)));
+        const result = cache.get(key)!;
+        const run = result.services.find((each) => each.model.name === "agent-orchestrator")!;
+        const step = run.stepResponses.find((response) => response.needed > response.before)!;
+        const svg = serviceChartSvg(result, run, { responseLimitSeconds: 240 });
+        const lines = svg.match(/<g class="criterion-limit"><line [^>]*>/g) ?? [];
+        assert.equal(lines.length, 1);
+        assert.match(svg, />limit 240 s</);
+        assert.match(svg, />responseSeconds limit: 240 s after the step</);
+        // On the time axis: the plot spans 64 to 880 px over the run.
+        const end = result.times[result.times.length - 1];
+        assert.ok(Math.abs(attr(lines[0], "x1") - (64 + ((step.step + 240) / end) * 816)) < 0.2, lines[0]);
+        assert.equal((serviceChartSvg(result, run).match(/criterion-limit/g) ?? []).length, 0);
     });
 
     it("labels the right axis with the load's unit", () => {

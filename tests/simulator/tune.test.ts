@@ -18,14 +18,13 @@ import { simulate } from "../../simulator/run";
 import { CommandContext, runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { readStackFile } from "../../tools/stack-files";
+import { FIXTURE_STACKS_DIR, fixtureStack } from "../helpers/stacks";
 import { TUNE, tuneMain } from "../../tools/tune";
 
-const ROOT = path.join(__dirname, "..", "..");
-
-/** A project dir holding production's stack file (comments and all) with `tuning` under simulation. */
+/** A project dir holding the production fixture's stack file (comments and all) with `tuning` under simulation. */
 function projectWith(tuning: Record<string, unknown>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-"));
-    const document = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+    const document = YAML.parseDocument(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"));
     document.setIn(["config", "berrys-platform:simulation"], { tuning });
     fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
     return dir;
@@ -187,7 +186,7 @@ describe("npm run tune: no configuration meets every criterion", function () {
 });
 
 describe("simulation.tuning: bad bounds name the key", () => {
-    const file = readStackFile("production");
+    const file = fixtureStack("production");
     const withTuning = (tuning: unknown, instanceTypes?: unknown) => {
         const raw = structuredClone(file.projectConfig) as Record<string, any>;
         raw.simulation = { tuning };

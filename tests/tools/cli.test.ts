@@ -9,22 +9,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BENCH, benchMain } from "../../tools/bench";
-import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, PROJECT_DIR, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
+import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
 import { RENDER, renderMain } from "../../tools/render";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
+import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
 interface Captured { code: number; out: string; err: string }
 
-/** Runs a command in-process against `projectDir` (default: this repository), the user in `cwd`. */
+/** Runs a command in-process against `projectDir` (default: a copy of the fixture stacks production and staging), the user in `cwd`. */
 async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {}): Promise<Captured> {
     let out = "";
     let err = "";
     const context: CommandContext = {
         out: (text) => { out += text; },
         err: (text) => { err += text; },
-        projectDir: dirs.projectDir ?? PROJECT_DIR,
-        cwd: dirs.cwd ?? dirs.projectDir ?? PROJECT_DIR,
+        projectDir: dirs.projectDir ?? fixtureProject(),
+        cwd: dirs.cwd ?? dirs.projectDir ?? fixtureProject(),
         npmConfig: dirs.npmConfig,
     };
     const code = await runCommand(command, main, argv, context);
@@ -40,7 +41,18 @@ function projectWith(files: Record<string, string>): string {
     return dir;
 }
 
-const STAGING = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+const PRODUCTION = fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8");
+const STAGING = fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.staging.yaml"), "utf8");
+
+let defaultProject: string | undefined;
+/** The repository root the commands see by default: the production and staging fixtures, nothing else. */
+function fixtureProject(): string {
+    defaultProject ??= projectWith({ "Pulumi.production.yaml": PRODUCTION, "Pulumi.staging.yaml": STAGING });
+    return defaultProject;
+}
+after(() => {
+    if (defaultProject !== undefined) fs.rmSync(defaultProject, { recursive: true, force: true });
+});
 
 describe("command-line tools: --help and usage mistakes", () => {
     for (const [name, command, main] of COMMANDS) {
@@ -301,7 +313,7 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         assert.ok(fs.existsSync(out("kubernetes.yaml")));
     });
 
-    it("a successful render leaves simulate's results in place", async () => {
+    it("a successful render leaves simulate's results in place and ends with its summary", async () => {
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), STAGING);
         const result = await run(RENDER, renderMain, ["staging"], { projectDir: dir });
         assert.equal(result.code, 0, result.err);
@@ -310,6 +322,8 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         // The drain audit is printed, with the one intended pin and no other.
         assert.match(result.out, /Drain audit: the platform's pods against cluster-autoscaler 1\.34's drain rules/);
         assert.match(result.out, /Pods that keep their node \(1\):\n {2}- prometheus-kube-prometheus-stack-prometheus: .*; intended: /);
+        // The report ends with its summary: errors, warnings, and each file written with what it holds.
+        assert.match(result.out, /\nSummary\n=+\n0 errors, \d+ warnings?[^\n]*\nwrote:\n {2}out\/staging\/kubernetes\.yaml: \d+ Kubernetes objects\n {2}out\/staging\/resources\.json: \d+ resources with their inputs\n {2}out\/staging\/outputs\.json: \d+ stack outputs\n$/);
     });
 
     it("a simulate run replaces the profile's earlier files: a chart of a service no longer in the config goes", async () => {
@@ -353,16 +367,16 @@ describe("simulate deletes nothing it did not replace", () => {
         const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--service", "api-gateway"], { projectDir: dir });
         assert.equal(result.code, 0, result.err);
         assert.notEqual(fs.readFileSync(out("spike.json"), "utf8"), "from an earlier run\n");
-        assert.match(fs.readFileSync(out("spike-api-gateway.svg"), "utf8"), /^<svg /);
+        // The spike's chart draws the responseSeconds limit the spike is checked against.
+        assert.match(fs.readFileSync(out("spike-api-gateway.svg"), "utf8"), /^<svg [\s\S]*<g class="criterion-limit">/);
         assert.equal(fs.readFileSync(out("spike-web-dashboard.svg"), "utf8"), "from an earlier run\n");
     });
 });
 
 describe("simulate refuses what preview refuses", () => {
     it("a capacity error (production with warnings made errors) is not simulated: the same message as preview, exit 1", async () => {
-        const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
-        const strict = production.replace("    warningsAsErrors: false\n", "    warningsAsErrors: true\n");
-        assert.notEqual(strict, production);
+        const strict = PRODUCTION.replace("    warningsAsErrors: false\n", "    warningsAsErrors: true\n");
+        assert.notEqual(strict, PRODUCTION);
         const dir = projectWith({ "Pulumi.production.yaml": strict });
         try {
             const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike"], { projectDir: dir });
@@ -397,22 +411,29 @@ describe("simulate --check, for CI", () => {
     // A copy of the repository's stack files, so the runs do not write into this checkout's out/.
     let dir: string;
     before(() => {
-        dir = projectWith({ "Pulumi.production.yaml": fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8"), "Pulumi.staging.yaml": STAGING });
+        dir = projectWith({ "Pulumi.production.yaml": PRODUCTION, "Pulumi.staging.yaml": STAGING });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line", async () => {
+    it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line, and ends with the summary by service and the misses named", async () => {
         const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
             { projectDir: dir });
         assert.equal(result.code, 1, result.err);
         assert.match(result.out, /^ {2}MISSED berrys-platform:simulation\.criteria\.responseSeconds \(240\): agent-orchestrator /m);
-        assert.match(result.out, /check: 1 criterion MISSED\n$/);
+        // The report ends with the summary by service, then the verdict naming each miss.
+        assert.match(result.out, /\nSummary: criteria met and missed by service \(profiles: spike\)\n {2}service +met +missed +missed criteria\n {2}agent-orchestrator +1 +1 +responseSeconds on spike \(\d+ > 240\)\n\n/);
+        assert.match(result.out, /\ncheck: 1 criterion MISSED: agent-orchestrator responseSeconds on spike \(\d+ > 240\)\n$/);
     });
 
     it("exits 0 when every criterion is met (staging, tuned to meet them) and without --check whatever the verdict", async () => {
         const staging = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--check"], { projectDir: dir });
         assert.equal(staging.code, 0, staging.out);
         assert.match(staging.out, /check: every criterion met\n$/);
+        // Every service of the stack has its row, met and missed counted.
+        const summary = staging.out.slice(staging.out.lastIndexOf("Summary: criteria met and missed by service"));
+        for (const service of ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"]) {
+            assert.match(summary, new RegExp(`\\n {2}${service} +[1-9]\\d* +0\\n`), summary);
+        }
         const unchecked = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--service", "agent-orchestrator"], { projectDir: dir });
         assert.equal(unchecked.code, 0);
         assert.match(unchecked.out, /MISSED/);
