@@ -126,7 +126,7 @@ export function standardSupportWarning(today: string): ConfigCheck {
             : `under upgradePolicy STANDARD EKS then upgrades the control plane to ${next} itself, leaving cluster.version, the node groups and the add-on pins behind (extended support would cost ${cost})`;
         return {
             errors: [],
-            warnings: [`${keyName(["cluster", "version"])} (${minor}) ${when}\n${then}; upgrade to ${next} first (docs/operations.md "Upgrading Kubernetes")`],
+            warnings: [`${keyName(["cluster", "version"])} (${minor}) ${when}\n${then}; upgrade to ${next} first (docs/operations.md "Upgrading Kubernetes (runbook)")`],
         };
     };
 }
