@@ -99,6 +99,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "GovCloud region", change: () => undefined, region: "us-gov-west-1" },
     // Families 4 and 5: capacity never reached, the scaling path emptied.
     { name: "quota with no room above min", change: (raw) => { raw.namespace.quota.pods = "10"; } },
+    { name: "subnets too small", change: (raw) => { raw.network.cidrBlock = "10.40.0.0/22"; group(raw).maxSize = 400; } },
     { name: "no node at creation", change: (raw) => { Object.assign(group(raw), { minSize: 0, desiredSize: 0 }); } },
     { name: "Prometheus larger than any node", change: (raw) => { raw.addons = { prometheus: { mode: "install", resources: { requests: { cpu: "500m", memory: "20Gi" }, limits: { memory: "24Gi" } } } }; } },
     { name: "metrics-server off", change: (raw) => { raw.addons = { metricsServer: { enabled: false } }; } },
