@@ -54,6 +54,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "connections at min", change: (raw) => { raw.guardrails.database.maxConnections = 100; } },
     { name: "connections at max", change: (raw) => { raw.guardrails.database.maxConnections = 700; } },
     { name: "reserved connections", change: (raw) => { raw.guardrails.database.reservedConnections = 5000; } },
+    { name: "access lists wider than a /8", change: (raw) => { raw.cluster.publicAccessCidrs = ["10.0.0.0/7"]; } },
     { name: "public endpoint open to the internet", change: (raw) => { raw.cluster.publicAccessCidrs = ["0.0.0.0/0"]; } },
     { name: "private endpoint in a created VPC", change: (raw) => { raw.cluster.publicAccessCidrs = []; } },
     { name: "private endpoint nobody reaches", change: (raw) => { raw.cluster.publicAccessCidrs = []; raw.network = { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }; } },
