@@ -14,7 +14,7 @@ import { nodeGroupTaintsCheck } from "./capacity/taints";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
-import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, subnetZoneErrors, ZONE_QUERY, zonesOf } from "./components/network";
+import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, subnetSizeCheck, subnetZoneErrors, ZONE_QUERY, zonesOf } from "./components/network";
 import { metricsServerEnabledCheck } from "./components/metrics-server";
 import { namespaceCollisionCheck } from "./components/namespace-guardrails";
 import { firstNodeCheck, LiveScaling, nodeGroupNameCheck } from "./components/node-group";
@@ -37,7 +37,7 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
     prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
     headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
-    thrashingThresholdCheck, runbookBaseUrlCheck,
+    thrashingThresholdCheck, runbookBaseUrlCheck, subnetSizeCheck,
     nodeGroupTaintsCheck, updatePaceCheck, standardSupportCheck,
 ];
 

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NamespaceConfig, PlatformConfig } from "../config";
 import { configCheck, keyName } from "../config";
-import { MONITORING_NAMESPACE } from "../catalog/charts";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../catalog/charts";
 import { HEADROOM } from "../catalog/headroom";
 
 export interface NamespaceGuardrailsArgs {
@@ -75,7 +75,9 @@ export class NamespaceGuardrails extends pulumi.ComponentResource {
 }
 
 /** Namespaces every EKS cluster has, or the add-ons own: the services' quota and policies must not land there. */
-export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", MONITORING_NAMESPACE, HEADROOM.namespace] as const;
+export const RESERVED_NAMESPACES = [
+    "default", "kube-system", "kube-public", "kube-node-lease", MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, HEADROOM.namespace,
+] as const;
 
 export const namespaceCollisionCheck = configCheck(
     "namespace.name must not be a namespace every cluster has (default, kube-*) or one the add-ons own (monitoring, the headroom's).",

@@ -2,6 +2,8 @@
 // for the nodes, or a team's existing VPC and subnets.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { instanceTypeSpec } from "../capacity/instance-types";
+import { addonPodRequests } from "../capacity/system-pods";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
 import { configCheck, keyName } from "../config";
 import type { ConfigCheck, NetworkConfig, PlatformConfig } from "../config";
@@ -164,6 +166,45 @@ export function planSubnets(cidrBlock: string, zones: number): SubnetPlan {
 function toAddress(value: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
+
+/** Addresses AWS keeps in every subnet: the first four and the last (VPC user guide, "Subnet CIDR blocks"). */
+export const AWS_RESERVED_ADDRESSES = 5;
+
+/**
+ * The private subnets a created VPC gets must hold, per zone, the nodes at maxSize and the pods they
+ * run: the VPC CNI gives every pod a VPC address. Fewer addresses than nodes and pods is an error;
+ * fewer than every node holding its maxPods' addresses (the CNI's default WARM_ENI_TARGET=1 keeps a
+ * spare ENI's addresses on each node, so busy nodes hold all of theirs) is a warning.
+ */
+export const subnetSizeCheck = configCheck(
+    "A created VPC's private subnets (network.cidrBlock split per zone) must hold each zone's share of the nodes at maxSize and their pods: the VPC CNI gives each pod a VPC address.",
+    (config: PlatformConfig) => {
+        const network = config.network;
+        if (network.mode !== "create") return { errors: [], warnings: [] };
+        const zones = network.availabilityZoneCount;
+        const usable = 2 ** (32 - Number(planSubnets(network.cidrBlock, zones).privateCidrs[0].split("/")[1])) - AWS_RESERVED_ADDRESSES;
+        const groups = Object.values(config.nodeGroups);
+        const perZone = (count: number) => Math.ceil(count / zones);
+        const nodes = groups.reduce((total, group) => total + group.maxSize, 0);
+        const pods = Object.values(config.services).reduce((total, service) => total + service.maxReplicas, 0) +
+            addonPodRequests(config).reduce((total, pod) => total + Math.max(0, Math.floor(pod.replicas)), 0);
+        const key = keyName(["network", "cidrBlock"]);
+        if (perZone(nodes) + perZone(pods) > usable) {
+            return {
+                errors: [`${key} (${network.cidrBlock}) must give each zone more than ${usable} usable addresses: ${perZone(nodes)} nodes and ${perZone(pods)} pods ` +
+                    "per zone at max need one each\nuse a larger block (a /16 gives each zone's private subnet 8190), or fewer zones' worth of nodes"],
+                warnings: [],
+            };
+        }
+        const held = groups.reduce((total, group) => total + group.maxSize * Math.max(0, ...group.instanceTypes.map((type) =>
+            instanceTypeSpec(type, config.guardrails.instanceTypes)?.maxPods ?? 0)), 0);
+        return {
+            errors: [],
+            warnings: perZone(held) > usable ? [`${key} (${network.cidrBlock}) leaves ${usable} addresses per zone, fewer than the ${perZone(held)} its busy nodes hold at maxSize\n` +
+                "the VPC CNI keeps a warm ENI's addresses on every node (WARM_ENI_TARGET=1); use a larger block"] : [],
+        };
+    },
+);
 
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;

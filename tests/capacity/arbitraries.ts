@@ -216,7 +216,9 @@ const cidrOf = (minBits: number, maxBits: number) =>
 /** Access-list blocks: two /9s at most are one /8's addresses, the schema's limit for a list. */
 const cidr = cidrOf(9, 28);
 /** A VPC block: AWS allows /16 to /28, the schema /16 to /22 (room for pod IPs). */
-const vpcCidr = cidrOf(16, 22);
+// Up to /19: each zone's private subnet then has 1019 addresses, more than the random nodes and pods
+// of a zone need (the subnet size check refuses a block too small for them).
+const vpcCidr = cidrOf(16, 19);
 
 // Some deployer must reach the API: with a VPC the run creates, only the public endpoint can
 // (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.

@@ -43,6 +43,22 @@ describe("capacity that can never be reached (issue 22, family 4)", () => {
             "cluster-autoscaler needs a node to run on before it can add one"]);
     });
 
+    it("private subnets too small for the nodes at maxSize and their pods (one VPC address each); warm ENIs a warning", () => {
+        // A /22 split for 3 zones: private /25s of 128 - 5 reserved = 123 addresses each.
+        const small = (maxSize: number) => (raw: RawConfig) => {
+            raw.network.cidrBlock = "10.40.0.0/22";
+            Object.assign(raw.nodeGroups["default-node-group"], { maxSize });
+        };
+        const errors = errorsWith(small(400));
+        assert.ok(errors.some((error) => /^berrys-platform:network\.cidrBlock \(10\.40\.0\.0\/22\) must give each zone more than 123 usable addresses: 134 nodes and \d+ pods per zone/.test(error)), errors.join("\n"));
+        // 10 m6i.xlarge (58 pods each) hold 580 addresses when busy: 194 per zone, above 123: a warning only.
+        const result = run(small(10));
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.ok(result.warnings.some((warning) => warning.startsWith("berrys-platform:network.cidrBlock (10.40.0.0/22) leaves 123 addresses per zone, fewer than the 194 its busy nodes hold at maxSize")),
+            result.warnings.join("\n"));
+        assert.ok(!run(() => undefined).warnings.some((warning) => warning.includes("network.cidrBlock")), "the seed's /16 holds them");
+    });
+
     it("an add-on pod whose requests fit no node's allocatable (Prometheus on m6i.xlarge, 4 vCPU / 16 GiB)", () => {
         const errors = errorsWith((raw) => { raw.addons = { prometheus: { mode: "install", resources: { requests: { cpu: "500m", memory: "20Gi" }, limits: { memory: "24Gi" } } } }; });
         assert.ok(errors.some((error) => /^berrys-platform:addons\.prometheus\.resources\.requests \(cpu 500m, memory 20Gi\) must fit on a node: the largest offers /.test(error)), errors.join("\n"));

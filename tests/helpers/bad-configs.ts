@@ -54,6 +54,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "connections at min", change: (raw) => { raw.guardrails.database.maxConnections = 100; } },
     { name: "connections at max", change: (raw) => { raw.guardrails.database.maxConnections = 700; } },
     { name: "reserved connections", change: (raw) => { raw.guardrails.database.reservedConnections = 5000; } },
+    { name: "access lists wider than a /8", change: (raw) => { raw.cluster.publicAccessCidrs = ["10.0.0.0/7"]; } },
     { name: "public endpoint open to the internet", change: (raw) => { raw.cluster.publicAccessCidrs = ["0.0.0.0/0"]; } },
     { name: "private endpoint in a created VPC", change: (raw) => { raw.cluster.publicAccessCidrs = []; } },
     { name: "private endpoint nobody reaches", change: (raw) => { raw.cluster.publicAccessCidrs = []; raw.network = { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] }; } },
@@ -99,6 +100,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     { name: "GovCloud region", change: () => undefined, region: "us-gov-west-1" },
     // Families 4 and 5: capacity never reached, the scaling path emptied.
     { name: "quota with no room above min", change: (raw) => { raw.namespace.quota.pods = "10"; } },
+    { name: "subnets too small", change: (raw) => { raw.network.cidrBlock = "10.40.0.0/22"; group(raw).maxSize = 400; } },
     { name: "no node at creation", change: (raw) => { Object.assign(group(raw), { minSize: 0, desiredSize: 0 }); } },
     { name: "Prometheus larger than any node", change: (raw) => { raw.addons = { prometheus: { mode: "install", resources: { requests: { cpu: "500m", memory: "20Gi" }, limits: { memory: "24Gi" } } } }; } },
     { name: "metrics-server off", change: (raw) => { raw.addons = { metricsServer: { enabled: false } }; } },
