@@ -77,8 +77,11 @@ const INSIDE: Record<string, readonly string[]> = {
     "eks:index:ManagedNodeGroup": ["aws:eks/nodeGroup:NodeGroup"],
 };
 
-/** Types that make no AWS call: the program's components, Kubernetes objects and their provider. */
-const NOT_AWS = /^(berrys:|kubernetes:|pulumi:providers:kubernetes$)/;
+/**
+ * Types that make no AWS call: the program's components, Kubernetes objects and their provider, and
+ * the TLS provider's keys and certificates (generated locally, kept in the state).
+ */
+const NOT_AWS = /^(berrys:|kubernetes:|pulumi:providers:kubernetes$|tls:)/;
 
 /** The managed policies the policy lets the deployer attach (`iam:PolicyARN`); pulumi-eks adds the cluster's. */
 const PULUMI_EKS_CLUSTER_POLICY = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
