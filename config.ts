@@ -18,10 +18,11 @@ export { pdbAllowedDisruptions } from "./schema/services";
 export const PROJECT = "berrys-platform";
 
 export const configSchema = z.strictObject({
-    cluster: clusterSchema.prefault({}),
-    network: networkSchema.prefault({ mode: "create" }),
+    cluster: clusterSchema.prefault({}).describe("The EKS cluster: Kubernetes minor, API endpoint access, control-plane logs, admins."),
+    network: networkSchema.prefault({ mode: "create" })
+        .describe("The VPC: `mode: create` (the default) builds one, `mode: existing` uses yours."),
     nodeGroups: nodeGroupsSchema,
-    namespace: namespaceSchema,
+    namespace: namespaceSchema.describe("The services' namespace: name, Pod Security level, ResourceQuota, LimitRange, the services contract at admission."),
     services: servicesSchema,
     addons: addonsSchema,
     guardrails: guardrailsSchema,

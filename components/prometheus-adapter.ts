@@ -4,6 +4,7 @@
 // namespace, pods and metric selector (the seed's hard-coded `{namespace=...} by (pod)` does not).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { MONITORING_NAMESPACE, PROMETHEUS_ADAPTER_CHART } from "../catalog/charts";
 import { configCheck, keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
@@ -53,10 +54,45 @@ export function customMetrics(config: Pick<PlatformConfig, "addons">): string[] 
     return adapterRules(config).map((rule) => rule.name.as);
 }
 
+/** The serving certificate the APIService verifies: PEM text, the key a Pulumi secret. */
+export interface ServingCertificate {
+    readonly ca: pulumi.Input<string>;
+    readonly certificate: pulumi.Input<string>;
+    readonly key: pulumi.Input<string>;
+}
+
 export interface PrometheusAdapterInput {
     readonly settings: PrometheusAdapterConfig;
     /** The Prometheus it queries (prometheus-stack.ts `monitoringTarget(...).endpoint`). */
     readonly prometheus: PrometheusEndpoint;
+    /** Made by the component at deploy; the pure renders (`render`, releaseSpecs) show `tls.enable` only. */
+    readonly servingCertificate?: ServingCertificate;
+}
+
+/**
+ * The chart's Service (and serving Secret) name, `k8s-prometheus-adapter.fullname`: the release
+ * name, which contains the chart's name (prometheus-adapter-5.3.0 templates/_helpers.tpl).
+ */
+export const ADAPTER_SERVICE_NAME = PROMETHEUS_ADAPTER_CHART.release;
+
+/** The names the API server dials the adapter's Service by (the APIService's `spec.service`). */
+export function adapterServingDnsNames(): string[] {
+    const host = `${ADAPTER_SERVICE_NAME}.${PROMETHEUS_ADAPTER_CHART.namespace}.svc`;
+    return [host, `${host}.cluster.local`];
+}
+
+/**
+ * The API server verifies the adapter's certificate: with `tls.enable` the chart puts `tls.ca` in
+ * the APIService's caBundle and drops `insecureSkipTLSVerify` (templates/custom-metrics-apiservice.yaml),
+ * writes the certificate and key into a kubernetes.io/tls Secret (templates/secret.yaml) and serves
+ * them (templates/deployment.yaml `--tls-cert-file`, volume-serving-cert), all at
+ * prometheus-adapter-5.3.0. The key goes in as a Pulumi secret, so the Release's values keep it encrypted.
+ */
+export function adapterTlsValues(certificate?: ServingCertificate): Record<string, unknown> {
+    return {
+        enable: true,
+        ...(certificate ? { ca: certificate.ca, certificate: certificate.certificate, key: pulumi.secret(certificate.key) } : {}),
+    };
 }
 
 export function prometheusAdapterValues(input: PrometheusAdapterInput): Record<string, unknown> {
@@ -77,6 +113,7 @@ export function prometheusAdapterValues(input: PrometheusAdapterInput): Record<s
         rules: { default: false, custom: settings.rules.map(adapterRule) },
         // The emptyDir `tmp` holds only the self-signed serving cert (--cert-dir=/tmp/cert).
         podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.prometheusAdapter),
+        tls: adapterTlsValues(input.servingCertificate),
     };
 }
 
@@ -126,6 +163,42 @@ export interface PrometheusAdapterArgs extends PrometheusAdapterInput {
     readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
+/** Ten years: the certificates are never renewed by the program (docs/security.md says how to rotate them). */
+export const SERVING_CERTIFICATE_VALIDITY_HOURS = 10 * 365 * 24;
+
+/**
+ * A CA of the adapter's own and a serving certificate it signs for the Service's DNS names. The
+ * private keys are secret outputs of tls.PrivateKey (additionalSecretOutputs in @pulumi/tls), so
+ * state holds them encrypted; no early renewal, so no `pulumi up` replaces them before expiry.
+ */
+export function adapterServingCertificate(name: string, parent: pulumi.Resource): ServingCertificate {
+    const opts = { parent };
+    const validityPeriodHours = SERVING_CERTIFICATE_VALIDITY_HOURS;
+    const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+    const ca = new tls.SelfSignedCert(`${name}-ca`, {
+        privateKeyPem: caKey.privateKeyPem,
+        isCaCertificate: true,
+        subject: { commonName: `${ADAPTER_SERVICE_NAME}-ca` },
+        allowedUses: ["cert_signing", "crl_signing"],
+        validityPeriodHours,
+    }, opts);
+    const servingKey = new tls.PrivateKey(`${name}-serving-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+    const dnsNames = adapterServingDnsNames();
+    const request = new tls.CertRequest(`${name}-serving-request`, {
+        privateKeyPem: servingKey.privateKeyPem,
+        subject: { commonName: dnsNames[0] },
+        dnsNames,
+    }, opts);
+    const serving = new tls.LocallySignedCert(`${name}-serving`, {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        caCertPem: ca.certPem,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        validityPeriodHours,
+    }, opts);
+    return { ca: ca.certPem, certificate: serving.certPem, key: servingKey.privateKeyPem };
+}
+
 export class PrometheusAdapter extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
     /** The custom metric names it serves. */
@@ -133,7 +206,8 @@ export class PrometheusAdapter extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrometheusAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:PrometheusAdapter", name, {}, opts);
-        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(prometheusAdapterRelease(args)), {
+        const servingCertificate = adapterServingCertificate(`${name}-tls`, this);
+        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(prometheusAdapterRelease({ ...args, servingCertificate })), {
             parent: this,
             dependsOn: [...(args.dependsOn ?? [])],
         });

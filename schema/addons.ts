@@ -16,8 +16,7 @@ const chartVersion = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { err
 const requestsAndLimits = z
     .strictObject({
         requests: cpuMemory,
-        /** Memory limit only: a CPU limit throttles the add-on without protecting anything. */
-        limits: z.strictObject({ memory: memoryQuantity }),
+        limits: z.strictObject({ memory: memoryQuantity }).describe("Memory limit only: a CPU limit throttles the add-on without protecting anything."),
     })
     .superRefine((value, ctx) => requestsWithinLimits(value, ctx, { requests: "requests", limits: "limits", what: "a container" }), { when: () => true });
 
@@ -35,10 +34,8 @@ export const EXPANDERS = ["least-waste", "most-pods", "random"] as const;
  */
 const headroomSchema = z
     .strictObject({
-        /** CPU kept free, in total. */
-        cpu: quantity,
-        /** Memory kept free, in total. */
-        memory: memoryQuantity,
+        cpu: quantity.describe("CPU kept free, in total."),
+        memory: memoryQuantity.describe("Memory kept free, in total."),
     })
     .superRefine((value, ctx) => {
         for (const resource of ["cpu", "memory"] as const) {
@@ -50,63 +47,60 @@ const headroomSchema = z
     });
 
 const clusterAutoscalerSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    chartVersion: chartVersion.default("9.59.0"),
-    /** Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts). */
-    imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional(),
-    serviceAccountName: dnsSubdomain.default("cluster-autoscaler"),
-    /** The seed's scaleDown settings, as cluster-autoscaler flags. */
-    scaleDownDelayAfterAdd: goDuration.default("10m"),
-    scaleDownDelayAfterDelete: goDuration.default("10m"),
-    scaleDownDelayAfterFailure: goDuration.default("3m"),
-    scaleDownUnneededTime: goDuration.default("10m"),
-    /** The seed's scaleUp settings (they govern which nodes may be removed). */
-    skipNodesWithLocalStorage: z.boolean().default(true),
-    skipNodesWithSystemPods: z.boolean().default(true),
-    balanceSimilarNodeGroups: z.boolean().default(true),
-    /** Per-node-group metrics (cluster_autoscaler_node_group_*): the NodeGroupAtMaxSize alert needs them. */
-    emitPerNodegroupMetrics: z.boolean().default(true),
-    expander: z.enum(EXPANDERS).default("least-waste"),
-    /** How long a node takes from scale-up to Ready; the simulator waits this long (EKS: ~2-4 minutes). */
-    nodeProvisioningSeconds: positiveInt.min(0, { error: "must be >= 0" }).default(180),
-    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } }),
-    /** Spare capacity kept for pods that cannot wait for a node (placeholder pods); off when unset. */
-    headroom: headroomSchema.optional(),
+    enabled: z.boolean().default(true).describe("Install cluster-autoscaler."),
+    chartVersion: chartVersion.default("9.59.0").describe("Helm chart version."),
+    imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional()
+        .describe("Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts)."),
+    serviceAccountName: dnsSubdomain.default("cluster-autoscaler").describe("The service account its Pod Identity role trusts."),
+    scaleDownDelayAfterAdd: goDuration.default("10m")
+        .describe("How long after a scale-up before scale-down is considered (seed, `--scale-down-delay-after-add`)."),
+    scaleDownDelayAfterDelete: goDuration.default("10m").describe("How long after a node deletion before scale-down is considered again (seed)."),
+    scaleDownDelayAfterFailure: goDuration.default("3m").describe("How long after a failed scale-down before it is tried again (seed)."),
+    scaleDownUnneededTime: goDuration.default("10m").describe("How long a node must be unneeded before it is removed (seed)."),
+    skipNodesWithLocalStorage: z.boolean().default(true).describe("Never remove a node running pods with local storage (emptyDir, hostPath) (seed)."),
+    skipNodesWithSystemPods: z.boolean().default(true).describe("Never remove a node running kube-system pods other than DaemonSets (seed)."),
+    balanceSimilarNodeGroups: z.boolean().default(true).describe("Keep node groups of one shape at the same size."),
+    emitPerNodegroupMetrics: z.boolean().default(true)
+        .describe("Per-node-group metrics (cluster_autoscaler_node_group_*): the NodeGroupAtMaxSize alert needs them."),
+    expander: z.enum(EXPANDERS).default("least-waste")
+        .describe("How cluster-autoscaler picks a node group to grow; `price` and `priority` need what AWS or this program does not give."),
+    nodeProvisioningSeconds: positiveInt.min(0, { error: "must be >= 0" }).default(180)
+        .describe("How long a node takes from scale-up to Ready; the simulator waits this long (EKS: ~2-4 minutes)."),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } })
+        .describe("Requests and memory limit. In every add-on's `resources` the memory request must be at most the memory limit (the API server refuses a container whose request exceeds its limit)."),
+    headroom: headroomSchema.optional().describe("`{cpu, memory}`: spare capacity cluster-autoscaler keeps for pods that cannot wait for a node, as placeholder pods in namespace `berrys-headroom` (docs/headroom.md); both above 0; needs `clusterAutoscaler.enabled`. Off when unset."),
 });
 
 const metricsServerSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    chartVersion: chartVersion.default("3.13.1"),
-    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
-    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } }),
+    enabled: z.boolean().default(true).describe("Install metrics-server."),
+    chartVersion: chartVersion.default("3.13.1").describe("Helm chart version."),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2).describe("metrics-server pods (2: the Resource metrics stay up through a drain)."),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } })
+        .describe("Requests and memory limit of each pod."),
 });
 
 const installPrometheus = z.strictObject({
     mode: z.literal("install"),
-    chartVersion: chartVersion.default("88.5.3"),
-    /** How long Prometheus keeps samples (and so the scaling history). */
-    retention: promDuration.default("15d"),
-    /** Size of Prometheus's gp3 volume. */
-    storageSize: positiveQuantity.default("50Gi"),
-    /** Two by default, in different zones: one drained or waiting for room leaves the other serving the adapter. */
-    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
-    resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } }),
-    grafana: z.boolean().default(true),
+    chartVersion: chartVersion.default("88.5.3").describe("kube-prometheus-stack chart version."),
+    retention: promDuration.default("15d").describe("How long Prometheus keeps samples (and so the scaling history)."),
+    storageSize: positiveQuantity.default("50Gi").describe("Size of Prometheus's gp3 volume."),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2)
+        .describe("Prometheus pods, one per zone, each with its own volume (docs/addons.md \"The metrics path through a drain and a zone\"): one drained or waiting for room leaves the other serving the adapter. With 1 there is no PDB; 1, or more than the node groups' minSize in total, is warned about."),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } })
+        .describe("Requests and memory limit of each Prometheus pod."),
+    grafana: z.boolean().default(true).describe("Install Grafana (it loads the scaling dashboard)."),
 });
 
 const externalPrometheus = z.strictObject({
     mode: z.literal("external"),
-    /** The existing Prometheus's URL, with its port: http://prometheus-operated.monitoring.svc:9090 */
     url: z.string()
         .regex(/^https?:\/\/(\[[0-9a-fA-F:.]+\]|[^/:[\]]+)(:\d+)?(\/.*)?$/, { error: "must be an http(s) URL such as http://prometheus-operated.monitoring.svc:9090" })
         .refine((url) => !isLoopbackUrl(url), {
             error: "must not be a loopback address: the adapter's pod would reach itself, not Prometheus\nuse the Prometheus Service's DNS name, e.g. http://prometheus-operated.monitoring.svc:9090",
         })
         .describe("The existing Prometheus's http(s) URL with its port, reachable from the adapter's pod (not localhost or a loopback address)."),
-    /** Labels that Prometheus's podMonitorSelector and ruleSelector match. */
-    selectorLabels: labels.default({}),
-    /** Create PodMonitors and PrometheusRules at all (false where no prometheus-operator runs). */
-    monitoringObjects: z.boolean().default(true),
+    selectorLabels: labels.default({}).describe("Labels that Prometheus's podMonitorSelector and ruleSelector match."),
+    monitoringObjects: z.boolean().default(true).describe("Create PodMonitors and PrometheusRules at all (false where no prometheus-operator runs)."),
 });
 
 export const prometheusSchema = z.discriminatedUnion("mode", [installPrometheus, externalPrometheus], {
@@ -114,26 +108,25 @@ export const prometheusSchema = z.discriminatedUnion("mode", [installPrometheus,
 });
 
 const adapterRuleSchema = z.strictObject({
-    /** The counter the services export, e.g. model_requests_total. */
-    series: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_total$/, { error: "must be a Prometheus counter name ending in _total" }),
-    /** The name the HPA asks the custom metrics API for, e.g. model_requests_per_second. */
-    metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" }),
-    /** The rate() window: a few scrape intervals at least. */
-    window: promDuration.default("2m"),
+    series: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*_total$/, { error: "must be a Prometheus counter name ending in _total" })
+        .describe("The counter the services export, e.g. model_requests_total."),
+    metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "must be a metric name" })
+        .describe("The name the HPA asks the custom metrics API for, e.g. model_requests_per_second."),
+    window: promDuration.default("2m").describe("The rate() window: a few scrape intervals at least."),
 });
 export type AdapterRuleConfig = z.output<typeof adapterRuleSchema>;
 
 const prometheusAdapterSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    chartVersion: chartVersion.default("5.3.0"),
-    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2),
-    /** Custom metrics served per pod; the seed's three by default. */
+    enabled: z.boolean().default(true).describe("Install prometheus-adapter (the custom metrics API the Pods metrics need)."),
+    chartVersion: chartVersion.default("5.3.0").describe("Helm chart version."),
+    replicas: positiveInt.min(1, { error: "must be >= 1" }).default(2).describe("prometheus-adapter pods."),
     rules: z.array(adapterRuleSchema).default([
         { series: "model_requests_total", metric: "model_requests_per_second", window: "2m" },
         { series: "http_requests_total", metric: "http_requests_per_second", window: "2m" },
         { series: "agent_created_total", metric: "agent_creation_rate", window: "5m" },
-    ]),
-    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } }),
+    ]).describe("Custom metrics served per pod, each `{series: <counter>_total, metric: <name served>, window: <rate() window, 2m>}`; every Pods/Object metric an HPA names must be served by one. The seed's three by default."),
+    resources: requestsAndLimits.prefault({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } })
+        .describe("Requests and memory limit of each pod."),
 });
 
 export const addonsSchema = z
@@ -144,4 +137,6 @@ export const addonsSchema = z
         prometheusAdapter: prometheusAdapterSchema.prefault({}),
         monitoring: monitoringSchema,
     })
-    .prefault({});
+    .prefault({})
+    .describe("The Helm-installed scaling add-ons; every key has a default, so the whole block may be left out. Chart versions are " +
+        "pinned to the versions whose default values the tests check the program's values against (tests/fixtures/charts/).");

@@ -26,10 +26,9 @@ const count = (min: number) => positiveInt.min(min, { error: `must be >= ${min}`
 
 const databaseSchema = z
     .strictObject({
-        /** The server's `max_connections` (RDS PostgreSQL: LEAST(DBInstanceClassMemory/9531392, 5000)). */
-        maxConnections: count(1),
-        /** Connections the services can never use: superuser_reserved_connections and RDS's own (default 3). */
-        reservedConnections: count(0).default(DEFAULT_RESERVED_CONNECTIONS),
+        maxConnections: count(1).describe("The server's `max_connections` (RDS PostgreSQL: LEAST(DBInstanceClassMemory/9531392, 5000))."),
+        reservedConnections: count(0).default(DEFAULT_RESERVED_CONNECTIONS)
+            .describe("Connections the services can never use: superuser_reserved_connections and RDS's own."),
     })
     // Runs even when other keys are invalid (`when`), so every problem is reported at once; hence
     // the guards (the value may not even be an object).
@@ -44,35 +43,31 @@ const databaseSchema = z
     }, { when: () => true });
 
 const instanceTypeSchema = z.strictObject({
-    /** CPU architecture (default: from the name, a "g" after the generation digits is arm64: m7g, t4g). */
-    arch: z.enum(["x86_64", "arm64"]).optional(),
-    /** vCPUs of the instance type. */
-    vcpu: count(1),
-    /** Memory of the instance type in MiB, as EC2 lists it (16 GiB = 16384). */
-    memoryMiB: count(1),
-    /** The kubelet's maxPods: the VPC CNI's ENIs x (IPv4 addresses per ENI - 1) + 2. */
-    maxPods: count(1),
+    arch: z.enum(["x86_64", "arm64"]).optional()
+        .describe("CPU architecture (default: from the name, a \"g\" after the generation digits is arm64: m7g, t4g)."),
+    vcpu: count(1).describe("vCPUs of the instance type."),
+    memoryMiB: count(1).describe("Memory of the instance type in MiB, as EC2 lists it (16 GiB = 16384)."),
+    maxPods: count(1).describe("The kubelet's maxPods: the VPC CNI's ENIs x (IPv4 addresses per ENI - 1) + 2."),
 });
 
 export const guardrailsSchema = z
     .strictObject({
-        /** Fail `pulumi preview` on capacity warnings too, not only on errors (default false). */
-        warningsAsErrors: z.boolean().default(false),
-        /** The database the services' connection pools share; leave it out to skip the connection check. */
-        database: databaseSchema.optional(),
-        /** What the per-node DaemonSets request on every node (defaults: DAEMONSET_REQUESTS_PER_NODE). */
+        warningsAsErrors: z.boolean().default(false).describe("Fail `pulumi preview` on capacity warnings too, not only on errors."),
+        database: databaseSchema.optional().describe("The database the services' connection pools share; leave it out to skip the connection check."),
         daemonSetRequestsPerNode: z
             .strictObject({
-                cpu: quantity.default(DAEMONSET_REQUESTS_PER_NODE.cpu),
-                memory: memoryQuantity.default(DAEMONSET_REQUESTS_PER_NODE.memory),
+                cpu: quantity.default(DAEMONSET_REQUESTS_PER_NODE.cpu)
+                    .describe("CPU the DaemonSets (aws-node, kube-proxy, ebs-csi-node, ...) request on every node; sources in schema/guardrails.ts."),
+                memory: memoryQuantity.default(DAEMONSET_REQUESTS_PER_NODE.memory).describe("Memory the DaemonSets request on every node."),
             })
             .prefault({}),
-        /** Instance types to add to (or correct in) the built-in table of capacity/instance-types.ts (default none). */
         instanceTypes: z
             .record(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" }), instanceTypeSchema, {
                 error: "must be a map from instance type to its vcpu, memoryMiB and maxPods",
             })
-            .default({}),
+            .default({})
+            .describe("`{<type>: {vcpu, memoryMiB, maxPods, arch?}}` for instance types missing from `capacity/instance-types.ts` (the fix an unknown-type error names), or to correct an entry there."),
     })
-    .prefault({});
+    .prefault({})
+    .describe("The capacity checks run before deploying (quota, nodes, PDBs, database connections); every key has a default.");
 export type GuardrailsSettings = z.output<typeof guardrailsSchema>;

@@ -9,10 +9,9 @@ const resourceMetric = z
     .strictObject({
         type: z.literal("Resource"),
         name: z.enum(["cpu", "memory"], { error: "must be cpu or memory" }),
-        /** Target average utilization, in percent of the containers' requests. */
-        averageUtilization: positiveInt.gt(0, { error: "must be > 0 (percent of the containers' requests)" }).optional(),
-        /** Target average usage per pod, as a quantity. */
-        averageValue: positiveQuantity.optional(),
+        averageUtilization: positiveInt.gt(0, { error: "must be > 0 (percent of the containers' requests)" }).optional()
+            .describe("Target average utilization, in percent of the containers' requests."),
+        averageValue: positiveQuantity.optional().describe("Target average usage per pod, as a quantity above 0."),
     })
     .refine((metric) => (metric.averageUtilization === undefined) !== (metric.averageValue === undefined), {
         error: "must set exactly one of averageUtilization and averageValue",
@@ -20,12 +19,9 @@ const resourceMetric = z
 
 const podsMetric = z.strictObject({
     type: z.literal("Pods"),
-    /** A custom metric the prometheus-adapter serves per pod. */
-    name: metricName,
-    /** Target per pod, e.g. "20" requests per second. */
-    averageValue: positiveQuantity,
-    /** Extra label matchers the adapter adds to its query. */
-    selector: promLabels.optional(),
+    name: metricName.describe("A custom metric the prometheus-adapter serves per pod."),
+    averageValue: positiveQuantity.describe("Target per pod, e.g. \"20\" requests per second."),
+    selector: promLabels.optional().describe("Extra label matchers the adapter adds to its query."),
 });
 
 const objectMetric = z
@@ -74,10 +70,11 @@ const pdbIntOrPercent = intOrPercent
 
 const pdbSchema = z
     .strictObject({
-        minAvailable: pdbIntOrPercent.optional(),
-        maxUnavailable: pdbIntOrPercent.optional(),
-        /** AlwaysAllow: pods that are not ready (crash-looping) never block a node drain. */
-        unhealthyPodEvictionPolicy: z.enum(["AlwaysAllow", "IfHealthyBudget"]).default("AlwaysAllow"),
+        minAvailable: pdbIntOrPercent.optional()
+            .describe("Pods that must stay available (a count or \"N%\", at most 100%); give this or maxUnavailable, not both. A budget that allows no eviction at minReplicas is refused: it would block every node drain and scale-down."),
+        maxUnavailable: pdbIntOrPercent.optional().describe("Pods that may be unavailable (a count or \"N%\", at most 100%); give this or minAvailable, not both."),
+        unhealthyPodEvictionPolicy: z.enum(["AlwaysAllow", "IfHealthyBudget"]).default("AlwaysAllow")
+            .describe("AlwaysAllow: pods that are not ready (crash-looping) never block a node drain."),
     })
     .refine((pdb) => (pdb.minAvailable === undefined) !== (pdb.maxUnavailable === undefined), {
         error: "must set exactly one of minAvailable and maxUnavailable (Kubernetes rejects both)",
@@ -98,35 +95,34 @@ export function pdbAllowedDisruptions(pdb: Pick<PdbConfig, "minAvailable" | "max
 
 export const serviceSchema = z
     .strictObject({
-        minReplicas: positiveInt.min(1, { error: "must be >= 1" }),
-        maxReplicas: positiveInt.min(1, { error: "must be >= 1" }),
-        /** Which PriorityClass the service's pods use: critical ones may preempt standard ones. */
-        priority: z.enum(["critical", "standard"], { error: "must be critical or standard" }),
-        /** Requests and limits of the service's own container (the one named after the service, with the metrics port). */
-        resources: resourceRequirements,
-        /**
-         * Per pod, what every other container and sidecar (a SQL proxy, a log shipper) requests and
-         * limits in total; leave it out for none. The capacity model and the quota checks count it on
-         * top of `resources`; the admission policy has each of those containers declare its own requests.
-         */
-        sidecars: resourceRequirements.optional(),
-        /** What the HPA scales on; the HPA takes the largest proposal of all metrics. */
-        metrics: z.array(metricSchema).min(1, { error: "must list at least one metric" }),
-        /** HPA behavior; leave it out for Kubernetes' defaults. */
-        behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional(),
-        /** PodDisruptionBudget; leave it out for none. */
-        pdb: pdbSchema.optional(),
-        /** Extra pods a rolling update may create (the Deployment's maxSurge): they count against the quota too. */
-        maxSurge: intOrPercent.default("25%"),
-        /** Port of the container port named `metrics` that Prometheus scrapes. */
-        metricsPort: positiveInt.min(1, { error: "must be a port (1-65535)" }).max(65535, { error: "must be a port (1-65535)" }).default(8000),
-        /** The service's database connection pool per pod (SQLAlchemy pool_size and max_overflow). */
+        minReplicas: positiveInt.min(1, { error: "must be >= 1" }).describe("The HPA's least replicas (at least 1)."),
+        maxReplicas: positiveInt.min(1, { error: "must be >= 1" }).describe("The HPA's most replicas; at least minReplicas."),
+        priority: z.enum(["critical", "standard"], { error: "must be critical or standard" })
+            .describe("Which PriorityClass the service's pods use: critical ones may preempt standard ones."),
+        resources: resourceRequirements
+            .describe("Requests and limits of the service's own container (the one named after the service, with the metrics port): " +
+                "`requests` and `limits`, each `{cpu, memory}`; each request at most its limit (the API server refuses more)."),
+        sidecars: resourceRequirements.optional()
+            .describe("Per pod, what every other container and sidecar (a SQL proxy, a log shipper) requests and limits in total, " +
+                "shaped as `resources`; unset for none. The capacity model and the quota checks count it on top of `resources`; " +
+                "the admission policy has each of those containers declare its own requests."),
+        metrics: z.array(metricSchema).min(1, { error: "must list at least one metric" })
+            .describe("What the HPA scales on, at least one, no metric twice: `{type: Resource, name: cpu|memory, averageUtilization | averageValue}`, `{type: Pods, name, averageValue, selector?}` or `{type: Object, name, describedObject, value | averageValue}`; the HPA takes the largest proposal. A utilization target above 100 is legal but a warning."),
+        behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional()
+            .describe("HPA behavior, `scaleUp` and `scaleDown`, each `{stabilizationWindowSeconds (0-3600), selectPolicy (Max, Min, Disabled), policies: [{type: Pods|Percent, value > 0, periodSeconds 1-1800}]}`; leave it out for Kubernetes' defaults."),
+        pdb: pdbSchema.optional().describe("PodDisruptionBudget: `minAvailable` or `maxUnavailable` (a count or `\"N%\"`, not both) and `unhealthyPodEvictionPolicy` (`AlwaysAllow` by default, so crash-looping pods never block a drain). A budget that allows no eviction at `minReplicas` is rejected: it would block every node drain and scale-down. Leave it out for none."),
+        maxSurge: intOrPercent.default("25%")
+            .describe("Extra pods a rolling update may create (the Deployment's maxSurge): they count against the quota too."),
+        metricsPort: positiveInt.min(1, { error: "must be a port (1-65535)" }).max(65535, { error: "must be a port (1-65535)" }).default(8000)
+            .describe("Port of the container port named `metrics` that Prometheus scrapes."),
         database: z
             .strictObject({
-                poolSize: positiveInt.min(0, { error: "must be >= 0" }),
-                maxOverflow: positiveInt.min(0, { error: "must be >= 0" }),
+                poolSize: positiveInt.min(0, { error: "must be >= 0" }).describe("Connections each pod keeps open (SQLAlchemy pool_size; the seed: 10)."),
+                maxOverflow: positiveInt.min(0, { error: "must be >= 0" })
+                    .describe("Connections each pod may open beyond poolSize (SQLAlchemy max_overflow; the seed: 20)."),
             })
-            .optional(),
+            .optional()
+            .describe("The service's database connection pool per pod; unset, the service is left out of the connection check."),
     })
     // Runs even when other keys of the service are invalid (`when`), so every problem is reported
     // at once; hence the type guards.
@@ -222,4 +218,5 @@ function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): voi
 
 export const servicesSchema = z
     .record(dnsLabel, serviceSchema, { error: "must be a map from service name to its settings" })
-    .refine((services) => Object.keys(services).length > 0, { error: "must define at least one service" });
+    .refine((services) => Object.keys(services).length > 0, { error: "must define at least one service" })
+    .describe("A map from service name (the Deployment's name and its `app` label) to its scaling policy; at least one.");

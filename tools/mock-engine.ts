@@ -82,10 +82,30 @@ function cloudState(type: string, name: string, inputs: Record<string, any>, reg
             return { ...state, latestVersion: 1 };
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
             return { ...state, associationArn: placeholder(`${name}.associationArn`) };
+        // The tls provider generates keys and signs at deploy: PEM text the mock cannot know.
+        case "tls:index/privateKey:PrivateKey":
+            return { ...state, privateKeyPem: placeholder(`${name}.privateKeyPem`), publicKeyPem: placeholder(`${name}.publicKeyPem`) };
+        case "tls:index/certRequest:CertRequest":
+            return { ...state, certRequestPem: placeholder(`${name}.certRequestPem`) };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { ...state, certPem: placeholder(`${name}.certPem`) };
         default:
             void region;
             return state;
     }
+}
+
+/**
+ * A value with its secrets replaced by what they hold. The mock receives a property holding a
+ * nested secret as one secret envelope (`specialSigKey`/`specialSecretSig` of @pulumi/pulumi's
+ * runtime/rpc), as a whole map: the program's declared props still tell which values are secret.
+ */
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value === null || typeof value !== "object") return value;
+    if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item)]));
 }
 
 /** The AWS account the mock deploys to (the example account ID of AWS's documentation). */
@@ -239,7 +259,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
                 : cloudState(args.type, args.name, args.inputs, region);
             // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
             const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, state, id, provider: args.provider });
+            registered.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), state, id, provider: args.provider });
             return { id, state };
         },
         call(args: pulumi.runtime.MockCallArgs) {

@@ -6,29 +6,15 @@
 // zod 4's toJSONSchema cannot represent the quantity transform or the int-or-percent check; with
 // `{ io: "input", unrepresentable: "any" }` they would accept anything, so they get their own
 // patterns here. Refinements across keys (minReplicas <= maxReplicas) stay with config.ts.
-import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { configSchema, PROJECT } from "../config";
 import { PERCENT_PATTERN, QUANTITY_PATTERN } from "../quantity";
 import { intOrPercent, memoryQuantity, positiveQuantity, quantity } from "../schema/common";
-import { Command, CommandContext, displayPath, runAsProcess } from "./cli";
 
 export const SCHEMA_FILE = path.join("schema", "stack-file.schema.json");
 
 type Json = Record<string, any>;
-
-/** One line per top-level key, shown on hover; docs/configuration.md has the full reference. */
-const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
-    cluster: "The EKS cluster: Kubernetes minor, API endpoint access, control-plane logs, admins.",
-    network: "The VPC: create one (mode: create) or use an existing one (mode: existing).",
-    nodeGroups: "A map from node group name to its settings (instance types, min/max/desired size).",
-    namespace: "The services' namespace: name, Pod Security level, ResourceQuota, LimitRange.",
-    services: "A map from service name to its settings: replicas, priority, resources, HPA metrics and behavior, PDB.",
-    addons: "The Helm-installed scaling add-ons: cluster-autoscaler, metrics-server, Prometheus, prometheus-adapter, monitoring.",
-    guardrails: "The capacity checks run before deploying (quota, nodes, database connections).",
-    simulation: "The scaling simulator's settings (npm run simulate).",
-};
 
 /**
  * Pulumi's own keys of a stack file (pulumi/pulumi v3.248.0 sdk/go/common/workspace/project.go
@@ -58,19 +44,26 @@ const SECURE: Json = {
     additionalProperties: false,
 };
 
-/** The JSON Schema of one stack file of this project. Pure. */
-export function stackFileSchema(): Json {
-    const project = z.toJSONSchema(configSchema, {
+/**
+ * The project's keys as JSON Schema, straight from the zod schemas (descriptions and defaults
+ * included): the stack file's schema and docs/configuration.md are both made from it. Pure.
+ */
+export function projectJsonSchema(): Json {
+    return z.toJSONSchema(configSchema, {
         target: "draft-2020-12",
         io: "input",
         unrepresentable: "any",
         override: (ctx) => {
-            if (ctx.zodSchema === (quantity as unknown) || ctx.zodSchema === (positiveQuantity as unknown) || ctx.zodSchema === (memoryQuantity as unknown)) {
+            // By definition, not identity: `.describe()` makes a copy of the schema with the same definition.
+            if ([quantity, positiveQuantity, memoryQuantity].some((each) => ctx.zodSchema._zod.def === each._zod.def)) {
                 replace(ctx.jsonSchema, {
                     description: "A Kubernetes quantity such as 500m, 2, 512Mi or 48Gi",
                     anyOf: [{ type: "string", pattern: QUANTITY_PATTERN }, { type: "number", minimum: 0 }],
                 });
-            } else if (ctx.zodSchema === (intOrPercent as unknown)) {
+            } else if (ctx.zodSchema._zod.def.type === "default" && ctx.jsonSchema.default === undefined) {
+                // zod leaves out the default of a transformed value (a quantity) from an input schema.
+                ctx.jsonSchema.default = (ctx.zodSchema._zod.def as unknown as { defaultValue: unknown }).defaultValue;
+            } else if (ctx.zodSchema._zod.def === intOrPercent._zod.def) {
                 replace(ctx.jsonSchema, {
                     description: 'A non-negative integer or a percentage such as "25%"',
                     anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: PERCENT_PATTERN }],
@@ -78,11 +71,16 @@ export function stackFileSchema(): Json {
             }
         },
     }) as Json;
+}
+
+/** The JSON Schema of one stack file of this project. Pure. */
+export function stackFileSchema(): Json {
+    const project = projectJsonSchema();
     const defs: Json = { secure: SECURE };
     for (const [name, def] of Object.entries((project.$defs ?? {}) as Json)) defs[name] = allowSecure(tidy(def));
     const properties: Json = {};
     for (const [key, schema] of Object.entries(project.properties as Json)) {
-        defs[key] = allowSecure(tidy({ ...schema, description: KEY_DESCRIPTIONS[key] ?? `See docs/configuration.md, ${key}.` }));
+        defs[key] = allowSecure(tidy(schema));
         // A stack file may leave the project's own keys without the namespace (Pulumi adds it:
         // sdk/go/common/workspace/loaders.go stackConfigNamespacedWithProject, line 61).
         properties[`${PROJECT}:${key}`] = { $ref: `#/$defs/${key}` };
@@ -114,18 +112,26 @@ export function stackFileSchema(): Json {
     };
 }
 
+/** Replaces a node's schema, keeping the key's own description and default. */
 function replace(target: Json, value: Json): void {
+    const own = { description: target.description, default: target.default };
     for (const key of Object.keys(target)) delete target[key];
     Object.assign(target, value);
+    if (own.description !== undefined) target.description = own.description;
+    if (own.default !== undefined) target.default = own.default;
 }
 
-/** Drops the ±2^53 bounds zod writes for every integer: noise to a reader of the schema. */
+/**
+ * Drops the ±2^53 bounds zod writes for every integer (noise to a reader of the schema) and
+ * `defaultText`, the reference's wording of a default the program derives (no JSON Schema keyword).
+ */
 function tidy(node: any): any {
     if (Array.isArray(node)) return node.map(tidy);
     if (node === null || typeof node !== "object") return node;
     const out: Json = {};
     for (const [key, value] of Object.entries(node)) {
         if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
+        if (key === "defaultText" && typeof value === "string") continue;
         out[key] = tidy(value);
     }
     return out;
@@ -167,25 +173,4 @@ function escapeRegExp(text: string): string {
 /** The schema as the committed file holds it. */
 export function stackFileSchemaText(): string {
     return `${JSON.stringify(stackFileSchema(), null, 2)}\n`;
-}
-
-export const SCHEMA: Command = {
-    name: "schema",
-    summary: `Writes ${SCHEMA_FILE}, the JSON Schema of Pulumi.<stack>.yaml, from the zod schemas in schema/.\n` +
-        "Run it after changing a schema; npm test fails while the committed file is out of date.",
-    positionals: [],
-    options: [],
-};
-
-export function schemaMain(_args: unknown, context: CommandContext): number {
-    const file = path.join(context.projectDir, SCHEMA_FILE);
-    const text = stackFileSchemaText();
-    const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-    fs.writeFileSync(file, text);
-    context.out(`${before === text ? "unchanged" : "wrote"} ${displayPath(file, context)}\n`);
-    return 0;
-}
-
-if (require.main === module) {
-    runAsProcess(SCHEMA, schemaMain);
 }

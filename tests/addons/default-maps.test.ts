@@ -20,6 +20,7 @@ const PLACES: Readonly<Record<string, Place>> = {
     "cluster-autoscaler extraArgs": { kept: ["logtostderr", "stderrthreshold", "v"], why: "logging flags (values.yaml extraArgs); every scaling flag is the program's" },
     "cluster-autoscaler serviceMonitor": { kept: ["interval", "path"], why: "scrape every 10s at /metrics; labels (`selector`) are always set, `release` included" },
     "metrics-server tls": { kept: ["clusterDomain", "certManager", "existingSecret"], why: "the SANs' cluster domain; the other TLS methods' settings, read only with their type" },
+    "prometheus-adapter tls": { kept: ["ca", "key", "certificate"], why: "the component fills all three at deploy with the certificate it makes (api-service-tls.test.ts); the pure render turns TLS on only" },
     "metrics-server apiService": { kept: ["create", "caBundle"], why: "the chart creates the APIService v1beta1.metrics.k8s.io; caBundle stays empty (Helm's generated certificate fills it); the program turns insecureSkipTLSVerify off" },
     "kube-prometheus-stack prometheus": { section: "the chart's Prometheus settings besides prometheusSpec and podDisruptionBudget" },
     "kube-prometheus-stack prometheus.prometheusSpec": { section: "Prometheus's spec; the program sets selection, retention, replicas, resources, storage, pod metadata and spread" },

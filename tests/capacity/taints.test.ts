@@ -6,9 +6,8 @@ import { capacityReport } from "../../capacity/model";
 import { nodeGroupTaintsCheck, nodeTemplateTaintTags, platformNodeGroups } from "../../capacity/taints";
 import { checkConfig } from "../../preflight";
 import { Cluster, clusterSettings, Pod, PodTemplate } from "../../simulator/cluster";
-import { readStackFile } from "../../tools/stack-files";
 import { runStack } from "../helpers/program";
-import { stackWith } from "../helpers/stacks";
+import { fixtureStack, stackWith } from "../helpers/stacks";
 
 const SPOT = {
     instanceTypes: ["m6i.2xlarge"], minSize: 0, maxSize: 10, desiredSize: 1, capacityType: "SPOT",
@@ -22,7 +21,7 @@ const withSpot = (spot: Record<string, unknown> = SPOT) => stackWith("staging", 
 
 /** The errors the config checks give for staging's node groups replaced by `groups`. */
 function errorsFor(groups: Record<string, unknown>): string[] {
-    const file = readStackFile("staging");
+    const file = fixtureStack("staging");
     const raw = { ...structuredClone(file.projectConfig), nodeGroups: groups };
     const result = checkConfig(raw, file.context);
     return result.ok ? [] : result.errors;
@@ -93,7 +92,7 @@ describe("node group taints: the managed node group and cluster-autoscaler's tag
     });
 
     it("the program passes the taints to the managed node group in EKS's spelling and tags the group's auto-scaling group", async () => {
-        const file = readStackFile("staging");
+        const file = fixtureStack("staging");
         const run = await runStack("staging", {
             configOverrides: { "berrys-platform:nodeGroups": { ...(file.projectConfig.nodeGroups as object), spot: SPOT } },
         });

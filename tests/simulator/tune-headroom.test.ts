@@ -9,6 +9,7 @@ import * as YAML from "yaml";
 import { CommandContext, runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { TUNE, tuneMain } from "../../tools/tune";
+import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -34,7 +35,7 @@ describe("npm run tune: headroom as a knob (production, scale-up windows held)",
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-headroom-"));
-        const document = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+        const document = YAML.parseDocument(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"));
         document.setIn(["config", "berrys-platform:simulation"], { tuning: HELD });
         fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
         result = await run(TUNE, tuneMain, ["production"], dir);
