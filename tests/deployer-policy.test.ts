@@ -52,6 +52,11 @@ const GRANTS: Record<string, Grant> = {
     "aws:autoscaling/tag:Tag": { terraform: "aws_autoscaling_group_tag", actions: ["autoscaling:CreateOrUpdateTags", "autoscaling:DescribeTags", "autoscaling:DeleteTags"] },
     "aws:index/getAvailabilityZones:getAvailabilityZones": { terraform: "data aws_availability_zones", actions: ["ec2:DescribeAvailabilityZones"] },
     "aws:eks/getNodeGroups:getNodeGroups": { terraform: "data aws_eks_node_groups", actions: ["eks:ListNodegroups"] },
+    "aws:eks/getNodeGroup:getNodeGroup": { terraform: "data aws_eks_node_group", actions: ["eks:DescribeNodegroup"] },
+    "aws:eks/getCluster:getCluster": { terraform: "data aws_eks_cluster", actions: ["eks:DescribeCluster"] },
+    "aws:eks/getAccessEntry:getAccessEntry": { terraform: "data aws_eks_access_entry", actions: ["eks:DescribeAccessEntry"] },
+    "aws:ec2/getSubnet:getSubnet": { terraform: "data aws_subnet", actions: ["ec2:DescribeSubnets"] },
+    "aws:ec2/getSubnets:getSubnets": { terraform: "data aws_subnets", actions: ["ec2:DescribeSubnets"] },
     // STS documents GetCallerIdentity as needing no permission; partition and region are the provider's own.
     "aws:index/getCallerIdentity:getCallerIdentity": { terraform: "data aws_caller_identity", actions: [] },
     "aws:index/getPartition:getPartition": { terraform: "data aws_partition", actions: [] },
