@@ -50,7 +50,7 @@ const clusterAutoscalerSchema = z.strictObject({
     enabled: z.boolean().default(true).describe("Install cluster-autoscaler."),
     chartVersion: chartVersion.default("9.59.0").describe("Helm chart version."),
     imageTag: z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be an image tag such as v1.34.5" }).optional()
-        .describe("Overrides the image tag the cluster's Kubernetes minor picks (components/cluster-autoscaler.ts)."),
+        .describe("Overrides the image tag the cluster's Kubernetes minor picks from the table in components/cluster-autoscaler.ts (`v1.34.5` for 1.34); not newer than `cluster.version` (older: a warning)."),
     serviceAccountName: dnsSubdomain.default("cluster-autoscaler").describe("The service account its Pod Identity role trusts."),
     scaleDownDelayAfterAdd: goDuration.default("10m")
         .describe("How long after a scale-up before scale-down is considered (seed, `--scale-down-delay-after-add`)."),

@@ -24,7 +24,8 @@ const INTRO = `# Configuration reference
 checks (CROSS_CHECKS in preflight.ts); edit those, not this file. -->
 
 All settings live under the project's namespace (\`${PROJECT}:\`) in the stack file, in eight
-structured keys; \`aws:region\` (the AWS provider's) is required as well. \`config.ts\` parses and
+structured keys; \`aws:region\` (the AWS provider's) is required as well. Pulumi's config declarations
+cannot type an object, so \`Pulumi.yaml\` declares none of them; \`config.ts\` parses and
 validates them all before any resource is registered: an invalid setting stops \`pulumi preview\` (and
 \`npm run render\`) with one message per problem, naming the key, the value and the rule, e.g.
 \`${PROJECT}:services.api-gateway.maxReplicas (1) must be >= minReplicas (2)\`. Unknown keys are errors
@@ -32,13 +33,16 @@ too, with the known keys listed.
 
 **In an editor.** \`schema/stack-file.schema.json\` is a JSON Schema of the whole stack file, made from
 the same schemas, so an editor with a YAML language server completes the keys, shows these
-descriptions, enums and defaults, and marks mistakes as you type. Put this line first in a stack file:
+descriptions, enums and defaults, and marks mistakes as you type (VS Code's YAML extension, IntelliJ,
+Neovim's yamlls). Put this line first in a stack file:
 
 \`\`\`yaml
 # yaml-language-server: $schema=./schema/stack-file.schema.json
 \`\`\`
 
-The schema checks each key on its own; the rules across keys ("Rules across keys", at the end) stay
+The schema also admits what Pulumi writes into a stack file (\`secretsprovider\`, \`encryptedkey\`,
+\`encryptionsalt\`, \`environment\`), other providers' keys (\`aws:region\`, \`kubernetes:context\`) and
+\`{ secure: ... }\` values. The schema checks each key on its own; the rules across keys ("Rules across keys", at the end) stay
 with \`pulumi preview\` and \`npm run render\`. A key marked *required* has no default; *unset*
 means the key may be left out and nothing is configured in its place.`;
 
