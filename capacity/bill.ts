@@ -37,17 +37,20 @@ const GIB = 2 ** 30;
 
 /**
  * The support state EKS bills on `today` (YYYY-MM-DD): extended once the minor's standard support
- * has ended (the calendar in catalog/compatibility.ts); a minor newer than the calendar is standard.
+ * has ended (the calendar in catalog/compatibility.ts) under the EXTENDED upgrade policy; under
+ * STANDARD, EKS upgrades the control plane at that date instead, so it never bills extended support.
+ * A minor newer than the calendar is standard.
  */
-export function controlPlaneSupport(minor: string, today: string): "standard" | "extended" {
+export function controlPlaneSupport(minor: string, today: string, supportType: "STANDARD" | "EXTENDED"): "standard" | "extended" {
     const dates = EKS_VERSION_CALENDAR[minor];
-    return dates !== undefined && today > dates.endOfStandardSupport ? "extended" : "standard";
+    const pastStandard = dates !== undefined && today > dates.endOfStandardSupport;
+    return pastStandard && supportType === "EXTENDED" ? "extended" : "standard";
 }
 
 /** The stack's monthly bill on `today`, from its config and the node report's prices. */
 export function monthlyBill(config: PlatformConfig, nodes: NodeReport, today: string): MonthlyBill {
     const hours = HOURS_PER_MONTH;
-    const support = controlPlaneSupport(config.cluster.version, today);
+    const support = controlPlaneSupport(config.cluster.version, today, config.cluster.upgradePolicy.supportType);
     const eks = PLATFORM_PRICES.eksPerHour[support];
     const nats = config.network.mode === "create" ? (config.network.natGateways === "single" ? 1 : config.network.availabilityZoneCount) : 0;
     const groups = Object.entries(config.nodeGroups);

@@ -32,12 +32,21 @@ describe("monthly bill: everything the program creates", () => {
     it("Kubernetes 1.34 costs $0.10/h before its standard support ends on 2026-12-02 and $0.60/h after (extended support)", () => {
         const config = fixture();
         const nodes = capacityReport(config).nodes;
-        assert.equal(controlPlaneSupport("1.34", "2026-12-02"), "standard");
-        assert.equal(controlPlaneSupport("1.34", "2026-12-03"), "extended");
+        assert.equal(controlPlaneSupport("1.34", "2026-12-02", "EXTENDED"), "standard");
+        assert.equal(controlPlaneSupport("1.34", "2026-12-03", "EXTENDED"), "extended");
         assert.deepEqual(line(monthlyBill(config, nodes, "2026-11-01"), "EKS control plane").atMin, 73);
         const extended = monthlyBill(config, nodes, "2026-12-07");
         assert.equal(extended.controlPlane.support, "extended");
         assert.equal(line(extended, "EKS control plane").atMax, 438);
+    });
+
+    it("cluster.upgradePolicy.supportType STANDARD never bills extended support: EKS upgrades the control plane at the end of standard support instead", () => {
+        assert.equal(controlPlaneSupport("1.34", "2026-12-03", "STANDARD"), "standard");
+        const config = fixture();
+        const standard = { ...config, cluster: { ...config.cluster, upgradePolicy: { supportType: "STANDARD" as const } } };
+        const bill = monthlyBill(standard, capacityReport(standard).nodes, "2026-12-07");
+        assert.equal(bill.controlPlane.support, "standard");
+        assert.equal(line(bill, "EKS control plane").atMax, 73);
     });
 
     it("counts the NAT gateways with their addresses, the root volumes at min and max size, and Prometheus's volumes", () => {
