@@ -302,6 +302,41 @@ function reachable(pod: Amounts, maxReplicas: number, others: Amounts, hard: Par
     return best;
 }
 
+/** One node group's capacity row: its smallest node's allocatable, its taints and its price. */
+function groupCapacity(
+    config: PlatformConfig,
+    name: string,
+    group: PlatformConfig["nodeGroups"][string],
+    daemonSets: Readonly<Record<"cpu" | "memory", number>>,
+): NodeGroupCapacity {
+    const prices = group.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
+    const price = prices.some((value) => value === undefined) ? null : Math.max(...(prices as number[]));
+    const known = group.instanceTypes.flatMap((type) => {
+        const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
+        return spec === undefined ? [] : [allocatable(spec)];
+    });
+    return {
+        name,
+        maxSize: group.maxSize,
+        instanceTypes: group.instanceTypes,
+        unknownTypes: group.instanceTypes.filter((type) => instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined),
+        perNode: known.length === 0 ? null : {
+            cpu: Math.min(...known.map((node) => node.cpuMillicores)) / 1000,
+            memory: Math.min(...known.map((node) => node.memoryBytes)),
+            pods: Math.min(...known.map((node) => node.pods)),
+        },
+        daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
+        minSize: group.minSize,
+        taints: group.taints.map(taintText),
+        takesPlatformPods: takesPlatformPods(group),
+        pricePerHour: price,
+        monthlyCost: {
+            atMin: price === null ? null : monthly(price, group.minSize),
+            atMax: price === null ? null : monthly(price, group.maxSize),
+        },
+    };
+}
+
 function nodeReport(
     config: PlatformConfig,
     systemPods: readonly SystemPod[],
@@ -311,34 +346,7 @@ function nodeReport(
         cpu: toMillicores(config.guardrails.daemonSetRequestsPerNode.cpu),
         memory: toBytes(config.guardrails.daemonSetRequestsPerNode.memory),
     };
-    const groups = Object.entries(config.nodeGroups).map(([name, group]): NodeGroupCapacity => {
-        const prices = group.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
-        const price = prices.some((value) => value === undefined) ? null : Math.max(...(prices as number[]));
-        const known = group.instanceTypes.flatMap((type) => {
-            const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
-            return spec === undefined ? [] : [allocatable(spec)];
-        });
-        return {
-            name,
-            maxSize: group.maxSize,
-            instanceTypes: group.instanceTypes,
-            unknownTypes: group.instanceTypes.filter((type) => instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined),
-            perNode: known.length === 0 ? null : {
-                cpu: Math.min(...known.map((node) => node.cpuMillicores)) / 1000,
-                memory: Math.min(...known.map((node) => node.memoryBytes)),
-                pods: Math.min(...known.map((node) => node.pods)),
-            },
-            daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
-            minSize: group.minSize,
-            taints: group.taints.map(taintText),
-            takesPlatformPods: takesPlatformPods(group),
-            pricePerHour: price,
-            monthlyCost: {
-                atMin: price === null ? null : monthly(price, group.minSize),
-                atMax: price === null ? null : monthly(price, group.maxSize),
-            },
-        };
-    });
+    const groups = Object.entries(config.nodeGroups).map(([name, group]) => groupCapacity(config, name, group, daemonSets));
     const rows = (["cpu", "memory"] as const).map((resource): NodeRow => {
         const key = resource === "cpu" ? "requests.cpu" : "requests.memory";
         const unit: Unit = resource === "cpu" ? "cores" : "bytes";
