@@ -39,7 +39,12 @@ module.exports = {
             severity: "error",
             comment: `${layer.name} may import only the layers below it`,
             from: { path: layer.path },
-            to: { path: [...above(offset + 1).filter((path) => path !== layer.path), ...(layer.sideways ? [layer.sideways] : [])] },
+            to: {
+                path: [
+                    ...above(offset + 1).filter((path) => path !== layer.path),
+                    ...(layer.sideways ? [layer.sideways] : []),
+                ],
+            },
         })),
         {
             name: "program-never-imports-outside-layers",

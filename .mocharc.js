@@ -29,7 +29,10 @@ const testFiles = testFilesIn("tests").sort();
 module.exports = {
     require: ["./tools/register-ts.js"],
     extension: ["ts"],
-    spec: [...LONGEST_FIRST.filter((file) => testFiles.includes(file)), ...testFiles.filter((file) => !LONGEST_FIRST.includes(file))],
+    spec: [
+        ...LONGEST_FIRST.filter((file) => testFiles.includes(file)),
+        ...testFiles.filter((file) => !LONGEST_FIRST.includes(file)),
+    ],
     timeout: 60000,
     parallel: true,
     jobs: 2,

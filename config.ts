@@ -7,7 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
-import { clusterSchema, isDocumentationRange, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
+import {
+    clusterSchema,
+    isDocumentationRange,
+    namespaceSchema,
+    networkSchema,
+    nodeGroupsSchema,
+} from "./schema/platform";
 import { servicesSchema } from "./schema/services";
 import { simulationSchema } from "./schema/simulation";
 
@@ -18,11 +24,16 @@ export { pdbAllowedDisruptions } from "./schema/services";
 export const PROJECT = "berrys-platform";
 
 export const configSchema = z.strictObject({
-    cluster: clusterSchema.prefault({}).describe("The EKS cluster: Kubernetes minor, API endpoint access, control-plane logs, admins."),
-    network: networkSchema.prefault({ mode: "create" })
+    cluster: clusterSchema
+        .prefault({})
+        .describe("The EKS cluster: Kubernetes minor, API endpoint access, control-plane logs, admins."),
+    network: networkSchema
+        .prefault({ mode: "create" })
         .describe("The VPC: `mode: create` (the default) builds one, `mode: existing` uses yours."),
     nodeGroups: nodeGroupsSchema,
-    namespace: namespaceSchema.describe("The services' namespace: name, Pod Security level, ResourceQuota, LimitRange, the services contract at admission."),
+    namespace: namespaceSchema.describe(
+        "The services' namespace: name, Pod Security level, ResourceQuota, LimitRange, the services contract at admission.",
+    ),
     services: servicesSchema,
     addons: addonsSchema,
     guardrails: guardrailsSchema,
@@ -80,7 +91,10 @@ export interface ConfigCheck {
 }
 
 /** A `ConfigCheck` carrying the sentence the configuration reference prints for it. */
-export function configCheck(doc: string, check: (config: PlatformConfig) => { errors: string[]; warnings: string[] }): ConfigCheck {
+export function configCheck(
+    doc: string,
+    check: (config: PlatformConfig) => { errors: string[]; warnings: string[] },
+): ConfigCheck {
     return Object.assign(check, { doc });
 }
 
@@ -127,7 +141,10 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
  * out may expose the next; a required key's parent goes instead): undefined when a top-level key
  * stays invalid or missing.
  */
-function salvageKeys(raw: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): { data: ParsedConfig; dropped: string[] } | undefined {
+function salvageKeys(
+    raw: Record<string, unknown>,
+    issues: readonly z.core.$ZodIssue[],
+): { data: ParsedConfig; dropped: string[] } | undefined {
     const current = structuredClone(raw);
     const dropped = new Set<string>();
     let pending = issues;
@@ -154,7 +171,8 @@ function salvageKeys(raw: Record<string, unknown>, issues: readonly z.core.$ZodI
 
 /** The key paths an issue is about: an unknown key's own path; a list element's list. */
 function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
-    const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [[...issue.path]];
+    const paths =
+        issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [[...issue.path]];
     return paths.map((path) => {
         const trimmed = [...path];
         while (trimmed.length > 0 && typeof trimmed[trimmed.length - 1] === "number") trimmed.pop();
@@ -176,9 +194,11 @@ function deleteAt(root: unknown, path: readonly PropertyKey[]): void {
 export function withoutDropped(messages: readonly string[], dropped: readonly string[]): string[] {
     const patterns = dropped.map((key) => {
         const entry = new RegExp(`^${escapeRegExp(PROJECT)}:(services|nodeGroups)\\.([^.]+)$`).exec(key);
-        return new RegExp(entry !== null
-            ? `${escapeRegExp(PROJECT)}:([\\w-]+\\.)*${entry[1]}\\.${escapeRegExp(entry[2])}(?![\\w-])`
-            : `${escapeRegExp(key)}(?![\\w-])`);
+        return new RegExp(
+            entry !== null
+                ? `${escapeRegExp(PROJECT)}:([\\w-]+\\.)*${entry[1]}\\.${escapeRegExp(entry[2])}(?![\\w-])`
+                : `${escapeRegExp(key)}(?![\\w-])`,
+        );
     });
     return messages.filter((message) => !patterns.some((pattern) => pattern.test(message)));
 }
@@ -243,23 +263,30 @@ export function apiAccessIssues(config: PlatformConfig): { errors: string[]; war
     if (cluster.publicAccessCidrs.length === 0 && network.mode === "create") {
         errors.push(
             `${publicKey} ([]) must list your deployers' CIDRs when ${keyName(["network", "mode"])} is create: the API endpoint would be private to a VPC no deployer is in\n` +
-            `set it to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC your deployers are in ` +
-            `and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
+                `set it to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC your deployers are in ` +
+                `and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
         );
-    } else if (cluster.publicAccessCidrs.length === 0 && cluster.privateAccessCidrs.length === 0 && cluster.privateAccessSecurityGroupIds.length === 0) {
+    } else if (
+        cluster.publicAccessCidrs.length === 0 &&
+        cluster.privateAccessCidrs.length === 0 &&
+        cluster.privateAccessSecurityGroupIds.length === 0
+    ) {
         errors.push(
             `${publicKey} ([]) must list your deployers' CIDRs when no private access is given: the cluster security group admits 443 from the nodes only\n` +
-            `list your deployers' CIDRs in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, or their egress CIDRs in ${publicKey}`,
+                `list your deployers' CIDRs in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, or their egress CIDRs in ${publicKey}`,
         );
     }
     const warnings: string[] = [];
-    for (const [field, cidrs] of [["publicAccessCidrs", cluster.publicAccessCidrs], ["privateAccessCidrs", cluster.privateAccessCidrs]] as const) {
+    for (const [field, cidrs] of [
+        ["publicAccessCidrs", cluster.publicAccessCidrs],
+        ["privateAccessCidrs", cluster.privateAccessCidrs],
+    ] as const) {
         cidrs.forEach((cidr, index) => {
             if (isDocumentationRange(cidr)) {
                 warnings.push(
                     `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from\n` +
-                    `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} ` +
-                    'before `pulumi up` (docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
+                        `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} ` +
+                        'before `pulumi up` (docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
                 );
             }
         });
@@ -271,10 +298,14 @@ function utilizationWarnings(config: PlatformConfig): string[] {
     const warnings: string[] = [];
     for (const [service, settings] of Object.entries(config.services)) {
         settings.metrics.forEach((metric, index) => {
-            if (metric.type === "Resource" && metric.averageUtilization !== undefined && metric.averageUtilization > 100) {
+            if (
+                metric.type === "Resource" &&
+                metric.averageUtilization !== undefined &&
+                metric.averageUtilization > 100
+            ) {
                 warnings.push(
                     `${keyName(["services", service, "metrics", index, "averageUtilization"])} (${metric.averageUtilization}) is above 100: ` +
-                    `pods run past their ${metric.name} requests before the HPA scales out`,
+                        `pods run past their ${metric.name} requests before the HPA scales out`,
                 );
             }
         });
@@ -302,15 +333,19 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
         }
         case "invalid_value": {
             const allowed = issue.values.map((value) => String(value)).join(", ");
-            return [valueAt(raw, issue.path) === undefined
-                ? `${keyName(issue.path)} is required (one of ${allowed})`
-                : `${at(issue.path)} must be one of ${allowed}`];
+            return [
+                valueAt(raw, issue.path) === undefined
+                    ? `${keyName(issue.path)} is required (one of ${allowed})`
+                    : `${at(issue.path)} must be one of ${allowed}`,
+            ];
         }
         case "invalid_key":
             // Zod puts the offending map key last on the path.
             return [`${keyName(issue.path)} (a key) ${issue.issues.map((inner) => inner.message).join("; ")}`];
         case "invalid_element":
-            return issue.issues.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, issue.key as PropertyKey, ...inner.path] }, raw));
+            return issue.issues.flatMap((inner) =>
+                describeIssue({ ...inner, path: [...issue.path, issue.key as PropertyKey, ...inner.path] }, raw),
+            );
         case "invalid_union":
             if (valueAt(raw, issue.path) === undefined) {
                 return [`${keyName(issue.path)} is required`];
@@ -323,7 +358,14 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
 
 /** Zod's type names in the words of a stack file's author. */
 function article(expected: string): string {
-    const words: Record<string, string> = { object: "a map", record: "a map", map: "a map", array: "a list", int: "an integer", boolean: "true or false" };
+    const words: Record<string, string> = {
+        object: "a map",
+        record: "a map",
+        map: "a map",
+        array: "a list",
+        int: "an integer",
+        boolean: "true or false",
+    };
     return words[expected] ?? (/^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`);
 }
 
@@ -334,8 +376,13 @@ function article(expected: string): string {
 function quoteHint(path: readonly PropertyKey[], value: unknown): string {
     if (typeof value !== "number" && typeof value !== "boolean") return "";
     const key = String(path[path.length - 1]);
-    const text = typeof value === "number" && key.toLowerCase().endsWith("version") && !Number.isInteger(value) && value.toFixed(2) !== String(value)
-        ? value.toFixed(2) : String(value);
+    const text =
+        typeof value === "number" &&
+        key.toLowerCase().endsWith("version") &&
+        !Number.isInteger(value) &&
+        value.toFixed(2) !== String(value)
+            ? value.toFixed(2)
+            : String(value);
     const misread = text !== String(value) ? ` (YAML reads an unquoted ${text} as the number ${value})` : "";
     return `; quote it in the stack file: ${key}: "${text}"${misread}`;
 }
@@ -383,21 +430,31 @@ function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): strin
             }
         });
     }
-    return unique(nodes.flatMap((node) => {
-        const def = node._zod.def as unknown as Record<string, unknown>;
-        if (def.type === "object") {
-            return Object.keys(def.shape as object);
-        }
-        // A map with a fixed set of keys (the ResourceQuota's): those keys.
-        const keyDef = def.type === "record" ? (def.keyType as z.core.$ZodType)._zod.def as unknown as Record<string, unknown> : undefined;
-        return keyDef?.type === "enum" ? Object.values(keyDef.entries as Record<string, string>) : [];
-    }));
+    return unique(
+        nodes.flatMap((node) => {
+            const def = node._zod.def as unknown as Record<string, unknown>;
+            if (def.type === "object") {
+                return Object.keys(def.shape as object);
+            }
+            // A map with a fixed set of keys (the ResourceQuota's): those keys.
+            const keyDef =
+                def.type === "record"
+                    ? ((def.keyType as z.core.$ZodType)._zod.def as unknown as Record<string, unknown>)
+                    : undefined;
+            return keyDef?.type === "enum" ? Object.values(keyDef.entries as Record<string, string>) : [];
+        }),
+    );
 }
 
 function unwrap(node: z.core.$ZodType): z.core.$ZodType[] {
     const def = node._zod.def as unknown as Record<string, unknown>;
     switch (def.type) {
-        case "optional": case "default": case "prefault": case "nullable": case "readonly": case "catch":
+        case "optional":
+        case "default":
+        case "prefault":
+        case "nullable":
+        case "readonly":
+        case "catch":
             return unwrap(def.innerType as z.core.$ZodType);
         case "pipe":
             return unwrap(def.in as z.core.$ZodType);
@@ -426,7 +483,11 @@ function editDistance(a: string, b: string): number {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }

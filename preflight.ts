@@ -13,8 +13,22 @@ import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { nodeGroupTaintsCheck } from "./capacity/taints";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
-import { compatibilityCheck, kubernetesSupportCheck, liveVersionErrors, standardSupportCheck } from "./components/kubernetes-version";
-import { AvailabilityZone, availabilityZoneIdsCheck, chooseZones, readLiveZones, subnetSizeCheck, subnetZoneErrors, ZONE_QUERY, zonesOf } from "./components/network";
+import {
+    compatibilityCheck,
+    kubernetesSupportCheck,
+    liveVersionErrors,
+    standardSupportCheck,
+} from "./components/kubernetes-version";
+import {
+    AvailabilityZone,
+    availabilityZoneIdsCheck,
+    chooseZones,
+    readLiveZones,
+    subnetSizeCheck,
+    subnetZoneErrors,
+    ZONE_QUERY,
+    zonesOf,
+} from "./components/network";
 import { metricsServerEnabledCheck } from "./components/metrics-server";
 import { namespaceCollisionCheck } from "./components/namespace-guardrails";
 import { firstNodeCheck, LiveScaling, nodeGroupNameCheck } from "./components/node-group";
@@ -25,7 +39,17 @@ import { partitionCheck } from "./components/partition";
 import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-adapter";
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { thrashingThresholdCheck } from "./components/scaling-observability";
-import { ConfigCheck, formatErrors, formatList, parseConfig, ParseResult, PlatformConfig, readStackConfig, StackContext, withoutDropped } from "./config";
+import {
+    ConfigCheck,
+    formatErrors,
+    formatList,
+    parseConfig,
+    ParseResult,
+    PlatformConfig,
+    readStackConfig,
+    StackContext,
+    withoutDropped,
+} from "./config";
 import { simulationChecks } from "./simulator/model";
 import { tuningChecks } from "./simulator/tune";
 
@@ -34,11 +58,28 @@ import { tuningChecks } from "./simulator/tune";
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
-    customMetricsCheck, clusterAutoscalerImageCheck, kubernetesSupportCheck, compatibilityCheck, instanceArchitectureCheck,
-    prometheusReplicasCheck, simulationChecks, tuningChecks, availabilityZoneIdsCheck, nodeGroupNameCheck,
-    headroomCheck, firstNodeCheck, metricsServerEnabledCheck, adapterWindowCheck, namespaceCollisionCheck, partitionCheck,
-    thrashingThresholdCheck, runbookBaseUrlCheck, subnetSizeCheck,
-    nodeGroupTaintsCheck, updatePaceCheck, standardSupportCheck,
+    customMetricsCheck,
+    clusterAutoscalerImageCheck,
+    kubernetesSupportCheck,
+    compatibilityCheck,
+    instanceArchitectureCheck,
+    prometheusReplicasCheck,
+    simulationChecks,
+    tuningChecks,
+    availabilityZoneIdsCheck,
+    nodeGroupNameCheck,
+    headroomCheck,
+    firstNodeCheck,
+    metricsServerEnabledCheck,
+    adapterWindowCheck,
+    namespaceCollisionCheck,
+    partitionCheck,
+    thrashingThresholdCheck,
+    runbookBaseUrlCheck,
+    subnetSizeCheck,
+    nodeGroupTaintsCheck,
+    updatePaceCheck,
+    standardSupportCheck,
 ];
 
 /**
@@ -52,7 +93,7 @@ export function checkConfig(raw: Record<string, unknown>, context: StackContext)
     if (config === undefined) {
         return parsed;
     }
-    const dropped = parsed.ok ? [] : parsed.salvaged?.dropped ?? [];
+    const dropped = parsed.ok ? [] : (parsed.salvaged?.dropped ?? []);
     const errors = parsed.ok ? [] : [...parsed.errors];
     const warnings = parsed.ok ? [...parsed.warnings] : [];
     for (const check of CROSS_CHECKS) {
@@ -76,34 +117,39 @@ export interface CapacityCheck {
 /** The stack's capacity, with the add-ons' pods on the nodes, and its bill on `today` (YYYY-MM-DD, UTC). Pure but for the default day. */
 export function checkCapacity(config: PlatformConfig, today = new Date().toISOString().slice(0, 10)): CapacityCheck {
     const report = capacityReport(config, addonPodRequests(config));
-    return { report: { ...report, bill: monthlyBill(config, report.nodes, today) }, findings: capacityFindings(config, report, CROSS_CHECKS) };
+    return {
+        report: { ...report, bill: monthlyBill(config, report.nodes, today) },
+        findings: capacityFindings(config, report, CROSS_CHECKS),
+    };
 }
 
 /** The text a failed capacity check stops `pulumi preview` with. */
 export function formatCapacityErrors(errors: readonly Finding[]): string {
-    return `Capacity check failed (${errors.length} error${errors.length === 1 ? "" : "s"}; ` +
+    return (
+        `Capacity check failed (${errors.length} error${errors.length === 1 ? "" : "s"}; ` +
         "berrys-platform:guardrails.warningsAsErrors makes warnings errors too):\n" +
-        formatList(errors.map(formatFinding));
+        formatList(errors.map(formatFinding))
+    );
 }
 
 export type PreflightResult =
     | {
-        readonly ok: true;
-        readonly config: PlatformConfig;
-        readonly capacity: CapacityCheck;
-        /** What preview logs, each once: the config's and the cross-checks' warnings, then the capacity warnings. */
-        readonly warnings: string[];
-    }
+          readonly ok: true;
+          readonly config: PlatformConfig;
+          readonly capacity: CapacityCheck;
+          /** What preview logs, each once: the config's and the cross-checks' warnings, then the capacity warnings. */
+          readonly warnings: string[];
+      }
     | {
-        readonly ok: false;
-        /** `config`: the stack file does not parse or a cross-check fails; `capacity`: the capacity check fails. */
-        readonly stage: "config" | "capacity";
-        readonly errors: string[];
-        /** The whole text the program stops with. */
-        readonly message: string;
-        /** Warnings found before the failing stage (preview logs them too). */
-        readonly warnings: string[];
-    };
+          readonly ok: false;
+          /** `config`: the stack file does not parse or a cross-check fails; `capacity`: the capacity check fails. */
+          readonly stage: "config" | "capacity";
+          readonly errors: string[];
+          /** The whole text the program stops with. */
+          readonly message: string;
+          /** Warnings found before the failing stage (preview logs them too). */
+          readonly warnings: string[];
+      };
 
 /** Every check, in the order preview runs them. Pure: no Pulumi runtime, no environment. */
 export function preflight(raw: Record<string, unknown>, context: StackContext): PreflightResult {
@@ -111,11 +157,18 @@ export function preflight(raw: Record<string, unknown>, context: StackContext): 
     if (!checked.ok) {
         // Capacity errors that hold without the invalid keys are reported in the same run.
         const salvaged = checked.salvaged;
-        const capacity = salvaged === undefined ? [] : withoutDropped(
-            capacityFindings(salvaged.config, capacityReport(salvaged.config, addonPodRequests(salvaged.config)))
-                .filter((finding) => finding.severity === "error").map(formatFinding),
-            salvaged.dropped,
-        );
+        const capacity =
+            salvaged === undefined
+                ? []
+                : withoutDropped(
+                      capacityFindings(
+                          salvaged.config,
+                          capacityReport(salvaged.config, addonPodRequests(salvaged.config)),
+                      )
+                          .filter((finding) => finding.severity === "error")
+                          .map(formatFinding),
+                      salvaged.dropped,
+                  );
         const errors = [...new Set([...checked.errors, ...capacity])];
         return { ok: false, stage: "config", errors, message: formatErrors(errors), warnings: [] };
     }
@@ -124,7 +177,11 @@ export function preflight(raw: Record<string, unknown>, context: StackContext): 
     const errors = capacity.findings.filter((finding) => finding.severity === "error");
     if (errors.length > 0) {
         return {
-            ok: false, stage: "capacity", errors: errors.map(formatFinding), message: formatCapacityErrors(errors), warnings: checked.warnings,
+            ok: false,
+            stage: "capacity",
+            errors: errors.map(formatFinding),
+            message: formatCapacityErrors(errors),
+            warnings: checked.warnings,
         };
     }
     // The cross-checks' warnings are in checked.warnings already: count capacity's own findings only.
@@ -176,8 +233,11 @@ export interface AwsPlan {
  * The checks that need AWS's answers: the bootstrap admin among the admins, the live cluster's
  * minor and support, the zone choice, and the node groups a change replaces. Pure.
  */
-export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = new Date().toISOString().slice(0, 10)):
-    { ok: true; plan: AwsPlan; warnings: string[] } | { ok: false; errors: string[] } {
+export function checkAwsFacts(
+    config: PlatformConfig,
+    facts: AwsFacts,
+    today = new Date().toISOString().slice(0, 10),
+): { ok: true; plan: AwsPlan; warnings: string[] } | { ok: false; errors: string[] } {
     const errors = [
         ...bootstrapAdminErrors(config.cluster.adminRoleArns, facts.callerArn, facts.cluster),
         ...liveVersionErrors(config, facts.cluster, today),
@@ -191,9 +251,14 @@ export function checkAwsFacts(config: PlatformConfig, facts: AwsFacts, today = n
         errors.push(...subnetZoneErrors(config.network.privateSubnetIds, facts.subnetZones ?? {}));
     }
     const live = facts.liveZones ?? [];
-    const zonesChanged = live.length > 0 && zones !== undefined && zones.map((zone) => zone.id).join() !== live.map((zone) => zone.id).join();
+    const zonesChanged =
+        live.length > 0 &&
+        zones !== undefined &&
+        zones.map((zone) => zone.id).join() !== live.map((zone) => zone.id).join();
     const replaced = replacementPlan(config, facts.nodeGroups ?? {}, zonesChanged);
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, plan: { zones, liveScaling: replaced.liveScaling }, warnings: replaced.warnings };
+    return errors.length > 0
+        ? { ok: false, errors }
+        : { ok: true, plan: { zones, liveScaling: replaced.liveScaling }, warnings: replaced.warnings };
 }
 
 /**
@@ -206,13 +271,24 @@ export async function runAwsPreflight(config: PlatformConfig): Promise<AwsPlan> 
     const [identity, zones, subnets, liveZones, cluster, nodeGroups] = await Promise.all([
         aws.getCallerIdentity(),
         creates ? aws.getAvailabilityZones(ZONE_QUERY).then(zonesOf) : Promise.resolve(undefined),
-        network.mode === "existing" ? Promise.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnet({ id }))) : Promise.resolve([]),
+        network.mode === "existing"
+            ? Promise.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnet({ id })))
+            : Promise.resolve([]),
         creates ? readLiveZones(config.cluster.name, config.stack) : Promise.resolve(undefined),
         readLiveCluster(config.cluster.name, config.cluster.adminRoleArns),
         readLiveNodeGroups(config.cluster.name, Object.keys(config.nodeGroups)),
     ]);
-    const subnetZones = Object.fromEntries(subnets.map((subnet) => [subnet.id, subnet.availabilityZone as string | undefined]));
-    const checked = checkAwsFacts(config, { callerArn: identity.arn, zones, subnetZones, liveZones, cluster, nodeGroups });
+    const subnetZones = Object.fromEntries(
+        subnets.map((subnet) => [subnet.id, subnet.availabilityZone as string | undefined]),
+    );
+    const checked = checkAwsFacts(config, {
+        callerArn: identity.arn,
+        zones,
+        subnetZones,
+        liveZones,
+        cluster,
+        nodeGroups,
+    });
     if (!checked.ok) {
         throw new pulumi.RunError(formatErrors(checked.errors));
     }

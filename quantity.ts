@@ -10,9 +10,21 @@ export const QUANTITY_PATTERN = QUANTITY.source;
 
 const SUFFIX: Readonly<Record<string, number>> = {
     "": 1,
-    n: 1e-9, u: 1e-6, m: 1e-3,
-    k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /**
@@ -73,8 +85,10 @@ export const PERCENT_PATTERN = PERCENT.source;
 
 /** True for a non-negative integer or a "N%" string. */
 export function isIntOrPercent(value: unknown): value is IntOrPercent {
-    return (typeof value === "number" && Number.isInteger(value) && value >= 0) ||
-        (typeof value === "string" && PERCENT.test(value));
+    return (
+        (typeof value === "number" && Number.isInteger(value) && value >= 0) ||
+        (typeof value === "string" && PERCENT.test(value))
+    );
 }
 
 /**
@@ -105,9 +119,22 @@ export function toBytes(value: string): number {
     return Math.max(0, Math.ceil(parseQuantity(value) - 1e-6));
 }
 
-const DECIMAL_EXPONENT: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL_EXPONENT: Readonly<Record<string, number>> = {
+    n: -9,
+    u: -6,
+    m: -3,
+    "": 0,
+    k: 3,
+    M: 6,
+    G: 9,
+    T: 12,
+    P: 15,
+    E: 18,
+};
 const BINARY_EXPONENT: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-const DECIMAL_SUFFIX: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(DECIMAL_EXPONENT).map(([suffix, exponent]) => [exponent, suffix]));
+const DECIMAL_SUFFIX: Readonly<Record<number, string>> = Object.fromEntries(
+    Object.entries(DECIMAL_EXPONENT).map(([suffix, exponent]) => [exponent, suffix]),
+);
 const BINARY_SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] as const;
 const NANO = 10n ** 9n;
 
@@ -125,16 +152,18 @@ export function canonicalQuantity(value: string): string {
     }
     const [, digits, suffix = "", exponent] = match;
     const [whole, fraction = ""] = digits.split(".");
-    let format: "DecimalSI" | "BinarySI" | "DecimalExponent" = exponent !== undefined ? "DecimalExponent" : suffix.endsWith("i") ? "BinarySI" : "DecimalSI";
+    let format: "DecimalSI" | "BinarySI" | "DecimalExponent" =
+        exponent !== undefined ? "DecimalExponent" : suffix.endsWith("i") ? "BinarySI" : "DecimalSI";
     // The exact value is mantissa * 10^decimal * 2^binary.
     const mantissa = BigInt(`${whole}${fraction}` || "0");
-    const decimal = -fraction.length + (exponent !== undefined ? Number(exponent) : DECIMAL_EXPONENT[suffix] ?? 0);
+    const decimal = -fraction.length + (exponent !== undefined ? Number(exponent) : (DECIMAL_EXPONENT[suffix] ?? 0));
     const binary = BigInt(BINARY_EXPONENT[suffix] ?? 0);
     // ParseQuantity rounds a non-zero amount up to whole nano-units (quantity.go, "rounds non-zero
     // values up to the minimum representable value").
     const scaled = mantissa * 2n ** binary;
     const shift = decimal + 9;
-    const nanos = shift >= 0 ? scaled * 10n ** BigInt(shift) : (scaled + 10n ** BigInt(-shift) - 1n) / 10n ** BigInt(-shift);
+    const nanos =
+        shift >= 0 ? scaled * 10n ** BigInt(shift) : (scaled + 10n ** BigInt(-shift) - 1n) / 10n ** BigInt(-shift);
     if (nanos === 0n) {
         return "0";
     }

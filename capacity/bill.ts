@@ -41,7 +41,11 @@ const GIB = 2 ** 30;
  * STANDARD, EKS upgrades the control plane at that date instead, so it never bills extended support.
  * A minor newer than the calendar is standard.
  */
-export function controlPlaneSupport(minor: string, today: string, supportType: "STANDARD" | "EXTENDED"): "standard" | "extended" {
+export function controlPlaneSupport(
+    minor: string,
+    today: string,
+    supportType: "STANDARD" | "EXTENDED",
+): "standard" | "extended" {
     const dates = EKS_VERSION_CALENDAR[minor];
     const pastStandard = dates !== undefined && today > dates.endOfStandardSupport;
     return pastStandard && supportType === "EXTENDED" ? "extended" : "standard";
@@ -52,37 +56,76 @@ export function monthlyBill(config: PlatformConfig, nodes: NodeReport, today: st
     const hours = HOURS_PER_MONTH;
     const support = controlPlaneSupport(config.cluster.version, today, config.cluster.upgradePolicy.supportType);
     const eks = PLATFORM_PRICES.eksPerHour[support];
-    const nats = config.network.mode === "create" ? (config.network.natGateways === "single" ? 1 : config.network.availabilityZoneCount) : 0;
+    const nats =
+        config.network.mode === "create"
+            ? config.network.natGateways === "single"
+                ? 1
+                : config.network.availabilityZoneCount
+            : 0;
     const groups = Object.entries(config.nodeGroups);
-    const rootGib = (size: "minSize" | "maxSize") => groups.reduce((sum, [, group]) => sum + group[size] * group.diskSizeGiB, 0);
+    const rootGib = (size: "minSize" | "maxSize") =>
+        groups.reduce((sum, [, group]) => sum + group[size] * group.diskSizeGiB, 0);
     const prometheus = config.addons.prometheus;
-    const prometheusGib = prometheus.mode === "install" ? prometheus.replicas * Math.ceil(toBytes(prometheus.storageSize) / GIB) : 0;
-    const fixed = (item: string, basis: string, amount: number): BillLine => ({ item, basis, atMin: cents(amount), atMax: cents(amount) });
+    const prometheusGib =
+        prometheus.mode === "install" ? prometheus.replicas * Math.ceil(toBytes(prometheus.storageSize) / GIB) : 0;
+    const fixed = (item: string, basis: string, amount: number): BillLine => ({
+        item,
+        basis,
+        atMin: cents(amount),
+        atMax: cents(amount),
+    });
     const spot = groups.filter(([, group]) => group.capacityType === "SPOT").map(([name]) => name);
     const lines: BillLine[] = [
         {
-            item: "nodes", basis: `each group's dearest instance type, on-demand${spot.length > 0 ? ` (Spot groups ${spot.join(", ")} too: an upper bound)` : ""}`,
-            atMin: nodes.monthlyCost.atMin, atMax: nodes.monthlyCost.atMax,
+            item: "nodes",
+            basis: `each group's dearest instance type, on-demand${spot.length > 0 ? ` (Spot groups ${spot.join(", ")} too: an upper bound)` : ""}`,
+            atMin: nodes.monthlyCost.atMin,
+            atMax: nodes.monthlyCost.atMax,
         },
-        fixed("EKS control plane", `$${eks}/h, Kubernetes ${config.cluster.version} in ${support} support`, eks * hours),
-        fixed("NAT gateways", `${nats} x ($${PLATFORM_PRICES.natGatewayPerHour}/h + $${PLATFORM_PRICES.publicIpv4PerHour}/h for its public IPv4)`,
-            nats * (PLATFORM_PRICES.natGatewayPerHour + PLATFORM_PRICES.publicIpv4PerHour) * hours),
+        fixed(
+            "EKS control plane",
+            `$${eks}/h, Kubernetes ${config.cluster.version} in ${support} support`,
+            eks * hours,
+        ),
+        fixed(
+            "NAT gateways",
+            `${nats} x ($${PLATFORM_PRICES.natGatewayPerHour}/h + $${PLATFORM_PRICES.publicIpv4PerHour}/h for its public IPv4)`,
+            nats * (PLATFORM_PRICES.natGatewayPerHour + PLATFORM_PRICES.publicIpv4PerHour) * hours,
+        ),
         {
-            item: "node root volumes", basis: `gp3 at $${PLATFORM_PRICES.gp3PerGibMonth}/GiB-month: ${rootGib("minSize")} GiB at min size, ${rootGib("maxSize")} GiB at max size`,
-            atMin: cents(rootGib("minSize") * PLATFORM_PRICES.gp3PerGibMonth), atMax: cents(rootGib("maxSize") * PLATFORM_PRICES.gp3PerGibMonth),
+            item: "node root volumes",
+            basis: `gp3 at $${PLATFORM_PRICES.gp3PerGibMonth}/GiB-month: ${rootGib("minSize")} GiB at min size, ${rootGib("maxSize")} GiB at max size`,
+            atMin: cents(rootGib("minSize") * PLATFORM_PRICES.gp3PerGibMonth),
+            atMax: cents(rootGib("maxSize") * PLATFORM_PRICES.gp3PerGibMonth),
         },
-        fixed("Prometheus volumes", `gp3 at $${PLATFORM_PRICES.gp3PerGibMonth}/GiB-month: ${prometheusGib} GiB`, prometheusGib * PLATFORM_PRICES.gp3PerGibMonth),
+        fixed(
+            "Prometheus volumes",
+            `gp3 at $${PLATFORM_PRICES.gp3PerGibMonth}/GiB-month: ${prometheusGib} GiB`,
+            prometheusGib * PLATFORM_PRICES.gp3PerGibMonth,
+        ),
         fixed("secrets KMS key", `$${PLATFORM_PRICES.kmsKeyPerMonth}/month`, PLATFORM_PRICES.kmsKeyPerMonth),
     ];
-    const total = (scenario: "atMin" | "atMax") => lines.some((line) => line[scenario] === null) ? null
-        : cents(lines.reduce((sum, line) => sum + line[scenario]!, 0));
+    const total = (scenario: "atMin" | "atMax") =>
+        lines.some((line) => line[scenario] === null)
+            ? null
+            : cents(lines.reduce((sum, line) => sum + line[scenario]!, 0));
     const atMin = total("atMin");
     const atMax = total("atMax");
     return {
-        currency: "USD", hoursPerMonth: hours, priceRegion: PRICE_TABLE_REGION,
+        currency: "USD",
+        hoursPerMonth: hours,
+        priceRegion: PRICE_TABLE_REGION,
         controlPlane: { support, pricePerHour: eks },
-        lines, atMin, atMax, upperBound: spot.length > 0,
-        excludes: ["NAT data processing (per GB)", "CloudWatch Logs (per GB)", "data transfer", "load balancers the services create"],
+        lines,
+        atMin,
+        atMax,
+        upperBound: spot.length > 0,
+        excludes: [
+            "NAT data processing (per GB)",
+            "CloudWatch Logs (per GB)",
+            "data transfer",
+            "load balancers the services create",
+        ],
         text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
     };
 }
@@ -93,7 +136,10 @@ export function formatBill(bill: MonthlyBill): string {
     const bound = bill.upperBound ? " (an upper bound: Spot nodes priced at on-demand)" : "";
     return [
         `Monthly bill of what the program creates (${bill.priceRegion} prices, ${bill.hoursPerMonth} h; USD at min size / at max size)`,
-        ...bill.lines.map((line) => `  ${line.item.padEnd(width)}  ${formatUsd(line.atMin)} / ${formatUsd(line.atMax)}  ${line.basis}`),
+        ...bill.lines.map(
+            (line) =>
+                `  ${line.item.padEnd(width)}  ${formatUsd(line.atMin)} / ${formatUsd(line.atMax)}  ${line.basis}`,
+        ),
         `  ${"total".padEnd(width)}  ${bill.text.atMin} / ${bill.text.atMax}${bound}`,
         `  not included (priced by usage): ${bill.excludes.join(", ")}`,
     ].join("\n");

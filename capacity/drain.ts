@@ -29,7 +29,11 @@ export interface DrainFlags {
 }
 
 /** utils/drain/drain.go BlockingPodReason, for the reasons that can apply to the platform's pods. */
-export type BlockingReason = "UnmovableKubeSystemPod" | "NotSafeToEvictAnnotation" | "LocalStorageRequested" | "NotEnoughPdb";
+export type BlockingReason =
+    | "UnmovableKubeSystemPod"
+    | "NotSafeToEvictAnnotation"
+    | "LocalStorageRequested"
+    | "NotEnoughPdb";
 
 export interface DrainVerdict {
     readonly pod: PlatformPod;
@@ -68,7 +72,8 @@ export function drainVerdict(pod: PlatformPod, flags: DrainFlags): DrainVerdict 
     if (pod.safeToEvict === "true") return { pod, rule: "SafeToEvict", blocks: null };
     if (flags.skipNodesWithSystemPods && pod.namespace === "kube-system" && pod.pdb === null) {
         return {
-            pod, rule: "System",
+            pod,
+            rule: "System",
             blocks: {
                 reason: "UnmovableKubeSystemPod",
                 message: `a kube-system pod that no PodDisruptionBudget matches: cluster-autoscaler keeps its node for ${BLOCKING_SYSTEM_POD_TIMEOUT} after the pod's creation`,
@@ -77,12 +82,20 @@ export function drainVerdict(pod: PlatformPod, flags: DrainFlags): DrainVerdict 
         };
     }
     if (pod.safeToEvict === "false") {
-        return { pod, rule: "NotSafeToEvict", blocks: { reason: "NotSafeToEvictAnnotation", message: "annotated cluster-autoscaler.kubernetes.io/safe-to-evict: \"false\"" } };
+        return {
+            pod,
+            rule: "NotSafeToEvict",
+            blocks: {
+                reason: "NotSafeToEvictAnnotation",
+                message: 'annotated cluster-autoscaler.kubernetes.io/safe-to-evict: "false"',
+            },
+        };
     }
     const local = blockingLocalVolumes(pod);
     if (flags.skipNodesWithLocalStorage && local.length > 0) {
         return {
-            pod, rule: "LocalStorage",
+            pod,
+            rule: "LocalStorage",
             blocks: {
                 reason: "LocalStorageRequested",
                 message: `local volume${local.length === 1 ? "" : "s"} ${local.join(", ")} missing from cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes`,
@@ -91,7 +104,14 @@ export function drainVerdict(pod: PlatformPod, flags: DrainFlags): DrainVerdict 
     }
     const allowed = disruptionsAllowed(pod);
     if (allowed !== null && allowed < 1) {
-        return { pod, rule: "PDB", blocks: { reason: "NotEnoughPdb", message: `its PodDisruptionBudget allows no eviction at ${pod.replicas} replicas` } };
+        return {
+            pod,
+            rule: "PDB",
+            blocks: {
+                reason: "NotEnoughPdb",
+                message: `its PodDisruptionBudget allows no eviction at ${pod.replicas} replicas`,
+            },
+        };
     }
     return { pod, rule: "none", blocks: null };
 }
@@ -106,7 +126,9 @@ export function drainAudit(pods: readonly PlatformPod[], flags: DrainFlags): Dra
  * can take at peak. Prometheus, its operator and kube-state-metrics must never be among them.
  */
 export function preemptibleByCriticalServices(pods: readonly PlatformPod[]): PlatformPod[] {
-    return pods.filter((pod) => pod.kind !== "DaemonSet" && priorityValue(pod.priorityClassName) < PRIORITY_CLASSES.critical.value);
+    return pods.filter(
+        (pod) => pod.kind !== "DaemonSet" && priorityValue(pod.priorityClassName) < PRIORITY_CLASSES.critical.value,
+    );
 }
 
 /** Pins the audit does not list as intended: what the drain test fails on. */
@@ -116,32 +138,71 @@ export function unintendedPins(verdicts: readonly DrainVerdict[]): DrainVerdict[
 
 /** The audit as `npm run render` prints it. */
 export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: DrainFlags): string {
-    const header = ["pod", "namespace", "kind", "replicas", "requests", "priority", "local volumes (safe to evict: *)", "PDB", "verdict"];
+    const header = [
+        "pod",
+        "namespace",
+        "kind",
+        "replicas",
+        "requests",
+        "priority",
+        "local volumes (safe to evict: *)",
+        "PDB",
+        "verdict",
+    ];
     const rows = verdicts.map(({ pod, blocks }) => {
         const safe = new Set(pod.safeToEvictLocalVolumes);
-        const volumes = pod.localVolumes.length === 0 ? "-" : pod.localVolumes
-            .map((volume) => `${volume.name}${volume.kind === "hostPath" ? " (hostPath)" : volume.medium === "Memory" ? " (memory)" : ""}${safe.has(volume.name) ? "*" : ""}`)
-            .join(", ");
-        const pdb = pod.pdb === null ? "none" : pod.pdb.maxUnavailable !== undefined ? `maxUnavailable ${pod.pdb.maxUnavailable}` : `minAvailable ${pod.pdb.minAvailable}`;
-        const verdict = blocks === null ? "drainable"
-            : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
-        return [pod.name, pod.namespace, pod.kind, pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
+        const volumes =
+            pod.localVolumes.length === 0
+                ? "-"
+                : pod.localVolumes
+                      .map(
+                          (volume) =>
+                              `${volume.name}${volume.kind === "hostPath" ? " (hostPath)" : volume.medium === "Memory" ? " (memory)" : ""}${safe.has(volume.name) ? "*" : ""}`,
+                      )
+                      .join(", ");
+        const pdb =
+            pod.pdb === null
+                ? "none"
+                : pod.pdb.maxUnavailable !== undefined
+                  ? `maxUnavailable ${pod.pdb.maxUnavailable}`
+                  : `minAvailable ${pod.pdb.minAvailable}`;
+        const verdict =
+            blocks === null
+                ? "drainable"
+                : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
+        return [
+            pod.name,
+            pod.namespace,
+            pod.kind,
+            pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
             pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`,
-            `${pod.priorityClassName ?? "none"} (${priorityValue(pod.priorityClassName)})`, volumes, pdb, verdict];
+            `${pod.priorityClassName ?? "none"} (${priorityValue(pod.priorityClassName)})`,
+            volumes,
+            pdb,
+            verdict,
+        ];
     });
     const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
-    const line = (cells: readonly string[]) => `  ${cells.map((cell, column) => column === cells.length - 1 ? cell : cell.padEnd(widths[column])).join("  ")}`;
+    const line = (cells: readonly string[]) =>
+        `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")}`;
     const pinned = verdicts.filter((verdict) => verdict.blocks !== null);
-    const notes = pinned.map(({ pod, blocks }) => `  - ${pod.name}: ${blocks!.message}; ${pod.intendedPin ? `intended: ${pod.intendedPin}` : "NOT intended: fix it or list the pin with its reason in catalog/platform-pods.ts"}`);
+    const notes = pinned.map(
+        ({ pod, blocks }) =>
+            `  - ${pod.name}: ${blocks!.message}; ${pod.intendedPin ? `intended: ${pod.intendedPin}` : "NOT intended: fix it or list the pin with its reason in catalog/platform-pods.ts"}`,
+    );
     return [
         `Drain audit: the platform's pods against cluster-autoscaler 1.34's drain rules ` +
-        `(--skip-nodes-with-local-storage=${flags.skipNodesWithLocalStorage}, --skip-nodes-with-system-pods=${flags.skipNodesWithSystemPods}, ` +
-        `--blocking-system-pod-distruption-timeout=${BLOCKING_SYSTEM_POD_TIMEOUT})`,
+            `(--skip-nodes-with-local-storage=${flags.skipNodesWithLocalStorage}, --skip-nodes-with-system-pods=${flags.skipNodesWithSystemPods}, ` +
+            `--blocking-system-pod-distruption-timeout=${BLOCKING_SYSTEM_POD_TIMEOUT})`,
         line(header),
         ...rows.map(line),
         pinned.length === 0 ? "  No pod keeps its node." : `  Pods that keep their node (${pinned.length}):`,
         ...notes,
         `  A ${PRIORITY_CLASSES.critical.name} service's pod may preempt, when nodes are full: ` +
-        `${preemptibleByCriticalServices(verdicts.map(({ pod }) => pod)).map((pod) => pod.name).join(", ") || "none of these pods"}.`,
+            `${
+                preemptibleByCriticalServices(verdicts.map(({ pod }) => pod))
+                    .map((pod) => pod.name)
+                    .join(", ") || "none of these pods"
+            }.`,
     ].join("\n");
 }

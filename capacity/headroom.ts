@@ -19,7 +19,12 @@ export interface HeadroomPlan {
     /** Placeholder pods: the fewest units no larger than the smallest node's room after its DaemonSets. */
     readonly units: number;
     /** One unit's requests (and limits): millicores and bytes, and as the pod spec writes them. */
-    readonly unit: { readonly cpuMillicores: number; readonly memoryBytes: number; readonly cpu: string; readonly memory: string };
+    readonly unit: {
+        readonly cpuMillicores: number;
+        readonly memoryBytes: number;
+        readonly cpu: string;
+        readonly memory: string;
+    };
     /** The node group whose node bounds the unit (the smallest), where the units' cost is counted. */
     readonly nodeGroup: string;
     /** Nodes of that group the units fill on their own: the most headroom adds to the bill. */
@@ -38,12 +43,14 @@ function nodeRooms(config: PlatformConfig): { group: string; cpu: number; memory
         });
         if (known.length === 0) return [];
         const prices = settings.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
-        return [{
-            group,
-            cpu: Math.min(...known.map((node) => node.cpuMillicores)) - toMillicores(daemonSets.cpu),
-            memory: Math.min(...known.map((node) => node.memoryBytes)) - toBytes(daemonSets.memory),
-            price: prices.some((price) => price === undefined) ? null : Math.max(...(prices as number[])),
-        }];
+        return [
+            {
+                group,
+                cpu: Math.min(...known.map((node) => node.cpuMillicores)) - toMillicores(daemonSets.cpu),
+                memory: Math.min(...known.map((node) => node.memoryBytes)) - toBytes(daemonSets.memory),
+                price: prices.some((price) => price === undefined) ? null : Math.max(...(prices as number[])),
+            },
+        ];
     });
 }
 
@@ -52,7 +59,9 @@ export function headroomPlan(config: PlatformConfig): HeadroomPlan | null {
     const headroom = config.addons.clusterAutoscaler.headroom;
     const rooms = nodeRooms(config);
     if (headroom === undefined || rooms.length === 0) return null;
-    const smallest = rooms.reduce((best, room) => (room.cpu < best.cpu || (room.cpu === best.cpu && room.memory < best.memory) ? room : best));
+    const smallest = rooms.reduce((best, room) =>
+        room.cpu < best.cpu || (room.cpu === best.cpu && room.memory < best.memory) ? room : best,
+    );
     const maxCpu = Math.min(...rooms.map((room) => room.cpu));
     // Whole MiB, so that the unit's text is exact.
     const maxMemory = Math.floor(Math.min(...rooms.map((room) => room.memory)) / MIB) * MIB;
@@ -84,19 +93,21 @@ export function headroomPlan(config: PlatformConfig): HeadroomPlan | null {
 export function headroomPods(config: PlatformConfig): PlatformPod[] {
     const plan = headroomPlan(config);
     if (plan === null) return [];
-    return [{
-        name: HEADROOM.deployment,
-        installedBy: "components/headroom.ts",
-        namespace: plan.namespace,
-        kind: "Deployment",
-        replicas: plan.units,
-        requests: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-        localVolumes: [],
-        safeToEvictLocalVolumes: [],
-        pdb: null,
-        priorityClassName: plan.priorityClass,
-        sources: ["capacity/headroom.ts headroomPlan (addons.clusterAutoscaler.headroom)"],
-    }];
+    return [
+        {
+            name: HEADROOM.deployment,
+            installedBy: "components/headroom.ts",
+            namespace: plan.namespace,
+            kind: "Deployment",
+            replicas: plan.units,
+            requests: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+            localVolumes: [],
+            safeToEvictLocalVolumes: [],
+            pdb: null,
+            priorityClassName: plan.priorityClass,
+            sources: ["capacity/headroom.ts headroomPlan (addons.clusterAutoscaler.headroom)"],
+        },
+    ];
 }
 
 /**
@@ -108,21 +119,25 @@ export function headroomPods(config: PlatformConfig): PlatformPod[] {
 export const headroomCheck: ConfigCheck = configCheck(
     "Headroom needs cluster-autoscaler enabled, and a service whose PriorityClass may preempt a placeholder (scheduler DefaultPreemption).",
     (config) => {
-    const errors: string[] = [];
-    const warnings: string[] = [];
-    const headroom = config.addons.clusterAutoscaler.headroom;
-    if (headroom === undefined) return { errors, warnings };
-    const key = keyName(["addons", "clusterAutoscaler", "headroom"]);
-    const value = `cpu ${headroom.cpu}, memory ${headroom.memory}`;
-    if (!config.addons.clusterAutoscaler.enabled) {
-        errors.push(`${key} (${value}) must come with ${keyName(["addons", "clusterAutoscaler", "enabled"])} true: nothing else adds a node for a displaced placeholder\n` +
-            `enable cluster-autoscaler, or remove ${key}`);
-    }
-    const preempting = Object.values(config.services).filter((service) => service.priority === "critical");
-    if (Object.keys(config.services).length > 0 && preempting.length === 0) {
-        warnings.push(`${key} (${value}) is taken by no service: only priority critical may preempt a placeholder (standard's preemptionPolicy is Never)\n` +
-            `set ${keyName(["services", "<name>", "priority"])} critical for the services that must not wait for a node, or remove ${key}`);
-    }
-    return { errors, warnings };
+        const errors: string[] = [];
+        const warnings: string[] = [];
+        const headroom = config.addons.clusterAutoscaler.headroom;
+        if (headroom === undefined) return { errors, warnings };
+        const key = keyName(["addons", "clusterAutoscaler", "headroom"]);
+        const value = `cpu ${headroom.cpu}, memory ${headroom.memory}`;
+        if (!config.addons.clusterAutoscaler.enabled) {
+            errors.push(
+                `${key} (${value}) must come with ${keyName(["addons", "clusterAutoscaler", "enabled"])} true: nothing else adds a node for a displaced placeholder\n` +
+                    `enable cluster-autoscaler, or remove ${key}`,
+            );
+        }
+        const preempting = Object.values(config.services).filter((service) => service.priority === "critical");
+        if (Object.keys(config.services).length > 0 && preempting.length === 0) {
+            warnings.push(
+                `${key} (${value}) is taken by no service: only priority critical may preempt a placeholder (standard's preemptionPolicy is Never)\n` +
+                    `set ${keyName(["services", "<name>", "priority"])} critical for the services that must not wait for a node, or remove ${key}`,
+            );
+        }
+        return { errors, warnings };
     },
 );

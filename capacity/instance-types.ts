@@ -50,10 +50,16 @@ export function eniMaxPods(enis: number, ipv4PerEni: number): number {
 export function kubeReservedCpuMillicores(vcpu: number): number {
     const total = vcpu * 1000;
     const ranges: readonly (readonly [number, number, number])[] = [
-        [0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, Number.POSITIVE_INFINITY, 25],
+        [0, 1000, 600],
+        [1000, 2000, 100],
+        [2000, 4000, 50],
+        [4000, Number.POSITIVE_INFINITY, 25],
     ];
-    return ranges.reduce((reserved, [start, end, basisPoints]) =>
-        total <= start ? reserved : reserved + Math.floor(((Math.min(total, end) - start) * basisPoints) / 10000), 0);
+    return ranges.reduce(
+        (reserved, [start, end, basisPoints]) =>
+            total <= start ? reserved : reserved + Math.floor(((Math.min(total, end) - start) * basisPoints) / 10000),
+        0,
+    );
 }
 
 /** Memory the kubelet reserves (kubeReserved), in MiB: 255Mi plus 11Mi per pod the node may run. */
@@ -85,32 +91,54 @@ type Row = readonly [size: string, vcpu: number, memoryGiB: number, enis: number
 
 /** Sizes of the general-purpose families (4 GiB per vCPU): m5, m6i, m7i, m6a, m6g, m7g. */
 const GENERAL: readonly Row[] = [
-    ["large", 2, 8, 3, 10], ["xlarge", 4, 16, 4, 15], ["2xlarge", 8, 32, 4, 15],
-    ["4xlarge", 16, 64, 8, 30], ["8xlarge", 32, 128, 8, 30],
+    ["large", 2, 8, 3, 10],
+    ["xlarge", 4, 16, 4, 15],
+    ["2xlarge", 8, 32, 4, 15],
+    ["4xlarge", 16, 64, 8, 30],
+    ["8xlarge", 32, 128, 8, 30],
 ];
 /** Compute-optimised families (2 GiB per vCPU): c5, c6i, c7i, c6g, c7g. */
-const COMPUTE: readonly Row[] = GENERAL.map(([size, vcpu, memory, enis, ips]) => [size, vcpu, memory / 2, enis, ips] as const);
+const COMPUTE: readonly Row[] = GENERAL.map(
+    ([size, vcpu, memory, enis, ips]) => [size, vcpu, memory / 2, enis, ips] as const,
+);
 /** Memory-optimised families (8 GiB per vCPU): r5, r6i, r7i, r6g, r7g. */
-const MEMORY: readonly Row[] = GENERAL.map(([size, vcpu, memory, enis, ips]) => [size, vcpu, memory * 2, enis, ips] as const);
+const MEMORY: readonly Row[] = GENERAL.map(
+    ([size, vcpu, memory, enis, ips]) => [size, vcpu, memory * 2, enis, ips] as const,
+);
 /** The Graviton families also come in `medium` (1 vCPU, 2 ENIs of 4 addresses). */
 const gravitonMedium = (memoryGiB: number): Row => ["medium", 1, memoryGiB, 2, 4];
 /** Burstable t3 / t3a / t4g. */
 const BURSTABLE: readonly Row[] = [
-    ["medium", 2, 4, 3, 6], ["large", 2, 8, 3, 12], ["xlarge", 4, 16, 4, 15], ["2xlarge", 8, 32, 4, 15],
+    ["medium", 2, 4, 3, 6],
+    ["large", 2, 8, 3, 12],
+    ["xlarge", 4, 16, 4, 15],
+    ["2xlarge", 8, 32, 4, 15],
 ];
 
 /** Graviton (arm64) families of the table; the rest are x86_64 (EC2 instance type pages). */
 const ARM64_FAMILIES: ReadonlySet<string> = new Set(["m6g", "m7g", "c6g", "c7g", "r6g", "r7g", "t4g"]);
 
 const FAMILIES: Readonly<Record<string, readonly Row[]>> = {
-    m5: GENERAL, m6i: GENERAL, m7i: GENERAL, m6a: GENERAL,
-    m6g: [gravitonMedium(4), ...GENERAL], m7g: [gravitonMedium(4), ...GENERAL],
+    m5: GENERAL,
+    m6i: GENERAL,
+    m7i: GENERAL,
+    m6a: GENERAL,
+    m6g: [gravitonMedium(4), ...GENERAL],
+    m7g: [gravitonMedium(4), ...GENERAL],
     // c5 jumps from 4xlarge to 9xlarge: there is no c5.8xlarge (EC2 "Compute optimized instances").
-    c5: COMPUTE.filter(([size]) => size !== "8xlarge"), c6i: COMPUTE, c7i: COMPUTE,
-    c6g: [gravitonMedium(2), ...COMPUTE], c7g: [gravitonMedium(2), ...COMPUTE],
-    r5: MEMORY, r6i: MEMORY, r7i: MEMORY,
-    r6g: [gravitonMedium(8), ...MEMORY], r7g: [gravitonMedium(8), ...MEMORY],
-    t3: BURSTABLE, t3a: BURSTABLE, t4g: BURSTABLE,
+    c5: COMPUTE.filter(([size]) => size !== "8xlarge"),
+    c6i: COMPUTE,
+    c7i: COMPUTE,
+    c6g: [gravitonMedium(2), ...COMPUTE],
+    c7g: [gravitonMedium(2), ...COMPUTE],
+    r5: MEMORY,
+    r6i: MEMORY,
+    r7i: MEMORY,
+    r6g: [gravitonMedium(8), ...MEMORY],
+    r7g: [gravitonMedium(8), ...MEMORY],
+    t3: BURSTABLE,
+    t3a: BURSTABLE,
+    t4g: BURSTABLE,
 };
 
 /**
@@ -119,11 +147,19 @@ const FAMILIES: Readonly<Record<string, readonly Row[]>> = {
  */
 export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeSpec>> = Object.fromEntries(
     Object.entries(FAMILIES).flatMap(([family, rows]) =>
-        rows.map(([size, vcpu, memoryGiB, enis, ips]) =>
-            [`${family}.${size}`, {
-                arch: ARM64_FAMILIES.has(family) ? "arm64" : "x86_64",
-                vcpu, memoryMiB: memoryGiB * 1024, maxPods: eniMaxPods(enis, ips),
-            }] as const)),
+        rows.map(
+            ([size, vcpu, memoryGiB, enis, ips]) =>
+                [
+                    `${family}.${size}`,
+                    {
+                        arch: ARM64_FAMILIES.has(family) ? "arm64" : "x86_64",
+                        vcpu,
+                        memoryMiB: memoryGiB * 1024,
+                        maxPods: eniMaxPods(enis, ips),
+                    },
+                ] as const,
+        ),
+    ),
 );
 
 /** The architecture of a type: its spec's (`extra` first, then the table), else its name's. */
@@ -141,8 +177,11 @@ export function instanceTypeSpec(
     type: string,
     extra: Readonly<Record<string, InstanceTypeSpec>> = {},
 ): InstanceTypeSpec | undefined {
-    return Object.prototype.hasOwnProperty.call(extra, type) ? extra[type]
-        : Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, type) ? INSTANCE_TYPES[type] : undefined;
+    return Object.prototype.hasOwnProperty.call(extra, type)
+        ? extra[type]
+        : Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, type)
+          ? INSTANCE_TYPES[type]
+          : undefined;
 }
 
 /**
@@ -153,18 +192,20 @@ export function instanceTypeSpec(
 export const instanceArchitectureCheck: ConfigCheck = configCheck(
     "A node group's instance types must match its amiType's architecture (EKS CreateNodegroup refuses a mix).",
     (config) => {
-    const errors: string[] = [];
-    for (const [group, settings] of Object.entries(config.nodeGroups)) {
-        const wanted = amiArchitecture(settings.amiType);
-        const other = settings.instanceTypes.filter((type) => architectureOf(type, config.guardrails.instanceTypes) !== wanted);
-        if (other.length > 0) {
-            errors.push(
-                `${keyName(["nodeGroups", group, "instanceTypes"])} (${JSON.stringify(other)}) must run the group's amiType ` +
-                `${settings.amiType} (${wanted}): ${other.join(", ")} ${other.length === 1 ? "is" : "are"} ${wanted === "arm64" ? "x86_64" : "arm64 (Graviton)"}\n` +
-                `set ${keyName(["nodeGroups", group, "amiType"])} to an ${wanted === "arm64" ? "x86_64" : "ARM_64"} type or use ${wanted} instance types`,
+        const errors: string[] = [];
+        for (const [group, settings] of Object.entries(config.nodeGroups)) {
+            const wanted = amiArchitecture(settings.amiType);
+            const other = settings.instanceTypes.filter(
+                (type) => architectureOf(type, config.guardrails.instanceTypes) !== wanted,
             );
+            if (other.length > 0) {
+                errors.push(
+                    `${keyName(["nodeGroups", group, "instanceTypes"])} (${JSON.stringify(other)}) must run the group's amiType ` +
+                        `${settings.amiType} (${wanted}): ${other.join(", ")} ${other.length === 1 ? "is" : "are"} ${wanted === "arm64" ? "x86_64" : "arm64 (Graviton)"}\n` +
+                        `set ${keyName(["nodeGroups", group, "amiType"])} to an ${wanted === "arm64" ? "x86_64" : "ARM_64"} type or use ${wanted} instance types`,
+                );
+            }
         }
-    }
-    return { errors, warnings: [] };
+        return { errors, warnings: [] };
     },
 );

@@ -140,7 +140,9 @@ export interface NodeRow {
     readonly atMax: number;
     readonly atMaxDuringRollout: number;
     readonly headroom: Headroom;
-    readonly text: Readonly<Record<"allocatable" | "available" | "atMin" | "atMax" | "atMaxDuringRollout" | "headroomAtMax", string>>;
+    readonly text: Readonly<
+        Record<"allocatable" | "available" | "atMin" | "atMax" | "atMaxDuringRollout" | "headroomAtMax", string>
+    >;
 }
 
 export interface NodeReport {
@@ -195,7 +197,11 @@ export interface CapacityReport {
 type Amounts = Record<QuotaResource, number>;
 
 const UNITS: Readonly<Record<QuotaResource, Unit>> = {
-    "requests.cpu": "cores", "requests.memory": "bytes", "limits.cpu": "cores", "limits.memory": "bytes", pods: "pods",
+    "requests.cpu": "cores",
+    "requests.memory": "bytes",
+    "limits.cpu": "cores",
+    "limits.memory": "bytes",
+    pods: "pods",
 };
 
 /**
@@ -209,16 +215,20 @@ export function capacityReport(config: PlatformConfig, systemPods: readonly Syst
     const systemQuota = sum(inNamespace.map((pod) => scale(systemPodAmounts(pod, config), replicaCount(pod.replicas))));
     const perPod = new Map(services.map(([name, service]) => [name, podAmounts(service)]));
     // What the services need (nodes count these), and what the quota counts: that plus the system pods in the namespace.
-    const servicesNeed = (replicas: (service: ServiceConfig) => number, except?: string) => sum(services
-        .filter(([name]) => name !== except)
-        .map(([name, service]) => scale(perPod.get(name)!, replicas(service))));
+    const servicesNeed = (replicas: (service: ServiceConfig) => number, except?: string) =>
+        sum(
+            services
+                .filter(([name]) => name !== except)
+                .map(([name, service]) => scale(perPod.get(name)!, replicas(service))),
+        );
     const need = {
         atMin: servicesNeed((service) => service.minReplicas),
         atMinDuringRollout: servicesNeed((service) => service.minReplicas + surge(service, service.minReplicas)),
         atMax: servicesNeed((service) => service.maxReplicas),
         atMaxDuringRollout: servicesNeed((service) => service.maxReplicas + surge(service, service.maxReplicas)),
     };
-    const total = (replicas: (service: ServiceConfig) => number, except?: string) => sum([systemQuota, servicesNeed(replicas, except)]);
+    const total = (replicas: (service: ServiceConfig) => number, except?: string) =>
+        sum([systemQuota, servicesNeed(replicas, except)]);
     const atMin = sum([systemQuota, need.atMin]);
     const atMinDuringRollout = sum([systemQuota, need.atMinDuringRollout]);
     const atMax = sum([systemQuota, need.atMax]);
@@ -231,13 +241,18 @@ export function capacityReport(config: PlatformConfig, systemPods: readonly Syst
         const limit = hard[resource];
         const headroom = (needed: number) => (limit === undefined ? null : value(limit - needed));
         return {
-            resource, unit,
+            resource,
+            unit,
             hard: limit === undefined ? null : value(limit),
             atMin: value(atMin[resource]),
             atMinDuringRollout: value(atMinDuringRollout[resource]),
             atMax: value(atMax[resource]),
             atMaxDuringRollout: value(atMaxDuringRollout[resource]),
-            headroom: { atMin: headroom(atMin[resource]), atMax: headroom(atMax[resource]), atMaxDuringRollout: headroom(atMaxDuringRollout[resource]) },
+            headroom: {
+                atMin: headroom(atMin[resource]),
+                atMax: headroom(atMax[resource]),
+                atMaxDuringRollout: headroom(atMaxDuringRollout[resource]),
+            },
             text: {
                 hard: limit === undefined ? "none" : formatAmount(unit, value(limit)),
                 atMin: formatAmount(unit, value(atMin[resource])),
@@ -273,8 +288,10 @@ export function capacityReport(config: PlatformConfig, systemPods: readonly Syst
                     othersAtMin: reach(name, service, (other) => other.minReplicas),
                     othersAtMax: reach(name, service, (other) => other.maxReplicas),
                 },
-                fitsOnANode: largestNode === null ? null
-                    : pod["requests.cpu"] / 1000 <= largestNode.cpu && pod["requests.memory"] <= largestNode.memory,
+                fitsOnANode:
+                    largestNode === null
+                        ? null
+                        : pod["requests.cpu"] / 1000 <= largestNode.cpu && pod["requests.memory"] <= largestNode.memory,
             };
         }),
         nodes,
@@ -319,12 +336,17 @@ function groupCapacity(
         name,
         maxSize: group.maxSize,
         instanceTypes: group.instanceTypes,
-        unknownTypes: group.instanceTypes.filter((type) => instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined),
-        perNode: known.length === 0 ? null : {
-            cpu: Math.min(...known.map((node) => node.cpuMillicores)) / 1000,
-            memory: Math.min(...known.map((node) => node.memoryBytes)),
-            pods: Math.min(...known.map((node) => node.pods)),
-        },
+        unknownTypes: group.instanceTypes.filter(
+            (type) => instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined,
+        ),
+        perNode:
+            known.length === 0
+                ? null
+                : {
+                      cpu: Math.min(...known.map((node) => node.cpuMillicores)) / 1000,
+                      memory: Math.min(...known.map((node) => node.memoryBytes)),
+                      pods: Math.min(...known.map((node) => node.pods)),
+                  },
         daemonSetsPerNode: { cpu: daemonSets.cpu / 1000, memory: daemonSets.memory },
         minSize: group.minSize,
         taints: group.taints.map(taintText),
@@ -346,18 +368,29 @@ function nodeReport(
         cpu: toMillicores(config.guardrails.daemonSetRequestsPerNode.cpu),
         memory: toBytes(config.guardrails.daemonSetRequestsPerNode.memory),
     };
-    const groups = Object.entries(config.nodeGroups).map(([name, group]) => groupCapacity(config, name, group, daemonSets));
+    const groups = Object.entries(config.nodeGroups).map(([name, group]) =>
+        groupCapacity(config, name, group, daemonSets),
+    );
     const rows = (["cpu", "memory"] as const).map((resource): NodeRow => {
         const key = resource === "cpu" ? "requests.cpu" : "requests.memory";
         const unit: Unit = resource === "cpu" ? "cores" : "bytes";
         const value = (amount: number) => fromInternal(key, amount);
-        const allocatableTotal = groups.reduce((total, group) =>
-            total + (group.perNode === null || !group.takesPlatformPods ? 0 : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])), 0);
-        const system = systemPods.reduce((total, pod) =>
-            total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])), 0);
+        const allocatableTotal = groups.reduce(
+            (total, group) =>
+                total +
+                (group.perNode === null || !group.takesPlatformPods
+                    ? 0
+                    : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])),
+            0,
+        );
+        const system = systemPods.reduce(
+            (total, pod) => total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])),
+            0,
+        );
         const available = allocatableTotal - system;
         return {
-            resource, unit,
+            resource,
+            unit,
             allocatable: value(allocatableTotal),
             systemPods: value(system),
             available: value(available),
@@ -379,14 +412,22 @@ function nodeReport(
             },
         };
     });
-    const total = (scenario: "atMin" | "atMax") => groups.some((group) => group.monthlyCost[scenario] === null) ? null
-        : roundCents(groups.reduce((sum, group) => sum + group.monthlyCost[scenario]!, 0));
+    const total = (scenario: "atMin" | "atMax") =>
+        groups.some((group) => group.monthlyCost[scenario] === null)
+            ? null
+            : roundCents(groups.reduce((sum, group) => sum + group.monthlyCost[scenario]!, 0));
     const atMin = total("atMin");
     const atMax = total("atMax");
     return {
-        groups, complete: groups.every((group) => group.perNode !== null), rows,
+        groups,
+        complete: groups.every((group) => group.perNode !== null),
+        rows,
         monthlyCost: {
-            currency: "USD", hoursPerMonth: HOURS_PER_MONTH, priceRegion: PRICE_TABLE_REGION, atMin, atMax,
+            currency: "USD",
+            hoursPerMonth: HOURS_PER_MONTH,
+            priceRegion: PRICE_TABLE_REGION,
+            atMin,
+            atMax,
             text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
             upperBound: Object.values(config.nodeGroups).some((group) => group.capacityType === "SPOT"),
         },
@@ -409,14 +450,22 @@ export function formatUsd(value: number | null): string {
 
 /** CPU (cores) and memory (bytes) free on the largest node of a group the services run on, after its DaemonSets. */
 function largestNodeFree(nodes: NodeReport): { cpu: number; memory: number } | null {
-    const free = nodes.groups.flatMap((group) => group.perNode === null || !group.takesPlatformPods ? [] : [{
-        cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu,
-        memory: group.perNode.memory - group.daemonSetsPerNode.memory,
-    }]);
-    return free.length === 0 ? null : {
-        cpu: Math.max(...free.map((node) => node.cpu)),
-        memory: Math.max(...free.map((node) => node.memory)),
-    };
+    const free = nodes.groups.flatMap((group) =>
+        group.perNode === null || !group.takesPlatformPods
+            ? []
+            : [
+                  {
+                      cpu: group.perNode.cpu - group.daemonSetsPerNode.cpu,
+                      memory: group.perNode.memory - group.daemonSetsPerNode.memory,
+                  },
+              ],
+    );
+    return free.length === 0
+        ? null
+        : {
+              cpu: Math.max(...free.map((node) => node.cpu)),
+              memory: Math.max(...free.map((node) => node.memory)),
+          };
 }
 
 function connectionReport(config: PlatformConfig): ConnectionReport | null {
@@ -426,7 +475,8 @@ function connectionReport(config: PlatformConfig): ConnectionReport | null {
     }
     const budget = database.maxConnections - database.reservedConnections;
     const pooled = Object.entries(config.services).flatMap(([name, service]) =>
-        service.database === undefined ? [] : [{ name, service, pool: service.database }]);
+        service.database === undefined ? [] : [{ name, service, pool: service.database }],
+    );
     const rows = pooled.map(({ name, service, pool }) => {
         const perPod = pool.poolSize + pool.maxOverflow;
         return {
@@ -456,10 +506,12 @@ function connectionReport(config: PlatformConfig): ConnectionReport | null {
             atMaxDuringRollout: budget - total((row) => row.atMaxDuringRollout),
         },
         largestPoolPerPod: podsAtMax === 0 ? null : Math.max(0, Math.floor(budget / podsAtMax)),
-        services: rows.map(({ maxReplicas, ...row }): ServiceConnections => ({
-            ...row,
-            largestPoolPerPod: Math.max(0, Math.floor((budget - (atMax - row.atMax)) / maxReplicas)),
-        })),
+        services: rows.map(
+            ({ maxReplicas, ...row }): ServiceConnections => ({
+                ...row,
+                largestPoolPerPod: Math.max(0, Math.floor((budget - (atMax - row.atMax)) / maxReplicas)),
+            }),
+        ),
     };
 }
 
@@ -487,8 +539,14 @@ function systemPodAmounts(pod: SystemPod, config: PlatformConfig): Amounts {
     return {
         "requests.cpu": toInternal("requests.cpu", nonNegative(pod.requests.cpu)),
         "requests.memory": toInternal("requests.memory", nonNegative(pod.requests.memory)),
-        "limits.cpu": pod.limits === undefined ? toMillicores(defaults.cpu) : toInternal("limits.cpu", nonNegative(pod.limits.cpu)),
-        "limits.memory": pod.limits === undefined ? toBytes(defaults.memory) : toInternal("limits.memory", nonNegative(pod.limits.memory)),
+        "limits.cpu":
+            pod.limits === undefined
+                ? toMillicores(defaults.cpu)
+                : toInternal("limits.cpu", nonNegative(pod.limits.cpu)),
+        "limits.memory":
+            pod.limits === undefined
+                ? toBytes(defaults.memory)
+                : toInternal("limits.memory", nonNegative(pod.limits.memory)),
         pods: 1,
     };
 }
@@ -509,8 +567,9 @@ function scale(amounts: Amounts, factor: number): Amounts {
 }
 
 function sum(list: readonly Amounts[]): Amounts {
-    return Object.fromEntries(QUOTA_RESOURCES.map((resource) =>
-        [resource, list.reduce((total, amounts) => total + amounts[resource], 0)])) as Amounts;
+    return Object.fromEntries(
+        QUOTA_RESOURCES.map((resource) => [resource, list.reduce((total, amounts) => total + amounts[resource], 0)]),
+    ) as Amounts;
 }
 
 function replicaCount(replicas: number): number {
@@ -543,7 +602,11 @@ export function formatAmount(unit: Unit, value: number): string {
         case "cores":
             return round(value, 3);
         case "bytes":
-            return value >= GIB ? `${round(value / GIB, 2)}Gi` : value >= MIB ? `${round(value / MIB, 2)}Mi` : round(value, 0);
+            return value >= GIB
+                ? `${round(value / GIB, 2)}Gi`
+                : value >= MIB
+                  ? `${round(value / MIB, 2)}Mi`
+                  : round(value, 0);
         case "pods":
             return round(value, 0);
     }

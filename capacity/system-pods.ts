@@ -15,11 +15,13 @@ import type { SystemPod } from "./model";
 export function addonPodRequests(config: PlatformConfig): SystemPod[] {
     return platformPods(config)
         .filter((pod) => pod.kind !== "DaemonSet")
-        .map((pod): SystemPod => ({
-            name: pod.name,
-            namespace: pod.namespace,
-            replicas: pod.replicas,
-            requests: { cpu: parseQuantity(pod.requests.cpu), memory: parseQuantity(pod.requests.memory) },
-            priority: priorityValue(pod.priorityClassName),
-        }));
+        .map(
+            (pod): SystemPod => ({
+                name: pod.name,
+                namespace: pod.namespace,
+                replicas: pod.replicas,
+                requests: { cpu: parseQuantity(pod.requests.cpu), memory: parseQuantity(pod.requests.memory) },
+                priority: priorityValue(pod.priorityClassName),
+            }),
+        );
 }

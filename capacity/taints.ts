@@ -46,13 +46,19 @@ export function taintText(taint: Taint): string {
  * without the tags a group scaled back to zero looks untainted and takes pods that cannot run there.
  */
 export function nodeTemplateTaintTags(taints: readonly Taint[]): Record<string, string> {
-    return Object.fromEntries(taints.map((taint) =>
-        [`k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`, `${taint.value ?? ""}:${KUBERNETES_EFFECT[taint.effect]}`]));
+    return Object.fromEntries(
+        taints.map((taint) => [
+            `k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`,
+            `${taint.value ?? ""}:${KUBERNETES_EFFECT[taint.effect]}`,
+        ]),
+    );
 }
 
 /** The node groups the platform's pods can run on, by name. */
 export function platformNodeGroups(config: Pick<PlatformConfig, "nodeGroups">): string[] {
-    return Object.entries(config.nodeGroups).filter(([, group]) => takesPlatformPods(group)).map(([name]) => name);
+    return Object.entries(config.nodeGroups)
+        .filter(([, group]) => takesPlatformPods(group))
+        .map(([name]) => name);
 }
 
 /**
@@ -65,9 +71,11 @@ export const nodeGroupTaintsCheck: ConfigCheck = configCheck(
         const groups = Object.keys(config.nodeGroups);
         if (groups.length === 0 || platformNodeGroups(config).length > 0) return { errors: [], warnings: [] };
         return {
-            errors: [`${keyName(["nodeGroups"])} (${groups.join(", ")}) must keep a group without NO_SCHEDULE or NO_EXECUTE taints: ` +
-                "the add-ons and the services tolerate none, so they would stay Pending\n" +
-                "add a node group without taints, or make one group's taints PREFER_NO_SCHEDULE"],
+            errors: [
+                `${keyName(["nodeGroups"])} (${groups.join(", ")}) must keep a group without NO_SCHEDULE or NO_EXECUTE taints: ` +
+                    "the add-ons and the services tolerate none, so they would stay Pending\n" +
+                    "add a node group without taints, or make one group's taints PREFER_NO_SCHEDULE",
+            ],
             warnings: [],
         };
     },

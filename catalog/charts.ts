@@ -42,4 +42,3 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
     repo: "https://prometheus-community.github.io/helm-charts",
     namespace: MONITORING_NAMESPACE,
 } as const;
-

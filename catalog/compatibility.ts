@@ -36,21 +36,26 @@ export interface AddonSource {
  */
 export const ADDON_SOURCES: Readonly<Record<EksAddonName, AddonSource>> = {
     "vpc-cni": { url: "https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.md", read: "2026-12-02" },
-    "kube-proxy": { url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md", read: "2026-12-02" },
+    "kube-proxy": {
+        url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
+        read: "2026-12-02",
+    },
     coredns: { url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md", read: "2026-12-02" },
     "eks-pod-identity-agent": {
         url: "https://github.com/nvhuu99/order-system-deploy/blob/HEAD/pod_identity_agent.tf",
         read: "2026-12-02",
-        note: "no version table in the EKS user guide (pod-id-agent-setup shows only v1.0.0-eksbuild.1 as an example); " +
+        note:
+            "no version table in the EKS user guide (pod-id-agent-setup shows only v1.0.0-eksbuild.1 as an example); " +
             "the build a public stack pins; the agent does not follow Kubernetes minors. " +
             "Confirm with `aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version <minor>`",
     },
     "aws-ebs-csi-driver": {
         url: "https://github.com/mitodl/ol-infrastructure/pull/5959",
         read: "2026-12-02",
-        note: "no version table in the EKS user guide; the build AWS marked defaultVersion for 1.36 on 2026-09-21. " +
+        note:
+            "no version table in the EKS user guide; the build AWS marked defaultVersion for 1.36 on 2026-09-21. " +
             "The driver supports every minor EKS supports, extended support included (kubernetes-sigs/aws-ebs-csi-driver " +
-            "README \"Compatibility\"), and only its latest and previous release (README \"Support\"). " +
+            "README, section Compatibility), and only its latest and previous release (its section Support). " +
             "Confirm with `aws eks describe-addon-versions --addon-name aws-ebs-csi-driver --kubernetes-version <minor>`",
     },
 };
@@ -143,4 +148,4 @@ export const EKS_VERSION_CALENDAR: Readonly<Record<string, SupportDates>> = {
  * What EKS bills per cluster-hour, USD, while a minor is in standard and in extended support
  * (https://aws.amazon.com/eks/pricing/, read 2026-12-02; the issue's figures).
  */
-export const EKS_CLUSTER_HOURLY_PRICE = { standard: 0.10, extended: 0.60 } as const;
+export const EKS_CLUSTER_HOURLY_PRICE = { standard: 0.1, extended: 0.6 } as const;

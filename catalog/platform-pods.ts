@@ -105,7 +105,8 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
         safeToEvictLocalVolumes: [],
         pdb: {
             maxUnavailable: 1,
-            source: "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
+            source:
+                "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
                 "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
         },
         // coredns.yaml.base and the EKS add-on: system-cluster-critical.
@@ -126,10 +127,13 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             // ebs-plugin, csi-provisioner, csi-attacher, csi-resizer, liveness-probe at 10m/40Mi each;
             // csi-snapshotter only with the snapshot CRDs, which this cluster does not install.
             requests: { cpu: "50m", memory: "200Mi" },
-            localVolumes: [{
-                name: "socket-dir", kind: "emptyDir",
-                source: "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/controller.yaml:668-673",
-            }],
+            localVolumes: [
+                {
+                    name: "socket-dir",
+                    kind: "emptyDir",
+                    source: "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/controller.yaml:668-673",
+                },
+            ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.ebsCsiController,
             pdb: {
                 maxUnavailable: 1,
@@ -155,10 +159,15 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml:346-357).
             localVolumes: [],
             safeToEvictLocalVolumes: [],
-            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)" },
+            pdb: {
+                maxUnavailable: 1,
+                source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)",
+            },
             // components/cluster-autoscaler.ts sets it (also the chart's default).
             priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-            sources: ["kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)"],
+            sources: [
+                "kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)",
+            ],
         });
     }
 
@@ -170,10 +179,13 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             kind: "Deployment",
             replicas: addons.metricsServer.replicas,
             requests: { ...addons.metricsServer.resources.requests },
-            localVolumes: [{
-                name: "tmp", kind: "emptyDir",
-                source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
-            }],
+            localVolumes: [
+                {
+                    name: "tmp",
+                    kind: "emptyDir",
+                    source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
+                },
+            ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
             pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
             // metrics-server chart 3.13.1 values.yaml priorityClassName.
@@ -192,16 +204,24 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             replicas: prometheus.replicas,
             requests: { ...prometheus.resources.requests },
             // The data is a PersistentVolumeClaim (storageSpec.volumeClaimTemplate); config-out is tmpfs.
-            localVolumes: [{
-                name: "config-out", kind: "emptyDir", medium: "Memory",
-                source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
-            }],
+            localVolumes: [
+                {
+                    name: "config-out",
+                    kind: "emptyDir",
+                    medium: "Memory",
+                    source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
+                },
+            ],
             safeToEvictLocalVolumes: [],
             safeToEvict: "false",
             // One down at a time; none for a single replica, which it would never let go.
-            pdb: prometheus.replicas >= 2
-                ? { minAvailable: prometheus.replicas - 1, source: `the chart's PDB \`${KPS}-prometheus\` from the program's prometheus.podDisruptionBudget (templates/prometheus/podDisruptionBudget.yaml)` }
-                : null,
+            pdb:
+                prometheus.replicas >= 2
+                    ? {
+                          minAvailable: prometheus.replicas - 1,
+                          source: `the chart's PDB \`${KPS}-prometheus\` from the program's prometheus.podDisruptionBudget (templates/prometheus/podDisruptionBudget.yaml)`,
+                      }
+                    : null,
             sources: [
                 "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:104-142 (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
                 "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
@@ -218,14 +238,22 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             requests: { cpu: "0", memory: "0" },
             localVolumes: [
                 {
-                    name: `alertmanager-${KPS}-alertmanager-db`, kind: "emptyDir",
+                    name: `alertmanager-${KPS}-alertmanager-db`,
+                    kind: "emptyDir",
                     source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:133-141 (no storage spec: an emptyDir) and :861-863 (its name)",
                 },
-                { name: "config-out", kind: "emptyDir", medium: "Memory", source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:472-480" },
+                {
+                    name: "config-out",
+                    kind: "emptyDir",
+                    medium: "Memory",
+                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:472-480",
+                },
             ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.alertmanager,
             pdb: null,
-            sources: ["kube-prometheus-stack-88.5.3 values.yaml alertmanager.alertmanagerSpec.replicas 1, resources {}; alertmanager.podDisruptionBudget.enabled false"],
+            sources: [
+                "kube-prometheus-stack-88.5.3 values.yaml alertmanager.alertmanagerSpec.replicas 1, resources {}; alertmanager.podDisruptionBudget.enabled false",
+            ],
         });
         pods.push({
             name: `${KPS}-operator`,
@@ -238,7 +266,9 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             localVolumes: [],
             safeToEvictLocalVolumes: [],
             pdb: null,
-            sources: ["kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}"],
+            sources: [
+                "kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}",
+            ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
         });
         pods.push({
@@ -251,7 +281,9 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             localVolumes: [],
             safeToEvictLocalVolumes: [],
             pdb: null,
-            sources: ["prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS"],
+            sources: [
+                "prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS",
+            ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
         });
         if (prometheus.grafana) {
@@ -263,10 +295,26 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 replicas: 1,
                 requests: { cpu: "0", memory: "0" },
                 localVolumes: [
-                    { name: "storage", kind: "emptyDir", source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)" },
-                    { name: "search", kind: "emptyDir", source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)" },
-                    { name: "sc-dashboard-volume", kind: "emptyDir", source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)" },
-                    { name: "sc-datasources-volume", kind: "emptyDir", source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)" },
+                    {
+                        name: "storage",
+                        kind: "emptyDir",
+                        source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)",
+                    },
+                    {
+                        name: "search",
+                        kind: "emptyDir",
+                        source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)",
+                    },
+                    {
+                        name: "sc-dashboard-volume",
+                        kind: "emptyDir",
+                        source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)",
+                    },
+                    {
+                        name: "sc-datasources-volume",
+                        kind: "emptyDir",
+                        source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)",
+                    },
                 ],
                 safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.grafana,
                 pdb: null,
@@ -286,7 +334,13 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             kind: "Deployment",
             replicas: addons.prometheusAdapter.replicas,
             requests: { ...addons.prometheusAdapter.resources.requests },
-            localVolumes: [{ name: "tmp", kind: "emptyDir", source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145" }],
+            localVolumes: [
+                {
+                    name: "tmp",
+                    kind: "emptyDir",
+                    source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145",
+                },
+            ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
             pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
             // components/prometheus-adapter.ts sets it.
@@ -299,16 +353,44 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
     // comes before the LocalStorage rule, simulator/drainability/rules/rules.go:62, :70), so their
     // hostPath volumes are not listed.
     const daemonSet = (name: string, installedBy: string, namespace: string, source: string): PlatformPod => ({
-        name, installedBy, namespace, kind: "DaemonSet", replicas: 1, requests: { cpu: "0", memory: "0" },
-        localVolumes: [], safeToEvictLocalVolumes: [], pdb: null, sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
+        name,
+        installedBy,
+        namespace,
+        kind: "DaemonSet",
+        replicas: 1,
+        requests: { cpu: "0", memory: "0" },
+        localVolumes: [],
+        safeToEvictLocalVolumes: [],
+        pdb: null,
+        sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
     });
     pods.push(daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni"));
     pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", "the EKS kube-proxy add-on"));
-    pods.push(daemonSet("eks-pod-identity-agent", "EKS add-on eks-pod-identity-agent", "kube-system", "aws/eks-pod-identity-agent chart"));
+    pods.push(
+        daemonSet(
+            "eks-pod-identity-agent",
+            "EKS add-on eks-pod-identity-agent",
+            "kube-system",
+            "aws/eks-pod-identity-agent chart",
+        ),
+    );
     if (addons.prometheus.mode === "install") {
-        pods.push(daemonSet("ebs-csi-node", "EKS add-on aws-ebs-csi-driver", "kube-system", "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml"));
-        pods.push(daemonSet(`${KPS}-prometheus-node-exporter`, `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`, NODE_EXPORTER_NAMESPACE,
-            "prometheus-community/helm-charts prometheus-node-exporter-4.56.1"));
+        pods.push(
+            daemonSet(
+                "ebs-csi-node",
+                "EKS add-on aws-ebs-csi-driver",
+                "kube-system",
+                "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml",
+            ),
+        );
+        pods.push(
+            daemonSet(
+                `${KPS}-prometheus-node-exporter`,
+                `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`,
+                NODE_EXPORTER_NAMESPACE,
+                "prometheus-community/helm-charts prometheus-node-exporter-4.56.1",
+            ),
+        );
     }
     return pods;
 }

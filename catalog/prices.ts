@@ -118,8 +118,11 @@ export const ON_DEMAND_PRICES: Readonly<Record<string, number>> = {
 
 /** The hourly price of `type`: `overrides` (simulation.tuning.prices) first, then the table; `undefined` when neither has it. */
 export function hourlyPrice(type: string, overrides: Readonly<Record<string, number>> = {}): number | undefined {
-    return Object.prototype.hasOwnProperty.call(overrides, type) ? overrides[type]
-        : Object.prototype.hasOwnProperty.call(ON_DEMAND_PRICES, type) ? ON_DEMAND_PRICES[type] : undefined;
+    return Object.prototype.hasOwnProperty.call(overrides, type)
+        ? overrides[type]
+        : Object.prototype.hasOwnProperty.call(ON_DEMAND_PRICES, type)
+          ? ON_DEMAND_PRICES[type]
+          : undefined;
 }
 
 /**

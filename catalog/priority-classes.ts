@@ -54,7 +54,13 @@ export const SYSTEM_CLUSTER_CRITICAL = { name: "system-cluster-critical", value:
 /** The value of a class the platform knows; 0 for none (no global default class exists). */
 export function priorityValue(className: string | undefined): number {
     if (className === undefined) return 0;
-    const known = [...Object.values(PRIORITY_CLASSES), MONITORING_PRIORITY_CLASS, SYSTEM_CLUSTER_CRITICAL, HEADROOM.priorityClass].find((spec) => spec.name === className);
-    if (known === undefined) throw new Error(`unknown PriorityClass ${className}: add it to catalog/priority-classes.ts`);
+    const known = [
+        ...Object.values(PRIORITY_CLASSES),
+        MONITORING_PRIORITY_CLASS,
+        SYSTEM_CLUSTER_CRITICAL,
+        HEADROOM.priorityClass,
+    ].find((spec) => spec.name === className);
+    if (known === undefined)
+        throw new Error(`unknown PriorityClass ${className}: add it to catalog/priority-classes.ts`);
     return known.value;
 }

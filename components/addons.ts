@@ -37,12 +37,14 @@ export function clusterAutoscalerInput(config: PlatformConfig, target: Monitorin
  */
 export function monitoredNamespaces(config: PlatformConfig): string[] {
     const target = monitoringTarget(config.addons.prometheus);
-    return [...new Set([
-        KUBE_PROMETHEUS_STACK_CHART.namespace,
-        ...(config.addons.prometheus.mode === "install" ? [NODE_EXPORTER_NAMESPACE] : []),
-        config.namespace.name,
-        clusterAutoscalerInput(config, target).serviceMonitorNamespace,
-    ])].sort();
+    return [
+        ...new Set([
+            KUBE_PROMETHEUS_STACK_CHART.namespace,
+            ...(config.addons.prometheus.mode === "install" ? [NODE_EXPORTER_NAMESPACE] : []),
+            config.namespace.name,
+            clusterAutoscalerInput(config, target).serviceMonitorNamespace,
+        ]),
+    ].sort();
 }
 
 /** Every Helm release the stack installs, in install order, as the components install them. */
@@ -68,14 +70,19 @@ export function releaseSpecs(config: PlatformConfig): ReleaseSpec[] {
 /** The releases as YAML documents (chart, version, namespace and the full values), for `render`. */
 export function renderReleases(config: PlatformConfig): string {
     return releaseSpecs(config)
-        .map((spec) => YAML.stringify({
-            release: spec.name,
-            chart: spec.chart,
-            repository: spec.repo,
-            version: spec.version,
-            namespace: spec.namespace,
-            values: spec.values,
-        }, { lineWidth: 0 }))
+        .map((spec) =>
+            YAML.stringify(
+                {
+                    release: spec.name,
+                    chart: spec.chart,
+                    repository: spec.repo,
+                    version: spec.version,
+                    namespace: spec.namespace,
+                    values: spec.values,
+                },
+                { lineWidth: 0 },
+            ),
+        )
         .join("---\n");
 }
 
@@ -135,55 +142,79 @@ export class ScalingAddons extends pulumi.ComponentResource {
         const addons = config.addons;
         const nodes = [...args.nodeGroups];
         const child = { parent: this };
-        const namespaces = this.namespaces = new MonitoringNamespaces(`${name}-namespaces`, {
-            kubeconfig: args.kubeconfig,
-            nodeExporter: addons.prometheus.mode === "install",
-            labels: args.labels,
-        }, child);
+        const namespaces = (this.namespaces = new MonitoringNamespaces(
+            `${name}-namespaces`,
+            {
+                kubeconfig: args.kubeconfig,
+                nodeExporter: addons.prometheus.mode === "install",
+                labels: args.labels,
+            },
+            child,
+        ));
 
-        this.prometheus = new PrometheusStack(`${name}-prometheus`, {
-            prometheus: addons.prometheus,
-            clusterName: args.clusterName,
-            clusterNameValue: config.cluster.name,
-            podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
-            labels: args.labels,
-            tags: args.tags,
-            ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
-            monitoredNamespaces: monitoredNamespaces(config),
-            dependsOn: [...nodes, args.priorityClasses, namespaces],
-        }, child);
+        this.prometheus = new PrometheusStack(
+            `${name}-prometheus`,
+            {
+                prometheus: addons.prometheus,
+                clusterName: args.clusterName,
+                clusterNameValue: config.cluster.name,
+                podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
+                labels: args.labels,
+                tags: args.tags,
+                ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
+                monitoredNamespaces: monitoredNamespaces(config),
+                dependsOn: [...nodes, args.priorityClasses, namespaces],
+            },
+            child,
+        );
         const target = this.prometheus.target;
 
         if (addons.metricsServer.enabled) {
-            this.metricsServer = new MetricsServer(`${name}-metrics-server`, { settings: addons.metricsServer, dependsOn: nodes }, child);
+            this.metricsServer = new MetricsServer(
+                `${name}-metrics-server`,
+                { settings: addons.metricsServer, dependsOn: nodes },
+                child,
+            );
         }
         if (addons.prometheusAdapter.enabled) {
-            this.prometheusAdapter = new PrometheusAdapter(`${name}-prometheus-adapter`, {
-                settings: addons.prometheusAdapter,
-                prometheus: target.endpoint,
-                dependsOn: [...nodes, namespaces, ...(this.prometheus.release ? [this.prometheus.release] : [])],
-            }, child);
+            this.prometheusAdapter = new PrometheusAdapter(
+                `${name}-prometheus-adapter`,
+                {
+                    settings: addons.prometheusAdapter,
+                    prometheus: target.endpoint,
+                    dependsOn: [...nodes, namespaces, ...(this.prometheus.release ? [this.prometheus.release] : [])],
+                },
+                child,
+            );
         }
         this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release ?? namespaces.monitoring;
         const monitoringReady = [this.crdsReady];
 
         if (addons.clusterAutoscaler.enabled) {
-            this.clusterAutoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
-                ...clusterAutoscalerInput(config, target),
-                clusterNameOutput: args.clusterName,
-                podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
-                tags: args.tags,
-                // Its ServiceMonitor needs the CRDs and the monitoring namespace.
-                dependsOn: [...nodes, ...(target.objectsEnabled ? monitoringReady : [])],
-            }, child);
+            this.clusterAutoscaler = new ClusterAutoscaler(
+                `${name}-cluster-autoscaler`,
+                {
+                    ...clusterAutoscalerInput(config, target),
+                    clusterNameOutput: args.clusterName,
+                    podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
+                    tags: args.tags,
+                    // Its ServiceMonitor needs the CRDs and the monitoring namespace.
+                    dependsOn: [...nodes, ...(target.objectsEnabled ? monitoringReady : [])],
+                },
+                child,
+            );
         }
         if (target.objectsEnabled) {
-            this.serviceMonitors = new ServiceMonitors(`${name}-pod-monitors`, {
-                services: config.services,
-                namespace: args.servicesNamespace,
-                labels: { ...args.labels, ...target.podMonitorLabels },
-                dependsOn: monitoringReady,
-            }, child);
+            this.serviceMonitors = new ServiceMonitors(
+                `${name}-pod-monitors`,
+                {
+                    services: config.services,
+                    namespace: args.servicesNamespace,
+                    labels: { ...args.labels, ...target.podMonitorLabels },
+                    dependsOn: monitoringReady,
+                },
+                child,
+            );
         }
 
         this.ruleLabels = target.ruleLabels;
@@ -191,7 +222,9 @@ export class ScalingAddons extends pulumi.ComponentResource {
         this.monitoringObjectsEnabled = target.objectsEnabled;
         this.prometheusUrl = target.url;
         this.customMetrics = customMetrics(config);
-        this.clusterAutoscalerRoleArn = this.clusterAutoscaler ? this.clusterAutoscaler.roleArn : pulumi.output<string | null>(null);
+        this.clusterAutoscalerRoleArn = this.clusterAutoscaler
+            ? this.clusterAutoscaler.roleArn
+            : pulumi.output<string | null>(null);
         this.registerOutputs({
             prometheusUrl: this.prometheusUrl,
             customMetrics: this.customMetrics,

@@ -34,7 +34,10 @@ export const DESCRIBE_ACTIONS = [
 ] as const;
 
 /** The only calls that change anything: allowed on this cluster's node groups alone. */
-export const SCALING_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"] as const;
+export const SCALING_ACTIONS = [
+    "autoscaling:SetDesiredCapacity",
+    "autoscaling:TerminateInstanceInAutoScalingGroup",
+] as const;
 
 /**
  * The autoscaler's permission policy: describe on `*` (these calls take no resource), and the two
@@ -111,9 +114,14 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<s
         // The chart's default (maxUnavailable: 1) lets a drain move the single replica; setting
         // minAvailable as well would fail the render (templates/pdb.yaml), so only maxUnavailable.
         podDisruptionBudget: { maxUnavailable: 1 },
-        serviceMonitor: input.serviceMonitorLabels === undefined
-            ? { enabled: false }
-            : { enabled: true, namespace: input.serviceMonitorNamespace, selector: serviceMonitorLabels(input.serviceMonitorLabels) },
+        serviceMonitor:
+            input.serviceMonitorLabels === undefined
+                ? { enabled: false }
+                : {
+                      enabled: true,
+                      namespace: input.serviceMonitorNamespace,
+                      selector: serviceMonitorLabels(input.serviceMonitorLabels),
+                  },
     };
 }
 
@@ -154,25 +162,30 @@ export function clusterAutoscalerImageCheck(config: PlatformConfig): { errors: s
     if (settings.imageTag === undefined && CLUSTER_AUTOSCALER_IMAGE_TAGS[minor] === undefined) {
         errors.push(
             `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor cluster-autoscaler has an image tag for ` +
-            `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})\n` +
-            `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in catalog/compatibility.ts, ` +
-            `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
+                `(${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")})\n` +
+                `add the newest v${minor}.x to CLUSTER_AUTOSCALER_IMAGE_TAGS in catalog/compatibility.ts, ` +
+                `or set ${keyName(["addons", "clusterAutoscaler", "imageTag"])}`,
         );
     }
     if (settings.imageTag !== undefined && minorOf(settings.imageTag) > minorOf(`v${minor}`)) {
         errors.push(
             `${keyName(["addons", "clusterAutoscaler", "imageTag"])} (${settings.imageTag}) must not be newer than the cluster's minor (${minor}): ` +
-            "it may call APIs the control plane does not serve\nuse a v" + minor + ".x tag",
+                "it may call APIs the control plane does not serve\nuse a v" +
+                minor +
+                ".x tag",
         );
     } else if (settings.imageTag !== undefined && !settings.imageTag.startsWith(`v${minor}.`)) {
         warnings.push(
             `${keyName(["addons", "clusterAutoscaler", "imageTag"])} (${settings.imageTag}) is not a release for Kubernetes ${minor}: ` +
-            "cluster-autoscaler is only tested against its own minor; use a v" + minor + ".x tag",
+                "cluster-autoscaler is only tested against its own minor; use a v" +
+                minor +
+                ".x tag",
         );
     }
     return { errors, warnings };
 }
-clusterAutoscalerImageCheck.doc = "cluster-autoscaler must have an image tag for the cluster's Kubernetes minor (its releases follow the minors: kubernetes/autoscaler cluster-autoscaler/README.md, \"Releases\").";
+clusterAutoscalerImageCheck.doc =
+    'cluster-autoscaler must have an image tag for the cluster\'s Kubernetes minor (its releases follow the minors: kubernetes/autoscaler cluster-autoscaler/README.md, "Releases").';
 
 export interface ClusterAutoscalerArgs extends ClusterAutoscalerInput {
     /** The EKS cluster's name as an output, so the Pod Identity association waits for the cluster. */
@@ -192,15 +205,19 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ClusterAutoscaler", name, {}, opts);
         const spec = clusterAutoscalerRelease(args);
-        this.role = new PodIdentityRole(`${name}-identity`, {
-            clusterName: args.clusterNameOutput,
-            clusterNameValue: args.clusterName,
-            sourceArnCondition: args.podIdentitySourceArnCondition,
-            namespace: CLUSTER_AUTOSCALER_CHART.namespace,
-            serviceAccount: args.settings.serviceAccountName,
-            policy: clusterAutoscalerPolicy(args.clusterName),
-            tags: args.tags,
-        }, { parent: this });
+        this.role = new PodIdentityRole(
+            `${name}-identity`,
+            {
+                clusterName: args.clusterNameOutput,
+                clusterNameValue: args.clusterName,
+                sourceArnCondition: args.podIdentitySourceArnCondition,
+                namespace: CLUSTER_AUTOSCALER_CHART.namespace,
+                serviceAccount: args.settings.serviceAccountName,
+                policy: clusterAutoscalerPolicy(args.clusterName),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         // Pod Identity injects credentials when the pod is created: the association comes first.
         this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(spec), {
             parent: this,

@@ -32,12 +32,14 @@ export function corednsConfigurationValues(input: CorednsInput = COREDNS_DEFAULT
         // second PDB beside the add-on's makes every eviction fail. The EKS user guide
         // (eks-networking-add-ons.adoc:3824-3842) shows these fields with these defaults.
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-        topologySpreadConstraints: [{
-            maxSkew: 1,
-            topologyKey: "topology.kubernetes.io/zone",
-            whenUnsatisfiable: "ScheduleAnyway",
-            labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-        }],
+        topologySpreadConstraints: [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+        ],
     };
 }
 
@@ -57,17 +59,21 @@ export class Coredns extends pulumi.ComponentResource {
 
     constructor(name: string, args: CorednsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:Coredns", name, {}, opts);
-        this.addon = new aws.eks.Addon(`${name}-addon`, {
-            clusterName: args.clusterName,
-            addonName: COREDNS.addonName,
-            addonVersion: args.version,
-            configurationValues: JSON.stringify(corednsConfigurationValues(args.settings ?? COREDNS_DEFAULTS)),
-            // OVERWRITE on create adopts the copy EKS bootstrapped; on update it puts back what this
-            // program declares.
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
-            tags: args.tags,
-        }, { parent: this, dependsOn: [...args.nodeGroups] });
+        this.addon = new aws.eks.Addon(
+            `${name}-addon`,
+            {
+                clusterName: args.clusterName,
+                addonName: COREDNS.addonName,
+                addonVersion: args.version,
+                configurationValues: JSON.stringify(corednsConfigurationValues(args.settings ?? COREDNS_DEFAULTS)),
+                // OVERWRITE on create adopts the copy EKS bootstrapped; on update it puts back what this
+                // program declares.
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [...args.nodeGroups] },
+        );
         this.registerOutputs({ addonVersion: this.addon.addonVersion });
     }
 }

@@ -44,7 +44,9 @@ export interface ApiIngressRule {
  * 443 on the cluster security group for each of `privateAccessCidrs` and
  * `privateAccessSecurityGroupIds`: deployers inside or peered to the VPC reach the private endpoint.
  */
-export function apiIngressRules(cluster: Pick<ClusterConfig, "privateAccessCidrs" | "privateAccessSecurityGroupIds">): ApiIngressRule[] {
+export function apiIngressRules(
+    cluster: Pick<ClusterConfig, "privateAccessCidrs" | "privateAccessSecurityGroupIds">,
+): ApiIngressRule[] {
     return [
         ...cluster.privateAccessCidrs.map((cidr) => ({
             key: `cidr-${cidr.replace(/[./]/g, "-")}`,
@@ -68,7 +70,9 @@ export function controlPlaneLogGroupName(clusterName: string): string {
 export function clusterNameOfLogGroup(logGroupName: string): string {
     const match = /^\/aws\/eks\/(.+)\/cluster$/.exec(logGroupName);
     if (match === null) {
-        throw new pulumi.RunError(`${logGroupName} is not an EKS control-plane log group name (/aws/eks/<cluster>/cluster)`);
+        throw new pulumi.RunError(
+            `${logGroupName} is not an EKS control-plane log group name (/aws/eks/<cluster>/cluster)`,
+        );
     }
     return match[1];
 }
@@ -126,22 +130,35 @@ const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
  * exists that principal is the deployer (it will create the cluster); afterwards it is whoever holds
  * the bootstrap entry (`isBootstrapEntry`), so a second admin or a rotated CI role may deploy.
  */
-export function bootstrapAdminErrors(adminRoleArns: readonly string[], callerArn: string, live: LiveCluster | undefined): string[] {
+export function bootstrapAdminErrors(
+    adminRoleArns: readonly string[],
+    callerArn: string,
+    live: LiveCluster | undefined,
+): string[] {
     const caller = callerRole(callerArn);
     return adminRoleArns.flatMap((arn, index) => {
         const key = `${keyName(["cluster", "adminRoleArns", index])} (${arn})`;
         if (live !== undefined) {
             const entry = live.adminEntries[arn];
             return entry !== undefined && isBootstrapEntry(entry, live.createdAt)
-                ? [`${key} must not list the holder of EKS's bootstrap access entry (made with the cluster at ${entry.createdAt})\n` +
-                    "A second entry fails with ResourceInUseException; remove it from the list: it keeps cluster-admin through that entry"]
+                ? [
+                      `${key} must not list the holder of EKS's bootstrap access entry (made with the cluster at ${entry.createdAt})\n` +
+                          "A second entry fails with ResourceInUseException; remove it from the list: it keeps cluster-admin through that entry",
+                  ]
                 : [];
         }
         const match = ROLE_ARN.exec(arn);
-        const same = caller !== undefined && match !== null && match[1] === caller.partition && match[2] === caller.accountId && match[3] === caller.roleName;
+        const same =
+            caller !== undefined &&
+            match !== null &&
+            match[1] === caller.partition &&
+            match[2] === caller.accountId &&
+            match[3] === caller.roleName;
         return same
-            ? [`${key} must not be the role creating the cluster (${callerArn})\n` +
-                "EKS gives the cluster's creator an access entry itself (bootstrapClusterCreatorAdminPermissions); remove it from the list"]
+            ? [
+                  `${key} must not be the role creating the cluster (${callerArn})\n` +
+                      "EKS gives the cluster's creator an access entry itself (bootstrapClusterCreatorAdminPermissions); remove it from the list",
+              ]
             : [];
     });
 }
@@ -149,7 +166,9 @@ export function bootstrapAdminErrors(adminRoleArns: readonly string[], callerArn
 /** EKS's answer for something that does not exist: the API's exception, or the AWS provider's NotFoundError text. */
 export function isNotFound(error: unknown): boolean {
     // terraform-plugin-sdk v2 helper/retry `NotFoundError.Error` says "couldn't find resource".
-    return /ResourceNotFoundException|couldn't find resource/.test(error instanceof Error ? error.message : String(error));
+    return /ResourceNotFoundException|couldn't find resource/.test(
+        error instanceof Error ? error.message : String(error),
+    );
 }
 
 /** `fetch`, or undefined when AWS reports that the thing does not exist. */
@@ -168,7 +187,10 @@ export async function unlessNotFound<T>(fetch: () => Promise<T>): Promise<T | un
  * The live cluster (undefined before the first deploy) and the access entries of the listed
  * admins, from the `aws.eks.getCluster` and `aws.eks.getAccessEntry` data sources.
  */
-export async function readLiveCluster(clusterName: string, adminRoleArns: readonly string[]): Promise<LiveCluster | undefined> {
+export async function readLiveCluster(
+    clusterName: string,
+    adminRoleArns: readonly string[],
+): Promise<LiveCluster | undefined> {
     const cluster = await unlessNotFound(() => aws.eks.getCluster({ name: clusterName }));
     if (cluster === undefined) {
         return undefined;
@@ -180,7 +202,12 @@ export async function readLiveCluster(clusterName: string, adminRoleArns: readon
             adminEntries[principalArn] = { createdAt: entry.createdAt, tags: entry.tags ?? {} };
         }
     }
-    return { createdAt: cluster.createdAt, version: cluster.version, supportType: cluster.upgradePolicies?.[0]?.supportType, adminEntries };
+    return {
+        createdAt: cluster.createdAt,
+        version: cluster.version,
+        supportType: cluster.upgradePolicies?.[0]?.supportType,
+        adminEntries,
+    };
 }
 
 /**
@@ -202,14 +229,22 @@ export function vpcCniOptions(minor: string): eks.types.input.VpcCniOptionsArgs 
  * Access entries giving each admin role cluster-admin, keyed by a stable name, tagged
  * `ADMIN_ENTRY_TAG` so a later preview tells them from EKS's bootstrap entry.
  */
-export function adminAccessEntries(adminRoleArns: readonly string[], tags: Readonly<Record<string, string>> = {}): Record<string, eks.types.input.AccessEntryArgs> {
-    return Object.fromEntries(adminRoleArns.map((principalArn, index) => [`admin-${index}`, {
-        principalArn,
-        tags: { ...tags, [ADMIN_ENTRY_TAG]: "cluster.adminRoleArns" },
-        accessPolicies: {
-            admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
-        },
-    }]));
+export function adminAccessEntries(
+    adminRoleArns: readonly string[],
+    tags: Readonly<Record<string, string>> = {},
+): Record<string, eks.types.input.AccessEntryArgs> {
+    return Object.fromEntries(
+        adminRoleArns.map((principalArn, index) => [
+            `admin-${index}`,
+            {
+                principalArn,
+                tags: { ...tags, [ADMIN_ENTRY_TAG]: "cluster.adminRoleArns" },
+                accessPolicies: {
+                    admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
+                },
+            },
+        ]),
+    );
 }
 
 export class EksCluster extends pulumi.ComponentResource {
@@ -230,106 +265,137 @@ export class EksCluster extends pulumi.ComponentResource {
         const config = args.cluster;
         const stateful = { parent: this, protect: config.protect };
 
-        this.kmsKey = new aws.kms.Key(`${name}-secrets`, {
-            description: `Envelope encryption of Kubernetes secrets in ${config.name}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: config.kmsKeyDeletionWindowDays,
-            tags: args.tags,
-        }, stateful);
+        this.kmsKey = new aws.kms.Key(
+            `${name}-secrets`,
+            {
+                description: `Envelope encryption of Kubernetes secrets in ${config.name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: config.kmsKeyDeletionWindowDays,
+                tags: args.tags,
+            },
+            stateful,
+        );
 
         // EKS creates `/aws/eks/<cluster>/cluster` itself on first write, with no retention, and
         // leaves it behind when the cluster goes. Created here first, it keeps the configured
         // retention and goes with the stack. The cluster takes its name from the log group's
         // output, so the EKS cluster inside pulumi-eks waits for it: `dependsOn` on the eks.Cluster
         // component would not reach that resource.
-        const logGroup = config.logTypes.length > 0
-            ? new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
-                name: controlPlaneLogGroupName(config.name),
-                retentionInDays: config.logRetentionDays,
-                tags: args.tags,
-            }, { parent: this })
-            : undefined;
+        const logGroup =
+            config.logTypes.length > 0
+                ? new aws.cloudwatch.LogGroup(
+                      `${name}-control-plane-logs`,
+                      {
+                          name: controlPlaneLogGroupName(config.name),
+                          retentionInDays: config.logRetentionDays,
+                          tags: args.tags,
+                      },
+                      { parent: this },
+                  )
+                : undefined;
 
-        this.cluster = new eks.Cluster(`${name}-eks`, {
-            name: logGroup ? logGroup.name.apply(clusterNameOfLogGroup) : config.name,
-            version: config.version,
-            vpcId: args.vpcId,
-            privateSubnetIds: args.privateSubnetIds,
-            nodeAssociatePublicIpAddress: false,
-            ...endpointAccess(config.publicAccessCidrs),
-            enabledClusterLogTypes: [...config.logTypes],
-            encryptionConfigKeyArn: this.kmsKey.arn,
-            authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries: adminAccessEntries(config.adminRoleArns, args.tags),
-            createOidcProvider: true,
-            // Node groups are managed by the NodeGroup component: the default self-managed group
-            // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
-            skipDefaultNodeGroup: true,
-            // Pinned add-on versions (catalog/compatibility.ts). Without them pulumi-eks 4.3.0 looks
-            // each one up with `aws.eks.getAddonVersion({ mostRecent: true })` on every run
-            // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
-            // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
-            // every node during an unrelated `pulumi up`.
-            // enableNetworkPolicy: the CNI's network policy agent enforces NetworkPolicies
-            // (network-policies.ts); pulumi-eks v4.3.0 `mergeConfigurationValues` passes it to the add-on.
-            vpcCniOptions: { ...vpcCniOptions(config.version), enableNetworkPolicy: true },
-            kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
-            // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
-            // cluster component it would wait for nodes that wait for the cluster. With
-            // skipDefaultNodeGroup pulumi-eks would not create it anyway (cluster.ts lines 1175-1185).
-            corednsAddonOptions: { enabled: false },
-            upgradePolicy: { supportType: config.upgradePolicy.supportType },
-            deletionProtection: config.protect,
-            tags: args.tags,
-        }, stateful);
+        this.cluster = new eks.Cluster(
+            `${name}-eks`,
+            {
+                name: logGroup ? logGroup.name.apply(clusterNameOfLogGroup) : config.name,
+                version: config.version,
+                vpcId: args.vpcId,
+                privateSubnetIds: args.privateSubnetIds,
+                nodeAssociatePublicIpAddress: false,
+                ...endpointAccess(config.publicAccessCidrs),
+                enabledClusterLogTypes: [...config.logTypes],
+                encryptionConfigKeyArn: this.kmsKey.arn,
+                authenticationMode: eks.AuthenticationMode.Api,
+                accessEntries: adminAccessEntries(config.adminRoleArns, args.tags),
+                createOidcProvider: true,
+                // Node groups are managed by the NodeGroup component: the default self-managed group
+                // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
+                skipDefaultNodeGroup: true,
+                // Pinned add-on versions (catalog/compatibility.ts). Without them pulumi-eks 4.3.0 looks
+                // each one up with `aws.eks.getAddonVersion({ mostRecent: true })` on every run
+                // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
+                // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
+                // every node during an unrelated `pulumi up`.
+                // enableNetworkPolicy: the CNI's network policy agent enforces NetworkPolicies
+                // (network-policies.ts); pulumi-eks v4.3.0 `mergeConfigurationValues` passes it to the add-on.
+                vpcCniOptions: { ...vpcCniOptions(config.version), enableNetworkPolicy: true },
+                kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
+                // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
+                // cluster component it would wait for nodes that wait for the cluster. With
+                // skipDefaultNodeGroup pulumi-eks would not create it anyway (cluster.ts lines 1175-1185).
+                corednsAddonOptions: { enabled: false },
+                upgradePolicy: { supportType: config.upgradePolicy.supportType },
+                deletionProtection: config.protect,
+                tags: args.tags,
+            },
+            stateful,
+        );
 
         // pulumi-eks puts the control plane's network interfaces in the security group it creates
         // (`clusterSecurityGroupId`, since skipDefaultSecurityGroups is unset): 443 from the
         // configured deployers goes there, next to the node group's rule pulumi-eks adds itself.
         for (const rule of apiIngressRules(config)) {
-            new aws.ec2.SecurityGroupRule(`${name}-api-${rule.key}`, {
-                type: "ingress",
-                description: rule.description,
-                protocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                securityGroupId: this.cluster.clusterSecurityGroupId,
-                cidrBlocks: rule.cidrBlocks,
-                sourceSecurityGroupId: rule.sourceSecurityGroupId,
-            }, { parent: this });
+            new aws.ec2.SecurityGroupRule(
+                `${name}-api-${rule.key}`,
+                {
+                    type: "ingress",
+                    description: rule.description,
+                    protocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    securityGroupId: this.cluster.clusterSecurityGroupId,
+                    cidrBlocks: rule.cidrBlocks,
+                    sourceSecurityGroupId: rule.sourceSecurityGroupId,
+                },
+                { parent: this },
+            );
         }
 
         this.clusterName = this.cluster.core.cluster.name;
         this.endpoint = this.cluster.core.endpoint;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
         this.oidcProviderArn = this.cluster.oidcProviderArn;
-        this.oidcIssuerUrl = this.cluster.oidcIssuer.apply((issuer) => issuer.startsWith("https://") ? issuer : `https://${issuer}`);
+        this.oidcIssuerUrl = this.cluster.oidcIssuer.apply((issuer) =>
+            issuer.startsWith("https://") ? issuer : `https://${issuer}`,
+        );
 
-        this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: this.kubeconfig,
-            enableServerSideApply: true,
-        }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: this.kubeconfig,
+                enableServerSideApply: true,
+            },
+            { parent: this },
+        );
 
         // Pod Identity: add-ons get AWS credentials for their own service account, never the node's.
-        const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
-            clusterName: this.clusterName,
-            addonName: "eks-pod-identity-agent",
-            // Pinned: without a version EKS installs its default once and never moves it.
-            addonVersion: eksAddonVersion(config.version, "eks-pod-identity-agent"),
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "PRESERVE",
-            tags: args.tags,
-        }, { parent: this });
+        const podIdentityAgent = new aws.eks.Addon(
+            `${name}-pod-identity-agent`,
+            {
+                clusterName: this.clusterName,
+                addonName: "eks-pod-identity-agent",
+                // Pinned: without a version EKS installs its default once and never moves it.
+                addonVersion: eksAddonVersion(config.version, "eks-pod-identity-agent"),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         // The VPC CNI gets its ENI permissions here rather than through the node role.
-        const cniRole = new PodIdentityRole(`${name}-vpc-cni`, {
-            clusterName: this.clusterName,
-            clusterNameValue: config.name,
-            sourceArnCondition: config.podIdentitySourceArnCondition,
-            namespace: "kube-system",
-            serviceAccount: "aws-node",
-            managedPolicies: ["AmazonEKS_CNI_Policy"],
-            tags: args.tags,
-        }, { parent: this });
+        const cniRole = new PodIdentityRole(
+            `${name}-vpc-cni`,
+            {
+                clusterName: this.clusterName,
+                clusterNameValue: config.name,
+                sourceArnCondition: config.podIdentitySourceArnCondition,
+                namespace: "kube-system",
+                serviceAccount: "aws-node",
+                managedPolicies: ["AmazonEKS_CNI_Policy"],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.nodePrerequisites = [podIdentityAgent, cniRole];
 
         this.registerOutputs({

@@ -14,7 +14,8 @@ export function headroomPriorityClassSpec() {
         value: HEADROOM.priorityClass.value,
         globalDefault: false,
         preemptionPolicy: "Never",
-        description: "Placeholder pods that keep spare capacity; any pod that may preempt takes their room (addons.clusterAutoscaler.headroom)",
+        description:
+            "Placeholder pods that keep spare capacity; any pod that may preempt takes their room (addons.clusterAutoscaler.headroom)",
     };
 }
 
@@ -35,13 +36,24 @@ export function headroomDeploymentSpec(plan: HeadroomPlan) {
                 priorityClassName: plan.priorityClass,
                 terminationGracePeriodSeconds: 0,
                 automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: 65535, runAsGroup: 65535, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [{
-                    name: "pause",
-                    image: HEADROOM.image,
-                    resources: { requests: amounts, limits: amounts },
-                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                }],
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: 65535,
+                    runAsGroup: 65535,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                containers: [
+                    {
+                        name: "pause",
+                        image: HEADROOM.image,
+                        resources: { requests: amounts, limits: amounts },
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            readOnlyRootFilesystem: true,
+                            capabilities: { drop: ["ALL"] },
+                        },
+                    },
+                ],
             },
         },
     };
@@ -60,19 +72,36 @@ export class Headroom extends pulumi.ComponentResource {
     constructor(name: string, args: HeadroomArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:Headroom", name, {}, opts);
         const labels = { ...args.labels };
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: { name: args.plan.namespace, labels: { ...labels, ...podSecurityLabels("restricted") } },
-        }, { parent: this });
-        const priorityClass = new k8s.scheduling.v1.PriorityClass(`${name}-priority`, {
-            metadata: { name: args.plan.priorityClass, labels },
-            ...headroomPriorityClassSpec(),
-        }, { parent: this });
-        new k8s.apps.v1.Deployment(`${name}-deployment`, {
-            // Placeholders wait for cluster-autoscaler's nodes, minutes or (at maxSize) for good:
-            // neither is a failed deploy, so `pulumi up` does not wait for them to run.
-            metadata: { name: HEADROOM.deployment, namespace: namespace.metadata.name, labels, annotations: { "pulumi.com/skipAwait": "true" } },
-            spec: headroomDeploymentSpec(args.plan),
-        }, { parent: this, dependsOn: [priorityClass, ...(args.dependsOn ?? [])] });
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: { name: args.plan.namespace, labels: { ...labels, ...podSecurityLabels("restricted") } },
+            },
+            { parent: this },
+        );
+        const priorityClass = new k8s.scheduling.v1.PriorityClass(
+            `${name}-priority`,
+            {
+                metadata: { name: args.plan.priorityClass, labels },
+                ...headroomPriorityClassSpec(),
+            },
+            { parent: this },
+        );
+        new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                // Placeholders wait for cluster-autoscaler's nodes, minutes or (at maxSize) for good:
+                // neither is a failed deploy, so `pulumi up` does not wait for them to run.
+                metadata: {
+                    name: HEADROOM.deployment,
+                    namespace: namespace.metadata.name,
+                    labels,
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                },
+                spec: headroomDeploymentSpec(args.plan),
+            },
+            { parent: this, dependsOn: [priorityClass, ...(args.dependsOn ?? [])] },
+        );
         this.namespace = namespace.metadata.name;
         this.registerOutputs({ namespace: this.namespace });
     }

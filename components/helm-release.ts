@@ -25,7 +25,12 @@ export interface ChartRef {
 }
 
 /** A release of a chart, in a namespace that exists: kube-system, or one the program owns (monitoring-namespaces.ts). */
-export function chartRelease(ref: ChartRef, version: string, values: Record<string, unknown>, timeoutSeconds?: number): ReleaseSpec {
+export function chartRelease(
+    ref: ChartRef,
+    version: string,
+    values: Record<string, unknown>,
+    timeoutSeconds?: number,
+): ReleaseSpec {
     return {
         name: ref.release,
         chart: ref.chart,
@@ -80,12 +85,14 @@ export function safeToEvictLocalVolumes(volumes: readonly string[]): Record<stri
 
 /** Replicas on different nodes: a node drain or scale-down takes one at most. */
 export function spreadOverNodes(podLabels: Readonly<Record<string, string>>) {
-    return [{
-        maxSkew: 1,
-        topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "DoNotSchedule",
-        labelSelector: { matchLabels: { ...podLabels } },
-        // Count only the current ReplicaSet's pods, so a rolling update is not blocked by the old ones.
-        matchLabelKeys: ["pod-template-hash"],
-    }];
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { ...podLabels } },
+            // Count only the current ReplicaSet's pods, so a rolling update is not blocked by the old ones.
+            matchLabelKeys: ["pod-template-hash"],
+        },
+    ];
 }

@@ -1,7 +1,13 @@
 // What `cluster.version` decides besides the control plane: each EKS add-on's pinned version (the
 // compatibility table) and whether EKS still supports the minor at all (its release calendar). Both
 // checks run at preview (preflight.ts), before any resource is registered.
-import { EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_CLUSTER_HOURLY_PRICE, EKS_VERSION_CALENDAR, EksAddonName } from "../catalog/compatibility";
+import {
+    EKS_ADDON_VERSIONS,
+    EKS_ADDONS,
+    EKS_CLUSTER_HOURLY_PRICE,
+    EKS_VERSION_CALENDAR,
+    EksAddonName,
+} from "../catalog/compatibility";
 import { HOURS_PER_MONTH } from "../catalog/prices";
 import { ConfigCheck, configCheck, keyName, PlatformConfig } from "../config";
 
@@ -28,19 +34,21 @@ export function missingAddonVersions(minor: string): EksAddonName[] {
 export const compatibilityCheck: ConfigCheck = configCheck(
     "The cluster's Kubernetes minor must have a complete row of EKS add-on versions (catalog/compatibility.ts), so EKS never picks one itself.",
     (config) => {
-    const minor = config.cluster.version;
-    const missing = missingAddonVersions(minor);
-    if (missing.length === 0) {
-        return { errors: [], warnings: [] };
-    }
-    const complete = Object.keys(EKS_ADDON_VERSIONS).filter((candidate) => missingAddonVersions(candidate).length === 0);
-    return {
-        errors: [
-            `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete: ${complete.join(", ")})\n` +
-            `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes (runbook)")`,
-        ],
-        warnings: [],
-    };
+        const minor = config.cluster.version;
+        const missing = missingAddonVersions(minor);
+        if (missing.length === 0) {
+            return { errors: [], warnings: [] };
+        }
+        const complete = Object.keys(EKS_ADDON_VERSIONS).filter(
+            (candidate) => missingAddonVersions(candidate).length === 0,
+        );
+        return {
+            errors: [
+                `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete: ${complete.join(", ")})\n` +
+                    `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes (runbook)")`,
+            ],
+            warnings: [],
+        };
     },
 );
 
@@ -78,12 +86,14 @@ export function supportedVersionCheck(today: string): ConfigCheck {
         if (!past) {
             return { errors: [], warnings: [] };
         }
-        const supported = Object.entries(EKS_VERSION_CALENDAR).filter(([, dates]) => dates.endOfExtendedSupport >= today).map(([supportedMinor]) => supportedMinor);
+        const supported = Object.entries(EKS_VERSION_CALENDAR)
+            .filter(([, dates]) => dates.endOfExtendedSupport >= today)
+            .map(([supportedMinor]) => supportedMinor);
         return {
             errors: [
                 `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor EKS still supports: ` +
-                `${ended === undefined ? "it is older than every minor in EKS's release calendar" : `its extended support ended on ${ended}`}\n` +
-                `use one of ${supported.join(", ")} (catalog/compatibility.ts EKS_VERSION_CALENDAR)`,
+                    `${ended === undefined ? "it is older than every minor in EKS's release calendar" : `its extended support ended on ${ended}`}\n` +
+                    `use one of ${supported.join(", ")} (catalog/compatibility.ts EKS_VERSION_CALENDAR)`,
             ],
             warnings: [],
         };
@@ -118,15 +128,23 @@ export function standardSupportWarning(today: string): ConfigCheck {
         }
         const days = daysBetween(today, ends);
         const next = `1.${minorNumber(minor) + 1}`;
-        const extra = Math.round((EKS_CLUSTER_HOURLY_PRICE.extended - EKS_CLUSTER_HOURLY_PRICE.standard) * HOURS_PER_MONTH);
+        const extra = Math.round(
+            (EKS_CLUSTER_HOURLY_PRICE.extended - EKS_CLUSTER_HOURLY_PRICE.standard) * HOURS_PER_MONTH,
+        );
         const cost = `USD ${EKS_CLUSTER_HOURLY_PRICE.extended.toFixed(2)} instead of ${EKS_CLUSTER_HOURLY_PRICE.standard.toFixed(2)} per cluster-hour, USD ${extra} more per month`;
-        const when = days >= 0 ? `leaves EKS standard support on ${ends} (in ${days} days)` : `left EKS standard support on ${ends}`;
-        const then = config.cluster.upgradePolicy.supportType === "EXTENDED"
-            ? `under upgradePolicy EXTENDED EKS then bills extended support (${cost})`
-            : `under upgradePolicy STANDARD EKS then upgrades the control plane to ${next} itself, leaving cluster.version, the node groups and the add-on pins behind (extended support would cost ${cost})`;
+        const when =
+            days >= 0
+                ? `leaves EKS standard support on ${ends} (in ${days} days)`
+                : `left EKS standard support on ${ends}`;
+        const then =
+            config.cluster.upgradePolicy.supportType === "EXTENDED"
+                ? `under upgradePolicy EXTENDED EKS then bills extended support (${cost})`
+                : `under upgradePolicy STANDARD EKS then upgrades the control plane to ${next} itself, leaving cluster.version, the node groups and the add-on pins behind (extended support would cost ${cost})`;
         return {
             errors: [],
-            warnings: [`${keyName(["cluster", "version"])} (${minor}) ${when}\n${then}; upgrade to ${next} first (docs/operations.md "Upgrading Kubernetes (runbook)")`],
+            warnings: [
+                `${keyName(["cluster", "version"])} (${minor}) ${when}\n${then}; upgrade to ${next} first (docs/operations.md "Upgrading Kubernetes (runbook)")`,
+            ],
         };
     };
 }
@@ -134,7 +152,7 @@ export function standardSupportWarning(today: string): ConfigCheck {
 /** The check preview runs: today's date, UTC. */
 export const standardSupportCheck: ConfigCheck = configCheck(
     "From 90 days before the cluster's minor leaves EKS standard support, a warning with the date, what EKS does then under " +
-    "cluster.upgradePolicy and the extended-support cost per month (catalog/compatibility.ts EKS_VERSION_CALENDAR, EKS_CLUSTER_HOURLY_PRICE).",
+        "cluster.upgradePolicy and the extended-support cost per month (catalog/compatibility.ts EKS_VERSION_CALENDAR, EKS_CLUSTER_HOURLY_PRICE).",
     (config) => standardSupportWarning(new Date().toISOString().slice(0, 10))(config),
 );
 
@@ -159,17 +177,23 @@ export function liveVersionErrors(config: PlatformConfig, live: LiveControlPlane
     const running = minorNumber(live.version);
     const key = `${keyName(["cluster", "version"])} (${config.cluster.version})`;
     if (wanted > running + 1) {
-        errors.push(`${key} must be at most one minor above the live cluster's ${live.version}: EKS upgrades one minor at a time\n` +
-            `Set 1.${running + 1}, run pulumi up (the node groups follow), then raise it again`);
+        errors.push(
+            `${key} must be at most one minor above the live cluster's ${live.version}: EKS upgrades one minor at a time\n` +
+                `Set 1.${running + 1}, run pulumi up (the node groups follow), then raise it again`,
+        );
     } else if (wanted < running) {
-        errors.push(`${key} must not be below the live cluster's ${live.version}: EKS cannot downgrade a control plane\n` +
-            `Set ${live.version} (under upgradePolicy STANDARD, EKS upgrades a cluster itself at the end of standard support)`);
+        errors.push(
+            `${key} must not be below the live cluster's ${live.version}: EKS cannot downgrade a control plane\n` +
+                `Set ${live.version} (under upgradePolicy STANDARD, EKS upgrades a cluster itself at the end of standard support)`,
+        );
     }
     const endOfStandard = EKS_VERSION_CALENDAR[live.version]?.endOfStandardSupport;
     const inExtended = live.supportType === "EXTENDED" && endOfStandard !== undefined && today > endOfStandard;
     if (config.cluster.upgradePolicy.supportType === "STANDARD" && inExtended) {
-        errors.push(`${keyName(["cluster", "upgradePolicy", "supportType"])} (STANDARD) must stay EXTENDED while the live cluster (${live.version}) is in extended support (since ${endOfStandard})\n` +
-            "EKS refuses the switch: raise cluster.version to a minor in standard support and deploy first, then set STANDARD");
+        errors.push(
+            `${keyName(["cluster", "upgradePolicy", "supportType"])} (STANDARD) must stay EXTENDED while the live cluster (${live.version}) is in extended support (since ${endOfStandard})\n` +
+                "EKS refuses the switch: raise cluster.version to a minor in standard support and deploy first, then set STANDARD",
+        );
     }
     return errors;
 }

@@ -12,7 +12,10 @@ import { chartRelease, releaseArgs, ReleaseSpec, safeToEvictLocalVolumes, spread
 export type MetricsServerConfig = AddonsConfig["metricsServer"];
 
 /** The chart's pod selector labels (`metrics-server.selectorLabels`). */
-const POD_LABELS = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_CHART.release };
+const POD_LABELS = {
+    "app.kubernetes.io/name": "metrics-server",
+    "app.kubernetes.io/instance": METRICS_SERVER_CHART.release,
+};
 
 /**
  * The chart's values. No extra args: on EKS the defaults (InternalIP first, the kubelet's
@@ -75,12 +78,17 @@ export const metricsServerEnabledCheck = configCheck(
     "metrics-server must be enabled while an HPA scales on a Resource metric: it serves metrics.k8s.io, which those HPAs read.",
     (config: PlatformConfig) => {
         if (config.addons.metricsServer.enabled) return { errors: [], warnings: [] };
-        const users = Object.entries(config.services).filter(([, service]) => service.metrics.some((metric) => metric.type === "Resource")).map(([name]) => name);
+        const users = Object.entries(config.services)
+            .filter(([, service]) => service.metrics.some((metric) => metric.type === "Resource"))
+            .map(([name]) => name);
         return {
-            errors: users.length === 0 ? [] : [
-                `${keyName(["addons", "metricsServer", "enabled"])} (false) must be true while HPAs scale on cpu or memory (${users.join(", ")}): they read metrics.k8s.io\n` +
-                "enable it, or scale those services on Pods metrics only",
-            ],
+            errors:
+                users.length === 0
+                    ? []
+                    : [
+                          `${keyName(["addons", "metricsServer", "enabled"])} (false) must be true while HPAs scale on cpu or memory (${users.join(", ")}): they read metrics.k8s.io\n` +
+                              "enable it, or scale those services on Pods metrics only",
+                      ],
             warnings: [],
         };
     },

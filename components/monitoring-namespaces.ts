@@ -40,19 +40,34 @@ export class MonitoringNamespaces extends pulumi.ComponentResource {
         // so the first run applies the labels to the live namespace instead of failing. The namespace
         // holds Prometheus's volumes: `retainOnDelete` keeps it through a destroy, a replacement or a
         // rename, the case the upsert default guards against.
-        const adopting = new k8s.Provider(`${name}-adopt`, {
-            kubeconfig: args.kubeconfig,
-            enableServerSideApply: true,
-            upsertExistingObjects: true,
-        }, { parent: this });
-        this.monitoring = new k8s.core.v1.Namespace(`${name}-monitoring`, {
-            metadata: { name: MONITORING_NAMESPACE, labels: monitoringNamespaceLabels(args.labels) },
-        }, { parent: this, provider: adopting, retainOnDelete: true });
+        const adopting = new k8s.Provider(
+            `${name}-adopt`,
+            {
+                kubeconfig: args.kubeconfig,
+                enableServerSideApply: true,
+                upsertExistingObjects: true,
+            },
+            { parent: this },
+        );
+        this.monitoring = new k8s.core.v1.Namespace(
+            `${name}-monitoring`,
+            {
+                metadata: { name: MONITORING_NAMESPACE, labels: monitoringNamespaceLabels(args.labels) },
+            },
+            { parent: this, provider: adopting, retainOnDelete: true },
+        );
         if (args.nodeExporter) {
-            this.nodeExporter = new k8s.core.v1.Namespace(`${name}-node-exporter`, {
-                metadata: { name: NODE_EXPORTER_NAMESPACE, labels: nodeExporterNamespaceLabels(args.labels) },
-            }, { parent: this });
+            this.nodeExporter = new k8s.core.v1.Namespace(
+                `${name}-node-exporter`,
+                {
+                    metadata: { name: NODE_EXPORTER_NAMESPACE, labels: nodeExporterNamespaceLabels(args.labels) },
+                },
+                { parent: this },
+            );
         }
-        this.registerOutputs({ monitoring: this.monitoring.metadata.name, nodeExporter: this.nodeExporter?.metadata.name });
+        this.registerOutputs({
+            monitoring: this.monitoring.metadata.name,
+            nodeExporter: this.nodeExporter?.metadata.name,
+        });
     }
 }

@@ -41,11 +41,13 @@ export function resourceQuotaSpec(namespace: NamespaceConfig) {
  */
 export function limitRangeSpec(namespace: NamespaceConfig) {
     return {
-        limits: [{
-            type: "Container",
-            defaultRequest: { ...namespace.limitRange.defaultRequest },
-            default: { ...namespace.limitRange.default },
-        }],
+        limits: [
+            {
+                type: "Container",
+                defaultRequest: { ...namespace.limitRange.defaultRequest },
+                default: { ...namespace.limitRange.default },
+            },
+        ],
     };
 }
 
@@ -57,26 +59,48 @@ export class NamespaceGuardrails extends pulumi.ComponentResource {
     constructor(name: string, args: NamespaceGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:NamespaceGuardrails", name, {}, opts);
         const config = args.namespace;
-        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: { name: config.name, labels: { ...args.labels, ...podSecurityLabels(config.podSecurity) } },
-        }, { parent: this, protect: config.protect });
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: { name: config.name, labels: { ...args.labels, ...podSecurityLabels(config.podSecurity) } },
+            },
+            { parent: this, protect: config.protect },
+        );
         this.namespaceName = this.namespace.metadata.name;
         const inNamespace = { parent: this, dependsOn: [this.namespace] };
-        this.resourceQuota = new k8s.core.v1.ResourceQuota(`${name}-quota`, {
-            metadata: { name: quotaName(config.name), namespace: this.namespaceName, labels: { ...args.labels } },
-            spec: resourceQuotaSpec(config),
-        }, inNamespace);
-        new k8s.core.v1.LimitRange(`${name}-limits`, {
-            metadata: { name: `${config.name}-defaults`, namespace: this.namespaceName, labels: { ...args.labels } },
-            spec: limitRangeSpec(config),
-        }, inNamespace);
+        this.resourceQuota = new k8s.core.v1.ResourceQuota(
+            `${name}-quota`,
+            {
+                metadata: { name: quotaName(config.name), namespace: this.namespaceName, labels: { ...args.labels } },
+                spec: resourceQuotaSpec(config),
+            },
+            inNamespace,
+        );
+        new k8s.core.v1.LimitRange(
+            `${name}-limits`,
+            {
+                metadata: {
+                    name: `${config.name}-defaults`,
+                    namespace: this.namespaceName,
+                    labels: { ...args.labels },
+                },
+                spec: limitRangeSpec(config),
+            },
+            inNamespace,
+        );
         this.registerOutputs({ namespace: this.namespaceName, resourceQuota: this.resourceQuota.metadata.name });
     }
 }
 
 /** Namespaces every EKS cluster has, or the add-ons own: the services' quota and policies must not land there. */
 export const RESERVED_NAMESPACES = [
-    "default", "kube-system", "kube-public", "kube-node-lease", MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, HEADROOM.namespace,
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    MONITORING_NAMESPACE,
+    NODE_EXPORTER_NAMESPACE,
+    HEADROOM.namespace,
 ] as const;
 
 export const namespaceCollisionCheck = configCheck(
@@ -84,10 +108,12 @@ export const namespaceCollisionCheck = configCheck(
     (config: PlatformConfig) => {
         const name = config.namespace.name;
         return {
-            errors: (RESERVED_NAMESPACES as readonly string[]).includes(name) ? [
-                `${keyName(["namespace", "name"])} (${name}) must not be a namespace the cluster or the add-ons already use: the services' quota would apply there\n` +
-                `use a namespace of the services' own, e.g. berrys-production (reserved: ${RESERVED_NAMESPACES.join(", ")})`,
-            ] : [],
+            errors: (RESERVED_NAMESPACES as readonly string[]).includes(name)
+                ? [
+                      `${keyName(["namespace", "name"])} (${name}) must not be a namespace the cluster or the add-ons already use: the services' quota would apply there\n` +
+                          `use a namespace of the services' own, e.g. berrys-production (reserved: ${RESERVED_NAMESPACES.join(", ")})`,
+                  ]
+                : [],
             warnings: [],
         };
     },

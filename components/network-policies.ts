@@ -21,7 +21,9 @@ const tcp = (port: number) => ({ protocol: "TCP", port });
 /** The API server's traffic: from the control plane's network interfaces in the cluster's subnets. */
 const fromControlPlane = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 const denyAll = (namespace: string): PolicySpec => ({
-    name: "default-deny-ingress", namespace, spec: { podSelector: {}, policyTypes: ["Ingress"] },
+    name: "default-deny-ingress",
+    namespace,
+    spec: { podSelector: {}, policyTypes: ["Ingress"] },
 });
 
 /**
@@ -36,7 +38,12 @@ export const POD_PORTS = { adapter: 6443, operatorWebhook: 10250, metricsServer:
 /** Where the services' pods accept scrapes from: the installed Prometheus, or any pod for an external one (its labels are unknown). */
 function scrapers(config: PlatformConfig) {
     return config.addons.prometheus.mode === "install"
-        ? [{ namespaceSelector: byName(MONITORING_NAMESPACE), podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } } }]
+        ? [
+              {
+                  namespaceSelector: byName(MONITORING_NAMESPACE),
+                  podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } },
+              },
+          ]
         : [{ namespaceSelector: {}, podSelector: {} }];
 }
 
@@ -45,7 +52,11 @@ export function servicesPolicies(config: PlatformConfig): PolicySpec[] {
     const namespace = config.namespace.name;
     return [
         denyAll(namespace),
-        { name: "allow-same-namespace", namespace, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] } },
+        {
+            name: "allow-same-namespace",
+            namespace,
+            spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
+        },
         ...Object.entries(config.services).map(([service, settings]) => ({
             name: `allow-metrics-${service}`,
             namespace,
@@ -66,24 +77,42 @@ export function servicesPolicies(config: PlatformConfig): PolicySpec[] {
 export function monitoringPolicies(config: PlatformConfig, controlPlaneCidrs: readonly string[]): PolicySpec[] {
     const namespace = MONITORING_NAMESPACE;
     const policies: PolicySpec[] = [denyAll(namespace)];
-    const ingress = (name: string, podSelector: k8s.types.input.meta.v1.LabelSelector, rules: k8s.types.input.networking.v1.NetworkPolicyIngressRule[]) =>
-        policies.push({ name, namespace, spec: { podSelector, policyTypes: ["Ingress"], ingress: rules } });
+    const ingress = (
+        name: string,
+        podSelector: k8s.types.input.meta.v1.LabelSelector,
+        rules: k8s.types.input.networking.v1.NetworkPolicyIngressRule[],
+    ) => policies.push({ name, namespace, spec: { podSelector, policyTypes: ["Ingress"], ingress: rules } });
     if (config.addons.prometheus.mode === "install") {
         const prometheus = { podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } } };
         ingress("allow-prometheus-scrapes", {}, [{ from: [prometheus] }]);
         const queriers = [
-            ...(config.addons.prometheusAdapter.enabled ? [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } } }] : []),
-            ...(config.addons.prometheus.grafana ? [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } }] : []),
+            ...(config.addons.prometheusAdapter.enabled
+                ? [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } } }]
+                : []),
+            ...(config.addons.prometheus.grafana
+                ? [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } }]
+                : []),
         ];
         if (queriers.length > 0) {
-            ingress("allow-prometheus-queries", { matchLabels: { ...PROMETHEUS_POD_LABELS } }, [{ from: queriers, ports: [tcp(POD_PORTS.prometheus)] }]);
+            ingress("allow-prometheus-queries", { matchLabels: { ...PROMETHEUS_POD_LABELS } }, [
+                { from: queriers, ports: [tcp(POD_PORTS.prometheus)] },
+            ]);
         }
-        ingress("allow-apiserver-operator-webhook", { matchLabels: { app: "kube-prometheus-stack-operator" } },
-            [{ from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.operatorWebhook)] }]);
+        ingress("allow-apiserver-operator-webhook", { matchLabels: { app: "kube-prometheus-stack-operator" } }, [
+            { from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.operatorWebhook)] },
+        ]);
     }
     if (config.addons.prometheusAdapter.enabled) {
-        ingress("allow-apiserver-adapter", { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release } },
-            [{ from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.adapter)] }]);
+        ingress(
+            "allow-apiserver-adapter",
+            {
+                matchLabels: {
+                    "app.kubernetes.io/name": "prometheus-adapter",
+                    "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release,
+                },
+            },
+            [{ from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.adapter)] }],
+        );
     }
     return policies;
 }
@@ -91,15 +120,22 @@ export function monitoringPolicies(config: PlatformConfig, controlPlaneCidrs: re
 /** metrics-server's pods in kube-system: the API server only (metrics.k8s.io). */
 export function metricsServerPolicies(config: PlatformConfig, controlPlaneCidrs: readonly string[]): PolicySpec[] {
     if (!config.addons.metricsServer.enabled) return [];
-    return [{
-        name: "metrics-server-from-apiserver",
-        namespace: METRICS_SERVER_CHART.namespace,
-        spec: {
-            podSelector: { matchLabels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": METRICS_SERVER_CHART.release } },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.metricsServer)] }],
+    return [
+        {
+            name: "metrics-server-from-apiserver",
+            namespace: METRICS_SERVER_CHART.namespace,
+            spec: {
+                podSelector: {
+                    matchLabels: {
+                        "app.kubernetes.io/name": "metrics-server",
+                        "app.kubernetes.io/instance": METRICS_SERVER_CHART.release,
+                    },
+                },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: fromControlPlane(controlPlaneCidrs), ports: [tcp(POD_PORTS.metricsServer)] }],
+            },
         },
-    }];
+    ];
 }
 
 export interface NetworkPoliciesArgs {
@@ -116,14 +152,23 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         super("berrys:platform:NetworkPolicies", name, {}, opts);
         const cidrs = pulumi.output(args.controlPlaneCidrs);
         const declare = (policy: PolicySpec, spec: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicySpec>) =>
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.namespace}-${policy.name}`, {
-                metadata: { name: policy.name, namespace: policy.namespace, labels: { ...args.labels } },
-                spec,
-            }, { parent: this, dependsOn: [...(args.dependsOn ?? [])] });
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-${policy.namespace}-${policy.name}`,
+                {
+                    metadata: { name: policy.name, namespace: policy.namespace, labels: { ...args.labels } },
+                    spec,
+                },
+                { parent: this, dependsOn: [...(args.dependsOn ?? [])] },
+            );
         for (const policy of servicesPolicies(args.config)) declare(policy, policy.spec);
         // The control plane's CIDRs are outputs; the policies' names and count are not.
         const withCidrs = (build: (cidrs: readonly string[]) => PolicySpec[]) =>
-            build([]).forEach((policy, index) => declare(policy, cidrs.apply((known) => build(known)[index].spec)));
+            build([]).forEach((policy, index) =>
+                declare(
+                    policy,
+                    cidrs.apply((known) => build(known)[index].spec),
+                ),
+            );
         withCidrs((known) => monitoringPolicies(args.config, known));
         withCidrs((known) => metricsServerPolicies(args.config, known));
         this.registerOutputs({});

@@ -31,7 +31,10 @@ export const ZONE_QUERY = {
 };
 
 /** The invoke's parallel `names` and `zoneIds` as zones. */
-export function zonesOf(result: { readonly names: readonly string[]; readonly zoneIds: readonly string[] }): AvailabilityZone[] {
+export function zonesOf(result: {
+    readonly names: readonly string[];
+    readonly zoneIds: readonly string[];
+}): AvailabilityZone[] {
     return result.zoneIds.map((id, index) => ({ id, name: result.names[index] }));
 }
 
@@ -45,17 +48,24 @@ const byId = (a: AvailabilityZone, b: AvailabilityZone) => a.id.localeCompare(b.
  * `availabilityZoneCount` of the region's zones by ID (so every account gets the same physical
  * zones). The zone IDs EKS refuses are never chosen. Errors name the key.
  */
-export function chooseZones(network: CreateNetwork, region: string, available: readonly AvailabilityZone[], live: readonly AvailabilityZone[] = []):
-    { zones: AvailabilityZone[]; errors: string[] } {
+export function chooseZones(
+    network: CreateNetwork,
+    region: string,
+    available: readonly AvailabilityZone[],
+    live: readonly AvailabilityZone[] = [],
+): { zones: AvailabilityZone[]; errors: string[] } {
     const refused = EKS_UNSUPPORTED_ZONE_IDS[region] ?? [];
     const usable = available.filter((zone) => !refused.includes(zone.id)).sort(byId);
     const listed = usable.map((zone) => zone.id).join(", ");
     if (network.availabilityZoneIds !== undefined) {
         const errors: string[] = [];
         const zones = network.availabilityZoneIds.flatMap((id, index) => {
-            const zone = usable.find((candidate) => candidate.id === id) ?? live.find((candidate) => candidate.id === id);
+            const zone =
+                usable.find((candidate) => candidate.id === id) ?? live.find((candidate) => candidate.id === id);
             if (zone === undefined && !refused.includes(id)) {
-                errors.push(`${keyName(["network", "availabilityZoneIds", index])} (${id}) must be a zone of ${region} this account can use: ${listed}`);
+                errors.push(
+                    `${keyName(["network", "availabilityZoneIds", index])} (${id}) must be a zone of ${region} this account can use: ${listed}`,
+                );
             }
             return zone === undefined ? [] : [zone];
         });
@@ -66,16 +76,27 @@ export function chooseZones(network: CreateNetwork, region: string, available: r
     if (kept.length + added.length < network.availabilityZoneCount) {
         return {
             zones: [],
-            errors: [`${keyName(["network", "availabilityZoneCount"])} (${network.availabilityZoneCount}) must be <= the ${usable.length} zones of ${region} EKS supports (${listed})`],
+            errors: [
+                `${keyName(["network", "availabilityZoneCount"])} (${network.availabilityZoneCount}) must be <= the ${usable.length} zones of ${region} EKS supports (${listed})`,
+            ],
         };
     }
     return { zones: [...kept, ...added.slice(0, network.availabilityZoneCount - kept.length)], errors: [] };
 }
 
 /** The zone of each of the stack's private subnets, in subnet order (their `Name` tags end in `-private-<n>`). */
-export function liveZonesOf(subnets: readonly { readonly availabilityZoneId: string; readonly availabilityZone: string; readonly tags: Readonly<Record<string, string>> }[]): AvailabilityZone[] {
-    const index = (subnet: (typeof subnets)[number]) => Number(/-private-(\d+)$/.exec(subnet.tags.Name ?? "")?.[1] ?? Number.MAX_SAFE_INTEGER);
-    return [...subnets].sort((a, b) => index(a) - index(b)).map((subnet) => ({ id: subnet.availabilityZoneId, name: subnet.availabilityZone }));
+export function liveZonesOf(
+    subnets: readonly {
+        readonly availabilityZoneId: string;
+        readonly availabilityZone: string;
+        readonly tags: Readonly<Record<string, string>>;
+    }[],
+): AvailabilityZone[] {
+    const index = (subnet: (typeof subnets)[number]) =>
+        Number(/-private-(\d+)$/.exec(subnet.tags.Name ?? "")?.[1] ?? Number.MAX_SAFE_INTEGER);
+    return [...subnets]
+        .sort((a, b) => index(a) - index(b))
+        .map((subnet) => ({ id: subnet.availabilityZoneId, name: subnet.availabilityZone }));
 }
 
 /**
@@ -91,21 +112,33 @@ export async function readLiveZones(clusterName: string, stack: string): Promise
         ],
     });
     const subnets = await Promise.all((found.ids ?? []).map((id) => aws.ec2.getSubnet({ id })));
-    return liveZonesOf(subnets.map((subnet) => ({ availabilityZoneId: subnet.availabilityZoneId, availabilityZone: subnet.availabilityZone, tags: subnet.tags ?? {} })));
+    return liveZonesOf(
+        subnets.map((subnet) => ({
+            availabilityZoneId: subnet.availabilityZoneId,
+            availabilityZone: subnet.availabilityZone,
+            tags: subnet.tags ?? {},
+        })),
+    );
 }
 
 /** `network.availabilityZoneIds` must not name a zone EKS refuses (catalog/eks-zones.ts). */
 export const availabilityZoneIdsCheck: ConfigCheck = configCheck(
-    "network.availabilityZoneIds must not name a zone EKS refuses for cluster subnets (EKS user guide, \"networking requirements for VPC and subnets\").",
+    'network.availabilityZoneIds must not name a zone EKS refuses for cluster subnets (EKS user guide, "networking requirements for VPC and subnets").',
     (config: PlatformConfig) => {
-    const network = config.network;
-    const refused = EKS_UNSUPPORTED_ZONE_IDS[config.region] ?? [];
-    const errors = network.mode !== "create" || network.availabilityZoneIds === undefined ? [] : network.availabilityZoneIds.flatMap((id, index) =>
-        refused.includes(id)
-            ? [`${keyName(["network", "availabilityZoneIds", index])} (${id}) must not be a zone EKS refuses for cluster subnets in ${config.region} ` +
-                `(${refused.join(", ")})\npick another of the region's zone IDs (EKS user guide, "networking requirements for VPC and subnets")`]
-            : []);
-    return { errors, warnings: [] };
+        const network = config.network;
+        const refused = EKS_UNSUPPORTED_ZONE_IDS[config.region] ?? [];
+        const errors =
+            network.mode !== "create" || network.availabilityZoneIds === undefined
+                ? []
+                : network.availabilityZoneIds.flatMap((id, index) =>
+                      refused.includes(id)
+                          ? [
+                                `${keyName(["network", "availabilityZoneIds", index])} (${id}) must not be a zone EKS refuses for cluster subnets in ${config.region} ` +
+                                    `(${refused.join(", ")})\npick another of the region's zone IDs (EKS user guide, "networking requirements for VPC and subnets")`,
+                            ]
+                          : [],
+                  );
+        return { errors, warnings: [] };
     },
 );
 
@@ -114,11 +147,16 @@ export const availabilityZoneIdsCheck: ConfigCheck = configCheck(
  * at least two different AZs"): checked against the zones AWS reports for the listed subnets.
  * A subnet whose zone is unknown is not counted against the rule.
  */
-export function subnetZoneErrors(subnetIds: readonly string[], zoneOf: Readonly<Record<string, string | undefined>>): string[] {
+export function subnetZoneErrors(
+    subnetIds: readonly string[],
+    zoneOf: Readonly<Record<string, string | undefined>>,
+): string[] {
     const zones = subnetIds.map((id) => zoneOf[id]);
     if (zones.some((zone) => zone === undefined) || new Set(zones).size >= 2) return [];
-    return [`${keyName(["network", "privateSubnetIds"])} (${JSON.stringify(subnetIds)}) must span at least two availability zones: all are in ${zones[0]}, ` +
-        "and EKS refuses a cluster in one zone\nadd a private subnet of another zone"];
+    return [
+        `${keyName(["network", "privateSubnetIds"])} (${JSON.stringify(subnetIds)}) must span at least two availability zones: all are in ${zones[0]}, ` +
+            "and EKS refuses a cluster in one zone\nadd a private subnet of another zone",
+    ];
 }
 
 export interface NetworkArgs {
@@ -182,26 +220,46 @@ export const subnetSizeCheck = configCheck(
         const network = config.network;
         if (network.mode !== "create") return { errors: [], warnings: [] };
         const zones = network.availabilityZoneCount;
-        const usable = 2 ** (32 - Number(planSubnets(network.cidrBlock, zones).privateCidrs[0].split("/")[1])) - AWS_RESERVED_ADDRESSES;
+        const usable =
+            2 ** (32 - Number(planSubnets(network.cidrBlock, zones).privateCidrs[0].split("/")[1])) -
+            AWS_RESERVED_ADDRESSES;
         const groups = Object.values(config.nodeGroups);
         const perZone = (count: number) => Math.ceil(count / zones);
         const nodes = groups.reduce((total, group) => total + group.maxSize, 0);
-        const pods = Object.values(config.services).reduce((total, service) => total + service.maxReplicas, 0) +
+        const pods =
+            Object.values(config.services).reduce((total, service) => total + service.maxReplicas, 0) +
             addonPodRequests(config).reduce((total, pod) => total + Math.max(0, Math.floor(pod.replicas)), 0);
         const key = keyName(["network", "cidrBlock"]);
         if (perZone(nodes) + perZone(pods) > usable) {
             return {
-                errors: [`${key} (${network.cidrBlock}) must give each zone more than ${usable} usable addresses: ${perZone(nodes)} nodes and ${perZone(pods)} pods ` +
-                    "per zone at max need one each\nuse a larger block (a /16 gives each zone's private subnet 8190), or fewer zones' worth of nodes"],
+                errors: [
+                    `${key} (${network.cidrBlock}) must give each zone more than ${usable} usable addresses: ${perZone(nodes)} nodes and ${perZone(pods)} pods ` +
+                        "per zone at max need one each\nuse a larger block (a /16 gives each zone's private subnet 8190), or fewer zones' worth of nodes",
+                ],
                 warnings: [],
             };
         }
-        const held = groups.reduce((total, group) => total + group.maxSize * Math.max(0, ...group.instanceTypes.map((type) =>
-            instanceTypeSpec(type, config.guardrails.instanceTypes)?.maxPods ?? 0)), 0);
+        const held = groups.reduce(
+            (total, group) =>
+                total +
+                group.maxSize *
+                    Math.max(
+                        0,
+                        ...group.instanceTypes.map(
+                            (type) => instanceTypeSpec(type, config.guardrails.instanceTypes)?.maxPods ?? 0,
+                        ),
+                    ),
+            0,
+        );
         return {
             errors: [],
-            warnings: perZone(held) > usable ? [`${key} (${network.cidrBlock}) leaves ${usable} addresses per zone, fewer than the ${perZone(held)} its busy nodes hold at maxSize\n` +
-                "the VPC CNI keeps a warm ENI's addresses on every node (WARM_ENI_TARGET=1); use a larger block"] : [],
+            warnings:
+                perZone(held) > usable
+                    ? [
+                          `${key} (${network.cidrBlock}) leaves ${usable} addresses per zone, fewer than the ${perZone(held)} its busy nodes hold at maxSize\n` +
+                              "the VPC CNI keeps a warm ENI's addresses on every node (WARM_ENI_TARGET=1); use a larger block",
+                      ]
+                    : [],
         };
     },
 );
@@ -219,17 +277,25 @@ export class Network extends pulumi.ComponentResource {
             // Tag the team's subnets so internal load balancers land in them; the subnets stay theirs.
             network.privateSubnetIds.forEach((subnetId, index) => {
                 for (const [key, value] of Object.entries(LOAD_BALANCER_ROLE_TAGS.private)) {
-                    new aws.ec2.Tag(`${name}-private-${index}-lb-role`, { resourceId: subnetId, key, value }, { parent: this });
+                    new aws.ec2.Tag(
+                        `${name}-private-${index}-lb-role`,
+                        { resourceId: subnetId, key, value },
+                        { parent: this },
+                    );
                 }
             });
             this.vpcId = pulumi.output(network.vpcId);
             this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
-            this.privateSubnetCidrs = pulumi.all(network.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock));
+            this.privateSubnetCidrs = pulumi.all(
+                network.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock),
+            );
         } else {
             const created = this.createVpc(name, network, args);
             this.vpcId = created.vpcId;
             this.privateSubnetIds = created.privateSubnetIds;
-            this.privateSubnetCidrs = pulumi.output(planSubnets(network.cidrBlock, network.availabilityZoneCount).privateCidrs);
+            this.privateSubnetCidrs = pulumi.output(
+                planSubnets(network.cidrBlock, network.availabilityZoneCount).privateCidrs,
+            );
         }
         this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
     }
@@ -245,18 +311,26 @@ export class Network extends pulumi.ComponentResource {
             });
         }
         const plan = planSubnets(network.cidrBlock, network.availabilityZoneCount);
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: network.cidrBlock,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: { ...args.tags, Name: `${args.clusterName}-vpc` },
-        }, parent);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: network.cidrBlock,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...args.tags, Name: `${args.clusterName}-vpc` },
+            },
+            parent,
+        );
         const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: args.tags }, parent);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
-            tags: { ...args.tags, Name: `${args.clusterName}-public` },
-        }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+                tags: { ...args.tags, Name: `${args.clusterName}-public` },
+            },
+            parent,
+        );
 
         const natCount = network.natGateways === "single" ? 1 : network.availabilityZoneCount;
         const natGateways: aws.ec2.NatGateway[] = [];
@@ -264,34 +338,70 @@ export class Network extends pulumi.ComponentResource {
         for (let zone = 0; zone < network.availabilityZoneCount; zone++) {
             // By ID: the same physical zone in every account, unlike the zone's name.
             const availabilityZoneId = zones[zone].id;
-            const publicSubnet = new aws.ec2.Subnet(`${name}-public-${zone}`, {
-                vpcId: vpc.id,
-                availabilityZoneId,
-                cidrBlock: plan.publicCidrs[zone],
-                mapPublicIpOnLaunch: false,
-                tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.public, Name: `${args.clusterName}-public-${zone}` },
-            }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, parent);
+            const publicSubnet = new aws.ec2.Subnet(
+                `${name}-public-${zone}`,
+                {
+                    vpcId: vpc.id,
+                    availabilityZoneId,
+                    cidrBlock: plan.publicCidrs[zone],
+                    mapPublicIpOnLaunch: false,
+                    tags: {
+                        ...args.tags,
+                        ...clusterTag,
+                        ...LOAD_BALANCER_ROLE_TAGS.public,
+                        Name: `${args.clusterName}-public-${zone}`,
+                    },
+                },
+                parent,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-public-${zone}`,
+                { subnetId: publicSubnet.id, routeTableId: publicRoutes.id },
+                parent,
+            );
             if (zone < natCount) {
                 const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: args.tags }, parent);
-                natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${zone}`, {
-                    allocationId: address.id,
-                    subnetId: publicSubnet.id,
-                    tags: { ...args.tags, Name: `${args.clusterName}-nat-${zone}` },
-                }, { parent: this, dependsOn: [gateway] }));
+                natGateways.push(
+                    new aws.ec2.NatGateway(
+                        `${name}-nat-${zone}`,
+                        {
+                            allocationId: address.id,
+                            subnetId: publicSubnet.id,
+                            tags: { ...args.tags, Name: `${args.clusterName}-nat-${zone}` },
+                        },
+                        { parent: this, dependsOn: [gateway] },
+                    ),
+                );
             }
-            const privateSubnet = new aws.ec2.Subnet(`${name}-private-${zone}`, {
-                vpcId: vpc.id,
-                availabilityZoneId,
-                cidrBlock: plan.privateCidrs[zone],
-                tags: { ...args.tags, ...clusterTag, ...LOAD_BALANCER_ROLE_TAGS.private, Name: `${args.clusterName}-private-${zone}` },
-            }, parent);
-            const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${zone}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natCount].id }],
-                tags: { ...args.tags, Name: `${args.clusterName}-private-${zone}` },
-            }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent);
+            const privateSubnet = new aws.ec2.Subnet(
+                `${name}-private-${zone}`,
+                {
+                    vpcId: vpc.id,
+                    availabilityZoneId,
+                    cidrBlock: plan.privateCidrs[zone],
+                    tags: {
+                        ...args.tags,
+                        ...clusterTag,
+                        ...LOAD_BALANCER_ROLE_TAGS.private,
+                        Name: `${args.clusterName}-private-${zone}`,
+                    },
+                },
+                parent,
+            );
+            const privateRoutes = new aws.ec2.RouteTable(
+                `${name}-private-${zone}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natCount].id }],
+                    tags: { ...args.tags, Name: `${args.clusterName}-private-${zone}` },
+                },
+                parent,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${zone}`,
+                { subnetId: privateSubnet.id, routeTableId: privateRoutes.id },
+                parent,
+            );
             privateSubnets.push(privateSubnet);
         }
         return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((subnet) => subnet.id)) };

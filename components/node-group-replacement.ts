@@ -22,7 +22,10 @@ export interface LiveNodeGroup extends LiveScaling {
  * Runs at preview, so the plan it feeds is what `pulumi preview` shows. A cluster that does not
  * exist yet has none; any other error (no permission, say) stops the run.
  */
-export async function readLiveNodeGroups(clusterName: string, groupNames: readonly string[]): Promise<Record<string, LiveNodeGroup>> {
+export async function readLiveNodeGroups(
+    clusterName: string,
+    groupNames: readonly string[],
+): Promise<Record<string, LiveNodeGroup>> {
     let eksNames: string[];
     try {
         eksNames = (await aws.eks.getNodeGroups({ clusterName })).names ?? [];
@@ -38,8 +41,12 @@ export async function readLiveNodeGroups(clusterName: string, groupNames: readon
         const desiredSize = found.scalingConfigs?.[0]?.desiredSize;
         if (desiredSize !== undefined) {
             live[group] = {
-                eksName, desiredSize,
-                instanceTypes: found.instanceTypes, capacityType: found.capacityType, amiType: found.amiType, subnetIds: found.subnetIds,
+                eksName,
+                desiredSize,
+                instanceTypes: found.instanceTypes,
+                capacityType: found.capacityType,
+                amiType: found.amiType,
+                subnetIds: found.subnetIds,
             };
         }
     }
@@ -47,7 +54,8 @@ export async function readLiveNodeGroups(clusterName: string, groupNames: readon
 }
 
 const list = (values: readonly string[]) => `[${values.join(", ")}]`;
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value) => b.includes(value));
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((value) => b.includes(value));
 
 /**
  * The ForceNew fields (terraform-provider-aws internal/service/eks node_group.go `resourceNodeGroup`:
@@ -56,8 +64,12 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * `zonesChanged` when the network's zones change (its subnets are replaced). disk_size is ForceNew
  * too, but the program sizes the disk in the launch template: a new size is a rolling update.
  */
-export function forceNewChanges(settings: Pick<NodeGroupConfig, "instanceTypes" | "capacityType" | "amiType">, live: LiveNodeGroup,
-    subnetIds?: readonly string[], zonesChanged = false): string[] {
+export function forceNewChanges(
+    settings: Pick<NodeGroupConfig, "instanceTypes" | "capacityType" | "amiType">,
+    live: LiveNodeGroup,
+    subnetIds?: readonly string[],
+    zonesChanged = false,
+): string[] {
     const changes: string[] = [];
     if (live.instanceTypes !== undefined && list(live.instanceTypes) !== list(settings.instanceTypes)) {
         changes.push(`instanceTypes ${list(live.instanceTypes)} -> ${list(settings.instanceTypes)}`);
@@ -68,7 +80,10 @@ export function forceNewChanges(settings: Pick<NodeGroupConfig, "instanceTypes" 
     if (live.amiType !== undefined && live.amiType !== settings.amiType) {
         changes.push(`amiType ${live.amiType} -> ${settings.amiType}`);
     }
-    if ((subnetIds !== undefined && live.subnetIds !== undefined && !sameSet(live.subnetIds, subnetIds)) || zonesChanged) {
+    if (
+        (subnetIds !== undefined && live.subnetIds !== undefined && !sameSet(live.subnetIds, subnetIds)) ||
+        zonesChanged
+    ) {
         changes.push("subnets (network)");
     }
     return changes;
@@ -78,8 +93,11 @@ export function forceNewChanges(settings: Pick<NodeGroupConfig, "instanceTypes" 
  * Marks each live group this run replaces and says so by key: the EKS group that goes, its live
  * nodes, and the size the new group starts at (the live size moved into minSize..maxSize).
  */
-export function replacementPlan(config: PlatformConfig, live: Readonly<Record<string, LiveNodeGroup>>, zonesChanged = false):
-    { liveScaling: Record<string, LiveScaling>; warnings: string[] } {
+export function replacementPlan(
+    config: PlatformConfig,
+    live: Readonly<Record<string, LiveNodeGroup>>,
+    zonesChanged = false,
+): { liveScaling: Record<string, LiveScaling>; warnings: string[] } {
     const subnetIds = config.network.mode === "existing" ? config.network.privateSubnetIds : undefined;
     const liveScaling: Record<string, LiveScaling> = {};
     const warnings: string[] = [];
@@ -89,8 +107,10 @@ export function replacementPlan(config: PlatformConfig, live: Readonly<Record<st
         liveScaling[group] = { desiredSize: current.desiredSize, replaced: changes.length > 0 };
         if (changes.length > 0) {
             const starts = Math.min(settings.maxSize, Math.max(settings.minSize, current.desiredSize));
-            warnings.push(`${keyName(["nodeGroups", group])} replaces EKS node group ${current.eksName}: its ${current.desiredSize} nodes move to a new group created with ${starts}\n` +
-                `ForceNew: ${changes.join("; ")}. The new group is Ready before the old one drains (create before delete)`);
+            warnings.push(
+                `${keyName(["nodeGroups", group])} replaces EKS node group ${current.eksName}: its ${current.desiredSize} nodes move to a new group created with ${starts}\n` +
+                    `ForceNew: ${changes.join("; ")}. The new group is Ready before the old one drains (create before delete)`,
+            );
         }
     }
     return { liveScaling, warnings };

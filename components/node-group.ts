@@ -28,7 +28,10 @@ export interface NodeGroupArgs {
 }
 
 /** Managed policies of the node role: the minimum a node needs; no CNI policy (Pod Identity has it). */
-export const NODE_ROLE_POLICIES: readonly ManagedPolicyName[] = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"];
+export const NODE_ROLE_POLICIES: readonly ManagedPolicyName[] = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryPullOnly",
+];
 
 export const NODE_ROLE_TRUST: PolicyDocument = {
     Version: "2012-10-17",
@@ -47,7 +50,10 @@ export const METADATA_OPTIONS = {
 export function rootVolume(settings: NodeGroupConfig, amiType: string) {
     // Bottlerocket keeps containers on its second volume; AL2023 on the root volume.
     const deviceName = amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda";
-    return { deviceName, ebs: { volumeSize: settings.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } };
+    return {
+        deviceName,
+        ebs: { volumeSize: settings.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+    };
 }
 
 /** What EKS reports for a node group now: the desired size cluster-autoscaler last set. */
@@ -80,14 +86,21 @@ export interface ScalingPlan {
  * `refresh: always` the engine would already carry it over (tests/components/node-group-replacement.test.ts
  * pins how), but a run without refresh would start the new group at the size last sent.
  */
-export function scalingPlan(settings: Pick<NodeGroupConfig, "minSize" | "maxSize" | "desiredSize">, live?: LiveScaling): ScalingPlan {
+export function scalingPlan(
+    settings: Pick<NodeGroupConfig, "minSize" | "maxSize" | "desiredSize">,
+    live?: LiveScaling,
+): ScalingPlan {
     const { minSize, maxSize } = settings;
     // A replacement starts with the live size, never the creation size, refresh or not.
-    const inRange = live !== undefined && live.desiredSize >= minSize && live.desiredSize <= maxSize && live.replaced !== true;
+    const inRange =
+        live !== undefined && live.desiredSize >= minSize && live.desiredSize <= maxSize && live.replaced !== true;
     if (live === undefined || inRange) {
         return { scalingConfig: { minSize, maxSize, desiredSize: settings.desiredSize }, ignoreScalingChanges: true };
     }
-    return { scalingConfig: { minSize, maxSize, desiredSize: Math.min(maxSize, Math.max(minSize, live.desiredSize)) }, ignoreScalingChanges: false };
+    return {
+        scalingConfig: { minSize, maxSize, desiredSize: Math.min(maxSize, Math.max(minSize, live.desiredSize)) },
+        ignoreScalingChanges: false,
+    };
 }
 
 /**
@@ -115,20 +128,23 @@ export const NAME_LIMITS = { nodeGroup: 63, iamRole: 64 } as const;
 export const nodeGroupNameCheck: ConfigCheck = configCheck(
     "A node group key must leave room for the suffixes AWS names get: EKS CreateNodegroup allows 63 characters, IAM CreateRole 64.",
     (config: PlatformConfig) => {
-    const errors: string[] = [];
-    for (const group of Object.keys(config.nodeGroups)) {
-        const nodeGroup = group.length + 1 + GENERATED_SUFFIX_LENGTH;
-        const role = `berrys-${group}-role`.length + AUTONAME_SUFFIX_LENGTH;
-        const limit = Math.min(NAME_LIMITS.nodeGroup - 1 - GENERATED_SUFFIX_LENGTH, NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - "berrys--role".length);
-        if (nodeGroup > NAME_LIMITS.nodeGroup || role > NAME_LIMITS.iamRole) {
-            errors.push(
-                `${keyName(["nodeGroups", group])} (${group.length} characters) must be at most ${limit} characters: the names EKS and IAM derive ` +
-                `would be ${nodeGroup} (of ${NAME_LIMITS.nodeGroup}) and ${role} (of ${NAME_LIMITS.iamRole})\n` +
-                `use a shorter key: EKS adds ${GENERATED_SUFFIX_LENGTH} characters to "${group}-", Pulumi ${AUTONAME_SUFFIX_LENGTH} to "berrys-${group}-role"`,
+        const errors: string[] = [];
+        for (const group of Object.keys(config.nodeGroups)) {
+            const nodeGroup = group.length + 1 + GENERATED_SUFFIX_LENGTH;
+            const role = `berrys-${group}-role`.length + AUTONAME_SUFFIX_LENGTH;
+            const limit = Math.min(
+                NAME_LIMITS.nodeGroup - 1 - GENERATED_SUFFIX_LENGTH,
+                NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - "berrys--role".length,
             );
+            if (nodeGroup > NAME_LIMITS.nodeGroup || role > NAME_LIMITS.iamRole) {
+                errors.push(
+                    `${keyName(["nodeGroups", group])} (${group.length} characters) must be at most ${limit} characters: the names EKS and IAM derive ` +
+                        `would be ${nodeGroup} (of ${NAME_LIMITS.nodeGroup}) and ${role} (of ${NAME_LIMITS.iamRole})\n` +
+                        `use a shorter key: EKS adds ${GENERATED_SUFFIX_LENGTH} characters to "${group}-", Pulumi ${AUTONAME_SUFFIX_LENGTH} to "berrys-${group}-role"`,
+                );
+            }
         }
-    }
-    return { errors, warnings: [] };
+        return { errors, warnings: [] };
     },
 );
 
@@ -143,15 +159,20 @@ export const firstNodeCheck: ConfigCheck = configCheck(
         if (groups.some(([, group]) => group.desiredSize >= 1)) return { errors: [], warnings: [] };
         const [name] = groups[0];
         return {
-            errors: [`${keyName(["nodeGroups", name, "desiredSize"])} (0) must be >= 1 in at least one node group: ` +
-                "cluster-autoscaler needs a node to run on before it can add one\nset desiredSize (and minSize) to 1 or more"],
+            errors: [
+                `${keyName(["nodeGroups", name, "desiredSize"])} (0) must be >= 1 in at least one node group: ` +
+                    "cluster-autoscaler needs a node to run on before it can add one\nset desiredSize (and minSize) to 1 or more",
+            ],
             warnings: [],
         };
     },
 );
 
 /** The newest live EKS node group for each configured group, from the cluster's list of node groups. */
-export function matchLiveNodeGroups(groupNames: readonly string[], eksNames: readonly string[]): Record<string, string> {
+export function matchLiveNodeGroups(
+    groupNames: readonly string[],
+    eksNames: readonly string[],
+): Record<string, string> {
     const matched: Record<string, string> = {};
     for (const group of groupNames) {
         // During a replacement both exist; the suffix starts with a timestamp, so the newest sorts last.
@@ -176,60 +197,87 @@ export class NodeGroup extends pulumi.ComponentResource {
         const parent = { parent: this };
         const settings = args.settings;
 
-        this.role = new aws.iam.Role(`${name}-role`, {
-            description: `Nodes of ${args.groupName}`,
-            assumeRolePolicy: JSON.stringify(NODE_ROLE_TRUST),
-            tags: args.tags,
-        }, parent);
-        const attachments = NODE_ROLE_POLICIES.map((policy) =>
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: this.role.name, policyArn: MANAGED_POLICIES[policy].arn }, parent));
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Nodes of ${args.groupName}`,
+                assumeRolePolicy: JSON.stringify(NODE_ROLE_TRUST),
+                tags: args.tags,
+            },
+            parent,
+        );
+        const attachments = NODE_ROLE_POLICIES.map(
+            (policy) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${policy}`,
+                    { role: this.role.name, policyArn: MANAGED_POLICIES[policy].arn },
+                    parent,
+                ),
+        );
 
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-            namePrefix: `${args.groupName}-`,
-            description: `Nodes of ${args.groupName}: IMDSv2 with hop limit 1, encrypted gp3 root volume`,
-            metadataOptions: METADATA_OPTIONS,
-            blockDeviceMappings: [rootVolume(settings, settings.amiType)],
-            tagSpecifications: [
-                { resourceType: "instance", tags: { ...args.tags, Name: args.groupName } },
-                { resourceType: "volume", tags: args.tags },
-            ],
-            updateDefaultVersion: true,
-            tags: args.tags,
-        }, parent);
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-lt`,
+            {
+                namePrefix: `${args.groupName}-`,
+                description: `Nodes of ${args.groupName}: IMDSv2 with hop limit 1, encrypted gp3 root volume`,
+                metadataOptions: METADATA_OPTIONS,
+                blockDeviceMappings: [rootVolume(settings, settings.amiType)],
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...args.tags, Name: args.groupName } },
+                    { resourceType: "volume", tags: args.tags },
+                ],
+                updateDefaultVersion: true,
+                tags: args.tags,
+            },
+            parent,
+        );
 
-        this.nodeGroup = new eks.ManagedNodeGroup(`${name}-mng`, {
-            cluster: args.cluster,
-            nodeGroupNamePrefix: `${args.groupName}-`,
-            nodeRole: this.role,
-            subnetIds: args.subnetIds,
-            instanceTypes: [...settings.instanceTypes],
-            capacityType: settings.capacityType,
-            amiType: settings.amiType,
-            // pulumi-eks defaults `version` to the cluster's only without a launch template
-            // (nodejs/eks/nodes/nodegroup.ts at v4.3.0, lines 1886-1891): set it, so
-            // raising cluster.version rolls the nodes to the new minor's AMI after the control plane.
-            version: args.kubernetesVersion,
-            labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
-            // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
-            // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
-            ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
-            // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
-            // it, except to move it into a new minSize..maxSize (scalingPlan).
-            ...scalingPlan(settings, args.live),
-            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-            tags: args.tags,
-        }, { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])], transforms: [updateConfigTransform(updateConfig(settings))] });
+        this.nodeGroup = new eks.ManagedNodeGroup(
+            `${name}-mng`,
+            {
+                cluster: args.cluster,
+                nodeGroupNamePrefix: `${args.groupName}-`,
+                nodeRole: this.role,
+                subnetIds: args.subnetIds,
+                instanceTypes: [...settings.instanceTypes],
+                capacityType: settings.capacityType,
+                amiType: settings.amiType,
+                // pulumi-eks defaults `version` to the cluster's only without a launch template
+                // (nodejs/eks/nodes/nodegroup.ts at v4.3.0, lines 1886-1891): set it, so
+                // raising cluster.version rolls the nodes to the new minor's AMI after the control plane.
+                version: args.kubernetesVersion,
+                labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
+                // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
+                // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
+                ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
+                // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
+                // it, except to move it into a new minSize..maxSize (scalingPlan).
+                ...scalingPlan(settings, args.live),
+                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+                tags: args.tags,
+            },
+            {
+                parent: this,
+                dependsOn: [...attachments, ...(args.dependsOn ?? [])],
+                transforms: [updateConfigTransform(updateConfig(settings))],
+            },
+        );
 
         this.nodeGroupName = this.nodeGroup.nodeGroup.apply((group) => group.nodeGroupName);
         // EKS does not copy the node group's taints to its auto-scaling group: tag it, so that
         // cluster-autoscaler knows them while the group has no node (capacity/taints.ts).
         const autoScalingGroupName = this.nodeGroup.nodeGroup.apply((group) =>
-            pulumi.output(group.resources).apply((resources) => resources[0].autoscalingGroups[0].name));
+            pulumi.output(group.resources).apply((resources) => resources[0].autoscalingGroups[0].name),
+        );
         for (const [key, value] of Object.entries(nodeTemplateTaintTags(settings.taints))) {
-            new aws.autoscaling.Tag(`${name}-taint-${key.slice(key.lastIndexOf("taint/") + 6).replace(/[^A-Za-z0-9-]/g, "-")}`, {
-                autoscalingGroupName: autoScalingGroupName,
-                tag: { key, value, propagateAtLaunch: false },
-            }, parent);
+            new aws.autoscaling.Tag(
+                `${name}-taint-${key.slice(key.lastIndexOf("taint/") + 6).replace(/[^A-Za-z0-9-]/g, "-")}`,
+                {
+                    autoscalingGroupName: autoScalingGroupName,
+                    tag: { key, value, propagateAtLaunch: false },
+                },
+                parent,
+            );
         }
         this.registerOutputs({ nodeGroupName: this.nodeGroupName });
     }

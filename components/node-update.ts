@@ -6,9 +6,13 @@ import { configCheck, keyName, pdbAllowedDisruptions } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 
 /** The node group's `updateConfig`: `updateMaxUnavailable` as a count or a percentage. */
-export function updateConfig(settings: Pick<NodeGroupConfig, "updateMaxUnavailable">): aws.types.input.eks.NodeGroupUpdateConfig {
+export function updateConfig(
+    settings: Pick<NodeGroupConfig, "updateMaxUnavailable">,
+): aws.types.input.eks.NodeGroupUpdateConfig {
     const value = settings.updateMaxUnavailable;
-    return typeof value === "number" ? { maxUnavailable: value } : { maxUnavailablePercentage: Number(value.slice(0, -1)) };
+    return typeof value === "number"
+        ? { maxUnavailable: value }
+        : { maxUnavailablePercentage: Number(value.slice(0, -1)) };
 }
 
 /**
@@ -19,13 +23,18 @@ export function updateConfig(settings: Pick<NodeGroupConfig, "updateMaxUnavailab
  * pkg/resource/deploy/source_eval.go `resmon.RegisterResource`).
  */
 export function updateConfigTransform(config: aws.types.input.eks.NodeGroupUpdateConfig): pulumi.ResourceTransform {
-    return (args) => args.type === "aws:eks/nodeGroup:NodeGroup" ? { props: { ...args.props, updateConfig: config }, opts: args.opts } : undefined;
+    return (args) =>
+        args.type === "aws:eks/nodeGroup:NodeGroup"
+            ? { props: { ...args.props, updateConfig: config }, opts: args.opts }
+            : undefined;
 }
 
 /** The most nodes an update drains at once: a percentage counts against the group's maxSize. */
 export function nodesDrainedAtOnce(settings: Pick<NodeGroupConfig, "updateMaxUnavailable" | "maxSize">): number {
     const value = settings.updateMaxUnavailable;
-    return typeof value === "number" ? value : Math.max(1, Math.floor(Number(value.slice(0, -1)) * settings.maxSize / 100));
+    return typeof value === "number"
+        ? value
+        : Math.max(1, Math.floor((Number(value.slice(0, -1)) * settings.maxSize) / 100));
 }
 
 /**
@@ -36,19 +45,33 @@ export function nodesDrainedAtOnce(settings: Pick<NodeGroupConfig, "updateMaxUna
  */
 export const updatePaceCheck: ConfigCheck = configCheck(
     "A warning when a node group's updateMaxUnavailable drains more nodes at once than the tightest PDB allows disruptions at minReplicas " +
-    "(EKS fails an update whose pod is not evicted within 15 minutes).",
+        "(EKS fails an update whose pod is not evicted within 15 minutes).",
     (config: PlatformConfig) => {
-    const budgets = Object.entries(config.services).flatMap(([service, settings]) =>
-        settings.pdb === undefined ? [] : [{ service, allowed: pdbAllowedDisruptions(settings.pdb, settings.minReplicas), minReplicas: settings.minReplicas }]);
-    const tightest = budgets.sort((a, b) => a.allowed - b.allowed)[0];
-    const warnings = tightest === undefined ? [] : Object.entries(config.nodeGroups).flatMap(([group, settings]) => {
-        const drained = nodesDrainedAtOnce(settings);
-        return drained <= Math.max(1, tightest.allowed) ? [] : [
-            `${keyName(["nodeGroups", group, "updateMaxUnavailable"])} (${settings.updateMaxUnavailable}) drains ${drained} nodes at once, ` +
-            `but services.${tightest.service}'s PDB allows ${tightest.allowed} disruption(s) at minReplicas (${tightest.minReplicas})\n` +
-            "Evictions then wait on each other and EKS fails the update after 15 minutes per pod (PodEvictionFailure); use 1",
-        ];
-    });
-    return { errors: [], warnings };
+        const budgets = Object.entries(config.services).flatMap(([service, settings]) =>
+            settings.pdb === undefined
+                ? []
+                : [
+                      {
+                          service,
+                          allowed: pdbAllowedDisruptions(settings.pdb, settings.minReplicas),
+                          minReplicas: settings.minReplicas,
+                      },
+                  ],
+        );
+        const tightest = budgets.sort((a, b) => a.allowed - b.allowed)[0];
+        const warnings =
+            tightest === undefined
+                ? []
+                : Object.entries(config.nodeGroups).flatMap(([group, settings]) => {
+                      const drained = nodesDrainedAtOnce(settings);
+                      return drained <= Math.max(1, tightest.allowed)
+                          ? []
+                          : [
+                                `${keyName(["nodeGroups", group, "updateMaxUnavailable"])} (${settings.updateMaxUnavailable}) drains ${drained} nodes at once, ` +
+                                    `but services.${tightest.service}'s PDB allows ${tightest.allowed} disruption(s) at minReplicas (${tightest.minReplicas})\n` +
+                                    "Evictions then wait on each other and EKS fails the update after 15 minutes per pod (PodEvictionFailure); use 1",
+                            ];
+                  });
+        return { errors: [], warnings };
     },
 );

@@ -32,7 +32,7 @@ export const partitionCheck = configCheck(
         return {
             errors: [
                 `aws:region (${config.region}) must be a region of the aws partition, not ${partition ?? "an unknown one"}: the program's ARNs use arn:aws:\n` +
-                `deploy to a commercial region; ${keyName(["cluster", "adminRoleArns"])} and the managed policies would need that partition's ARNs`,
+                    `deploy to a commercial region; ${keyName(["cluster", "adminRoleArns"])} and the managed policies would need that partition's ARNs`,
             ],
             warnings: [],
         };

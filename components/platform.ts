@@ -56,7 +56,9 @@ export interface PlatformOutputs {
     oidcIssuerUrl: pulumi.Output<string>;
     vpcId: pulumi.Output<string>;
     privateSubnetIds: pulumi.Output<string[]>;
-    nodeGroups: pulumi.Output<{ name: string; eksName: string; minSize: number; maxSize: number; instanceTypes: string[] }[]>;
+    nodeGroups: pulumi.Output<
+        { name: string; eksName: string; minSize: number; maxSize: number; instanceTypes: string[] }[]
+    >;
     namespace: pulumi.Output<string>;
     resourceQuota: { name: string; namespace: string; hard: Record<string, string> };
     services: Record<string, DeploymentContract>;
@@ -92,86 +94,135 @@ export class Platform extends pulumi.ComponentResource {
         const labels = kubernetesLabels(config);
         const parent = { parent: this };
 
-        const network = new Network(`${name}-network`, { network: config.network, clusterName: config.cluster.name, tags, zones: args.zones }, parent);
-        const cluster = new EksCluster(`${name}-cluster`, {
-            cluster: config.cluster,
-            vpcId: network.vpcId,
-            privateSubnetIds: network.privateSubnetIds,
-            tags,
-        }, parent);
+        const network = new Network(
+            `${name}-network`,
+            { network: config.network, clusterName: config.cluster.name, tags, zones: args.zones },
+            parent,
+        );
+        const cluster = new EksCluster(
+            `${name}-cluster`,
+            {
+                cluster: config.cluster,
+                vpcId: network.vpcId,
+                privateSubnetIds: network.privateSubnetIds,
+                tags,
+            },
+            parent,
+        );
         const nodeGroups = Object.entries(config.nodeGroups).map(([groupName, settings]) => ({
             groupName,
             settings,
-            component: new NodeGroup(`${name}-${groupName}`, {
-                groupName,
-                settings,
-                cluster: cluster.cluster,
-                kubernetesVersion: config.cluster.version,
-                live: args.liveScaling?.[groupName],
-                subnetIds: network.privateSubnetIds,
-                tags,
-                dependsOn: cluster.nodePrerequisites,
-            }, parent),
+            component: new NodeGroup(
+                `${name}-${groupName}`,
+                {
+                    groupName,
+                    settings,
+                    cluster: cluster.cluster,
+                    kubernetesVersion: config.cluster.version,
+                    live: args.liveScaling?.[groupName],
+                    subnetIds: network.privateSubnetIds,
+                    tags,
+                    dependsOn: cluster.nodePrerequisites,
+                },
+                parent,
+            ),
         }));
 
         // CoreDNS needs nodes for its pods: a standalone add-on after the node groups.
-        new Coredns(`${name}-coredns`, {
-            clusterName: cluster.clusterName,
-            version: eksAddonVersion(config.cluster.version, "coredns"),
-            tags,
-            nodeGroups: nodeGroups.map(({ component }) => component),
-        }, parent);
+        new Coredns(
+            `${name}-coredns`,
+            {
+                clusterName: cluster.clusterName,
+                version: eksAddonVersion(config.cluster.version, "coredns"),
+                tags,
+                nodeGroups: nodeGroups.map(({ component }) => component),
+            },
+            parent,
+        );
 
         const kubernetes = { parent: this, provider: cluster.provider };
-        const guardrails = new NamespaceGuardrails(`${name}-namespace`, { namespace: config.namespace, labels }, kubernetes);
+        const guardrails = new NamespaceGuardrails(
+            `${name}-namespace`,
+            { namespace: config.namespace, labels },
+            kubernetes,
+        );
         const priorityClasses = new PriorityClasses(`${name}-priority`, { labels }, kubernetes);
-        const services = Object.entries(config.services).map(([service, settings]) =>
-            new ServiceScaling(`${name}-${service}`, {
-                service,
-                namespace: guardrails.namespaceName,
-                settings,
-                labels,
-            }, { ...kubernetes, dependsOn: [guardrails, priorityClasses] }));
+        const services = Object.entries(config.services).map(
+            ([service, settings]) =>
+                new ServiceScaling(
+                    `${name}-${service}`,
+                    {
+                        service,
+                        namespace: guardrails.namespaceName,
+                        settings,
+                        labels,
+                    },
+                    { ...kubernetes, dependsOn: [guardrails, priorityClasses] },
+                ),
+        );
         if (config.namespace.admission.enabled) {
-            new ServicesAdmission(`${name}-admission`, {
-                contracts: services.map((scaling) => scaling.contract),
-                namespace: config.namespace.name,
-                validationActions: config.namespace.admission.validationActions,
-                labels,
-            }, kubernetes);
+            new ServicesAdmission(
+                `${name}-admission`,
+                {
+                    contracts: services.map((scaling) => scaling.contract),
+                    namespace: config.namespace.name,
+                    validationActions: config.namespace.admission.validationActions,
+                    labels,
+                },
+                kubernetes,
+            );
         }
         // The add-ons' pods need nodes: every add-on waits for the node groups.
-        const addons = new ScalingAddons(`${name}-addons`, {
-            config,
-            clusterName: cluster.clusterName,
-            servicesNamespace: guardrails.namespaceName,
-            labels,
-            tags,
-            nodeGroups: nodeGroups.map(({ component }) => component),
-            priorityClasses,
-            kubeconfig: cluster.kubeconfig,
-        }, kubernetes);
+        const addons = new ScalingAddons(
+            `${name}-addons`,
+            {
+                config,
+                clusterName: cluster.clusterName,
+                servicesNamespace: guardrails.namespaceName,
+                labels,
+                tags,
+                nodeGroups: nodeGroups.map(({ component }) => component),
+                priorityClasses,
+                kubeconfig: cluster.kubeconfig,
+            },
+            kubernetes,
+        );
 
-        new NetworkPolicies(`${name}-network-policies`, {
-            config,
-            controlPlaneCidrs: network.privateSubnetCidrs,
-            labels,
-            dependsOn: [guardrails, addons.namespaces],
-        }, kubernetes);
+        new NetworkPolicies(
+            `${name}-network-policies`,
+            {
+                config,
+                controlPlaneCidrs: network.privateSubnetCidrs,
+                labels,
+                dependsOn: [guardrails, addons.namespaces],
+            },
+            kubernetes,
+        );
 
         const plan = headroomPlan(config);
         if (plan !== null) {
-            new Headroom(`${name}-headroom`, { plan, labels, dependsOn: nodeGroups.map(({ component }) => component) }, kubernetes);
+            new Headroom(
+                `${name}-headroom`,
+                { plan, labels, dependsOn: nodeGroups.map(({ component }) => component) },
+                kubernetes,
+            );
         }
 
         const monitoring = config.addons.monitoring;
-        new ScalingObservability(`${name}-observability`, {
-            namespace: addons.monitoringNamespace,
-            ruleLabels: addons.ruleLabels,
-            labels,
-            // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
-            input: observabilityInput(config, addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false }),
-        }, { ...kubernetes, dependsOn: [addons.crdsReady] });
+        new ScalingObservability(
+            `${name}-observability`,
+            {
+                namespace: addons.monitoringNamespace,
+                ruleLabels: addons.ruleLabels,
+                labels,
+                // Without prometheus-operator there is no PrometheusRule kind: keep only the dashboard.
+                input: observabilityInput(
+                    config,
+                    addons.monitoringObjectsEnabled ? monitoring : { ...monitoring, rules: false },
+                ),
+            },
+            { ...kubernetes, dependsOn: [addons.crdsReady] },
+        );
 
         this.outputs = {
             clusterName: cluster.clusterName,
@@ -182,23 +233,38 @@ export class Platform extends pulumi.ComponentResource {
             oidcIssuerUrl: cluster.oidcIssuerUrl,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
-            nodeGroups: pulumi.all(nodeGroups.map(({ groupName, settings, component }) => component.nodeGroupName.apply((eksName) => ({
-                name: groupName,
-                eksName,
-                minSize: settings.minSize,
-                maxSize: settings.maxSize,
-                instanceTypes: [...settings.instanceTypes],
-            })))),
+            nodeGroups: pulumi.all(
+                nodeGroups.map(({ groupName, settings, component }) =>
+                    component.nodeGroupName.apply((eksName) => ({
+                        name: groupName,
+                        eksName,
+                        minSize: settings.minSize,
+                        maxSize: settings.maxSize,
+                        instanceTypes: [...settings.instanceTypes],
+                    })),
+                ),
+            ),
             namespace: guardrails.namespaceName,
-            resourceQuota: { name: quotaName(config.namespace.name), namespace: config.namespace.name, hard: { ...config.namespace.quota } as Record<string, string> },
+            resourceQuota: {
+                name: quotaName(config.namespace.name),
+                namespace: config.namespace.name,
+                hard: { ...config.namespace.quota } as Record<string, string>,
+            },
             services: Object.fromEntries(services.map((scaling) => [scaling.contract.deployment, scaling.contract])),
             clusterAutoscalerRoleArn: addons.clusterAutoscalerRoleArn,
             prometheusUrl: addons.prometheusUrl,
             customMetrics: addons.customMetrics,
-            headroom: plan === null ? null : {
-                namespace: plan.namespace, priorityClass: plan.priorityClass, cpu: plan.requested.cpu, memory: plan.requested.memory,
-                units: plan.units, unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-            },
+            headroom:
+                plan === null
+                    ? null
+                    : {
+                          namespace: plan.namespace,
+                          priorityClass: plan.priorityClass,
+                          cpu: plan.requested.cpu,
+                          memory: plan.requested.memory,
+                          units: plan.units,
+                          unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+                      },
         };
         this.registerOutputs({ ...this.outputs });
     }

@@ -65,26 +65,33 @@ export function clusterArn(cluster: ClusterLocation): string {
  *   failing with it (awslabs/mountpoint-s3-csi-driver#781), and terraform-aws-eks offers it off by
  *   default. Without credentials aws-node never makes a node Ready, so it is opt-in.
  */
-export function podIdentityTrustPolicy(cluster: ClusterLocation, namespace: string, serviceAccount: string, sourceArnCondition = false): PolicyDocument {
+export function podIdentityTrustPolicy(
+    cluster: ClusterLocation,
+    namespace: string,
+    serviceAccount: string,
+    sourceArnCondition = false,
+): PolicyDocument {
     const sourceArn = `arn:${cluster.partition}:eks:${cluster.region}:${cluster.accountId}:podidentityassociation/${cluster.name}/*`;
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "EksPodIdentity",
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: {
-                StringEquals: {
-                    "aws:SourceAccount": cluster.accountId,
-                    "aws:RequestTag/eks-cluster-arn": clusterArn(cluster),
-                    "aws:RequestTag/eks-cluster-name": cluster.name,
-                    "aws:RequestTag/kubernetes-namespace": namespace,
-                    "aws:RequestTag/kubernetes-service-account": serviceAccount,
+        Statement: [
+            {
+                Sid: "EksPodIdentity",
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": cluster.accountId,
+                        "aws:RequestTag/eks-cluster-arn": clusterArn(cluster),
+                        "aws:RequestTag/eks-cluster-name": cluster.name,
+                        "aws:RequestTag/kubernetes-namespace": namespace,
+                        "aws:RequestTag/kubernetes-service-account": serviceAccount,
+                    },
+                    ...(sourceArnCondition ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
                 },
-                ...(sourceArnCondition ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
             },
-        }],
+        ],
     };
 }
 
@@ -113,27 +120,60 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         const parent = { parent: this };
         // The account, region and partition the provider deploys to: where the cluster lives.
         const location = pulumi
-            .all([aws.getCallerIdentityOutput({}, parent), aws.getRegionOutput({}, parent), aws.getPartitionOutput({}, parent)])
-            .apply(([identity, region, partition]): ClusterLocation => ({
-                name: args.clusterNameValue, accountId: identity.accountId, region: region.region, partition: partition.partition,
-            }));
-        this.role = new aws.iam.Role(`${name}-role`, {
-            description: `EKS Pod Identity role of ${args.namespace}/${args.serviceAccount} in ${args.clusterNameValue}`,
-            assumeRolePolicy: location.apply((cluster) => JSON.stringify(podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount, args.sourceArnCondition))),
-            tags: args.tags,
-        }, parent);
-        const attachments: pulumi.Resource[] = (args.managedPolicies ?? []).map((policy) =>
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: this.role.name, policyArn: MANAGED_POLICIES[policy].arn }, parent));
+            .all([
+                aws.getCallerIdentityOutput({}, parent),
+                aws.getRegionOutput({}, parent),
+                aws.getPartitionOutput({}, parent),
+            ])
+            .apply(
+                ([identity, region, partition]): ClusterLocation => ({
+                    name: args.clusterNameValue,
+                    accountId: identity.accountId,
+                    region: region.region,
+                    partition: partition.partition,
+                }),
+            );
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `EKS Pod Identity role of ${args.namespace}/${args.serviceAccount} in ${args.clusterNameValue}`,
+                assumeRolePolicy: location.apply((cluster) =>
+                    JSON.stringify(
+                        podIdentityTrustPolicy(cluster, args.namespace, args.serviceAccount, args.sourceArnCondition),
+                    ),
+                ),
+                tags: args.tags,
+            },
+            parent,
+        );
+        const attachments: pulumi.Resource[] = (args.managedPolicies ?? []).map(
+            (policy) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${policy}`,
+                    { role: this.role.name, policyArn: MANAGED_POLICIES[policy].arn },
+                    parent,
+                ),
+        );
         if (args.policy) {
-            attachments.push(new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy: JSON.stringify(args.policy) }, parent));
+            attachments.push(
+                new aws.iam.RolePolicy(
+                    `${name}-policy`,
+                    { role: this.role.id, policy: JSON.stringify(args.policy) },
+                    parent,
+                ),
+            );
         }
-        this.association = new aws.eks.PodIdentityAssociation(`${name}-association`, {
-            clusterName: args.clusterName,
-            namespace: args.namespace,
-            serviceAccount: args.serviceAccount,
-            roleArn: this.role.arn,
-            tags: args.tags,
-        }, { parent: this, dependsOn: attachments });
+        this.association = new aws.eks.PodIdentityAssociation(
+            `${name}-association`,
+            {
+                clusterName: args.clusterName,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccount,
+                roleArn: this.role.arn,
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: attachments },
+        );
         this.roleArn = this.role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

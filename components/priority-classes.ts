@@ -2,7 +2,12 @@
 // two and the monitoring pods' one. Neither is the cluster's global default.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES, type Priority, type PriorityClassSpec } from "../catalog/priority-classes";
+import {
+    MONITORING_PRIORITY_CLASS,
+    PRIORITY_CLASSES,
+    type Priority,
+    type PriorityClassSpec,
+} from "../catalog/priority-classes";
 
 export { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES, type Priority, type PriorityClassSpec };
 
@@ -15,15 +20,22 @@ export class PriorityClasses extends pulumi.ComponentResource {
 
     constructor(name: string, args: PriorityClassesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:PriorityClasses", name, {}, opts);
-        const classes: [string, PriorityClassSpec][] = [...Object.entries(PRIORITY_CLASSES), ["monitoring", MONITORING_PRIORITY_CLASS]];
+        const classes: [string, PriorityClassSpec][] = [
+            ...Object.entries(PRIORITY_CLASSES),
+            ["monitoring", MONITORING_PRIORITY_CLASS],
+        ];
         for (const [priority, spec] of classes) {
-            new k8s.scheduling.v1.PriorityClass(`${name}-${priority}`, {
-                metadata: { name: spec.name, labels: { ...args.labels } },
-                value: spec.value,
-                globalDefault: false,
-                preemptionPolicy: spec.preemptionPolicy,
-                description: spec.description,
-            }, { parent: this });
+            new k8s.scheduling.v1.PriorityClass(
+                `${name}-${priority}`,
+                {
+                    metadata: { name: spec.name, labels: { ...args.labels } },
+                    value: spec.value,
+                    globalDefault: false,
+                    preemptionPolicy: spec.preemptionPolicy,
+                    description: spec.description,
+                },
+                { parent: this },
+            );
         }
         this.names = { critical: PRIORITY_CLASSES.critical.name, standard: PRIORITY_CLASSES.standard.name };
         this.registerOutputs({ names: this.names, monitoring: MONITORING_PRIORITY_CLASS.name });

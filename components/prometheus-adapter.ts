@@ -18,7 +18,10 @@ import { hpaName } from "./service-scaling";
 export type PrometheusAdapterConfig = AddonsConfig["prometheusAdapter"];
 
 /** The chart's pod selector labels (`k8s-prometheus-adapter.selectorLabels`). */
-const POD_LABELS = { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release };
+const POD_LABELS = {
+    "app.kubernetes.io/name": "prometheus-adapter",
+    "app.kubernetes.io/instance": PROMETHEUS_ADAPTER_CHART.release,
+};
 
 /** One rule of the adapter's config (docs/config.md): discovery, association, naming, querying. */
 export interface AdapterRule {
@@ -91,7 +94,9 @@ export function adapterServingDnsNames(): string[] {
 export function adapterTlsValues(certificate?: ServingCertificate): Record<string, unknown> {
     return {
         enable: true,
-        ...(certificate ? { ca: certificate.ca, certificate: certificate.certificate, key: pulumi.secret(certificate.key) } : {}),
+        ...(certificate
+            ? { ca: certificate.ca, certificate: certificate.certificate, key: pulumi.secret(certificate.key) }
+            : {}),
     };
 }
 
@@ -135,7 +140,9 @@ export function customMetricsCheck(config: PlatformConfig): { errors: string[]; 
     const served = settings.rules.map((rule) => rule.metric);
     served.forEach((metric, index) => {
         if (served.indexOf(metric) !== index) {
-            errors.push(`${keyName(["addons", "prometheusAdapter", "rules", index, "metric"])} (${metric}) must be unique: another rule serves it, and the adapter would answer from either`);
+            errors.push(
+                `${keyName(["addons", "prometheusAdapter", "rules", index, "metric"])} (${metric}) must be unique: another rule serves it, and the adapter would answer from either`,
+            );
         }
     });
     for (const [service, scaling] of Object.entries(config.services)) {
@@ -145,18 +152,21 @@ export function customMetricsCheck(config: PlatformConfig): { errors: string[]; 
             }
             const key = `${keyName(["services", service, "metrics", index, "name"])} (${metric.name})`;
             if (!settings.enabled) {
-                warnings.push(`${key} is a custom metric but ${keyName(["addons", "prometheusAdapter", "enabled"])} is false\nHPA ${hpaName(service)} scales on it only if another adapter serves it`);
+                warnings.push(
+                    `${key} is a custom metric but ${keyName(["addons", "prometheusAdapter", "enabled"])} is false\nHPA ${hpaName(service)} scales on it only if another adapter serves it`,
+                );
             } else if (!served.includes(metric.name)) {
                 errors.push(
                     `${key} must be a metric the prometheus-adapter serves: HPA ${hpaName(service)} cannot scale on it\n` +
-                    `it serves ${served.length > 0 ? served.join(", ") : "none"}; use one of those or add a rule { series: <counter>_total, metric: ${metric.name} } to ${rulesKey}`,
+                        `it serves ${served.length > 0 ? served.join(", ") : "none"}; use one of those or add a rule { series: <counter>_total, metric: ${metric.name} } to ${rulesKey}`,
                 );
             }
         });
     }
     return { errors, warnings };
 }
-customMetricsCheck.doc = "Every Pods or Object metric an HPA names must be a metric a prometheus-adapter rule serves, and no two rules may serve the same metric.";
+customMetricsCheck.doc =
+    "Every Pods or Object metric an HPA names must be a metric a prometheus-adapter rule serves, and no two rules may serve the same metric.";
 
 export interface PrometheusAdapterArgs extends PrometheusAdapterInput {
     /** What the release waits for: the node groups and the Prometheus it queries. */
@@ -175,27 +185,39 @@ export function adapterServingCertificate(name: string, parent: pulumi.Resource)
     const opts = { parent };
     const validityPeriodHours = SERVING_CERTIFICATE_VALIDITY_HOURS;
     const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
-    const ca = new tls.SelfSignedCert(`${name}-ca`, {
-        privateKeyPem: caKey.privateKeyPem,
-        isCaCertificate: true,
-        subject: { commonName: `${ADAPTER_SERVICE_NAME}-ca` },
-        allowedUses: ["cert_signing", "crl_signing"],
-        validityPeriodHours,
-    }, opts);
+    const ca = new tls.SelfSignedCert(
+        `${name}-ca`,
+        {
+            privateKeyPem: caKey.privateKeyPem,
+            isCaCertificate: true,
+            subject: { commonName: `${ADAPTER_SERVICE_NAME}-ca` },
+            allowedUses: ["cert_signing", "crl_signing"],
+            validityPeriodHours,
+        },
+        opts,
+    );
     const servingKey = new tls.PrivateKey(`${name}-serving-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
     const dnsNames = adapterServingDnsNames();
-    const request = new tls.CertRequest(`${name}-serving-request`, {
-        privateKeyPem: servingKey.privateKeyPem,
-        subject: { commonName: dnsNames[0] },
-        dnsNames,
-    }, opts);
-    const serving = new tls.LocallySignedCert(`${name}-serving`, {
-        certRequestPem: request.certRequestPem,
-        caPrivateKeyPem: caKey.privateKeyPem,
-        caCertPem: ca.certPem,
-        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-        validityPeriodHours,
-    }, opts);
+    const request = new tls.CertRequest(
+        `${name}-serving-request`,
+        {
+            privateKeyPem: servingKey.privateKeyPem,
+            subject: { commonName: dnsNames[0] },
+            dnsNames,
+        },
+        opts,
+    );
+    const serving = new tls.LocallySignedCert(
+        `${name}-serving`,
+        {
+            certRequestPem: request.certRequestPem,
+            caPrivateKeyPem: caKey.privateKeyPem,
+            caCertPem: ca.certPem,
+            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+            validityPeriodHours,
+        },
+        opts,
+    );
     return { ca: ca.certPem, certificate: serving.certPem, key: servingKey.privateKeyPem };
 }
 
@@ -207,10 +229,14 @@ export class PrometheusAdapter extends pulumi.ComponentResource {
     constructor(name: string, args: PrometheusAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:PrometheusAdapter", name, {}, opts);
         const servingCertificate = adapterServingCertificate(`${name}-tls`, this);
-        this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(prometheusAdapterRelease({ ...args, servingCertificate })), {
-            parent: this,
-            dependsOn: [...(args.dependsOn ?? [])],
-        });
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            releaseArgs(prometheusAdapterRelease({ ...args, servingCertificate })),
+            {
+                parent: this,
+                dependsOn: [...(args.dependsOn ?? [])],
+            },
+        );
         this.metrics = args.settings.rules.map((rule) => rule.metric);
         this.registerOutputs({ releaseName: this.release.name, metrics: this.metrics });
     }
@@ -226,10 +252,16 @@ export const adapterWindowCheck = configCheck(
     (config: PlatformConfig) => {
         const scrape = config.simulation.scrapeIntervalSeconds;
         const settings = config.addons.prometheusAdapter;
-        const errors = !settings.enabled ? [] : settings.rules.flatMap((rule, index) => durationSeconds(rule.window) >= 2 * scrape ? [] : [
-            `${keyName(["addons", "prometheusAdapter", "rules", index, "window"])} (${rule.window}) must be at least two scrape intervals (${2 * scrape}s): ` +
-            `rate() needs two samples, so ${rule.metric} would read <unknown>\nuse ${4 * scrape / 60 >= 1 && (4 * scrape) % 60 === 0 ? `${4 * scrape / 60}m` : `${4 * scrape}s`} (four scrapes)`,
-        ]);
+        const errors = !settings.enabled
+            ? []
+            : settings.rules.flatMap((rule, index) =>
+                  durationSeconds(rule.window) >= 2 * scrape
+                      ? []
+                      : [
+                            `${keyName(["addons", "prometheusAdapter", "rules", index, "window"])} (${rule.window}) must be at least two scrape intervals (${2 * scrape}s): ` +
+                                `rate() needs two samples, so ${rule.metric} would read <unknown>\nuse ${(4 * scrape) / 60 >= 1 && (4 * scrape) % 60 === 0 ? `${(4 * scrape) / 60}m` : `${4 * scrape}s`} (four scrapes)`,
+                        ],
+              );
         return { errors, warnings: [] };
     },
 );

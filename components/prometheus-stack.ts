@@ -21,8 +21,7 @@ export type InstallPrometheusConfig = Extract<PrometheusConfig, { mode: "install
  * The Prometheus Service the chart creates: `<fullname>-prometheus`, where the fullname is the
  * release name because it contains "kube-prometheus-stack" (and is cut at 26 characters).
  */
-export const INSTALLED_PROMETHEUS_URL =
-    `http://${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
+export const INSTALLED_PROMETHEUS_URL = `http://${KUBE_PROMETHEUS_STACK_CHART.release}-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
 
 /** The EBS CSI driver's controller service account (the EKS add-on's own name for it). */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
@@ -86,7 +85,13 @@ export interface MonitoringTarget {
 export function monitoringTarget(prometheus: PrometheusConfig): MonitoringTarget {
     if (prometheus.mode === "install") {
         // The *SelectorNilUsesHelmValues: false settings make every selector `{}`: no label needed.
-        return { url: INSTALLED_PROMETHEUS_URL, endpoint: splitPrometheusUrl(INSTALLED_PROMETHEUS_URL), ruleLabels: {}, podMonitorLabels: {}, objectsEnabled: true };
+        return {
+            url: INSTALLED_PROMETHEUS_URL,
+            endpoint: splitPrometheusUrl(INSTALLED_PROMETHEUS_URL),
+            ruleLabels: {},
+            podMonitorLabels: {},
+            objectsEnabled: true,
+        };
     }
     return {
         url: prometheus.url,
@@ -107,13 +112,22 @@ export type MonitoredNamespaces = readonly string[];
  * (kube-prometheus-stack-88.5.3 templates/prometheus/prometheus.yaml).
  */
 export function namespaceSelectors(namespaces: MonitoredNamespaces) {
-    const selector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...namespaces] }] };
-    return Object.fromEntries(["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"]
-        .map((kind) => [`${kind}NamespaceSelector`, structuredClone(selector)]));
+    const selector = {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...namespaces] }],
+    };
+    return Object.fromEntries(
+        ["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"].map((kind) => [
+            `${kind}NamespaceSelector`,
+            structuredClone(selector),
+        ]),
+    );
 }
 
 /** The chart's values in install mode; monitors and rules are read from `monitored` namespaces only. */
-export function kubePrometheusStackValues(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): Record<string, unknown> {
+export function kubePrometheusStackValues(
+    settings: InstallPrometheusConfig,
+    monitored: MonitoredNamespaces,
+): Record<string, unknown> {
     return {
         prometheus: {
             prometheusSpec: {
@@ -162,7 +176,11 @@ export function kubePrometheusStackValues(settings: InstallPrometheusConfig, mon
             },
         },
         grafana: settings.grafana
-            ? { enabled: true, podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana), ...GRAFANA_IN_ITS_NAMESPACE }
+            ? {
+                  enabled: true,
+                  podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.grafana),
+                  ...GRAFANA_IN_ITS_NAMESPACE,
+              }
             : { enabled: false },
         // Its own namespace (Pod Security privileged), created by the program: prometheus-node-exporter-4.56.1
         // `prometheus-node-exporter.namespace` and `.monitor-namespace` put every object there.
@@ -232,12 +250,14 @@ export const PROMETHEUS_POD_LABELS = {
  * the operator puts it on the StatefulSet's pods, which carry {@link PROMETHEUS_POD_LABELS}.
  */
 export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {
-    return [{
-        maxSkew: 1,
-        topologyKey: "topology.kubernetes.io/zone",
-        whenUnsatisfiable: "DoNotSchedule",
-        labelSelector: { matchLabels: { ...podLabels } },
-    }];
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { ...podLabels } },
+        },
+    ];
 }
 
 /**
@@ -252,16 +272,21 @@ export function prometheusReplicasCheck(config: PlatformConfig): { errors: strin
     const key = keyName(["addons", "prometheus", "replicas"]);
     const minNodes = Object.values(config.nodeGroups).reduce((total, group) => total + group.minSize, 0);
     if (prometheus.replicas < 2) {
-        warnings.push(`${key} (${prometheus.replicas}) leaves one Prometheus on one zonal volume: while it is drained, custom-metric HPAs stop scaling\n` +
-            "use 2 (one per zone)");
+        warnings.push(
+            `${key} (${prometheus.replicas}) leaves one Prometheus on one zonal volume: while it is drained, custom-metric HPAs stop scaling\n` +
+                "use 2 (one per zone)",
+        );
     }
     if (prometheus.replicas > minNodes) {
-        warnings.push(`${key} (${prometheus.replicas}) is more than the node groups' minSize in total (${minNodes}): the cluster never shrinks below it\n` +
-            `each replica keeps its node from scale-down (safe-to-evict: false); use at most ${minNodes}`);
+        warnings.push(
+            `${key} (${prometheus.replicas}) is more than the node groups' minSize in total (${minNodes}): the cluster never shrinks below it\n` +
+                `each replica keeps its node from scale-down (safe-to-evict: false); use at most ${minNodes}`,
+        );
     }
     return { errors: [], warnings };
 }
-prometheusReplicasCheck.doc = "Prometheus replicas: one leaves custom-metric HPAs blind while it moves; more than the node groups' minSize keeps nodes from scale-down (warnings).";
+prometheusReplicasCheck.doc =
+    "Prometheus replicas: one leaves custom-metric HPAs blind while it moves; more than the node groups' minSize keeps nodes from scale-down (warnings).";
 
 /** The chart's Prometheus PDB: one replica down at a time; none for a single replica (it would block every drain). */
 export function prometheusDisruptionBudget(replicas: number) {
@@ -270,9 +295,17 @@ export function prometheusDisruptionBudget(replicas: number) {
         : { enabled: false };
 }
 
-export function kubePrometheusStackRelease(settings: InstallPrometheusConfig, monitored: MonitoredNamespaces): ReleaseSpec {
+export function kubePrometheusStackRelease(
+    settings: InstallPrometheusConfig,
+    monitored: MonitoredNamespaces,
+): ReleaseSpec {
     // CRDs, the operator, Prometheus with a new EBS volume: more than Helm's 5 minutes on a first install.
-    return chartRelease(KUBE_PROMETHEUS_STACK_CHART, settings.chartVersion, kubePrometheusStackValues(settings, monitored), 900);
+    return chartRelease(
+        KUBE_PROMETHEUS_STACK_CHART,
+        settings.chartVersion,
+        kubePrometheusStackValues(settings, monitored),
+        900,
+    );
 }
 
 export interface PrometheusStackArgs {
@@ -306,34 +339,50 @@ export class PrometheusStack extends pulumi.ComponentResource {
         const prometheus = args.prometheus;
         if (prometheus.mode === "install") {
             const after = [...(args.dependsOn ?? [])];
-            const ebsRole = new PodIdentityRole(`${name}-ebs-csi`, {
-                clusterName: args.clusterName,
-                clusterNameValue: args.clusterNameValue,
-                sourceArnCondition: args.podIdentitySourceArnCondition,
-                namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-                serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-                managedPolicies: ["AmazonEBSCSIDriverPolicy"],
-                tags: args.tags,
-            }, { parent: this });
+            const ebsRole = new PodIdentityRole(
+                `${name}-ebs-csi`,
+                {
+                    clusterName: args.clusterName,
+                    clusterNameValue: args.clusterNameValue,
+                    sourceArnCondition: args.podIdentitySourceArnCondition,
+                    namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+                    serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+                    managedPolicies: ["AmazonEBSCSIDriverPolicy"],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             // The add-on only turns ACTIVE once its pods run, so it waits for the nodes too.
-            this.ebsCsiDriver = new aws.eks.Addon(`${name}-ebs-csi-driver`, {
-                clusterName: args.clusterName,
-                addonName: "aws-ebs-csi-driver",
-                configurationValues: JSON.stringify(ebsCsiConfigurationValues()),
-                // Pinned: without a version EKS installs its default once and never moves it.
-                addonVersion: args.ebsCsiDriverVersion,
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "PRESERVE",
-                tags: args.tags,
-            }, { parent: this, dependsOn: [ebsRole, ...after] });
-            this.storageClass = new k8s.storage.v1.StorageClass(`${name}-gp3`, {
-                metadata: { name: STORAGE_CLASS_NAME, labels: { ...args.labels } },
-                ...storageClassSpec(),
-            }, { parent: this });
-            this.release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs(kubePrometheusStackRelease(prometheus, args.monitoredNamespaces)), {
-                parent: this,
-                dependsOn: [this.ebsCsiDriver, this.storageClass, ...after],
-            });
+            this.ebsCsiDriver = new aws.eks.Addon(
+                `${name}-ebs-csi-driver`,
+                {
+                    clusterName: args.clusterName,
+                    addonName: "aws-ebs-csi-driver",
+                    configurationValues: JSON.stringify(ebsCsiConfigurationValues()),
+                    // Pinned: without a version EKS installs its default once and never moves it.
+                    addonVersion: args.ebsCsiDriverVersion,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "PRESERVE",
+                    tags: args.tags,
+                },
+                { parent: this, dependsOn: [ebsRole, ...after] },
+            );
+            this.storageClass = new k8s.storage.v1.StorageClass(
+                `${name}-gp3`,
+                {
+                    metadata: { name: STORAGE_CLASS_NAME, labels: { ...args.labels } },
+                    ...storageClassSpec(),
+                },
+                { parent: this },
+            );
+            this.release = new k8s.helm.v3.Release(
+                `${name}-release`,
+                releaseArgs(kubePrometheusStackRelease(prometheus, args.monitoredNamespaces)),
+                {
+                    parent: this,
+                    dependsOn: [this.ebsCsiDriver, this.storageClass, ...after],
+                },
+            );
         }
         this.registerOutputs({ url: this.target.url, releaseName: this.release?.name });
     }

@@ -39,7 +39,6 @@ export const DEFAULTS = {
     dashboardName: "berrys-scaling-dashboard",
 } as const;
 
-
 export class ScalingObservability extends pulumi.ComponentResource {
     /** The PrometheusRule's name, or undefined when rules are disabled. */
     readonly ruleName: pulumi.Output<string> | undefined;
@@ -56,26 +55,46 @@ export class ScalingObservability extends pulumi.ComponentResource {
         this.dashboardUid = dashboard.uid;
 
         if (monitoring.enabled && monitoring.rules) {
-            const rule = new k8s.apiextensions.CustomResource(`${name}-rules`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "PrometheusRule",
-                metadata: { name: SCALING_RULE_NAME, namespace, labels: { ...args.labels, ...args.ruleLabels, "app.kubernetes.io/part-of": "berrys-platform" } },
-                spec: { groups: scalingRuleGroups(args.input) },
-            }, { parent: this });
+            const rule = new k8s.apiextensions.CustomResource(
+                `${name}-rules`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PrometheusRule",
+                    metadata: {
+                        name: SCALING_RULE_NAME,
+                        namespace,
+                        labels: { ...args.labels, ...args.ruleLabels, "app.kubernetes.io/part-of": "berrys-platform" },
+                    },
+                    spec: { groups: scalingRuleGroups(args.input) },
+                },
+                { parent: this },
+            );
             this.ruleName = rule.metadata.name;
         }
         if (monitoring.enabled && monitoring.dashboard) {
-            const configMap = new k8s.core.v1.ConfigMap(`${name}-dashboard`, {
-                metadata: {
-                    name: DEFAULTS.dashboardName,
-                    namespace,
-                    labels: { ...args.labels, ...(args.dashboardLabels ?? DEFAULTS.dashboardLabels), "app.kubernetes.io/part-of": "berrys-platform" },
+            const configMap = new k8s.core.v1.ConfigMap(
+                `${name}-dashboard`,
+                {
+                    metadata: {
+                        name: DEFAULTS.dashboardName,
+                        namespace,
+                        labels: {
+                            ...args.labels,
+                            ...(args.dashboardLabels ?? DEFAULTS.dashboardLabels),
+                            "app.kubernetes.io/part-of": "berrys-platform",
+                        },
+                    },
+                    data: { [`${DEFAULTS.dashboardName}.json`]: JSON.stringify(dashboard, null, 2) },
                 },
-                data: { [`${DEFAULTS.dashboardName}.json`]: JSON.stringify(dashboard, null, 2) },
-            }, { parent: this });
+                { parent: this },
+            );
             this.dashboardConfigMapName = configMap.metadata.name;
         }
-        this.registerOutputs({ ruleName: this.ruleName, dashboardConfigMapName: this.dashboardConfigMapName, dashboardUid: this.dashboardUid });
+        this.registerOutputs({
+            ruleName: this.ruleName,
+            dashboardConfigMapName: this.dashboardConfigMapName,
+            dashboardUid: this.dashboardUid,
+        });
     }
 }
 
@@ -94,13 +113,16 @@ export const thrashingThresholdCheck = configCheck(
     "addons.monitoring.thrashing.directionChanges must be below the changes thrashing.window can hold at one rule evaluation per 30s, or HpaThrashing never fires.",
     (config: PlatformConfig) => {
         const monitoring = config.addons.monitoring;
-        if (config.addons.prometheus.mode !== "install" || !monitoring.enabled || !monitoring.rules) return { errors: [], warnings: [] };
+        if (config.addons.prometheus.mode !== "install" || !monitoring.enabled || !monitoring.rules)
+            return { errors: [], warnings: [] };
         const most = Math.floor(durationSeconds(monitoring.thrashing.window) / RULE_EVALUATION_SECONDS) - 1;
         if (monitoring.thrashing.directionChanges < most) return { errors: [], warnings: [] };
         return {
-            errors: [`${keyName(["addons", "monitoring", "thrashing", "directionChanges"])} (${monitoring.thrashing.directionChanges}) must be below ${Math.max(most, 0)}, ` +
-                `the most direction changes ${monitoring.thrashing.window} holds at one evaluation per ${RULE_EVALUATION_SECONDS}s: HpaThrashing could never fire\n` +
-                "lower directionChanges or widen thrashing.window"],
+            errors: [
+                `${keyName(["addons", "monitoring", "thrashing", "directionChanges"])} (${monitoring.thrashing.directionChanges}) must be below ${Math.max(most, 0)}, ` +
+                    `the most direction changes ${monitoring.thrashing.window} holds at one evaluation per ${RULE_EVALUATION_SECONDS}s: HpaThrashing could never fire\n` +
+                    "lower directionChanges or widen thrashing.window",
+            ],
             warnings: [],
         };
     },

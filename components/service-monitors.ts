@@ -33,12 +33,23 @@ export class ServiceMonitors extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ServiceMonitors", name, {}, opts);
-        this.podMonitors = Object.keys(args.services).map((service) => new k8s.apiextensions.CustomResource(`${name}-${service}`, {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "PodMonitor",
-            metadata: { name: podMonitorName(service), namespace: args.namespace, labels: { ...args.labels, ...selectorLabels(service) } },
-            spec: podMonitorSpec(service),
-        }, { parent: this, dependsOn: [...(args.dependsOn ?? [])] }));
+        this.podMonitors = Object.keys(args.services).map(
+            (service) =>
+                new k8s.apiextensions.CustomResource(
+                    `${name}-${service}`,
+                    {
+                        apiVersion: "monitoring.coreos.com/v1",
+                        kind: "PodMonitor",
+                        metadata: {
+                            name: podMonitorName(service),
+                            namespace: args.namespace,
+                            labels: { ...args.labels, ...selectorLabels(service) },
+                        },
+                        spec: podMonitorSpec(service),
+                    },
+                    { parent: this, dependsOn: [...(args.dependsOn ?? [])] },
+                ),
+        );
         this.registerOutputs({ podMonitors: this.podMonitors.map((monitor) => monitor.metadata.name) });
     }
 }

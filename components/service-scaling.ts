@@ -31,16 +31,20 @@ export function metricSpec(metric: MetricConfig) {
                 type: "Resource",
                 resource: {
                     name: metric.name,
-                    target: metric.averageUtilization !== undefined
-                        ? { type: "Utilization", averageUtilization: metric.averageUtilization }
-                        : { type: "AverageValue", averageValue: metric.averageValue },
+                    target:
+                        metric.averageUtilization !== undefined
+                            ? { type: "Utilization", averageUtilization: metric.averageUtilization }
+                            : { type: "AverageValue", averageValue: metric.averageValue },
                 },
             };
         case "Pods":
             return {
                 type: "Pods",
                 pods: {
-                    metric: { name: metric.name, ...(metric.selector ? { selector: { matchLabels: { ...metric.selector } } } : {}) },
+                    metric: {
+                        name: metric.name,
+                        ...(metric.selector ? { selector: { matchLabels: { ...metric.selector } } } : {}),
+                    },
                     target: { type: "AverageValue", averageValue: metric.averageValue },
                 },
             };
@@ -50,9 +54,10 @@ export function metricSpec(metric: MetricConfig) {
                 object: {
                     metric: { name: metric.name },
                     describedObject: { ...metric.describedObject },
-                    target: metric.value !== undefined
-                        ? { type: "Value", value: metric.value }
-                        : { type: "AverageValue", averageValue: metric.averageValue },
+                    target:
+                        metric.value !== undefined
+                            ? { type: "Value", value: metric.value }
+                            : { type: "AverageValue", averageValue: metric.averageValue },
                 },
             };
     }
@@ -63,7 +68,9 @@ function rulesSpec(rules: ScalingRulesConfig | undefined) {
         return undefined;
     }
     return {
-        ...(rules.stabilizationWindowSeconds !== undefined ? { stabilizationWindowSeconds: rules.stabilizationWindowSeconds } : {}),
+        ...(rules.stabilizationWindowSeconds !== undefined
+            ? { stabilizationWindowSeconds: rules.stabilizationWindowSeconds }
+            : {}),
         ...(rules.selectPolicy !== undefined ? { selectPolicy: rules.selectPolicy } : {}),
         ...(rules.policies !== undefined ? { policies: rules.policies.map((policy) => ({ ...policy })) } : {}),
     };
@@ -91,7 +98,9 @@ export function pdbSpec(service: string, settings: ServiceConfig) {
     }
     return {
         selector: { matchLabels: selectorLabels(service) },
-        ...(pdb.minAvailable !== undefined ? { minAvailable: pdb.minAvailable } : { maxUnavailable: pdb.maxUnavailable }),
+        ...(pdb.minAvailable !== undefined
+            ? { minAvailable: pdb.minAvailable }
+            : { maxUnavailable: pdb.maxUnavailable }),
         unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy,
     };
 }
@@ -117,7 +126,10 @@ export function deploymentContract(service: string, settings: ServiceConfig) {
         pdbName: settings.pdb ? pdbName(service) : null,
         minReplicas: settings.minReplicas,
         maxReplicas: settings.maxReplicas,
-        resources: { requests: canonicalResources(settings.resources.requests), limits: canonicalResources(settings.resources.limits) },
+        resources: {
+            requests: canonicalResources(settings.resources.requests),
+            limits: canonicalResources(settings.resources.limits),
+        },
         priorityClassName: PRIORITY_CLASSES[settings.priority].name,
         labels: selectorLabels(service),
         metricsPort: { name: "metrics", containerPort: settings.metricsPort, path: "/metrics" },
@@ -134,16 +146,24 @@ export class ServiceScaling extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceScalingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ServiceScaling", name, {}, opts);
         const labels = { ...args.labels, ...selectorLabels(args.service) };
-        this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-            metadata: { name: hpaName(args.service), namespace: args.namespace, labels },
-            spec: hpaSpec(args.service, args.settings),
-        }, { parent: this });
+        this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: { name: hpaName(args.service), namespace: args.namespace, labels },
+                spec: hpaSpec(args.service, args.settings),
+            },
+            { parent: this },
+        );
         const pdb = pdbSpec(args.service, args.settings);
         if (pdb) {
-            this.pdb = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-                metadata: { name: pdbName(args.service), namespace: args.namespace, labels },
-                spec: pdb,
-            }, { parent: this });
+            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                {
+                    metadata: { name: pdbName(args.service), namespace: args.namespace, labels },
+                    spec: pdb,
+                },
+                { parent: this },
+            );
         }
         this.contract = deploymentContract(args.service, args.settings);
         this.registerOutputs({ contract: this.contract });

@@ -85,7 +85,9 @@ function contractLiteral(contracts: readonly DeploymentContract[]): string {
         const fields: [string, string][] = [
             ["app", contract.labels.app],
             ["priorityClassName", contract.priorityClassName],
-            ...RESOURCE_FIELDS.map(({ key, section, resource }) => [key, contract.resources[section][resource]] as [string, string]),
+            ...RESOURCE_FIELDS.map(
+                ({ key, section, resource }) => [key, contract.resources[section][resource]] as [string, string],
+            ),
         ];
         return `${lit(contract.deployment)}: {${fields.map(([key, value]) => `${lit(key)}: ${lit(value)}`).join(", ")}}`;
     });
@@ -99,7 +101,14 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
     return {
         failurePolicy: "Fail",
         matchConstraints: {
-            resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] }],
+            resourceRules: [
+                {
+                    apiGroups: ["apps"],
+                    apiVersions: ["v1"],
+                    operations: ["CREATE", "UPDATE"],
+                    resources: ["deployments"],
+                },
+            ],
         },
         matchConditions: [
             // Only Deployments named after a configured service; the others keep the LimitRange's defaults.
@@ -108,7 +117,10 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
             // removing a finalizer during a foreground deletion, a label or annotation on the
             // Deployment) is never refused, so a Deployment that predates the policy can still be
             // deleted. A rollout (new image, kubectl rollout restart) changes the template and is checked.
-            { name: "pod-template-written", expression: `oldObject == null || object.spec.template != oldObject.spec.template` },
+            {
+                name: "pod-template-written",
+                expression: `oldObject == null || object.spec.template != oldObject.spec.template`,
+            },
         ],
         variables: [
             { name: "contract", expression: `${contractLiteral(contracts)}[object.metadata.name]` },
@@ -117,15 +129,22 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
             // containers with restartPolicy Always, k8s.io/api core/v1/types.go:2972-2989).
             {
                 name: "containers",
-                expression: `${template}.spec.containers + (has(${template}.spec.initContainers) ? ` +
+                expression:
+                    `${template}.spec.containers + (has(${template}.spec.initContainers) ? ` +
                     `${template}.spec.initContainers.filter(c, has(c.restartPolicy) && c.restartPolicy == "Always") : [])`,
             },
             {
                 name: "appLabel",
                 expression: `has(${template}.metadata) && has(${template}.metadata.labels) && "app" in ${template}.metadata.labels ? ${template}.metadata.labels["app"] : ""`,
             },
-            { name: "priorityClassName", expression: `has(${template}.spec.priorityClassName) ? ${template}.spec.priorityClassName : ""` },
-            { name: "serviceContainers", expression: `${template}.spec.containers.filter(c, c.name == object.metadata.name)` },
+            {
+                name: "priorityClassName",
+                expression: `has(${template}.spec.priorityClassName) ? ${template}.spec.priorityClassName : ""`,
+            },
+            {
+                name: "serviceContainers",
+                expression: `${template}.spec.containers.filter(c, c.name == object.metadata.name)`,
+            },
             { name: "otherContainers", expression: `variables.containers.filter(c, c.name != object.metadata.name)` },
         ],
         validations: contractValidations(),
@@ -146,46 +165,59 @@ function contractValidations() {
         {
             expression: `variables.appLabel == variables.contract["app"]`,
             messageExpression: `${prefix} + "spec.template.metadata.labels.app is " + ${shown("variables.appLabel")} + ", expected \\"" + variables.contract["app"] + "\\" (the HPA, PDB and PodMonitor select the pods on it)"`,
-            message: "A Deployment of a configured service must label its pods app: <service> (berrys-platform services output, labels)",
+            message:
+                "A Deployment of a configured service must label its pods app: <service> (berrys-platform services output, labels)",
         },
         {
             expression: `size(${own}) == 1`,
-            messageExpression: `${prefix} + "no container is named " + object.metadata.name + " (found: " + variables.containers.map(c, c.name).join(", ") + "); ` +
+            messageExpression:
+                `${prefix} + "no container is named " + object.metadata.name + " (found: " + variables.containers.map(c, c.name).join(", ") + "); ` +
                 `the contract's resources and the metrics port belong to the service's own container, named after the service"`,
-            message: "A Deployment of a configured service must have a container named after the service, with the contract's resources and the metrics port",
+            message:
+                "A Deployment of a configured service must have a container named after the service, with the contract's resources and the metrics port",
         },
         ...RESOURCE_FIELDS.map(({ key, section, resource }) => ({
             expression: `${own}.all(c, ${declared(section, resource)} == variables.contract[${lit(key)}])`,
-            messageExpression: `${prefix} + ${own}.filter(c, ${declared(section, resource)} != variables.contract[${lit(key)}])` +
+            messageExpression:
+                `${prefix} + ${own}.filter(c, ${declared(section, resource)} != variables.contract[${lit(key)}])` +
                 `.map(c, "container " + c.name + ": resources.${key} is " + ${shown(declared(section, resource))}).join(", ") + ` +
                 `", expected \\"" + variables.contract[${lit(key)}] + "\\" (the HPA's utilization and the capacity plan assume it)"`,
             message: `The service's own container must declare resources.${key} as its berrys-platform services contract says (services output, resources)`,
         })),
         {
             expression: `size(${undeclared}) == 0`,
-            messageExpression: `${prefix} + ${undeclared}.map(c, "container " + c.name).join(", ") + " must declare its own resources.requests.cpu and requests.memory ` +
+            messageExpression:
+                `${prefix} + ${undeclared}.map(c, "container " + c.name).join(", ") + " must declare its own resources.requests.cpu and requests.memory ` +
                 `(every container beside " + object.metadata.name + " counts in the pod's requests, which the HPA's utilization divides by and the capacity plan counts as sidecars)"`,
-            message: "Every container and sidecar beside the service's own must declare resources.requests.cpu and requests.memory",
+            message:
+                "Every container and sidecar beside the service's own must declare resources.requests.cpu and requests.memory",
         },
         {
             expression: `variables.priorityClassName == variables.contract["priorityClassName"]`,
             messageExpression: `${prefix} + "spec.template.spec.priorityClassName is " + ${shown("variables.priorityClassName")} + ", expected \\"" + variables.contract["priorityClassName"] + "\\""`,
-            message: "A Deployment of a configured service must use the PriorityClass its berrys-platform services contract names (services output, priorityClassName)",
+            message:
+                "A Deployment of a configured service must use the PriorityClass its berrys-platform services contract names (services output, priorityClassName)",
         },
         {
             // Without the service's container the rule above has said so already.
             expression: `size(${own}) == 0 || ${own}.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics" && p.containerPort == variables.metricsPort))`,
-            messageExpression: `${prefix} + "container " + object.metadata.name + " has no port named metrics with containerPort " + string(variables.metricsPort) + " (found: " + ` +
+            messageExpression:
+                `${prefix} + "container " + object.metadata.name + " has no port named metrics with containerPort " + string(variables.metricsPort) + " (found: " + ` +
                 `(${own}.exists(c, has(c.ports) && c.ports.exists(p, has(p.name) && p.name == "metrics")) ? ` +
                 `${own}.map(c, "metrics " + ${metricsPortOf}.map(p, string(p.containerPort)).join("/")).join(", ") : "no port named metrics") + ` +
                 `"; the PodMonitor scrapes the port named metrics)"`,
-            message: "The service's own container must have a port named metrics with the contract's number (services output, metricsPort)",
+            message:
+                "The service's own container must have a port named metrics with the contract's number (services output, metricsPort)",
         },
     ];
 }
 
 /** The binding's spec: the policy, on the services namespace only, with the configured actions. */
-export function servicesAdmissionBindingSpec(namespace: string, validationActions: readonly ValidationAction[], policyName = POLICY_NAME) {
+export function servicesAdmissionBindingSpec(
+    namespace: string,
+    validationActions: readonly ValidationAction[],
+    policyName = POLICY_NAME,
+) {
     return {
         policyName,
         validationActions: [...validationActions],
@@ -203,23 +235,42 @@ export class ServicesAdmission extends pulumi.ComponentResource {
     constructor(name: string, args: ServicesAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ServicesAdmission", name, {}, opts);
         const metadata = { name: POLICY_NAME, labels: { ...args.labels } };
-        this.policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-policy`, {
-            metadata,
-            spec: servicesAdmissionPolicySpec(args.contracts),
-        }, { parent: this });
-        this.binding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-binding`, {
-            metadata,
-            spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions),
-        }, { parent: this, dependsOn: [this.policy] });
+        this.policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+            `${name}-policy`,
+            {
+                metadata,
+                spec: servicesAdmissionPolicySpec(args.contracts),
+            },
+            { parent: this },
+        );
+        this.binding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+            `${name}-binding`,
+            {
+                metadata,
+                spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions),
+            },
+            { parent: this, dependsOn: [this.policy] },
+        );
         const ownership = { name: OWNERSHIP_POLICY_NAME, labels: { ...args.labels } };
-        this.ownershipPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-pods-policy`, {
-            metadata: ownership,
-            spec: servicesOwnershipPolicySpec(args.contracts),
-        }, { parent: this });
-        this.ownershipBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-pods-binding`, {
-            metadata: ownership,
-            spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions, OWNERSHIP_POLICY_NAME),
-        }, { parent: this, dependsOn: [this.ownershipPolicy] });
-        this.registerOutputs({ policies: [POLICY_NAME, OWNERSHIP_POLICY_NAME], validationActions: [...args.validationActions] });
+        this.ownershipPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+            `${name}-pods-policy`,
+            {
+                metadata: ownership,
+                spec: servicesOwnershipPolicySpec(args.contracts),
+            },
+            { parent: this },
+        );
+        this.ownershipBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+            `${name}-pods-binding`,
+            {
+                metadata: ownership,
+                spec: servicesAdmissionBindingSpec(args.namespace, args.validationActions, OWNERSHIP_POLICY_NAME),
+            },
+            { parent: this, dependsOn: [this.ownershipPolicy] },
+        );
+        this.registerOutputs({
+            policies: [POLICY_NAME, OWNERSHIP_POLICY_NAME],
+            validationActions: [...args.validationActions],
+        });
     }
 }

@@ -36,14 +36,25 @@ export function servicesOwnershipPolicySpec(contracts: readonly DeploymentContra
         matchConstraints: {
             resourceRules: [
                 { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
-                { apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["replicasets"] },
+                {
+                    apiGroups: ["apps"],
+                    apiVersions: ["v1"],
+                    operations: ["CREATE", "UPDATE"],
+                    resources: ["replicasets"],
+                },
             ],
         },
         matchConditions: [
-            { name: "service-label", expression: `has(${podLabels}.labels) && "app" in ${podLabels}.labels && ${podLabels}.labels["app"] in ${apps}` },
+            {
+                name: "service-label",
+                expression: `has(${podLabels}.labels) && "app" in ${podLabels}.labels && ${podLabels}.labels["app"] in ${apps}`,
+            },
             // Only a new object or new labels: an update that keeps them (the garbage collector
             // orphaning or deleting, a controller's annotation) is never refused.
-            { name: "labels-written", expression: `oldObject == null || !has(oldObject.metadata.labels) || object.metadata.labels != oldObject.metadata.labels || (object.kind == "ReplicaSet" && object.spec.template != oldObject.spec.template)` },
+            {
+                name: "labels-written",
+                expression: `oldObject == null || !has(oldObject.metadata.labels) || object.metadata.labels != oldObject.metadata.labels || (object.kind == "ReplicaSet" && object.spec.template != oldObject.spec.template)`,
+            },
         ],
         variables: [
             { name: "app", expression: `${podLabels}.labels["app"]` },
@@ -52,15 +63,20 @@ export function servicesOwnershipPolicySpec(contracts: readonly DeploymentContra
                 expression: `has(object.metadata.ownerReferences) ? object.metadata.ownerReferences.filter(o, has(o.controller) && o.controller) : []`,
             },
         ],
-        validations: [{
-            expression: `object.kind == "Pod" ` +
-                `? ${controllers}.exists(o, o.apiVersion == "apps/v1" && o.kind == "ReplicaSet" && o.name.matches("^" + variables.app + "-${POD_TEMPLATE_HASH}$")) ` +
-                `: ${controllers}.exists(o, o.apiVersion == "apps/v1" && o.kind == "Deployment" && o.name == variables.app)`,
-            messageExpression: `"The " + object.kind + " " + (has(object.metadata.name) ? object.metadata.name : "(generated name)") + " carries the label app: " + variables.app + ` +
-                `" of a berrys-platform service but is not owned by " + (object.kind == "Pod" ? "a ReplicaSet of Deployment " : "Deployment ") + variables.app + ` +
-                `" (controller: " + (size(${controllers}) == 0 ? "none" : ${controllers}.map(o, o.kind + "/" + o.name).join(", ")) + "); ` +
-                `the service's HPA, PDB and PodMonitor select every pod with that label: use another app label"`,
-            message: "Only the pods of a service's own Deployment may carry its label app: <service> (the HPA, PDB and PodMonitor select on it)",
-        }],
+        validations: [
+            {
+                expression:
+                    `object.kind == "Pod" ` +
+                    `? ${controllers}.exists(o, o.apiVersion == "apps/v1" && o.kind == "ReplicaSet" && o.name.matches("^" + variables.app + "-${POD_TEMPLATE_HASH}$")) ` +
+                    `: ${controllers}.exists(o, o.apiVersion == "apps/v1" && o.kind == "Deployment" && o.name == variables.app)`,
+                messageExpression:
+                    `"The " + object.kind + " " + (has(object.metadata.name) ? object.metadata.name : "(generated name)") + " carries the label app: " + variables.app + ` +
+                    `" of a berrys-platform service but is not owned by " + (object.kind == "Pod" ? "a ReplicaSet of Deployment " : "Deployment ") + variables.app + ` +
+                    `" (controller: " + (size(${controllers}) == 0 ? "none" : ${controllers}.map(o, o.kind + "/" + o.name).join(", ")) + "); ` +
+                    `the service's HPA, PDB and PodMonitor select every pod with that label: use another app label"`,
+                message:
+                    "Only the pods of a service's own Deployment may carry its label app: <service> (the HPA, PDB and PodMonitor select on it)",
+            },
+        ],
     };
 }

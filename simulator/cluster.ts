@@ -72,7 +72,10 @@ export const CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS = 3600;
 export const DAEMONSET_PODS_PER_NODE = 5;
 
 /** CPU in millicores, memory in bytes. */
-export interface Resources { readonly cpu: number; readonly memory: number }
+export interface Resources {
+    readonly cpu: number;
+    readonly memory: number;
+}
 
 /** What a pod asks for, as the scheduler and the quota count it. */
 export interface PodTemplate {
@@ -174,15 +177,25 @@ export function clusterSettings(config: PlatformConfig): ClusterSettings {
             const type = group.instanceTypes[0];
             const spec = instanceTypeSpec(type, config.guardrails.instanceTypes);
             if (spec === undefined) {
-                throw new Error(`${name}: instance type ${type} is not in capacity/instance-types.ts; add it under guardrails.instanceTypes`);
+                throw new Error(
+                    `${name}: instance type ${type} is not in capacity/instance-types.ts; add it under guardrails.instanceTypes`,
+                );
             }
             const node = allocatable(spec);
             return {
-                name, minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize,
+                name,
+                minSize: group.minSize,
+                maxSize: group.maxSize,
+                desiredSize: group.desiredSize,
                 allocatable: { cpu: node.cpuMillicores, memory: node.memoryBytes, pods: node.pods },
                 capacity: { cpu: spec.vcpu * 1000, memory: spec.memoryMiB * 2 ** 20 },
-                daemonSets: { cpu: toMillicores(daemonSets.cpu), memory: toBytes(daemonSets.memory), pods: DAEMONSET_PODS_PER_NODE },
-                repels: !takesPlatformPods(group), avoided: avoidedByPlatformPods(group),
+                daemonSets: {
+                    cpu: toMillicores(daemonSets.cpu),
+                    memory: toBytes(daemonSets.memory),
+                    pods: DAEMONSET_PODS_PER_NODE,
+                },
+                repels: !takesPlatformPods(group),
+                avoided: avoidedByPlatformPods(group),
             };
         }),
         autoscaler: {
@@ -194,16 +207,23 @@ export function clusterSettings(config: PlatformConfig): ClusterSettings {
             skipNodesWithSystemPods: ca.skipNodesWithSystemPods,
             expander: ca.expander,
         },
-        quota: Object.fromEntries(QUOTA_RESOURCES
-            .filter((key) => config.namespace.quota[key] !== undefined)
-            .map((key) => [key, quotaAmount(key, config.namespace.quota[key]!)])),
+        quota: Object.fromEntries(
+            QUOTA_RESOURCES.filter((key) => config.namespace.quota[key] !== undefined).map((key) => [
+                key,
+                quotaAmount(key, config.namespace.quota[key]!),
+            ]),
+        ),
         podReadySeconds: config.simulation.podReadySeconds,
         terminationSeconds: DEFAULT_POD_TERMINATION_SECONDS,
     };
 }
 
 function quotaAmount(key: QuotaResource, value: string): number {
-    return key.endsWith(".cpu") ? toMillicores(value) : key.endsWith(".memory") ? toBytes(value) : Math.floor(parseQuantity(value));
+    return key.endsWith(".cpu")
+        ? toMillicores(value)
+        : key.endsWith(".memory")
+          ? toBytes(value)
+          : Math.floor(parseQuantity(value));
 }
 
 /**
@@ -215,14 +235,30 @@ function quotaAmount(key: QuotaResource, value: string): number {
  */
 export function addonPods(config: PlatformConfig): PodTemplate[] {
     const flags = config.addons.clusterAutoscaler;
-    return platformPods(config).filter((pod) => pod.kind !== "DaemonSet").flatMap((pod) => {
-        const blocks = drainVerdict(pod, flags).blocks;
-        const amounts = { cpu: toMillicores(pod.requests.cpu), memory: toBytes(pod.requests.memory) };
-        const pin: PodTemplate["pin"] = blocks === null ? undefined
-            : blocks.until !== undefined ? { reason: blocks.reason, seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS } : { reason: blocks.reason };
-        return Array.from({ length: pod.replicas }, (): PodTemplate =>
-            ({ owner: -1, critical: true, requests: amounts, limits: amounts, ...(pin !== undefined ? { pin } : {}), inNamespace: false }));
-    }).concat(placeholderPods(config));
+    return platformPods(config)
+        .filter((pod) => pod.kind !== "DaemonSet")
+        .flatMap((pod) => {
+            const blocks = drainVerdict(pod, flags).blocks;
+            const amounts = { cpu: toMillicores(pod.requests.cpu), memory: toBytes(pod.requests.memory) };
+            const pin: PodTemplate["pin"] =
+                blocks === null
+                    ? undefined
+                    : blocks.until !== undefined
+                      ? { reason: blocks.reason, seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS }
+                      : { reason: blocks.reason };
+            return Array.from(
+                { length: pod.replicas },
+                (): PodTemplate => ({
+                    owner: -1,
+                    critical: true,
+                    requests: amounts,
+                    limits: amounts,
+                    ...(pin !== undefined ? { pin } : {}),
+                    inNamespace: false,
+                }),
+            );
+        })
+        .concat(placeholderPods(config));
 }
 
 /** Headroom's placeholder pods (addons.clusterAutoscaler.headroom): none when it is off. */
@@ -230,8 +266,17 @@ export function placeholderPods(config: PlatformConfig): PodTemplate[] {
     const plan = headroomPlan(config);
     if (plan === null) return [];
     const amounts = { cpu: plan.unit.cpuMillicores, memory: plan.unit.memoryBytes };
-    return Array.from({ length: plan.units }, (): PodTemplate =>
-        ({ owner: -1, critical: false, placeholder: true, requests: amounts, limits: amounts, inNamespace: false }));
+    return Array.from(
+        { length: plan.units },
+        (): PodTemplate => ({
+            owner: -1,
+            critical: false,
+            placeholder: true,
+            requests: amounts,
+            limits: amounts,
+            inNamespace: false,
+        }),
+    );
 }
 
 /** Whether `pod`'s pin still holds at `now`: upstream drains it once `now` is after creation + timeout. */
@@ -263,8 +308,10 @@ export function wasteScore(option: ExpansionOption): number {
 /** The expander's pick: least-waste (ties: first by name), most-pods, or the first group by name. */
 export function chooseExpansion<T extends ExpansionOption>(expander: string, options: readonly T[]): T {
     const sorted = [...options].sort((a, b) => a.group.name.localeCompare(b.group.name));
-    if (expander === "least-waste") return sorted.reduce((best, option) => (wasteScore(option) < wasteScore(best) ? option : best));
-    if (expander === "most-pods") return sorted.reduce((best, option) => (option.placed.length > best.placed.length ? option : best));
+    if (expander === "least-waste")
+        return sorted.reduce((best, option) => (wasteScore(option) < wasteScore(best) ? option : best));
+    if (expander === "most-pods")
+        return sorted.reduce((best, option) => (option.placed.length > best.placed.length ? option : best));
     return sorted[0];
 }
 
@@ -283,7 +330,13 @@ export class Cluster {
     readonly pending: Pod[] = [];
     /** Deleted pods still terminating on their nodes, until their `goneAt`. */
     readonly terminating: Pod[] = [];
-    readonly quotaUsed: Record<QuotaResource, number> = { "requests.cpu": 0, "requests.memory": 0, "limits.cpu": 0, "limits.memory": 0, pods: 0 };
+    readonly quotaUsed: Record<QuotaResource, number> = {
+        "requests.cpu": 0,
+        "requests.memory": 0,
+        "limits.cpu": 0,
+        "limits.memory": 0,
+        pods: 0,
+    };
     private nextPodId = 0;
     private nextNodeId = 0;
     private lastScaleUp = Number.NEGATIVE_INFINITY;
@@ -292,7 +345,10 @@ export class Cluster {
     private placeholdersBound = 0;
 
     /** `disruptionsAllowed(owner)`: evictions the owner's PDB allows now. */
-    constructor(readonly settings: ClusterSettings, private readonly disruptionsAllowed: (owner: number) => number) {
+    constructor(
+        readonly settings: ClusterSettings,
+        private readonly disruptionsAllowed: (owner: number) => number,
+    ) {
         for (const group of settings.groups) {
             for (let i = 0; i < group.desiredSize; i++) this.addNode(group, Number.NEGATIVE_INFINITY);
         }
@@ -317,7 +373,15 @@ export class Cluster {
             if (refusedBy.length > 0) return { refusedBy };
             for (const key of QUOTA_RESOURCES) this.quotaUsed[key] += quotaCharge(template, key);
         }
-        const pod: Pod = { ...template, id: this.nextPodId++, createdAt, node: undefined, startedAt: undefined, readyAt: undefined, goneAt: undefined };
+        const pod: Pod = {
+            ...template,
+            id: this.nextPodId++,
+            createdAt,
+            node: undefined,
+            startedAt: undefined,
+            readyAt: undefined,
+            goneAt: undefined,
+        };
         this.pending.push(pod);
         return pod;
     }
@@ -374,8 +438,10 @@ export class Cluster {
             for (const node of this.nodes) {
                 if (node.repels || node.readyAt > now || !fits(node, pod.requests)) continue;
                 // Both free fractions lie in [0, 1]: less 2, an avoided node ranks below every other.
-                const score = (node.allocatable.cpu - node.used.cpu - pod.requests.cpu) / node.allocatable.cpu +
-                    (node.allocatable.memory - node.used.memory - pod.requests.memory) / node.allocatable.memory - (node.avoided ? 2 : 0);
+                const score =
+                    (node.allocatable.cpu - node.used.cpu - pod.requests.cpu) / node.allocatable.cpu +
+                    (node.allocatable.memory - node.used.memory - pod.requests.memory) / node.allocatable.memory -
+                    (node.avoided ? 2 : 0);
                 if (score > bestScore) {
                     best = node;
                     bestScore = score;
@@ -455,7 +521,11 @@ export class Cluster {
         while (waiting.length > 0) {
             const options = this.settings.groups
                 .filter((group) => group.repels !== true)
-                .map((group) => ({ group, room: group.maxSize - this.nodes.filter((node) => node.group === group.name).length, ...packOnNewNodes(group, waiting) }))
+                .map((group) => ({
+                    group,
+                    room: group.maxSize - this.nodes.filter((node) => node.group === group.name).length,
+                    ...packOnNewNodes(group, waiting),
+                }))
                 .filter((option) => option.placed.length > 0);
             if (options.length === 0) break;
             const open = options.filter((option) => option.room > 0);
@@ -469,7 +539,8 @@ export class Cluster {
             }
             const chosen = this.expand(open);
             const count = Math.min(chosen.nodes.length, chosen.room);
-            for (let i = 0; i < count; i++) this.addNode(chosen.group, now + this.settings.autoscaler.provisioningSeconds);
+            for (let i = 0; i < count; i++)
+                this.addNode(chosen.group, now + this.settings.autoscaler.provisioningSeconds);
             nodesAdded += count;
             const covered = new Set(chosen.nodes.slice(0, count).flat());
             waiting = waiting.filter((pod) => !covered.has(pod));
@@ -494,7 +565,11 @@ export class Cluster {
             node.unneededSince ??= now;
             if (now - node.unneededSince >= ca.unneededSeconds) candidates.push(node);
         }
-        if (candidates.length === 0 || now < this.lastScaleUp + ca.delayAfterAddSeconds || now < this.lastScaleDown + ca.delayAfterDeleteSeconds) {
+        if (
+            candidates.length === 0 ||
+            now < this.lastScaleUp + ca.delayAfterAddSeconds ||
+            now < this.lastScaleDown + ca.delayAfterDeleteSeconds
+        ) {
             return { nodesRemoved: 0, evicted: [] };
         }
         const size = (group: string) => this.nodes.filter((node) => node.group === group).length;
@@ -544,8 +619,15 @@ export class Cluster {
 
     private addNode(group: NodeGroupShape, readyAt: number): void {
         this.nodes.push({
-            id: this.nextNodeId++, group: group.name, repels: group.repels === true, avoided: group.avoided === true, readyAt, allocatable: group.allocatable,
-            used: { ...group.daemonSets }, pods: new Set(), unneededSince: undefined,
+            id: this.nextNodeId++,
+            group: group.name,
+            repels: group.repels === true,
+            avoided: group.avoided === true,
+            readyAt,
+            allocatable: group.allocatable,
+            used: { ...group.daemonSets },
+            pods: new Set(),
+            unneededSince: undefined,
         });
     }
 
@@ -569,7 +651,10 @@ export class Cluster {
 }
 
 /** eligibility.go:173-192 `isNodeAtOrBelowUtilizationThreshold`: max(cpu, memory) requests / allocatable, not above the threshold. */
-export function underutilized(node: Pick<Node, "used" | "allocatable">, threshold = CA_SCALE_DOWN_UTILIZATION_THRESHOLD): boolean {
+export function underutilized(
+    node: Pick<Node, "used" | "allocatable">,
+    threshold = CA_SCALE_DOWN_UTILIZATION_THRESHOLD,
+): boolean {
     const utilization = Math.max(node.used.cpu / node.allocatable.cpu, node.used.memory / node.allocatable.memory);
     return !(utilization > threshold);
 }
@@ -581,11 +666,16 @@ function schedulingRank(pod: PodTemplate): number {
 
 function quotaCharge(pod: PodTemplate, key: QuotaResource): number {
     switch (key) {
-        case "requests.cpu": return pod.requests.cpu;
-        case "requests.memory": return pod.requests.memory;
-        case "limits.cpu": return pod.limits.cpu;
-        case "limits.memory": return pod.limits.memory;
-        case "pods": return 1;
+        case "requests.cpu":
+            return pod.requests.cpu;
+        case "requests.memory":
+            return pod.requests.memory;
+        case "limits.cpu":
+            return pod.limits.cpu;
+        case "limits.memory":
+            return pod.limits.memory;
+        case "pods":
+            return 1;
     }
 }
 
@@ -593,8 +683,16 @@ function fits(node: Node, requests: Resources): boolean {
     return fitsAmounts(node.allocatable, node.used, requests);
 }
 
-function fitsAmounts(capacity: Resources & { pods: number }, used: { cpu: number; memory: number; pods: number }, requests: Resources): boolean {
-    return used.cpu + requests.cpu <= capacity.cpu && used.memory + requests.memory <= capacity.memory && used.pods + 1 <= capacity.pods;
+function fitsAmounts(
+    capacity: Resources & { pods: number },
+    used: { cpu: number; memory: number; pods: number },
+    requests: Resources,
+): boolean {
+    return (
+        used.cpu + requests.cpu <= capacity.cpu &&
+        used.memory + requests.memory <= capacity.memory &&
+        used.pods + 1 <= capacity.pods
+    );
 }
 
 function addTo(used: { cpu: number; memory: number; pods: number }, requests: Resources): void {

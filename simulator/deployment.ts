@@ -24,8 +24,11 @@ import { IntOrPercent, scaleIntOrPercent } from "../quantity";
 export const DEFAULT_MAX_UNAVAILABLE: IntOrPercent = "25%";
 
 /** Mirrors `ResolveFenceposts`. */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, desired: number)
-    : { surge: number; unavailable: number } {
+export function resolveFenceposts(
+    maxSurge: IntOrPercent,
+    maxUnavailable: IntOrPercent,
+    desired: number,
+): { surge: number; unavailable: number } {
     const surge = scaleIntOrPercent(maxSurge, desired, true);
     const unavailable = scaleIntOrPercent(maxUnavailable, desired, false);
     return { surge, unavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
@@ -45,8 +48,11 @@ export interface RolloutCounts {
  * One `rolloutRolling` pass: the RSs' new spec replicas. As upstream, a pass that scales the new RS
  * up returns before the old ones are looked at; the next pass (the next step) scales them down.
  */
-export function rolloutStep(counts: RolloutCounts, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent = DEFAULT_MAX_UNAVAILABLE)
-    : { oldReplicas: number; newReplicas: number } {
+export function rolloutStep(
+    counts: RolloutCounts,
+    maxSurge: IntOrPercent,
+    maxUnavailable: IntOrPercent = DEFAULT_MAX_UNAVAILABLE,
+): { oldReplicas: number; newReplicas: number } {
     const { replicas } = counts;
     const fenceposts = resolveFenceposts(maxSurge, maxUnavailable, replicas);
     const surge = fenceposts.surge;
@@ -56,7 +62,10 @@ export function rolloutStep(counts: RolloutCounts, maxSurge: IntOrPercent, maxUn
     const maxTotalPods = replicas + surge;
     const current = counts.oldReplicas + counts.newReplicas;
     if (counts.newReplicas < replicas && current < maxTotalPods) {
-        return { oldReplicas: counts.oldReplicas, newReplicas: counts.newReplicas + Math.min(maxTotalPods - current, replicas - counts.newReplicas) };
+        return {
+            oldReplicas: counts.oldReplicas,
+            newReplicas: counts.newReplicas + Math.min(maxTotalPods - current, replicas - counts.newReplicas),
+        };
     }
     if (counts.newReplicas > replicas) return { oldReplicas: counts.oldReplicas, newReplicas: replicas };
     // reconcileOldReplicaSets.

@@ -66,50 +66,99 @@ interface Assumption {
 }
 
 /** The margin of one criterion of a built-in profile's run; `check` re-runs that profile on a config. */
-export function criterionMargin(config: PlatformConfig, result: SimulationResult, criterion: CriterionResult, check: Check): Margin {
+export function criterionMargin(
+    config: PlatformConfig,
+    result: SimulationResult,
+    criterion: CriterionResult,
+    check: Check,
+): Margin {
     const margin = round(criterion.limit - criterion.value);
     const amount = `${fmt(Math.abs(margin))}${unitOf(criterion)}`;
-    const by = !Number.isFinite(margin) ? "missed (never reached)" : criterion.ok ? `met with ${amount} to spare` : `missed by ${amount}`;
+    const by = !Number.isFinite(margin)
+        ? "missed (never reached)"
+        : criterion.ok
+          ? `met with ${amount} to spare`
+          : `missed by ${amount}`;
     const assumption = assumptionFor(config, result, criterion, check);
     if (assumption === undefined) return { criterion, margin, text: by };
     const breakEven = search(config, criterion, assumption, check);
-    const flips = breakEven === null
-        ? `not met at any value from 0 to ${assumption.max} ${assumption.unit}`
-        : criterion.ok
-            ? assumption.higherHelps ? `still met down to ${breakEven} ${assumption.unit}` : `still met up to ${breakEven} ${assumption.unit}`
-            : `met at ${breakEven} ${assumption.unit}`;
+    const flips =
+        breakEven === null
+            ? `not met at any value from 0 to ${assumption.max} ${assumption.unit}`
+            : criterion.ok
+              ? assumption.higherHelps
+                  ? `still met down to ${breakEven} ${assumption.unit}`
+                  : `still met up to ${breakEven} ${assumption.unit}`
+              : `met at ${breakEven} ${assumption.unit}`;
     const text = `${assumption.key} (${assumption.value} ${assumption.unit} ${assumption.kind}): ${flips}`;
-    return { criterion, margin, assumption: { key: assumption.key, value: assumption.value, breakEven, text }, text: `${by}; hangs on ${text}` };
+    return {
+        criterion,
+        margin,
+        assumption: { key: assumption.key, value: assumption.value, breakEven, text },
+        text: `${by}; hangs on ${text}`,
+    };
 }
 
 function unitOf(criterion: CriterionResult): string {
-    return criterion.criterion === "responseSeconds" ? " s" : criterion.criterion === "maxDirectionChangesPerHour" ? " per hour" : "";
+    return criterion.criterion === "responseSeconds"
+        ? " s"
+        : criterion.criterion === "maxDirectionChangesPerHour"
+          ? " per hour"
+          : "";
 }
 
-function assumptionFor(config: PlatformConfig, result: SimulationResult, criterion: CriterionResult, check: Check): Assumption | undefined {
+function assumptionFor(
+    config: PlatformConfig,
+    result: SimulationResult,
+    criterion: CriterionResult,
+    check: Check,
+): Assumption | undefined {
     const service = criterion.service;
     if (criterion.criterion === "responseSeconds") {
         const ca = config.addons.clusterAutoscaler;
         const provisioning: Assumption = {
-            key: keyName(["addons", "clusterAutoscaler", "nodeProvisioningSeconds"]), kind: "assumed", unit: "s", value: ca.nodeProvisioningSeconds,
-            step: 5, higherHelps: false, max: Math.max(600, 4 * ca.nodeProvisioningSeconds),
-            apply: (base, value) => ({ ...base, addons: { ...base.addons, clusterAutoscaler: { ...base.addons.clusterAutoscaler, nodeProvisioningSeconds: value } } }),
+            key: keyName(["addons", "clusterAutoscaler", "nodeProvisioningSeconds"]),
+            kind: "assumed",
+            unit: "s",
+            value: ca.nodeProvisioningSeconds,
+            step: 5,
+            higherHelps: false,
+            max: Math.max(600, 4 * ca.nodeProvisioningSeconds),
+            apply: (base, value) => ({
+                ...base,
+                addons: {
+                    ...base.addons,
+                    clusterAutoscaler: { ...base.addons.clusterAutoscaler, nodeProvisioningSeconds: value },
+                },
+            }),
         };
         // The response waited for a node when another provisioning time gives another response.
         const other = check(provisioning.apply(config, ca.nodeProvisioningSeconds + 60));
         if (other !== undefined && other.value !== criterion.value) return provisioning;
         const ready = config.simulation.podReadySeconds;
         return {
-            key: keyName(["simulation", "podReadySeconds"]), kind: "assumed", unit: "s", value: ready, step: 5, higherHelps: false, max: Math.max(600, 4 * ready),
+            key: keyName(["simulation", "podReadySeconds"]),
+            kind: "assumed",
+            unit: "s",
+            value: ready,
+            step: 5,
+            higherHelps: false,
+            max: Math.max(600, 4 * ready),
             apply: (base, value) => ({ ...base, simulation: { ...base.simulation, podReadySeconds: value } }),
         };
     }
     if (criterion.criterion === "maxDirectionChangesPerHour") {
         const settings = config.services[service];
-        const window = settings.behavior?.scaleDown?.stabilizationWindowSeconds ?? HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS;
+        const window =
+            settings.behavior?.scaleDown?.stabilizationWindowSeconds ?? HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS;
         return {
-            key: keyName(["services", service, "behavior", "scaleDown", "stabilizationWindowSeconds"]), kind: "set", unit: "s", value: window,
-            step: 15, higherHelps: true, max: 3600,
+            key: keyName(["services", service, "behavior", "scaleDown", "stabilizationWindowSeconds"]),
+            kind: "set",
+            unit: "s",
+            value: window,
+            step: 15,
+            higherHelps: true,
+            max: 3600,
             apply: (base, value) => ({
                 ...base,
                 services: {
@@ -118,7 +167,10 @@ function assumptionFor(config: PlatformConfig, result: SimulationResult, criteri
                         ...base.services[service],
                         behavior: {
                             ...base.services[service].behavior,
-                            scaleDown: { ...base.services[service].behavior?.scaleDown, stabilizationWindowSeconds: value },
+                            scaleDown: {
+                                ...base.services[service].behavior?.scaleDown,
+                                stabilizationWindowSeconds: value,
+                            },
                         },
                     },
                 },
@@ -132,7 +184,12 @@ function assumptionFor(config: PlatformConfig, result: SimulationResult, criteri
  * Bisects the assumption's values (multiples of its step) for the one where the criterion flips:
  * the last value that meets it on the side that helps. Assumes the verdict is monotone in it.
  */
-function search(config: PlatformConfig, criterion: CriterionResult, assumption: Assumption, check: Check): number | null {
+function search(
+    config: PlatformConfig,
+    criterion: CriterionResult,
+    assumption: Assumption,
+    check: Check,
+): number | null {
     const meets = (value: number) => check(assumption.apply(config, value))?.ok === true;
     const steps = Math.floor(assumption.max / assumption.step);
     const current = Math.round(assumption.value / assumption.step);
@@ -145,7 +202,8 @@ function search(config: PlatformConfig, criterion: CriterionResult, assumption: 
         if (criterion.ok && meets(lo * assumption.step)) return 0;
         while (hi - lo > 1) {
             const mid = Math.floor((lo + hi) / 2);
-            if (meets(mid * assumption.step)) hi = mid; else lo = mid;
+            if (meets(mid * assumption.step)) hi = mid;
+            else lo = mid;
         }
         return hi * assumption.step;
     }
@@ -156,13 +214,17 @@ function search(config: PlatformConfig, criterion: CriterionResult, assumption: 
     if (criterion.ok && meets(hi * assumption.step)) return hi * assumption.step;
     while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (meets(mid * assumption.step)) lo = mid; else hi = mid;
+        if (meets(mid * assumption.step)) lo = mid;
+        else hi = mid;
     }
     return lo * assumption.step;
 }
 
 /** The built-in profile a run used, for the break-even search to re-run; undefined for a CSV's. */
-export function builtInProfileOf(result: SimulationResult, seed: number): ReturnType<typeof builtInProfile> | undefined {
+export function builtInProfileOf(
+    result: SimulationResult,
+    seed: number,
+): ReturnType<typeof builtInProfile> | undefined {
     const name = result.profile.name;
     return (PROFILE_NAMES as readonly string[]).includes(name) ? builtInProfile(name as ProfileName, seed) : undefined;
 }

@@ -101,15 +101,31 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
         atCapacity: cpuAtCapacity,
     };
     const memory = {
-        base: settings.baseMemoryUtilization ?? (memoryTarget !== undefined ? memoryTarget / 2 : DEFAULT_BASE_MEMORY_UTILIZATION),
-        atCapacity: settings.memoryUtilizationAtCapacity ?? (memoryTarget !== undefined ? (memoryTarget * 3) / 4 : DEFAULT_MEMORY_AT_CAPACITY),
+        base:
+            settings.baseMemoryUtilization ??
+            (memoryTarget !== undefined ? memoryTarget / 2 : DEFAULT_BASE_MEMORY_UTILIZATION),
+        atCapacity:
+            settings.memoryUtilizationAtCapacity ??
+            (memoryTarget !== undefined ? (memoryTarget * 3) / 4 : DEFAULT_MEMORY_AT_CAPACITY),
     };
-    const requests = { cpu: toMillicores(service.resources.requests.cpu), memory: toBytes(service.resources.requests.memory) };
-    const limits = { cpu: toMillicores(service.resources.limits.cpu), memory: toBytes(service.resources.limits.memory) };
+    const requests = {
+        cpu: toMillicores(service.resources.requests.cpu),
+        memory: toBytes(service.resources.requests.memory),
+    };
+    const limits = {
+        cpu: toMillicores(service.resources.limits.cpu),
+        memory: toBytes(service.resources.limits.memory),
+    };
     const firstPods = service.metrics.find((metric) => metric.type === "Pods");
     // At least 1 (millicore, or request/s of a zero target), so a valid config always gives a model that runs.
-    const capacityPerPod = settings.capacityPerPod ?? Math.max(1,
-        firstPods !== undefined ? parseQuantity(firstPods.averageValue) : (requests.cpu * (cpu.atCapacity - cpu.base)) / 100);
+    const capacityPerPod =
+        settings.capacityPerPod ??
+        Math.max(
+            1,
+            firstPods !== undefined
+                ? parseQuantity(firstPods.averageValue)
+                : (requests.cpu * (cpu.atCapacity - cpu.base)) / 100,
+        );
     const limitUtilization = (100 * limits.cpu) / requests.cpu;
     const maxLoadPerPod = (capacityPerPod * (limitUtilization - cpu.base)) / (cpu.atCapacity - cpu.base);
 
@@ -118,15 +134,21 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
     for (const metric of service.metrics) {
         if (metric.type === "Resource") {
             metrics.push({
-                type: "Resource", name: metric.name,
-                target: metric.averageUtilization !== undefined
-                    ? { type: "Utilization", averageUtilization: metric.averageUtilization }
-                    : { type: "AverageValue", averageValue: milli(metric.averageValue!) },
+                type: "Resource",
+                name: metric.name,
+                target:
+                    metric.averageUtilization !== undefined
+                        ? { type: "Utilization", averageUtilization: metric.averageUtilization }
+                        : { type: "AverageValue", averageValue: milli(metric.averageValue!) },
             });
             sources.push({ kind: metric.name });
         } else if (metric.type === "Pods") {
             const target = parseQuantity(metric.averageValue);
-            metrics.push({ type: "Pods", name: metric.name, target: { type: "AverageValue", averageValue: milli(metric.averageValue) } });
+            metrics.push({
+                type: "Pods",
+                name: metric.name,
+                target: { type: "AverageValue", averageValue: milli(metric.averageValue) },
+            });
             sources.push({
                 kind: "pods",
                 scale: metric === firstPods ? 1 : target / capacityPerPod,
@@ -135,10 +157,21 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
         }
     }
     return {
-        name, config: service,
+        name,
+        config: service,
         loadUnit: firstPods !== undefined ? firstPods.name : "millicores of CPU work",
-        capacityPerPod, maxLoadPerPod, cpu, memory, requests, limits,
-        hpa: { minReplicas: service.minReplicas, maxReplicas: service.maxReplicas, metrics, behavior: service.behavior },
+        capacityPerPod,
+        maxLoadPerPod,
+        cpu,
+        memory,
+        requests,
+        limits,
+        hpa: {
+            minReplicas: service.minReplicas,
+            maxReplicas: service.maxReplicas,
+            metrics,
+            behavior: service.behavior,
+        },
         sources,
     };
 }
@@ -150,12 +183,19 @@ export function loadPerPod(model: ServiceModel, load: number, ready: number): nu
 
 /** CPU in millicores of a pod serving `x` load units. */
 export function cpuMillicores(model: ServiceModel, x: number): number {
-    return (model.requests.cpu * (model.cpu.base + (x / model.capacityPerPod) * (model.cpu.atCapacity - model.cpu.base))) / 100;
+    return (
+        (model.requests.cpu * (model.cpu.base + (x / model.capacityPerPod) * (model.cpu.atCapacity - model.cpu.base))) /
+        100
+    );
 }
 
 /** Memory in bytes of a pod serving `x` load units. */
 export function memoryBytes(model: ServiceModel, x: number): number {
-    return (model.requests.memory * (model.memory.base + (x / model.capacityPerPod) * (model.memory.atCapacity - model.memory.base))) / 100;
+    return (
+        (model.requests.memory *
+            (model.memory.base + (x / model.capacityPerPod) * (model.memory.atCapacity - model.memory.base))) /
+        100
+    );
 }
 
 /** The replicas that serve `load` at the HPA's target, within the HPA's bounds. */
@@ -177,32 +217,42 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
     const services = Object.keys(config.services);
     for (const name of Object.keys(config.simulation.services)) {
         if (!services.includes(name)) {
-            errors.push(`${keyName(["simulation", "services", name])} must name a service of ${keyName(["services"])} ` +
-                `(${services.join(", ")})${closest(name, services)}`);
+            errors.push(
+                `${keyName(["simulation", "services", name])} must name a service of ${keyName(["services"])} ` +
+                    `(${services.join(", ")})${closest(name, services)}`,
+            );
         }
     }
     for (const name of services) {
         const settings = config.simulation.services[name] ?? {};
         const model = serviceModel(config, name);
         if (model.cpu.atCapacity <= model.cpu.base) {
-            const key = settings.cpuUtilizationAtCapacity !== undefined ? "cpuUtilizationAtCapacity" : "baseCpuUtilization";
-            errors.push(`${keyName(["simulation", "services", name, key])} (${settings[key] ?? model.cpu[key === "baseCpuUtilization" ? "base" : "atCapacity"]}) ` +
-                `must leave cpuUtilizationAtCapacity (${model.cpu.atCapacity}) above baseCpuUtilization (${model.cpu.base}): ` +
-                "a pod's CPU must grow with its load");
+            const key =
+                settings.cpuUtilizationAtCapacity !== undefined ? "cpuUtilizationAtCapacity" : "baseCpuUtilization";
+            errors.push(
+                `${keyName(["simulation", "services", name, key])} (${settings[key] ?? model.cpu[key === "baseCpuUtilization" ? "base" : "atCapacity"]}) ` +
+                    `must leave cpuUtilizationAtCapacity (${model.cpu.atCapacity}) above baseCpuUtilization (${model.cpu.base}): ` +
+                    "a pod's CPU must grow with its load",
+            );
         }
         if (model.memory.atCapacity < model.memory.base) {
-            errors.push(`${keyName(["simulation", "services", name, "memoryUtilizationAtCapacity"])} (${model.memory.atCapacity}) ` +
-                `must be >= baseMemoryUtilization (${model.memory.base})`);
+            errors.push(
+                `${keyName(["simulation", "services", name, "memoryUtilizationAtCapacity"])} (${model.memory.atCapacity}) ` +
+                    `must be >= baseMemoryUtilization (${model.memory.base})`,
+            );
         }
         config.services[name].metrics.forEach((metric, index) => {
             if (metric.type === "Object") {
-                warnings.push(`${keyName(["services", name, "metrics", index])} is an Object metric: the simulator leaves it out and scales ${name} on its other metrics`);
+                warnings.push(
+                    `${keyName(["services", name, "metrics", index])} is an Object metric: the simulator leaves it out and scales ${name} on its other metrics`,
+                );
             }
         });
     }
     return { errors, warnings };
 }
-simulationChecks.doc = "Every simulation.services key must name a service, and a service's load model must let CPU grow with load.";
+simulationChecks.doc =
+    "Every simulation.services key must name a service, and a service's load model must let CPU grow with load.";
 
 function closest(name: string, candidates: readonly string[]): string {
     const match = closestKey(name, candidates);

@@ -6,7 +6,11 @@
 import type { PodInfo, PodMetric } from "./hpa-controller";
 
 /** A sample as PodSamples keeps it: rewritten in place at each sync. */
-interface Slot { value: number; timestamp: number | undefined; window: number | undefined }
+interface Slot {
+    value: number;
+    timestamp: number | undefined;
+    window: number | undefined;
+}
 
 /**
  * One sync's samples of a pod list, as the replica calculator reads them: a map by pod name, here the
@@ -29,7 +33,10 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
     /** The position after the last one `get` found. */
     private next = 0;
 
-    constructor(private readonly infos: readonly PodInfo[], private readonly index: ReadonlyMap<string, number>) {
+    constructor(
+        private readonly infos: readonly PodInfo[],
+        private readonly index: ReadonlyMap<string, number>,
+    ) {
         this.present = new Uint8Array(infos.length);
     }
 
@@ -42,7 +49,8 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
     /** Gives the list's `i`-th pod its sample (replacing one it had, as Map.set would). */
     put(i: number, value: number, timestamp?: number, window?: number): void {
         // A write past a typed array's end is dropped without a word: say so instead.
-        if (!(i >= 0 && i < this.present.length)) throw new RangeError(`PodSamples.put: position ${i} is not in the list of ${this.present.length} pods`);
+        if (!(i >= 0 && i < this.present.length))
+            throw new RangeError(`PodSamples.put: position ${i} is not in the list of ${this.present.length} pods`);
         if (this.present[i] === 0) this.size++;
         this.present[i] = 1;
         const slot = this.slots[i];
@@ -71,14 +79,18 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
         return this.get(name) !== undefined;
     }
 
-    forEach(callback: (value: PodMetric, key: string, map: ReadonlyMap<string, PodMetric>) => void, thisArg?: unknown): void {
+    forEach(
+        callback: (value: PodMetric, key: string, map: ReadonlyMap<string, PodMetric>) => void,
+        thisArg?: unknown,
+    ): void {
         for (let i = 0; i < this.present.length; i++) {
             if (this.present[i] === 1) callback.call(thisArg, this.slots[i], this.infos[i].name, this);
         }
     }
 
     *entries(): MapIterator<[string, PodMetric]> {
-        for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield [this.infos[i].name, this.slots[i]];
+        for (let i = 0; i < this.present.length; i++)
+            if (this.present[i] === 1) yield [this.infos[i].name, this.slots[i]];
     }
 
     *keys(): MapIterator<string> {

@@ -35,25 +35,35 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
     switch (name) {
         case "ramp":
             return {
-                name, durationSeconds: 90 * MINUTE, steps: [],
-                description: "gradual ramp: 10 min at base, a linear rise to 3 x base (at most top) over 60 min, 20 min there",
-                load: (model, _index, t) => base(model) + (busy(model) - base(model)) * clamp01((t - 10 * MINUTE) / (60 * MINUTE)),
+                name,
+                durationSeconds: 90 * MINUTE,
+                steps: [],
+                description:
+                    "gradual ramp: 10 min at base, a linear rise to 3 x base (at most top) over 60 min, 20 min there",
+                load: (model, _index, t) =>
+                    base(model) + (busy(model) - base(model)) * clamp01((t - 10 * MINUTE) / (60 * MINUTE)),
             };
         case "peak":
             return {
-                name, durationSeconds: 65 * MINUTE, steps: [5 * MINUTE],
+                name,
+                durationSeconds: 65 * MINUTE,
+                steps: [5 * MINUTE],
                 description: "sustained peak: 5 min at base, then 60 min at top (every service at its maxReplicas)",
                 load: (model, _index, t) => (t < 5 * MINUTE ? base(model) : top(model)),
             };
         case "spike":
             return {
-                name, durationSeconds: 50 * MINUTE, steps: [10 * MINUTE],
+                name,
+                durationSeconds: 50 * MINUTE,
+                steps: [10 * MINUTE],
                 description: "rapid spike: 10 min at base, a step to 2 x base for 20 min, 20 min back at base",
                 load: (model, _index, t) => (t >= 10 * MINUTE && t < 30 * MINUTE ? 2 * base(model) : base(model)),
             };
         case "oscillating":
             return {
-                name, durationSeconds: 2 * HOUR, steps: Array.from({ length: 12 }, (_, i) => (2 * i + 1) * 5 * MINUTE),
+                name,
+                durationSeconds: 2 * HOUR,
+                steps: Array.from({ length: 12 }, (_, i) => (2 * i + 1) * 5 * MINUTE),
                 description: "oscillating: 2 h alternating every 5 min between base and 2 x base",
                 load: (model, _index, t) => (Math.floor(t / (5 * MINUTE)) % 2 === 1 ? 2 * base(model) : base(model)),
             };
@@ -61,8 +71,12 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
             return dayProfile(8, seed);
         case "rollout":
             return {
-                name, durationSeconds: 45 * MINUTE, steps: [5 * MINUTE], rollouts: [15 * MINUTE],
-                description: "rolling update at maxReplicas: 5 min at base, then top (every service at its maxReplicas), every " +
+                name,
+                durationSeconds: 45 * MINUTE,
+                steps: [5 * MINUTE],
+                rollouts: [15 * MINUTE],
+                description:
+                    "rolling update at maxReplicas: 5 min at base, then top (every service at its maxReplicas), every " +
                     "Deployment rolls out a new pod template at 15 min (maxSurge pods through the quota, terminating pods keep theirs), 30 min more",
                 load: (model, _index, t) => (t < 5 * MINUTE ? base(model) : top(model)),
             };
@@ -71,7 +85,14 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
 
 /** The working day's shape, in multiples of base: (hour, level), linear in between. */
 const DAY_SHAPE: readonly (readonly [number, number])[] = [
-    [0, 1], [1, 2], [2.5, 3], [4, 2.2], [4.5, 2.2], [6, 3], [7, 2], [8, 1],
+    [0, 1],
+    [1, 2],
+    [2.5, 3],
+    [4, 2.2],
+    [4.5, 2.2],
+    [6, 3],
+    [7, 2],
+    [8, 1],
 ];
 /** The day's minute-to-minute noise: load times (1 + u x NOISE), u uniform in [-1, 1], linear between minutes. */
 const DAY_NOISE = 0.05;
@@ -98,8 +119,11 @@ export function dayProfile(hours = 8, seed = 1): LoadProfile {
     let shapeAt = Number.NaN;
     let shape = 0;
     return {
-        name: "day", durationSeconds: hours * HOUR, steps: [],
-        description: `${hours === 8 ? "an 8-hour day" : `${hours} h of 8-hour days`}: base, a morning peak at 3 x base, ` +
+        name: "day",
+        durationSeconds: hours * HOUR,
+        steps: [],
+        description:
+            `${hours === 8 ? "an 8-hour day" : `${hours} h of 8-hour days`}: base, a morning peak at 3 x base, ` +
             `a lunch dip to 2.2 x base, an afternoon peak at 3 x base, back to base (at most top), ±${DAY_NOISE * 100}% noise per minute`,
         load: (model, index, t) => {
             if (t !== shapeAt) {
@@ -122,39 +146,63 @@ export function dayProfile(hours = 8, seed = 1): LoadProfile {
  * services without a column stay at their base load.
  */
 export function csvProfile(text: string, services: readonly string[], service?: string, name = "csv"): LoadProfile {
-    const rows = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-    if (rows.length === 0) throw new Error("the load CSV has no rows: give `seconds,load` rows (with --service) or a header `seconds,<service>,...` and rows");
+    const rows = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== "" && !line.startsWith("#"));
+    if (rows.length === 0)
+        throw new Error(
+            "the load CSV has no rows: give `seconds,load` rows (with --service) or a header `seconds,<service>,...` and rows",
+        );
     const separator = [";", "\t", "|"].find((candidate) => !rows[0].includes(",") && rows[0].includes(candidate));
     if (separator !== undefined) {
-        throw new Error(`the load CSV separates its cells with ${separator === "\t" ? "tabs" : `"${separator}"`}: use commas (seconds,load)`);
+        throw new Error(
+            `the load CSV separates its cells with ${separator === "\t" ? "tabs" : `"${separator}"`}: use commas (seconds,load)`,
+        );
     }
     const first = rows[0].split(",").map((cell) => cell.trim());
     const hasHeader = Number.isNaN(Number(first[0]));
     let columns: string[];
-    if (hasHeader && first.length > 2 || hasHeader && first[1] !== "load") {
+    if ((hasHeader && first.length > 2) || (hasHeader && first[1] !== "load")) {
         columns = first.slice(1);
         const unknown = columns.filter((column) => !services.includes(column));
-        if (unknown.length > 0) throw new Error(`the load CSV names unknown services: ${unknown.join(", ")}; services: ${services.join(", ")}`);
+        if (unknown.length > 0)
+            throw new Error(
+                `the load CSV names unknown services: ${unknown.join(", ")}; services: ${services.join(", ")}`,
+            );
     } else {
-        if (service === undefined) throw new Error("a `seconds,load` CSV is the load of one service: name it with --service, or give a header `seconds,<service>,...`");
+        if (service === undefined)
+            throw new Error(
+                "a `seconds,load` CSV is the load of one service: name it with --service, or give a header `seconds,<service>,...`",
+            );
         columns = [service];
     }
     const data = rows.slice(hasHeader ? 1 : 0).map((row, line) => {
         const cells = row.split(",").map((cell) => Number(cell.trim()));
         if (cells.length !== columns.length + 1 || cells.some((cell) => !Number.isFinite(cell) || cell < 0)) {
-            throw new Error(`the load CSV's row ${line + (hasHeader ? 2 : 1)} (${row}) must hold ${columns.length + 1} non-negative numbers`);
+            throw new Error(
+                `the load CSV's row ${line + (hasHeader ? 2 : 1)} (${row}) must hold ${columns.length + 1} non-negative numbers`,
+            );
         }
         return cells;
     });
     if (data.length < 2) {
-        throw new Error(data.length === 0 ? "the load CSV has a header but no rows: add at least two rows of seconds and load"
-            : `the load CSV has one row (at ${data[0][0]} s): add at least two, so the load spans some time`);
+        throw new Error(
+            data.length === 0
+                ? "the load CSV has a header but no rows: add at least two rows of seconds and load"
+                : `the load CSV has one row (at ${data[0][0]} s): add at least two, so the load spans some time`,
+        );
     }
     data.sort((a, b) => a[0] - b[0]);
-    if (data[data.length - 1][0] === data[0][0]) throw new Error(`the load CSV's rows are all at ${data[0][0]} s: the seconds column must span some time`);
-    const series = new Map(columns.map((column, i) => [column, data.map((cells) => [cells[0], cells[i + 1]] as const)]));
+    if (data[data.length - 1][0] === data[0][0])
+        throw new Error(`the load CSV's rows are all at ${data[0][0]} s: the seconds column must span some time`);
+    const series = new Map(
+        columns.map((column, i) => [column, data.map((cells) => [cells[0], cells[i + 1]] as const)]),
+    );
     return {
-        name, durationSeconds: data[data.length - 1][0], steps: [],
+        name,
+        durationSeconds: data[data.length - 1][0],
+        steps: [],
         description: `real traffic from a CSV (${data.length} rows, ${columns.join(", ")})`,
         load: (model, _index, t) => {
             const points = series.get(model.name);
@@ -174,20 +222,35 @@ export const DEFAULT_SERVICE_LABEL = "service";
  * is linear between samples (Prometheus leaves out steps without data); services without a series
  * stay at their base load. A series without the label, or naming no service, is an error.
  */
-export function prometheusProfile(text: string, services: readonly string[], label = DEFAULT_SERVICE_LABEL, name = "prometheus"): LoadProfile {
+export function prometheusProfile(
+    text: string,
+    services: readonly string[],
+    label = DEFAULT_SERVICE_LABEL,
+    name = "prometheus",
+): LoadProfile {
     let response: unknown;
     try {
         response = JSON.parse(text);
     } catch (error) {
         throw new Error(`is not JSON: ${(error as Error).message}`);
     }
-    const body = response as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } };
-    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new Error("must be a Prometheus query_range response (a JSON object with status and data)");
+    const body = response as {
+        status?: unknown;
+        error?: unknown;
+        errorType?: unknown;
+        data?: { resultType?: unknown; result?: unknown };
+    };
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+        throw new Error("must be a Prometheus query_range response (a JSON object with status and data)");
     if (body.status !== "success") {
-        throw new Error(`is a failed Prometheus response (status ${JSON.stringify(body.status)}${body.error !== undefined ? `: ${body.errorType ?? "error"}: ${body.error}` : ""})`);
+        throw new Error(
+            `is a failed Prometheus response (status ${JSON.stringify(body.status)}${body.error !== undefined ? `: ${body.errorType ?? "error"}: ${body.error}` : ""})`,
+        );
     }
     if (body.data?.resultType !== "matrix" || !Array.isArray(body.data.result)) {
-        throw new Error(`must hold a matrix result (a query_range response); got resultType ${JSON.stringify(body.data?.resultType)}`);
+        throw new Error(
+            `must hold a matrix result (a query_range response); got resultType ${JSON.stringify(body.data?.resultType)}`,
+        );
     }
     const bySeries = new Map<string, (readonly [number, number])[][]>();
     body.data.result.forEach((entry: unknown, index: number) => {
@@ -196,16 +259,21 @@ export function prometheusProfile(text: string, services: readonly string[], lab
         const shown = `series ${index} (${labelsText(labels)})`;
         const service = labels[label];
         if (typeof service !== "string" || service === "") {
-            throw new Error(`${shown} has no "${label}" label to name its service: aggregate by it (sum by (${label}) (...)) or name the label with --label`);
+            throw new Error(
+                `${shown} has no "${label}" label to name its service: aggregate by it (sum by (${label}) (...)) or name the label with --label`,
+            );
         }
-        if (!services.includes(service)) throw new Error(`${shown} names unknown service ${service}; services: ${services.join(", ")}`);
+        if (!services.includes(service))
+            throw new Error(`${shown} names unknown service ${service}; services: ${services.join(", ")}`);
         if (!Array.isArray(series.values) || series.values.length === 0) throw new Error(`${shown} has no values`);
         const points = series.values.map((pair: unknown, at: number) => {
             const [time, value] = Array.isArray(pair) ? pair : [];
             const t = Number(time);
             const v = typeof value === "string" ? Number(value) : Number.NaN;
             if (!Number.isFinite(t) || !Number.isFinite(v) || v < 0) {
-                throw new Error(`${shown} value ${at} (${JSON.stringify(pair)}) must be [unix seconds, "non-negative number"]`);
+                throw new Error(
+                    `${shown} value ${at} (${JSON.stringify(pair)}) must be [unix seconds, "non-negative number"]`,
+                );
             }
             return [t, v] as const;
         });
@@ -216,12 +284,19 @@ export function prometheusProfile(text: string, services: readonly string[], lab
     const start = times.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
     const end = times.reduce((max, t) => Math.max(max, t), Number.NEGATIVE_INFINITY);
     // One series per service: the sum of its series at every timestamp any of them has.
-    const merged = new Map([...bySeries].map(([service, list]) => {
-        const times = [...new Set(list.flatMap((points) => points.map(([t]) => t)))].sort((a, b) => a - b);
-        return [service, times.map((t) => [t - start, list.reduce((sum, points) => sum + interpolate(points, t), 0)] as const)] as const;
-    }));
+    const merged = new Map(
+        [...bySeries].map(([service, list]) => {
+            const times = [...new Set(list.flatMap((points) => points.map(([t]) => t)))].sort((a, b) => a - b);
+            return [
+                service,
+                times.map((t) => [t - start, list.reduce((sum, points) => sum + interpolate(points, t), 0)] as const),
+            ] as const;
+        }),
+    );
     return {
-        name, durationSeconds: end - start, steps: [],
+        name,
+        durationSeconds: end - start,
+        steps: [],
         description: `real traffic from Prometheus (${body.data.result.length} series over ${Math.round((end - start) / 60)} min, ${[...merged.keys()].join(", ")})`,
         load: (model, _index, t) => {
             const points = merged.get(model.name);
@@ -231,7 +306,9 @@ export function prometheusProfile(text: string, services: readonly string[], lab
 }
 
 function labelsText(labels: Record<string, unknown>): string {
-    const text = Object.entries(labels).map(([key, value]) => `${key}="${String(value)}"`).join(", ");
+    const text = Object.entries(labels)
+        .map(([key, value]) => `${key}="${String(value)}"`)
+        .join(", ");
     return text === "" ? "no labels" : `{${text}}`;
 }
 

@@ -23,7 +23,11 @@ import type { RolloutRun, ServiceRun, SimulationResult } from "./run";
 import { builtInProfileOf, Check, criterionMargin, Margin, NEAR_FRACTION, needsMargin } from "./margins";
 import { DEFAULT_MAX_UNAVAILABLE, resolveFenceposts } from "./deployment";
 
-export type CriterionName = "responseSeconds" | "maxDirectionChangesPerHour" | "maxOverProvisioning" | "quotaRefusalsBelowMax";
+export type CriterionName =
+    | "responseSeconds"
+    | "maxDirectionChangesPerHour"
+    | "maxOverProvisioning"
+    | "quotaRefusalsBelowMax";
 
 export interface CriterionResult {
     /** `berrys-platform:simulation.criteria.<name>`. */
@@ -43,7 +47,12 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
     const check = (criterion: CriterionName, run: ServiceRun, value: number, limit: number, text: string) => {
         const ok = value <= limit;
         results.push({
-            key: keyName(["simulation", "criteria", criterion]), criterion, service: run.model.name, value, limit, ok,
+            key: keyName(["simulation", "criteria", criterion]),
+            criterion,
+            service: run.model.name,
+            value,
+            limit,
+            ok,
             message: `${ok ? "met" : "MISSED"} ${keyName(["simulation", "criteria", criterion])} (${limit}): ${run.model.name} ${text}`,
         });
     };
@@ -53,25 +62,45 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
                 const response = worstResponse(run);
                 if (response !== undefined) {
                     const seconds = response.seconds ?? Number.POSITIVE_INFINITY;
-                    check("responseSeconds", run, seconds, criteria.responseSeconds,
-                        `${response.seconds === null ? "never had" : `had ${response.seconds} s after the step until`} ${response.needed} ready replicas`);
+                    check(
+                        "responseSeconds",
+                        run,
+                        seconds,
+                        criteria.responseSeconds,
+                        `${response.seconds === null ? "never had" : `had ${response.seconds} s after the step until`} ${response.needed} ready replicas`,
+                    );
                 }
                 break;
             }
             case "oscillating": {
                 const perHour = directionChanges(run) / (result.profile.durationSeconds / 3600);
-                check("maxDirectionChangesPerHour", run, round(perHour, 2), criteria.maxDirectionChangesPerHour,
-                    `changed scale direction ${round(perHour, 2)} times per hour`);
+                check(
+                    "maxDirectionChangesPerHour",
+                    run,
+                    round(perHour, 2),
+                    criteria.maxDirectionChangesPerHour,
+                    `changed scale direction ${round(perHour, 2)} times per hour`,
+                );
                 break;
             }
             case "day":
-                check("maxOverProvisioning", run, round(run.overProvisioning, 2), criteria.maxOverProvisioning,
-                    `provisioned ${round(run.overProvisioning, 2)} x the replicas needed on average`);
+                check(
+                    "maxOverProvisioning",
+                    run,
+                    round(run.overProvisioning, 2),
+                    criteria.maxOverProvisioning,
+                    `provisioned ${round(run.overProvisioning, 2)} x the replicas needed on average`,
+                );
                 break;
         }
         if (result.profile.name !== "peak" && result.profile.name !== "rollout") {
-            check("quotaRefusalsBelowMax", run, run.quotaRefusals, criteria.quotaRefusalsBelowMax,
-                `had ${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused by the ResourceQuota${refusedByText(run)}`);
+            check(
+                "quotaRefusalsBelowMax",
+                run,
+                run.quotaRefusals,
+                criteria.quotaRefusalsBelowMax,
+                `had ${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused by the ResourceQuota${refusedByText(run)}`,
+            );
         }
     }
     return results;
@@ -82,13 +111,20 @@ export function evaluateCriteria(config: PlatformConfig, result: SimulationResul
  * break-even of the assumption each hangs on, found by re-running the run's built-in profile on a
  * changed config; a CSV profile gets the margins without the break-even search.
  */
-export function verdictMargins(config: PlatformConfig, result: SimulationResult, criteria: readonly CriterionResult[]): Margin[] {
+export function verdictMargins(
+    config: PlatformConfig,
+    result: SimulationResult,
+    criteria: readonly CriterionResult[],
+): Margin[] {
     // Margin.criterion is the CriterionResult given here (margins.ts reads it structurally).
     const profile = builtInProfileOf(result, config.simulation.seed);
     return criteria.filter(needsMargin).map((criterion) => {
-        const check: Check = (changed) => profile === undefined ? undefined
-            : evaluateCriteria(changed, simulate(changed, profile))
-                .find((other) => other.criterion === criterion.criterion && other.service === criterion.service);
+        const check: Check = (changed) =>
+            profile === undefined
+                ? undefined
+                : evaluateCriteria(changed, simulate(changed, profile)).find(
+                      (other) => other.criterion === criterion.criterion && other.service === criterion.service,
+                  );
         return criterionMargin(config, result, criterion, profile === undefined ? () => undefined : check);
     });
 }
@@ -108,17 +144,29 @@ export function directionChanges(run: Pick<ServiceRun, "scaleEvents">): number {
  * and controller) seeing the new load exactly and at once, on a sync at the step, then the pods'
  * readiness; `withNode` adds the node provisioning time for when the pods must wait for a node.
  */
-export function responseFloor(model: ServiceModel, from: number, to: number, podReadySeconds: number, provisioningSeconds: number)
-    : { seconds: number; withNode: number } {
+export function responseFloor(
+    model: ServiceModel,
+    from: number,
+    to: number,
+    podReadySeconds: number,
+    provisioningSeconds: number,
+): { seconds: number; withNode: number } {
     const spec = {
         ...model.hpa,
-        metrics: [{ type: "Pods" as const, name: "load", target: { type: "AverageValue" as const, averageValue: 1000 } }],
+        metrics: [
+            { type: "Pods" as const, name: "load", target: { type: "AverageValue" as const, averageValue: 1000 } },
+        ],
     };
     let state = newHpaState();
     let replicas = from;
     let t = 0;
     for (; replicas < to && t < 24 * 3600; t += HPA_SYNC_PERIOD_SECONDS) {
-        const pods = Array.from({ length: replicas }, (_, i) => ({ name: String(i), ready: true, startTime: -3600, readyLastTransitionTime: -3600 }));
+        const pods = Array.from({ length: replicas }, (_, i) => ({
+            name: String(i),
+            ready: true,
+            startTime: -3600,
+            readyLastTransitionTime: -3600,
+        }));
         const samples = new Map(pods.map((pod) => [pod.name, { value: Math.ceil((to * 1000) / replicas) }]));
         const step = reconcile(t, spec, state, { currentReplicas: replicas, metrics: [{ pods, samples }] });
         state = step.state;
@@ -143,13 +191,20 @@ function worstResponse(run: ServiceRun): ServiceRun["stepResponses"][number] | u
 export function rolloutText(run: ServiceRun, rollout: RolloutRun): string {
     const { unavailable } = resolveFenceposts(run.model.config.maxSurge, DEFAULT_MAX_UNAVAILABLE, rollout.replicas);
     const keep = rollout.replicas - Math.min(unavailable, rollout.replicas);
-    const refused = rollout.quotaRefusals === 0 ? "no new pod refused by the quota"
-        : `the quota refused ${rollout.quotaRefusals} new pod${rollout.quotaRefusals === 1 ? "" : "s"}${refusedByText({ quotaRefusedBy: rollout.quotaRefusedBy })}`;
-    const outcome = rollout.seconds !== null ? `done in ${rollout.seconds} s`
-        : rollout.minReady < keep ? `not finished by the end: stalled below the ${keep} available pods the Deployment keeps (maxUnavailable 25%)`
-            : "not finished by the end";
-    return `rolling update at ${rollout.replicas} replicas from ${clock(rollout.startedAt)} (maxSurge ${run.model.config.maxSurge}): ${outcome}; ` +
-        `ready pods at least ${rollout.minReady}; ${refused}`;
+    const refused =
+        rollout.quotaRefusals === 0
+            ? "no new pod refused by the quota"
+            : `the quota refused ${rollout.quotaRefusals} new pod${rollout.quotaRefusals === 1 ? "" : "s"}${refusedByText({ quotaRefusedBy: rollout.quotaRefusedBy })}`;
+    const outcome =
+        rollout.seconds !== null
+            ? `done in ${rollout.seconds} s`
+            : rollout.minReady < keep
+              ? `not finished by the end: stalled below the ${keep} available pods the Deployment keeps (maxUnavailable 25%)`
+              : "not finished by the end";
+    return (
+        `rolling update at ${rollout.replicas} replicas from ${clock(rollout.startedAt)} (maxSurge ${run.model.config.maxSurge}): ${outcome}; ` +
+        `ready pods at least ${rollout.minReady}; ${refused}`
+    );
 }
 
 /**
@@ -167,13 +222,16 @@ function notReachedBecause(result: SimulationResult, run: ServiceRun, step: numb
 /** Which quota keys refused how many pods: " (by limits.cpu: 4 pods)". */
 export function refusedByText(run: Pick<ServiceRun, "quotaRefusedBy">): string {
     const keys = Object.entries(run.quotaRefusedBy);
-    return keys.length === 0 ? "" : ` (by ${keys.map(([key, count]) => `${key}: ${count} pod${count === 1 ? "" : "s"}`).join(", ")})`;
+    return keys.length === 0
+        ? ""
+        : ` (by ${keys.map(([key, count]) => `${key}: ${count} pod${count === 1 ? "" : "s"}`).join(", ")})`;
 }
 
 /** Pod-seconds provisioned against needed, named for the side it falls on: short is not over-provisioned. */
 export function provisioningText(ratio: number): string {
     const shown = round(ratio, 2);
-    return shown >= 1 ? `over-provisioning: ${shown} x the replicas needed on average`
+    return shown >= 1
+        ? `over-provisioning: ${shown} x the replicas needed on average`
         : `under-provisioned: ${shown} x the replicas needed on average (fewer than needed)`;
 }
 
@@ -185,16 +243,27 @@ export function criteriaVerdict(checked: number, missed: number): string {
 }
 
 /** Quota keys that refused pods in the run, with what the services need at maxReplicas against the quota. */
-export function quotaCauses(config: PlatformConfig, result: SimulationResult): { key: QuotaResource; pods: number; text: string }[] {
+export function quotaCauses(
+    config: PlatformConfig,
+    result: SimulationResult,
+): { key: QuotaResource; pods: number; text: string }[] {
     const pods = new Map<QuotaResource, number>();
     for (const run of result.services) {
-        for (const [key, count] of Object.entries(run.quotaRefusedBy) as [QuotaResource, number][]) pods.set(key, (pods.get(key) ?? 0) + count);
+        for (const [key, count] of Object.entries(run.quotaRefusedBy) as [QuotaResource, number][])
+            pods.set(key, (pods.get(key) ?? 0) + count);
     }
     const rows = capacityReport(config).quota;
     return [...pods].map(([key, count]) => {
         const row = rows.find((candidate) => candidate.resource === key);
-        const need = row === undefined ? "" : `: at maxReplicas the services need ${row.text.atMax} of the quota's ${row.text.hard}`;
-        return { key, pods: count, text: `${keyName(["namespace", "quota", key])} refused ${count} pod${count === 1 ? "" : "s"}${need}` };
+        const need =
+            row === undefined
+                ? ""
+                : `: at maxReplicas the services need ${row.text.atMax} of the quota's ${row.text.hard}`;
+        return {
+            key,
+            pods: count,
+            text: `${keyName(["namespace", "quota", key])} refused ${count} pod${count === 1 ? "" : "s"}${need}`,
+        };
     });
 }
 
@@ -205,45 +274,78 @@ export function formatReport(config: PlatformConfig, result: SimulationResult, o
     lines.push(`${result.stack}, profile ${result.profile.name}: ${result.profile.description}`);
     lines.push(`  ${minutes} min simulated; nodes ${result.nodes[0] ?? 0} at the start, ${result.peakNodes} at most`);
     const ca = config.addons.clusterAutoscaler;
-    for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
+    for (const run of result.services.filter(
+        (candidate) => only === undefined || only.includes(candidate.model.name),
+    )) {
         const model = run.model;
         lines.push("");
-        lines.push(`${model.name}: load in ${model.loadUnit}, ${round(model.capacityPerPod, 2)} per pod at target; replicas ${model.config.minReplicas}-${model.config.maxReplicas}`);
+        lines.push(
+            `${model.name}: load in ${model.loadUnit}, ${round(model.capacityPerPod, 2)} per pod at target; replicas ${model.config.minReplicas}-${model.config.maxReplicas}`,
+        );
         const response = worstResponse(run);
         if (response !== undefined) {
-            const floor = responseFloor(model, response.before, response.needed, config.simulation.podReadySeconds, ca.nodeProvisioningSeconds);
-            const took = response.seconds === null ? `not reached${notReachedBecause(result, run, response.step)}` : `${response.seconds} s`;
-            lines.push(`  time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
-                `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`);
+            const floor = responseFloor(
+                model,
+                response.before,
+                response.needed,
+                config.simulation.podReadySeconds,
+                ca.nodeProvisioningSeconds,
+            );
+            const took =
+                response.seconds === null
+                    ? `not reached${notReachedBecause(result, run, response.step)}`
+                    : `${response.seconds} s`;
+            lines.push(
+                `  time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
+                    `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`,
+            );
         }
         const short = run.longestShortfall;
-        lines.push(`  longest under-provisioning (fewer ready pods than needed, loaded over 10% past their target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`);
-        lines.push(`  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
-            `served ${round(100 * run.servedFraction, 2)}% of all load`);
+        lines.push(
+            `  longest under-provisioning (fewer ready pods than needed, loaded over 10% past their target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`,
+        );
+        lines.push(
+            `  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
+                `served ${round(100 * run.servedFraction, 2)}% of all load`,
+        );
         const ups = run.scaleEvents.filter((event) => event.to > event.from).length;
         const changes = directionChanges(run);
-        lines.push(`  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
-            `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`);
+        lines.push(
+            `  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
+                `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`,
+        );
         lines.push(`  ${provisioningText(run.overProvisioning)}`);
         for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
-        lines.push(`  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
-            `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
-            (run.servedFraction === 0 && run.quotaRefusals === 0 && run.peakNodeMaxBlocked === 0
-                ? `; yet no pod was ready to serve: at most ${Math.max(0, ...run.series.pods)} pods existed, none became ready` : ""));
+        lines.push(
+            `  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
+                `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
+                (run.servedFraction === 0 && run.quotaRefusals === 0 && run.peakNodeMaxBlocked === 0
+                    ? `; yet no pod was ready to serve: at most ${Math.max(0, ...run.series.pods)} pods existed, none became ready`
+                    : ""),
+        );
     }
-    const criteria = evaluateCriteria(config, result).filter((criterion) => only === undefined || only.includes(criterion.service));
+    const criteria = evaluateCriteria(config, result).filter(
+        (criterion) => only === undefined || only.includes(criterion.service),
+    );
     lines.push("");
     if (result.profile.name === "peak") {
         const causes = quotaCauses(config, result);
-        lines.push(causes.length === 0 ? "Quota at top load: no pod refused."
-            : `Quota at top load (expected when the services' maxReplicas need more than the quota): ${causes.map((cause) => cause.text).join("; ")}`);
+        lines.push(
+            causes.length === 0
+                ? "Quota at top load: no pod refused."
+                : `Quota at top load (expected when the services' maxReplicas need more than the quota): ${causes.map((cause) => cause.text).join("; ")}`,
+        );
     }
     if (result.profile.name === "rollout") {
-        const stalled = result.services.filter((run) => only === undefined || only.includes(run.model.name))
+        const stalled = result.services
+            .filter((run) => only === undefined || only.includes(run.model.name))
             .filter((run) => run.rollouts.some((rollout) => rollout.seconds === null));
-        lines.push(stalled.length === 0 ? "Rolling updates at top load: every service finished."
-            : `Rolling updates at top load: ${stalled.map((run) => run.model.name).join(", ")} did not finish (the quota refused the new pods ` +
-                "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).");
+        lines.push(
+            stalled.length === 0
+                ? "Rolling updates at top load: every service finished."
+                : `Rolling updates at top load: ${stalled.map((run) => run.model.name).join(", ")} did not finish (the quota refused the new pods ` +
+                      "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).",
+        );
     }
     const missed = criteria.filter((criterion) => !criterion.ok);
     const margins = verdictMargins(config, result, criteria);
@@ -282,20 +384,45 @@ export function missText(profile: string, criterion: CriterionResult): string {
  */
 export function criteriaSummary(runs: readonly ProfileCriteria[], services: readonly string[]): string {
     const rows = services.map((service) => {
-        const checked = runs.flatMap((run) => run.criteria.filter((criterion) => criterion.service === service).map((criterion) => ({ profile: run.profile, criterion })));
+        const checked = runs.flatMap((run) =>
+            run.criteria
+                .filter((criterion) => criterion.service === service)
+                .map((criterion) => ({ profile: run.profile, criterion })),
+        );
         const missed = checked.filter((each) => !each.criterion.ok);
-        return [service, String(checked.length - missed.length), String(missed.length), missed.map((each) => missText(each.profile, each.criterion)).join("; ")];
+        return [
+            service,
+            String(checked.length - missed.length),
+            String(missed.length),
+            missed.map((each) => missText(each.profile, each.criterion)).join("; "),
+        ];
     });
     const table = [["service", "met", "missed", "missed criteria"], ...rows];
     const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
-    const lines = table.map((row) => `  ${row.map((cell, column) => column === 0 || column === 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])).join("  ").trimEnd()}`);
-    return [`Summary: criteria met and missed by service (profiles: ${runs.map((run) => run.profile).join(", ")})`, ...lines].join("\n");
+    const lines = table.map(
+        (row) =>
+            `  ${row
+                .map((cell, column) =>
+                    column === 0 || column === 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+                )
+                .join("  ")
+                .trimEnd()}`,
+    );
+    return [
+        `Summary: criteria met and missed by service (profiles: ${runs.map((run) => run.profile).join(", ")})`,
+        ...lines,
+    ].join("\n");
 }
 
 /** The last line of `simulate --check`: every criterion met, or each miss by service. */
 export function checkVerdict(runs: readonly ProfileCriteria[]): string {
-    const missed = runs.flatMap((run) => run.criteria.filter((criterion) => !criterion.ok).map((criterion) => `${criterion.service} ${missText(run.profile, criterion)}`));
-    return missed.length === 0 ? "check: every criterion met"
+    const missed = runs.flatMap((run) =>
+        run.criteria
+            .filter((criterion) => !criterion.ok)
+            .map((criterion) => `${criterion.service} ${missText(run.profile, criterion)}`),
+    );
+    return missed.length === 0
+        ? "check: every criterion met"
         : `check: ${missed.length} criteri${missed.length === 1 ? "on" : "a"} MISSED: ${missed.join("; ")}`;
 }
 
@@ -310,25 +437,30 @@ export function resultJson(config: PlatformConfig, result: SimulationResult): ob
         nodes: result.nodes,
         readyNodes: result.readyNodes,
         criteria: evaluateCriteria(config, result),
-        services: Object.fromEntries(result.services.map((run) => [run.model.name, {
-            loadUnit: run.model.loadUnit,
-            capacityPerPod: run.model.capacityPerPod,
-            minReplicas: run.model.config.minReplicas,
-            maxReplicas: run.model.config.maxReplicas,
-            series: run.series,
-            scaleEvents: run.scaleEvents,
-            stepResponses: run.stepResponses,
-            longestShortfall: run.longestShortfall,
-            peakUnserved: run.peakUnserved,
-            servedFraction: run.servedFraction,
-            directionChanges: directionChanges(run),
-            overProvisioning: run.overProvisioning,
-            quotaRefusals: run.quotaRefusals,
-            quotaRefusedBy: run.quotaRefusedBy,
-            peakQuotaBlocked: run.peakQuotaBlocked,
-            peakNodeMaxBlocked: run.peakNodeMaxBlocked,
-            rollouts: run.rollouts,
-        }])),
+        services: Object.fromEntries(
+            result.services.map((run) => [
+                run.model.name,
+                {
+                    loadUnit: run.model.loadUnit,
+                    capacityPerPod: run.model.capacityPerPod,
+                    minReplicas: run.model.config.minReplicas,
+                    maxReplicas: run.model.config.maxReplicas,
+                    series: run.series,
+                    scaleEvents: run.scaleEvents,
+                    stepResponses: run.stepResponses,
+                    longestShortfall: run.longestShortfall,
+                    peakUnserved: run.peakUnserved,
+                    servedFraction: run.servedFraction,
+                    directionChanges: directionChanges(run),
+                    overProvisioning: run.overProvisioning,
+                    quotaRefusals: run.quotaRefusals,
+                    quotaRefusedBy: run.quotaRefusedBy,
+                    peakQuotaBlocked: run.peakQuotaBlocked,
+                    peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+                    rollouts: run.rollouts,
+                },
+            ]),
+        ),
     };
 }
 

@@ -14,11 +14,31 @@ import type { PlatformConfig } from "../config";
 import { pdbAllowedDisruptions } from "../schema/services";
 import type { QuotaResource } from "../capacity/model";
 import {
-    HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE, HpaState, MetricObservation, PodInfo, newHpaState, reconcile,
+    HPA_SYNC_PERIOD_SECONDS,
+    HPA_TOLERANCE,
+    HpaState,
+    MetricObservation,
+    PodInfo,
+    newHpaState,
+    reconcile,
 } from "./hpa-controller";
-import { addonPods, CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS, CA_SCAN_INTERVAL_SECONDS, Cluster, clusterSettings, Pod, PodTemplate } from "./cluster";
 import {
-    cpuMillicores, loadPerPod, memoryBytes, neededReplicas, RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS, ServiceModel,
+    addonPods,
+    CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS,
+    CA_SCAN_INTERVAL_SECONDS,
+    Cluster,
+    clusterSettings,
+    Pod,
+    PodTemplate,
+} from "./cluster";
+import {
+    cpuMillicores,
+    loadPerPod,
+    memoryBytes,
+    neededReplicas,
+    RESOURCE_METRIC_AGE_SECONDS,
+    RESOURCE_METRIC_WINDOW_SECONDS,
+    ServiceModel,
     serviceModels,
 } from "./model";
 import { PodSamples } from "./pod-samples";
@@ -53,7 +73,12 @@ export interface ServiceRun {
      * Per profile step: seconds until enough pods were ready (null: not before the next step or the
      * end), and the replicas needed before and after it.
      */
-    readonly stepResponses: { readonly step: number; readonly seconds: number | null; readonly before: number; readonly needed: number }[];
+    readonly stepResponses: {
+        readonly step: number;
+        readonly seconds: number | null;
+        readonly before: number;
+        readonly needed: number;
+    }[];
     /**
      * Longest stretch under-provisioned (fewer ready pods than needed, running more than the HPA's
      * 10% tolerance above their target), and when it began.
@@ -91,7 +116,12 @@ export interface RolloutRun {
 
 export interface SimulationResult {
     readonly stack: string;
-    readonly profile: { readonly name: string; readonly description: string; readonly durationSeconds: number; readonly steps: readonly number[] };
+    readonly profile: {
+        readonly name: string;
+        readonly description: string;
+        readonly durationSeconds: number;
+        readonly steps: readonly number[];
+    };
     readonly stepSeconds: number;
     readonly recordSeconds: number;
     readonly times: number[];
@@ -122,7 +152,9 @@ interface ServiceState {
     /** The current pod template's revision; during a rolling update the old pods have a lower one. */
     revision: number;
     /** The RSs' spec replicas while a rolling update runs. */
-    rollout: { oldReplicas: number; newReplicas: number; run: { -readonly [K in keyof RolloutRun]: RolloutRun[K] } } | undefined;
+    rollout:
+        | { oldReplicas: number; newReplicas: number; run: { -readonly [K in keyof RolloutRun]: RolloutRun[K] } }
+        | undefined;
     /** Σ over steps of the load each ready pod served: cum[k + 1] - cum[j] sums steps j..k. */
     readonly cum: Float64Array;
     quotaShortfall: number;
@@ -131,7 +163,11 @@ interface ServiceState {
 }
 
 /** Runs `profile` on the stack's services. */
-export function simulate(config: PlatformConfig, profile: LoadProfile, options: SimulationOptions = {}): SimulationResult {
+export function simulate(
+    config: PlatformConfig,
+    profile: LoadProfile,
+    options: SimulationOptions = {},
+): SimulationResult {
     const models = serviceModels(config);
     const defaults = clusterSettings(config);
     const settings = { ...defaults, terminationSeconds: options.terminationSeconds ?? defaults.terminationSeconds };
@@ -141,12 +177,22 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     const scrape = config.simulation.scrapeIntervalSeconds;
 
     const states: ServiceState[] = models.map((model, index) => ({
-        model, index, pods: [], hpa: newHpaState(), desired: neededReplicas(model, profile.load(model, index, 0)),
+        model,
+        index,
+        pods: [],
+        hpa: newHpaState(),
+        desired: neededReplicas(model, profile.load(model, index, 0)),
         template: {
-            owner: index, critical: model.config.priority === "critical", requests: model.requests, limits: model.limits,
+            owner: index,
+            critical: model.config.priority === "critical",
+            requests: model.requests,
+            limits: model.limits,
             inNamespace: true,
         },
-        cum: new Float64Array(steps + 1), quotaShortfall: 0, revision: 0, rollout: undefined,
+        cum: new Float64Array(steps + 1),
+        quotaShortfall: 0,
+        revision: 0,
+        rollout: undefined,
     }));
     const cluster = new Cluster(settings, (owner) => {
         const state = states[owner];
@@ -173,19 +219,35 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     };
     const runs = models.map((model) => ({
         model,
-        series: { load: recorded(), needed: recorded(), desired: recorded(), pods: recorded(), pending: recorded(), ready: recorded(), unserved: recorded() },
+        series: {
+            load: recorded(),
+            needed: recorded(),
+            desired: recorded(),
+            pods: recorded(),
+            pending: recorded(),
+            ready: recorded(),
+            unserved: recorded(),
+        },
         scaleEvents: [] as { t: number; from: number; to: number }[],
         stepResponses: profile.steps.map((step) => ({ step, seconds: null as number | null, before: 0, needed: 0 })),
         shortfallFrom: undefined as number | undefined,
         longestShortfall: { seconds: 0, from: 0 },
         peakUnserved: { load: 0, t: 0, ofLoad: 0 },
-        served: 0, offered: 0, podSeconds: 0, neededSeconds: 0,
-        quotaRefusals: 0, quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>, peakQuotaBlocked: 0, peakNodeMaxBlocked: 0,
+        served: 0,
+        offered: 0,
+        podSeconds: 0,
+        neededSeconds: 0,
+        quotaRefusals: 0,
+        quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>,
+        peakQuotaBlocked: 0,
+        peakNodeMaxBlocked: 0,
         rollouts: [] as RolloutRun[],
     }));
     const times = recorded();
     const nodes = recorded();
-    const nodesByGroup: Record<string, number[]> = Object.fromEntries(settings.groups.map((group) => [group.name, recorded()]));
+    const nodesByGroup: Record<string, number[]> = Object.fromEntries(
+        settings.groups.map((group) => [group.name, recorded()]),
+    );
     const readyNodes = recorded();
     /** The index of the next recorded point. */
     let record = 0;
@@ -215,12 +277,14 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             run.served += load - unserved;
             run.podSeconds += state.pods.length;
             run.neededSeconds += needed;
-            if (unserved > run.peakUnserved.load) run.peakUnserved = { load: unserved, t: now, ofLoad: load > 0 ? unserved / load : 0 };
+            if (unserved > run.peakUnserved.load)
+                run.peakUnserved = { load: unserved, t: now, ofLoad: load > 0 ? unserved / load : 0 };
             // Under-provisioned: fewer ready pods than needed, and they run past the HPA's tolerance above target.
             if (ready < needed && load > ready * state.model.capacityPerPod * (1 + HPA_TOLERANCE)) {
                 run.shortfallFrom ??= now;
             } else if (run.shortfallFrom !== undefined) {
-                if (now - run.shortfallFrom > run.longestShortfall.seconds) run.longestShortfall = { seconds: now - run.shortfallFrom, from: run.shortfallFrom };
+                if (now - run.shortfallFrom > run.longestShortfall.seconds)
+                    run.longestShortfall = { seconds: now - run.shortfallFrom, from: run.shortfallFrom };
                 run.shortfallFrom = undefined;
             }
             // A loop, not forEach: a closure per service and step was a seventh of the step loop's allocation.
@@ -263,11 +327,13 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             for (const state of states) {
                 syncs++;
                 const result = reconcile(now, state.model.hpa, state.hpa, {
-                    currentReplicas: state.desired, statusReplicas: state.pods.length,
+                    currentReplicas: state.desired,
+                    statusReplicas: state.pods.length,
                     metrics: observe(state, k, now, scrape),
                 });
                 state.hpa = result.state;
-                if (result.rescale && reporting) runs[state.index].scaleEvents.push({ t: now, from: state.desired, to: result.desiredReplicas });
+                if (result.rescale && reporting)
+                    runs[state.index].scaleEvents.push({ t: now, from: state.desired, to: result.desiredReplicas });
                 state.desired = result.desiredReplicas;
             }
         }
@@ -279,8 +345,16 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 state.revision++;
                 state.quotaShortfall = 0;
                 state.rollout = {
-                    oldReplicas: state.desired, newReplicas: 0,
-                    run: { startedAt: now, replicas: state.desired, seconds: null, minReady: readyCount(state, now), quotaRefusals: 0, quotaRefusedBy: {} },
+                    oldReplicas: state.desired,
+                    newReplicas: 0,
+                    run: {
+                        startedAt: now,
+                        replicas: state.desired,
+                        seconds: null,
+                        minReady: readyCount(state, now),
+                        quotaRefusals: 0,
+                        quotaRefusedBy: {},
+                    },
                 };
             }
         }
@@ -296,12 +370,23 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             if (rollout === undefined) {
                 result = reconcileReplicaSet(cluster, state, state.revision, state.desired, now);
             } else {
-                const ready = (revision: "old" | "new") => state.pods.filter((pod) =>
-                    ((pod.revision ?? 0) === state.revision) === (revision === "new") && pod.readyAt !== undefined && pod.readyAt <= now).length;
-                const next = rolloutStep({
-                    replicas: state.desired, oldReplicas: rollout.oldReplicas, newReplicas: rollout.newReplicas,
-                    oldAvailable: ready("old"), newAvailable: ready("new"),
-                }, state.model.config.maxSurge);
+                const ready = (revision: "old" | "new") =>
+                    state.pods.filter(
+                        (pod) =>
+                            ((pod.revision ?? 0) === state.revision) === (revision === "new") &&
+                            pod.readyAt !== undefined &&
+                            pod.readyAt <= now,
+                    ).length;
+                const next = rolloutStep(
+                    {
+                        replicas: state.desired,
+                        oldReplicas: rollout.oldReplicas,
+                        newReplicas: rollout.newReplicas,
+                        oldAvailable: ready("old"),
+                        newAvailable: ready("new"),
+                    },
+                    state.model.config.maxSurge,
+                );
                 rollout.oldReplicas = next.oldReplicas;
                 rollout.newReplicas = next.newReplicas;
                 reconcileOldReplicaSets(cluster, state, rollout.oldReplicas, now);
@@ -309,17 +394,22 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
                 // The new RS's missing pods, each counted once (state.quotaShortfall restarts at 0 with the rollout).
                 if (result.shortfall > state.quotaShortfall) {
                     rollout.run.quotaRefusals += result.shortfall - state.quotaShortfall;
-                    for (const key of result.refusedBy) rollout.run.quotaRefusedBy[key] = (rollout.run.quotaRefusedBy[key] ?? 0) + result.shortfall - state.quotaShortfall;
+                    for (const key of result.refusedBy)
+                        rollout.run.quotaRefusedBy[key] =
+                            (rollout.run.quotaRefusedBy[key] ?? 0) + result.shortfall - state.quotaShortfall;
                 }
                 rollout.run.minReady = Math.min(rollout.run.minReady, readyCount(state, now));
-                const done = rollout.oldReplicas === 0 && state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
+                const done =
+                    rollout.oldReplicas === 0 &&
+                    state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
                     ready("new") >= state.desired;
                 if (done) finishRollout(state, run, now - rollout.run.startedAt);
             }
             const shortfall = result.shortfall;
             if (reporting && shortfall > state.quotaShortfall) {
                 run.quotaRefusals += shortfall - state.quotaShortfall;
-                for (const key of result.refusedBy) run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
+                for (const key of result.refusedBy)
+                    run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
             }
             if (reporting) run.peakQuotaBlocked = Math.max(run.peakQuotaBlocked, shortfall);
             state.quotaShortfall = shortfall;
@@ -340,7 +430,8 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
             }
             if (scan.evicted.length > 0) cluster.schedule(now);
             if (reporting) {
-                for (const [owner, blocked] of scan.blockedByMax) runs[owner].peakNodeMaxBlocked = Math.max(runs[owner].peakNodeMaxBlocked, blocked);
+                for (const [owner, blocked] of scan.blockedByMax)
+                    runs[owner].peakNodeMaxBlocked = Math.max(runs[owner].peakNodeMaxBlocked, blocked);
             }
         }
     }
@@ -351,18 +442,38 @@ export function simulate(config: PlatformConfig, profile: LoadProfile, options: 
     const end = timeAt(steps - 1);
     return {
         stack: config.stack,
-        profile: { name: profile.name, description: profile.description, durationSeconds: profile.durationSeconds, steps: profile.steps },
-        stepSeconds: STEP_SECONDS, recordSeconds: RECORD_SECONDS, times, nodes, nodesByGroup, readyNodes, peakNodes, syncs,
+        profile: {
+            name: profile.name,
+            description: profile.description,
+            durationSeconds: profile.durationSeconds,
+            steps: profile.steps,
+        },
+        stepSeconds: STEP_SECONDS,
+        recordSeconds: RECORD_SECONDS,
+        times,
+        nodes,
+        nodesByGroup,
+        readyNodes,
+        peakNodes,
+        syncs,
         services: runs.map((run): ServiceRun => {
             let longest = run.longestShortfall;
-            if (run.shortfallFrom !== undefined && end - run.shortfallFrom > longest.seconds) longest = { seconds: end - run.shortfallFrom, from: run.shortfallFrom };
+            if (run.shortfallFrom !== undefined && end - run.shortfallFrom > longest.seconds)
+                longest = { seconds: end - run.shortfallFrom, from: run.shortfallFrom };
             return {
-                model: run.model, series: run.series, scaleEvents: run.scaleEvents, stepResponses: run.stepResponses,
-                longestShortfall: longest, peakUnserved: run.peakUnserved,
+                model: run.model,
+                series: run.series,
+                scaleEvents: run.scaleEvents,
+                stepResponses: run.stepResponses,
+                longestShortfall: longest,
+                peakUnserved: run.peakUnserved,
                 servedFraction: run.offered > 0 ? run.served / run.offered : 1,
                 overProvisioning: run.neededSeconds > 0 ? run.podSeconds / run.neededSeconds : 1,
-                quotaRefusals: run.quotaRefusals, quotaRefusedBy: run.quotaRefusedBy,
-                peakQuotaBlocked: run.peakQuotaBlocked, peakNodeMaxBlocked: run.peakNodeMaxBlocked, rollouts: run.rollouts,
+                quotaRefusals: run.quotaRefusals,
+                quotaRefusedBy: run.quotaRefusedBy,
+                peakQuotaBlocked: run.peakQuotaBlocked,
+                peakNodeMaxBlocked: run.peakNodeMaxBlocked,
+                rollouts: run.rollouts,
             };
         }),
     };
@@ -391,25 +502,43 @@ function podLists(state: ServiceState, now: number): PodLists {
     const { model, pods } = state;
     const cached = state.podLists;
     let same = cached !== undefined && cached.pods.length === pods.length;
-    for (let i = 0; same && i < pods.length; i++) same = cached!.pods[i] === pods[i] && cached!.phases[i] === podPhase(pods[i], now);
+    for (let i = 0; same && i < pods.length; i++)
+        same = cached!.pods[i] === pods[i] && cached!.phases[i] === podPhase(pods[i], now);
     if (same) return cached!;
     const phases = pods.map((pod) => podPhase(pod, now));
     const names = pods.map((pod) => String(pod.id));
     const index = new Map(names.map((name, i) => [name, i]));
     const observations = model.sources.map((source) => {
-        const request = source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
+        const request =
+            source.kind === "cpu" ? model.requests.cpu : source.kind === "memory" ? model.requests.memory : undefined;
         // Every entry has every field (undefined where a Pending pod has none), so that the calculator's
         // reads see one object shape.
-        const list = Object.freeze(pods.map((pod, i): PodInfo => {
-            const name = names[i];
-            if (phases[i] === 0) {
-                return Object.freeze({ name, phase: "Pending", deleting: false, ready: undefined, startTime: undefined, readyLastTransitionTime: undefined, request });
-            }
-            const ready = phases[i] === 2;
-            return Object.freeze({
-                name, phase: "Running", deleting: false, ready, startTime: pod.startedAt, readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt, request,
-            });
-        }));
+        const list = Object.freeze(
+            pods.map((pod, i): PodInfo => {
+                const name = names[i];
+                if (phases[i] === 0) {
+                    return Object.freeze({
+                        name,
+                        phase: "Pending",
+                        deleting: false,
+                        ready: undefined,
+                        startTime: undefined,
+                        readyLastTransitionTime: undefined,
+                        request,
+                    });
+                }
+                const ready = phases[i] === 2;
+                return Object.freeze({
+                    name,
+                    phase: "Running",
+                    deleting: false,
+                    ready,
+                    startTime: pod.startedAt,
+                    readyLastTransitionTime: ready ? pod.readyAt : pod.startedAt,
+                    request,
+                });
+            }),
+        );
         return { pods: list, samples: new PodSamples(list, index) };
     });
     state.podLists = { pods: pods.slice(), phases, observations };
@@ -417,7 +546,14 @@ function podLists(state: ServiceState, now: number): PodLists {
 }
 
 /** The pod's average served load at step k over the window of `windowSeconds` ending `ageSeconds` ago (steps `from..to`). */
-function averageServed(cum: Float64Array, pod: Pod, k: number, now: number, windowSeconds: number, ageSeconds: number): number {
+function averageServed(
+    cum: Float64Array,
+    pod: Pod,
+    k: number,
+    now: number,
+    windowSeconds: number,
+    ageSeconds: number,
+): number {
     const to = k - Math.round(ageSeconds / STEP_SECONDS);
     const startStep = k - Math.round((now - pod.startedAt!) / STEP_SECONDS);
     const readyStep = k - Math.floor((now - pod.readyAt!) / STEP_SECONDS);
@@ -449,11 +585,24 @@ function observe(state: ServiceState, k: number, now: number, scrapeSeconds: num
             const samples = observations[s].samples;
             if (source.kind === "pods") {
                 if (running >= 2 * scrapeSeconds) {
-                    samples.put(i, Math.round(averageServed(cum, pod, k, now, source.windowSeconds, podsAge) * source.scale * 1000));
+                    samples.put(
+                        i,
+                        Math.round(
+                            averageServed(cum, pod, k, now, source.windowSeconds, podsAge) * source.scale * 1000,
+                        ),
+                    );
                 }
             } else if (running >= RESOURCE_METRIC_WINDOW_SECONDS + RESOURCE_METRIC_AGE_SECONDS) {
-                resourceLoad ??= averageServed(cum, pod, k, now, RESOURCE_METRIC_WINDOW_SECONDS, RESOURCE_METRIC_AGE_SECONDS);
-                const value = source.kind === "cpu" ? cpuMillicores(model, resourceLoad) : memoryBytes(model, resourceLoad);
+                resourceLoad ??= averageServed(
+                    cum,
+                    pod,
+                    k,
+                    now,
+                    RESOURCE_METRIC_WINDOW_SECONDS,
+                    RESOURCE_METRIC_AGE_SECONDS,
+                );
+                const value =
+                    source.kind === "cpu" ? cpuMillicores(model, resourceLoad) : memoryBytes(model, resourceLoad);
                 samples.put(i, Math.round(value), now - RESOURCE_METRIC_AGE_SECONDS, RESOURCE_METRIC_WINDOW_SECONDS);
             }
         }
@@ -479,8 +628,13 @@ function finishRollout(state: ServiceState, run: { rollouts: RolloutRun[] }, sec
  * The ReplicaSet of `revision`: deletes its pods above `target` (deletionOrder) or creates pods up to
  * it until the quota refuses one. Returns what refused it and how many pods it lacks.
  */
-function reconcileReplicaSet(cluster: Cluster, state: ServiceState, revision: number, target: number, now: number)
-    : { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number } {
+function reconcileReplicaSet(
+    cluster: Cluster,
+    state: ServiceState,
+    revision: number,
+    target: number,
+    now: number,
+): { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number } {
     // Counted before any list is made: on most steps the ReplicaSet already has its pods.
     let count = 0;
     for (const pod of state.pods) if ((pod.revision ?? 0) === revision) count++;

@@ -25,11 +25,11 @@ const FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
  * measured shorter than it draws.
  */
 const DEJAVU_SANS_WIDTHS: readonly number[] = [
-    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636,
-    636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775,
-    752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390,
-    337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
-    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863,
+    748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635,
+    615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636,
+    337, 636, 838,
 ];
 /** Width in px of `text` at `size` px in DejaVu Sans. Pure. */
 export function textWidth(text: string, size = FONT_SIZE): number {
@@ -58,8 +58,15 @@ export function wrapText(text: string, width: number, size = FONT_SIZE): string[
     return lines;
 }
 
-export interface LegendEntry { readonly label: string }
-export interface LegendBox { readonly label: string; readonly x: number; readonly y: number; readonly width: number }
+export interface LegendEntry {
+    readonly label: string;
+}
+export interface LegendBox {
+    readonly label: string;
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+}
 
 /** Swatch, gap to the label, gap to the next entry (px). */
 export const LEGEND_SWATCH = 24;
@@ -96,7 +103,10 @@ interface Series {
     readonly right?: boolean;
 }
 
-interface Span { readonly from: number; readonly to: number }
+interface Span {
+    readonly from: number;
+    readonly to: number;
+}
 
 const QUOTA_COLOR = "#d93025";
 const NODE_WAIT_COLOR = "#e37400";
@@ -116,11 +126,23 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     // Desired is drawn first, wide and pale, and ready on top, thin: where they are equal the red
     // line runs inside the blue band, so both stay visible.
     const series: Series[] = [
-        { name: `load, ${run.model.loadUnit} (right axis)`, color: "#9aa0a6", values: run.series.load, width: 1, right: true },
+        {
+            name: `load, ${run.model.loadUnit} (right axis)`,
+            color: "#9aa0a6",
+            values: run.series.load,
+            width: 1,
+            right: true,
+        },
         { name: "desired replicas (HPA)", color: "#1a73e8", values: run.series.desired, width: 6, opacity: 0.35 },
         { name: "needed replicas", color: "#188038", values: run.series.needed, width: 2, dash: "6 4" },
         { name: "ready replicas", color: "#d93025", values: run.series.ready, width: 1.5 },
-        { name: "nodes (whole cluster: every group, every service)", color: "#f9ab00", values: result.nodes, width: 2, dash: "2 3" },
+        {
+            name: "nodes (whole cluster: every group, every service)",
+            color: "#f9ab00",
+            values: result.nodes,
+            width: 2,
+            dash: "2 3",
+        },
     ];
     const times = result.times;
     const quotaSpans = spans(times, (i) => run.series.desired[i] > run.series.pods[i]);
@@ -136,7 +158,9 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     const plotBottom = plotTop + PLOT_HEIGHT;
 
     const xMax = Math.max(1, times[times.length - 1] ?? 1);
-    const leftMax = niceCeiling(Math.max(maxReplicas, ...result.nodes, ...run.series.desired, ...run.series.ready, ...run.series.needed) + 1);
+    const leftMax = niceCeiling(
+        Math.max(maxReplicas, ...result.nodes, ...run.series.desired, ...run.series.ready, ...run.series.needed) + 1,
+    );
     const rightMax = niceCeiling(Math.max(1e-9, ...run.series.load) * 1.1);
     const x = (t: number) => plotLeft + (t / xMax) * plotWidth;
     const y = (value: number, max: number) => plotBottom - (value / max) * PLOT_HEIGHT;
@@ -144,38 +168,49 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     const legendEntries: (LegendEntry & { draw: (box: LegendBox) => string })[] = [
         ...series.map((line) => ({
             label: line.name,
-            draw: (box: LegendBox) => `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="${line.color}" ` +
+            draw: (box: LegendBox) =>
+                `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="${line.color}" ` +
                 `stroke-width="${Math.min(line.width, 6)}"${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""}/>`,
         })),
         {
             label: `maxReplicas (${maxReplicas})`,
-            draw: (box) => `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
+            draw: (box) =>
+                `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
         },
         {
             label: "quota refused pods",
-            draw: (box) => `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${QUOTA_COLOR}" fill-opacity="0.15"/>` +
+            draw: (box) =>
+                `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${QUOTA_COLOR}" fill-opacity="0.15"/>` +
                 marker(box.x + LEGEND_SWATCH / 2, box.y - 1, QUOTA_COLOR),
         },
         {
             label: "pods waiting for a node",
-            draw: (box) => `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${NODE_WAIT_COLOR}" fill-opacity="0.15"/>` +
+            draw: (box) =>
+                `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${NODE_WAIT_COLOR}" fill-opacity="0.15"/>` +
                 marker(box.x + LEGEND_SWATCH / 2, box.y - 1, NODE_WAIT_COLOR),
         },
     ];
     const rollouts = run.rollouts.map((rollout) => rollout.startedAt);
     const limit = options.responseLimitSeconds;
-    const limits = limit === undefined ? [] : run.stepResponses.filter((response) => response.needed > response.before).map((response) => response.step + limit);
+    const limits =
+        limit === undefined
+            ? []
+            : run.stepResponses
+                  .filter((response) => response.needed > response.before)
+                  .map((response) => response.step + limit);
     if (rollouts.length > 0) {
         legendEntries.push({
             label: "rolling update starts",
-            draw: (box) => `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
+            draw: (box) =>
+                `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
                 marker(box.x + LEGEND_SWATCH / 2, box.y - 1, ROLLOUT_COLOR),
         });
     }
     if (limits.length > 0) {
         legendEntries.push({
             label: `responseSeconds limit: ${limit} s after the step`,
-            draw: (box) => `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+            draw: (box) =>
+                `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
         });
     }
     const legendTop = plotBottom + MARGIN.bottom;
@@ -183,19 +218,30 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     const height = Math.ceil(Math.max(...boxes.map((box) => box.y)) + 12);
 
     const parts: string[] = [];
-    parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}">`);
+    parts.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}">`,
+    );
     parts.push(`<rect width="${WIDTH}" height="${height}" fill="white"/>`);
-    parts.push(`<text class="title" x="16" y="${16 + TITLE_SIZE - 2}" font-size="${TITLE_SIZE}" font-weight="bold">${escape(titleLines[0])}</text>`);
+    parts.push(
+        `<text class="title" x="16" y="${16 + TITLE_SIZE - 2}" font-size="${TITLE_SIZE}" font-weight="bold">${escape(titleLines[0])}</text>`,
+    );
     description.forEach((line, i) => {
-        parts.push(`<text class="description" x="16" y="${16 + TITLE_SIZE + 6 + (i + 1) * LINE_HEIGHT - 4}" fill="#5f6368">${escape(line)}</text>`);
+        parts.push(
+            `<text class="description" x="16" y="${16 + TITLE_SIZE + 6 + (i + 1) * LINE_HEIGHT - 4}" fill="#5f6368">${escape(line)}</text>`,
+        );
     });
 
     // Spans first, under everything else.
-    for (const [kind, list, color, lift] of [["quota-refused", quotaSpans, QUOTA_COLOR, 0], ["node-wait", nodeSpans, NODE_WAIT_COLOR, 9]] as const) {
+    for (const [kind, list, color, lift] of [
+        ["quota-refused", quotaSpans, QUOTA_COLOR, 0],
+        ["node-wait", nodeSpans, NODE_WAIT_COLOR, 9],
+    ] as const) {
         for (const span of list) {
             const from = x(span.from);
             const to = Math.max(x(span.to), from + 1);
-            parts.push(`<rect class="span ${kind}" x="${round(from)}" y="${plotTop}" width="${round(to - from)}" height="${PLOT_HEIGHT}" fill="${color}" fill-opacity="0.12"/>`);
+            parts.push(
+                `<rect class="span ${kind}" x="${round(from)}" y="${plotTop}" width="${round(to - from)}" height="${PLOT_HEIGHT}" fill="${color}" fill-opacity="0.12"/>`,
+            );
             parts.push(`<g class="marker ${kind}">${marker(round(from), plotTop - lift, color)}</g>`);
         }
     }
@@ -210,41 +256,65 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     const tickEvery = niceTimeStep(xMax);
     for (let t = 0; t <= xMax; t += tickEvery) {
         parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${plotBottom}" y2="${plotBottom + 4}" stroke="#333"/>`);
-        parts.push(`<text class="x-tick" x="${x(t)}" y="${plotBottom + 16}" text-anchor="middle">${hours ? hoursMinutes(t) : format(t / 60)}</text>`);
+        parts.push(
+            `<text class="x-tick" x="${x(t)}" y="${plotBottom + 16}" text-anchor="middle">${hours ? hoursMinutes(t) : format(t / 60)}</text>`,
+        );
     }
-    parts.push(`<text class="axis-title x" x="${(plotLeft + plotRight) / 2}" y="${plotBottom + 32}" text-anchor="middle">` +
-        `${hours ? "time since the start (h:mm)" : "time since the start (minutes)"}</text>`);
+    parts.push(
+        `<text class="axis-title x" x="${(plotLeft + plotRight) / 2}" y="${plotBottom + 32}" text-anchor="middle">` +
+            `${hours ? "time since the start (h:mm)" : "time since the start (minutes)"}</text>`,
+    );
     const middle = plotTop + PLOT_HEIGHT / 2;
-    parts.push(`<text class="axis-title left" x="18" y="${middle}" transform="rotate(-90 18 ${middle})" text-anchor="middle">replicas, nodes</text>`);
+    parts.push(
+        `<text class="axis-title left" x="18" y="${middle}" transform="rotate(-90 18 ${middle})" text-anchor="middle">replicas, nodes</text>`,
+    );
     const rightTitleX = WIDTH - 16;
-    parts.push(`<text class="axis-title right" x="${rightTitleX}" y="${middle}" transform="rotate(90 ${rightTitleX} ${middle})" text-anchor="middle" fill="#5f6368">` +
-        `${escape(`load (${run.model.loadUnit})`)}</text>`);
-    parts.push(`<rect x="${plotLeft}" y="${plotTop}" width="${plotWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#333"/>`);
+    parts.push(
+        `<text class="axis-title right" x="${rightTitleX}" y="${middle}" transform="rotate(90 ${rightTitleX} ${middle})" text-anchor="middle" fill="#5f6368">` +
+            `${escape(`load (${run.model.loadUnit})`)}</text>`,
+    );
+    parts.push(
+        `<rect x="${plotLeft}" y="${plotTop}" width="${plotWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#333"/>`,
+    );
 
     const maxY = y(maxReplicas, leftMax);
-    parts.push(`<line class="max-replicas" x1="${plotLeft}" x2="${plotRight}" y1="${maxY}" y2="${maxY}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`);
-    parts.push(`<text x="${plotRight - 4}" y="${maxY - 4}" text-anchor="end" fill="#5f6368">maxReplicas ${maxReplicas}</text>`);
+    parts.push(
+        `<line class="max-replicas" x1="${plotLeft}" x2="${plotRight}" y1="${maxY}" y2="${maxY}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
+    );
+    parts.push(
+        `<text x="${plotRight - 4}" y="${maxY - 4}" text-anchor="end" fill="#5f6368">maxReplicas ${maxReplicas}</text>`,
+    );
 
     for (const t of rollouts) {
-        parts.push(`<g class="rollout-start"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
-            `${marker(round(x(t)), plotTop, ROLLOUT_COLOR)}</g>`);
+        parts.push(
+            `<g class="rollout-start"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
+                `${marker(round(x(t)), plotTop, ROLLOUT_COLOR)}</g>`,
+        );
     }
     for (const t of limits.filter((each) => each <= xMax)) {
-        parts.push(`<g class="criterion-limit"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>` +
-            `<text x="${round(x(t)) + 3}" y="${plotTop + 12}" fill="${LIMIT_COLOR}">limit ${limit} s</text></g>`);
+        parts.push(
+            `<g class="criterion-limit"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>` +
+                `<text x="${round(x(t)) + 3}" y="${plotTop + 12}" fill="${LIMIT_COLOR}">limit ${limit} s</text></g>`,
+        );
     }
 
     for (const line of series) {
         const max = line.right === true ? rightMax : leftMax;
-        const points = steps(times, line.values).map(([t, value]) => `${round(x(t))},${round(y(value, max))}`).join(" ");
-        parts.push(`<polyline class="series" data-name="${escape(line.name)}" fill="none" stroke="${line.color}" stroke-width="${line.width}"` +
-            `${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} ` +
-            `stroke-linejoin="round" points="${points}"/>`);
+        const points = steps(times, line.values)
+            .map(([t, value]) => `${round(x(t))},${round(y(value, max))}`)
+            .join(" ");
+        parts.push(
+            `<polyline class="series" data-name="${escape(line.name)}" fill="none" stroke="${line.color}" stroke-width="${line.width}"` +
+                `${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} ` +
+                `stroke-linejoin="round" points="${points}"/>`,
+        );
     }
 
     boxes.forEach((box, i) => {
-        parts.push(`<g class="legend-item" data-x="${round(box.x)}" data-width="${round(box.width)}" data-y="${box.y}">` +
-            `${legendEntries[i].draw(box)}<text x="${round(box.x + LEGEND_SWATCH + LEGEND_TEXT_GAP)}" y="${box.y}">${escape(box.label)}</text></g>`);
+        parts.push(
+            `<g class="legend-item" data-x="${round(box.x)}" data-width="${round(box.width)}" data-y="${box.y}">` +
+                `${legendEntries[i].draw(box)}<text x="${round(box.x + LEGEND_SWATCH + LEGEND_TEXT_GAP)}" y="${box.y}">${escape(box.label)}</text></g>`,
+        );
     });
     parts.push("</svg>");
     return parts.join("\n") + "\n";

@@ -139,7 +139,12 @@ export interface SpikeOption {
     /** Monthly cost with it, less the stack file's. */
     readonly costDelta: number;
     /** Every spike responseSeconds with it; `margin` is limit - value (negative: missed). */
-    readonly responses: readonly { readonly service: string; readonly value: number; readonly limit: number; readonly margin: number }[];
+    readonly responses: readonly {
+        readonly service: string;
+        readonly value: number;
+        readonly limit: number;
+        readonly margin: number;
+    }[];
     /** Every response met with NEAR_FRACTION of its limit to spare. */
     readonly withMargin: boolean;
 }
@@ -162,20 +167,32 @@ const TEST_PATTERNS = new Set(["ramp", "peak", "spike", "oscillating"]);
 const IMPLIED_BY_CHECKS = new Set(["ramp", "peak"]);
 
 /** The search space of the stack, in the order the search walks it. */
-export function dimensions(config: PlatformConfig, raw: Readonly<Record<string, unknown>>, service?: string): Dimension[] {
+export function dimensions(
+    config: PlatformConfig,
+    raw: Readonly<Record<string, unknown>>,
+    service?: string,
+): Dimension[] {
     const tuning = config.simulation.tuning;
     const dims: Dimension[] = [];
     // The quota is shared: searched with --service too (a quota warning would otherwise block every proposal).
     for (const resource of QUOTA_RESOURCES) {
-        if (config.namespace.quota[resource] !== undefined) dims.push({ path: ["namespace", "quota", resource], values: [] });
+        if (config.namespace.quota[resource] !== undefined)
+            dims.push({ path: ["namespace", "quota", resource], values: [] });
     }
     for (const [name, settings] of Object.entries(config.services)) {
         if (service !== undefined && name !== service) continue;
         const bounds = tuning.services[name] ?? { targets: {} };
         for (const direction of ["scaleUp", "scaleDown"] as const) {
             const rules = settings.behavior?.[direction];
-            const windows = direction === "scaleUp" ? tuning.scaleUpStabilizationWindowSeconds : tuning.scaleDownStabilizationWindowSeconds;
-            if (rules !== undefined) dims.push({ path: ["services", name, "behavior", direction, "stabilizationWindowSeconds"], values: windows });
+            const windows =
+                direction === "scaleUp"
+                    ? tuning.scaleUpStabilizationWindowSeconds
+                    : tuning.scaleDownStabilizationWindowSeconds;
+            if (rules !== undefined)
+                dims.push({
+                    path: ["services", name, "behavior", direction, "stabilizationWindowSeconds"],
+                    values: windows,
+                });
             const policies = rules?.policies ?? [];
             if (policies.length === 1 && policies[0].type === "Percent") {
                 dims.push({
@@ -186,45 +203,67 @@ export function dimensions(config: PlatformConfig, raw: Readonly<Record<string, 
         }
         for (const key of ["minReplicas", "maxReplicas"] as const) {
             const range = bounds[key];
-            if (range !== undefined) dims.push({ path: ["services", name, key], values: integers(range.min, range.max) });
+            if (range !== undefined)
+                dims.push({ path: ["services", name, key], values: integers(range.min, range.max) });
         }
         settings.metrics.forEach((metric, index) => {
             const target = bounds.targets[metric.name];
             if (target === undefined || metric.type === "Object") return;
             // The load model's defaults derive from the targets: a target search would change the pods, not just the HPA.
             const model = config.simulation.services[name] ?? {};
-            const unpinned = (["capacityPerPod", "cpuUtilizationAtCapacity", "memoryUtilizationAtCapacity"] as const).filter((key) => model[key] === undefined);
+            const unpinned = (
+                ["capacityPerPod", "cpuUtilizationAtCapacity", "memoryUtilizationAtCapacity"] as const
+            ).filter((key) => model[key] === undefined);
             if (unpinned.length > 0) {
-                throw new Error(`${keyName(["simulation", "tuning", "services", name, "targets", metric.name])} searches a target, but ` +
-                    `${unpinned.map((key) => keyName(["simulation", "services", name, key])).join(", ")} ${unpinned.length === 1 ? "is" : "are"} derived from the targets: ` +
-                    "set them to what a pod really does, so that the search changes the HPA and not the pods");
+                throw new Error(
+                    `${keyName(["simulation", "tuning", "services", name, "targets", metric.name])} searches a target, but ` +
+                        `${unpinned.map((key) => keyName(["simulation", "services", name, key])).join(", ")} ${unpinned.length === 1 ? "is" : "are"} derived from the targets: ` +
+                        "set them to what a pod really does, so that the search changes the HPA and not the pods",
+                );
             }
             const values: number[] = [];
-            for (let value = target.min; value <= target.max + 1e-9; value += target.step) values.push(Number(value.toFixed(6)));
-            dims.push(metric.type === "Resource" && metric.averageUtilization !== undefined
-                ? { path: ["services", name, "metrics", index, "averageUtilization"], values: values.map(Math.round) }
-                : { path: ["services", name, "metrics", index, "averageValue"], values: values.map(String) });
+            for (let value = target.min; value <= target.max + 1e-9; value += target.step)
+                values.push(Number(value.toFixed(6)));
+            dims.push(
+                metric.type === "Resource" && metric.averageUtilization !== undefined
+                    ? {
+                          path: ["services", name, "metrics", index, "averageUtilization"],
+                          values: values.map(Math.round),
+                      }
+                    : { path: ["services", name, "metrics", index, "averageValue"], values: values.map(String) },
+            );
         });
     }
     if (service === undefined) {
         for (const [name, group] of Object.entries(config.nodeGroups)) {
             const bounds = tuning.nodeGroups[name] ?? {};
             if (bounds.instanceTypes !== undefined) {
-                dims.push({ path: ["nodeGroups", name, "instanceTypes"], values: bounds.instanceTypes.map((type) => [type]) });
+                dims.push({
+                    path: ["nodeGroups", name, "instanceTypes"],
+                    values: bounds.instanceTypes.map((type) => [type]),
+                });
             }
             const minSize = bounds.minSize ?? { min: Math.max(0, group.minSize - 1), max: group.minSize };
             dims.push({ path: ["nodeGroups", name, "minSize"], values: integers(minSize.min, minSize.max) });
-            if (bounds.maxSize !== undefined) dims.push({ path: ["nodeGroups", name, "maxSize"], values: integers(bounds.maxSize.min, bounds.maxSize.max) });
+            if (bounds.maxSize !== undefined)
+                dims.push({
+                    path: ["nodeGroups", name, "maxSize"],
+                    values: integers(bounds.maxSize.min, bounds.maxSize.max),
+                });
         }
     }
     if (service === undefined && config.addons.clusterAutoscaler.enabled && tuning.headroom.length > 0) {
-        dims.push({ path: HEADROOM_PATH, values: tuning.headroom.map((size) => ({ cpu: size.cpu, memory: size.memory })) });
+        dims.push({
+            path: HEADROOM_PATH,
+            values: tuning.headroom.map((size) => ({ cpu: size.cpu, memory: size.memory })),
+        });
     }
     // The values the stack file holds are always among those tried (the search starts there).
     return dims.map((dim) => {
         const current = getPath(raw, dim.path);
         return dim.values.length === 0 || current === undefined || dim.values.some((value) => same(value, current))
-            ? dim : { ...dim, values: [current, ...dim.values] };
+            ? dim
+            : { ...dim, values: [current, ...dim.values] };
     });
 }
 
@@ -235,7 +274,8 @@ export function dimensions(config: PlatformConfig, raw: Readonly<Record<string, 
 export function quotaValues(candidate: PlatformConfig, resource: QuotaResource, current: unknown): unknown[] {
     const row = capacityReport(candidate).quota.find((quota) => quota.resource === resource);
     if (row === undefined || row.hard === null) return [current];
-    const text = (amount: number) => row.unit === "bytes" ? `${Math.ceil(amount / 2 ** 30 - 1e-9)}Gi` : String(Math.ceil(amount - 1e-9));
+    const text = (amount: number) =>
+        row.unit === "bytes" ? `${Math.ceil(amount / 2 ** 30 - 1e-9)}Gi` : String(Math.ceil(amount - 1e-9));
     const values: unknown[] = [current];
     for (const amount of [row.atMax, row.atMaxDuringRollout]) {
         if (amount > row.hard && !values.includes(text(amount))) values.push(text(amount));
@@ -253,14 +293,19 @@ export function tune(input: TuneInput): TuneResult {
     const cache = new Map<string, Evaluation>();
     let evaluations = 0;
 
-    const prices = (config: PlatformConfig) => Object.fromEntries(Object.entries(config.nodeGroups).map(([name, group]) => {
-        const each = group.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
-        if (each.some((price) => price === undefined)) {
-            const type = group.instanceTypes[each.findIndex((price) => price === undefined)];
-            throw new Error(`no price for ${type}: set ${keyName(["simulation", "tuning", "prices", type])} (USD per hour)`);
-        }
-        return [name, Math.max(...(each as number[]))];
-    }));
+    const prices = (config: PlatformConfig) =>
+        Object.fromEntries(
+            Object.entries(config.nodeGroups).map(([name, group]) => {
+                const each = group.instanceTypes.map((type) => hourlyPrice(type, config.simulation.tuning.prices));
+                if (each.some((price) => price === undefined)) {
+                    const type = group.instanceTypes[each.findIndex((price) => price === undefined)];
+                    throw new Error(
+                        `no price for ${type}: set ${keyName(["simulation", "tuning", "prices", type])} (USD per hour)`,
+                    );
+                }
+                return [name, Math.max(...(each as number[]))];
+            }),
+        );
 
     /**
      * Evaluates `raw`. With `bar` (the best so far, feasible) it stops at the first miss, and skips
@@ -274,9 +319,15 @@ export function tune(input: TuneInput): TuneResult {
         const checked = input.check(raw);
         const checkMisses: Miss[] = checked.problems.map((message) => ({ key: "check", profile: "check", message }));
         const unsimulated = (complete: boolean): Evaluation => ({
-            raw, misses: checkMisses, excess: checkMisses.length, criteria: [],
-            replicaHours: Number.POSITIVE_INFINITY, nodeHours: Number.POSITIVE_INFINITY, monthlyCost: Number.POSITIVE_INFINITY,
-            complete, full: complete,
+            raw,
+            misses: checkMisses,
+            excess: checkMisses.length,
+            criteria: [],
+            replicaHours: Number.POSITIVE_INFINITY,
+            nodeHours: Number.POSITIVE_INFINITY,
+            monthlyCost: Number.POSITIVE_INFINITY,
+            complete,
+            full: complete,
         });
         // A stack the checks refuse has no config to simulate; one with findings cannot beat a feasible best.
         if (!checked.ok || (bar !== undefined && checkMisses.length > 0)) {
@@ -289,10 +340,15 @@ export function tune(input: TuneInput): TuneResult {
         const ownLevels = levels(serviceModels(config)) !== baseLevels;
         const runs: { profile: LoadProfile; ownLevels: boolean }[] = [
             ...input.profiles.map((profile) => ({ profile: frozen(profile, baseModels), ownLevels: false })),
-            ...(ownLevels ? input.profiles.filter((profile) => !IMPLIED_BY_CHECKS.has(profile.name)).map((profile) => ({ profile, ownLevels: true })) : []),
+            ...(ownLevels
+                ? input.profiles
+                      .filter((profile) => !IMPLIED_BY_CHECKS.has(profile.name))
+                      .map((profile) => ({ profile, ownLevels: true }))
+                : []),
         ];
         // Cheap test patterns first, then the day and the history (they give the cost), those the checks settle last.
-        const order = (run: { profile: LoadProfile }) => (IMPLIED_BY_CHECKS.has(run.profile.name) ? 2 : TEST_PATTERNS.has(run.profile.name) ? 0 : 1);
+        const order = (run: { profile: LoadProfile }) =>
+            IMPLIED_BY_CHECKS.has(run.profile.name) ? 2 : TEST_PATTERNS.has(run.profile.name) ? 0 : 1;
         runs.sort((a, b) => order(a) - order(b));
         evaluations++;
         const criteria: (CriterionResult & { profile: string; ownLevels: boolean })[] = [];
@@ -314,15 +370,20 @@ export function tune(input: TuneInput): TuneResult {
                 criteria.push({ ...criterion, profile: run.profile.name, ownLevels: run.ownLevels });
                 if (!criterion.ok) {
                     misses.push({
-                        key: criterion.key, profile: run.profile.name + (run.ownLevels ? " (own levels)" : ""), service: criterion.service,
-                        value: criterion.value, limit: criterion.limit, message: criterion.message,
+                        key: criterion.key,
+                        profile: run.profile.name + (run.ownLevels ? " (own levels)" : ""),
+                        service: criterion.service,
+                        value: criterion.value,
+                        limit: criterion.limit,
+                        message: criterion.message,
                     });
                     excess += Math.min(10, (criterion.value - criterion.limit) / Math.max(criterion.limit, 1e-9));
                 }
             }
             if (!run.ownLevels && !TEST_PATTERNS.has(run.profile.name)) {
                 const step = result.recordSeconds;
-                for (const service of result.services) replicaSeconds += service.series.pods.reduce((sum, pods) => sum + pods, 0) * step;
+                for (const service of result.services)
+                    replicaSeconds += service.series.pods.reduce((sum, pods) => sum + pods, 0) * step;
                 for (const [group, series] of Object.entries(result.nodesByGroup)) {
                     const seconds = series.reduce((sum, count) => sum + count, 0) * step;
                     nodeSeconds += seconds;
@@ -336,19 +397,28 @@ export function tune(input: TuneInput): TuneResult {
             }
         }
         const evaluation: Evaluation = {
-            raw, misses, excess, criteria,
-            replicaHours: replicaSeconds / 3600, nodeHours: nodeSeconds / 3600,
-            monthlyCost: costSeconds > 0 ? Math.round((dollars / (costSeconds / 3600)) * HOURS_PER_MONTH * 100) / 100 : 0,
-            complete, full: complete && !skipped,
+            raw,
+            misses,
+            excess,
+            criteria,
+            replicaHours: replicaSeconds / 3600,
+            nodeHours: nodeSeconds / 3600,
+            monthlyCost:
+                costSeconds > 0 ? Math.round((dollars / (costSeconds / 3600)) * HOURS_PER_MONTH * 100) / 100 : 0,
+            complete,
+            full: complete && !skipped,
         };
         cache.set(key, evaluation);
         input.onProgress?.(evaluations, budget);
         return evaluation;
     };
 
-    const changeCount = (raw: Record<string, unknown>) => dims.filter((dim) => !same(getPath(raw, dim.path), getPath(input.raw, dim.path))).length;
-    const primary = (evaluation: Evaluation) => (objective === "cost" ? evaluation.monthlyCost : evaluation.replicaHours);
-    const secondary = (evaluation: Evaluation) => (objective === "cost" ? evaluation.replicaHours : evaluation.monthlyCost);
+    const changeCount = (raw: Record<string, unknown>) =>
+        dims.filter((dim) => !same(getPath(raw, dim.path), getPath(input.raw, dim.path))).length;
+    const primary = (evaluation: Evaluation) =>
+        objective === "cost" ? evaluation.monthlyCost : evaluation.replicaHours;
+    const secondary = (evaluation: Evaluation) =>
+        objective === "cost" ? evaluation.replicaHours : evaluation.monthlyCost;
     /** Negative when `a` is better than `b`. */
     const compare = (a: Evaluation, b: Evaluation): number =>
         Math.sign(a.misses.length - b.misses.length) ||
@@ -356,7 +426,8 @@ export function tune(input: TuneInput): TuneResult {
         Math.sign(round(primary(a)) - round(primary(b))) ||
         Math.sign(round(secondary(a)) - round(secondary(b))) ||
         Math.sign(changeCount(a.raw) - changeCount(b.raw));
-    const feasible = (evaluation: Evaluation) => evaluation.misses.length === 0 && evaluation.complete && Number.isFinite(evaluation.monthlyCost);
+    const feasible = (evaluation: Evaluation) =>
+        evaluation.misses.length === 0 && evaluation.complete && Number.isFinite(evaluation.monthlyCost);
 
     const baselineEvaluation = evaluate(structuredClone(input.raw) as Record<string, unknown>, { full: true });
     let best = baselineEvaluation;
@@ -368,16 +439,20 @@ export function tune(input: TuneInput): TuneResult {
         for (const dim of dims) {
             if (evaluations >= budget) break;
             const current = getPath(best.raw, dim.path);
-            const values = dim.path[0] === "namespace"
-                ? quotaValues(parsedOrBaseline(input, best.raw), dim.path[2] as QuotaResource, current)
-                : dim.values;
+            const values =
+                dim.path[0] === "namespace"
+                    ? quotaValues(parsedOrBaseline(input, best.raw), dim.path[2] as QuotaResource, current)
+                    : dim.values;
             let bestHere = best;
             const seen = tried.get(JSON.stringify(dim.path))!;
             for (const value of values) if (!seen.some((other) => same(other, value))) seen.push(value);
             for (const value of values) {
                 if (same(value, current) || evaluations >= budget) continue;
-                const candidate = evaluate(withPath(best.raw, dim.path, value, input.raw), { bar: feasible(bestHere) ? bestHere : undefined });
-                if (compare(candidate, bestHere) < 0 && (candidate.complete || !feasible(bestHere))) bestHere = candidate;
+                const candidate = evaluate(withPath(best.raw, dim.path, value, input.raw), {
+                    bar: feasible(bestHere) ? bestHere : undefined,
+                });
+                if (compare(candidate, bestHere) < 0 && (candidate.complete || !feasible(bestHere)))
+                    bestHere = candidate;
             }
             if (bestHere !== best) {
                 best = bestHere.complete ? bestHere : evaluate(bestHere.raw);
@@ -387,11 +462,12 @@ export function tune(input: TuneInput): TuneResult {
     }
 
     // Pruning: undo what does not pay for itself (always run: it keeps the guarantee, whatever the budget).
-    const changesOf = (raw: Record<string, unknown>): Change[] => dims
-        .filter((dim) => !same(getPath(raw, dim.path), getPath(input.raw, dim.path)))
-        .map((dim) => ({ path: dim.path, from: getPath(input.raw, dim.path), to: getPath(raw, dim.path) }));
+    const changesOf = (raw: Record<string, unknown>): Change[] =>
+        dims
+            .filter((dim) => !same(getPath(raw, dim.path), getPath(input.raw, dim.path)))
+            .map((dim) => ({ path: dim.path, from: getPath(input.raw, dim.path), to: getPath(raw, dim.path) }));
     if (feasible(best)) {
-        for (let pruned = true; pruned;) {
+        for (let pruned = true; pruned; ) {
             pruned = false;
             for (const change of changesOf(best.raw)) {
                 const undone = evaluate(withPath(best.raw, change.path, change.from, input.raw), { bar: best });
@@ -405,21 +481,36 @@ export function tune(input: TuneInput): TuneResult {
     }
     if (!best.full) best = evaluate(best.raw, { full: true });
     const changes = changesOf(best.raw);
-    const undo = feasible(best) ? changes.map((change): UndoResult => {
-        const undone = evaluate(withPath(best.raw, change.path, change.from, input.raw), { full: true });
-        const costDelta = round(undone.monthlyCost - best.monthlyCost);
-        const replicaHoursDelta = round(undone.replicaHours - best.replicaHours);
-        return {
-            change, fails: undone.misses, costDelta, replicaHoursDelta,
-            holds: undone.misses.length > 0 || round(primary(undone)) > round(primary(best)),
-        };
-    }) : [];
+    const undo = feasible(best)
+        ? changes.map((change): UndoResult => {
+              const undone = evaluate(withPath(best.raw, change.path, change.from, input.raw), { full: true });
+              const costDelta = round(undone.monthlyCost - best.monthlyCost);
+              const replicaHoursDelta = round(undone.replicaHours - best.replicaHours);
+              return {
+                  change,
+                  fails: undone.misses,
+                  costDelta,
+                  replicaHoursDelta,
+                  holds: undone.misses.length > 0 || round(primary(undone)) > round(primary(best)),
+              };
+          })
+        : [];
     const spike = input.profiles.some((candidate) => candidate.name === "spike")
         ? spikeComparison(input, baselineEvaluation, changes, (raw) => evaluate(raw, { full: true }))
         : undefined;
     return {
-        objective, dimensions: dims.map((dim) => ({ ...dim, values: tried.get(JSON.stringify(dim.path))! })), baseline: baselineEvaluation, best, changes, writes: leafChanges(input.raw, best.raw), undo, feasible: feasible(best),
-        evaluations, budget, passes, spike,
+        objective,
+        dimensions: dims.map((dim) => ({ ...dim, values: tried.get(JSON.stringify(dim.path))! })),
+        baseline: baselineEvaluation,
+        best,
+        changes,
+        writes: leafChanges(input.raw, best.raw),
+        undo,
+        feasible: feasible(best),
+        evaluations,
+        budget,
+        passes,
+        spike,
     };
 }
 
@@ -429,22 +520,51 @@ export function tune(input: TuneInput): TuneResult {
  * limit to spare (sizes are tried smallest first, so the first that does is the cheapest), and the
  * proposal's scale-up changes. What each costs a month and the margin it leaves.
  */
-function spikeComparison(input: TuneInput, baseline: Evaluation, changes: readonly Change[], evaluate: (raw: Record<string, unknown>) => Evaluation): SpikeComparison {
+function spikeComparison(
+    input: TuneInput,
+    baseline: Evaluation,
+    changes: readonly Change[],
+    evaluate: (raw: Record<string, unknown>) => Evaluation,
+): SpikeComparison {
     const option = (applied: readonly Change[]): SpikeOption => {
-        const raw = applied.reduce((current, change) => withPath(current, change.path, change.to, input.raw), structuredClone(input.raw) as Record<string, unknown>);
+        const raw = applied.reduce(
+            (current, change) => withPath(current, change.path, change.to, input.raw),
+            structuredClone(input.raw) as Record<string, unknown>,
+        );
         const evaluation = evaluate(raw);
         const responses = evaluation.criteria
-            .filter((criterion) => criterion.profile === "spike" && !criterion.ownLevels && criterion.criterion === "responseSeconds")
-            .map((criterion) => ({ service: criterion.service, value: criterion.value, limit: criterion.limit, margin: criterion.limit - criterion.value }));
+            .filter(
+                (criterion) =>
+                    criterion.profile === "spike" && !criterion.ownLevels && criterion.criterion === "responseSeconds",
+            )
+            .map((criterion) => ({
+                service: criterion.service,
+                value: criterion.value,
+                limit: criterion.limit,
+                margin: criterion.limit - criterion.value,
+            }));
         return {
-            changes: applied, costDelta: round(evaluation.monthlyCost - baseline.monthlyCost), responses,
-            withMargin: responses.length > 0 && responses.every((response) => response.margin >= NEAR_FRACTION * response.limit),
+            changes: applied,
+            costDelta: round(evaluation.monthlyCost - baseline.monthlyCost),
+            responses,
+            withMargin:
+                responses.length > 0 &&
+                responses.every((response) => response.margin >= NEAR_FRACTION * response.limit),
         };
     };
-    const sizes = input.service === undefined && input.baseline.addons.clusterAutoscaler.enabled ? input.baseline.simulation.tuning.headroom : [];
+    const sizes =
+        input.service === undefined && input.baseline.addons.clusterAutoscaler.enabled
+            ? input.baseline.simulation.tuning.headroom
+            : [];
     let headroom: SpikeOption | null = null;
     for (const size of sizes) {
-        const candidate = option([{ path: HEADROOM_PATH, from: getPath(input.raw, HEADROOM_PATH), to: { cpu: size.cpu, memory: size.memory } }]);
+        const candidate = option([
+            {
+                path: HEADROOM_PATH,
+                from: getPath(input.raw, HEADROOM_PATH),
+                to: { cpu: size.cpu, memory: size.memory },
+            },
+        ]);
         if (candidate.withMargin) {
             headroom = candidate;
             break;
@@ -456,13 +576,18 @@ function spikeComparison(input: TuneInput, baseline: Evaluation, changes: readon
 
 /** The values that differ between `from` and `to`, leaf by leaf (lists such as instanceTypes count as one value). */
 export function leafChanges(from: unknown, to: unknown, path: (string | number)[] = []): Change[] {
-    const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-    const isObjectList = (value: unknown): value is unknown[] => Array.isArray(value) && value.some((item) => item !== null && typeof item === "object");
+    const isMap = (value: unknown): value is Record<string, unknown> =>
+        value !== null && typeof value === "object" && !Array.isArray(value);
+    const isObjectList = (value: unknown): value is unknown[] =>
+        Array.isArray(value) && value.some((item) => item !== null && typeof item === "object");
     if ((isMap(from) && isMap(to)) || (isObjectList(from) && isObjectList(to))) {
         const keys = [...new Set([...Object.keys(from as object), ...Object.keys(to as object)])];
         return keys.flatMap((key) => {
             const step = Array.isArray(to) ? Number(key) : key;
-            return leafChanges((from as Record<string, unknown>)[key], (to as Record<string, unknown>)[key], [...path, step]);
+            return leafChanges((from as Record<string, unknown>)[key], (to as Record<string, unknown>)[key], [
+                ...path,
+                step,
+            ]);
         });
     }
     return same(from, to) ? [] : [{ path, from, to }];
@@ -481,11 +606,16 @@ function withConfigFallback(input: TuneInput, raw: Record<string, unknown>): Pla
 
 function mergeServices(baseline: PlatformConfig, raw: Record<string, unknown>): PlatformConfig["services"] {
     const services = (raw.services ?? {}) as Record<string, { minReplicas?: number; maxReplicas?: number }>;
-    return Object.fromEntries(Object.entries(baseline.services).map(([name, service]) => [name, {
-        ...service,
-        minReplicas: services[name]?.minReplicas ?? service.minReplicas,
-        maxReplicas: services[name]?.maxReplicas ?? service.maxReplicas,
-    }]));
+    return Object.fromEntries(
+        Object.entries(baseline.services).map(([name, service]) => [
+            name,
+            {
+                ...service,
+                minReplicas: services[name]?.minReplicas ?? service.minReplicas,
+                maxReplicas: services[name]?.maxReplicas ?? service.maxReplicas,
+            },
+        ]),
+    );
 }
 
 /** `profile` at the baseline's levels: every service's load as the stack file's settings define it. */
@@ -495,7 +625,9 @@ export function frozen(profile: LoadProfile, baseModels: readonly ServiceModel[]
 
 /** What the profiles' levels depend on, per service. */
 function levels(models: readonly ServiceModel[]): string {
-    return JSON.stringify(models.map((model) => [model.name, model.config.minReplicas, model.config.maxReplicas, model.capacityPerPod]));
+    return JSON.stringify(
+        models.map((model) => [model.name, model.config.minReplicas, model.config.maxReplicas, model.capacityPerPod]),
+    );
 }
 
 function integers(min: number, max: number): number[] {
@@ -524,11 +656,17 @@ export function getPath(root: unknown, path: ConfigPath): unknown {
  * A copy of `root` with `value` at `path` (maps created on the way). A node group's desiredSize
  * follows its min and max size: the `original`'s, moved inside them.
  */
-export function withPath(root: Readonly<Record<string, unknown>>, path: ConfigPath, value: unknown, original: Readonly<Record<string, unknown>> = root): Record<string, unknown> {
+export function withPath(
+    root: Readonly<Record<string, unknown>>,
+    path: ConfigPath,
+    value: unknown,
+    original: Readonly<Record<string, unknown>> = root,
+): Record<string, unknown> {
     const copy = structuredClone(root) as Record<string, unknown>;
     let node = copy as Record<string | number, unknown>;
     path.slice(0, -1).forEach((key, i) => {
-        if (node[key] === undefined || node[key] === null || typeof node[key] !== "object") node[key] = typeof path[i + 1] === "number" ? [] : {};
+        if (node[key] === undefined || node[key] === null || typeof node[key] !== "object")
+            node[key] = typeof path[i + 1] === "number" ? [] : {};
         node = node[key] as Record<string | number, unknown>;
     });
     node[path[path.length - 1]] = value;
@@ -551,21 +689,31 @@ export function tuningChecks(config: PlatformConfig): ReturnType<ConfigCheck> {
     const services = Object.keys(config.services);
     const groups = Object.keys(config.nodeGroups);
     for (const name of Object.keys(tuning.services)) {
-        if (!services.includes(name)) errors.push(`${keyName(["simulation", "tuning", "services", name])} must name a service of ${keyName(["services"])} (${services.join(", ")})`);
+        if (!services.includes(name))
+            errors.push(
+                `${keyName(["simulation", "tuning", "services", name])} must name a service of ${keyName(["services"])} (${services.join(", ")})`,
+            );
     }
     for (const [name, bounds] of Object.entries(tuning.nodeGroups)) {
         if (!groups.includes(name)) {
-            errors.push(`${keyName(["simulation", "tuning", "nodeGroups", name])} must name a node group of ${keyName(["nodeGroups"])} (${groups.join(", ")})`);
+            errors.push(
+                `${keyName(["simulation", "tuning", "nodeGroups", name])} must name a node group of ${keyName(["nodeGroups"])} (${groups.join(", ")})`,
+            );
         }
         (bounds.instanceTypes ?? []).forEach((type, index) => {
             const key = keyName(["simulation", "tuning", "nodeGroups", name, "instanceTypes", index]);
             if (instanceTypeSpec(type, config.guardrails.instanceTypes) === undefined) {
-                errors.push(`${key} (${type}) must be an instance type capacity/instance-types.ts knows\nadd it under ${keyName(["guardrails", "instanceTypes", type])}`);
+                errors.push(
+                    `${key} (${type}) must be an instance type capacity/instance-types.ts knows\nadd it under ${keyName(["guardrails", "instanceTypes", type])}`,
+                );
             } else if (hourlyPrice(type, tuning.prices) === undefined) {
-                errors.push(`${key} (${type}) has no price: set ${keyName(["simulation", "tuning", "prices", type])} (USD per hour)`);
+                errors.push(
+                    `${key} (${type}) has no price: set ${keyName(["simulation", "tuning", "prices", type])} (USD per hour)`,
+                );
             }
         });
     }
     return { errors, warnings: [] };
 }
-tuningChecks.doc = "The tuner's services and node groups must exist, and every instance type it tries must be sized (capacity/instance-types.ts) and priced.";
+tuningChecks.doc =
+    "The tuner's services and node groups must exist, and every instance type it tries must be sized (capacity/instance-types.ts) and priced.";

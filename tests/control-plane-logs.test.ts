@@ -38,11 +38,17 @@ describe("control-plane log group (issue 9 item 8)", () => {
         const declared = run.declared.find((d) => d.type === "eks:index:Cluster" && d.name === "berrys-cluster-eks");
         assert.ok(declared);
         const name = declared.props.name as pulumi.Output<string>;
-        assert.ok(pulumi.Output.isInstance(name), "the cluster's name must be an output of the log group, not a plain string");
+        assert.ok(
+            pulumi.Output.isInstance(name),
+            "the cluster's name must be an output of the log group, not a plain string",
+        );
         const dependencies = await (name as unknown as { resources(): Promise<Set<pulumi.Resource>> }).resources();
         const groups = [...dependencies].filter((dependency) => dependency instanceof pulumi.CustomResource);
         assert.equal(groups.length, 1);
-        assert.match(await urnOf(groups[0] as pulumi.CustomResource), /\$aws:cloudwatch\/logGroup:LogGroup::berrys-cluster-control-plane-logs$/);
+        assert.match(
+            await urnOf(groups[0] as pulumi.CustomResource),
+            /\$aws:cloudwatch\/logGroup:LogGroup::berrys-cluster-control-plane-logs$/,
+        );
         assert.equal(resource(run, "eks:index:Cluster", "berrys-cluster-eks").inputs.name, "berrys-production");
     });
 
@@ -58,24 +64,40 @@ describe("control-plane log group (issue 9 item 8)", () => {
     it("accepts only the retention periods CloudWatch Logs allows", () => {
         // CloudWatch Logs API reference, PutRetentionPolicy, retentionInDays: "Valid values are: 1, 3, 5,
         // 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
-        assert.deepEqual([...LOG_RETENTION_DAYS], [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
+        assert.deepEqual(
+            [...LOG_RETENTION_DAYS],
+            [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+        );
         const file = fixtureStack("production");
-        for (const [days, ok] of [[365, true], [3653, true], [0, false], [100, false], [3654, false]] as const) {
+        for (const [days, ok] of [
+            [365, true],
+            [3653, true],
+            [0, false],
+            [100, false],
+            [3654, false],
+        ] as const) {
             const raw = structuredClone(file.projectConfig) as Record<string, any>;
             raw.cluster.logRetentionDays = days;
             const result = parseConfig(raw, file.context);
             assert.equal(result.ok, ok, String(days));
             if (!result.ok) {
                 assert.equal(result.errors.length, 1);
-                assert.match(result.errors[0], new RegExp(`^berrys-platform:cluster\\.logRetentionDays \\(${days}\\) must be a retention CloudWatch Logs allows: 1, 3, 5`));
+                assert.match(
+                    result.errors[0],
+                    new RegExp(
+                        `^berrys-platform:cluster\\.logRetentionDays \\(${days}\\) must be a retention CloudWatch Logs allows: 1, 3, 5`,
+                    ),
+                );
             }
         }
     });
 });
 
 function urnOf(resource: pulumi.CustomResource): Promise<string> {
-    return new Promise((resolve) => resource.urn.apply((urn) => {
-        resolve(urn);
-        return urn;
-    }));
+    return new Promise((resolve) =>
+        resource.urn.apply((urn) => {
+            resolve(urn);
+            return urn;
+        }),
+    );
 }

@@ -37,7 +37,8 @@ function anchors(file: string): Set<string> | undefined {
 function brokenTarget(file: string, anchor: string | undefined): string | undefined {
     const found = anchors(file);
     if (found === undefined) return `${file} does not exist`;
-    if (anchor !== undefined && anchor !== "" && !found.has(anchor)) return `${file} has no heading with anchor #${anchor}`;
+    if (anchor !== undefined && anchor !== "" && !found.has(anchor))
+        return `${file} has no heading with anchor #${anchor}`;
     return undefined;
 }
 
@@ -46,10 +47,12 @@ function brokenTarget(file: string, anchor: string | undefined): string | undefi
  * references to this repository's pages. One qualified by an upstream path or repository
  * (`cloudprovider/aws/README.md`, `kubernetes-sigs/aws-ebs-csi-driver README "Compatibility"`, `its README`) is not ours.
  */
-const REFERENCE = /(?<![\w/.-])(?<!\w\/[\w.-]+ )(?<!its )(README(?:\.md)?|docs\/[\w-]+\.md|[\w-]+\.md)(?: \(?"([^"\n]+)"|#([\w-]+))/g;
+const REFERENCE =
+    /(?<![\w/.-])(?<!\w\/[\w.-]+ )(?<!its )(README(?:\.md)?|docs\/[\w-]+\.md|[\w-]+\.md)(?: \(?"([^"\n]+)"|#([\w-]+))/g;
 
 /** A page named alone (`operations.md "..."`) is a sibling only in a markdown page; in code it is upstream's (the seed's guide). */
-const isOurs = (name: string, from: string) => name.startsWith("README") || name.startsWith("docs/") || from.endsWith(".md");
+const isOurs = (name: string, from: string) =>
+    name.startsWith("README") || name.startsWith("docs/") || from.endsWith(".md");
 
 function referencedFile(name: string, from: string): string {
     if (name === "README" || name === "README.md") return "README.md";
@@ -64,37 +67,46 @@ describe("links resolve: documents, messages and runbook URLs", () => {
             for (const { line, target } of markdownLinks(fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"))) {
                 if (/^[a-z]+:/i.test(target)) continue;
                 const [page, anchor] = target.split("#");
-                const resolved = page === "" ? file : path.normalize(path.join(path.dirname(file), decodeURIComponent(page)));
+                const resolved =
+                    page === "" ? file : path.normalize(path.join(path.dirname(file), decodeURIComponent(page)));
                 const full = path.join(PROJECT_DIR, resolved);
-                const problem = !fs.existsSync(full) ? `${resolved} does not exist`
-                    : resolved.endsWith(".md") ? brokenTarget(resolved, anchor) : undefined;
+                const problem = !fs.existsSync(full)
+                    ? `${resolved} does not exist`
+                    : resolved.endsWith(".md")
+                      ? brokenTarget(resolved, anchor)
+                      : undefined;
                 if (problem !== undefined) broken.push(`${file}:${line}: (${target}): ${problem}`);
             }
         }
         assert.deepEqual(broken, []);
     });
 
-    it("every \"<page> \\\"Heading\\\"\" reference in code, messages and docs names an existing heading of that page", () => {
+    it('every "<page> \\"Heading\\"" reference in code, messages and docs names an existing heading of that page', () => {
         const broken: string[] = [];
         let references = 0;
-        const sources = filesUnder(".", [".ts", ".js", ".md", ".yaml"]).filter((file) => !/^Pulumi\.[^/]+\.yaml$/.test(file) || file === "Pulumi.yaml");
+        const sources = filesUnder(".", [".ts", ".js", ".md", ".yaml"]).filter(
+            (file) => !/^Pulumi\.[^/]+\.yaml$/.test(file) || file === "Pulumi.yaml",
+        );
         for (const file of sources) {
-            fs.readFileSync(path.join(PROJECT_DIR, file), "utf8").split("\n").forEach((text, index) => {
-                for (const match of text.matchAll(REFERENCE)) {
-                    if (!isOurs(match[1], file)) continue;
-                    references++;
-                    const target = referencedFile(match[1], file);
-                    const problem = brokenTarget(target, match[2] !== undefined ? githubSlug(match[2]) : match[3]);
-                    if (problem !== undefined) broken.push(`${file}:${index + 1}: ${match[0]}: ${problem}`);
-                }
-            });
+            fs.readFileSync(path.join(PROJECT_DIR, file), "utf8")
+                .split("\n")
+                .forEach((text, index) => {
+                    for (const match of text.matchAll(REFERENCE)) {
+                        if (!isOurs(match[1], file)) continue;
+                        references++;
+                        const target = referencedFile(match[1], file);
+                        const problem = brokenTarget(target, match[2] !== undefined ? githubSlug(match[2]) : match[3]);
+                        if (problem !== undefined) broken.push(`${file}:${index + 1}: ${match[0]}: ${problem}`);
+                    }
+                });
         }
         assert.ok(references > 10, `only ${references} references found: is the pattern still right?`);
         assert.deepEqual(broken, []);
     });
 
     it("each alert's runbook_url (the default runbookBaseUrl) opens its runbook's heading in docs/runbooks.md", () => {
-        const urls = scalingRuleGroups(productionInput()).flatMap((group) => group.rules)
+        const urls = scalingRuleGroups(productionInput())
+            .flatMap((group) => group.rules)
             .map((rule) => (rule as { annotations?: { runbook_url?: string } }).annotations?.runbook_url)
             .filter((url): url is string => url !== undefined);
         assert.equal(urls.length, SCALING_ALERTS.length);
@@ -108,9 +120,16 @@ describe("links resolve: documents, messages and runbook URLs", () => {
         assert.match(brokenTarget("docs/nowhere.md", undefined) ?? "", /does not exist/);
         assert.match(brokenTarget("docs/runbooks.md", "no-such-alert") ?? "", /no heading with anchor #no-such-alert/);
         const found = (text: string) => [...text.matchAll(REFERENCE)].map((match) => match[0]);
-        assert.deepEqual(found('see docs/operations.md "Deploying from nothing" and README "Set-up (offline)"'),
-            ['docs/operations.md "Deploying from nothing"', 'README "Set-up (offline)"']);
-        assert.deepEqual(found('kubernetes-sigs/aws-ebs-csi-driver README "Compatibility", cloudprovider/aws/README.md "x", its README "Support"'), []);
+        assert.deepEqual(found('see docs/operations.md "Deploying from nothing" and README "Set-up (offline)"'), [
+            'docs/operations.md "Deploying from nothing"',
+            'README "Set-up (offline)"',
+        ]);
+        assert.deepEqual(
+            found(
+                'kubernetes-sigs/aws-ebs-csi-driver README "Compatibility", cloudprovider/aws/README.md "x", its README "Support"',
+            ),
+            [],
+        );
         assert.equal(githubSlug("Set-up (offline)"), "set-up-offline");
         assert.equal(githubSlug("### `cluster`".replace(/^#+ /, "")), "cluster");
     });

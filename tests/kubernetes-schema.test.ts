@@ -46,9 +46,21 @@ describe("Kubernetes objects validate against the OpenAPI schema", function () {
     }
 
     it("the validation can fail: a string maxReplicas and an unknown PDB field are rejected", () => {
-        assert.ok(validate({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "x" },
-            spec: { scaleTargetRef: { kind: "Deployment", name: "x" }, maxReplicas: "3" } }));
-        assert.ok(validate({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "x" },
-            spec: { minAvailable: 1, unhealthyPodEvictionPolicy: 3 } }));
+        assert.ok(
+            validate({
+                apiVersion: "autoscaling/v2",
+                kind: "HorizontalPodAutoscaler",
+                metadata: { name: "x" },
+                spec: { scaleTargetRef: { kind: "Deployment", name: "x" }, maxReplicas: "3" },
+            }),
+        );
+        assert.ok(
+            validate({
+                apiVersion: "policy/v1",
+                kind: "PodDisruptionBudget",
+                metadata: { name: "x" },
+                spec: { minAvailable: 1, unhealthyPodEvictionPolicy: 3 },
+            }),
+        );
     });
 });

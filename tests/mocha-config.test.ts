@@ -9,8 +9,9 @@ describe("mocha's configuration", () => {
         const config = require(path.join(PROJECT_DIR, ".mocharc.js"));
         // mocha's own file lookup, as it ran for `spec: ["tests/**/*.test.ts"]`.
         const lookupFiles = require("mocha/lib/cli/lookup-files");
-        const globbed: string[] = lookupFiles(path.join(PROJECT_DIR, "tests", "**", "*.test.ts"), ["ts"], true)
-            .map((file: string) => path.relative(PROJECT_DIR, file));
+        const globbed: string[] = lookupFiles(path.join(PROJECT_DIR, "tests", "**", "*.test.ts"), ["ts"], true).map(
+            (file: string) => path.relative(PROJECT_DIR, file),
+        );
         assert.ok(globbed.includes(path.join("tests", "mocha-config.test.ts")));
         assert.equal(new Set(config.spec).size, config.spec.length, "a file listed twice runs twice");
         assert.deepEqual([...config.spec].map((file: string) => path.normalize(file)).sort(), globbed.sort());

@@ -9,7 +9,11 @@ import { MockRun } from "../tools/mock-engine";
 import { resource, runStack } from "./helpers/program";
 
 type Labels = Record<string, string>;
-interface Pod { readonly namespace: string; readonly labels: Labels; readonly ip?: string }
+interface Pod {
+    readonly namespace: string;
+    readonly labels: Labels;
+    readonly ip?: string;
+}
 /** Who connects: a pod, or an address outside the pod network (the control plane's interfaces). */
 type Source = Pod | { readonly ip: string };
 
@@ -36,22 +40,49 @@ function peerAdmits(peer: any, source: Source, policyNamespace: string): boolean
 
 /** Whether the policies admit `source` to `target` on TCP `port`. */
 function admitted(policies: any[], source: Source, target: Pod, port: number): boolean {
-    const selecting = policies.filter((policy) => policy.metadata.namespace === target.namespace && matches(policy.spec.podSelector, target.labels));
+    const selecting = policies.filter(
+        (policy) => policy.metadata.namespace === target.namespace && matches(policy.spec.podSelector, target.labels),
+    );
     if (selecting.length === 0) return true;
-    return selecting.some((policy) => (policy.spec.ingress ?? []).some((rule: any) =>
-        (rule.from === undefined || rule.from.some((peer: any) => peerAdmits(peer, source, policy.metadata.namespace))) &&
-        (rule.ports === undefined || rule.ports.some((allowed: any) => allowed.port === port && (allowed.protocol ?? "TCP") === "TCP"))));
+    return selecting.some((policy) =>
+        (policy.spec.ingress ?? []).some(
+            (rule: any) =>
+                (rule.from === undefined ||
+                    rule.from.some((peer: any) => peerAdmits(peer, source, policy.metadata.namespace))) &&
+                (rule.ports === undefined ||
+                    rule.ports.some((allowed: any) => allowed.port === port && (allowed.protocol ?? "TCP") === "TCP")),
+        ),
+    );
 }
 
-const policiesOf = (run: MockRun) => run.registered.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs);
+const policiesOf = (run: MockRun) =>
+    run.registered.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs);
 
 // The pods as the charts label them at their pinned tags (kube-prometheus-stack 88.5.3, prometheus-adapter 5.3.0, metrics-server 3.13.1).
-const PROMETHEUS = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "kube-prometheus-stack-prometheus" } };
-const ADAPTER = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": "prometheus-adapter" } };
-const GRAFANA = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "kube-prometheus-stack" } };
-const OPERATOR = { namespace: "monitoring", labels: { app: "kube-prometheus-stack-operator", release: "kube-prometheus-stack" } };
+const PROMETHEUS = {
+    namespace: "monitoring",
+    labels: {
+        "app.kubernetes.io/name": "prometheus",
+        "operator.prometheus.io/name": "kube-prometheus-stack-prometheus",
+    },
+};
+const ADAPTER = {
+    namespace: "monitoring",
+    labels: { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": "prometheus-adapter" },
+};
+const GRAFANA = {
+    namespace: "monitoring",
+    labels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "kube-prometheus-stack" },
+};
+const OPERATOR = {
+    namespace: "monitoring",
+    labels: { app: "kube-prometheus-stack-operator", release: "kube-prometheus-stack" },
+};
 const KUBE_STATE_METRICS = { namespace: "monitoring", labels: { "app.kubernetes.io/name": "kube-state-metrics" } };
-const METRICS_SERVER = { namespace: "kube-system", labels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" } };
+const METRICS_SERVER = {
+    namespace: "kube-system",
+    labels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" },
+};
 const OTHER_TEAM = { namespace: "team-x", labels: { app: "scanner" } };
 
 describe("network policy: ingress isolation (issue 21)", () => {
@@ -74,7 +105,9 @@ describe("network policy: ingress isolation (issue 21)", () => {
 
     it("the services' namespace and monitoring deny ingress by default", () => {
         for (const namespace of ["berrys-production", "monitoring"]) {
-            const deny = policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny-ingress");
+            const deny = policies.find(
+                (p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny-ingress",
+            );
             assert.ok(deny, namespace);
             assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress"] });
         }
@@ -87,7 +120,10 @@ describe("network policy: ingress isolation (issue 21)", () => {
             assert.ok(!admitted(policies, PROMETHEUS, pod, 8080), `${service}: Prometheus to :8080`);
             assert.ok(!admitted(policies, OTHER_TEAM, pod, 8000), `${service}: another namespace`);
             assert.ok(!admitted(policies, apiServer, pod, 8000), `${service}: an address of the VPC`);
-            assert.ok(admitted(policies, { namespace: "berrys-production", labels: { app: "api-gateway" } }, pod, 8080), `${service}: a pod of the namespace`);
+            assert.ok(
+                admitted(policies, { namespace: "berrys-production", labels: { app: "api-gateway" } }, pod, 8080),
+                `${service}: a pod of the namespace`,
+            );
         }
     });
 
@@ -97,7 +133,9 @@ describe("network policy: ingress isolation (issue 21)", () => {
         assert.ok(admitted(policies, PROMETHEUS, KUBE_STATE_METRICS, 8080));
         assert.ok(admitted(policies, PROMETHEUS, OPERATOR, 10250));
         assert.ok(!admitted(policies, OTHER_TEAM, PROMETHEUS, 9090));
-        assert.ok(!admitted(policies, { namespace: "berrys-production", labels: { app: "api-gateway" } }, PROMETHEUS, 9090));
+        assert.ok(
+            !admitted(policies, { namespace: "berrys-production", labels: { app: "api-gateway" } }, PROMETHEUS, 9090),
+        );
         assert.ok(!admitted(policies, KUBE_STATE_METRICS, PROMETHEUS, 9090));
         assert.ok(!admitted(policies, OTHER_TEAM, GRAFANA, 3000));
     });
@@ -114,9 +152,18 @@ describe("network policy: ingress isolation (issue 21)", () => {
     });
 
     it("each ipBlock is one of the private subnets' CIDRs", () => {
-        const subnets = run.registered.filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.name.includes("-private-")).map((r) => r.inputs.cidrBlock).sort();
+        const subnets = run.registered
+            .filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.name.includes("-private-"))
+            .map((r) => r.inputs.cidrBlock)
+            .sort();
         assert.equal(subnets.length, 3);
-        const blocks = new Set(policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((rule: any) => (rule.from ?? []).filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock.cidr))));
+        const blocks = new Set(
+            policies.flatMap((p) =>
+                (p.spec.ingress ?? []).flatMap((rule: any) =>
+                    (rule.from ?? []).filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock.cidr),
+                ),
+            ),
+        );
         assert.deepEqual([...blocks].sort(), subnets);
     });
 
@@ -125,7 +172,17 @@ describe("network policy: ingress isolation (issue 21)", () => {
             transformations: [],
             configOverrides: {
                 "berrys-platform:services": {
-                    api: { priority: "standard", minReplicas: 2, maxReplicas: 4, metricsPort: 9102, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } }, metrics: [{ type: "Resource", name: "cpu", averageUtilization: 70 }] },
+                    api: {
+                        priority: "standard",
+                        minReplicas: 2,
+                        maxReplicas: 4,
+                        metricsPort: 9102,
+                        resources: {
+                            requests: { cpu: "100m", memory: "128Mi" },
+                            limits: { cpu: "200m", memory: "256Mi" },
+                        },
+                        metrics: [{ type: "Resource", name: "cpu", averageUtilization: 70 }],
+                    },
                 },
             },
         });

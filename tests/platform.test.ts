@@ -7,10 +7,23 @@ import { resource, runStack } from "./helpers/program";
 
 /** The stack outputs other teams read (docs/outputs.md "Stack outputs"): names and secrecy are a contract. */
 const OUTPUT_CONTRACT = [
-    "clusterName", "clusterEndpoint", "clusterVersion", "kubeconfig", "oidcProviderArn", "oidcIssuerUrl", "vpcId",
-    "privateSubnetIds", "nodeGroups", "namespace", "resourceQuota", "services",
+    "clusterName",
+    "clusterEndpoint",
+    "clusterVersion",
+    "kubeconfig",
+    "oidcProviderArn",
+    "oidcIssuerUrl",
+    "vpcId",
+    "privateSubnetIds",
+    "nodeGroups",
+    "namespace",
+    "resourceQuota",
+    "services",
     // issue 3 (add-ons) and issue 4 (capacity)
-    "clusterAutoscalerRoleArn", "prometheusUrl", "customMetrics", "capacity",
+    "clusterAutoscalerRoleArn",
+    "prometheusUrl",
+    "customMetrics",
+    "capacity",
     // issue 25 (headroom)
     "headroom",
 ];
@@ -27,20 +40,43 @@ describe("platform program (mocked)", function () {
         // Exactly these: a rename or a removal breaks other teams' StackReferences.
         assert.deepEqual(Object.keys(production.outputs).sort(), [...OUTPUT_CONTRACT].sort());
         assert.deepEqual(production.secretOutputs, ["kubeconfig"]);
-        assert.deepEqual(production.outputs.customMetrics, ["model_requests_per_second", "http_requests_per_second", "agent_creation_rate"]);
+        assert.deepEqual(production.outputs.customMetrics, [
+            "model_requests_per_second",
+            "http_requests_per_second",
+            "agent_creation_rate",
+        ]);
         assert.equal(production.outputs.prometheusUrl, "http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
         assert.equal(production.outputs.clusterName, "berrys-production");
         assert.equal(production.outputs.clusterVersion, "1.34");
         assert.equal(production.outputs.namespace, "berrys-production");
-        assert.deepEqual(production.outputs.nodeGroups, [{
-            name: "default-node-group",
-            eksName: `${PLACEHOLDER}berrys-default-node-group-mng.nodeGroupName>`,
-            minSize: 3, maxSize: 10, instanceTypes: ["m6i.xlarge"],
-        }]);
+        assert.deepEqual(production.outputs.nodeGroups, [
+            {
+                name: "default-node-group",
+                eksName: `${PLACEHOLDER}berrys-default-node-group-mng.nodeGroupName>`,
+                minSize: 3,
+                maxSize: 10,
+                instanceTypes: ["m6i.xlarge"],
+            },
+        ]);
         const services = production.outputs.services as Record<string, any>;
-        assert.deepEqual(Object.keys(services).sort(), ["agent-orchestrator", "api-gateway", "model-orchestration", "web-dashboard"]);
-        assert.deepEqual(Object.keys(services["agent-orchestrator"]).sort(),
-            ["deployment", "hpaName", "labels", "maxReplicas", "maxSurge", "metricsPort", "minReplicas", "pdbName", "priorityClassName", "resources"]);
+        assert.deepEqual(Object.keys(services).sort(), [
+            "agent-orchestrator",
+            "api-gateway",
+            "model-orchestration",
+            "web-dashboard",
+        ]);
+        assert.deepEqual(Object.keys(services["agent-orchestrator"]).sort(), [
+            "deployment",
+            "hpaName",
+            "labels",
+            "maxReplicas",
+            "maxSurge",
+            "metricsPort",
+            "minReplicas",
+            "pdbName",
+            "priorityClassName",
+            "resources",
+        ]);
         assert.equal((production.outputs.resourceQuota as any).name, "berrys-production-quota");
     });
 
@@ -56,8 +92,16 @@ describe("platform program (mocked)", function () {
     });
 
     it("protects the cluster, the KMS key and the namespace in production only", () => {
-        const protectedIn = (run: MockRun) => run.declared.filter((r) => r.opts.protect).map((r) => r.type).sort();
-        assert.deepEqual(protectedIn(production), ["aws:kms/key:Key", "eks:index:Cluster", "kubernetes:core/v1:Namespace"]);
+        const protectedIn = (run: MockRun) =>
+            run.declared
+                .filter((r) => r.opts.protect)
+                .map((r) => r.type)
+                .sort();
+        assert.deepEqual(protectedIn(production), [
+            "aws:kms/key:Key",
+            "eks:index:Cluster",
+            "kubernetes:core/v1:Namespace",
+        ]);
         assert.deepEqual(protectedIn(staging), []);
         assert.equal(resource(production, "eks:index:Cluster", "berrys-cluster-eks").inputs.deletionProtection, true);
     });
@@ -70,9 +114,17 @@ describe("platform program (mocked)", function () {
         };
         const run = await runStack("staging", { transformations: [protectAll] });
         assert.deepEqual(seen.sort(), run.declared.map((r) => `${r.type}::${r.name}`).sort());
-        for (const type of ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws:ec2/launchTemplate:LaunchTemplate",
-            "eks:index:ManagedNodeGroup", "aws:iam/role:Role", "kubernetes:core/v1:ResourceQuota"]) {
-            assert.ok(seen.some((key) => key.startsWith(`${type}::`)), `${type} not reached`);
+        for (const type of [
+            "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            "eks:index:ManagedNodeGroup",
+            "aws:iam/role:Role",
+            "kubernetes:core/v1:ResourceQuota",
+        ]) {
+            assert.ok(
+                seen.some((key) => key.startsWith(`${type}::`)),
+                `${type} not reached`,
+            );
         }
         // Packaged components are single resources here: their own children are out of reach.
         assert.equal(run.registered.length, run.declared.length);
@@ -102,31 +154,53 @@ describe("platform program (mocked)", function () {
         const publicSubnets = subnets.filter((r) => r.inputs.tags["kubernetes.io/role/elb"] === "1");
         assert.equal(privateSubnets.length, 3);
         assert.equal(publicSubnets.length, 3);
-        assert.deepEqual(privateSubnets.map((r) => r.inputs.availabilityZoneId), ["use1-az1", "use1-az2", "use1-az4"]);
+        assert.deepEqual(
+            privateSubnets.map((r) => r.inputs.availabilityZoneId),
+            ["use1-az1", "use1-az2", "use1-az4"],
+        );
         assert.equal(production.registered.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 3);
         assert.equal(staging.registered.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1);
     });
 
     it("uses an existing VPC and tags its subnets when network.mode is existing", async () => {
         const run = await runStack("staging", {
-            configOverrides: { "berrys-platform:network": { mode: "existing", vpcId: "vpc-0abc1234", privateSubnetIds: ["subnet-0a0b0c01", "subnet-0a0b0c02"] } },
+            configOverrides: {
+                "berrys-platform:network": {
+                    mode: "existing",
+                    vpcId: "vpc-0abc1234",
+                    privateSubnetIds: ["subnet-0a0b0c01", "subnet-0a0b0c02"],
+                },
+            },
         });
         assert.equal(run.registered.filter((r) => r.type === "aws:ec2/vpc:Vpc").length, 0);
         assert.equal(run.outputs.vpcId, "vpc-0abc1234");
         assert.deepEqual(run.outputs.privateSubnetIds, ["subnet-0a0b0c01", "subnet-0a0b0c02"]);
         const tags = run.registered.filter((r) => r.type === "aws:ec2/tag:Tag");
-        assert.deepEqual(tags.map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value]),
-            [["subnet-0a0b0c01", "kubernetes.io/role/internal-elb", "1"], ["subnet-0a0b0c02", "kubernetes.io/role/internal-elb", "1"]]);
+        assert.deepEqual(
+            tags.map((t) => [t.inputs.resourceId, t.inputs.key, t.inputs.value]),
+            [
+                ["subnet-0a0b0c01", "kubernetes.io/role/internal-elb", "1"],
+                ["subnet-0a0b0c02", "kubernetes.io/role/internal-elb", "1"],
+            ],
+        );
     });
 
     it("creates every Kubernetes object through the cluster's provider (the adopted monitoring namespace through one of the same cluster)", () => {
         const provider = resource(production, "pulumi:providers:kubernetes", "berrys-cluster-k8s");
         const adopting = resource(production, "pulumi:providers:kubernetes", "berrys-addons-namespaces-adopt");
-        const kubernetesObjects = production.registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
+        const kubernetesObjects = production.registered.filter(
+            (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"),
+        );
         assert.ok(kubernetesObjects.length >= 12);
         for (const object of kubernetesObjects) {
-            const expected = object.name === "berrys-addons-namespaces-monitoring" ? "berrys-addons-namespaces-adopt" : "berrys-cluster-k8s";
-            assert.ok(object.provider?.includes(`pulumi:providers:kubernetes::${expected}`), `${object.type} ${object.name} uses ${object.provider}`);
+            const expected =
+                object.name === "berrys-addons-namespaces-monitoring"
+                    ? "berrys-addons-namespaces-adopt"
+                    : "berrys-cluster-k8s";
+            assert.ok(
+                object.provider?.includes(`pulumi:providers:kubernetes::${expected}`),
+                `${object.type} ${object.name} uses ${object.provider}`,
+            );
         }
         for (const each of [provider, adopting]) {
             assert.match(JSON.stringify(each.inputs.kubeconfig), /berrys-cluster-eks\.kubeconfig/);

@@ -15,7 +15,10 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
         assert.equal(parseConfig(raw, file.context).ok, true);
         const checked = checkConfig(raw, file.context);
         assert.equal(checked.ok, false);
-        assert.match(checked.ok ? "" : checked.errors[0], /^berrys-platform:services\.api-gateway\.metrics\.2\.name \(http_request_per_second\) must be a metric the prometheus-adapter serves/);
+        assert.match(
+            checked.ok ? "" : checked.errors[0],
+            /^berrys-platform:services\.api-gateway\.metrics\.2\.name \(http_request_per_second\) must be a metric the prometheus-adapter serves/,
+        );
     });
 
     it("refuses a config error at the config stage, before counting capacity", () => {
@@ -24,7 +27,10 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
         const result = preflight(raw, file.context);
         assert.equal(result.ok, false);
         assert.equal(result.ok ? "" : result.stage, "config");
-        assert.match(result.ok ? "" : result.message, /^Invalid configuration \(\d+ problems?\):\n {2}- berrys-platform:nodeGroups\.default-node-group\./);
+        assert.match(
+            result.ok ? "" : result.message,
+            /^Invalid configuration \(\d+ problems?\):\n {2}- berrys-platform:nodeGroups\.default-node-group\./,
+        );
     });
 
     it("refuses production's seed quota once warnings are errors, at the capacity stage, naming limits.cpu", () => {
@@ -34,16 +40,29 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
         assert.equal(result.ok, false);
         assert.equal(result.ok ? "" : result.stage, "capacity");
         // The seed's limits.cpu quota is 32; its services need 45.5 at max replicas (docs/seed.md).
-        assert.ok(!result.ok && result.errors.some((error) => error.startsWith("berrys-platform:namespace.quota.limits.cpu (32) < 45.5 needed at max replicas") &&
-            error.includes("berrys-platform:namespace.quota.limits.cpu")), result.ok ? "" : result.message);
+        assert.ok(
+            !result.ok &&
+                result.errors.some(
+                    (error) =>
+                        error.startsWith(
+                            "berrys-platform:namespace.quota.limits.cpu (32) < 45.5 needed at max replicas",
+                        ) && error.includes("berrys-platform:namespace.quota.limits.cpu"),
+                ),
+            result.ok ? "" : result.message,
+        );
         assert.match(result.ok ? "" : result.message, /^Capacity check failed/);
     });
 
     it("passes production with its two capacity warnings (the seed's quota), each once", () => {
         const result = preflight(production(), file.context);
         assert.ok(result.ok, result.ok ? "" : result.message);
-        const quota = result.warnings.filter((warning) => /^berrys-platform:namespace\.quota\.\S+ \(\d+\) < /.test(warning));
-        assert.deepEqual(quota.map((warning) => warning.split(" ")[0]).sort(), ["berrys-platform:namespace.quota.limits.cpu", "berrys-platform:namespace.quota.requests.cpu"]);
+        const quota = result.warnings.filter((warning) =>
+            /^berrys-platform:namespace\.quota\.\S+ \(\d+\) < /.test(warning),
+        );
+        assert.deepEqual(quota.map((warning) => warning.split(" ")[0]).sort(), [
+            "berrys-platform:namespace.quota.limits.cpu",
+            "berrys-platform:namespace.quota.requests.cpu",
+        ]);
         assert.equal(new Set(result.warnings).size, result.warnings.length);
     });
 });
@@ -51,7 +70,10 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
 describe("preflight: every cross-key check states its rule for the configuration reference", () => {
     it("each of CROSS_CHECKS carries a one-sentence doc", () => {
         for (const check of CROSS_CHECKS) {
-            assert.ok(typeof check.doc === "string" && /^[A-Za-z].*\.$/.test(check.doc), `${check.name} has no doc sentence`);
+            assert.ok(
+                typeof check.doc === "string" && /^[A-Za-z].*\.$/.test(check.doc),
+                `${check.name} has no doc sentence`,
+            );
         }
     });
 });

@@ -14,7 +14,11 @@ const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml")
 type Declaration = { type?: string; items?: unknown; default?: unknown; secret?: boolean };
 
 /** The CLI's checks of one stack's values against the project's declarations. */
-function configRuleViolations(config: Record<string, unknown>, declarations: Record<string, unknown>, stack: string): string[] {
+function configRuleViolations(
+    config: Record<string, unknown>,
+    declarations: Record<string, unknown>,
+    stack: string,
+): string[] {
     const problems: string[] = [];
     for (const [key, declaration] of Object.entries(declarations)) {
         const isProjectKey = !key.includes(":") || key.startsWith(`${PROJECT}:`);
@@ -37,11 +41,19 @@ function configRuleViolations(config: Record<string, unknown>, declarations: Rec
         if (value === undefined && typed.default === undefined) {
             problems.push(`Stack '${stack}' is missing configuration value '${fullKey}'`);
         }
-        const matches = value === undefined || (typed.type === "array" ? Array.isArray(value) : typeof value === (typed.type === "integer" ? "number" : typed.type));
+        const matches =
+            value === undefined ||
+            (typed.type === "array"
+                ? Array.isArray(value)
+                : typeof value === (typed.type === "integer" ? "number" : typed.type));
         if (!matches) {
             problems.push(`Stack '${stack}' with configuration key '${fullKey}' must be of type '${typed.type}'`);
         }
-        if (typed.secret && value !== undefined && !(typeof value === "object" && value !== null && "secure" in value)) {
+        if (
+            typed.secret &&
+            value !== undefined &&
+            !(typeof value === "object" && value !== null && "secure" in value)
+        ) {
             problems.push(`${fullKey} is declared secret and must be encrypted in the stack`);
         }
     }
@@ -77,7 +89,11 @@ describe("Pulumi project files", () => {
     });
 
     it("the config-rule check can fail: an object type, a foreign typed key and a missing value", () => {
-        const problems = configRuleViolations({}, { services: { type: "object" }, "aws:region": { type: "string" }, tier: { type: "string" } }, "production");
+        const problems = configRuleViolations(
+            {},
+            { services: { type: "object" }, "aws:region": { type: "string" }, tier: { type: "string" } },
+            "production",
+        );
         assert.equal(problems.length, 4, problems.join("\n"));
     });
 });

@@ -33,7 +33,8 @@ describe("README.md: what a newcomer reads first", () => {
 
     it("says where to change what: a service, a node group, a stack, an alert", () => {
         const where = section("Where to change what");
-        for (const what of ["A service.", "A node group.", "A stack.", "An alert."]) assert.ok(where.includes(`**${what}**`), what);
+        for (const what of ["A service.", "A node group.", "A stack.", "An alert."])
+            assert.ok(where.includes(`**${what}**`), what);
     });
 
     it("links every page under docs/", () => {

@@ -17,7 +17,10 @@ import { FIXTURE_STACKS_DIR, stackConfig } from "./helpers/stacks";
 import { runStack } from "./helpers/program";
 
 /** Runs the program and expects it to stop with a RunError; returns the message and what it registered. */
-async function failedRun(stack: string, configOverrides: Record<string, unknown>): Promise<{ message: string; registered: number }> {
+async function failedRun(
+    stack: string,
+    configOverrides: Record<string, unknown>,
+): Promise<{ message: string; registered: number }> {
     try {
         await runStack(stack, { configOverrides });
     } catch (failure) {
@@ -37,12 +40,25 @@ describe("render (the offline main job)", function () {
     after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
     it("writes every Kubernetes object as YAML, every resource as JSON and the outputs", () => {
-        const manifests = YAML.parseAllDocuments(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8")).map((document) => document.toJS());
+        const manifests = YAML.parseAllDocuments(fs.readFileSync(path.join(outDir, "kubernetes.yaml"), "utf8")).map(
+            (document) => document.toJS(),
+        );
         const kinds = new Set(manifests.map((manifest) => manifest.kind));
-        for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "PriorityClass", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PodMonitor", "PrometheusRule"]) {
+        for (const kind of [
+            "Namespace",
+            "ResourceQuota",
+            "LimitRange",
+            "PriorityClass",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "PodMonitor",
+            "PrometheusRule",
+        ]) {
             assert.ok(kinds.has(kind), `${kind} missing`);
         }
-        const resources = JSON.parse(fs.readFileSync(path.join(outDir, "resources.json"), "utf8")) as { type: string }[];
+        const resources = JSON.parse(fs.readFileSync(path.join(outDir, "resources.json"), "utf8")) as {
+            type: string;
+        }[];
         assert.equal(resources.length, run.registered.length);
         const outputs = JSON.parse(fs.readFileSync(path.join(outDir, "outputs.json"), "utf8"));
         assert.equal(outputs.clusterName, "berrys-production");
@@ -65,14 +81,27 @@ describe("render (the offline main job)", function () {
     it("logs production's placeholder and capacity warnings once each at preview, and staging only its placeholder", async () => {
         // Both stack files ship an RFC 5737 documentation range in cluster.publicAccessCidrs: render
         // runs them as they are, and preview names the key the deployer must set (a warning).
-        const placeholder = (cidr: string) => new RegExp(`^berrys-platform:cluster\\.publicAccessCidrs\\.0 \\(${cidr.replace(/\./g, "\\.")}\\) is an RFC 5737 documentation range[^]*set berrys-platform:cluster\\.publicAccessCidrs to `);
+        const placeholder = (cidr: string) =>
+            new RegExp(
+                `^berrys-platform:cluster\\.publicAccessCidrs\\.0 \\(${cidr.replace(/\./g, "\\.")}\\) is an RFC 5737 documentation range[^]*set berrys-platform:cluster\\.publicAccessCidrs to `,
+            );
         // The notice of the minor's end of standard support depends on the day: left out here.
-        const dated = (warnings: string[]) => warnings.filter((warning) => !/^berrys-platform:cluster\.version \(\S+\) (leaves|left) EKS standard support/.test(warning));
+        const dated = (warnings: string[]) =>
+            warnings.filter(
+                (warning) =>
+                    !/^berrys-platform:cluster\.version \(\S+\) (leaves|left) EKS standard support/.test(warning),
+            );
         const production = dated(run.warnings);
         assert.equal(production.length, 3, production.join("\n"));
         assert.match(production[0], placeholder("192.0.2.0/24"));
-        assert.match(production[1], /^berrys-platform:namespace\.quota\.requests\.cpu \(24\) < 28\.8 needed while every service rolls out at max replicas/);
-        assert.match(production[2], /^berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        assert.match(
+            production[1],
+            /^berrys-platform:namespace\.quota\.requests\.cpu \(24\) < 28\.8 needed while every service rolls out at max replicas/,
+        );
+        assert.match(
+            production[2],
+            /^berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/,
+        );
         const staging = dated((await runStack("staging")).warnings);
         assert.equal(staging.length, 1, staging.join("\n"));
         assert.match(staging[0], placeholder("198.51.100.0/24"));
@@ -80,7 +109,10 @@ describe("render (the offline main job)", function () {
 
     it("exports the capacity report and findings as the `capacity` output", () => {
         const expected = checkCapacity(stackConfig("production"));
-        assert.deepEqual(run.outputs.capacity, JSON.parse(JSON.stringify({ ...expected.report, findings: expected.findings })));
+        assert.deepEqual(
+            run.outputs.capacity,
+            JSON.parse(JSON.stringify({ ...expected.report, findings: expected.findings })),
+        );
     });
 });
 
@@ -98,8 +130,19 @@ describe("bad input stops the program before any resource is registered", functi
     it(`random mutations of a valid config (${MUTATION_KINDS.join(", ")}) register nothing`, async () => {
         const mutations = fc.sample(mutatedRawConfig, { seed: 42, numRuns: 6 });
         for (const mutation of mutations) {
-            const overrides = Object.fromEntries(Object.entries(mutation.raw).map(([key, value]) => [`${PROJECT}:${key}`, value]));
-            for (const key of ["cluster", "network", "nodeGroups", "namespace", "services", "addons", "guardrails", "simulation"]) {
+            const overrides = Object.fromEntries(
+                Object.entries(mutation.raw).map(([key, value]) => [`${PROJECT}:${key}`, value]),
+            );
+            for (const key of [
+                "cluster",
+                "network",
+                "nodeGroups",
+                "namespace",
+                "services",
+                "addons",
+                "guardrails",
+                "simulation",
+            ]) {
                 overrides[`${PROJECT}:${key}`] ??= undefined;
             }
             const { message, registered } = await failedRun("production", overrides);
@@ -109,11 +152,19 @@ describe("bad input stops the program before any resource is registered", functi
     });
 
     it("a capacity error (warnings made errors) stops preview with the findings, and nothing registered", async () => {
-        const guardrails = { ...(stackConfig("production").guardrails), warningsAsErrors: true };
+        const guardrails = { ...stackConfig("production").guardrails, warningsAsErrors: true };
         const { message, registered } = await failedRun("production", { [`${PROJECT}:guardrails`]: guardrails });
         assert.equal(registered, 0);
         // The two quota warnings, and the day-dependent notice of the minor's end of standard support.
-        assert.match(message, new RegExp(`^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`));
-        assert.match(message, /berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
+        assert.match(
+            message,
+            new RegExp(
+                `^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
+            ),
+        );
+        assert.match(
+            message,
+            /berrys-platform:namespace\.quota\.limits\.cpu \(32\) < 45\.5 needed at max replicas[^]*raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/,
+        );
     });
 });

@@ -23,7 +23,8 @@ function policyDocuments(resource: RegisteredResource): { where: string; documen
     return documents;
 }
 
-const asList = (value: string | readonly string[] | undefined) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
+const asList = (value: string | readonly string[] | undefined) =>
+    value === undefined ? [] : typeof value === "string" ? [value] : [...value];
 
 /** Problems with one statement: wildcard actions, or a mutating action on * without a condition. */
 export function statementProblems(statement: PolicyStatement): string[] {
@@ -36,7 +37,12 @@ export function statementProblems(statement: PolicyStatement): string[] {
     for (const action of actions) {
         if (action === "*" || action.endsWith(":*")) {
             problems.push(`wildcard action ${action}`);
-        } else if (!READ_ONLY.test(action) && !action.startsWith("sts:") && resources.includes("*") && statement.Condition === undefined) {
+        } else if (
+            !READ_ONLY.test(action) &&
+            !action.startsWith("sts:") &&
+            resources.includes("*") &&
+            statement.Condition === undefined
+        ) {
             problems.push(`mutating action ${action} on * without a condition`);
         }
     }
@@ -51,39 +57,66 @@ describe("security by default", function () {
     });
 
     it("the IAM check can fail: a wildcard and an unconditioned mutating action are caught", () => {
-        assert.deepEqual(statementProblems({ Effect: "Allow", Action: "ec2:*", Resource: "*" }), ["wildcard action ec2:*"]);
-        assert.deepEqual(statementProblems({ Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity"], Resource: "*" }),
-            ["mutating action autoscaling:SetDesiredCapacity on * without a condition"]);
-        assert.deepEqual(statementProblems({ Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups"], Resource: "*" }), []);
+        assert.deepEqual(statementProblems({ Effect: "Allow", Action: "ec2:*", Resource: "*" }), [
+            "wildcard action ec2:*",
+        ]);
+        assert.deepEqual(
+            statementProblems({ Effect: "Allow", Action: ["autoscaling:SetDesiredCapacity"], Resource: "*" }),
+            ["mutating action autoscaling:SetDesiredCapacity on * without a condition"],
+        );
+        assert.deepEqual(
+            statementProblems({ Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups"], Resource: "*" }),
+            [],
+        );
     });
 
     for (const stack of ["production", "staging"]) {
         it(`${stack}: no IAM document grants a wildcard or a mutating action on * without a condition`, () => {
             const documents = runs[stack].registered.flatMap(policyDocuments);
             assert.ok(documents.length >= 2, "expected at least the node role's and the CNI role's trust policies");
-            const problems = documents.flatMap(({ where, document }) => document.Statement.flatMap(statementProblems).map((problem) => `${where}: ${problem}`));
+            const problems = documents.flatMap(({ where, document }) =>
+                document.Statement.flatMap(statementProblems).map((problem) => `${where}: ${problem}`),
+            );
             assert.deepEqual(problems, []);
         });
 
         it(`${stack}: every AWS-managed policy attached is on the reviewed list, and nodes lack the CNI policy`, () => {
             const allowed = new Set(Object.values(MANAGED_POLICIES).map((policy) => policy.arn));
-            const attachments = runs[stack].registered.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+            const attachments = runs[stack].registered.filter(
+                (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            );
             assert.ok(attachments.length > 0);
             for (const attachment of attachments) {
-                assert.ok(allowed.has(attachment.inputs.policyArn), `${attachment.name} attaches ${attachment.inputs.policyArn}`);
+                assert.ok(
+                    allowed.has(attachment.inputs.policyArn),
+                    `${attachment.name} attaches ${attachment.inputs.policyArn}`,
+                );
             }
-            const nodePolicies = attachments.filter((a) => a.name.startsWith("berrys-default-node-group-")).map((a) => a.inputs.policyArn).sort();
+            const nodePolicies = attachments
+                .filter((a) => a.name.startsWith("berrys-default-node-group-"))
+                .map((a) => a.inputs.policyArn)
+                .sort();
             assert.deepEqual(nodePolicies, NODE_ROLE_POLICIES.map((name) => MANAGED_POLICIES[name].arn).sort());
             assert.ok(!nodePolicies.includes(MANAGED_POLICIES.AmazonEKS_CNI_Policy.arn));
-            const cni = resource(runs[stack], "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "berrys-cluster-vpc-cni-AmazonEKS_CNI_Policy");
+            const cni = resource(
+                runs[stack],
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "berrys-cluster-vpc-cni-AmazonEKS_CNI_Policy",
+            );
             assert.equal(cni.inputs.policyArn, MANAGED_POLICIES.AmazonEKS_CNI_Policy.arn);
         });
 
         it(`${stack}: Pod Identity roles trust only their own service account in their own cluster`, () => {
-            const association = resource(runs[stack], "aws:eks/podIdentityAssociation:PodIdentityAssociation", "berrys-cluster-vpc-cni-association");
+            const association = resource(
+                runs[stack],
+                "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+                "berrys-cluster-vpc-cni-association",
+            );
             assert.equal(association.inputs.namespace, "kube-system");
             assert.equal(association.inputs.serviceAccount, "aws-node");
-            const trust: PolicyDocument = JSON.parse(resource(runs[stack], "aws:iam/role:Role", "berrys-cluster-vpc-cni-role").inputs.assumeRolePolicy);
+            const trust: PolicyDocument = JSON.parse(
+                resource(runs[stack], "aws:iam/role:Role", "berrys-cluster-vpc-cni-role").inputs.assumeRolePolicy,
+            );
             assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
             // The account and region come from the provider (the mock's caller is in 123456789012).
             assert.deepEqual(trust.Statement[0].Condition, {
@@ -98,19 +131,29 @@ describe("security by default", function () {
         });
 
         it(`${stack}: every Pod Identity role pins the account and the cluster (confused deputy: names repeat across accounts)`, () => {
-            const roles = runs[stack].registered.filter((r) => r.type === "aws:iam/role:Role" && r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"));
+            const roles = runs[stack].registered.filter(
+                (r) => r.type === "aws:iam/role:Role" && r.inputs.assumeRolePolicy.includes("pods.eks.amazonaws.com"),
+            );
             assert.ok(roles.length >= 3, roles.map((r) => r.name).join(", "));
             for (const role of roles) {
                 const condition = (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement[0].Condition!;
                 assert.equal(condition.StringEquals["aws:SourceAccount"], MOCK_ACCOUNT_ID, role.name);
-                assert.equal(condition.StringEquals["aws:RequestTag/eks-cluster-arn"], `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/berrys-${stack}`, role.name);
+                assert.equal(
+                    condition.StringEquals["aws:RequestTag/eks-cluster-arn"],
+                    `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:cluster/berrys-${stack}`,
+                    role.name,
+                );
                 // aws:SourceArn is opt-in (cluster.podIdentitySourceArnCondition), off in both stacks.
                 assert.equal(condition.ArnLike, undefined, role.name);
             }
         });
 
         it(`${stack}: nodes require IMDSv2 with a hop limit of 1 and encrypt their volumes`, () => {
-            const template = resource(runs[stack], "aws:ec2/launchTemplate:LaunchTemplate", "berrys-default-node-group-lt");
+            const template = resource(
+                runs[stack],
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "berrys-default-node-group-lt",
+            );
             assert.equal(template.inputs.metadataOptions.httpTokens, "required");
             assert.equal(template.inputs.metadataOptions.httpPutResponseHopLimit, 1);
             assert.equal(template.inputs.blockDeviceMappings[0].ebs.encrypted, "true");
@@ -126,7 +169,9 @@ describe("security by default", function () {
         });
 
         it(`${stack}: every kubeconfig or credential output is secret`, () => {
-            const sensitive = Object.keys(runs[stack].outputs).filter((name) => /kubeconfig|credential|token|secret|password/i.test(name));
+            const sensitive = Object.keys(runs[stack].outputs).filter((name) =>
+                /kubeconfig|credential|token|secret|password/i.test(name),
+            );
             assert.ok(sensitive.includes("kubeconfig"));
             for (const name of sensitive) {
                 assert.ok(runs[stack].secretOutputs.includes(name), `${name} is not secret`);

@@ -33,8 +33,10 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
     });
 
     it("is what `npm run schema` generates from the zod schemas (run it after changing schema/)", () => {
-        assert.ok(committed === stackFileSchemaText(),
-            `${SCHEMA_FILE} is out of date: run \`npm run schema\` and commit the file`);
+        assert.ok(
+            committed === stackFileSchemaText(),
+            `${SCHEMA_FILE} is out of date: run \`npm run schema\` and commit the file`,
+        );
     });
 
     it("gives a key's default even where zod leaves it out of an input schema (a quantity's, such as namespace.limitRange.defaultRequest.cpu)", () => {
@@ -54,20 +56,90 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
 
     it("rejects the typical mistakes: an unknown key, a word for a number, a bad enum value, a bad quantity", () => {
         const mistakes: [string, (file: Record<string, any>) => void][] = [
-            ["a misspelt project key", (file) => { file.config["berrys-platform:servces"] = file.config["berrys-platform:services"]; }],
-            ["a misspelt project key without the namespace", (file) => { file.config.servces = {}; }],
-            ["an unknown key inside a service", (file) => { file.config["berrys-platform:services"]["api-gateway"].maxReplica = 4; }],
-            ["a word for a number", (file) => { file.config["berrys-platform:services"]["api-gateway"].minReplicas = "two"; }],
-            ["a fraction for an integer", (file) => { file.config["berrys-platform:nodeGroups"]["default-node-group"].maxSize = 2.5; }],
-            ["a bad enum value", (file) => { file.config["berrys-platform:services"]["api-gateway"].priority = "urgent"; }],
-            ["a bad quantity", (file) => { file.config["berrys-platform:services"]["api-gateway"].resources.requests.cpu = "250 m"; }],
-            ["a negative quantity", (file) => { file.config["berrys-platform:namespace"].quota.pods = -1; }],
-            ["a count for a percentage", (file) => { file.config["berrys-platform:services"]["api-gateway"].maxSurge = "25"; }],
-            ["an unquoted version, read as a number", (file) => { file.config["berrys-platform:cluster"].version = 1.3; }],
-            ["a quota key Kubernetes does not have", (file) => { file.config["berrys-platform:namespace"].quota["limit.cpu"] = "4"; }],
-            ["a missing required key", (file) => { delete file.config["berrys-platform:services"]; }],
-            ["a missing aws:region", (file) => { delete file.config["aws:region"]; }],
-            ["a misspelt top-level key", (file) => { file.configs = {}; }],
+            [
+                "a misspelt project key",
+                (file) => {
+                    file.config["berrys-platform:servces"] = file.config["berrys-platform:services"];
+                },
+            ],
+            [
+                "a misspelt project key without the namespace",
+                (file) => {
+                    file.config.servces = {};
+                },
+            ],
+            [
+                "an unknown key inside a service",
+                (file) => {
+                    file.config["berrys-platform:services"]["api-gateway"].maxReplica = 4;
+                },
+            ],
+            [
+                "a word for a number",
+                (file) => {
+                    file.config["berrys-platform:services"]["api-gateway"].minReplicas = "two";
+                },
+            ],
+            [
+                "a fraction for an integer",
+                (file) => {
+                    file.config["berrys-platform:nodeGroups"]["default-node-group"].maxSize = 2.5;
+                },
+            ],
+            [
+                "a bad enum value",
+                (file) => {
+                    file.config["berrys-platform:services"]["api-gateway"].priority = "urgent";
+                },
+            ],
+            [
+                "a bad quantity",
+                (file) => {
+                    file.config["berrys-platform:services"]["api-gateway"].resources.requests.cpu = "250 m";
+                },
+            ],
+            [
+                "a negative quantity",
+                (file) => {
+                    file.config["berrys-platform:namespace"].quota.pods = -1;
+                },
+            ],
+            [
+                "a count for a percentage",
+                (file) => {
+                    file.config["berrys-platform:services"]["api-gateway"].maxSurge = "25";
+                },
+            ],
+            [
+                "an unquoted version, read as a number",
+                (file) => {
+                    file.config["berrys-platform:cluster"].version = 1.3;
+                },
+            ],
+            [
+                "a quota key Kubernetes does not have",
+                (file) => {
+                    file.config["berrys-platform:namespace"].quota["limit.cpu"] = "4";
+                },
+            ],
+            [
+                "a missing required key",
+                (file) => {
+                    delete file.config["berrys-platform:services"];
+                },
+            ],
+            [
+                "a missing aws:region",
+                (file) => {
+                    delete file.config["aws:region"];
+                },
+            ],
+            [
+                "a misspelt top-level key",
+                (file) => {
+                    file.configs = {};
+                },
+            ],
         ];
         for (const [name, mutate] of mistakes) {
             const file = production();
@@ -78,12 +150,19 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
 
     it("admits what Pulumi writes: secretsprovider, encryptedkey, encryptionsalt, environment, other namespaces' keys, { secure } values", () => {
         const file = production();
-        Object.assign(file, { secretsprovider: "awskms://alias/pulumi", encryptedkey: "AQICAHh...", encryptionsalt: "v1:abc:def" });
+        Object.assign(file, {
+            secretsprovider: "awskms://alias/pulumi",
+            encryptedkey: "AQICAHh...",
+            encryptionsalt: "v1:abc:def",
+        });
         file.config["kubernetes:context"] = "berrys";
         file.config["aws:profile"] = { secure: "v1:AAAA" };
         file.config["berrys-platform:guardrails"].database = { maxConnections: { secure: "v1:BBBB" } };
         file.config["berrys-platform:services"]["api-gateway"].resources.requests.cpu = { secure: "v1:CCCC" };
-        for (const environment of [["berrys/production"], { imports: ["berrys/production"], values: { pulumiConfig: {} } }]) {
+        for (const environment of [
+            ["berrys/production"],
+            { imports: ["berrys/production"], values: { pulumiConfig: {} } },
+        ]) {
             assert.equal(errorsOf({ ...file, environment }), "");
         }
         file.config["berrys-platform:guardrails"].database = { maxConnections: { secure: 1 } };
@@ -93,7 +172,8 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
     it("admits the project's keys without their namespace, as Pulumi reads them", () => {
         const file = production();
         const config: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(file.config as Record<string, unknown>)) config[key.replace(/^berrys-platform:/, "")] = value;
+        for (const [key, value] of Object.entries(file.config as Record<string, unknown>))
+            config[key.replace(/^berrys-platform:/, "")] = value;
         assert.equal(errorsOf({ config: { ...config, "aws:region": "us-east-1" } }), "");
     });
 
@@ -104,8 +184,29 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
         const ajv = new Ajv2020({ strict: false });
         const quantityOk = ajv.compile({ ...cpu, $defs: schema.$defs });
         const percentOk = ajv.compile({ ...maxSurge, $defs: schema.$defs });
-        for (const value of ["500m", "2", "0.5", ".5", "512Mi", "48Gi", "1e3", "100k", "500 m", "-1", "1.5.5", "Mi", "10MB", "2Gi ", 2, 0.5]) {
-            assert.equal(quantityOk(value), typeof value === "number" || isQuantity(value), `quantity ${JSON.stringify(value)}`);
+        for (const value of [
+            "500m",
+            "2",
+            "0.5",
+            ".5",
+            "512Mi",
+            "48Gi",
+            "1e3",
+            "100k",
+            "500 m",
+            "-1",
+            "1.5.5",
+            "Mi",
+            "10MB",
+            "2Gi ",
+            2,
+            0.5,
+        ]) {
+            assert.equal(
+                quantityOk(value),
+                typeof value === "number" || isQuantity(value),
+                `quantity ${JSON.stringify(value)}`,
+            );
         }
         for (const value of [0, 2, "25%", "100%", "25", "-1%", -1, 1.5, "%"]) {
             assert.equal(percentOk(value), isIntOrPercent(value), `int-or-percent ${JSON.stringify(value)}`);
@@ -117,23 +218,37 @@ describe("docs/configuration.md: the configuration reference, generated from the
     const committedReference = fs.readFileSync(path.join(PROJECT_DIR, REFERENCE_FILE), "utf8");
 
     it("is what `npm run schema` generates (run it after changing schema/ or a cross-key check)", () => {
-        assert.ok(committedReference === configurationReference(), `${REFERENCE_FILE} is out of date: run \`npm run schema\` and commit the file`);
+        assert.ok(
+            committedReference === configurationReference(),
+            `${REFERENCE_FILE} is out of date: run \`npm run schema\` and commit the file`,
+        );
     });
 
     it("describes every key, once, in its zod schema: no row without a meaning", () => {
-        const bare = [...referenceRows()].flatMap(([section, rows]) => rows
-            .filter((row) => row.meaning.replace(/^\(mode: \w+\)\s*/, "").replace(/One of .*\.$/, "").trim() === "")
-            .map((row) => `${section}.${row.path}`));
+        const bare = [...referenceRows()].flatMap(([section, rows]) =>
+            rows
+                .filter(
+                    (row) =>
+                        row.meaning
+                            .replace(/^\(mode: \w+\)\s*/, "")
+                            .replace(/One of .*\.$/, "")
+                            .trim() === "",
+                )
+                .map((row) => `${section}.${row.path}`),
+        );
         assert.deepEqual(bare, [], "add .describe(...) to these keys' schemas");
     });
 
-    it("lists every cross-key check's sentence under \"Rules across keys\"", () => {
+    it('lists every cross-key check\'s sentence under "Rules across keys"', () => {
         const rules = committedReference.slice(committedReference.indexOf("## Rules across keys"));
         for (const check of CROSS_CHECKS) assert.ok(rules.includes(`- ${check.doc}`), `${check.name}: ${check.doc}`);
     });
 
     it("shows each key's default from the schema, and what a required key has instead", () => {
-        const row = (section: string, key: string) => referenceRows().get(section)?.find((each) => each.path === key);
+        const row = (section: string, key: string) =>
+            referenceRows()
+                .get(section)
+                ?.find((each) => each.path === key);
         assert.equal(row("services", "<name>.maxSurge")?.fallback, "`25%`");
         assert.equal(row("cluster", "name")?.fallback, "`berrys-<stack>`");
         assert.equal(row("services", "<name>.minReplicas")?.fallback, "*required*");
@@ -150,7 +265,11 @@ describe("README: the minimum stack of 'Where to change what'", () => {
     it("passes every preview check, and the stack file's schema", () => {
         assert.match(text, /^# yaml-language-server: \$schema=/);
         const file = YAML.parse(text) as { config: Record<string, unknown> };
-        const raw = Object.fromEntries(Object.entries(file.config).filter(([key]) => key.startsWith("berrys-platform:")).map(([key, value]) => [key.slice("berrys-platform:".length), value]));
+        const raw = Object.fromEntries(
+            Object.entries(file.config)
+                .filter(([key]) => key.startsWith("berrys-platform:"))
+                .map(([key, value]) => [key.slice("berrys-platform:".length), value]),
+        );
         const result = preflight(raw, { stack: "dev", region: String(file.config["aws:region"]) });
         assert.ok(result.ok, result.ok ? "" : result.message);
         assert.equal(errorsOf(file), "");

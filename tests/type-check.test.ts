@@ -12,14 +12,19 @@ import { NATIVE_TSC, nativeConfig, optionsWithout, runScript } from "./helpers/t
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
 const scripts: Record<string, string> = packageJson.scripts;
-const majorOf = (packageDir: string) => Number(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, packageDir, "package.json"), "utf8")).version.split(".")[0]);
+const majorOf = (packageDir: string) =>
+    Number(
+        JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, packageDir, "package.json"), "utf8")).version.split(".")[0],
+    );
 
 /** Every TypeScript file of the repository but the consumer example (checked by its own tsconfig). */
 function repositoryTypeScript(dir = PROJECT_DIR): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-            return ["node_modules", "out", "bin", "examples"].includes(entry.name) || entry.name.startsWith(".") ? [] : repositoryTypeScript(full);
+            return ["node_modules", "out", "bin", "examples"].includes(entry.name) || entry.name.startsWith(".")
+                ? []
+                : repositoryTypeScript(full);
         }
         return entry.name.endsWith(".ts") ? [full] : [];
     });
@@ -52,7 +57,10 @@ describe("type safety without a type-check at preview", function () {
         // 7 removed node10 resolution and loads only the global types `types` lists.
         assert.equal(program.compilerOptions.moduleResolution, "node");
         assert.equal(check.compilerOptions.moduleResolution, "bundler");
-        assert.deepEqual(optionsWithout(check.compilerOptions, ["noEmit", "moduleResolution", "types"]), optionsWithout(program.compilerOptions, ["moduleResolution"]));
+        assert.deepEqual(
+            optionsWithout(check.compilerOptions, ["noEmit", "moduleResolution", "types"]),
+            optionsWithout(program.compilerOptions, ["moduleResolution"]),
+        );
         assert.deepEqual(check.files, program.files);
     });
 
@@ -68,16 +76,24 @@ describe("type safety without a type-check at preview", function () {
         try {
             // The repository's tsconfig.json and tsconfig.typecheck.json as they are, its installed
             // packages, and one file of the program in place of the others.
-            for (const file of ["tsconfig.json", "tsconfig.typecheck.json"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+            for (const file of ["tsconfig.json", "tsconfig.typecheck.json"])
+                fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
             fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
             const typecheck = (declared: string) => {
-                fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport const stack: ${declared} = pulumi.getStack();\n`);
+                fs.writeFileSync(
+                    path.join(dir, "index.ts"),
+                    `import * as pulumi from "@pulumi/pulumi";\nexport const stack: ${declared} = pulumi.getStack();\n`,
+                );
                 return runScript(scripts.typecheck, dir);
             };
             // @pulumi/pulumi 3.248.0 metadata.d.ts: `export declare function getStack(): string;`
             const broken = typecheck("number");
             assert.notEqual(broken.status, 0, `a type error passed:\n${broken.output}`);
-            assert.match(broken.output, /index\.ts(:2:14 - |\(2,14\): )error TS2322: Type 'string' is not assignable to type 'number'/, broken.output);
+            assert.match(
+                broken.output,
+                /index\.ts(:2:14 - |\(2,14\): )error TS2322: Type 'string' is not assignable to type 'number'/,
+                broken.output,
+            );
             const fixed = typecheck("string");
             assert.equal(fixed.status, 0, fixed.output);
         } finally {

@@ -47,14 +47,20 @@ const MEASURES: readonly Measure[] = ["preview", "render", "test", "simulator"];
 
 export const BENCH: Command = {
     name: "bench",
-    summary: "Measures issue 15's goals against the floor: preview start-up, render, npm test, the simulator at 128 services; one PASS/FAIL line per goal.",
+    summary:
+        "Measures issue 15's goals against the floor: preview start-up, render, npm test, the simulator at 128 services; one PASS/FAIL line per goal.",
     positionals: [{ ...stackArgument(), optional: true, help: "the stack to measure (default: production)" }],
     options: [
         { name: "--rounds", value: "N", help: "interleaved rounds, each figure the median (default 3)" },
         { name: "--only", value: "list", help: `measure only these, comma-separated (${MEASURES.join(", ")})` },
-        { name: "--loaders", value: "list", help: "also measure preview start-up through these --require loaders (comma-separated), cold and warm, beside the program's own" },
+        {
+            name: "--loaders",
+            value: "list",
+            help: "also measure preview start-up through these --require loaders (comma-separated), cold and warm, beside the program's own",
+        },
     ],
-    details: "Figures are CPU seconds (npm test: wall seconds). Exit 1 when a goal FAILs; the loaders compared have no goal.",
+    details:
+        "Figures are CPU seconds (npm test: wall seconds). Exit 1 when a goal FAILs; the loaders compared have no goal.",
 };
 
 interface Args {
@@ -72,12 +78,22 @@ const CACHE_DIR = path.join(PROJECT_DIR, "node_modules", ".cache");
 
 function benchArgs(args: ParsedArgs): Args {
     const rounds = args.options.rounds === undefined ? 3 : Number(args.options.rounds);
-    if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds ${args.options.rounds}: give a whole number >= 1`);
+    if (!Number.isInteger(rounds) || rounds < 1)
+        throw new UsageError(`--rounds ${args.options.rounds}: give a whole number >= 1`);
     const only = typeof args.options.only === "string" ? args.options.only.split(",") : [...MEASURES];
     const unknown = only.filter((name) => !(MEASURES as readonly string[]).includes(name));
-    if (unknown.length > 0) throw new UsageError(`--only ${args.options.only}: ${unknown.join(", ")} is not one of ${MEASURES.join(", ")}`);
-    const others = typeof args.options.loaders === "string" ? args.options.loaders.split(",").filter((loader) => loader !== "") : [];
-    return { rounds, only: only as Measure[], stack: args.positionals.stack ?? "production", loaders: others.length > 0 ? [OWN_LOADER, ...others] : [] };
+    if (unknown.length > 0)
+        throw new UsageError(`--only ${args.options.only}: ${unknown.join(", ")} is not one of ${MEASURES.join(", ")}`);
+    const others =
+        typeof args.options.loaders === "string"
+            ? args.options.loaders.split(",").filter((loader) => loader !== "")
+            : [];
+    return {
+        rounds,
+        only: only as Measure[],
+        stack: args.positionals.stack ?? "production",
+        loaders: others.length > 0 ? [OWN_LOADER, ...others] : [],
+    };
 }
 
 const median = (values: readonly number[]) => {
@@ -94,9 +110,14 @@ interface Job {
     readonly sdkModules: string[];
     readonly calls: Record<string, unknown>;
     readonly resources: {
-        readonly type: string; readonly name: string; readonly kind: "provider" | "custom" | "remote" | "component";
-        readonly parent?: string; readonly provider?: string;
-        readonly inputs: Record<string, unknown>; readonly id: string; readonly state: Record<string, unknown>;
+        readonly type: string;
+        readonly name: string;
+        readonly kind: "provider" | "custom" | "remote" | "component";
+        readonly parent?: string;
+        readonly provider?: string;
+        readonly inputs: Record<string, unknown>;
+        readonly id: string;
+        readonly state: Record<string, unknown>;
     }[];
 }
 
@@ -141,34 +162,56 @@ async function recordJob(stack: string): Promise<Job> {
     const kindOf = (key: string): Job["resources"][number]["kind"] => {
         const resource = objects.get(key);
         // (ProviderResource has no isInstance of its own: CustomResource's says yes to every custom resource.)
-        return key.startsWith("pulumi:providers:") ? "provider"
-            : pulumi.CustomResource.isInstance(resource) ? "custom"
-            : (resource as unknown as { __remote?: boolean } | undefined)?.__remote ? "remote" : "component";
+        return key.startsWith("pulumi:providers:")
+            ? "provider"
+            : pulumi.CustomResource.isInstance(resource)
+              ? "custom"
+              : (resource as unknown as { __remote?: boolean } | undefined)?.__remote
+                ? "remote"
+                : "component";
     };
     const config = runtimeConfig(readStackFile(stack));
     const run = await runWithMocks({ stack, config, loadProgram, transformations: [note] });
     const resources = run.registered.map((resource) => {
         const key = `${resource.type}::${resource.name}`;
         return {
-            type: resource.type, name: resource.name, kind: kindOf(key), parent: parents.get(key),
-            provider: providerKey(resource.provider), id: resource.id,
-            inputs: jsonSafe(resource.inputs) as Record<string, unknown>, state: jsonSafe(resource.state) as Record<string, unknown>,
+            type: resource.type,
+            name: resource.name,
+            kind: kindOf(key),
+            parent: parents.get(key),
+            provider: providerKey(resource.provider),
+            id: resource.id,
+            inputs: jsonSafe(resource.inputs) as Record<string, unknown>,
+            state: jsonSafe(resource.state) as Record<string, unknown>,
         };
     });
     // The SDK modules the program loaded, in load order (require.cache keeps insertion order).
-    const sdkModules = Object.keys(require.cache).filter((file) => file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`));
+    const sdkModules = Object.keys(require.cache).filter((file) =>
+        file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`),
+    );
     const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
     return { project, stack, config, sdkModules, calls: run.callResults, resources };
 }
 
-interface ChildReport { readonly cpuSeconds: number; readonly registrations: number; readonly unknown: number }
+interface ChildReport {
+    readonly cpuSeconds: number;
+    readonly registrations: number;
+    readonly unknown: number;
+}
 
 /** Runs a tools/bench child against the job; its CPU seconds at the last registration. */
-function runReplayChild(script: string, jobFile: string, workDir: string, expected: number, nodeArgs: readonly string[] = []): number {
+function runReplayChild(
+    script: string,
+    jobFile: string,
+    workDir: string,
+    expected: number,
+    nodeArgs: readonly string[] = [],
+): number {
     const report = path.join(workDir, `${path.basename(script, ".js")}.json`);
     fs.rmSync(report, { force: true });
     const child = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, "bench", script)], {
-        cwd: PROJECT_DIR, encoding: "utf8",
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
         env: { ...process.env, BENCH_JOB: jobFile, BENCH_REPORT: report, NODE_OPTIONS: "" },
     });
     if (child.status !== 0 || !fs.existsSync(report)) {
@@ -176,7 +219,9 @@ function runReplayChild(script: string, jobFile: string, workDir: string, expect
     }
     const result = JSON.parse(fs.readFileSync(report, "utf8")) as ChildReport;
     if (result.registrations !== expected || result.unknown !== 0) {
-        throw new Error(`${script} registered ${result.registrations} resources (${result.unknown} not in the recorded run), the program ${expected}`);
+        throw new Error(
+            `${script} registered ${result.registrations} resources (${result.unknown} not in the recorded run), the program ${expected}`,
+        );
     }
     return result.cpuSeconds;
 }
@@ -186,23 +231,37 @@ function runReplayChild(script: string, jobFile: string, workDir: string, expect
  * returns their sum without npm's own process, the CPU of every process it started (native ones,
  * such as TypeScript 7's compiler, too; Linux's /proc only, else the Node.js sum), and the wall seconds.
  */
-function runNpm(args: readonly string[], workDir: string): { cpuSeconds: number; treeCpuSeconds: number; wallSeconds: number } {
+function runNpm(
+    args: readonly string[],
+    workDir: string,
+): { cpuSeconds: number; treeCpuSeconds: number; wallSeconds: number } {
     const cpuDir = fs.mkdtempSync(path.join(workDir, "cpu-"));
     const treeStat = path.join(cpuDir, "tree.stat");
     // The shell's /proc stat after npm ends: cutime and cstime add up every descendant it waited for.
     const script = `npm run --silent "$@"; status=$?; cat /proc/$$/stat > "${treeStat}" 2>/dev/null; exit $status`;
     const started = process.hrtime.bigint();
     const child = spawnSync("sh", ["-c", script, "sh", ...args], {
-        cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, BENCH_CPU_DIR: cpuDir, NODE_OPTIONS: `--require ${path.join(__dirname, "bench", "cpu-report.js")}` },
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        env: {
+            ...process.env,
+            BENCH_CPU_DIR: cpuDir,
+            NODE_OPTIONS: `--require ${path.join(__dirname, "bench", "cpu-report.js")}`,
+        },
     });
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (child.status !== 0) {
-        throw new Error(`npm run ${args.join(" ")} failed (exit ${child.status}):\n${child.stdout.slice(-4000)}\n${child.stderr.slice(-4000)}`);
+        throw new Error(
+            `npm run ${args.join(" ")} failed (exit ${child.status}):\n${child.stdout.slice(-4000)}\n${child.stderr.slice(-4000)}`,
+        );
     }
     let cpuSeconds = 0;
     for (const file of fs.readdirSync(cpuDir).filter((name) => name.endsWith(".json"))) {
-        const report = JSON.parse(fs.readFileSync(path.join(cpuDir, file), "utf8")) as { argv: string[]; cpuSeconds: number };
+        const report = JSON.parse(fs.readFileSync(path.join(cpuDir, file), "utf8")) as {
+            argv: string[];
+            cpuSeconds: number;
+        };
         if (!/npm-cli\.js$|[/\\]npm$/.test(report.argv[0] ?? "")) cpuSeconds += report.cpuSeconds;
     }
     return { cpuSeconds, treeCpuSeconds: childrenCpuSeconds(treeStat) ?? cpuSeconds, wallSeconds };
@@ -239,7 +298,8 @@ function copiedServices(stack: string, copies: number): PlatformConfig {
     }
     if (raw.simulation?.services !== undefined) delete raw.simulation.services;
     const result = checkConfig(raw, file.context);
-    if (!result.ok) throw new Error(`${copies} copies of ${stack}'s services: invalid config:\n${result.errors.join("\n")}`);
+    if (!result.ok)
+        throw new Error(`${copies} copies of ${stack}'s services: invalid config:\n${result.errors.join("\n")}`);
     return result.config;
 }
 
@@ -279,9 +339,16 @@ function measureLoaders(args: Args, setup: Setup, add: Add, failures: Map<string
         for (const phase of ["cold", "warm"]) {
             if (phase === "cold") fs.rmSync(CACHE_DIR, { recursive: true, force: true });
             try {
-                add(`${loader}\0${phase}`, runReplayChild("preview.js", setup.jobFile, setup.workDir, setup.expected, nodeArgs));
+                add(
+                    `${loader}\0${phase}`,
+                    runReplayChild("preview.js", setup.jobFile, setup.workDir, setup.expected, nodeArgs),
+                );
             } catch (error) {
-                failures.set(loader, (error as Error).message.split("\n").find((text) => /Error|error/.test(text)) ?? (error as Error).message.split("\n")[0]);
+                failures.set(
+                    loader,
+                    (error as Error).message.split("\n").find((text) => /Error|error/.test(text)) ??
+                        (error as Error).message.split("\n")[0],
+                );
             }
         }
     }
@@ -289,8 +356,10 @@ function measureLoaders(args: Args, setup: Setup, add: Add, failures: Map<string
 
 function measureRound(args: Args, setup: Setup, add: Add, failures: Map<string, string>): void {
     const { workDir, jobFile, expected } = setup;
-    if (args.only.includes("preview") || args.only.includes("render") || args.loaders.length > 0) add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
-    if (args.only.includes("preview")) add("preview", runReplayChild("preview.js", jobFile, workDir, expected, setup.nodeArgs));
+    if (args.only.includes("preview") || args.only.includes("render") || args.loaders.length > 0)
+        add("floor", runReplayChild("floor.js", jobFile, workDir, expected));
+    if (args.only.includes("preview"))
+        add("preview", runReplayChild("preview.js", jobFile, workDir, expected, setup.nodeArgs));
     if (args.only.includes("render")) add("render", runNpm(["render", "--", args.stack], workDir).cpuSeconds);
     if (args.only.includes("test")) {
         // What a fresh clone runs: nothing cached (the loader's transpiled files); then again, warm.
@@ -307,7 +376,7 @@ function measureRound(args: Args, setup: Setup, add: Add, failures: Map<string, 
         const a = timeSimulation(setup.small);
         const b = timeSimulation(setup.large);
         add("simulator", b.seconds);
-        add("growth", (b.seconds / b.size) / (a.seconds / a.size));
+        add("growth", b.seconds / b.size / (a.seconds / a.size));
     }
 }
 
@@ -316,24 +385,72 @@ function goalLines(args: Args, m: Record<string, number>, expected: number): str
     const out: string[] = [];
     const floorText = m.floor !== undefined ? `${m.floor.toFixed(2)} s` : "-";
     if (m.preview !== undefined) {
-        out.push(line(`preview start-up (${expected} resources, CPU)`, `${m.preview.toFixed(2)} s`, floorText,
-            `${(m.preview / m.floor).toFixed(2)}x`, `<= ${GOALS.previewRatio}x`, m.preview / m.floor <= GOALS.previewRatio));
+        out.push(
+            line(
+                `preview start-up (${expected} resources, CPU)`,
+                `${m.preview.toFixed(2)} s`,
+                floorText,
+                `${(m.preview / m.floor).toFixed(2)}x`,
+                `<= ${GOALS.previewRatio}x`,
+                m.preview / m.floor <= GOALS.previewRatio,
+            ),
+        );
     }
     if (m.render !== undefined) {
-        out.push(line(`npm run render -- ${args.stack} (CPU)`, `${m.render.toFixed(2)} s`, floorText,
-            `${(m.render / m.floor).toFixed(2)}x`, `<= ${GOALS.renderRatio}x`, m.render / m.floor <= GOALS.renderRatio));
+        out.push(
+            line(
+                `npm run render -- ${args.stack} (CPU)`,
+                `${m.render.toFixed(2)} s`,
+                floorText,
+                `${(m.render / m.floor).toFixed(2)}x`,
+                `<= ${GOALS.renderRatio}x`,
+                m.render / m.floor <= GOALS.renderRatio,
+            ),
+        );
     }
     if (m.test !== undefined) {
-        out.push(line(`npm test, nothing cached (wall; ${m.testColdCpu.toFixed(1)} CPU s)`, `${m.testCold.toFixed(1)} s`, "-", "-",
-            `<= ${GOALS.testSeconds} s`, m.testCold <= GOALS.testSeconds));
-        out.push(line(`npm test, warm (wall; ${m.testCpu.toFixed(1)} CPU s)`, `${m.test.toFixed(1)} s`, "-", "-",
-            `<= ${GOALS.testSeconds} s`, m.test <= GOALS.testSeconds));
+        out.push(
+            line(
+                `npm test, nothing cached (wall; ${m.testColdCpu.toFixed(1)} CPU s)`,
+                `${m.testCold.toFixed(1)} s`,
+                "-",
+                "-",
+                `<= ${GOALS.testSeconds} s`,
+                m.testCold <= GOALS.testSeconds,
+            ),
+        );
+        out.push(
+            line(
+                `npm test, warm (wall; ${m.testCpu.toFixed(1)} CPU s)`,
+                `${m.test.toFixed(1)} s`,
+                "-",
+                "-",
+                `<= ${GOALS.testSeconds} s`,
+                m.test <= GOALS.testSeconds,
+            ),
+        );
     }
     if (m.simulator !== undefined) {
-        out.push(line(`simulator, ${GOALS.simulatorCopies * 4} services, 24 h (CPU)`, `${m.simulator.toFixed(2)} s`, "-", "-",
-            `<= ${GOALS.simulatorSeconds} s`, m.simulator <= GOALS.simulatorSeconds));
-        out.push(line(`simulator cost/(services x nodes), ${GOALS.simulatorCopies * 4} vs ${GOALS.simulatorCopies} svc`, `${m.growth.toFixed(2)}x`, "-", "-",
-            `<= ${GOALS.simulatorGrowth}x`, m.growth <= GOALS.simulatorGrowth));
+        out.push(
+            line(
+                `simulator, ${GOALS.simulatorCopies * 4} services, 24 h (CPU)`,
+                `${m.simulator.toFixed(2)} s`,
+                "-",
+                "-",
+                `<= ${GOALS.simulatorSeconds} s`,
+                m.simulator <= GOALS.simulatorSeconds,
+            ),
+        );
+        out.push(
+            line(
+                `simulator cost/(services x nodes), ${GOALS.simulatorCopies * 4} vs ${GOALS.simulatorCopies} svc`,
+                `${m.growth.toFixed(2)}x`,
+                "-",
+                "-",
+                `<= ${GOALS.simulatorGrowth}x`,
+                m.growth <= GOALS.simulatorGrowth,
+            ),
+        );
     }
     return out;
 }
@@ -358,10 +475,15 @@ async function setUp(args: Args, workDir: string): Promise<Setup> {
     // The language host starts node with Pulumi.yaml's runtime.options.nodeargs (split like a shell
     // would; pulumi-language-nodejs main.go uses shlex.Split) before its run script.
     const runtime = (job.project as { runtime?: { options?: { nodeargs?: string } } }).runtime;
-    const nodeArgs = (typeof runtime === "object" ? runtime.options?.nodeargs ?? "" : "").split(/\s+/).filter((arg) => arg !== "");
+    const nodeArgs = (typeof runtime === "object" ? (runtime.options?.nodeargs ?? "") : "")
+        .split(/\s+/)
+        .filter((arg) => arg !== "");
     const simulator = args.only.includes("simulator");
     return {
-        workDir, jobFile, expected: job.resources.length, nodeArgs,
+        workDir,
+        jobFile,
+        expected: job.resources.length,
+        nodeArgs,
         small: simulator ? copiedServices(args.stack, GOALS.simulatorCopies / 4) : undefined,
         large: simulator ? copiedServices(args.stack, GOALS.simulatorCopies) : undefined,
     };
@@ -370,7 +492,11 @@ async function setUp(args: Args, workDir: string): Promise<Setup> {
 export async function benchMain(parsed: ParsedArgs, context: CommandContext): Promise<number> {
     const args = benchArgs(parsed);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-bench-"));
-    const load = () => os.loadavg().map((value) => value.toFixed(1)).join(" ");
+    const load = () =>
+        os
+            .loadavg()
+            .map((value) => value.toFixed(1))
+            .join(" ");
     context.err(`load average at start: ${load()} (${os.cpus().length} cores)\n`);
     const samples: Record<string, number[]> = {};
     const failures = new Map<string, string>();
@@ -390,7 +516,9 @@ export async function benchMain(parsed: ParsedArgs, context: CommandContext): Pr
     const out = goalLines(args, m, expected);
     const loaders = loaderLines(args, m, failures);
     context.out(`${[...out, ...loaders].join("\n")}\n`);
-    context.out(`medians of ${args.rounds} interleaved rounds; load average at end: ${load()} (${os.cpus().length} cores)\n`);
+    context.out(
+        `medians of ${args.rounds} interleaved rounds; load average at end: ${load()} (${os.cpus().length} cores)\n`,
+    );
     return out.some((text) => text.endsWith("FAIL")) ? 1 : 0;
 }
 

@@ -36,8 +36,11 @@ export function processContext(projectDir = PROJECT_DIR): CommandContext {
         err: (text) => process.stderr.write(text),
         projectDir,
         cwd: process.env.INIT_CWD ?? process.cwd(),
-        npmConfig: Object.fromEntries(Object.entries(process.env)
-            .filter((entry): entry is [string, string] => entry[0].startsWith("npm_config_") && entry[1] !== undefined)),
+        npmConfig: Object.fromEntries(
+            Object.entries(process.env).filter(
+                (entry): entry is [string, string] => entry[0].startsWith("npm_config_") && entry[1] !== undefined,
+            ),
+        ),
     };
 }
 
@@ -88,22 +91,43 @@ export const EXIT_USAGE = 2;
 
 /** The usage text `--help` prints. */
 export function usage(command: Command, context?: CommandContext): string {
-    const positionals = command.positionals.map((spec) => (spec.optional === true ? `[<${spec.name}>]` : `<${spec.name}>`));
-    const lines = [`usage: npm run ${command.name} -- ${[...positionals, ...(command.options.length > 0 ? ["[options]"] : [])].join(" ")}`.trimEnd(), "", command.summary];
+    const positionals = command.positionals.map((spec) =>
+        spec.optional === true ? `[<${spec.name}>]` : `<${spec.name}>`,
+    );
+    const lines = [
+        `usage: npm run ${command.name} -- ${[...positionals, ...(command.options.length > 0 ? ["[options]"] : [])].join(" ")}`.trimEnd(),
+        "",
+        command.summary,
+    ];
     const rows: [string, string][] = [
-        ...command.positionals.map((spec): [string, string] => [`<${spec.name}>`, spec.help + choicesText(positionalChoices(spec, context))]),
-        ...command.options.map((spec): [string, string] => [spec.value !== undefined ? `${spec.name} ${spec.value}` : spec.name, spec.help + choicesText(spec.choices)]),
+        ...command.positionals.map((spec): [string, string] => [
+            `<${spec.name}>`,
+            spec.help + choicesText(positionalChoices(spec, context)),
+        ]),
+        ...command.options.map((spec): [string, string] => [
+            spec.value !== undefined ? `${spec.name} ${spec.value}` : spec.name,
+            spec.help + choicesText(spec.choices),
+        ]),
         ["--help, -h", "print this help and exit"],
     ];
     const width = Math.max(...rows.map(([left]) => left.length));
     // Help that runs over several lines continues under its first line.
-    lines.push("", ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right.split("\n").join(`\n${" ".repeat(width + 4)}`)}`));
+    lines.push(
+        "",
+        ...rows.map(
+            ([left, right]) => `  ${left.padEnd(width)}  ${right.split("\n").join(`\n${" ".repeat(width + 4)}`)}`,
+        ),
+    );
     if (command.details !== undefined) lines.push("", command.details);
     return lines.join("\n");
 }
 
 function positionalChoices(spec: PositionalSpec, context: CommandContext | undefined): readonly string[] | undefined {
-    return typeof spec.choices === "function" ? (context !== undefined ? spec.choices(context) : undefined) : spec.choices;
+    return typeof spec.choices === "function"
+        ? context !== undefined
+            ? spec.choices(context)
+            : undefined
+        : spec.choices;
 }
 
 function choicesText(choices: readonly string[] | undefined): string {
@@ -122,11 +146,18 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * know too). Only the command's option names count: npm always exports many config variables of
  * its own. An option also present in argv was passed through (its variable comes from an .npmrc).
  */
-export function swallowedOptions(command: Command, argv: readonly string[], npmConfig: Readonly<Record<string, string>>): string[] {
+export function swallowedOptions(
+    command: Command,
+    argv: readonly string[],
+    npmConfig: Readonly<Record<string, string>>,
+): string[] {
     const given = new Set(argv.map((arg) => arg.split("=")[0]));
     return command.options
         .map((spec) => spec.name)
-        .filter((name) => !given.has(name) && npmConfig[`npm_config_${name.replace(/^-+/, "").replace(/-/g, "_")}`] !== undefined);
+        .filter(
+            (name) =>
+                !given.has(name) && npmConfig[`npm_config_${name.replace(/^-+/, "").replace(/-/g, "_")}`] !== undefined,
+        );
 }
 
 /** Parses argv against the command's spec; throws UsageError on anything it does not declare. */
@@ -142,11 +173,15 @@ export function parseArgs(command: Command, argv: readonly string[], context?: C
             continue;
         }
         if (!onlyPositionals && arg.startsWith("-") && arg !== "-") {
-            const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+            const [flag, inline] = arg.includes("=")
+                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+                : [arg, undefined];
             const spec = command.options.find((candidate) => candidate.name === flag);
             if (spec === undefined) {
                 const known = command.options.map((candidate) => candidate.name);
-                throw new UsageError(`unknown option ${flag}; ${known.length > 0 ? `options: ${[...known, "--help"].join(", ")}` : "it takes only --help"}`);
+                throw new UsageError(
+                    `unknown option ${flag}; ${known.length > 0 ? `options: ${[...known, "--help"].join(", ")}` : "it takes only --help"}`,
+                );
             }
             const key = flag.replace(/^-+/, "");
             if (key in options) throw new UsageError(`${flag} is given twice; give it once`);
@@ -161,7 +196,9 @@ export function parseArgs(command: Command, argv: readonly string[], context?: C
                 throw new UsageError(`${flag} needs a value: ${flag} ${spec.value}${choicesText(spec.choices)}`);
             }
             if (spec.choices !== undefined && !spec.choices.includes(value)) {
-                throw new UsageError(`unknown ${key} ${JSON.stringify(value)} for ${flag}; ${key}s: ${spec.choices.join(", ")}`);
+                throw new UsageError(
+                    `unknown ${key} ${JSON.stringify(value)} for ${flag}; ${key}s: ${spec.choices.join(", ")}`,
+                );
             }
             options[key] = value;
             continue;
@@ -170,14 +207,19 @@ export function parseArgs(command: Command, argv: readonly string[], context?: C
     }
     if (given.length > command.positionals.length) {
         const extra = given.slice(command.positionals.length);
-        throw new UsageError(`unexpected argument${extra.length === 1 ? "" : "s"} ${extra.join(" ")}; usage: ${usage(command).split("\n")[0].replace(/^usage: /, "")}`);
+        throw new UsageError(
+            `unexpected argument${extra.length === 1 ? "" : "s"} ${extra.join(" ")}; usage: ${usage(command)
+                .split("\n")[0]
+                .replace(/^usage: /, "")}`,
+        );
     }
     command.positionals.forEach((spec, index) => {
         const value = given[index];
         const allowed = positionalChoices(spec, context);
         const choices = allowed !== undefined ? `; ${spec.choicesName ?? `${spec.name}s`}: ${allowed.join(", ")}` : "";
         if (value === undefined) {
-            if (spec.optional !== true) throw new UsageError(`missing <${spec.name}>: npm run ${command.name} -- <${spec.name}>${choices}`);
+            if (spec.optional !== true)
+                throw new UsageError(`missing <${spec.name}>: npm run ${command.name} -- <${spec.name}>${choices}`);
             return;
         }
         if (allowed !== undefined && !allowed.includes(value)) {
@@ -195,7 +237,12 @@ export type CommandMain = (args: ParsedArgs, context: CommandContext) => number 
  * Runs a command: help, usage errors (exit 2) and failed runs (exit 1) print their message only,
  * without a stack trace. Resolves to the exit code.
  */
-export async function runCommand(command: Command, main: CommandMain, argv: readonly string[], context: CommandContext): Promise<number> {
+export async function runCommand(
+    command: Command,
+    main: CommandMain,
+    argv: readonly string[],
+    context: CommandContext,
+): Promise<number> {
     if (wantsHelp(argv)) {
         context.out(`${usage(command, context)}\n`);
         return 0;
@@ -203,8 +250,14 @@ export async function runCommand(command: Command, main: CommandMain, argv: read
     try {
         const swallowed = swallowedOptions(command, argv, context.npmConfig ?? {});
         if (swallowed.length > 0) {
-            throw new UsageError(`npm took ${swallowed.join(", ")} for its own option${swallowed.length === 1 ? "" : "s"} and did not pass ` +
-                `${swallowed.length === 1 ? "it" : "them"} on; put -- before the command's arguments: ${usage(command).split("\n")[0].replace(/^usage: /, "")}`);
+            throw new UsageError(
+                `npm took ${swallowed.join(", ")} for its own option${swallowed.length === 1 ? "" : "s"} and did not pass ` +
+                    `${swallowed.length === 1 ? "it" : "them"} on; put -- before the command's arguments: ${usage(
+                        command,
+                    )
+                        .split("\n")[0]
+                        .replace(/^usage: /, "")}`,
+            );
         }
         return await main(parseArgs(command, argv, context), context);
     } catch (error) {
@@ -216,7 +269,7 @@ export async function runCommand(command: Command, main: CommandMain, argv: read
             context.err(`${error.message}\n`);
             return 1;
         }
-        context.err(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        context.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         return 1;
     }
 }
@@ -243,9 +296,15 @@ export function displayPath(file: string, context: Pick<CommandContext, "cwd">):
  * Removes what an earlier run of a command wrote, so that after a failed run no result of the old
  * config looks current; returns a sentence saying what went, or "" when there was nothing.
  */
-export function removeStaleResults(dir: string, files: readonly string[], command: string, context: CommandContext): string {
+export function removeStaleResults(
+    dir: string,
+    files: readonly string[],
+    command: string,
+    context: CommandContext,
+): string {
     const removed = files.filter((file) => fs.existsSync(path.join(dir, file)));
     for (const file of removed) fs.rmSync(path.join(dir, file), { recursive: true, force: true });
-    return removed.length === 0 ? "" :
-        `removed ${removed.map((file) => displayPath(path.join(dir, file), context)).join(", ")}: an earlier ${command}'s results, which no longer match the stack file`;
+    return removed.length === 0
+        ? ""
+        : `removed ${removed.map((file) => displayPath(path.join(dir, file), context)).join(", ")}: an earlier ${command}'s results, which no longer match the stack file`;
 }

@@ -53,7 +53,9 @@ function resolve(node: Json, root: Json): Json {
 function formatValue(value: unknown): string {
     if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
     if (value !== null && typeof value === "object") {
-        return `{${Object.entries(value).map(([key, inner]) => `${key}: ${formatValue(inner)}`).join(", ")}}`;
+        return `{${Object.entries(value)
+            .map(([key, inner]) => `${key}: ${formatValue(inner)}`)
+            .join(", ")}}`;
     }
     return String(value);
 }
@@ -66,11 +68,14 @@ function fallbackOf(node: Json, required: boolean): string {
 
 /** The enum a value (or each item of a list) must be one of, as a sentence. */
 function enumSentence(node: Json, root: Json): string {
-    const values = (resolve(node, root).enum ?? resolve(resolve(node, root).items ?? {}, root).enum) as unknown[] | undefined;
+    const values = (resolve(node, root).enum ?? resolve(resolve(node, root).items ?? {}, root).enum) as
+        | unknown[]
+        | undefined;
     return values === undefined ? "" : ` One of ${values.map((value) => `\`${String(value)}\``).join(", ")}.`;
 }
 
-const isEmptyObject = (value: unknown) => value !== null && typeof value === "object" && Object.keys(value).length === 0;
+const isEmptyObject = (value: unknown) =>
+    value !== null && typeof value === "object" && Object.keys(value).length === 0;
 
 /** The branches of a discriminated union (`network.mode`, `addons.prometheus.mode`), by their discriminator. */
 function branches(node: Json, root: Json): { label: string; node: Json }[] | undefined {
@@ -78,7 +83,9 @@ function branches(node: Json, root: Json): { label: string; node: Json }[] | und
     if (options === undefined || !options.every((option) => resolve(option, root).type === "object")) return undefined;
     return options.map((option) => {
         const branch = resolve(option, root);
-        const constant = Object.entries(branch.properties ?? {}).find(([, value]) => (value as Json).const !== undefined);
+        const constant = Object.entries(branch.properties ?? {}).find(
+            ([, value]) => (value as Json).const !== undefined,
+        );
         return { label: constant !== undefined ? `${constant[0]}: ${(constant[1] as Json).const}` : "", node: branch };
     });
 }
@@ -89,12 +96,20 @@ function rowsOf(node: Json, root: Json, at: string, required: boolean, only = ""
     const union = branches(resolved, root);
     if (union !== undefined) return unionRows(union, root, at);
     const entry = resolved.additionalProperties;
-    if (resolved.type === "object" && resolved.properties === undefined && typeof entry === "object" && resolve(entry, root).properties !== undefined) {
+    if (
+        resolved.type === "object" &&
+        resolved.properties === undefined &&
+        typeof entry === "object" &&
+        resolve(entry, root).properties !== undefined
+    ) {
         return rowsOf(entry, root, at === "" ? "<name>" : `${at}.<name>`, true, only);
     }
     if (!expands(resolved, root)) return [row(resolved, root, at, required, only)];
     if (at === "") return childRows(resolved, root, at, only);
-    const own = typeof resolved.description === "string" ? [{ path: at, fallback: fallbackOf(resolved, required), meaning: `${only}${resolved.description}` }] : [];
+    const own =
+        typeof resolved.description === "string"
+            ? [{ path: at, fallback: fallbackOf(resolved, required), meaning: `${only}${resolved.description}` }]
+            : [];
     return [...own, ...childRows(resolved, root, at, only)];
 }
 
@@ -106,13 +121,19 @@ function expands(node: Json, root: Json): boolean {
     if (node.type !== "object" || node.properties === undefined) return false;
     if (node.default !== undefined && !isEmptyObject(node.default)) return false;
     const children = Object.values(node.properties as Json).map((child) => resolve(child as Json, root));
-    return typeof node.description !== "string" || children.some((child) => child.description !== undefined || child.default !== undefined);
+    return (
+        typeof node.description !== "string" ||
+        children.some((child) => child.description !== undefined || child.default !== undefined)
+    );
 }
 
 function childRows(node: Json, root: Json, at: string, only: string): ReferenceRow[] {
     const required = new Set<string>(node.required ?? []);
     return Object.entries(node.properties as Json).flatMap(([key, child]) =>
-        (child as Json).const !== undefined ? [] : rowsOf(child as Json, root, at === "" ? key : `${at}.${key}`, required.has(key), only));
+        (child as Json).const !== undefined
+            ? []
+            : rowsOf(child as Json, root, at === "" ? key : `${at}.${key}`, required.has(key), only),
+    );
 }
 
 function unionRows(union: { label: string; node: Json }[], root: Json, at: string): ReferenceRow[] {
@@ -127,13 +148,19 @@ function unionRows(union: { label: string; node: Json }[], root: Json, at: strin
 
 function row(node: Json, root: Json, at: string, required: boolean, only: string): ReferenceRow {
     const description = typeof node.description === "string" ? node.description : "";
-    return { path: at, fallback: fallbackOf(node, required), meaning: `${only}${description}${enumSentence(node, root)}`.trim() };
+    return {
+        path: at,
+        fallback: fallbackOf(node, required),
+        meaning: `${only}${description}${enumSentence(node, root)}`.trim(),
+    };
 }
 
 /** Every section's rows, by top-level key. */
 export function referenceRows(): Map<string, ReferenceRow[]> {
     const root = projectJsonSchema();
-    return new Map(Object.entries(root.properties as Json).map(([key, node]) => [key, rowsOf(node as Json, root, "", false)]));
+    return new Map(
+        Object.entries(root.properties as Json).map(([key, node]) => [key, rowsOf(node as Json, root, "", false)]),
+    );
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n+/g, " ");
@@ -183,10 +210,17 @@ export function configurationReference(checks: readonly ConfigCheck[] = CROSS_CH
         if (typeof node.description === "string") out.push(node.description, "");
         out.push("| key | default | meaning |", "|---|---|---|");
         // A map's section (services, nodeGroups) shows its entries' keys without the name.
-        for (const each of rows) out.push(`| \`${each.path.replace(/^<name>\./, "")}\` | ${cell(each.fallback)} | ${cell(each.meaning)} |`);
+        for (const each of rows)
+            out.push(`| \`${each.path.replace(/^<name>\./, "")}\` | ${cell(each.fallback)} | ${cell(each.meaning)} |`);
     }
     out.push("", RULES_PREVIEW_ENFORCES);
-    out.push("", "## Rules across keys", "", "Checked by `pulumi preview` (and `npm run render`, `npm run simulate`) once every key is valid on its own:", "");
+    out.push(
+        "",
+        "## Rules across keys",
+        "",
+        "Checked by `pulumi preview` (and `npm run render`, `npm run simulate`) once every key is valid on its own:",
+        "",
+    );
     for (const check of checks) if (check.doc !== undefined) out.push(`- ${check.doc}`);
     return `${out.join("\n")}\n`;
 }

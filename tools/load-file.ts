@@ -11,7 +11,10 @@ import { CommandContext, CommandError, displayPath, userPath } from "./cli";
  * service with `label`; anything else as CSV. Errors are CommandErrors that name the file.
  */
 export function loadFileProfile(
-    typed: string, services: readonly string[], options: { service?: string; label?: string }, context: Pick<CommandContext, "cwd">,
+    typed: string,
+    services: readonly string[],
+    options: { service?: string; label?: string },
+    context: Pick<CommandContext, "cwd">,
 ): LoadProfile {
     const file = userPath(typed, context);
     let text: string;
@@ -19,7 +22,9 @@ export function loadFileProfile(
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new CommandError(`--load ${typed}: ${code === "ENOENT" ? `no such file (looked for ${file})` : (error as Error).message}`);
+        throw new CommandError(
+            `--load ${typed}: ${code === "ENOENT" ? `no such file (looked for ${file})` : (error as Error).message}`,
+        );
     }
     const name = path.basename(file, path.extname(file));
     try {

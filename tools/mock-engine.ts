@@ -84,7 +84,11 @@ function cloudState(type: string, name: string, inputs: Record<string, any>, reg
             return { ...state, associationArn: placeholder(`${name}.associationArn`) };
         // The tls provider generates keys and signs at deploy: PEM text the mock cannot know.
         case "tls:index/privateKey:PrivateKey":
-            return { ...state, privateKeyPem: placeholder(`${name}.privateKeyPem`), publicKeyPem: placeholder(`${name}.publicKeyPem`) };
+            return {
+                ...state,
+                privateKeyPem: placeholder(`${name}.privateKeyPem`),
+                publicKeyPem: placeholder(`${name}.publicKeyPem`),
+            };
         case "tls:index/certRequest:CertRequest":
             return { ...state, certRequestPem: placeholder(`${name}.certRequestPem`) };
         case "tls:index/selfSignedCert:SelfSignedCert":
@@ -128,10 +132,38 @@ interface MockZone {
  * Wavelength Zone, which DescribeAvailabilityZones returns unless filtered out.
  */
 const US_EAST_1_ZONES: readonly MockZone[] = [
-    ...([["a", "use1-az1"], ["b", "use1-az2"], ["c", "use1-az4"], ["d", "use1-az6"], ["e", "use1-az3"], ["f", "use1-az5"]] as const)
-        .map(([letter, id]): MockZone => ({ name: `us-east-1${letter}`, id, group: "us-east-1", type: "availability-zone", optInStatus: "opt-in-not-required" })),
-    { name: "us-east-1-bos-1a", id: "use1-bos1-az1", group: "us-east-1-bos-1", type: "local-zone", optInStatus: "opted-in" },
-    { name: "us-east-1-wl1-bos-wlz-1", id: "use1-wl1-bos-wlz1", group: "us-east-1-wl1", type: "wavelength-zone", optInStatus: "opted-in" },
+    ...(
+        [
+            ["a", "use1-az1"],
+            ["b", "use1-az2"],
+            ["c", "use1-az4"],
+            ["d", "use1-az6"],
+            ["e", "use1-az3"],
+            ["f", "use1-az5"],
+        ] as const
+    ).map(
+        ([letter, id]): MockZone => ({
+            name: `us-east-1${letter}`,
+            id,
+            group: "us-east-1",
+            type: "availability-zone",
+            optInStatus: "opt-in-not-required",
+        }),
+    ),
+    {
+        name: "us-east-1-bos-1a",
+        id: "use1-bos1-az1",
+        group: "us-east-1-bos-1",
+        type: "local-zone",
+        optInStatus: "opted-in",
+    },
+    {
+        name: "us-east-1-wl1-bos-wlz-1",
+        id: "use1-wl1-bos-wlz1",
+        group: "us-east-1-wl1",
+        type: "wavelength-zone",
+        optInStatus: "opted-in",
+    },
 ];
 
 /**
@@ -140,17 +172,39 @@ const US_EAST_1_ZONES: readonly MockZone[] = [
  * applied as EC2's DescribeAvailabilityZones applies them. Other regions get three plain zones.
  */
 function availabilityZones(region: string, inputs: Record<string, any>): MockZone[] {
-    const all = region === "us-east-1" ? US_EAST_1_ZONES : ["a", "b", "c"].map((letter, index): MockZone => ({
-        name: `${region}${letter}`, id: `${region.replace(/-/g, "").slice(0, 4)}-az${index + 1}`, group: region, type: "availability-zone", optInStatus: "opt-in-not-required",
-    }));
+    const all =
+        region === "us-east-1"
+            ? US_EAST_1_ZONES
+            : ["a", "b", "c"].map(
+                  (letter, index): MockZone => ({
+                      name: `${region}${letter}`,
+                      id: `${region.replace(/-/g, "").slice(0, 4)}-az${index + 1}`,
+                      group: region,
+                      type: "availability-zone",
+                      optInStatus: "opt-in-not-required",
+                  }),
+              );
     const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
     const field = (zone: MockZone, name: string): string | undefined =>
-        ({ "opt-in-status": zone.optInStatus, "zone-type": zone.type, "zone-id": zone.id, "zone-name": zone.name } as Record<string, string>)[name];
-    return all
-        // Without allAvailabilityZones, zones the account has not opted into are never listed.
-        .filter((zone) => inputs.allAvailabilityZones === true || zone.optInStatus !== "not-opted-in")
-        .filter((zone) => filters.every((filter) => filter.values.includes(field(zone, filter.name) ?? "")))
-        .filter((zone) => !(inputs.excludeZoneIds ?? []).includes(zone.id) && !(inputs.excludeNames ?? []).includes(zone.name));
+        (
+            ({
+                "opt-in-status": zone.optInStatus,
+                "zone-type": zone.type,
+                "zone-id": zone.id,
+                "zone-name": zone.name,
+            }) as Record<string, string>
+        )[name];
+    return (
+        all
+            // Without allAvailabilityZones, zones the account has not opted into are never listed.
+            .filter((zone) => inputs.allAvailabilityZones === true || zone.optInStatus !== "not-opted-in")
+            .filter((zone) => filters.every((filter) => filter.values.includes(field(zone, filter.name) ?? "")))
+            .filter(
+                (zone) =>
+                    !(inputs.excludeZoneIds ?? []).includes(zone.id) &&
+                    !(inputs.excludeNames ?? []).includes(zone.name),
+            )
+    );
 }
 
 /**
@@ -166,11 +220,21 @@ function callResult(token: string, region: string, inputs: Record<string, any> =
     switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const zones = availabilityZones(region, inputs);
-            return { id: region, names: zones.map((zone) => zone.name), zoneIds: zones.map((zone) => zone.id), groupNames: zones.map((zone) => zone.group) };
+            return {
+                id: region,
+                names: zones.map((zone) => zone.name),
+                zoneIds: zones.map((zone) => zone.id),
+                groupNames: zones.map((zone) => zone.group),
+            };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             // A deployer as CI runs it: an assumed role (AWS's documentation account ID).
-            return { accountId: MOCK_ACCOUNT_ID, arn: MOCK_CALLER_ARN, userId: "AROAEXAMPLEROLEID:pulumi", id: MOCK_ACCOUNT_ID };
+            return {
+                accountId: MOCK_ACCOUNT_ID,
+                arn: MOCK_CALLER_ARN,
+                userId: "AROAEXAMPLEROLEID:pulumi",
+                id: MOCK_ACCOUNT_ID,
+            };
         case "aws:index/getRegion:getRegion":
             return { name: region, region };
         case "aws:index/getPartition:getPartition":
@@ -195,10 +259,12 @@ function callResult(token: string, region: string, inputs: Record<string, any> =
 
 /** Resolves an Output (or a structure holding Outputs) as a promise, keeping track of secrecy. */
 export function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
-    return new Promise((resolve) => pulumi.output(value).apply((resolved) => {
-        resolve(resolved as pulumi.Unwrap<T>);
-        return resolved;
-    }));
+    return new Promise((resolve) =>
+        pulumi.output(value).apply((resolved) => {
+            resolve(resolved as pulumi.Unwrap<T>);
+            return resolved;
+        }),
+    );
 }
 
 async function isSecretValue(value: unknown): Promise<boolean> {
@@ -207,7 +273,10 @@ async function isSecretValue(value: unknown): Promise<boolean> {
 
 /** The program threw (invalid config, say): what it had registered by then comes along. */
 export class ProgramFailed extends Error {
-    constructor(public readonly error: unknown, public readonly registered: readonly RegisteredResource[]) {
+    constructor(
+        public readonly error: unknown,
+        public readonly registered: readonly RegisteredResource[],
+    ) {
         super(error instanceof Error ? error.message : String(error));
     }
 }
@@ -216,7 +285,9 @@ export class ProgramFailed extends Error {
  * The program's entry point as index.ts exports it: takes the root component's options (the
  * harness passes a transformation to see every resource's options) and returns the stack outputs.
  */
-export type Program = (opts?: pulumi.ComponentResourceOptions) => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type Program = (
+    opts?: pulumi.ComponentResourceOptions,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 export interface RunOptions {
     readonly stack: string;
@@ -236,7 +307,9 @@ export interface RunOptions {
 function stackReferenceState(name: string, references: RunOptions["stackReferences"]): Record<string, any> {
     const outputs = references?.[name];
     if (outputs === undefined) {
-        throw new Error(`the program reads stack ${name}, but the run was given outputs of: ${Object.keys(references ?? {}).join(", ") || "no stack"}`);
+        throw new Error(
+            `the program reads stack ${name}, but the run was given outputs of: ${Object.keys(references ?? {}).join(", ") || "no stack"}`,
+        );
     }
     return { name, outputs, secretOutputNames: [] };
 }
@@ -252,24 +325,38 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
     const calls: string[] = [];
     const callResults: Record<string, Record<string, any>> = {};
     const invokes: { token: string; inputs: Record<string, any> }[] = [];
-    await pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs) {
-            const state = args.type === "pulumi:pulumi:StackReference"
-                ? stackReferenceState(args.inputs.name, options.stackReferences)
-                : cloudState(args.type, args.name, args.inputs, region);
-            // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
-            const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
-            registered.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), state, id, provider: args.provider });
-            return { id, state };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                const state =
+                    args.type === "pulumi:pulumi:StackReference"
+                        ? stackReferenceState(args.inputs.name, options.stackReferences)
+                        : cloudState(args.type, args.name, args.inputs, region);
+                // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
+                const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
+                registered.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: unwrapSecrets(args.inputs),
+                    state,
+                    id,
+                    provider: args.provider,
+                });
+                return { id, state };
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                calls.push(args.token);
+                invokes.push({ token: args.token, inputs: args.inputs });
+                callResults[args.token] =
+                    options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
+                return callResults[args.token];
+            },
+            // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
         },
-        call(args: pulumi.runtime.MockCallArgs) {
-            calls.push(args.token);
-            invokes.push({ token: args.token, inputs: args.inputs });
-            callResults[args.token] = options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
-            return callResults[args.token];
-        },
-    // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
-    }, PROJECT, options.stack, false);
+        PROJECT,
+        options.stack,
+        false,
+    );
     pulumi.runtime.setAllConfig(options.config);
 
     const names = new WeakMap<pulumi.Resource, { type: string; name: string }>();
@@ -279,7 +366,9 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
         declared.push({ type: args.type, name: args.name, parent, opts: args.opts, props: args.props });
         // `transforms` are engine callbacks (a callback server the mock monitor cannot serve): the
         // run would hang. They stay in `declared` for the tests, which apply them themselves.
-        return args.opts.transforms?.length ? { props: args.props, opts: { ...args.opts, transforms: undefined } } : undefined;
+        return args.opts.transforms?.length
+            ? { props: args.props, opts: { ...args.opts, transforms: undefined } }
+            : undefined;
     };
 
     // Without an engine, pulumi.log.warn writes to console.warn: collect those lines instead.

@@ -30,11 +30,22 @@ export function applyChanges(text: string, changes: readonly Change[]): string {
             }
         }
         const parent = document.getIn(path.slice(0, -1), true);
-        if (node === undefined && YAML.isMap(parent) && !parent.flow && parent.items.length > 0 && YAML.isNode(parent.items[0].key) && parent.items[0].key.range) {
+        if (
+            node === undefined &&
+            YAML.isMap(parent) &&
+            !parent.flow &&
+            parent.items.length > 0 &&
+            YAML.isNode(parent.items[0].key) &&
+            parent.items[0].key.range
+        ) {
             const keyStart = parent.items[0].key.range[0];
             const lineStart = text.lastIndexOf("\n", keyStart - 1) + 1;
             const indent = text.slice(lineStart, keyStart);
-            edits.push({ start: lineStart, end: lineStart, text: `${indent}${String(path[path.length - 1])}: ${renderPlain(change.to)}\n` });
+            edits.push({
+                start: lineStart,
+                end: lineStart,
+                text: `${indent}${String(path[path.length - 1])}: ${renderPlain(change.to)}\n`,
+            });
             continue;
         }
         pending.push(change);
@@ -60,7 +71,12 @@ function renderLike(node: YAML.Node, value: unknown): string | undefined {
         if (node.type === "QUOTE_SINGLE") return `'${String(value).replace(/'/g, "''")}'`;
         return renderPlain(value);
     }
-    if (YAML.isSeq(node) && node.flow && Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) {
+    if (
+        YAML.isSeq(node) &&
+        node.flow &&
+        Array.isArray(value) &&
+        value.every((item) => item === null || typeof item !== "object")
+    ) {
         return `[${value.map(renderPlain).join(", ")}]`;
     }
     return undefined;
@@ -90,12 +106,13 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
     let j = 0;
     while (i < a.length || j < b.length) {
         if (i < a.length && j < b.length && a[i] === b[j]) edits.push({ op: " ", line: a[i], i: i++, j: j++ });
-        else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) edits.push({ op: "-", line: a[i], i: i++, j });
+        else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1]))
+            edits.push({ op: "-", line: a[i], i: i++, j });
         else edits.push({ op: "+", line: b[j], i, j: j++ });
     }
     const context = 3;
     const hunks: string[] = [];
-    for (let k = 0; k < edits.length;) {
+    for (let k = 0; k < edits.length; ) {
         if (edits[k].op === " ") {
             k++;
             continue;
@@ -113,7 +130,10 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
         const newCount = slice.filter((edit) => edit.op !== "-").length;
         const oldStart = (slice[0]?.i ?? 0) + (oldCount > 0 ? 1 : 0);
         const newStart = (slice[0]?.j ?? 0) + (newCount > 0 ? 1 : 0);
-        hunks.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`, ...slice.map((edit) => `${edit.op}${edit.line}`));
+        hunks.push(
+            `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`,
+            ...slice.map((edit) => `${edit.op}${edit.line}`),
+        );
         k = stop;
         start = stop;
     }

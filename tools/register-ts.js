@@ -27,14 +27,25 @@ const FORMAT = 1;
 function emitOptions() {
     const { compilerOptions = {} } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
     const options = {};
-    for (const key of ["target", "module", "esModuleInterop", "experimentalDecorators", "emitDecoratorMetadata", "useDefineForClassFields", "importHelpers", "downlevelIteration"]) {
+    for (const key of [
+        "target",
+        "module",
+        "esModuleInterop",
+        "experimentalDecorators",
+        "emitDecoratorMetadata",
+        "useDefineForClassFields",
+        "importHelpers",
+        "downlevelIteration",
+    ]) {
         if (compilerOptions[key] !== undefined) options[key] = compilerOptions[key];
     }
     return { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false };
 }
 
 const options = emitOptions();
-const typescriptVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8")).version;
+const typescriptVersion = JSON.parse(
+    fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8"),
+).version;
 const salt = `${FORMAT}\0${typescriptVersion}\0${JSON.stringify(options)}\0`;
 let ts;
 
@@ -47,12 +58,20 @@ function transpile(filename, source) {
         // Not transpiled yet (or the cache was cleared).
     }
     ts ??= require(require.resolve("typescript", { paths: [ROOT] }));
-    const output = ts.transpileModule(source, { fileName: filename, compilerOptions: options, reportDiagnostics: true });
+    const output = ts.transpileModule(source, {
+        fileName: filename,
+        compilerOptions: options,
+        reportDiagnostics: true,
+    });
     if (output.diagnostics.length > 0) {
-        throw new SyntaxError(output.diagnostics.map((diagnostic) => {
-            const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-            return `${filename}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
-        }).join("\n"));
+        throw new SyntaxError(
+            output.diagnostics
+                .map((diagnostic) => {
+                    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+                    return `${filename}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
+                })
+                .join("\n"),
+        );
     }
     // Written to a temporary name and renamed: parallel test workers may write the same entry.
     fs.mkdirSync(CACHE_DIR, { recursive: true });
@@ -70,7 +89,8 @@ Module._extensions[".ts"] = function loadTypeScript(module, filename) {
 function typeScriptFiles(dir) {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : typeScriptFiles(full);
+        if (entry.isDirectory())
+            return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : typeScriptFiles(full);
         return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [full] : [];
     });
 }

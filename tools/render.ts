@@ -14,14 +14,26 @@ import { renderReleases } from "../components/addons";
 import { checkCapacity, checkConfig } from "../preflight";
 import type { PlatformConfig } from "../config";
 import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
-import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess } from "./cli";
+import {
+    Command,
+    CommandContext,
+    CommandError,
+    displayPath,
+    ParsedArgs,
+    removeStaleResults,
+    runAsProcess,
+} from "./cli";
 import { PROJECT_DIR, readStackFile, runtimeConfig, stackArgument } from "./stack-files";
 
 /** Kubernetes objects the program declares, as manifests (providers and Helm releases aside). */
 export function kubernetesManifests(registered: readonly RegisteredResource[]): Record<string, any>[] {
     return registered
-        .filter((resource) => resource.type.startsWith("kubernetes:") && resource.inputs.kind !== undefined &&
-            !resource.type.startsWith("kubernetes:helm.sh/"))
+        .filter(
+            (resource) =>
+                resource.type.startsWith("kubernetes:") &&
+                resource.inputs.kind !== undefined &&
+                !resource.type.startsWith("kubernetes:helm.sh/"),
+        )
         .map((resource) => resource.inputs);
 }
 
@@ -35,7 +47,9 @@ export function resourceTree(run: MockRun): string {
     }
     const lines: string[] = [];
     const walk = (node: DeclaredResource, depth: number) => {
-        const remote = node.type.startsWith("eks:index:") ? "  (packaged component: the eks provider creates its resources)" : "";
+        const remote = node.type.startsWith("eks:index:")
+            ? "  (packaged component: the eks provider creates its resources)"
+            : "";
         lines.push(`${"  ".repeat(depth)}${node.type}  ${node.name}${remote}`);
         for (const child of children.get(key(node)) ?? []) {
             walk(child, depth + 1);
@@ -52,19 +66,36 @@ export function resourceTree(run: MockRun): string {
 export function monitoringSummary(registered: readonly RegisteredResource[]): string {
     const sections: string[] = [];
     for (const rule of registered.filter((resource) => resource.inputs.kind === "PrometheusRule")) {
-        sections.push(`# PrometheusRule ${rule.inputs.metadata.namespace}/${rule.inputs.metadata.name}`, YAML.stringify(rule.inputs, { lineWidth: 0 }));
+        sections.push(
+            `# PrometheusRule ${rule.inputs.metadata.namespace}/${rule.inputs.metadata.name}`,
+            YAML.stringify(rule.inputs, { lineWidth: 0 }),
+        );
     }
-    for (const configMap of registered.filter((resource) => resource.inputs.kind === "ConfigMap" && resource.inputs.metadata?.labels?.grafana_dashboard)) {
+    for (const configMap of registered.filter(
+        (resource) => resource.inputs.kind === "ConfigMap" && resource.inputs.metadata?.labels?.grafana_dashboard,
+    )) {
         for (const [file, text] of Object.entries(configMap.inputs.data as Record<string, string>)) {
-            const dashboard = JSON.parse(text) as { title: string; uid: string; panels: { type: string; title: string; targets?: unknown[] }[] };
-            sections.push(`# Grafana dashboard "${dashboard.title}" (uid ${dashboard.uid}) in ConfigMap ` +
-                `${configMap.inputs.metadata.namespace}/${configMap.inputs.metadata.name} (${file}), ${dashboard.panels.length} panels`);
+            const dashboard = JSON.parse(text) as {
+                title: string;
+                uid: string;
+                panels: { type: string; title: string; targets?: unknown[] }[];
+            };
+            sections.push(
+                `# Grafana dashboard "${dashboard.title}" (uid ${dashboard.uid}) in ConfigMap ` +
+                    `${configMap.inputs.metadata.namespace}/${configMap.inputs.metadata.name} (${file}), ${dashboard.panels.length} panels`,
+            );
             for (const panel of dashboard.panels) {
-                sections.push(panel.type === "row" ? `## ${panel.title}` : `  - ${panel.title} (${panel.targets?.length ?? 0} queries)`);
+                sections.push(
+                    panel.type === "row"
+                        ? `## ${panel.title}`
+                        : `  - ${panel.title} (${panel.targets?.length ?? 0} queries)`,
+                );
             }
         }
     }
-    return sections.length > 0 ? sections.join("\n") : "(no scaling rules or dashboard: addons.monitoring turns them off)";
+    return sections.length > 0
+        ? sections.join("\n")
+        : "(no scaling rules or dashboard: addons.monitoring turns them off)";
 }
 
 export async function loadProgram(): Promise<Program> {
@@ -75,30 +106,48 @@ export async function loadProgram(): Promise<Program> {
 /** The files `render` writes under out/<stack>/ (and the only ones it ever removes there). */
 export const RENDER_FILES = ["kubernetes.yaml", "resources.json", "outputs.json"] as const;
 
-export async function render(stack: string, outDir = path.join(PROJECT_DIR, "out", stack), projectDir = PROJECT_DIR): Promise<MockRun> {
+export async function render(
+    stack: string,
+    outDir = path.join(PROJECT_DIR, "out", stack),
+    projectDir = PROJECT_DIR,
+): Promise<MockRun> {
     const run = await runWithMocks({ stack, config: runtimeConfig(readStackFile(stack, projectDir)), loadProgram });
     // Only render's own files: out/<stack>/ also holds other commands' results (simulation/).
     fs.mkdirSync(outDir, { recursive: true });
     const manifests = kubernetesManifests(run.registered);
-    fs.writeFileSync(path.join(outDir, "kubernetes.yaml"),
-        manifests.map((manifest) => YAML.stringify(manifest, { lineWidth: 0 })).join("---\n"));
-    fs.writeFileSync(path.join(outDir, "resources.json"), JSON.stringify(run.registered.map(({ type, name, id, inputs }) => ({ type, name, id, inputs })), null, 2));
+    fs.writeFileSync(
+        path.join(outDir, "kubernetes.yaml"),
+        manifests.map((manifest) => YAML.stringify(manifest, { lineWidth: 0 })).join("---\n"),
+    );
+    fs.writeFileSync(
+        path.join(outDir, "resources.json"),
+        JSON.stringify(
+            run.registered.map(({ type, name, id, inputs }) => ({ type, name, id, inputs })),
+            null,
+            2,
+        ),
+    );
     fs.writeFileSync(path.join(outDir, "outputs.json"), JSON.stringify(run.outputs, null, 2));
     return run;
 }
 
 export const RENDER: Command = {
     name: "render",
-    summary: "Runs the program offline against the mock engine with the stack's config, as `pulumi preview` would, and prints the\n" +
+    summary:
+        "Runs the program offline against the mock engine with the stack's config, as `pulumi preview` would, and prints the\n" +
         "component tree, the warnings preview would log, the capacity table, the Helm releases and the scaling rules.",
     positionals: [stackArgument()],
     options: [],
-    details: `Writes out/<stack>/${RENDER_FILES.join(", ")} (other files under out/<stack>/ are left alone).\n` +
+    details:
+        `Writes out/<stack>/${RENDER_FILES.join(", ")} (other files under out/<stack>/ are left alone).\n` +
         "Exit codes: 0 rendered; 1 the program refused the config (an earlier render's files for the stack are removed); 2 a usage mistake.",
 };
 
 /** What render ends with: the errors and warnings preview would give, and each file written with what it holds. */
-export function renderSummary(summary: { errors: number; warnings: number; files: readonly (readonly [string, string])[] }, context: Pick<CommandContext, "cwd">): string {
+export function renderSummary(
+    summary: { errors: number; warnings: number; files: readonly (readonly [string, string])[] },
+    context: Pick<CommandContext, "cwd">,
+): string {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
     return [
         `${count(summary.errors, "error")}, ${count(summary.warnings, "warning")}${summary.warnings > 0 ? " (listed above, as pulumi preview would log them)" : ""}`,
@@ -118,7 +167,8 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
         const error = failure instanceof ProgramFailed ? failure.error : failure;
         const refused = pulumi.RunError.isInstance(error as Error) || error instanceof CommandError;
         if (!refused) throw error;
-        const registered = failure instanceof ProgramFailed ? `\n(no resources registered: ${failure.registered.length})` : "";
+        const registered =
+            failure instanceof ProgramFailed ? `\n(no resources registered: ${failure.registered.length})` : "";
         const removed = removeStaleResults(outDir, RENDER_FILES, "render", context);
         throw new CommandError(`${(error as Error).message}${registered}${removed !== "" ? `\n${removed}` : ""}`);
     }
@@ -145,15 +195,23 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     log(monitoringSummary(run.registered));
     log(`\nRendered in ${milliseconds.toFixed(0)} ms`);
     log(heading("Summary"));
-    log(renderSummary({
-        errors: capacity.findings.filter((finding) => finding.severity === "error").length,
-        warnings: run.warnings.length,
-        files: [
-            [path.join(outDir, "kubernetes.yaml"), `${kubernetesManifests(run.registered).length} Kubernetes objects`],
-            [path.join(outDir, "resources.json"), `${run.registered.length} resources with their inputs`],
-            [path.join(outDir, "outputs.json"), `${Object.keys(run.outputs).length} stack outputs`],
-        ],
-    }, context));
+    log(
+        renderSummary(
+            {
+                errors: capacity.findings.filter((finding) => finding.severity === "error").length,
+                warnings: run.warnings.length,
+                files: [
+                    [
+                        path.join(outDir, "kubernetes.yaml"),
+                        `${kubernetesManifests(run.registered).length} Kubernetes objects`,
+                    ],
+                    [path.join(outDir, "resources.json"), `${run.registered.length} resources with their inputs`],
+                    [path.join(outDir, "outputs.json"), `${Object.keys(run.outputs).length} stack outputs`],
+                ],
+            },
+            context,
+        ),
+    );
     return 0;
 }
 

@@ -5,7 +5,9 @@ const { spawnSync } = require("child_process");
 
 const run = spawnSync("promtool", ["--version"], { encoding: "utf8" });
 if (run.status !== 0) {
-    console.error("promtool is not on PATH: install Debian's prometheus package " +
-        "(apt-get install -y prometheus, with sudo when not root); .ci/run does this");
+    console.error(
+        "promtool is not on PATH: install Debian's prometheus package " +
+            "(apt-get install -y prometheus, with sudo when not root); .ci/run does this",
+    );
     process.exit(1);
 }

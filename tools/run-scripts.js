@@ -12,24 +12,29 @@ const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => scripts[name] === undefined);
 if (names.length === 0 || unknown.length > 0) {
-    console.error(`usage: node tools/run-scripts.js <script>...; not in package.json: ${unknown.join(", ") || "(none given)"}`);
+    console.error(
+        `usage: node tools/run-scripts.js <script>...; not in package.json: ${unknown.join(", ") || "(none given)"}`,
+    );
     process.exit(2);
 }
 // As npm runs a script: from the project root, with the local binaries on PATH.
 const env = { ...process.env, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
-const runs = names.map((name) => new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn("sh", ["-c", scripts[name]], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    const output = [];
-    child.stdout.on("data", (chunk) => output.push(chunk));
-    child.stderr.on("data", (chunk) => output.push(chunk));
-    child.on("close", (code, signal) => {
-        const status = code === 0 ? "ok" : `FAILED (${signal ?? `exit ${code}`})`;
-        process.stdout.write(`\n> ${name}: ${scripts[name]}\n${Buffer.concat(output).toString()}`);
-        process.stdout.write(`> ${name}: ${status} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        resolve(code === 0);
-    });
-}));
+const runs = names.map(
+    (name) =>
+        new Promise((resolve) => {
+            const started = Date.now();
+            const child = spawn("sh", ["-c", scripts[name]], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+            const output = [];
+            child.stdout.on("data", (chunk) => output.push(chunk));
+            child.stderr.on("data", (chunk) => output.push(chunk));
+            child.on("close", (code, signal) => {
+                const status = code === 0 ? "ok" : `FAILED (${signal ?? `exit ${code}`})`;
+                process.stdout.write(`\n> ${name}: ${scripts[name]}\n${Buffer.concat(output).toString()}`);
+                process.stdout.write(`> ${name}: ${status} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+                resolve(code === 0);
+            });
+        }),
+);
 Promise.all(runs).then((results) => {
     process.exitCode = results.every(Boolean) ? 0 : 1;
 });

@@ -9,14 +9,18 @@ import { SCHEMA_FILE, stackFileSchemaText } from "./stack-file-schema";
 
 export const SCHEMA: Command = {
     name: "schema",
-    summary: `Writes ${SCHEMA_FILE}, the JSON Schema of Pulumi.<stack>.yaml, and ${REFERENCE_FILE}, the configuration reference,\n` +
+    summary:
+        `Writes ${SCHEMA_FILE}, the JSON Schema of Pulumi.<stack>.yaml, and ${REFERENCE_FILE}, the configuration reference,\n` +
         "from the zod schemas in schema/ and the cross-key checks. Run it after changing either; npm test fails while they are stale.",
     positionals: [],
     options: [],
 };
 
 export function schemaMain(_args: unknown, context: CommandContext): number {
-    for (const [relative, text] of [[SCHEMA_FILE, stackFileSchemaText()], [REFERENCE_FILE, configurationReference()]]) {
+    for (const [relative, text] of [
+        [SCHEMA_FILE, stackFileSchemaText()],
+        [REFERENCE_FILE, configurationReference()],
+    ]) {
         const file = path.join(context.projectDir, relative);
         const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
         fs.writeFileSync(file, text);

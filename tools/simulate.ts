@@ -7,10 +7,26 @@ import * as path from "path";
 import type { PlatformConfig } from "../config";
 import { preflight } from "../preflight";
 import { DEFAULT_SERVICE_LABEL, LoadProfile, profile, PROFILE_NAMES, ProfileName } from "../simulator/profiles";
-import { checkVerdict, criteriaSummary, evaluateCriteria, formatReport, ProfileCriteria, resultJson } from "../simulator/report";
+import {
+    checkVerdict,
+    criteriaSummary,
+    evaluateCriteria,
+    formatReport,
+    ProfileCriteria,
+    resultJson,
+} from "../simulator/report";
 import { simulate } from "../simulator/run";
 import { serviceChartSvg } from "../simulator/svg";
-import { Command, CommandContext, CommandError, displayPath, ParsedArgs, removeStaleResults, runAsProcess, UsageError } from "./cli";
+import {
+    Command,
+    CommandContext,
+    CommandError,
+    displayPath,
+    ParsedArgs,
+    removeStaleResults,
+    runAsProcess,
+    UsageError,
+} from "./cli";
 import { loadFileProfile } from "./load-file";
 import { readStackFile, stackArgument } from "./stack-files";
 
@@ -19,19 +35,35 @@ const PROGRESS_FROM_SECONDS = 4 * 3600;
 
 export const SIMULATE: Command = {
     name: "simulate",
-    summary: "Runs the stack's services through the scaling simulator (HPA controller, ReplicaSets, scheduler, quota,\n" +
+    summary:
+        "Runs the stack's services through the scaling simulator (HPA controller, ReplicaSets, scheduler, quota,\n" +
         "cluster-autoscaler) under load profiles and prints, per service, how they scaled and which criteria were met.",
     positionals: [stackArgument()],
     options: [
         { name: "--service", value: "S", help: "report and chart only this service (all services are simulated)" },
-        { name: "--profile", value: "P", help: `run one built-in profile instead of all ${PROFILE_NAMES.length}`, choices: PROFILE_NAMES },
-        { name: "--load", value: "file.csv", help: "replay real traffic: `seconds,load` rows (with --service) or a header `seconds,<service>,...`;\n" +
-            "or a Prometheus query_range response (JSON, a matrix; series name their service by --label);\n" +
-            "a relative path is relative to the directory you run npm from" },
-        { name: "--label", value: "L", help: `the Prometheus label that names a --load series' service (default ${DEFAULT_SERVICE_LABEL})` },
+        {
+            name: "--profile",
+            value: "P",
+            help: `run one built-in profile instead of all ${PROFILE_NAMES.length}`,
+            choices: PROFILE_NAMES,
+        },
+        {
+            name: "--load",
+            value: "file.csv",
+            help:
+                "replay real traffic: `seconds,load` rows (with --service) or a header `seconds,<service>,...`;\n" +
+                "or a Prometheus query_range response (JSON, a matrix; series name their service by --label);\n" +
+                "a relative path is relative to the directory you run npm from",
+        },
+        {
+            name: "--label",
+            value: "L",
+            help: `the Prometheus label that names a --load series' service (default ${DEFAULT_SERVICE_LABEL})`,
+        },
         { name: "--check", help: "for CI: exit 1 when any criterion is MISSED, 0 when all are met" },
     ],
-    details: "Writes out/<stack>/simulation/<profile>.json (time series, criteria) and <profile>-<service>.svg (charts).\n" +
+    details:
+        "Writes out/<stack>/simulation/<profile>.json (time series, criteria) and <profile>-<service>.svg (charts).\n" +
         "A run replaces only what it writes: with --service, the other services' charts stay.\n" +
         "Exit codes: 0 done (with --check: every criterion met); 1 with --check a criterion missed, or the run failed (the\n" +
         "config refused: the stack's earlier simulation results are removed; a bad --load file: they stay); 2 a usage mistake.",
@@ -46,7 +78,12 @@ function loadConfig(stack: string, context: CommandContext): PlatformConfig {
 }
 
 function loadProfiles(args: ParsedArgs, config: PlatformConfig, context: CommandContext): LoadProfile[] {
-    const { service, profile: name, load, label } = args.options as { service?: string; profile?: string; load?: string; label?: string };
+    const {
+        service,
+        profile: name,
+        load,
+        label,
+    } = args.options as { service?: string; profile?: string; load?: string; label?: string };
     if (load !== undefined) return [loadFileProfile(load, Object.keys(config.services), { service, label }, context)];
     const names = name !== undefined ? [name as ProfileName] : [...PROFILE_NAMES];
     return names.map((each) => profile(each, config.simulation.seed));
@@ -57,17 +94,31 @@ function loadProfiles(args: ParsedArgs, config: PlatformConfig, context: Command
  * when all services are charted (so a service no longer in the config leaves no chart that looks
  * current), only those of `only` when the run charts only those.
  */
-export function replacedFiles(files: readonly string[], profile: string, only: readonly string[] | undefined): string[] {
-    return files.filter((name) => name === `${profile}.json` || (only === undefined
-        ? name.startsWith(`${profile}-`) && name.endsWith(".svg")
-        : only.some((service) => name === `${profile}-${service}.svg`)));
+export function replacedFiles(
+    files: readonly string[],
+    profile: string,
+    only: readonly string[] | undefined,
+): string[] {
+    return files.filter(
+        (name) =>
+            name === `${profile}.json` ||
+            (only === undefined
+                ? name.startsWith(`${profile}-`) && name.endsWith(".svg")
+                : only.some((service) => name === `${profile}-${service}.svg`)),
+    );
 }
 
 export async function simulateMain(args: ParsedArgs, context: CommandContext): Promise<number> {
     const stack = args.positionals.stack!;
-    const { service, profile: profileName, load, check } = args.options as { service?: string; profile?: string; load?: string; check?: true };
+    const {
+        service,
+        profile: profileName,
+        load,
+        check,
+    } = args.options as { service?: string; profile?: string; load?: string; check?: true };
     if (profileName !== undefined && load !== undefined) throw new UsageError("give --profile or --load, not both");
-    if (args.options.label !== undefined && load === undefined) throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
+    if (args.options.label !== undefined && load === undefined)
+        throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const outDir = path.join(context.projectDir, "out", stack, "simulation");
     let config: PlatformConfig;
     try {
@@ -75,12 +126,16 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     } catch (error) {
         if (!(error instanceof CommandError)) throw error;
         // Results of a config the stack file no longer holds must not look current.
-        const removed = fs.existsSync(outDir) ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context) : "";
+        const removed = fs.existsSync(outDir)
+            ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context)
+            : "";
         throw new CommandError(`${error.message}${removed !== "" ? `\n${removed}` : ""}`);
     }
     const services = Object.keys(config.services);
     if (service !== undefined && !services.includes(service)) {
-        throw new UsageError(`unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`);
+        throw new UsageError(
+            `unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`,
+        );
     }
     // A bad --load file says nothing about the stack file: the earlier results stay.
     const profiles = loadProfiles(args, config, context);
@@ -91,24 +146,37 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
         const showProgress = loadProfile.durationSeconds >= PROGRESS_FROM_SECONDS;
         let shown = -1;
         const result = simulate(config, loadProfile, {
-            onProgress: showProgress ? (fraction) => {
-                const percent = Math.floor(fraction * 10) * 10;
-                if (percent > shown) {
-                    shown = percent;
-                    context.err(`simulating ${stack} ${loadProfile.name}: ${percent}%\n`);
-                }
-            } : undefined,
+            onProgress: showProgress
+                ? (fraction) => {
+                      const percent = Math.floor(fraction * 10) * 10;
+                      if (percent > shown) {
+                          shown = percent;
+                          context.err(`simulating ${stack} ${loadProfile.name}: ${percent}%\n`);
+                      }
+                  }
+                : undefined,
         });
-        checked.push({ profile: loadProfile.name, criteria: evaluateCriteria(config, result).filter((criterion) => only === undefined || only.includes(criterion.service)) });
+        checked.push({
+            profile: loadProfile.name,
+            criteria: evaluateCriteria(config, result).filter(
+                (criterion) => only === undefined || only.includes(criterion.service),
+            ),
+        });
         if (i > 0) context.out(`\n${"=".repeat(100)}\n\n`);
         context.out(`${formatReport(config, result, only)}\n`);
-        for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only)) fs.rmSync(path.join(outDir, file));
+        for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only))
+            fs.rmSync(path.join(outDir, file));
         const written = [path.join(outDir, `${loadProfile.name}.json`)];
         fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
-        for (const run of result.services.filter((candidate) => only === undefined || only.includes(candidate.model.name))) {
+        for (const run of result.services.filter(
+            (candidate) => only === undefined || only.includes(candidate.model.name),
+        )) {
             const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
             // The spike checks responseSeconds: its chart draws the limit after each step.
-            const limit = loadProfile.name === "spike" ? { responseLimitSeconds: config.simulation.criteria.responseSeconds } : {};
+            const limit =
+                loadProfile.name === "spike"
+                    ? { responseLimitSeconds: config.simulation.criteria.responseSeconds }
+                    : {};
             fs.writeFileSync(file, serviceChartSvg(result, run, limit));
             written.push(file);
         }

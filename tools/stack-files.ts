@@ -18,7 +18,8 @@ export interface StackFile {
 
 /** The stacks this repository ships a `Pulumi.<stack>.yaml` for. */
 export function listStacks(dir = PROJECT_DIR): string[] {
-    return fs.readdirSync(dir)
+    return fs
+        .readdirSync(dir)
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined)
         .sort();
@@ -26,7 +27,12 @@ export function listStacks(dir = PROJECT_DIR): string[] {
 
 /** The `<stack>` argument of every command: one of the stacks the repository ships. */
 export function stackArgument(): PositionalSpec {
-    return { name: "stack", help: "the stack whose Pulumi.<stack>.yaml to use", choices: (context) => listStacks(context.projectDir), choicesName: "stacks" };
+    return {
+        name: "stack",
+        help: "the stack whose Pulumi.<stack>.yaml to use",
+        choices: (context) => listStacks(context.projectDir),
+        choicesName: "stacks",
+    };
 }
 
 /** A stack file that is missing or not valid YAML: the message names the file (and line and column), as the repository root holds it. */
@@ -52,11 +58,15 @@ export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
     // A copy: callers may change what they get (tests do) without changing the next reader's.
     const document = structuredClone(parsed.document);
     if (document !== null && (typeof document !== "object" || Array.isArray(document))) {
-        throw new StackFileError(`${path.basename(file)}: must be a map with a config: key (a map from config key to its value)`);
+        throw new StackFileError(
+            `${path.basename(file)}: must be a map with a config: key (a map from config key to its value)`,
+        );
     }
     const config = (document as { config?: unknown } | null)?.config ?? {};
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new StackFileError(`${path.basename(file)}: config must be a map from config key (berrys-platform:services, aws:region) to its value`);
+        throw new StackFileError(
+            `${path.basename(file)}: config must be a map from config key (berrys-platform:services, aws:region) to its value`,
+        );
     }
     // A key without a namespace is the project's: Pulumi adds the project's name
     // (pulumi/pulumi v3.248.0 sdk/go/common/workspace/loaders.go stackConfigNamespacedWithProject).
@@ -64,7 +74,9 @@ export function readStackFile(stack: string, dir = PROJECT_DIR): StackFile {
     for (const [key, value] of Object.entries(config)) {
         const full = key.includes(":") ? key : `${PROJECT}:${key}`;
         if (full in all) {
-            throw new StackFileError(`${path.basename(file)}: config sets ${full} twice (as ${PROJECT}:${full.slice(PROJECT.length + 1)} and as ${full.slice(PROJECT.length + 1)}); keep one`);
+            throw new StackFileError(
+                `${path.basename(file)}: config sets ${full} twice (as ${PROJECT}:${full.slice(PROJECT.length + 1)} and as ${full.slice(PROJECT.length + 1)}); keep one`,
+            );
         }
         all[full] = value;
     }
@@ -96,7 +108,14 @@ export function parseYaml(text: string, file: string): unknown {
 function splitYamlMessage(message: string): [string, string] {
     const match = /^([\s\S]*?) at line \d+, column \d+:\n\n?([\s\S]*)$/.exec(message);
     if (match === null) return [message.split("\n")[0], ""];
-    return [match[1], match[2].replace(/\n+$/, "").split("\n").map((line) => `    ${line}`).join("\n")];
+    return [
+        match[1],
+        match[2]
+            .replace(/\n+$/, "")
+            .split("\n")
+            .map((line) => `    ${line}`)
+            .join("\n"),
+    ];
 }
 
 /**

@@ -10,7 +10,17 @@ import { keyName, StackContext } from "../config";
 import { capacityReport, formatUsd } from "../capacity/model";
 import { preflight } from "../preflight";
 import { DEFAULT_SERVICE_LABEL, LoadProfile, profile } from "../simulator/profiles";
-import { CandidateCheck, Change, Evaluation, OBJECTIVES, Objective, SpikeComparison, SpikeOption, tune, TuneResult } from "../simulator/tune";
+import {
+    CandidateCheck,
+    Change,
+    Evaluation,
+    OBJECTIVES,
+    Objective,
+    SpikeComparison,
+    SpikeOption,
+    tune,
+    TuneResult,
+} from "../simulator/tune";
 import { Command, CommandContext, CommandError, displayPath, ParsedArgs, runAsProcess, UsageError } from "./cli";
 import { loadFileProfile } from "./load-file";
 import { applyChanges, unifiedDiff } from "./proposal";
@@ -18,16 +28,31 @@ import { readStackFile, stackArgument } from "./stack-files";
 
 export const TUNE: Command = {
     name: "tune",
-    summary: "Searches the settings the stack owns for the cheapest configuration that meets every scaling criterion, and writes it\n" +
+    summary:
+        "Searches the settings the stack owns for the cheapest configuration that meets every scaling criterion, and writes it\n" +
         "as a proposal next to the stack file (never over it).",
     positionals: [stackArgument()],
     options: [
         { name: "--service", value: "S", help: "change only S's settings (the criteria still hold for every service)" },
-        { name: "--objective", value: "O", help: "what to minimise: the monthly node cost, or the services' replica-hours", choices: OBJECTIVES },
-        { name: "--load", value: "file[,file...]", help: "also meet every criterion on these loads: CSV, or Prometheus query_range JSON (see simulate)" },
-        { name: "--label", value: "L", help: `the Prometheus label that names a --load series' service (default ${DEFAULT_SERVICE_LABEL})` },
+        {
+            name: "--objective",
+            value: "O",
+            help: "what to minimise: the monthly node cost, or the services' replica-hours",
+            choices: OBJECTIVES,
+        },
+        {
+            name: "--load",
+            value: "file[,file...]",
+            help: "also meet every criterion on these loads: CSV, or Prometheus query_range JSON (see simulate)",
+        },
+        {
+            name: "--label",
+            value: "L",
+            help: `the Prometheus label that names a --load series' service (default ${DEFAULT_SERVICE_LABEL})`,
+        },
     ],
-    details: "Searched (simulation.tuning sets the values and bounds): per service the behavior windows and the value of a one-Percent\n" +
+    details:
+        "Searched (simulation.tuning sets the values and bounds): per service the behavior windows and the value of a one-Percent\n" +
         "policy, targets and min/max replicas within the bounds set; the namespace quota; node group min/max size and the\n" +
         "instance type among candidates; addons.clusterAutoscaler.headroom among simulation.tuning.headroom's sizes (default\n" +
         "1/2Gi, 2/4Gi, 4/8Gi, 8/16Gi; [] leaves it out): spare capacity that pods of priority critical take at once instead of\n" +
@@ -43,10 +68,15 @@ export const TUNE: Command = {
 /** The criteria profiles; peak checks no criterion (a quota refusal there is a capacity finding). */
 const CRITERIA_PROFILES = ["spike", "oscillating", "day", "ramp"] as const;
 /** Keys the search can change: warnings about others are the stack file's own, carried as they are. */
-const SEARCHED_KEYS = ["services", "namespace.quota", "nodeGroups", "addons.clusterAutoscaler.headroom"].map((key) => keyName([key]));
+const SEARCHED_KEYS = ["services", "namespace.quota", "nodeGroups", "addons.clusterAutoscaler.headroom"].map((key) =>
+    keyName([key]),
+);
 
 /** A progress bar on a terminal; plain lines at every tenth of the budget otherwise (CI logs). */
-function progress(stack: string, context: CommandContext): { update: (done: number, budget: number) => void; end: () => void } {
+function progress(
+    stack: string,
+    context: CommandContext,
+): { update: (done: number, budget: number) => void; end: () => void } {
     const tty = process.stderr.isTTY === true;
     let shown = -1;
     return {
@@ -55,7 +85,9 @@ function progress(stack: string, context: CommandContext): { update: (done: numb
             if (tty) {
                 const width = 30;
                 const filled = Math.round(fraction * width);
-                context.err(`\rtuning ${stack} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${budget} simulations`);
+                context.err(
+                    `\rtuning ${stack} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${budget} simulations`,
+                );
             } else if (Math.floor(fraction * 10) > shown) {
                 shown = Math.floor(fraction * 10);
                 context.err(`tuning ${stack}: ${done}/${budget} simulations\n`);
@@ -69,23 +101,36 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     const stack = args.positionals.stack!;
     const { service, load, label } = args.options as { service?: string; load?: string; label?: string };
     const objective = (args.options.objective ?? "cost") as Objective;
-    if (label !== undefined && load === undefined) throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
+    if (label !== undefined && load === undefined)
+        throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const file = readStackFile(stack, context.projectDir);
     const first = preflight(file.projectConfig, file.context);
-    if (!first.ok) throw new CommandError(`${first.message}\nnpm run tune starts from a stack that preview accepts: fix these first`);
+    if (!first.ok)
+        throw new CommandError(
+            `${first.message}\nnpm run tune starts from a stack that preview accepts: fix these first`,
+        );
     const baseline = first.config;
     const services = Object.keys(baseline.services);
     if (service !== undefined && !services.includes(service)) {
-        throw new UsageError(`unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`);
+        throw new UsageError(
+            `unknown service ${JSON.stringify(service)} for --service; services of ${stack}: ${services.join(", ")}`,
+        );
     }
     // Warnings about keys outside the search (a placeholder CIDR, say) are the stack file's: reported, not searched.
-    const outside = first.warnings.filter((warning) => !SEARCHED_KEYS.some((key) => warning.includes(key)) && !/quota|node|replicas/.test(warning));
+    const outside = first.warnings.filter(
+        (warning) => !SEARCHED_KEYS.some((key) => warning.includes(key)) && !/quota|node|replicas/.test(warning),
+    );
     const check = (raw: Record<string, unknown>): CandidateCheck => {
         const result = preflight(raw, file.context);
-        const problems = [...(result.ok ? [] : result.errors), ...result.warnings.filter((warning) => !outside.includes(warning))];
+        const problems = [
+            ...(result.ok ? [] : result.errors),
+            ...result.warnings.filter((warning) => !outside.includes(warning)),
+        ];
         return result.ok ? { ok: true, config: result.config, problems } : { ok: false, problems };
     };
-    const loads = (load ?? "").split(",").filter((each) => each !== "")
+    const loads = (load ?? "")
+        .split(",")
+        .filter((each) => each !== "")
         .map((each) => loadFileProfile(each, services, { service, label }, context));
     const profiles = [...CRITERIA_PROFILES.map((name) => profile(name, baseline.simulation.seed)), ...loads];
 
@@ -93,7 +138,15 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     const started = Date.now();
     let result: TuneResult;
     try {
-        result = tune({ raw: file.projectConfig, baseline, check, profiles, service, objective, onProgress: bar.update });
+        result = tune({
+            raw: file.projectConfig,
+            baseline,
+            check,
+            profiles,
+            service,
+            objective,
+            onProgress: bar.update,
+        });
     } catch (error) {
         bar.end();
         throw new CommandError((error as Error).message);
@@ -103,8 +156,11 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     context.out(`${formatSearch(stack, service, result, profiles, seconds)}\n\n${formatTable(result, file.context)}\n`);
     if (result.spike !== undefined) context.out(`\n${formatSpike(result.spike)}\n`);
     if (outside.length > 0) {
-        context.out(`\nWarnings outside the search (keys tune does not change; the proposal carries them as the stack file does):\n` +
-            outside.map((warning) => `  - ${warning}`).join("\n") + "\n");
+        context.out(
+            `\nWarnings outside the search (keys tune does not change; the proposal carries them as the stack file does):\n` +
+                outside.map((warning) => `  - ${warning}`).join("\n") +
+                "\n",
+        );
     }
     const dir = path.join(context.projectDir, "out", stack, "tune");
     const proposalFile = path.join(dir, `Pulumi.${stack}.yaml`);
@@ -112,10 +168,12 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     fs.rmSync(proposalFile, { force: true });
     fs.rmSync(`${proposalFile}.diff`, { force: true });
     if (!result.feasible) {
-        context.out(`\nNo configuration within the bounds meets every criterion (${result.evaluations} simulations). ` +
-            `The closest one found${result.changes.length === 0 ? " is the stack file as it is" : ` changes:\n${result.changes.map((change) => `  ${changeText(change)}`).join("\n")}`}\n` +
-            `and still misses:\n${result.best.misses.map((miss) => `  - ${miss.profile}: ${miss.message}`).join("\n")}\n` +
-            "Widen berrys-platform:simulation.tuning (windows, percents, services.<name> bounds, nodeGroups.<name> candidates). No proposal written.\n");
+        context.out(
+            `\nNo configuration within the bounds meets every criterion (${result.evaluations} simulations). ` +
+                `The closest one found${result.changes.length === 0 ? " is the stack file as it is" : ` changes:\n${result.changes.map((change) => `  ${changeText(change)}`).join("\n")}`}\n` +
+                `and still misses:\n${result.best.misses.map((miss) => `  - ${miss.profile}: ${miss.message}`).join("\n")}\n` +
+                "Widen berrys-platform:simulation.tuning (windows, percents, services.<name> bounds, nodeGroups.<name> candidates). No proposal written.\n",
+        );
         return 1;
     }
     context.out(`\n${formatChanges(result)}\n`);
@@ -128,21 +186,37 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     const proposal = applyChanges(text, result.writes);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(proposalFile, proposal);
-    fs.writeFileSync(`${proposalFile}.diff`, unifiedDiff(text, proposal, `Pulumi.${stack}.yaml`, `out/${stack}/tune/Pulumi.${stack}.yaml`));
-    context.out(`\nwrote ${displayPath(proposalFile, context)} and its .diff; the stack file is unchanged. ` +
-        `To take it: review the diff, copy the file over Pulumi.${stack}.yaml, run npm run simulate -- ${stack} --check and pulumi preview.\n`);
+    fs.writeFileSync(
+        `${proposalFile}.diff`,
+        unifiedDiff(text, proposal, `Pulumi.${stack}.yaml`, `out/${stack}/tune/Pulumi.${stack}.yaml`),
+    );
+    context.out(
+        `\nwrote ${displayPath(proposalFile, context)} and its .diff; the stack file is unchanged. ` +
+            `To take it: review the diff, copy the file over Pulumi.${stack}.yaml, run npm run simulate -- ${stack} --check and pulumi preview.\n`,
+    );
     return 0;
 }
 
-function formatSearch(stack: string, service: string | undefined, result: TuneResult, profiles: readonly LoadProfile[], seconds: number): string {
+function formatSearch(
+    stack: string,
+    service: string | undefined,
+    result: TuneResult,
+    profiles: readonly LoadProfile[],
+    seconds: number,
+): string {
     const lines = [
         `tune ${stack}: objective ${result.objective}${service !== undefined ? `, settings of ${service} only` : ""}; ` +
-        `profiles ${profiles.map((loaded) => loaded.name).join(", ")} at the stack file's load levels`,
+            `profiles ${profiles.map((loaded) => loaded.name).join(", ")} at the stack file's load levels`,
         `search: coordinate descent, ${result.passes} pass${result.passes === 1 ? "" : "es"}, then pruning; ` +
-        `${result.evaluations} of ${result.budget} simulations (berrys-platform:simulation.tuning.maxEvaluations) in ${seconds.toFixed(1)} s`,
+            `${result.evaluations} of ${result.budget} simulations (berrys-platform:simulation.tuning.maxEvaluations) in ${seconds.toFixed(1)} s`,
         "dimensions and values tried:",
-        ...result.dimensions.map((dim) => `  ${keyName(dim.path)}: ${dim.values.length === 0 ? "not reached (budget spent)" : dim.values.map((value) => JSON.stringify(value)).join(", ")}` +
-            (dim.path[0] === "namespace" ? " (what it holds, or what every service needs at max replicas and during a rollout at max, rounded up)" : "")),
+        ...result.dimensions.map(
+            (dim) =>
+                `  ${keyName(dim.path)}: ${dim.values.length === 0 ? "not reached (budget spent)" : dim.values.map((value) => JSON.stringify(value)).join(", ")}` +
+                (dim.path[0] === "namespace"
+                    ? " (what it holds, or what every service needs at max replicas and during a rollout at max, rounded up)"
+                    : ""),
+        ),
     ];
     return lines.join("\n");
 }
@@ -151,26 +225,65 @@ function formatTable(result: TuneResult, stackContext: StackContext): string {
     const before = result.baseline;
     const after = result.best;
     const rows: string[][] = [["criterion", "profile", "service", "limit", "before", "after"]];
-    const keyOf = (criterion: Evaluation["criteria"][number]) => `${criterion.criterion} ${criterion.profile} ${criterion.ownLevels} ${criterion.service}`;
+    const keyOf = (criterion: Evaluation["criteria"][number]) =>
+        `${criterion.criterion} ${criterion.profile} ${criterion.ownLevels} ${criterion.service}`;
     const afterByKey = new Map(after.criteria.map((criterion) => [keyOf(criterion), criterion]));
-    const mark = (criterion: { value: number; ok: boolean } | undefined) => criterion === undefined ? "-" : `${criterion.value}${criterion.ok ? "" : " MISSED"}`;
+    const mark = (criterion: { value: number; ok: boolean } | undefined) =>
+        criterion === undefined ? "-" : `${criterion.value}${criterion.ok ? "" : " MISSED"}`;
     const shown = new Set<string>();
     for (const criterion of [...before.criteria, ...after.criteria]) {
         const key = keyOf(criterion);
         if (shown.has(key)) continue;
         shown.add(key);
-        rows.push([criterion.criterion, criterion.profile + (criterion.ownLevels ? " (own levels)" : ""), criterion.service, String(criterion.limit),
-            mark(before.criteria.find((candidate) => keyOf(candidate) === key)), mark(afterByKey.get(key))]);
+        rows.push([
+            criterion.criterion,
+            criterion.profile + (criterion.ownLevels ? " (own levels)" : ""),
+            criterion.service,
+            String(criterion.limit),
+            mark(before.criteria.find((candidate) => keyOf(candidate) === key)),
+            mark(afterByKey.get(key)),
+        ]);
     }
     const checks = (evaluation: Evaluation) => evaluation.misses.filter((miss) => miss.key === "check").length;
-    rows.push(["check findings (errors, capacity warnings)", "preflight", "", "0", String(checks(before)), String(checks(after))]);
-    rows.push(["replica-hours", "day + loads", "all", "", before.replicaHours.toFixed(1), after.replicaHours.toFixed(1)]);
+    rows.push([
+        "check findings (errors, capacity warnings)",
+        "preflight",
+        "",
+        "0",
+        String(checks(before)),
+        String(checks(after)),
+    ]);
+    rows.push([
+        "replica-hours",
+        "day + loads",
+        "all",
+        "",
+        before.replicaHours.toFixed(1),
+        after.replicaHours.toFixed(1),
+    ]);
     rows.push(["node-hours", "day + loads", "all", "", before.nodeHours.toFixed(1), after.nodeHours.toFixed(1)]);
-    rows.push(["monthly cost (mean nodes x price x 730 h)", "day + loads", "", "", formatUsd(before.monthlyCost), formatUsd(after.monthlyCost)]);
+    rows.push([
+        "monthly cost (mean nodes x price x 730 h)",
+        "day + loads",
+        "",
+        "",
+        formatUsd(before.monthlyCost),
+        formatUsd(after.monthlyCost),
+    ]);
     const nodeCost = (evaluation: Evaluation) => capacityReportCost(evaluation, stackContext);
     rows.push(["monthly cost at min / max nodes", "capacity", "", "", nodeCost(before), nodeCost(after)]);
     const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    return ["Before / after:", ...rows.map((row) => "  " + row.map((cell, column) => column < 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])).join("  ").trimEnd())].join("\n");
+    return [
+        "Before / after:",
+        ...rows.map(
+            (row) =>
+                "  " +
+                row
+                    .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+                    .join("  ")
+                    .trimEnd(),
+        ),
+    ].join("\n");
 }
 
 function capacityReportCost(evaluation: Evaluation, stackContext: StackContext): string {
@@ -183,19 +296,30 @@ function capacityReportCost(evaluation: Evaluation, stackContext: StackContext):
 /** The spike's two cures, each alone on the stack file: what it costs and the margin it leaves. */
 function formatSpike(spike: SpikeComparison): string {
     const line = (name: string, option: SpikeOption) => {
-        const cost = option.costDelta === 0 ? "costs nothing" : option.costDelta > 0 ? `costs $${option.costDelta.toFixed(2)}/month` : `saves $${(-option.costDelta).toFixed(2)}/month`;
+        const cost =
+            option.costDelta === 0
+                ? "costs nothing"
+                : option.costDelta > 0
+                  ? `costs $${option.costDelta.toFixed(2)}/month`
+                  : `saves $${(-option.costDelta).toFixed(2)}/month`;
         const worst = [...option.responses].sort((a, b) => a.margin / a.limit - b.margin / b.limit)[0];
-        const margin = worst === undefined ? "no response measured"
-            : `least margin ${worst.service} ${Number.isFinite(worst.value) ? `${worst.value} s` : "never"} of ${worst.limit} s (${Number.isFinite(worst.margin) ? `${worst.margin} s` : "none"} to spare)`;
+        const margin =
+            worst === undefined
+                ? "no response measured"
+                : `least margin ${worst.service} ${Number.isFinite(worst.value) ? `${worst.value} s` : "never"} of ${worst.limit} s (${Number.isFinite(worst.margin) ? `${worst.margin} s` : "none"} to spare)`;
         return `  ${name}: ${option.changes.map(changeText).join("; ")}\n    ${cost}; ${margin}${option.withMargin ? "" : "; NOT met with 20 % to spare"}`;
     };
     const tried = spike.headroomTried.map((size) => JSON.stringify(size)).join(", ");
     return [
         "Spike: headroom or faster scale-up (each alone on the stack file, at its load levels; margin: responseSeconds limit - value):",
-        spike.headroom !== null ? line("headroom (the smallest meeting every spike response with 20 % to spare)", spike.headroom)
-            : tried === "" ? "  headroom: not tried (simulation.tuning.headroom is empty, --service is given, or cluster-autoscaler is disabled)"
-                : `  headroom: none of ${tried} meets every spike response with 20 % to spare`,
-        spike.scaleUp !== null ? line("scale-up changes of the proposal", spike.scaleUp) : "  scale-up changes of the proposal: none",
+        spike.headroom !== null
+            ? line("headroom (the smallest meeting every spike response with 20 % to spare)", spike.headroom)
+            : tried === ""
+              ? "  headroom: not tried (simulation.tuning.headroom is empty, --service is given, or cluster-autoscaler is disabled)"
+              : `  headroom: none of ${tried} meets every spike response with 20 % to spare`,
+        spike.scaleUp !== null
+            ? line("scale-up changes of the proposal", spike.scaleUp)
+            : "  scale-up changes of the proposal: none",
     ].join("\n");
 }
 
@@ -207,16 +331,30 @@ function changeText(change: Change): string {
 /** What a change does to the replica-hours, given what undoing it adds: "-1.5 replica-hours", never "-0.0". */
 export function replicaHoursChange(undoneMinusBest: number): string {
     const shown = Number(undoneMinusBest.toFixed(1));
-    return shown === 0 ? "replica-hours unchanged" : `${shown > 0 ? "-" : "+"}${Math.abs(shown).toFixed(1)} replica-hours`;
+    return shown === 0
+        ? "replica-hours unchanged"
+        : `${shown > 0 ? "-" : "+"}${Math.abs(shown).toFixed(1)} replica-hours`;
 }
 
 function formatChanges(result: TuneResult): string {
     if (result.changes.length === 0) return "Changes: none.";
-    const lines = [`Changes (${result.changes.length}); the guarantee is local: undo any one and a criterion fails or the ${result.objective === "cost" ? "cost" : "replica-hours"} rise:`];
+    const lines = [
+        `Changes (${result.changes.length}); the guarantee is local: undo any one and a criterion fails or the ${result.objective === "cost" ? "cost" : "replica-hours"} rise:`,
+    ];
     for (const undo of result.undo) {
-        const cost = undo.costDelta === 0 ? "costs nothing" : undo.costDelta > 0 ? `saves $${undo.costDelta.toFixed(2)}/month` : `costs $${(-undo.costDelta).toFixed(2)}/month`;
-        const fixes = undo.fails.length === 0 ? "" : `; fixes ${undo.fails.map((miss) => miss.key === "check" ? `the check finding "${miss.message.slice(0, 90)}..."` : `${miss.key.replace(/^berrys-platform:simulation\.criteria\./, "")} for ${miss.service} on ${miss.profile} (${miss.value} > ${miss.limit} when undone)`).join(", ")}`;
-        lines.push(`  ${changeText(undo.change)}: ${cost} (${replicaHoursChange(undo.replicaHoursDelta)})${fixes}${undo.holds ? "" : "  [guarantee does not hold]"}`);
+        const cost =
+            undo.costDelta === 0
+                ? "costs nothing"
+                : undo.costDelta > 0
+                  ? `saves $${undo.costDelta.toFixed(2)}/month`
+                  : `costs $${(-undo.costDelta).toFixed(2)}/month`;
+        const fixes =
+            undo.fails.length === 0
+                ? ""
+                : `; fixes ${undo.fails.map((miss) => (miss.key === "check" ? `the check finding "${miss.message.slice(0, 90)}..."` : `${miss.key.replace(/^berrys-platform:simulation\.criteria\./, "")} for ${miss.service} on ${miss.profile} (${miss.value} > ${miss.limit} when undone)`)).join(", ")}`;
+        lines.push(
+            `  ${changeText(undo.change)}: ${cost} (${replicaHoursChange(undo.replicaHoursDelta)})${fixes}${undo.holds ? "" : "  [guarantee does not hold]"}`,
+        );
     }
     // A write at a change's path, or at a map above it the stack file lacked (addons for headroom), is that change.
     const within = (write: Change, change: Change) => write.path.every((key, i) => change.path[i] === key);

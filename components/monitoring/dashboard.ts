@@ -45,7 +45,9 @@ export interface Dashboard {
     readonly time: { readonly from: string; readonly to: string };
     readonly refresh: string;
     readonly templating: { readonly list: readonly unknown[] };
-    readonly annotations: { readonly list: readonly { readonly name: string; readonly expr: string; readonly [key: string]: unknown }[] };
+    readonly annotations: {
+        readonly list: readonly { readonly name: string; readonly expr: string; readonly [key: string]: unknown }[];
+    };
     readonly panels: readonly DashboardPanel[];
 }
 
@@ -79,11 +81,24 @@ class Layout {
 
     row(title: string): void {
         this.newLine();
-        this.panels.push({ id: ++this.id, type: "row", title, collapsed: false, panels: [], gridPos: { x: 0, y: this.y, w: 24, h: 1 } });
+        this.panels.push({
+            id: ++this.id,
+            type: "row",
+            title,
+            collapsed: false,
+            panels: [],
+            gridPos: { x: 0, y: this.y, w: 24, h: 1 },
+        });
         this.y += 1;
     }
 
-    panel(title: string, targets: readonly Omit<DashboardTarget, "refId">[], fieldConfig: unknown, description?: string, drawBars = false): void {
+    panel(
+        title: string,
+        targets: readonly Omit<DashboardTarget, "refId">[],
+        fieldConfig: unknown,
+        description?: string,
+        drawBars = false,
+    ): void {
         if (this.x >= 24) {
             this.newLine();
         }
@@ -113,10 +128,18 @@ function fields(unit: string, threshold?: number): unknown {
     return {
         defaults: {
             unit,
-            ...(threshold === undefined ? {} : {
-                custom: { thresholdsStyle: { mode: "line+area" } },
-                thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: threshold }] },
-            }),
+            ...(threshold === undefined
+                ? {}
+                : {
+                      custom: { thresholdsStyle: { mode: "line+area" } },
+                      thresholds: {
+                          mode: "absolute",
+                          steps: [
+                              { color: "green", value: null },
+                              { color: "red", value: threshold },
+                          ],
+                      },
+                  }),
         },
         overrides: [],
     };
@@ -137,16 +160,20 @@ export function metricPanel(
     const pods = podMatchers(namespace, service);
     const target = `kube_horizontalpodautoscaler_spec_target_metric{namespace=${promString(namespace)}, horizontalpodautoscaler=${promString(hpaName(service))}, metric_name=${promString(metric.name)}}`;
     if (metric.type === "Resource") {
-        const usage = metric.name === "cpu"
-            ? `sum(rate(container_cpu_usage_seconds_total{${pods}, container!="", container!="POD"}[$__rate_interval]))`
-            : `sum(container_memory_working_set_bytes{${pods}, container!="", container!="POD"})`;
+        const usage =
+            metric.name === "cpu"
+                ? `sum(rate(container_cpu_usage_seconds_total{${pods}, container!="", container!="POD"}[$__rate_interval]))`
+                : `sum(container_memory_working_set_bytes{${pods}, container!="", container!="POD"})`;
         if (metric.averageUtilization !== undefined) {
             return {
                 title: `${metric.name} utilization vs target ${metric.averageUtilization}%`,
                 unit: "percent",
                 threshold: metric.averageUtilization,
                 targets: [
-                    { expr: `100 * ${usage} / sum(kube_pod_container_resource_requests{${pods}, resource=${promString(metric.name)}})`, legendFormat: `${metric.name} % of requests` },
+                    {
+                        expr: `100 * ${usage} / sum(kube_pod_container_resource_requests{${pods}, resource=${promString(metric.name)}})`,
+                        legendFormat: `${metric.name} % of requests`,
+                    },
                     { expr: target, legendFormat: "target (HPA spec)" },
                 ],
             };
@@ -157,7 +184,10 @@ export function metricPanel(
             unit: metric.name === "cpu" ? "short" : "bytes",
             threshold: perPod,
             targets: [
-                { expr: `${usage} / count(count by (pod) (kube_pod_container_resource_requests{${pods}}))`, legendFormat: `${metric.name} per pod` },
+                {
+                    expr: `${usage} / count(count by (pod) (kube_pod_container_resource_requests{${pods}}))`,
+                    legendFormat: `${metric.name} per pod`,
+                },
                 { expr: target, legendFormat: "target (HPA spec)" },
             ],
         };
@@ -194,61 +224,129 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
     const layout = new Layout();
 
     layout.row(`Overview: ${input.namespace} on ${input.clusterName}`);
-    layout.panel("Replicas as a fraction of maxReplicas (selected services)", [
-        { expr: `kube_horizontalpodautoscaler_status_current_replicas{${selected}} / kube_horizontalpodautoscaler_spec_max_replicas{${selected}}`, legendFormat: "{{horizontalpodautoscaler}}" },
-    ], fields("percentunit", 1));
-    layout.panel("Scale events: desired replicas change per 5m (selected services)", [
-        { expr: `${RECORDED.desiredDelta}{${selected}} != 0`, legendFormat: "{{horizontalpodautoscaler}}" },
-    ], fields("short"), "Recorded by the berrys-scaling rules; > 0 scaled up, < 0 scaled down.", true);
-    layout.panel("ResourceQuota usage (used / hard)", [
-        { expr: `kube_resourcequota{namespace=${ns}, type="used"${quotaResources}} / ignoring (type) (kube_resourcequota{namespace=${ns}, type="hard"${quotaResources}} > 0)`, legendFormat: "{{resource}}" },
-    ], fields("percentunit", input.monitoring.quotaUsageRatio));
-    layout.panel("Nodes", [
-        { expr: "sum by (state) (cluster_autoscaler_nodes_count)", legendFormat: "cluster-autoscaler: {{state}}" },
-        { expr: "count(kube_node_info)", legendFormat: "nodes (kube-state-metrics)" },
-        { expr: "cluster_autoscaler_node_group_target_count", legendFormat: "target {{node_group}}" },
-        { expr: "cluster_autoscaler_node_group_max_count", legendFormat: "max {{node_group}}" },
-    ], fields("short", totalMaxNodes), `The threshold line is the node groups' total maxSize in the stack config (${totalMaxNodes}).`);
-    layout.panel("cluster-autoscaler activity", [
-        { expr: "sum(increase(cluster_autoscaler_scaled_up_nodes_total[$__rate_interval]))", legendFormat: "nodes added" },
-        { expr: "sum(increase(cluster_autoscaler_scaled_down_nodes_total[$__rate_interval]))", legendFormat: "nodes removed" },
-        { expr: "sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[$__rate_interval]))", legendFormat: "failed scale-ups ({{reason}})" },
-        { expr: "max without (type) (cluster_autoscaler_unschedulable_pods_count{type!=\"scheduler_unprocessed\"})", legendFormat: "unschedulable pods" },
-    ], fields("short"), undefined, true);
+    layout.panel(
+        "Replicas as a fraction of maxReplicas (selected services)",
+        [
+            {
+                expr: `kube_horizontalpodautoscaler_status_current_replicas{${selected}} / kube_horizontalpodautoscaler_spec_max_replicas{${selected}}`,
+                legendFormat: "{{horizontalpodautoscaler}}",
+            },
+        ],
+        fields("percentunit", 1),
+    );
+    layout.panel(
+        "Scale events: desired replicas change per 5m (selected services)",
+        [{ expr: `${RECORDED.desiredDelta}{${selected}} != 0`, legendFormat: "{{horizontalpodautoscaler}}" }],
+        fields("short"),
+        "Recorded by the berrys-scaling rules; > 0 scaled up, < 0 scaled down.",
+        true,
+    );
+    layout.panel(
+        "ResourceQuota usage (used / hard)",
+        [
+            {
+                expr: `kube_resourcequota{namespace=${ns}, type="used"${quotaResources}} / ignoring (type) (kube_resourcequota{namespace=${ns}, type="hard"${quotaResources}} > 0)`,
+                legendFormat: "{{resource}}",
+            },
+        ],
+        fields("percentunit", input.monitoring.quotaUsageRatio),
+    );
+    layout.panel(
+        "Nodes",
+        [
+            { expr: "sum by (state) (cluster_autoscaler_nodes_count)", legendFormat: "cluster-autoscaler: {{state}}" },
+            { expr: "count(kube_node_info)", legendFormat: "nodes (kube-state-metrics)" },
+            { expr: "cluster_autoscaler_node_group_target_count", legendFormat: "target {{node_group}}" },
+            { expr: "cluster_autoscaler_node_group_max_count", legendFormat: "max {{node_group}}" },
+        ],
+        fields("short", totalMaxNodes),
+        `The threshold line is the node groups' total maxSize in the stack config (${totalMaxNodes}).`,
+    );
+    layout.panel(
+        "cluster-autoscaler activity",
+        [
+            {
+                expr: "sum(increase(cluster_autoscaler_scaled_up_nodes_total[$__rate_interval]))",
+                legendFormat: "nodes added",
+            },
+            {
+                expr: "sum(increase(cluster_autoscaler_scaled_down_nodes_total[$__rate_interval]))",
+                legendFormat: "nodes removed",
+            },
+            {
+                expr: "sum by (reason) (increase(cluster_autoscaler_failed_scale_ups_total[$__rate_interval]))",
+                legendFormat: "failed scale-ups ({{reason}})",
+            },
+            {
+                expr: 'max without (type) (cluster_autoscaler_unschedulable_pods_count{type!="scheduler_unprocessed"})',
+                legendFormat: "unschedulable pods",
+            },
+        ],
+        fields("short"),
+        undefined,
+        true,
+    );
 
     for (const [service, settings] of Object.entries(input.services)) {
         const hpa = `namespace=${ns}, horizontalpodautoscaler=${promString(hpaName(service))}`;
         const pods = podMatchers(input.namespace, service);
         layout.row(`${service} (${hpaName(service)}: ${settings.minReplicas}-${settings.maxReplicas} replicas)`);
-        layout.panel(`${service}: replicas`, [
-            { expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`, legendFormat: "current" },
-            { expr: `kube_horizontalpodautoscaler_status_desired_replicas{${hpa}}`, legendFormat: "desired" },
-            { expr: `kube_horizontalpodautoscaler_spec_min_replicas{${hpa}}`, legendFormat: "min" },
-            { expr: `kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`, legendFormat: "max" },
-        ], fields("short"));
+        layout.panel(
+            `${service}: replicas`,
+            [
+                { expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`, legendFormat: "current" },
+                { expr: `kube_horizontalpodautoscaler_status_desired_replicas{${hpa}}`, legendFormat: "desired" },
+                { expr: `kube_horizontalpodautoscaler_spec_min_replicas{${hpa}}`, legendFormat: "min" },
+                { expr: `kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`, legendFormat: "max" },
+            ],
+            fields("short"),
+        );
         for (const metric of settings.metrics) {
             const panel = metricPanel(input.namespace, service, metric, input.adapterRules);
             layout.panel(`${service}: ${panel.title}`, panel.targets, fields(panel.unit, panel.threshold));
         }
-        layout.panel(`${service}: share of the namespace quota (requests)`, (["cpu", "memory"] as const).map((resource) => ({
-            expr: `sum(kube_pod_container_resource_requests{${pods}, resource="${resource}"}) / sum(kube_resourcequota{namespace=${ns}, type="hard", resource="requests.${resource}"})`,
-            legendFormat: `requests.${resource}`,
-        })), fields("percentunit"));
-        layout.panel(`${service}: scale events`, [
-            { expr: `${RECORDED.desiredDelta}{${hpa}} != 0`, legendFormat: "desired replicas change per 5m" },
-            { expr: `${RECORDED.currentChanges}{${hpa}}`, legendFormat: "current replicas changes per 5m" },
-        ], fields("short"), undefined, true);
-        layout.panel(`${service}: latency and request rate`, [
-            { expr: `histogram_quantile(0.95, sum by (le) (rate(request_duration_seconds_bucket{${pods}}[$__rate_interval])))`, legendFormat: "p95 latency (s)" },
-            { expr: `sum(rate(http_requests_total{${pods}}[$__rate_interval]))`, legendFormat: "requests/s" },
-            { expr: `sum(rate(http_requests_total{${pods}, status=~"5.."}[$__rate_interval]))`, legendFormat: "5xx/s" },
-        ], fields("short"), "Correlate with the scale events: latency or errors rising while replicas change.");
+        layout.panel(
+            `${service}: share of the namespace quota (requests)`,
+            (["cpu", "memory"] as const).map((resource) => ({
+                expr: `sum(kube_pod_container_resource_requests{${pods}, resource="${resource}"}) / sum(kube_resourcequota{namespace=${ns}, type="hard", resource="requests.${resource}"})`,
+                legendFormat: `requests.${resource}`,
+            })),
+            fields("percentunit"),
+        );
+        layout.panel(
+            `${service}: scale events`,
+            [
+                { expr: `${RECORDED.desiredDelta}{${hpa}} != 0`, legendFormat: "desired replicas change per 5m" },
+                { expr: `${RECORDED.currentChanges}{${hpa}}`, legendFormat: "current replicas changes per 5m" },
+            ],
+            fields("short"),
+            undefined,
+            true,
+        );
+        layout.panel(
+            `${service}: latency and request rate`,
+            [
+                {
+                    expr: `histogram_quantile(0.95, sum by (le) (rate(request_duration_seconds_bucket{${pods}}[$__rate_interval])))`,
+                    legendFormat: "p95 latency (s)",
+                },
+                { expr: `sum(rate(http_requests_total{${pods}}[$__rate_interval]))`, legendFormat: "requests/s" },
+                {
+                    expr: `sum(rate(http_requests_total{${pods}, status=~"5.."}[$__rate_interval]))`,
+                    legendFormat: "5xx/s",
+                },
+            ],
+            fields("short"),
+            "Correlate with the scale events: latency or errors rising while replicas change.",
+        );
         if (settings.database) {
             const perPod = settings.database.poolSize + settings.database.maxOverflow;
-            layout.panel(`${service}: database connections`, [
-                { expr: `sum by (status) (database_connections_total{${pods}})`, legendFormat: "{{status}}" },
-            ], fields("short", perPod * settings.maxReplicas),
-            `Pool of ${settings.database.poolSize} + ${settings.database.maxOverflow} overflow per pod; the line is that pool at maxReplicas (${settings.maxReplicas}).`);
+            layout.panel(
+                `${service}: database connections`,
+                [{ expr: `sum by (status) (database_connections_total{${pods}})`, legendFormat: "{{status}}" }],
+                fields("short", perPod * settings.maxReplicas),
+                `Pool of ${settings.database.poolSize} + ${settings.database.maxOverflow} overflow per pod; the line is that pool at maxReplicas (${settings.maxReplicas}).`,
+            );
         }
     }
 
@@ -264,9 +362,20 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
         refresh: "1m",
         templating: {
             list: [
-                { name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus", current: {}, hide: 0 },
                 {
-                    name: "service", label: "Service", type: "custom", multi: true, includeAll: true,
+                    name: "datasource",
+                    label: "Prometheus",
+                    type: "datasource",
+                    query: "prometheus",
+                    current: {},
+                    hide: 0,
+                },
+                {
+                    name: "service",
+                    label: "Service",
+                    type: "custom",
+                    multi: true,
+                    includeAll: true,
                     query: names.join(","),
                     current: { selected: true, text: ["All"], value: ["$__all"] },
                     options: names.map((name) => ({ selected: false, text: name, value: name })),
@@ -275,16 +384,18 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
             ],
         },
         annotations: {
-            list: [{
-                name: "Scale events",
-                datasource: DATASOURCE,
-                enable: true,
-                iconColor: "orange",
-                expr: `${RECORDED.desiredDelta}{${hpaMatchers(input)}} != 0`,
-                step: "5m",
-                titleFormat: "{{horizontalpodautoscaler}} scaled",
-                textFormat: "desired replicas changed by {{value}} over 5m",
-            }],
+            list: [
+                {
+                    name: "Scale events",
+                    datasource: DATASOURCE,
+                    enable: true,
+                    iconColor: "orange",
+                    expr: `${RECORDED.desiredDelta}{${hpaMatchers(input)}} != 0`,
+                    step: "5m",
+                    titleFormat: "{{horizontalpodautoscaler}} scaled",
+                    textFormat: "desired replicas changed by {{value}} over 5m",
+                },
+            ],
         },
         panels: layout.panels,
     };

@@ -26,7 +26,8 @@ const CADVISOR: MetricSource = {
 };
 const CLUSTER_AUTOSCALER: MetricSource = {
     exporter: "cluster-autoscaler (its chart's serviceMonitor.enabled must be true)",
-    reference: "kubernetes/autoscaler cluster-autoscaler/proposals/metrics.md and cluster-autoscaler/metrics/metrics.go",
+    reference:
+        "kubernetes/autoscaler cluster-autoscaler/proposals/metrics.md and cluster-autoscaler/metrics/metrics.go",
 };
 const CLUSTER_AUTOSCALER_PER_GROUP: MetricSource = {
     ...CLUSTER_AUTOSCALER,
@@ -45,8 +46,10 @@ const KUBE_APISERVER: MetricSource = {
  * http_requests_total and request_duration_seconds arrives as `exported_endpoint`.
  */
 const SERVICES: MetricSource = {
-    exporter: "the Berrys services (prometheus_client, port `metrics`), labelled namespace, pod, container, job, endpoint and instance by their PodMonitor (no `service` label; the seed's own `endpoint` label arrives as `exported_endpoint`)",
-    reference: "seed: auto-scaling-configuration-guide.md, \"Service Metrics Configuration\", \"Connection Pool Monitoring\" and the adapter ConfigMap",
+    exporter:
+        "the Berrys services (prometheus_client, port `metrics`), labelled namespace, pod, container, job, endpoint and instance by their PodMonitor (no `service` label; the seed's own `endpoint` label arrives as `exported_endpoint`)",
+    reference:
+        'seed: auto-scaling-configuration-guide.md, "Service Metrics Configuration", "Connection Pool Monitoring" and the adapter ConfigMap',
 };
 
 /** Metric name -> where it comes from. Histograms are listed by the series names PromQL uses. */
@@ -56,10 +59,19 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     kube_horizontalpodautoscaler_status_current_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_desired_replicas: KSM_HPA,
     kube_horizontalpodautoscaler_status_condition: KSM_HPA,
-    kube_horizontalpodautoscaler_info: ksm("workload/horizontalpodautoscaler-metrics.md", "labels scaletargetref_kind, scaletargetref_name (the HPA's target)"),
-    kube_horizontalpodautoscaler_spec_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type"),
+    kube_horizontalpodautoscaler_info: ksm(
+        "workload/horizontalpodautoscaler-metrics.md",
+        "labels scaletargetref_kind, scaletargetref_name (the HPA's target)",
+    ),
+    kube_horizontalpodautoscaler_spec_target_metric: ksm(
+        "workload/horizontalpodautoscaler-metrics.md",
+        "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type",
+    ),
     // v2.20.0 internal/store/horizontalpodautoscaler.go:250-330: one series per typed status.currentMetrics entry (a failed metric's empty entry has none).
-    kube_horizontalpodautoscaler_status_target_metric: ksm("workload/horizontalpodautoscaler-metrics.md", "STABLE in kube-state-metrics v2.20.0; labels metric_name, metric_target_type"),
+    kube_horizontalpodautoscaler_status_target_metric: ksm(
+        "workload/horizontalpodautoscaler-metrics.md",
+        "STABLE in kube-state-metrics v2.20.0; labels metric_name, metric_target_type",
+    ),
     kube_pod_container_resource_requests: ksm("workload/pod-metrics.md"),
     kube_resourcequota: ksm("policy/resourcequota-metrics.md (labels resource, type=hard|used)"),
     kube_node_info: ksm("cluster/node-metrics.md"),
@@ -75,11 +87,17 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
     cluster_autoscaler_node_group_max_count: CLUSTER_AUTOSCALER_PER_GROUP,
     cluster_autoscaler_node_group_target_count: CLUSTER_AUTOSCALER_PER_GROUP,
     aggregator_unavailable_apiservice: KUBE_APISERVER,
-    up: { exporter: "Prometheus itself (one series per scrape target)", reference: "prometheus.io docs: Jobs and instances, automatically generated labels and time series" },
+    up: {
+        exporter: "Prometheus itself (one series per scrape target)",
+        reference: "prometheus.io docs: Jobs and instances, automatically generated labels and time series",
+    },
     model_requests_total: SERVICES,
     http_requests_total: SERVICES,
     agent_created_total: SERVICES,
-    request_duration_seconds_bucket: { ...SERVICES, requires: "the request_duration_seconds Histogram of the seed's FastAPI middleware" },
+    request_duration_seconds_bucket: {
+        ...SERVICES,
+        requires: "the request_duration_seconds Histogram of the seed's FastAPI middleware",
+    },
     database_connections_total: SERVICES,
 };
 
@@ -99,7 +117,10 @@ export interface AdapterMetricSource {
  * The counter behind an adapter metric, from the stack's own adapter rules (the ones the adapter
  * serves): undefined when no rule serves the metric.
  */
-export function adapterMetricSource(name: string, rules: readonly AdapterRuleConfig[]): AdapterMetricSource | undefined {
+export function adapterMetricSource(
+    name: string,
+    rules: readonly AdapterRuleConfig[],
+): AdapterMetricSource | undefined {
     const rule = rules.find((candidate) => candidate.metric === name);
     return rule ? { series: rule.series, rateWindow: rule.window } : undefined;
 }

@@ -22,7 +22,10 @@ export interface RuleSelectorValues {
 }
 
 function isEmpty(selector: LabelSelector | undefined): boolean {
-    return selector === undefined || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+    return (
+        selector === undefined ||
+        (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)
+    );
 }
 
 /** The `ruleSelector` the chart renders on the Prometheus object for these values and release name. */
@@ -30,21 +33,28 @@ export function kubePrometheusStackRuleSelector(values: RuleSelectorValues, rele
     if (!isEmpty(values.ruleSelector)) {
         return values.ruleSelector as LabelSelector;
     }
-    return values.ruleSelectorNilUsesHelmValues ?? true ? { matchLabels: { release: releaseName } } : {};
+    return (values.ruleSelectorNilUsesHelmValues ?? true) ? { matchLabels: { release: releaseName } } : {};
 }
 
 /** Whether a label selector selects an object with these labels (Kubernetes semantics; `{}` selects all). */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
     const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-    return byLabels && (selector.matchExpressions ?? []).every((expression) => {
-        const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
-        switch (expression.operator) {
-            case "In": return has && (expression.values ?? []).includes(labels[expression.key]);
-            case "NotIn": return !has || !(expression.values ?? []).includes(labels[expression.key]);
-            case "Exists": return has;
-            case "DoesNotExist": return !has;
-        }
-    });
+    return (
+        byLabels &&
+        (selector.matchExpressions ?? []).every((expression) => {
+            const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
+            switch (expression.operator) {
+                case "In":
+                    return has && (expression.values ?? []).includes(labels[expression.key]);
+                case "NotIn":
+                    return !has || !(expression.values ?? []).includes(labels[expression.key]);
+                case "Exists":
+                    return has;
+                case "DoesNotExist":
+                    return !has;
+            }
+        })
+    );
 }
 
 /**
@@ -54,7 +64,12 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
 export function labelsSelectedBy(selector: LabelSelector): Record<string, string> {
     const labels: Record<string, string> = { ...selector.matchLabels };
     for (const expression of selector.matchExpressions ?? []) {
-        if (expression.operator === "In" && expression.values && expression.values.length > 0 && labels[expression.key] === undefined) {
+        if (
+            expression.operator === "In" &&
+            expression.values &&
+            expression.values.length > 0 &&
+            labels[expression.key] === undefined
+        ) {
             labels[expression.key] = expression.values[0];
         } else if (expression.operator === "Exists" && labels[expression.key] === undefined) {
             labels[expression.key] = "true";

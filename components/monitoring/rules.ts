@@ -106,7 +106,13 @@ interface AlertContext {
     readonly hpa: string;
     readonly hpaSeries: (name: string, extra?: string) => string;
     readonly hpaLabel: string;
-    readonly alert: (name: ScalingAlert, expr: string, forDuration: string | undefined, summary: string, description: string) => AlertingRule;
+    readonly alert: (
+        name: ScalingAlert,
+        expr: string,
+        forDuration: string | undefined,
+        summary: string,
+        description: string,
+    ) => AlertingRule;
 }
 
 function alertContext(input: ScalingObservabilityInput): AlertContext {
@@ -180,7 +186,8 @@ function hpaConditionAlerts({ m, hpaSeries, hpaLabel, alert }: AlertContext): Al
 /** HpaUnableToScale, HpaReplicasMismatch, HpaThrashing: whether the HPA's decisions take effect. */
 function hpaProgressAlerts({ m, ns, hpa, hpaSeries, hpaLabel, alert }: AlertContext): AlertingRule[] {
     // Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo).
-    const hpaDeployments = `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
+    const hpaDeployments =
+        `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
         `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`;
     return [
         alert(
@@ -296,7 +303,12 @@ function addonAlerts({ input, m, alert }: AlertContext): AlertingRule[] {
 
 export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] {
     const context = alertContext(input);
-    const alerts = [...hpaConditionAlerts(context), ...hpaProgressAlerts(context), ...capacityAlerts(context), ...addonAlerts(context)];
+    const alerts = [
+        ...hpaConditionAlerts(context),
+        ...hpaProgressAlerts(context),
+        ...capacityAlerts(context),
+        ...addonAlerts(context),
+    ];
     // Same order as SCALING_ALERTS, which the schema and the README share.
     return SCALING_ALERTS.map((name) => alerts.find((rule) => rule.alert === name) as AlertingRule);
 }

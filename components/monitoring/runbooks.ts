@@ -17,7 +17,8 @@ export interface Runbook {
 
 export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
     HpaAtMaxReplicas: {
-        meaning: "The HPA has run at maxReplicas for longer than `addons.monitoring.hpaAtMaxFor`: it wants more pods than it may create (capacity warning).",
+        meaning:
+            "The HPA has run at maxReplicas for longer than `addons.monitoring.hpaAtMaxFor`: it wants more pods than it may create (capacity warning).",
         seedIssue: "Scaling Too Slowly",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: the ScalingLimited condition says TooManyReplicas.",
@@ -30,14 +31,15 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaScalingInactive: {
-        meaning: "The HPA's ScalingActive condition is False: it cannot compute a replica count, usually because it gets no metrics.",
+        meaning:
+            "The HPA's ScalingActive condition is False: it cannot compute a replica count, usually because it gets no metrics.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: the reason (FailedGetResourceMetric, FailedGetPodsMetric, InvalidSelector).",
             "`kubectl top pods -n <namespace>` answers (metrics-server) and `kubectl get --raw /apis/custom.metrics.k8s.io/v1beta1` lists the custom metric (prometheus-adapter).",
             "The Deployment's containers declare requests for every resource the HPA uses as utilization.",
-            "The service exposes the counter behind its custom metric and Prometheus scrapes it (`up{namespace=\"<namespace>\"}`).",
-            "Right after a rollout, before the first request: a labelled counter exports nothing until its first child exists, so the new pods have no series and the adapter serves no value for them. To tell: `count by (pod) ({__name__=\"<counter>\", namespace=\"<namespace>\"})` in Prometheus lacks the pods of the new ReplicaSet while `up{namespace=\"<namespace>\", pod=~\"<service>-.*\"}` is 1 for them; the service's /metrics shows the counter's HELP and TYPE lines but no sample.",
+            'The service exposes the counter behind its custom metric and Prometheus scrapes it (`up{namespace="<namespace>"}`).',
+            'Right after a rollout, before the first request: a labelled counter exports nothing until its first child exists, so the new pods have no series and the adapter serves no value for them. To tell: `count by (pod) ({__name__="<counter>", namespace="<namespace>"})` in Prometheus lacks the pods of the new ReplicaSet while `up{namespace="<namespace>", pod=~"<service>-.*"}` is 1 for them; the service\'s /metrics shows the counter\'s HELP and TYPE lines but no sample.',
         ],
         fix: [
             "Fix the metric pipeline the reason names: metrics-server, the adapter's rule for the metric, or the service's PodMonitor.",
@@ -46,14 +48,15 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaMetricUnavailable: {
-        meaning: "One metric the HPA scales on has no value while its other metrics do: the HPA scales up on the others alone and refuses every scale-down until the metric returns. While the others hold or raise the count ScalingActive stays True and only this alert fires; when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well.",
+        meaning:
+            "One metric the HPA scales on has no value while its other metrics do: the HPA scales up on the others alone and refuses every scale-down until the metric returns. While the others hold or raise the count ScalingActive stays True and only this alert fires; when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: the metric shows `<unknown>` and the events say FailedGetPodsMetric (custom) or FailedGetResourceMetric (cpu, memory).",
-            "For a custom metric: `kubectl get --raw \"/apis/custom.metrics.k8s.io/v1beta1/namespaces/<namespace>/pods/*/<metric>\"` answers; prometheus-adapter's pods are ready (PrometheusAdapterUnavailable) and its logs show no query errors.",
-            "Prometheus answers the adapter: `kubectl -n monitoring get pods -l app.kubernetes.io/name=prometheus` (one of the two replicas may be Pending in a zone without room; the other should be Running) and the service's counter is scraped (`up{namespace=\"<namespace>\"}`).",
+            'For a custom metric: `kubectl get --raw "/apis/custom.metrics.k8s.io/v1beta1/namespaces/<namespace>/pods/*/<metric>"` answers; prometheus-adapter\'s pods are ready (PrometheusAdapterUnavailable) and its logs show no query errors.',
+            'Prometheus answers the adapter: `kubectl -n monitoring get pods -l app.kubernetes.io/name=prometheus` (one of the two replicas may be Pending in a zone without room; the other should be Running) and the service\'s counter is scraped (`up{namespace="<namespace>"}`).',
             "For cpu or memory: metrics-server is available (MetricsServerUnavailable) and the containers declare requests.",
-            "Right after a rollout, before the first request: a labelled counter exports nothing until its first child exists, so the new pods have no series and the adapter serves no value for them. To tell: `count by (pod) ({__name__=\"<counter>\", namespace=\"<namespace>\"})` in Prometheus lacks the pods of the new ReplicaSet while `up{namespace=\"<namespace>\", pod=~\"<service>-.*\"}` is 1 for them; the service's /metrics shows the counter's HELP and TYPE lines but no sample.",
+            'Right after a rollout, before the first request: a labelled counter exports nothing until its first child exists, so the new pods have no series and the adapter serves no value for them. To tell: `count by (pod) ({__name__="<counter>", namespace="<namespace>"})` in Prometheus lacks the pods of the new ReplicaSet while `up{namespace="<namespace>", pod=~"<service>-.*"}` is 1 for them; the service\'s /metrics shows the counter\'s HELP and TYPE lines but no sample.',
         ],
         fix: [
             "Restore the pipeline the check points at: the adapter, Prometheus (free room in its zone, or let cluster-autoscaler add a node), the PodMonitor, or metrics-server.",
@@ -62,18 +65,18 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaUnableToScale: {
-        meaning: "The HPA's AbleToScale condition is False while its target Deployment exists: it cannot read or update the target's scale subresource. (An HPA whose Deployment the app team has not created yet also reports AbleToScale=False; that is expected and does not alert.)",
+        meaning:
+            "The HPA's AbleToScale condition is False while its target Deployment exists: it cannot read or update the target's scale subresource. (An HPA whose Deployment the app team has not created yet also reports AbleToScale=False; that is expected and does not alert.)",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe hpa <service>-hpa`: FailedGetScale or FailedUpdateScale and the message.",
             "The Deployment named in scaleTargetRef exists and has that exact name.",
         ],
-        fix: [
-            "Check the HPA configuration for errors: scaleTargetRef kind, name and apiVersion.",
-        ],
+        fix: ["Check the HPA configuration for errors: scaleTargetRef kind, name and apiVersion."],
     },
     HpaReplicasMismatch: {
-        meaning: "The HPA has wanted more replicas than its Deployment has available for longer than `addons.monitoring.replicasMismatchFor`: the pods it asked for were refused (quota), stay Pending, or never become Ready.",
+        meaning:
+            "The HPA has wanted more replicas than its Deployment has available for longer than `addons.monitoring.replicasMismatchFor`: the pods it asked for were refused (quota), stay Pending, or never become Ready.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> get events --field-selector reason=FailedCreate`: `exceeded quota` means the ResourceQuota blocks scaling.",
@@ -86,7 +89,8 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     HpaThrashing: {
-        meaning: "The HPA's desired replicas changed direction more than `addons.monitoring.thrashing.directionChanges` times within `thrashing.window`.",
+        meaning:
+            "The HPA's desired replicas changed direction more than `addons.monitoring.thrashing.directionChanges` times within `thrashing.window`.",
         seedIssue: "Scaling Too Frequently (Thrashing)",
         check: [
             "The dashboard's scale events and the service's scaling metrics over the same window: an oscillating load, or a metric that jumps with the pod count?",
@@ -99,52 +103,49 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     NamespaceQuotaNearLimit: {
-        meaning: "A ResourceQuota resource of the namespace uses more than `addons.monitoring.quotaUsageRatio` of its hard limit: the next scale-up may be refused.",
+        meaning:
+            "A ResourceQuota resource of the namespace uses more than `addons.monitoring.quotaUsageRatio` of its hard limit: the next scale-up may be refused.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl -n <namespace> describe resourcequota`: which resource is near its hard limit.",
             "The sum over services of maxReplicas x requests (plus maxSurge during rollouts) against the quota: `npm run render` prints it.",
         ],
-        fix: [
-            "Raise that key of `namespace.quota`, or lower services' maxReplicas or requests.",
-        ],
+        fix: ["Raise that key of `namespace.quota`, or lower services' maxReplicas or requests."],
     },
     NodeGroupAtMaxSize: {
-        meaning: "A node group has been at its maxSize for longer than `addons.monitoring.nodeGroupAtMaxFor`: cluster-autoscaler can add no more nodes.",
+        meaning:
+            "A node group has been at its maxSize for longer than `addons.monitoring.nodeGroupAtMaxFor`: cluster-autoscaler can add no more nodes.",
         seedIssue: "Scaling Too Slowly",
         check: [
             "`kubectl -n kube-system get configmap cluster-autoscaler-status -o yaml`: each node group's health and limits.",
             "Pending pods and whether the HPAs are also at max (HpaAtMaxReplicas).",
         ],
-        fix: [
-            "Raise `nodeGroups.<group>.maxSize` (mind EC2 service quotas), or use larger instance types.",
-        ],
+        fix: ["Raise `nodeGroups.<group>.maxSize` (mind EC2 service quotas), or use larger instance types."],
     },
     ClusterAutoscalerScaleUpFailed: {
-        meaning: "cluster-autoscaler tried to add nodes and failed (cloud provider error, API error or nodes that did not register in time).",
+        meaning:
+            "cluster-autoscaler tried to add nodes and failed (cloud provider error, API error or nodes that did not register in time).",
         seedIssue: "Scaling Too Slowly",
         check: [
             "The `reason` label: cloudProviderError, apiCallError or timeout, or an instance error code of the cloud provider (on AWS `placeholder-cannot-be-fulfilled`: the ASG could not launch the instances, usually no capacity for the instance types in the zone).",
             "cluster-autoscaler's logs (`kubectl -n kube-system logs deploy/<release>-aws-cluster-autoscaler`) and the ASG's activity history in the EC2 console.",
             "EC2 capacity or service quota errors (InsufficientInstanceCapacity, VcpuLimitExceeded) and the permissions of cluster-autoscaler's IAM role (stack output `clusterAutoscalerRoleArn`, through EKS Pod Identity).",
         ],
-        fix: [
-            "Add instance types to the node group, raise the EC2 quota, or fix the IAM policy the logs name.",
-        ],
+        fix: ["Add instance types to the node group, raise the EC2 quota, or fix the IAM policy the logs name."],
     },
     ClusterAutoscalerUnschedulablePods: {
-        meaning: "cluster-autoscaler has seen unschedulable pods for longer than `addons.monitoring.unschedulablePodsFor` and could not place them.",
+        meaning:
+            "cluster-autoscaler has seen unschedulable pods for longer than `addons.monitoring.unschedulablePodsFor` and could not place them.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl get pods -A --field-selector status.phase=Pending` and their FailedScheduling events (NotTriggerScaleUp explains why no node group fits).",
             "Whether a node group is at maxSize (NodeGroupAtMaxSize) or a pod asks for more than one node offers.",
         ],
-        fix: [
-            "Raise the node group's maxSize, or lower the pods' requests so that they fit an instance type.",
-        ],
+        fix: ["Raise the node group's maxSize, or lower the pods' requests so that they fit an instance type."],
     },
     MetricsServerUnavailable: {
-        meaning: "The v1beta1.metrics.k8s.io APIService is unavailable or metrics-server has no available replica: every CPU/memory HPA stops scaling.",
+        meaning:
+            "The v1beta1.metrics.k8s.io APIService is unavailable or metrics-server has no available replica: every CPU/memory HPA stops scaling.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl get apiservice v1beta1.metrics.k8s.io` and its condition message.",
@@ -155,15 +156,14 @@ export const RUNBOOKS: Readonly<Record<ScalingAlert, Runbook>> = {
         ],
     },
     PrometheusAdapterUnavailable: {
-        meaning: "The v1beta1.custom.metrics.k8s.io APIService is unavailable or prometheus-adapter has no available replica: HPAs on custom metrics stop scaling.",
+        meaning:
+            "The v1beta1.custom.metrics.k8s.io APIService is unavailable or prometheus-adapter has no available replica: HPAs on custom metrics stop scaling.",
         seedIssue: "Not Scaling When Expected",
         check: [
             "`kubectl get apiservice v1beta1.custom.metrics.k8s.io` and its condition message.",
             "`kubectl -n monitoring get deploy prometheus-adapter`, its logs, and that its `--prometheus-url` reaches Prometheus.",
         ],
-        fix: [
-            "Restore the adapter Deployment; fix its Prometheus URL or its rules ConfigMap if it crash-loops.",
-        ],
+        fix: ["Restore the adapter Deployment; fix its Prometheus URL or its rules ConfigMap if it crash-loops."],
     },
 };
 
@@ -178,7 +178,7 @@ export function troubleshootingMarkdown(): string {
         "### Scaling alerts",
         "",
         "Each alert of the `berrys-scaling` PrometheusRule links here (`runbook_url`). Thresholds are the",
-        "`addons.monitoring` keys of the stack; the \"Berrys scaling\" Grafana dashboard shows the same series.",
+        '`addons.monitoring` keys of the stack; the "Berrys scaling" Grafana dashboard shows the same series.',
         "",
     ];
     for (const [alert, runbook] of Object.entries(RUNBOOKS) as [ScalingAlert, Runbook][]) {
@@ -201,16 +201,16 @@ const README_PAGE = /(^|\/)README(\.md)?$/i;
 export const runbookBaseUrlCheck: ConfigCheck = configCheck(
     "A runbookBaseUrl that still names the README (where the runbooks used to be) is a warning: the alert runbooks are in docs/runbooks.md.",
     (config) => {
-    const base = config.addons.monitoring.runbookBaseUrl;
-    const path = base.split("?")[0];
-    if (!README_PAGE.test(path)) return { errors: [], warnings: [] };
-    const suggested = path.replace(README_PAGE, "$1docs/runbooks.md");
-    return {
-        errors: [],
-        warnings: [
-            `${keyName(["addons", "monitoring", "runbookBaseUrl"])} (${base}) points at the README, which no longer holds the alert runbooks\n` +
-            `set it to ${suggested}: the runbooks and their anchors are in docs/runbooks.md, so each alert's runbook_url opens a missing heading`,
-        ],
-    };
+        const base = config.addons.monitoring.runbookBaseUrl;
+        const path = base.split("?")[0];
+        if (!README_PAGE.test(path)) return { errors: [], warnings: [] };
+        const suggested = path.replace(README_PAGE, "$1docs/runbooks.md");
+        return {
+            errors: [],
+            warnings: [
+                `${keyName(["addons", "monitoring", "runbookBaseUrl"])} (${base}) points at the README, which no longer holds the alert runbooks\n` +
+                    `set it to ${suggested}: the runbooks and their anchors are in docs/runbooks.md, so each alert's runbook_url opens a missing heading`,
+            ],
+        };
     },
 );

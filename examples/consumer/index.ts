@@ -18,31 +18,41 @@ const platform = new pulumi.StackReference("acme/berrys-platform/production");
 const contract = platform.requireOutput("services").apply((services: Record<string, DeploymentContract>) => {
     const found = services[service];
     if (found === undefined) {
-        throw new Error(`berrys-platform's services output has no ${service}; it has ${Object.keys(services).join(", ")}`);
+        throw new Error(
+            `berrys-platform's services output has no ${service}; it has ${Object.keys(services).join(", ")}`,
+        );
     }
     return found;
 });
 const provider = new k8s.Provider("berrys", { kubeconfig: platform.requireOutput("kubeconfig") });
 
-new k8s.apps.v1.Deployment(service, {
-    metadata: { name: contract.deployment, namespace: platform.requireOutput("namespace") },
-    spec: {
-        // no `replicas`: the HPA owns the replica count
-        selector: { matchLabels: contract.labels },
-        template: {
-            metadata: { labels: contract.labels },
-            spec: {
-                priorityClassName: contract.priorityClassName,
-                containers: [{
-                    name: service,
-                    image: "berrys/api-gateway:1.4.2",
-                    // `apply`, not `contract.resources`: an Output's own member `resources` (the
-                    // resources it depends on) hides the lifted property, and the Deployment
-                    // would go out with no resources at all.
-                    resources: contract.apply((found) => found.resources),
-                    ports: [{ name: contract.metricsPort.name, containerPort: contract.metricsPort.containerPort }],
-                }],
+new k8s.apps.v1.Deployment(
+    service,
+    {
+        metadata: { name: contract.deployment, namespace: platform.requireOutput("namespace") },
+        spec: {
+            // no `replicas`: the HPA owns the replica count
+            selector: { matchLabels: contract.labels },
+            template: {
+                metadata: { labels: contract.labels },
+                spec: {
+                    priorityClassName: contract.priorityClassName,
+                    containers: [
+                        {
+                            name: service,
+                            image: "berrys/api-gateway:1.4.2",
+                            // `apply`, not `contract.resources`: an Output's own member `resources` (the
+                            // resources it depends on) hides the lifted property, and the Deployment
+                            // would go out with no resources at all.
+                            resources: contract.apply((found) => found.resources),
+                            ports: [
+                                { name: contract.metricsPort.name, containerPort: contract.metricsPort.containerPort },
+                            ],
+                        },
+                    ],
+                },
             },
         },
     },
-}, { provider });
+    { provider },
+);

@@ -4,14 +4,29 @@
  * Which upstream version each part follows: simulator/hpa-controller.ts.
  */
 import {
-  DEFAULT_HPA_CONTROLLER_CONFIG, HPABehavior, HpaControllerConfig, MetricComputationError, TimestampedRecommendation, TimestampedScaleEvent,
+    DEFAULT_HPA_CONTROLLER_CONFIG,
+    HPABehavior,
+    HpaControllerConfig,
+    MetricComputationError,
+    TimestampedRecommendation,
+    TimestampedScaleEvent,
 } from "./types";
 import {
-  normalizeDesiredReplicas, normalizeDesiredReplicasWithBehaviors, recordInitialRecommendation, setDefaultsHorizontalPodAutoscalerBehavior,
-  storeScaleEvent,
+    normalizeDesiredReplicas,
+    normalizeDesiredReplicasWithBehaviors,
+    recordInitialRecommendation,
+    setDefaultsHorizontalPodAutoscalerBehavior,
+    storeScaleEvent,
 } from "./behavior";
 import {
-  calcPlainMetricReplicas, getPerPodMetricReplicas, getResourceReplicas, getUsageRatioReplicaCount, PodInfo, PodMetricsInfo, ReplicaCalculatorConfig, tolerancesForHpa,
+    calcPlainMetricReplicas,
+    getPerPodMetricReplicas,
+    getResourceReplicas,
+    getUsageRatioReplicaCount,
+    PodInfo,
+    PodMetricsInfo,
+    ReplicaCalculatorConfig,
+    tolerancesForHpa,
 } from "./replica-calculator";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -20,23 +35,25 @@ import {
 
 /** A Resource or ContainerResource metric: Utilization (percent of request) or AverageValue (milli-units per pod). */
 export interface HpaResourceMetricSpec {
-  readonly type: "Resource" | "ContainerResource";
-  readonly name: string;
-  readonly target: { readonly type: "Utilization"; readonly averageUtilization: number }
-    | { readonly type: "AverageValue"; readonly averageValue: number };
+    readonly type: "Resource" | "ContainerResource";
+    readonly name: string;
+    readonly target:
+        | { readonly type: "Utilization"; readonly averageUtilization: number }
+        | { readonly type: "AverageValue"; readonly averageValue: number };
 }
 /** A Pods metric: AverageValue only (milli-units per pod). */
 export interface HpaPodsMetricSpec {
-  readonly type: "Pods";
-  readonly name: string;
-  readonly target: { readonly type: "AverageValue"; readonly averageValue: number };
+    readonly type: "Pods";
+    readonly name: string;
+    readonly target: { readonly type: "AverageValue"; readonly averageValue: number };
 }
 /** An Object or External metric: Value (total) or AverageValue (per pod), milli-units. */
 export interface HpaObjectMetricSpec {
-  readonly type: "Object" | "External";
-  readonly name: string;
-  readonly target: { readonly type: "Value"; readonly value: number }
-    | { readonly type: "AverageValue"; readonly averageValue: number };
+    readonly type: "Object" | "External";
+    readonly name: string;
+    readonly target:
+        | { readonly type: "Value"; readonly value: number }
+        | { readonly type: "AverageValue"; readonly averageValue: number };
 }
 /** autoscaling/v2 MetricSpec, reduced to what the computation reads. */
 export type HpaMetricSpec = HpaResourceMetricSpec | HpaPodsMetricSpec | HpaObjectMetricSpec;
@@ -49,58 +66,98 @@ export type HpaMetricSpec = HpaResourceMetricSpec | HpaPodsMetricSpec | HpaObjec
  * (simulator/pod-samples.ts), so an observation kept past its reconcile would change under the keeper.
  */
 export type MetricObservation =
-  | { readonly pods: readonly PodInfo[]; readonly samples: PodMetricsInfo }
-  | { readonly value: number; readonly pods: readonly PodInfo[] }
-  | { readonly error: string };
+    | { readonly pods: readonly PodInfo[]; readonly samples: PodMetricsInfo }
+    | { readonly value: number; readonly pods: readonly PodInfo[] }
+    | { readonly error: string };
 
 /**
  * Mirrors `computeReplicasForMetric` for one spec: the proposal from the matching replica-calculator function.
  * Throws `MetricComputationError` where upstream returns an error.
  */
-export function computeReplicasForMetric(now: number, calc: ReplicaCalculatorConfig, spec: HpaMetricSpec,
-  observation: MetricObservation, specReplicas: number, statusReplicas: number): number {
-  if ("error" in observation) throw new MetricComputationError(observation.error);
-  switch (spec.type) {
-    case "Object":
-    case "External":
-      return objectMetricReplicas(calc, spec, observation, specReplicas, statusReplicas);
-    case "Pods":
-      if (!("samples" in observation)) throw new MetricComputationError(`Pods metric ${spec.name} needs pod samples`);
-      return calcPlainMetricReplicas(now, calc, observation.samples, specReplicas, spec.target.averageValue, observation.pods, "")
-        .replicaCount;
-    default:
-      return resourceMetricReplicas(now, calc, spec, observation, specReplicas);
-  }
+export function computeReplicasForMetric(
+    now: number,
+    calc: ReplicaCalculatorConfig,
+    spec: HpaMetricSpec,
+    observation: MetricObservation,
+    specReplicas: number,
+    statusReplicas: number,
+): number {
+    if ("error" in observation) throw new MetricComputationError(observation.error);
+    switch (spec.type) {
+        case "Object":
+        case "External":
+            return objectMetricReplicas(calc, spec, observation, specReplicas, statusReplicas);
+        case "Pods":
+            if (!("samples" in observation))
+                throw new MetricComputationError(`Pods metric ${spec.name} needs pod samples`);
+            return calcPlainMetricReplicas(
+                now,
+                calc,
+                observation.samples,
+                specReplicas,
+                spec.target.averageValue,
+                observation.pods,
+                "",
+            ).replicaCount;
+        default:
+            return resourceMetricReplicas(now, calc, spec, observation, specReplicas);
+    }
 }
 
-function objectMetricReplicas(calc: ReplicaCalculatorConfig, spec: HpaObjectMetricSpec, observation: MetricObservation,
-  specReplicas: number, statusReplicas: number): number {
-  if (!("value" in observation)) throw new MetricComputationError(`${spec.type} metric ${spec.name} needs a value observation`);
-  if (spec.target.type === "Value") {
-    return getUsageRatioReplicaCount(calc, specReplicas, observation.value / spec.target.value, observation.pods);
-  }
-  return getPerPodMetricReplicas(calc, statusReplicas, spec.target.averageValue, observation.value).replicaCount;
+function objectMetricReplicas(
+    calc: ReplicaCalculatorConfig,
+    spec: HpaObjectMetricSpec,
+    observation: MetricObservation,
+    specReplicas: number,
+    statusReplicas: number,
+): number {
+    if (!("value" in observation))
+        throw new MetricComputationError(`${spec.type} metric ${spec.name} needs a value observation`);
+    if (spec.target.type === "Value") {
+        return getUsageRatioReplicaCount(calc, specReplicas, observation.value / spec.target.value, observation.pods);
+    }
+    return getPerPodMetricReplicas(calc, statusReplicas, spec.target.averageValue, observation.value).replicaCount;
 }
 
-function resourceMetricReplicas(now: number, calc: ReplicaCalculatorConfig, spec: HpaResourceMetricSpec,
-  observation: MetricObservation, specReplicas: number): number {
-  if (!("samples" in observation)) throw new MetricComputationError(`${spec.type} metric ${spec.name} needs pod samples`);
-  if (spec.target.type === "AverageValue") {
-    return calcPlainMetricReplicas(now, calc, observation.samples, specReplicas, spec.target.averageValue, observation.pods, spec.name)
-      .replicaCount;
-  }
-  return getResourceReplicas(now, calc, specReplicas, spec.target.averageUtilization, spec.name, observation.pods, observation.samples)
-    .replicaCount;
+function resourceMetricReplicas(
+    now: number,
+    calc: ReplicaCalculatorConfig,
+    spec: HpaResourceMetricSpec,
+    observation: MetricObservation,
+    specReplicas: number,
+): number {
+    if (!("samples" in observation))
+        throw new MetricComputationError(`${spec.type} metric ${spec.name} needs pod samples`);
+    if (spec.target.type === "AverageValue") {
+        return calcPlainMetricReplicas(
+            now,
+            calc,
+            observation.samples,
+            specReplicas,
+            spec.target.averageValue,
+            observation.pods,
+            spec.name,
+        ).replicaCount;
+    }
+    return getResourceReplicas(
+        now,
+        calc,
+        specReplicas,
+        spec.target.averageUtilization,
+        spec.name,
+        observation.pods,
+        observation.samples,
+    ).replicaCount;
 }
 
 /** A per-metric proposal as `computeReplicasForMetrics` consumes it. */
 export type MetricProposal =
-  | { readonly replicas: number; readonly metric: string }
-  | { readonly error: string; readonly reason: string };
+    | { readonly replicas: number; readonly metric: string }
+    | { readonly error: string; readonly reason: string };
 
 /** The ScalingActive reason upstream sets when a metric of this type fails (`getUnableComputeReplicaCountCondition`). */
 export function failedMetricReason(spec: HpaMetricSpec): string {
-  return `FailedGet${spec.type}Metric`;
+    return `FailedGet${spec.type}Metric`;
 }
 
 /**
@@ -109,33 +166,39 @@ export function failedMetricReason(spec: HpaMetricSpec): string {
  * (never scale down on partial data), returns `replicas: -1` with the first error. With no metrics at all
  * upstream returns -1 and no error (the API server's defaulting always adds a CPU metric).
  */
-export function computeReplicasForMetrics(specReplicas: number, proposals: readonly MetricProposal[])
-  : { replicas: number; metric: string; error?: string; invalidReason?: string } {
-  let replicas = 0;
-  let metric = "";
-  let invalidMetricsCount = 0;
-  let firstError: string | undefined;
-  let invalidReason: string | undefined;
-  for (const proposal of proposals) {
-    if ("error" in proposal) {
-      if (invalidMetricsCount <= 0) {
-        firstError = proposal.error;
-        invalidReason = proposal.reason;
-      }
-      invalidMetricsCount++;
-      continue;
+export function computeReplicasForMetrics(
+    specReplicas: number,
+    proposals: readonly MetricProposal[],
+): { replicas: number; metric: string; error?: string; invalidReason?: string } {
+    let replicas = 0;
+    let metric = "";
+    let invalidMetricsCount = 0;
+    let firstError: string | undefined;
+    let invalidReason: string | undefined;
+    for (const proposal of proposals) {
+        if ("error" in proposal) {
+            if (invalidMetricsCount <= 0) {
+                firstError = proposal.error;
+                invalidReason = proposal.reason;
+            }
+            invalidMetricsCount++;
+            continue;
+        }
+        if (replicas === 0 || proposal.replicas > replicas) {
+            replicas = proposal.replicas;
+            metric = proposal.metric;
+        }
     }
-    if (replicas === 0 || proposal.replicas > replicas) {
-      replicas = proposal.replicas;
-      metric = proposal.metric;
+    const error =
+        firstError === undefined
+            ? undefined
+            : `invalid metrics (${invalidMetricsCount} invalid out of ${proposals.length}), first error is: ${firstError}`;
+    if (invalidMetricsCount >= proposals.length || (invalidMetricsCount > 0 && replicas < specReplicas)) {
+        return invalidReason === undefined
+            ? { replicas: -1, metric: "", error }
+            : { replicas: -1, metric: "", error, invalidReason };
     }
-  }
-  const error = firstError === undefined ? undefined
-    : `invalid metrics (${invalidMetricsCount} invalid out of ${proposals.length}), first error is: ${firstError}`;
-  if (invalidMetricsCount >= proposals.length || (invalidMetricsCount > 0 && replicas < specReplicas)) {
-    return invalidReason === undefined ? { replicas: -1, metric: "", error } : { replicas: -1, metric: "", error, invalidReason };
-  }
-  return error === undefined ? { replicas, metric } : { replicas, metric, error };
+    return error === undefined ? { replicas, metric } : { replicas, metric, error };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,11 +207,11 @@ export function computeReplicasForMetrics(specReplicas: number, proposals: reado
 
 /** The HPA spec fields the controller reads. `behavior: undefined` selects the legacy path. */
 export interface HpaSpec {
-  /** Default 1. */
-  readonly minReplicas?: number;
-  readonly maxReplicas: number;
-  readonly metrics: readonly HpaMetricSpec[];
-  readonly behavior?: HPABehavior;
+    /** Default 1. */
+    readonly minReplicas?: number;
+    readonly maxReplicas: number;
+    readonly metrics: readonly HpaMetricSpec[];
+    readonly behavior?: HPABehavior;
 }
 
 /**
@@ -156,49 +219,53 @@ export interface HpaSpec {
  * entry upstream), which seeds `{currentReplicas, now}` on the next reconcile.
  */
 export interface HpaState {
-  /** Read-only: a reconcile that records a recommendation returns a new array, and may share an unchanged one. */
-  readonly recommendations?: readonly TimestampedRecommendation[];
-  readonly scaleUpEvents: TimestampedScaleEvent[];
-  readonly scaleDownEvents: TimestampedScaleEvent[];
+    /** Read-only: a reconcile that records a recommendation returns a new array, and may share an unchanged one. */
+    readonly recommendations?: readonly TimestampedRecommendation[];
+    readonly scaleUpEvents: TimestampedScaleEvent[];
+    readonly scaleDownEvents: TimestampedScaleEvent[];
 }
 
 /** A fresh state, as after an HPA is created or kube-controller-manager restarts. */
 export function newHpaState(): HpaState {
-  return { recommendations: undefined, scaleUpEvents: [], scaleDownEvents: [] };
+    return { recommendations: undefined, scaleUpEvents: [], scaleDownEvents: [] };
 }
 
 /** What the target's scale subresource and the metrics APIs report at this reconcile. */
 export interface HpaObservation {
-  /** `scale.spec.replicas`. */
-  readonly currentReplicas: number;
-  /** `scale.status.replicas` (used by AverageValue Object/External targets); default `currentReplicas`. */
-  readonly statusReplicas?: number;
-  /** One observation per `spec.metrics` entry, same order. */
-  readonly metrics: readonly MetricObservation[];
+    /** `scale.spec.replicas`. */
+    readonly currentReplicas: number;
+    /** `scale.status.replicas` (used by AverageValue Object/External targets); default `currentReplicas`. */
+    readonly statusReplicas?: number;
+    /** One observation per `spec.metrics` entry, same order. */
+    readonly metrics: readonly MetricObservation[];
 }
 
 export interface HpaReconcileResult {
-  /** The replica count after this reconcile (equals `currentReplicas` when not rescaling). */
-  readonly desiredReplicas: number;
-  readonly rescale: boolean;
-  /**
-   * The ScalingLimited reason when metrics were evaluated (e.g. `DesiredWithinRange`, `ScaleUpLimit`), else
-   * `ScalingDisabled`, `FailedComputeMetricsReplicas`, or upstream's rescale reason for the min/max jumps.
-   */
-  readonly reason: string;
-  /** Condition reasons as upstream sets them (`AbleToScale`, `ScalingActive`, `ScalingLimited`). */
-  readonly conditions: { readonly ableToScale: string; readonly scalingActive?: string; readonly scalingLimited?: string };
-  readonly state: HpaState;
-  readonly error?: string;
+    /** The replica count after this reconcile (equals `currentReplicas` when not rescaling). */
+    readonly desiredReplicas: number;
+    readonly rescale: boolean;
+    /**
+     * The ScalingLimited reason when metrics were evaluated (e.g. `DesiredWithinRange`, `ScaleUpLimit`), else
+     * `ScalingDisabled`, `FailedComputeMetricsReplicas`, or upstream's rescale reason for the min/max jumps.
+     */
+    readonly reason: string;
+    /** Condition reasons as upstream sets them (`AbleToScale`, `ScalingActive`, `ScalingLimited`). */
+    readonly conditions: {
+        readonly ableToScale: string;
+        readonly scalingActive?: string;
+        readonly scalingLimited?: string;
+    };
+    readonly state: HpaState;
+    readonly error?: string;
 }
 
 /** What a reconcile derives from the spec and the controller flags alone, the same at every sync. */
 interface PreparedSpec {
-  /** `spec.behavior` as the API server defaults it (`undefined`: the legacy path). */
-  readonly behavior: HPABehavior | undefined;
-  readonly calc: ReplicaCalculatorConfig;
-  /** Each metric's name in the reconcile's result (`<type> <name>`). */
-  readonly metricNames: readonly string[];
+    /** `spec.behavior` as the API server defaults it (`undefined`: the legacy path). */
+    readonly behavior: HPABehavior | undefined;
+    readonly calc: ReplicaCalculatorConfig;
+    /** Each metric's name in the reconcile's result (`<type> <name>`). */
+    readonly metricNames: readonly string[];
 }
 
 /**
@@ -211,15 +278,15 @@ interface PreparedSpec {
 const preparedSpecs = new WeakMap<HpaSpec, { readonly config: HpaControllerConfig; readonly prepared: PreparedSpec }>();
 
 function prepare(spec: HpaSpec, config: HpaControllerConfig): PreparedSpec {
-  const known = preparedSpecs.get(spec);
-  if (known !== undefined && known.config === config) return known.prepared;
-  const prepared: PreparedSpec = {
-    behavior: setDefaultsHorizontalPodAutoscalerBehavior(spec.behavior),
-    calc: { ...config, tolerances: tolerancesForHpa(spec.behavior, config) },
-    metricNames: spec.metrics.map((metricSpec) => `${metricSpec.type} ${metricSpec.name}`),
-  };
-  preparedSpecs.set(spec, { config, prepared });
-  return prepared;
+    const known = preparedSpecs.get(spec);
+    if (known !== undefined && known.config === config) return known.prepared;
+    const prepared: PreparedSpec = {
+        behavior: setDefaultsHorizontalPodAutoscalerBehavior(spec.behavior),
+        calc: { ...config, tolerances: tolerancesForHpa(spec.behavior, config) },
+        metricNames: spec.metrics.map((metricSpec) => `${metricSpec.type} ${metricSpec.name}`),
+    };
+    preparedSpecs.set(spec, { config, prepared });
+    return prepared;
 }
 
 /**
@@ -230,83 +297,128 @@ function prepare(spec: HpaSpec, config: HpaControllerConfig): PreparedSpec {
  * event (behavior only). The scale update is assumed to succeed. `spec.behavior` is defaulted here as the API
  * server would have done on admission.
  */
-export function reconcile(now: number, spec: HpaSpec, state: HpaState, observed: HpaObservation,
-  config: HpaControllerConfig = DEFAULT_HPA_CONTROLLER_CONFIG): HpaReconcileResult {
-  const { behavior, calc, metricNames } = prepare(spec, config);
-  const currentReplicas = observed.currentReplicas;
-  const statusReplicas = observed.statusReplicas ?? currentReplicas;
-  const recommendations = recordInitialRecommendation(now, currentReplicas, state.recommendations);
-  const minReplicas = spec.minReplicas ?? 1;
+export function reconcile(
+    now: number,
+    spec: HpaSpec,
+    state: HpaState,
+    observed: HpaObservation,
+    config: HpaControllerConfig = DEFAULT_HPA_CONTROLLER_CONFIG,
+): HpaReconcileResult {
+    const { behavior, calc, metricNames } = prepare(spec, config);
+    const currentReplicas = observed.currentReplicas;
+    const statusReplicas = observed.statusReplicas ?? currentReplicas;
+    const recommendations = recordInitialRecommendation(now, currentReplicas, state.recommendations);
+    const minReplicas = spec.minReplicas ?? 1;
 
-  if (currentReplicas === 0 && minReplicas !== 0) {
-    return {
-      desiredReplicas: currentReplicas, rescale: false, reason: "ScalingDisabled",
-      conditions: { ableToScale: "SucceededGetScale", scalingActive: "ScalingDisabled" }, state: { ...state, recommendations },
-    };
-  }
-  // The recommendations the next state holds: the seeded ones, or normalization's.
-  let nextRecommendations = recommendations;
-
-  let desiredReplicas: number;
-  let reason: string;
-  let conditions: { ableToScale: string; scalingActive?: string; scalingLimited?: string };
-  let error: string | undefined;
-  if (currentReplicas > spec.maxReplicas) {
-    desiredReplicas = spec.maxReplicas;
-    reason = "Current number of replicas above Spec.MaxReplicas";
-    conditions = { ableToScale: "SucceededGetScale" };
-  } else if (currentReplicas < minReplicas) {
-    desiredReplicas = minReplicas;
-    reason = "Current number of replicas below Spec.MinReplicas";
-    conditions = { ableToScale: "SucceededGetScale" };
-  } else {
-    const proposals: MetricProposal[] = [];
-    for (let i = 0; i < spec.metrics.length; i++) {
-      const metricSpec = spec.metrics[i];
-      const observation = observed.metrics[i] ?? { error: `no observation for metric ${metricSpec.name}` };
-      try {
-        proposals.push({ replicas: computeReplicasForMetric(now, calc, metricSpec, observation, currentReplicas, statusReplicas),
-          metric: metricNames[i] });
-      } catch (e) {
-        if (!(e instanceof MetricComputationError)) throw e;
-        proposals.push({ error: e.message, reason: failedMetricReason(metricSpec) });
-      }
+    if (currentReplicas === 0 && minReplicas !== 0) {
+        return {
+            desiredReplicas: currentReplicas,
+            rescale: false,
+            reason: "ScalingDisabled",
+            conditions: { ableToScale: "SucceededGetScale", scalingActive: "ScalingDisabled" },
+            state: { ...state, recommendations },
+        };
     }
-    const computed = computeReplicasForMetrics(currentReplicas, proposals);
-    if (computed.error !== undefined && computed.replicas === -1) {
-      return {
-        desiredReplicas: currentReplicas, rescale: false, reason: "FailedComputeMetricsReplicas",
-        conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason }, state: { ...state, recommendations },
-        error: computed.error,
-      };
-    }
-    error = computed.error;
-    const prenormalized = computed.replicas > 0 ? computed.replicas : 0;
-    const normalized = behavior === undefined
-      ? normalizeDesiredReplicas(now, {
-        currentReplicas, desiredReplicas: prenormalized, minReplicas, maxReplicas: spec.maxReplicas, recommendations,
-        downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
-        scaleUpLimitFactor: config.scaleUpLimitFactor,
-      })
-      : normalizeDesiredReplicasWithBehaviors(now, {
-        currentReplicas, desiredReplicas: prenormalized, minReplicas, maxReplicas: spec.maxReplicas, behavior,
-        recommendations, scaleUpEvents: state.scaleUpEvents, scaleDownEvents: state.scaleDownEvents,
-        downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
-      });
-    nextRecommendations = normalized.recommendations;
-    desiredReplicas = normalized.replicas;
-    reason = normalized.reason;
-    conditions = { ableToScale: normalized.ableToScaleReason, scalingActive: "ValidMetricFound", scalingLimited: normalized.reason };
-  }
+    // The recommendations the next state holds: the seeded ones, or normalization's.
+    let nextRecommendations = recommendations;
 
-  let nextState: HpaState = { ...state, recommendations: nextRecommendations };
-  const rescale = desiredReplicas !== currentReplicas;
-  if (rescale) {
-    nextState = { ...nextState, ...storeScaleEvent(now, behavior, currentReplicas, desiredReplicas, nextState.scaleUpEvents, nextState.scaleDownEvents) };
-    conditions = { ...conditions, ableToScale: "SucceededRescale" };
-  } else {
-    desiredReplicas = currentReplicas;
-  }
-  const result = { desiredReplicas, rescale, reason, conditions, state: nextState };
-  return error === undefined ? result : { ...result, error };
+    let desiredReplicas: number;
+    let reason: string;
+    let conditions: { ableToScale: string; scalingActive?: string; scalingLimited?: string };
+    let error: string | undefined;
+    if (currentReplicas > spec.maxReplicas) {
+        desiredReplicas = spec.maxReplicas;
+        reason = "Current number of replicas above Spec.MaxReplicas";
+        conditions = { ableToScale: "SucceededGetScale" };
+    } else if (currentReplicas < minReplicas) {
+        desiredReplicas = minReplicas;
+        reason = "Current number of replicas below Spec.MinReplicas";
+        conditions = { ableToScale: "SucceededGetScale" };
+    } else {
+        const proposals: MetricProposal[] = [];
+        for (let i = 0; i < spec.metrics.length; i++) {
+            const metricSpec = spec.metrics[i];
+            const observation = observed.metrics[i] ?? { error: `no observation for metric ${metricSpec.name}` };
+            try {
+                proposals.push({
+                    replicas: computeReplicasForMetric(
+                        now,
+                        calc,
+                        metricSpec,
+                        observation,
+                        currentReplicas,
+                        statusReplicas,
+                    ),
+                    metric: metricNames[i],
+                });
+            } catch (e) {
+                if (!(e instanceof MetricComputationError)) throw e;
+                proposals.push({ error: e.message, reason: failedMetricReason(metricSpec) });
+            }
+        }
+        const computed = computeReplicasForMetrics(currentReplicas, proposals);
+        if (computed.error !== undefined && computed.replicas === -1) {
+            return {
+                desiredReplicas: currentReplicas,
+                rescale: false,
+                reason: "FailedComputeMetricsReplicas",
+                conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason },
+                state: { ...state, recommendations },
+                error: computed.error,
+            };
+        }
+        error = computed.error;
+        const prenormalized = computed.replicas > 0 ? computed.replicas : 0;
+        const normalized =
+            behavior === undefined
+                ? normalizeDesiredReplicas(now, {
+                      currentReplicas,
+                      desiredReplicas: prenormalized,
+                      minReplicas,
+                      maxReplicas: spec.maxReplicas,
+                      recommendations,
+                      downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
+                      scaleUpLimitFactor: config.scaleUpLimitFactor,
+                  })
+                : normalizeDesiredReplicasWithBehaviors(now, {
+                      currentReplicas,
+                      desiredReplicas: prenormalized,
+                      minReplicas,
+                      maxReplicas: spec.maxReplicas,
+                      behavior,
+                      recommendations,
+                      scaleUpEvents: state.scaleUpEvents,
+                      scaleDownEvents: state.scaleDownEvents,
+                      downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
+                  });
+        nextRecommendations = normalized.recommendations;
+        desiredReplicas = normalized.replicas;
+        reason = normalized.reason;
+        conditions = {
+            ableToScale: normalized.ableToScaleReason,
+            scalingActive: "ValidMetricFound",
+            scalingLimited: normalized.reason,
+        };
+    }
+
+    let nextState: HpaState = { ...state, recommendations: nextRecommendations };
+    const rescale = desiredReplicas !== currentReplicas;
+    if (rescale) {
+        nextState = {
+            ...nextState,
+            ...storeScaleEvent(
+                now,
+                behavior,
+                currentReplicas,
+                desiredReplicas,
+                nextState.scaleUpEvents,
+                nextState.scaleDownEvents,
+            ),
+        };
+        conditions = { ...conditions, ableToScale: "SucceededRescale" };
+    } else {
+        desiredReplicas = currentReplicas;
+    }
+    const result = { desiredReplicas, rescale, reason, conditions, state: nextState };
+    return error === undefined ? result : { ...result, error };
 }

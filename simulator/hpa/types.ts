@@ -30,46 +30,60 @@ export const MIN_INT32 = -2147483648;
 // Types
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface HPAScalingPolicy { type: "Pods" | "Percent"; value: number; periodSeconds: number }
+export interface HPAScalingPolicy {
+    type: "Pods" | "Percent";
+    value: number;
+    periodSeconds: number;
+}
 export interface HPAScalingRules {
-  stabilizationWindowSeconds?: number;
-  /** 1.33+ `tolerance` (a Quantity upstream): read only with the `HPAConfigurableTolerance` gate on. */
-  tolerance?: number;
-  selectPolicy?: "Max" | "Min" | "Disabled";
-  policies?: HPAScalingPolicy[];
+    stabilizationWindowSeconds?: number;
+    /** 1.33+ `tolerance` (a Quantity upstream): read only with the `HPAConfigurableTolerance` gate on. */
+    tolerance?: number;
+    selectPolicy?: "Max" | "Min" | "Disabled";
+    policies?: HPAScalingPolicy[];
 }
 /** autoscaling/v2 `HorizontalPodAutoscalerBehavior`. */
-export interface HPABehavior { scaleUp?: HPAScalingRules; scaleDown?: HPAScalingRules }
-export interface TimestampedRecommendation { recommendation: number; timestamp: number }
+export interface HPABehavior {
+    scaleUp?: HPAScalingRules;
+    scaleDown?: HPAScalingRules;
+}
+export interface TimestampedRecommendation {
+    recommendation: number;
+    timestamp: number;
+}
 /** `replicaChange` is an absolute value (upstream: "absolute value, non-negative"). */
-export interface TimestampedScaleEvent { replicaChange: number; timestamp: number; outdated?: boolean }
+export interface TimestampedScaleEvent {
+    replicaChange: number;
+    timestamp: number;
+    outdated?: boolean;
+}
 
 /** The controller flags the computation depends on (all in seconds). */
 export interface HpaControllerConfig {
-  /** `--horizontal-pod-autoscaler-tolerance`: both directions' tolerance unless the gate below is on. */
-  readonly tolerance: number;
-  /** The `HPAConfigurableTolerance` feature gate: off by default in 1.34 (Alpha since 1.33, Beta only in 1.35). */
-  readonly configurableTolerance?: boolean;
-  readonly downscaleStabilizationWindowSeconds: number;
-  readonly cpuInitializationPeriodSeconds: number;
-  readonly delayOfInitialReadinessStatusSeconds: number;
-  /** Legacy-path scale-up cap factor (`scaleUpLimitFactor`). */
-  readonly scaleUpLimitFactor: number;
+    /** `--horizontal-pod-autoscaler-tolerance`: both directions' tolerance unless the gate below is on. */
+    readonly tolerance: number;
+    /** The `HPAConfigurableTolerance` feature gate: off by default in 1.34 (Alpha since 1.33, Beta only in 1.35). */
+    readonly configurableTolerance?: boolean;
+    readonly downscaleStabilizationWindowSeconds: number;
+    readonly cpuInitializationPeriodSeconds: number;
+    readonly delayOfInitialReadinessStatusSeconds: number;
+    /** Legacy-path scale-up cap factor (`scaleUpLimitFactor`). */
+    readonly scaleUpLimitFactor: number;
 }
 
 /** Production defaults of the kube-controller-manager flags. */
 export const DEFAULT_HPA_CONTROLLER_CONFIG: HpaControllerConfig = {
-  tolerance: HPA_TOLERANCE,
-  downscaleStabilizationWindowSeconds: HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS,
-  cpuInitializationPeriodSeconds: HPA_CPU_INITIALIZATION_PERIOD_SECONDS,
-  delayOfInitialReadinessStatusSeconds: HPA_INITIAL_READINESS_DELAY_SECONDS,
-  scaleUpLimitFactor: SCALE_UP_LIMIT_FACTOR,
+    tolerance: HPA_TOLERANCE,
+    downscaleStabilizationWindowSeconds: HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS,
+    cpuInitializationPeriodSeconds: HPA_CPU_INITIALIZATION_PERIOD_SECONDS,
+    delayOfInitialReadinessStatusSeconds: HPA_INITIAL_READINESS_DELAY_SECONDS,
+    scaleUpLimitFactor: SCALE_UP_LIMIT_FACTOR,
 };
 
 /** The error path of the replica calculator (upstream returns `error`; callers here catch this one class). */
 export class MetricComputationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MetricComputationError";
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = "MetricComputationError";
+    }
 }

@@ -22,7 +22,10 @@ describe("metrics APIServices verify TLS (issue 21)", () => {
             // `tls.helm.lookup`; `insecureSkipTLSVerify` renders only when truthy (values.yaml default true).
             assert.equal(values.tls.type, "helm");
             assert.equal(values.tls.helm.lookup, true);
-            assert.ok(values.tls.helm.certDurationDays >= 3650, "a certificate that is never renewed must outlive the cluster's usual life");
+            assert.ok(
+                values.tls.helm.certDurationDays >= 3650,
+                "a certificate that is never renewed must outlive the cluster's usual life",
+            );
             assert.equal(values.apiService.insecureSkipTLSVerify, false);
             assert.equal(values.apiService.caBundle, "", "no CA from the program: Helm's own");
         });
@@ -67,7 +70,10 @@ describe("prometheus-adapter's serving certificate (issue 21)", () => {
     });
 
     const adapterRelease = () => {
-        const found = run.registered.filter((resource) => resource.type === "kubernetes:helm.sh/v3:Release" && resource.inputs.chart === "prometheus-adapter");
+        const found = run.registered.filter(
+            (resource) =>
+                resource.type === "kubernetes:helm.sh/v3:Release" && resource.inputs.chart === "prometheus-adapter",
+        );
         assert.equal(found.length, 1);
         return found[0];
     };
@@ -82,16 +88,25 @@ describe("prometheus-adapter's serving certificate (issue 21)", () => {
         const [signed] = ofType(run, TLS.signed);
         assert.equal(values.tls.ca, ca.state.certPem);
         assert.equal(values.tls.certificate, signed.state.certPem);
-        assert.equal(signed.inputs.caCertPem, ca.state.certPem, "the serving certificate is signed by the CA in the caBundle");
+        assert.equal(
+            signed.inputs.caCertPem,
+            ca.state.certPem,
+            "the serving certificate is signed by the CA in the caBundle",
+        );
         const [request] = ofType(run, TLS.request);
-        const servingKey = run.registered.find((resource) => resource.type === TLS.key && resource.state.privateKeyPem === request.inputs.privateKeyPem);
+        const servingKey = run.registered.find(
+            (resource) => resource.type === TLS.key && resource.state.privateKeyPem === request.inputs.privateKeyPem,
+        );
         assert.ok(servingKey, "the certificate request is made with one of the program's keys");
         assert.equal(values.tls.key, servingKey.state.privateKeyPem);
         assert.notEqual(signed.inputs.caPrivateKeyPem, values.tls.key, "the CA's key stays out of the cluster");
     });
 
     it("the key is a Pulumi secret in the Release's values", async () => {
-        const declared = run.declared.find((resource) => resource.type === "kubernetes:helm.sh/v3:Release" && resource.name.includes("prometheus-adapter"));
+        const declared = run.declared.find(
+            (resource) =>
+                resource.type === "kubernetes:helm.sh/v3:Release" && resource.name.includes("prometheus-adapter"),
+        );
         assert.ok(declared);
         const tls = (declared.props.values as Record<string, any>).tls;
         assert.ok(pulumi.Output.isInstance(tls.key), "the key is an Output");
@@ -102,15 +117,24 @@ describe("prometheus-adapter's serving certificate (issue 21)", () => {
         // The APIService's spec.service is `k8s-prometheus-adapter.fullname` in the release's namespace
         // (prometheus-adapter-5.3.0 templates/custom-metrics-apiservice.yaml); release prometheus-adapter in monitoring.
         const [request] = ofType(run, TLS.request);
-        assert.deepEqual([...request.inputs.dnsNames].sort(), ["prometheus-adapter.monitoring.svc", "prometheus-adapter.monitoring.svc.cluster.local"]);
+        assert.deepEqual([...request.inputs.dnsNames].sort(), [
+            "prometheus-adapter.monitoring.svc",
+            "prometheus-adapter.monitoring.svc.cluster.local",
+        ]);
         const [ca] = ofType(run, TLS.selfSigned);
         const [signed] = ofType(run, TLS.signed);
         assert.equal(ca.inputs.isCaCertificate, true);
         assert.ok(ca.inputs.allowedUses.includes("cert_signing"));
         assert.ok(signed.inputs.allowedUses.includes("server_auth"));
         for (const cert of [ca, signed]) {
-            assert.ok(cert.inputs.validityPeriodHours >= 10 * 365 * 24, `${cert.name}: never renewed by the program, so ten years at least`);
-            assert.ok(!cert.inputs.earlyRenewalHours, `${cert.name}: no early renewal, so no \`pulumi up\` replaces it unasked`);
+            assert.ok(
+                cert.inputs.validityPeriodHours >= 10 * 365 * 24,
+                `${cert.name}: never renewed by the program, so ten years at least`,
+            );
+            assert.ok(
+                !cert.inputs.earlyRenewalHours,
+                `${cert.name}: no early renewal, so no \`pulumi up\` replaces it unasked`,
+            );
         }
     });
 });

@@ -45,19 +45,26 @@ const RULES: Record<string, ChartKeyRules> = {
     },
     "kube-prometheus-stack": {
         free: [
-            "prometheus.prometheusSpec.resources", "defaultRules.disabled",
+            "prometheus.prometheusSpec.resources",
+            "defaultRules.disabled",
             // Label selectors (values.yaml comments each with `matchLabels`; a LabelSelector takes matchExpressions too).
-            ...["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"].map((kind) => `prometheus.prometheusSpec.${kind}NamespaceSelector`),
+            ...["serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"].map(
+                (kind) => `prometheus.prometheusSpec.${kind}NamespaceSelector`,
+            ),
         ],
         documented: {
             "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate": "    #  volumeClaimTemplate:",
-            "prometheus.prometheusSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the prometheus pods.",
-            "alertmanager.alertmanagerSpec.podMetadata.annotations": "    ## Metadata Labels and Annotations gets propagated to the Alertmanager pods.",
-            "prometheusOperator.priorityClassName": "  # priorityClassName: \"\"",
+            "prometheus.prometheusSpec.podMetadata.annotations":
+                "    ## Metadata Labels and Annotations gets propagated to the prometheus pods.",
+            "alertmanager.alertmanagerSpec.podMetadata.annotations":
+                "    ## Metadata Labels and Annotations gets propagated to the Alertmanager pods.",
+            "prometheusOperator.priorityClassName": '  # priorityClassName: ""',
         },
         subchart: {
-            "kube-state-metrics.priorityClassName": "kube-state-metrics chart 8.4.0 (prometheus-community/helm-charts charts/kube-state-metrics/values.yaml `# priorityClassName: \"\"`, templates/deployment.yaml `.Values.priorityClassName`), the dependency of kube-prometheus-stack 88.5.3",
-            "grafana.podAnnotations": "grafana chart 12.11.1 (grafana-community/helm-charts charts/grafana/values.yaml `podAnnotations: {}`), the dependency of kube-prometheus-stack 88.5.3",
+            "kube-state-metrics.priorityClassName":
+                'kube-state-metrics chart 8.4.0 (prometheus-community/helm-charts charts/kube-state-metrics/values.yaml `# priorityClassName: ""`, templates/deployment.yaml `.Values.priorityClassName`), the dependency of kube-prometheus-stack 88.5.3',
+            "grafana.podAnnotations":
+                "grafana chart 12.11.1 (grafana-community/helm-charts charts/grafana/values.yaml `podAnnotations: {}`), the dependency of kube-prometheus-stack 88.5.3",
             "grafana.rbac.namespaced": "grafana chart 12.11.1 values.yaml `rbac.namespaced: false`",
         },
     },
@@ -100,17 +107,25 @@ function withAddons(config: PlatformConfig, addons: Record<string, unknown>): Pl
 describe("chart values keys (against tests/fixtures/charts)", () => {
     const production = stackConfig("production");
     const external = withAddons(production, {
-        prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090", selectorLabels: { team: "platform" } },
+        prometheus: {
+            mode: "external",
+            url: "http://prometheus-operated.observability.svc:9090",
+            selectorLabels: { team: "platform" },
+        },
     });
     const noGrafana = withAddons(production, { prometheus: { mode: "install", grafana: false } });
     const specs: ReleaseSpec[] = [...releaseSpecs(production), ...releaseSpecs(external), ...releaseSpecs(noGrafana)];
-    const defaults = (chart: string) => YAML.parse(fs.readFileSync(path.join(CHARTS_DIR, `${chart}.values.yaml`), "utf8"));
+    const defaults = (chart: string) =>
+        YAML.parse(fs.readFileSync(path.join(CHARTS_DIR, `${chart}.values.yaml`), "utf8"));
 
     it("the fixtures are the versions the program pins by default", () => {
         const readme = fs.readFileSync(path.join(CHARTS_DIR, "README.md"), "utf8");
         for (const spec of releaseSpecs(production)) {
             assert.equal(spec.version, FIXTURE_VERSIONS[spec.chart], spec.chart);
-            assert.match(readme, new RegExp(`\\| ${spec.chart} \\| ${spec.repo.replace(/[/.]/g, "\\$&")} \\| ${spec.version} \\|`));
+            assert.match(
+                readme,
+                new RegExp(`\\| ${spec.chart} \\| ${spec.repo.replace(/[/.]/g, "\\$&")} \\| ${spec.version} \\|`),
+            );
         }
     });
 
@@ -119,7 +134,11 @@ describe("chart values keys (against tests/fixtures/charts)", () => {
             const mine = specs.filter((spec) => spec.chart === chart);
             assert.ok(mine.length > 0, `no release of ${chart}`);
             for (const spec of mine) {
-                assert.deepEqual(unknownKeys(spec.values, defaults(chart), RULES[chart]), [], `${chart}: keys the chart does not read`);
+                assert.deepEqual(
+                    unknownKeys(spec.values, defaults(chart), RULES[chart]),
+                    [],
+                    `${chart}: keys the chart does not read`,
+                );
             }
         });
 
@@ -133,8 +152,10 @@ describe("chart values keys (against tests/fixtures/charts)", () => {
 
     it("the key check catches a misspelt key, and a nested one", () => {
         const ca = defaults("cluster-autoscaler");
-        assert.deepEqual(unknownKeys({ autoDiscovery: { clustername: "x" }, priorityClass: "y" }, ca, RULES["cluster-autoscaler"]),
-            ["autoDiscovery.clustername", "priorityClass"]);
+        assert.deepEqual(
+            unknownKeys({ autoDiscovery: { clustername: "x" }, priorityClass: "y" }, ca, RULES["cluster-autoscaler"]),
+            ["autoDiscovery.clustername", "priorityClass"],
+        );
         assert.deepEqual(unknownKeys({ extraArgs: { "any-flag": true } }, ca, RULES["cluster-autoscaler"]), []);
     });
 });

@@ -3,8 +3,12 @@
 import { strict as assert } from "assert";
 import { clusterAutoscalerInput } from "../../components/addons";
 import {
-    clusterAutoscalerFlags, clusterAutoscalerImageCheck, clusterAutoscalerPolicy,
-    clusterAutoscalerRelease, clusterAutoscalerValues, DESCRIBE_ACTIONS,
+    clusterAutoscalerFlags,
+    clusterAutoscalerImageCheck,
+    clusterAutoscalerPolicy,
+    clusterAutoscalerRelease,
+    clusterAutoscalerValues,
+    DESCRIBE_ACTIONS,
 } from "../../components/cluster-autoscaler";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, EKS_ADDON_VERSIONS } from "../../catalog/compatibility";
 import { PolicyStatement, podIdentityTrustPolicy } from "../../components/pod-identity-role";
@@ -28,7 +32,8 @@ function valid(overrides: Record<string, unknown>): PlatformConfig {
     return result.config;
 }
 
-const list = (value: string | readonly string[] | undefined) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
+const list = (value: string | readonly string[] | undefined) =>
+    value === undefined ? [] : typeof value === "string" ? [value] : [...value];
 
 describe("cluster-autoscaler", () => {
     const production = stackConfig("production");
@@ -38,8 +43,20 @@ describe("cluster-autoscaler", () => {
 
     it("is release cluster-autoscaler of chart cluster-autoscaler 9.59.0 from kubernetes.github.io/autoscaler in kube-system", () => {
         assert.deepEqual(
-            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace },
-            { name: "cluster-autoscaler", chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0", namespace: "kube-system" },
+            {
+                name: release.name,
+                chart: release.chart,
+                repo: release.repo,
+                version: release.version,
+                namespace: release.namespace,
+            },
+            {
+                name: "cluster-autoscaler",
+                chart: "cluster-autoscaler",
+                repo: "https://kubernetes.github.io/autoscaler",
+                version: "9.59.0",
+                namespace: "kube-system",
+            },
         );
     });
 
@@ -67,7 +84,15 @@ describe("cluster-autoscaler", () => {
     });
 
     it("takes the flags from config", () => {
-        const settings = valid({ addons: { clusterAutoscaler: { scaleDownUnneededTime: "5m", expander: "most-pods", balanceSimilarNodeGroups: false } } }).addons.clusterAutoscaler;
+        const settings = valid({
+            addons: {
+                clusterAutoscaler: {
+                    scaleDownUnneededTime: "5m",
+                    expander: "most-pods",
+                    balanceSimilarNodeGroups: false,
+                },
+            },
+        }).addons.clusterAutoscaler;
         const flags = clusterAutoscalerFlags(settings);
         assert.equal(flags["scale-down-unneeded-time"], "5m");
         assert.equal(flags.expander, "most-pods");
@@ -83,12 +108,26 @@ describe("cluster-autoscaler", () => {
     });
 
     it("enables the chart's ServiceMonitor in the monitoring namespace, with the labels Prometheus selects and release set (never the chart's prometheus-operator)", () => {
-        assert.deepEqual(values.serviceMonitor, { enabled: true, namespace: "monitoring", selector: { release: "cluster-autoscaler" } });
-        const external = valid({ addons: { prometheus: { mode: "external", url: "http://prom.obs.svc:9090", selectorLabels: { team: "platform" } } } });
-        const externalValues = clusterAutoscalerValues(clusterAutoscalerInput(external, monitoringTarget(external.addons.prometheus))) as Record<string, any>;
+        assert.deepEqual(values.serviceMonitor, {
+            enabled: true,
+            namespace: "monitoring",
+            selector: { release: "cluster-autoscaler" },
+        });
+        const external = valid({
+            addons: {
+                prometheus: { mode: "external", url: "http://prom.obs.svc:9090", selectorLabels: { team: "platform" } },
+            },
+        });
+        const externalValues = clusterAutoscalerValues(
+            clusterAutoscalerInput(external, monitoringTarget(external.addons.prometheus)),
+        ) as Record<string, any>;
         assert.deepEqual(externalValues.serviceMonitor.selector, { release: "cluster-autoscaler", team: "platform" });
-        const noOperator = valid({ addons: { prometheus: { mode: "external", url: "http://prom.obs.svc:9090", monitoringObjects: false } } });
-        const noOperatorValues = clusterAutoscalerValues(clusterAutoscalerInput(noOperator, monitoringTarget(noOperator.addons.prometheus))) as Record<string, any>;
+        const noOperator = valid({
+            addons: { prometheus: { mode: "external", url: "http://prom.obs.svc:9090", monitoringObjects: false } },
+        });
+        const noOperatorValues = clusterAutoscalerValues(
+            clusterAutoscalerInput(noOperator, monitoringTarget(noOperator.addons.prometheus)),
+        ) as Record<string, any>;
         assert.deepEqual(noOperatorValues.serviceMonitor, { enabled: false });
     });
 
@@ -96,7 +135,11 @@ describe("cluster-autoscaler", () => {
         it("is the newest patch for each Kubernetes minor with EKS add-on rows, and only those (kubernetes/autoscaler tags at 55c37cd)", () => {
             // A minor without EKS_ADDON_VERSIONS is refused at preview, so its image row could never be read.
             assert.deepEqual(CLUSTER_AUTOSCALER_IMAGE_TAGS, {
-                "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1",
+                "1.32": "v1.32.7",
+                "1.33": "v1.33.6",
+                "1.34": "v1.34.5",
+                "1.35": "v1.35.2",
+                "1.36": "v1.36.1",
             });
             assert.deepEqual(Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS), Object.keys(EKS_ADDON_VERSIONS));
             for (const [minor, tag] of Object.entries(CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
@@ -107,40 +150,76 @@ describe("cluster-autoscaler", () => {
         it("follows the cluster's minor (1.34 -> v1.34.5), not the chart's default v1.35.0", () => {
             assert.deepEqual(values.image, { tag: "v1.34.5" });
             const v133 = valid({ cluster: { version: "1.33" } });
-            assert.deepEqual((clusterAutoscalerRelease(clusterAutoscalerInput(v133, monitoringTarget(v133.addons.prometheus))).values as any).image, { tag: "v1.33.6" });
+            assert.deepEqual(
+                (
+                    clusterAutoscalerRelease(clusterAutoscalerInput(v133, monitoringTarget(v133.addons.prometheus)))
+                        .values as any
+                ).image,
+                { tag: "v1.33.6" },
+            );
         });
 
         it("an unknown minor is a config error that lists the known ones", () => {
             const result = configWith({ cluster: { version: "1.27" } });
             assert.equal(result.ok, false);
             const errors = result.ok ? [] : result.errors;
-            assert.ok(errors.some((error) => error.startsWith("berrys-platform:cluster.version (1.27) must be a Kubernetes minor cluster-autoscaler has an image tag for (1.32, 1.33,") &&
-                error.includes("berrys-platform:addons.clusterAutoscaler.imageTag")), errors.join("\n"));
+            assert.ok(
+                errors.some(
+                    (error) =>
+                        error.startsWith(
+                            "berrys-platform:cluster.version (1.27) must be a Kubernetes minor cluster-autoscaler has an image tag for (1.32, 1.33,",
+                        ) && error.includes("berrys-platform:addons.clusterAutoscaler.imageTag"),
+                ),
+                errors.join("\n"),
+            );
         });
 
         it("imageTag overrides the table (the autoscaler check then passes); a tag of another minor is a warning", () => {
             const base = valid({});
-            const overridden = { ...base, addons: { ...base.addons, clusterAutoscaler: { ...base.addons.clusterAutoscaler, imageTag: "v1.37.0" } } };
-            assert.deepEqual(clusterAutoscalerImageCheck({ ...overridden, cluster: { ...overridden.cluster, version: "1.37" } }).errors, []);
+            const overridden = {
+                ...base,
+                addons: {
+                    ...base.addons,
+                    clusterAutoscaler: { ...base.addons.clusterAutoscaler, imageTag: "v1.37.0" },
+                },
+            };
+            assert.deepEqual(
+                clusterAutoscalerImageCheck({ ...overridden, cluster: { ...overridden.cluster, version: "1.37" } })
+                    .errors,
+                [],
+            );
             // The minor still needs its row of EKS add-on versions (tests/catalog/compatibility.test.ts).
             const unknownMinor = configWith({
-                cluster: { ...fixtureStack("production").projectConfig.cluster as object, version: "1.37" },
+                cluster: { ...(fixtureStack("production").projectConfig.cluster as object), version: "1.37" },
                 addons: { clusterAutoscaler: { imageTag: "v1.37.0" } },
             });
             assert.equal(unknownMinor.ok, false);
             const errors = unknownMinor.ok ? [] : unknownMinor.errors;
-            assert.ok(errors.every((error) => !error.includes("cluster-autoscaler has an image tag")), errors.join("\n"));
-            assert.ok(errors.some((error) => error.includes("EKS_ADDON_VERSIONS")), errors.join("\n"));
-            const mismatch = clusterAutoscalerImageCheck(valid({ addons: { clusterAutoscaler: { imageTag: "v1.33.6" } } }));
+            assert.ok(
+                errors.every((error) => !error.includes("cluster-autoscaler has an image tag")),
+                errors.join("\n"),
+            );
+            assert.ok(
+                errors.some((error) => error.includes("EKS_ADDON_VERSIONS")),
+                errors.join("\n"),
+            );
+            const mismatch = clusterAutoscalerImageCheck(
+                valid({ addons: { clusterAutoscaler: { imageTag: "v1.33.6" } } }),
+            );
             assert.deepEqual(mismatch.errors, []);
-            assert.match(mismatch.warnings[0], /^berrys-platform:addons\.clusterAutoscaler\.imageTag \(v1\.33\.6\) is not a release for Kubernetes 1\.34/);
+            assert.match(
+                mismatch.warnings[0],
+                /^berrys-platform:addons\.clusterAutoscaler\.imageTag \(v1\.33\.6\) is not a release for Kubernetes 1\.34/,
+            );
         });
 
         it("a disabled autoscaler needs no tag", () => {
             // Checked on its own: preview refuses 1.27 anyway, as past EKS's extended support.
             const disabled = valid({ addons: { clusterAutoscaler: { enabled: false } } });
-            assert.deepEqual(clusterAutoscalerImageCheck({ ...disabled, cluster: { ...disabled.cluster, version: "1.27" } }),
-                { errors: [], warnings: [] });
+            assert.deepEqual(
+                clusterAutoscalerImageCheck({ ...disabled, cluster: { ...disabled.cluster, version: "1.27" } }),
+                { errors: [], warnings: [] },
+            );
         });
     });
 
@@ -150,16 +229,26 @@ describe("cluster-autoscaler", () => {
 
         it("allows the describe calls on * and nothing else without a condition", () => {
             const unconditioned = policy.Statement.filter((statement) => statement.Condition === undefined);
-            assert.deepEqual(unconditioned.flatMap((statement) => list(statement.Action)).sort(), [...DESCRIBE_ACTIONS].sort());
-            assert.ok(unconditioned.flatMap((statement) => list(statement.Action)).every((action) => !mutating(action)));
+            assert.deepEqual(
+                unconditioned.flatMap((statement) => list(statement.Action)).sort(),
+                [...DESCRIBE_ACTIONS].sort(),
+            );
+            assert.ok(
+                unconditioned.flatMap((statement) => list(statement.Action)).every((action) => !mutating(action)),
+            );
         });
 
         it("allows SetDesiredCapacity and TerminateInstanceInAutoScalingGroup only on groups tagged k8s.io/cluster-autoscaler/<cluster>=owned", () => {
             const statements = policy.Statement.filter((statement) => list(statement.Action).some(mutating));
             assert.equal(statements.length, 1);
             const [scaling] = statements as PolicyStatement[];
-            assert.deepEqual(list(scaling.Action).sort(), ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
-            assert.deepEqual(scaling.Condition, { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/berrys-production": "owned" } });
+            assert.deepEqual(list(scaling.Action).sort(), [
+                "autoscaling:SetDesiredCapacity",
+                "autoscaling:TerminateInstanceInAutoScalingGroup",
+            ]);
+            assert.deepEqual(scaling.Condition, {
+                StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/berrys-production": "owned" },
+            });
         });
 
         it("has no Deny, no NotAction and no wildcard action", () => {
@@ -171,7 +260,12 @@ describe("cluster-autoscaler", () => {
         });
 
         it("trusts only kube-system/cluster-autoscaler of this cluster, through Pod Identity", () => {
-            const cluster = { name: "berrys-production", accountId: "123456789012", region: "us-east-1", partition: "aws" };
+            const cluster = {
+                name: "berrys-production",
+                accountId: "123456789012",
+                region: "us-east-1",
+                partition: "aws",
+            };
             const trust = podIdentityTrustPolicy(cluster, "kube-system", input.settings.serviceAccountName);
             assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
             assert.deepEqual(trust.Statement[0].Condition?.StringEquals, {

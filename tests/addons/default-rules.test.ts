@@ -43,10 +43,22 @@ const RULE_GROUP_GATES: Readonly<Record<string, readonly string[]>> = {
     "kubernetes-resources": ["defaultRules.rules.kubernetesResources"],
     "kubernetes-storage": ["defaultRules.rules.kubernetesStorage"],
     "kubernetes-system-apiserver": ["defaultRules.rules.kubernetesSystem"],
-    "kubernetes-system-controller-manager": ["kubeControllerManager.enabled", "defaultRules.rules.kubeControllerManager", "!defaultRules.disabled.KubeControllerManagerDown"],
-    "kubernetes-system-kube-proxy": ["kubeProxy.enabled", "defaultRules.rules.kubeProxy", "!defaultRules.disabled.KubeProxyDown"],
+    "kubernetes-system-controller-manager": [
+        "kubeControllerManager.enabled",
+        "defaultRules.rules.kubeControllerManager",
+        "!defaultRules.disabled.KubeControllerManagerDown",
+    ],
+    "kubernetes-system-kube-proxy": [
+        "kubeProxy.enabled",
+        "defaultRules.rules.kubeProxy",
+        "!defaultRules.disabled.KubeProxyDown",
+    ],
     "kubernetes-system-kubelet": ["defaultRules.rules.kubernetesSystem"],
-    "kubernetes-system-scheduler": ["kubeScheduler.enabled", "defaultRules.rules.kubeSchedulerAlerting", "!defaultRules.disabled.KubeSchedulerDown"],
+    "kubernetes-system-scheduler": [
+        "kubeScheduler.enabled",
+        "defaultRules.rules.kubeSchedulerAlerting",
+        "!defaultRules.disabled.KubeSchedulerDown",
+    ],
     "kubernetes-system": ["defaultRules.rules.kubernetesSystem"],
     "node-exporter.rules": ["defaultRules.rules.nodeExporterRecording"],
     "node-exporter": ["defaultRules.rules.nodeExporterAlerting"],
@@ -63,14 +75,16 @@ const KEPT_RULE_GROUPS: Readonly<Record<string, string>> = {
     "alertmanager.rules": "the installed Alertmanager's own health",
     "config-reloaders": "the operator's config-reloader sidecars (a failed reload means stale scrape config)",
     "general.rules": "Watchdog and InfoInhibitor: the alerting pipeline's heartbeat",
-    "k8s.rules.container_cpu_usage_seconds_total": "recording rules the chart's dashboards read (cAdvisor through the kubelet, which EKS nodes serve)",
+    "k8s.rules.container_cpu_usage_seconds_total":
+        "recording rules the chart's dashboards read (cAdvisor through the kubelet, which EKS nodes serve)",
     "k8s.rules.container_memory_cache": "recording rules for the dashboards (cAdvisor)",
     "k8s.rules.container_memory_rss": "recording rules for the dashboards (cAdvisor)",
     "k8s.rules.container_memory_swap": "recording rules for the dashboards (cAdvisor)",
     "k8s.rules.container_memory_working_set_bytes": "recording rules for the dashboards (cAdvisor)",
     "k8s.rules.container_resource": "requests and limits per namespace (kube-state-metrics)",
     "k8s.rules.pod_owner": "pod-to-workload mapping the dashboards use (kube-state-metrics)",
-    "kube-apiserver-availability.rules": "EKS serves the API server's /metrics to the cluster (the chart's kubeApiServer ServiceMonitor on the kubernetes Service)",
+    "kube-apiserver-availability.rules":
+        "EKS serves the API server's /metrics to the cluster (the chart's kubeApiServer ServiceMonitor on the kubernetes Service)",
     "kube-apiserver-burnrate.rules": "as kube-apiserver-availability",
     "kube-apiserver-histogram.rules": "as kube-apiserver-availability",
     "kube-apiserver-slos": "API error-budget alerts: the HPA and cluster-autoscaler depend on the API",
@@ -78,10 +92,13 @@ const KEPT_RULE_GROUPS: Readonly<Record<string, string>> = {
     "kube-prometheus-node-recording.rules": "node CPU recording rules (node-exporter)",
     "kube-state-metrics": "kube-state-metrics' own health: every HPA alert of the program reads it",
     "kubelet.rules": "kubelet PLEG latency (the kubelet's /metrics, served on EKS nodes)",
-    "kubernetes-apps": "crash loops, rollouts, StatefulSets, Jobs (KubeHpaMaxedOut and KubeHpaReplicasMismatch disabled by name: HpaAtMaxReplicas, HpaReplicasMismatch)",
-    "kubernetes-resources": "CPU/memory overcommit and quota exceeded (KubeQuotaAlmostFull disabled by name: NamespaceQuotaNearLimit)",
+    "kubernetes-apps":
+        "crash loops, rollouts, StatefulSets, Jobs (KubeHpaMaxedOut and KubeHpaReplicasMismatch disabled by name: HpaAtMaxReplicas, HpaReplicasMismatch)",
+    "kubernetes-resources":
+        "CPU/memory overcommit and quota exceeded (KubeQuotaAlmostFull disabled by name: NamespaceQuotaNearLimit)",
     "kubernetes-storage": "PersistentVolumes filling up: Prometheus's own gp3 volume",
-    "kubernetes-system-apiserver": "client certificate expiry and aggregated APIs down (metrics.k8s.io, custom.metrics.k8s.io)",
+    "kubernetes-system-apiserver":
+        "client certificate expiry and aggregated APIs down (metrics.k8s.io, custom.metrics.k8s.io)",
     "kubernetes-system-kubelet": "nodes not ready, kubelet down, pods per node near maxPods",
     "kubernetes-system": "version skew between nodes and the control plane, client errors",
     "node-exporter.rules": "node recording rules (node-exporter DaemonSet)",
@@ -108,7 +125,10 @@ const SCRAPE_TARGETS: Readonly<Record<string, string | null>> = {
 
 const truthy = (values: Values, gate: string): boolean => {
     const negate = gate.startsWith("!");
-    const value = gate.replace(/^!/, "").split(".").reduce<unknown>((at, key) => (isMap(at) ? at[key] : undefined), values);
+    const value = gate
+        .replace(/^!/, "")
+        .split(".")
+        .reduce<unknown>((at, key) => (isMap(at) ? at[key] : undefined), values);
     return negate ? !value : Boolean(value);
 };
 
@@ -119,14 +139,20 @@ describe("kube-prometheus-stack defaults on EKS", () => {
     it("the gate table covers every rules-1.14 template of the pinned chart", () => {
         // The chart's rule groups, as listed in tests/fixtures/charts/kube-prometheus-stack.rules.txt
         // (git ls-tree kube-prometheus-stack-88.5.3 templates/prometheus/rules-1.14).
-        const files = fs.readFileSync(path.join(__dirname, "..", "fixtures", "charts", "kube-prometheus-stack.rules.txt"), "utf8")
-            .split("\n").filter((line) => line.endsWith(".yaml")).map((line) => line.replace(/\.yaml$/, ""));
+        const files = fs
+            .readFileSync(path.join(__dirname, "..", "fixtures", "charts", "kube-prometheus-stack.rules.txt"), "utf8")
+            .split("\n")
+            .filter((line) => line.endsWith(".yaml"))
+            .map((line) => line.replace(/\.yaml$/, ""));
         assert.deepEqual(Object.keys(RULE_GROUP_GATES).sort(), files.sort());
     });
 
     it("every default rule group left on is listed with its reason, and only those", () => {
         const on = Object.entries(RULE_GROUP_GATES)
-            .filter(([, gates]) => Boolean((merged.defaultRules as Values).create) && gates.every((gate) => truthy(merged, gate)))
+            .filter(
+                ([, gates]) =>
+                    Boolean((merged.defaultRules as Values).create) && gates.every((gate) => truthy(merged, gate)),
+            )
             .map(([group]) => group);
         assert.deepEqual(on.sort(), Object.keys(KEPT_RULE_GROUPS).sort());
     });
@@ -135,16 +161,29 @@ describe("kube-prometheus-stack defaults on EKS", () => {
         for (const [component, why] of Object.entries(SCRAPE_TARGETS)) {
             assert.equal(truthy(merged, `${component}.enabled`), why !== null, `${component}: ${why ?? "off"}`);
         }
-        for (const group of ["etcd", "kube-scheduler.rules", "kubernetes-system-controller-manager", "kubernetes-system-scheduler", "kubernetes-system-kube-proxy"]) {
+        for (const group of [
+            "etcd",
+            "kube-scheduler.rules",
+            "kubernetes-system-controller-manager",
+            "kubernetes-system-scheduler",
+            "kubernetes-system-kube-proxy",
+        ]) {
             assert.ok(!(group in KEPT_RULE_GROUPS), group);
         }
     });
 
     it("the chart's KubeHpaMaxedOut, KubeHpaReplicasMismatch and KubeQuotaAlmostFull are off: the program's alerts cover them", () => {
-        assert.deepEqual((merged.defaultRules as Values).disabled, { KubeHpaMaxedOut: true, KubeHpaReplicasMismatch: true, KubeQuotaAlmostFull: true });
+        assert.deepEqual((merged.defaultRules as Values).disabled, {
+            KubeHpaMaxedOut: true,
+            KubeHpaReplicasMismatch: true,
+            KubeQuotaAlmostFull: true,
+        });
         const replacements: Record<keyof typeof DUPLICATED_DEFAULT_ALERTS_OFF, string> = {
-            KubeHpaMaxedOut: "HpaAtMaxReplicas", KubeHpaReplicasMismatch: "HpaReplicasMismatch", KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
+            KubeHpaMaxedOut: "HpaAtMaxReplicas",
+            KubeHpaReplicasMismatch: "HpaReplicasMismatch",
+            KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
         };
-        for (const replacement of Object.values(replacements)) assert.ok((SCALING_ALERTS as readonly string[]).includes(replacement), replacement);
+        for (const replacement of Object.values(replacements))
+            assert.ok((SCALING_ALERTS as readonly string[]).includes(replacement), replacement);
     });
 });

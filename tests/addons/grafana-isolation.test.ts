@@ -10,7 +10,10 @@ function grafanaValues(stack: string): Record<string, any> {
     const spec = releaseSpecs(stackConfig(stack)).find((release) => release.chart === "kube-prometheus-stack");
     assert.ok(spec, "kube-prometheus-stack is installed");
     const kpsDefaults = chartDefaults("kube-prometheus-stack");
-    return helmMerge(helmMerge(chartDefaults("grafana"), kpsDefaults.grafana), (spec.values as Values).grafana) as Record<string, any>;
+    return helmMerge(
+        helmMerge(chartDefaults("grafana"), kpsDefaults.grafana),
+        (spec.values as Values).grafana,
+    ) as Record<string, any>;
 }
 
 describe("Grafana isolated in the monitoring namespace (issue 21)", () => {

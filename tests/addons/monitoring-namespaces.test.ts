@@ -5,7 +5,13 @@ import { strict as assert } from "assert";
 import { MockRun } from "../../tools/mock-engine";
 import { runStack } from "../helpers/program";
 
-const EXTERNAL = { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090", selectorLabels: { prometheus: "main" } } };
+const EXTERNAL = {
+    prometheus: {
+        mode: "external",
+        url: "http://prometheus-operated.observability.svc:9090",
+        selectorLabels: { prometheus: "main" },
+    },
+};
 
 function namespace(run: MockRun, name: string) {
     return run.registered.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.name === name);
@@ -27,7 +33,9 @@ function release(run: MockRun, chart: string) {
 function waitsFor(run: MockRun, type: string, chart: string): string[] {
     const registered = release(run, chart);
     const declared = declaredOf(run, type, registered.name);
-    return ([] as unknown[]).concat(declared.opts.dependsOn ?? []).map((resource) => (resource as object).constructor.name);
+    return ([] as unknown[])
+        .concat(declared.opts.dependsOn ?? [])
+        .map((resource) => (resource as object).constructor.name);
 }
 
 describe("the monitoring namespaces (issue 21)", () => {
@@ -39,14 +47,26 @@ describe("the monitoring namespaces (issue 21)", () => {
         assert.equal(monitoring.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
         // A live namespace Helm created before (createNamespace) would fail the create without the upsert
         // (@pulumi/kubernetes 4.34.2 provider.d.ts `upsertExistingObjects`).
-        const provider = run.registered.find((r) => r.type === "pulumi:providers:kubernetes" && (monitoring.provider ?? "").includes(`::${r.name}::`));
+        const provider = run.registered.find(
+            (r) => r.type === "pulumi:providers:kubernetes" && (monitoring.provider ?? "").includes(`::${r.name}::`),
+        );
         assert.ok(provider, `the namespace's provider ${monitoring.provider} is registered`);
-        assert.ok([true, "true"].includes(provider.inputs.upsertExistingObjects), "the provider adopts a live namespace");
+        assert.ok(
+            [true, "true"].includes(provider.inputs.upsertExistingObjects),
+            "the provider adopts a live namespace",
+        );
         assert.ok([true, "true"].includes(provider.inputs.enableServerSideApply));
-        assert.equal(declaredOf(run, "kubernetes:core/v1:Namespace", monitoring.name).opts.retainOnDelete, true, "Prometheus's volumes live there");
+        assert.equal(
+            declaredOf(run, "kubernetes:core/v1:Namespace", monitoring.name).opts.retainOnDelete,
+            true,
+            "Prometheus's volumes live there",
+        );
         // Only this namespace goes through the upserting provider.
         const adopted = run.registered.filter((r) => r.provider === monitoring.provider);
-        assert.deepEqual(adopted.map((r) => r.name), [monitoring.name]);
+        assert.deepEqual(
+            adopted.map((r) => r.name),
+            [monitoring.name],
+        );
     });
 
     it("node-exporter: its own namespace, privileged, where the chart puts it; no Helm release creates a namespace", async () => {
@@ -61,8 +81,12 @@ describe("the monitoring namespaces (issue 21)", () => {
         for (const chart of ["kube-prometheus-stack", "prometheus-adapter", "metrics-server", "cluster-autoscaler"]) {
             assert.equal(release(run, chart).inputs.createNamespace, false, chart);
         }
-        assert.ok(waitsFor(run, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack").includes("MonitoringNamespaces"));
-        assert.ok(waitsFor(run, "kubernetes:helm.sh/v3:Release", "prometheus-adapter").includes("MonitoringNamespaces"));
+        assert.ok(
+            waitsFor(run, "kubernetes:helm.sh/v3:Release", "kube-prometheus-stack").includes("MonitoringNamespaces"),
+        );
+        assert.ok(
+            waitsFor(run, "kubernetes:helm.sh/v3:Release", "prometheus-adapter").includes("MonitoringNamespaces"),
+        );
     });
 
     it("with an external Prometheus: monitoring still owned (the adapter and the dashboard live there), no node-exporter namespace", async () => {

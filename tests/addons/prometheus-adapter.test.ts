@@ -2,7 +2,12 @@
 // chart wants it, and the config check that every custom metric an HPA names is served.
 import { strict as assert } from "assert";
 import {
-    adapterRule, adapterRules, customMetrics, customMetricsCheck, prometheusAdapterRelease, prometheusAdapterValues,
+    adapterRule,
+    adapterRules,
+    customMetrics,
+    customMetricsCheck,
+    prometheusAdapterRelease,
+    prometheusAdapterValues,
 } from "../../components/prometheus-adapter";
 import { monitoringTarget, splitPrometheusUrl } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
@@ -21,7 +26,10 @@ function errorsOf(overrides: Record<string, unknown>): string[] {
 
 /** The production services with one metric of one service replaced. */
 function servicesWithMetric(service: string, index: number, metric: Record<string, unknown>) {
-    const services = structuredClone(fixtureStack("production").projectConfig.services) as Record<string, { metrics: unknown[] }>;
+    const services = structuredClone(fixtureStack("production").projectConfig.services) as Record<
+        string,
+        { metrics: unknown[] }
+    >;
     services[service].metrics[index] = metric;
     return services;
 }
@@ -34,31 +42,63 @@ describe("prometheus-adapter", () => {
 
     it("is release prometheus-adapter of chart prometheus-adapter 5.3.0 from prometheus-community in monitoring", () => {
         assert.deepEqual(
-            { name: release.name, chart: release.chart, repo: release.repo, version: release.version, namespace: release.namespace },
-            { name: "prometheus-adapter", chart: "prometheus-adapter", repo: "https://prometheus-community.github.io/helm-charts", version: "5.3.0", namespace: "monitoring" },
+            {
+                name: release.name,
+                chart: release.chart,
+                repo: release.repo,
+                version: release.version,
+                namespace: release.namespace,
+            },
+            {
+                name: "prometheus-adapter",
+                chart: "prometheus-adapter",
+                repo: "https://prometheus-community.github.io/helm-charts",
+                version: "5.3.0",
+                namespace: "monitoring",
+            },
         );
     });
 
     it("points at kube-prometheus-stack's Prometheus with the port apart (the chart appends it)", () => {
-        assert.deepEqual(values.prometheus, { url: "http://kube-prometheus-stack-prometheus.monitoring.svc", port: 9090, path: "" });
+        assert.deepEqual(values.prometheus, {
+            url: "http://kube-prometheus-stack-prometheus.monitoring.svc",
+            port: 9090,
+            path: "",
+        });
         assert.ok(!/:\d+$/.test(values.prometheus.url));
     });
 
     it("splits an external Prometheus URL into url, port and path", () => {
-        assert.deepEqual(splitPrometheusUrl("http://prometheus-operated.monitoring.svc:9090"), { url: "http://prometheus-operated.monitoring.svc", port: 9090, path: "" });
-        assert.deepEqual(splitPrometheusUrl("https://thanos.example.com/prometheus/"), { url: "https://thanos.example.com", port: null, path: "/prometheus" });
+        assert.deepEqual(splitPrometheusUrl("http://prometheus-operated.monitoring.svc:9090"), {
+            url: "http://prometheus-operated.monitoring.svc",
+            port: 9090,
+            path: "",
+        });
+        assert.deepEqual(splitPrometheusUrl("https://thanos.example.com/prometheus/"), {
+            url: "https://thanos.example.com",
+            port: null,
+            path: "/prometheus",
+        });
         assert.deepEqual(splitPrometheusUrl("http://prom:9091/sub"), { url: "http://prom", port: 9091, path: "/sub" });
     });
 
     it("runs 2 replicas on different nodes with a PDB, system-cluster-critical, with the configured requests", () => {
         assert.equal(values.replicas, 2);
-        assert.deepEqual(values.podDisruptionBudget, { enabled: true, maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+        assert.deepEqual(values.podDisruptionBudget, {
+            enabled: true,
+            maxUnavailable: 1,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
         assert.equal(values.topologySpreadConstraints[0].topologyKey, "kubernetes.io/hostname");
-        assert.deepEqual(values.topologySpreadConstraints[0].labelSelector.matchLabels,
-            { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": "prometheus-adapter" });
+        assert.deepEqual(values.topologySpreadConstraints[0].labelSelector.matchLabels, {
+            "app.kubernetes.io/name": "prometheus-adapter",
+            "app.kubernetes.io/instance": "prometheus-adapter",
+        });
         assert.equal(values.priorityClassName, "system-cluster-critical");
         assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } });
-        assert.deepEqual(values.podAnnotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp" });
+        assert.deepEqual(values.podAnnotations, {
+            "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp",
+        });
     });
 
     it("sets no rules.resource (metrics-server serves metrics.k8s.io) and no default rules", () => {
@@ -70,7 +110,11 @@ describe("prometheus-adapter", () => {
         const rules = adapterRules(production);
 
         it("serve the seed's three metrics: model_requests_per_second, http_requests_per_second, agent_creation_rate", () => {
-            assert.deepEqual(customMetrics(production), ["model_requests_per_second", "http_requests_per_second", "agent_creation_rate"]);
+            assert.deepEqual(customMetrics(production), [
+                "model_requests_per_second",
+                "http_requests_per_second",
+                "agent_creation_rate",
+            ]);
             assert.deepEqual(values.rules.custom, rules);
         });
 
@@ -83,9 +127,14 @@ describe("prometheus-adapter", () => {
             it(`${series} -> ${metric}: rate over ${window}, built from <<.Series>>, <<.LabelMatchers>> and <<.GroupBy>>`, () => {
                 const rule = rules[index];
                 assert.equal(rule.seriesQuery, `${series}{namespace!="",pod!=""}`);
-                assert.deepEqual(rule.resources, { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } });
+                assert.deepEqual(rule.resources, {
+                    overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } },
+                });
                 assert.deepEqual(rule.name, { matches: `^${series}$`, as: metric });
-                assert.equal(rule.metricsQuery, `sum(rate(<<.Series>>{<<.LabelMatchers>>}[${window}])) by (<<.GroupBy>>)`);
+                assert.equal(
+                    rule.metricsQuery,
+                    `sum(rate(<<.Series>>{<<.LabelMatchers>>}[${window}])) by (<<.GroupBy>>)`,
+                );
             });
         });
 
@@ -97,12 +146,19 @@ describe("prometheus-adapter", () => {
         });
 
         it("take the window from config", () => {
-            assert.equal(adapterRule({ series: "jobs_total", metric: "jobs_per_second", window: "90s" }).metricsQuery,
-                "sum(rate(<<.Series>>{<<.LabelMatchers>>}[90s])) by (<<.GroupBy>>)");
+            assert.equal(
+                adapterRule({ series: "jobs_total", metric: "jobs_per_second", window: "90s" }).metricsQuery,
+                "sum(rate(<<.Series>>{<<.LabelMatchers>>}[90s])) by (<<.GroupBy>>)",
+            );
         });
 
         it("are none when the adapter is disabled", () => {
-            const disabled = { addons: { ...production.addons, prometheusAdapter: { ...production.addons.prometheusAdapter, enabled: false } } };
+            const disabled = {
+                addons: {
+                    ...production.addons,
+                    prometheusAdapter: { ...production.addons.prometheusAdapter, enabled: false },
+                },
+            };
             assert.deepEqual(adapterRules(disabled), []);
         });
     });
@@ -115,60 +171,117 @@ describe("prometheus-adapter", () => {
         });
 
         it("a Pods metric no rule serves is an error naming the key, the HPA, the metric and what is served", () => {
-            const errors = errorsOf({ services: servicesWithMetric("api-gateway", 2, { type: "Pods", name: "http_request_per_second", averageValue: "100" }) });
+            const errors = errorsOf({
+                services: servicesWithMetric("api-gateway", 2, {
+                    type: "Pods",
+                    name: "http_request_per_second",
+                    averageValue: "100",
+                }),
+            });
             assert.deepEqual(errors, [
                 "berrys-platform:services.api-gateway.metrics.2.name (http_request_per_second) must be a metric the prometheus-adapter serves: " +
-                "HPA api-gateway-hpa cannot scale on it\n" +
-                "it serves model_requests_per_second, http_requests_per_second, agent_creation_rate; " +
-                "use one of those or add a rule { series: <counter>_total, metric: http_request_per_second } to berrys-platform:addons.prometheusAdapter.rules",
+                    "HPA api-gateway-hpa cannot scale on it\n" +
+                    "it serves model_requests_per_second, http_requests_per_second, agent_creation_rate; " +
+                    "use one of those or add a rule { series: <counter>_total, metric: http_request_per_second } to berrys-platform:addons.prometheusAdapter.rules",
             ]);
         });
 
         it("an Object metric no rule serves is an error too", () => {
             const errors = errorsOf({
-                services: servicesWithMetric("web-dashboard", 1, { type: "Object", name: "queue_depth", describedObject: { apiVersion: "v1", kind: "Service", name: "queue" }, value: "10" }),
+                services: servicesWithMetric("web-dashboard", 1, {
+                    type: "Object",
+                    name: "queue_depth",
+                    describedObject: { apiVersion: "v1", kind: "Service", name: "queue" },
+                    value: "10",
+                }),
             });
             assert.equal(errors.length, 1);
-            assert.match(errors[0], /^berrys-platform:services\.web-dashboard\.metrics\.1\.name \(queue_depth\) must be a metric the prometheus-adapter serves: HPA web-dashboard-hpa/);
+            assert.match(
+                errors[0],
+                /^berrys-platform:services\.web-dashboard\.metrics\.1\.name \(queue_depth\) must be a metric the prometheus-adapter serves: HPA web-dashboard-hpa/,
+            );
         });
 
         it("a rule no HPA uses is allowed", () => {
-            const result = configWith({ addons: { prometheusAdapter: { rules: [
-                { series: "model_requests_total", metric: "model_requests_per_second" },
-                { series: "http_requests_total", metric: "http_requests_per_second" },
-                { series: "jobs_total", metric: "jobs_per_second" },
-            ] } } });
+            const result = configWith({
+                addons: {
+                    prometheusAdapter: {
+                        rules: [
+                            { series: "model_requests_total", metric: "model_requests_per_second" },
+                            { series: "http_requests_total", metric: "http_requests_per_second" },
+                            { series: "jobs_total", metric: "jobs_per_second" },
+                        ],
+                    },
+                },
+            });
             assert.equal(result.ok, true);
         });
 
         it("removing a rule an HPA uses is an error", () => {
-            const errors = errorsOf({ addons: { prometheusAdapter: { rules: [{ series: "http_requests_total", metric: "http_requests_per_second" }] } } });
-            assert.deepEqual(errors.map((error) => error.split(" must ")[0]), ["berrys-platform:services.model-orchestration.metrics.2.name (model_requests_per_second)"]);
+            const errors = errorsOf({
+                addons: {
+                    prometheusAdapter: {
+                        rules: [{ series: "http_requests_total", metric: "http_requests_per_second" }],
+                    },
+                },
+            });
+            assert.deepEqual(
+                errors.map((error) => error.split(" must ")[0]),
+                ["berrys-platform:services.model-orchestration.metrics.2.name (model_requests_per_second)"],
+            );
         });
 
         it("two rules serving one name is an error", () => {
-            const errors = errorsOf({ addons: { prometheusAdapter: { rules: [
-                { series: "model_requests_total", metric: "model_requests_per_second" },
-                { series: "http_requests_total", metric: "http_requests_per_second" },
-                { series: "api_calls_total", metric: "http_requests_per_second" },
-            ] } } });
-            assert.deepEqual(errors.map((error) => error.split(" must ")[0]), ["berrys-platform:addons.prometheusAdapter.rules.2.metric (http_requests_per_second)"]);
+            const errors = errorsOf({
+                addons: {
+                    prometheusAdapter: {
+                        rules: [
+                            { series: "model_requests_total", metric: "model_requests_per_second" },
+                            { series: "http_requests_total", metric: "http_requests_per_second" },
+                            { series: "api_calls_total", metric: "http_requests_per_second" },
+                        ],
+                    },
+                },
+            });
+            assert.deepEqual(
+                errors.map((error) => error.split(" must ")[0]),
+                ["berrys-platform:addons.prometheusAdapter.rules.2.metric (http_requests_per_second)"],
+            );
         });
 
         it("with the adapter disabled, custom metrics are a warning, not an error", () => {
             const result = configWith({ addons: { prometheusAdapter: { enabled: false } } });
             assert.equal(result.ok, true);
             const warnings = result.ok ? result.warnings : [];
-            assert.ok(warnings.some((warning) => warning.startsWith("berrys-platform:services.model-orchestration.metrics.2.name (model_requests_per_second) is a custom metric but")));
+            assert.ok(
+                warnings.some((warning) =>
+                    warning.startsWith(
+                        "berrys-platform:services.model-orchestration.metrics.2.name (model_requests_per_second) is a custom metric but",
+                    ),
+                ),
+            );
         });
     });
 
     it("values follow an external Prometheus", () => {
         const file = fixtureStack("production");
-        const result = checkConfig({ ...file.projectConfig, addons: { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090" } } }, file.context);
+        const result = checkConfig(
+            {
+                ...file.projectConfig,
+                addons: { prometheus: { mode: "external", url: "http://prometheus-operated.observability.svc:9090" } },
+            },
+            file.context,
+        );
         assert.ok(result.ok);
         const config = (result as { config: PlatformConfig }).config;
-        const external = prometheusAdapterValues({ settings: config.addons.prometheusAdapter, prometheus: monitoringTarget(config.addons.prometheus).endpoint }) as Record<string, any>;
-        assert.deepEqual(external.prometheus, { url: "http://prometheus-operated.observability.svc", port: 9090, path: "" });
+        const external = prometheusAdapterValues({
+            settings: config.addons.prometheusAdapter,
+            prometheus: monitoringTarget(config.addons.prometheus).endpoint,
+        }) as Record<string, any>;
+        assert.deepEqual(external.prometheus, {
+            url: "http://prometheus-operated.observability.svc",
+            port: 9090,
+            path: "",
+        });
     });
 });

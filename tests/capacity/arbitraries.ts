@@ -50,7 +50,8 @@ const chars = (alphabet: string, minLength: number, maxLength: number) =>
     fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
 
 /** A DNS-1123 label: a letter, then letters, digits and '-', ending with a letter or digit. */
-export const dnsLabel = fc.tuple(chars(LOWER, 1, 1), fc.option(fc.tuple(chars(LOWER + DIGITS + "-", 0, 12), chars(LOWER + DIGITS, 1, 1))))
+export const dnsLabel = fc
+    .tuple(chars(LOWER, 1, 1), fc.option(fc.tuple(chars(LOWER + DIGITS + "-", 0, 12), chars(LOWER + DIGITS, 1, 1))))
     .map(([first, rest]) => (rest === null ? first : first + rest[0] + rest[1]));
 
 /** CPU as YAML may give it: a number, whole cores as text, millicores, or a decimal. */
@@ -71,93 +72,155 @@ export const memoryQuantity: fc.Arbitrary<string | number> = fc.oneof(
 
 const percent = (min: number, max: number) => fc.integer({ min, max }).map((value) => `${value}%`);
 
-
 /** Two quantities, the smaller first: a request and a limit the API server accepts (request <= limit). */
 const ordered = (quantity: fc.Arbitrary<string | number>, amount: (value: string) => number) =>
     fc.tuple(quantity, quantity).map(([a, b]) => (amount(String(a)) <= amount(String(b)) ? [a, b] : [b, a]));
 
 /** Requests and limits (`names` of the two maps) with every request <= its limit. */
 const requestsAndLimits = <R extends string, L extends string>(requests: R, limits: L) =>
-    fc.tuple(ordered(cpuQuantity, toMillicores), ordered(memoryQuantity, toBytes))
-        .map(([[cpuRequest, cpuLimit], [memoryRequest, memoryLimit]]) =>
-            ({ [requests]: { cpu: cpuRequest, memory: memoryRequest }, [limits]: { cpu: cpuLimit, memory: memoryLimit } }) as
-                Record<R | L, { cpu: string | number; memory: string | number }>);
+    fc.tuple(ordered(cpuQuantity, toMillicores), ordered(memoryQuantity, toBytes)).map(
+        ([[cpuRequest, cpuLimit], [memoryRequest, memoryLimit]]) =>
+            ({
+                [requests]: { cpu: cpuRequest, memory: memoryRequest },
+                [limits]: { cpu: cpuLimit, memory: memoryLimit },
+            }) as Record<R | L, { cpu: string | number; memory: string | number }>,
+    );
 
 /** The custom metrics the prometheus-adapter serves with its default rules (the seed's three). */
 const metricName = fc.constantFrom("http_requests_per_second", "model_requests_per_second", "agent_creation_rate");
 
 // Utilization up to 90 %: with a limit at least the request, 90 % + the HPA's 10 % tolerance stays
 // reachable (the schema refuses targets no pod reaches).
-const resourceMetric = fc.record({
-    name: fc.constantFrom("cpu", "memory"),
-    averageUtilization: fc.integer({ min: 1, max: 90 }),
-}).map((metric) => ({ type: "Resource", ...metric }));
+const resourceMetric = fc
+    .record({
+        name: fc.constantFrom("cpu", "memory"),
+        averageUtilization: fc.integer({ min: 1, max: 90 }),
+    })
+    .map((metric) => ({ type: "Resource", ...metric }));
 
-const podsMetric = fc.record({
-    name: metricName,
-    averageValue: fc.integer({ min: 1, max: 1000 }).map(String),
-    selector: maybe(fc.dictionary(fc.constantFrom("service", "app", "route"), dnsLabel, { maxKeys: 2 })),
-}).map((metric) => defined({ type: "Pods", ...metric }));
+const podsMetric = fc
+    .record({
+        name: metricName,
+        averageValue: fc.integer({ min: 1, max: 1000 }).map(String),
+        selector: maybe(fc.dictionary(fc.constantFrom("service", "app", "route"), dnsLabel, { maxKeys: 2 })),
+    })
+    .map((metric) => defined({ type: "Pods", ...metric }));
 
-const objectMetric = fc.record({
-    name: metricName,
-    describedObject: fc.record({ apiVersion: fc.constant("v1"), kind: fc.constantFrom("Service", "Ingress"), name: dnsLabel }),
-    target: fc.oneof(fc.integer({ min: 1, max: 1000 }).map((value) => ({ value: String(value) })),
-        fc.integer({ min: 1, max: 1000 }).map((value) => ({ averageValue: String(value) }))),
-}).map(({ target, ...metric }) => ({ type: "Object", ...metric, ...target }));
+const objectMetric = fc
+    .record({
+        name: metricName,
+        describedObject: fc.record({
+            apiVersion: fc.constant("v1"),
+            kind: fc.constantFrom("Service", "Ingress"),
+            name: dnsLabel,
+        }),
+        target: fc.oneof(
+            fc.integer({ min: 1, max: 1000 }).map((value) => ({ value: String(value) })),
+            fc.integer({ min: 1, max: 1000 }).map((value) => ({ averageValue: String(value) })),
+        ),
+    })
+    .map(({ target, ...metric }) => ({ type: "Object", ...metric, ...target }));
 
 const metrics = fc.uniqueArray(fc.oneof(resourceMetric, podsMetric, objectMetric), {
-    minLength: 1, maxLength: 4, selector: (metric) => `${metric.type}/${metric.name}`,
+    minLength: 1,
+    maxLength: 4,
+    selector: (metric) => `${metric.type}/${metric.name}`,
 });
 
-const scalingRules = fc.record({
-    stabilizationWindowSeconds: maybe(fc.integer({ min: 0, max: 3600 })),
-    selectPolicy: maybe(fc.constantFrom("Max", "Min", "Disabled")),
-    policies: maybe(fc.array(fc.record({
-        type: fc.constantFrom("Pods", "Percent"),
-        value: fc.integer({ min: 1, max: 100 }),
-        periodSeconds: fc.integer({ min: 1, max: 1800 }),
-    }), { minLength: 1, maxLength: 3 })),
-}).map(defined);
+const scalingRules = fc
+    .record({
+        stabilizationWindowSeconds: maybe(fc.integer({ min: 0, max: 3600 })),
+        selectPolicy: maybe(fc.constantFrom("Max", "Min", "Disabled")),
+        policies: maybe(
+            fc.array(
+                fc.record({
+                    type: fc.constantFrom("Pods", "Percent"),
+                    value: fc.integer({ min: 1, max: 100 }),
+                    periodSeconds: fc.integer({ min: 1, max: 1800 }),
+                }),
+                { minLength: 1, maxLength: 3 },
+            ),
+        ),
+    })
+    .map(defined);
 
 const unhealthyPodEvictionPolicy = maybe(fc.constantFrom("AlwaysAllow", "IfHealthyBudget"));
 
 /** A PDB that allows at least one eviction at `minReplicas` (the schema rejects the others). */
-const pdbFor = (minReplicas: number) => fc.oneof(
-    fc.integer({ min: 0, max: minReplicas - 1 }).map((minAvailable): Raw => ({ minAvailable })),
-    fc.integer({ min: 1, max: minReplicas + 3 }).map((maxUnavailable): Raw => ({ maxUnavailable })),
-    percent(0, 100).map((minAvailable): Raw => ({ minAvailable })),
-    percent(1, 100).map((maxUnavailable): Raw => ({ maxUnavailable })),
-).filter((pdb) => pdbAllowedDisruptions(pdb as { minAvailable?: number | string; maxUnavailable?: number | string }, minReplicas) > 0)
-    .chain((pdb) => unhealthyPodEvictionPolicy.map((policy) => defined({ ...pdb, unhealthyPodEvictionPolicy: policy })));
+const pdbFor = (minReplicas: number) =>
+    fc
+        .oneof(
+            fc.integer({ min: 0, max: minReplicas - 1 }).map((minAvailable): Raw => ({ minAvailable })),
+            fc.integer({ min: 1, max: minReplicas + 3 }).map((maxUnavailable): Raw => ({ maxUnavailable })),
+            percent(0, 100).map((minAvailable): Raw => ({ minAvailable })),
+            percent(1, 100).map((maxUnavailable): Raw => ({ maxUnavailable })),
+        )
+        .filter(
+            (pdb) =>
+                pdbAllowedDisruptions(
+                    pdb as { minAvailable?: number | string; maxUnavailable?: number | string },
+                    minReplicas,
+                ) > 0,
+        )
+        .chain((pdb) =>
+            unhealthyPodEvictionPolicy.map((policy) => defined({ ...pdb, unhealthyPodEvictionPolicy: policy })),
+        );
 
 /** A service's keys but its replica counts, for a service of `minReplicas` (its PDB depends on it). */
-const serviceKeys = memoized((minReplicas: number) => fc.record({
-    priority: fc.constantFrom("critical", "standard"),
-    resources: requestsAndLimits("requests", "limits"),
-    metrics,
-    // Both directions Disabled is refused while minReplicas < maxReplicas.
-    behavior: maybe(fc.record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) }).map(defined)
-        .filter((behavior) => !(behavior.scaleUp?.selectPolicy === "Disabled" && behavior.scaleDown?.selectPolicy === "Disabled"))),
-    pdb: maybe(pdbFor(minReplicas)),
-    maxSurge: maybe(fc.oneof(fc.integer({ min: 0, max: 5 }), percent(0, 100))),
-    metricsPort: maybe(fc.integer({ min: 1, max: 65535 })),
-    database: maybe(fc.record({ poolSize: fc.integer({ min: 0, max: 50 }), maxOverflow: fc.integer({ min: 0, max: 50 }) })),
-}));
+const serviceKeys = memoized((minReplicas: number) =>
+    fc.record({
+        priority: fc.constantFrom("critical", "standard"),
+        resources: requestsAndLimits("requests", "limits"),
+        metrics,
+        // Both directions Disabled is refused while minReplicas < maxReplicas.
+        behavior: maybe(
+            fc
+                .record({ scaleUp: maybe(scalingRules), scaleDown: maybe(scalingRules) })
+                .map(defined)
+                .filter(
+                    (behavior) =>
+                        !(
+                            behavior.scaleUp?.selectPolicy === "Disabled" &&
+                            behavior.scaleDown?.selectPolicy === "Disabled"
+                        ),
+                ),
+        ),
+        pdb: maybe(pdbFor(minReplicas)),
+        maxSurge: maybe(fc.oneof(fc.integer({ min: 0, max: 5 }), percent(0, 100))),
+        metricsPort: maybe(fc.integer({ min: 1, max: 65535 })),
+        database: maybe(
+            fc.record({ poolSize: fc.integer({ min: 0, max: 50 }), maxOverflow: fc.integer({ min: 0, max: 50 }) }),
+        ),
+    }),
+);
 
-const service = fc.record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra: fc.integer({ min: 0, max: 30 }) })
-    .chain(({ minReplicas, extra }) => serviceKeys(minReplicas).map((keys) => defined({ minReplicas, maxReplicas: minReplicas + extra, ...keys })));
+const service = fc
+    .record({ minReplicas: fc.integer({ min: 1, max: 20 }), extra: fc.integer({ min: 0, max: 30 }) })
+    .chain(({ minReplicas, extra }) =>
+        serviceKeys(minReplicas).map((keys) => defined({ minReplicas, maxReplicas: minReplicas + extra, ...keys })),
+    );
 
 /** Known types of one architecture: a node group's types must all run its AMI type. */
 const knownInstanceType = (arch: "x86_64" | "arm64") =>
-    fc.constantFrom(...Object.entries(INSTANCE_TYPES).filter(([, spec]) => spec.arch === arch).map(([type]) => type));
+    fc.constantFrom(
+        ...Object.entries(INSTANCE_TYPES)
+            .filter(([, spec]) => spec.arch === arch)
+            .map(([type]) => type),
+    );
 
 /** An AMI type with instance types of its architecture (an unknown x86 type now and then). */
 const amiAndTypes = fc.oneof(
     fc.record({
         amiType: maybe(fc.constantFrom("AL2023_x86_64_STANDARD", "BOTTLEROCKET_x86_64")),
-        instanceTypes: maybe(fc.uniqueArray(fc.oneof({ weight: 9, arbitrary: knownInstanceType("x86_64") }, { weight: 1, arbitrary: fc.constant("x9z.large") }),
-            { minLength: 1, maxLength: 3 })),
+        instanceTypes: maybe(
+            fc.uniqueArray(
+                fc.oneof(
+                    { weight: 9, arbitrary: knownInstanceType("x86_64") },
+                    { weight: 1, arbitrary: fc.constant("x9z.large") },
+                ),
+                { minLength: 1, maxLength: 3 },
+            ),
+        ),
     }),
     fc.record({
         amiType: fc.constantFrom("AL2023_ARM_64_STANDARD", "BOTTLEROCKET_ARM_64"),
@@ -169,45 +232,70 @@ const amiAndTypes = fc.oneof(
 const nodeGroupOptionalKeys = fc.record({
     capacityType: maybe(fc.constantFrom("ON_DEMAND", "SPOT")),
     diskSizeGiB: maybe(fc.integer({ min: 20, max: 1000 })),
-    labels: maybe(fc.dictionary(fc.constantFrom("role", "team", "example.com/pool"), chars(LOWER + DIGITS, 1, 8), { maxKeys: 2 })),
+    labels: maybe(
+        fc.dictionary(fc.constantFrom("role", "team", "example.com/pool"), chars(LOWER + DIGITS, 1, 8), { maxKeys: 2 }),
+    ),
 });
 
-const nodeGroup = fc.record({ minSize: fc.integer({ min: 0, max: 10 }), extra: fc.integer({ min: 0, max: 20 }), desired: fc.nat(), ami: amiAndTypes })
+const nodeGroup = fc
+    .record({
+        minSize: fc.integer({ min: 0, max: 10 }),
+        extra: fc.integer({ min: 0, max: 20 }),
+        desired: fc.nat(),
+        ami: amiAndTypes,
+    })
     // The sizes and types drawn, then the optional keys from one record built once (not a record
     // of constants and these keys built for every node group: the same draws, at a fraction of the cost).
-    .chain(({ minSize, extra, desired, ami }) => nodeGroupOptionalKeys.map((optional) => defined({
-        amiType: ami.amiType,
-        instanceTypes: ami.instanceTypes,
-        minSize,
-        maxSize: Math.max(1, minSize + extra),
-        // At least one node at creation: cluster-autoscaler runs on one (the schema refuses none at all).
-        desiredSize: Math.max(1, minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1))),
-        ...optional,
-    })));
+    .chain(({ minSize, extra, desired, ami }) =>
+        nodeGroupOptionalKeys.map((optional) =>
+            defined({
+                amiType: ami.amiType,
+                instanceTypes: ami.instanceTypes,
+                minSize,
+                maxSize: Math.max(1, minSize + extra),
+                // At least one node at creation: cluster-autoscaler runs on one (the schema refuses none at all).
+                desiredSize: Math.max(1, minSize + (desired % (Math.max(1, minSize + extra) - minSize + 1))),
+                ...optional,
+            }),
+        ),
+    );
 
 /** Some of `keys`, each with a value of `value`: entries of a quota. */
 const someKeys = <V>(keys: string[], value: fc.Arbitrary<V>) => {
     const values = memoized((count: number) => fc.tuple(...Array.from({ length: count }, () => value)));
-    return fc.subarray(keys).chain((chosen) => values(chosen.length).map((drawn) => chosen.map((key, index) => [key, drawn[index]] as const)));
+    return fc
+        .subarray(keys)
+        .chain((chosen) =>
+            values(chosen.length).map((drawn) => chosen.map((key, index) => [key, drawn[index]] as const)),
+        );
 };
 
-const quota = fc.record({
-    cpu: someKeys(["requests.cpu", "limits.cpu"], cpuQuantity),
-    memory: someKeys(["requests.memory", "limits.memory"], memoryQuantity),
-    counts: someKeys(["pods", "services", "persistentvolumeclaims"], fc.integer({ min: 0, max: 500 }).map(String)),
-}).map(({ cpu, memory, counts }) => Object.fromEntries([...cpu, ...memory, ...counts]));
+const quota = fc
+    .record({
+        cpu: someKeys(["requests.cpu", "limits.cpu"], cpuQuantity),
+        memory: someKeys(["requests.memory", "limits.memory"], memoryQuantity),
+        counts: someKeys(["pods", "services", "persistentvolumeclaims"], fc.integer({ min: 0, max: 500 }).map(String)),
+    })
+    .map(({ cpu, memory, counts }) => Object.fromEntries([...cpu, ...memory, ...counts]));
 
-const namespace = fc.record({
-    name: dnsLabel,
-    podSecurity: maybe(fc.constantFrom("restricted", "baseline")),
-    quota,
-    limitRange: maybe(requestsAndLimits("defaultRequest", "default")),
-    protect: maybe(fc.boolean()),
-}).map(defined);
+const namespace = fc
+    .record({
+        name: dnsLabel,
+        podSecurity: maybe(fc.constantFrom("restricted", "baseline")),
+        quota,
+        limitRange: maybe(requestsAndLimits("defaultRequest", "default")),
+        protect: maybe(fc.boolean()),
+    })
+    .map(defined);
 
 /** A network address (host bits clear: AWS refuses others) with a prefix between the bounds. */
 const cidrOf = (minBits: number, maxBits: number) =>
-    fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: minBits, max: maxBits }))
+    fc
+        .tuple(
+            fc.integer({ min: 1, max: 223 }),
+            fc.integer({ min: 0, max: 255 }),
+            fc.integer({ min: minBits, max: maxBits }),
+        )
         .map(([a, b, bits]) => {
             const size = 2 ** (32 - bits);
             const address = Math.floor((a * 2 ** 24 + b * 2 ** 16) / size) * size;
@@ -222,65 +310,114 @@ const vpcCidr = cidrOf(16, 19);
 
 // Some deployer must reach the API: with a VPC the run creates, only the public endpoint can
 // (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.
-const cluster = fc.record({
-    // Minors with a complete row of add-on versions, none past EKS's extended support.
-    version: maybe(fc.constantFrom(...Object.keys(EKS_ADDON_VERSIONS))),
-    publicAccessCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
-    privateAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
-    privateAccessSecurityGroupIds: maybe(fc.uniqueArray(chars(DIGITS + "abcdef", 17, 17).map((id) => `sg-${id}`), { maxLength: 2 })),
-    logTypes: maybe(fc.subarray(["api", "audit", "authenticator", "controllerManager", "scheduler"])),
-    logRetentionDays: maybe(fc.constantFrom(1, 7, 30, 90, 365, 3653)),
-    protect: maybe(fc.boolean()),
-}).map(defined);
+const cluster = fc
+    .record({
+        // Minors with a complete row of add-on versions, none past EKS's extended support.
+        version: maybe(fc.constantFrom(...Object.keys(EKS_ADDON_VERSIONS))),
+        publicAccessCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
+        privateAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
+        privateAccessSecurityGroupIds: maybe(
+            fc.uniqueArray(
+                chars(DIGITS + "abcdef", 17, 17).map((id) => `sg-${id}`),
+                { maxLength: 2 },
+            ),
+        ),
+        logTypes: maybe(fc.subarray(["api", "audit", "authenticator", "controllerManager", "scheduler"])),
+        logRetentionDays: maybe(fc.constantFrom(1, 7, 30, 90, 365, 3653)),
+        protect: maybe(fc.boolean()),
+    })
+    .map(defined);
 
 const network = fc.oneof(
-    fc.record({
-        mode: fc.constant("create"),
-        cidrBlock: maybe(vpcCidr),
-        availabilityZoneCount: maybe(fc.integer({ min: 2, max: 6 })),
-        natGateways: maybe(fc.constantFrom("one-per-az", "single")),
-    }).map(defined),
+    fc
+        .record({
+            mode: fc.constant("create"),
+            cidrBlock: maybe(vpcCidr),
+            availabilityZoneCount: maybe(fc.integer({ min: 2, max: 6 })),
+            natGateways: maybe(fc.constantFrom("one-per-az", "single")),
+        })
+        .map(defined),
     // Zones named by ID: as many as availabilityZoneCount, none EKS refuses (use1-az3, STACK's region).
-    fc.integer({ min: 2, max: 5 }).chain(memoized((count: number) => fc.record({
-        mode: fc.constant("create"),
-        availabilityZoneCount: fc.constant(count),
-        availabilityZoneIds: fc.shuffledSubarray(["use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"], { minLength: count, maxLength: count }),
-    }))),
+    fc.integer({ min: 2, max: 5 }).chain(
+        memoized((count: number) =>
+            fc.record({
+                mode: fc.constant("create"),
+                availabilityZoneCount: fc.constant(count),
+                availabilityZoneIds: fc.shuffledSubarray(["use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"], {
+                    minLength: count,
+                    maxLength: count,
+                }),
+            }),
+        ),
+    ),
     fc.record({
         mode: fc.constant("existing"),
         // EC2 IDs: 8 or 17 hex digits.
         vpcId: fc.oneof(chars(DIGITS + "abcdef", 8, 8), chars(DIGITS + "abcdef", 17, 17)).map((id) => `vpc-${id}`),
-        privateSubnetIds: fc.uniqueArray(fc.oneof(chars(DIGITS + "abcdef", 8, 8), chars(DIGITS + "abcdef", 17, 17)).map((id) => `subnet-${id}`), { minLength: 2, maxLength: 4 }),
+        privateSubnetIds: fc.uniqueArray(
+            fc.oneof(chars(DIGITS + "abcdef", 8, 8), chars(DIGITS + "abcdef", 17, 17)).map((id) => `subnet-${id}`),
+            { minLength: 2, maxLength: 4 },
+        ),
     }),
 );
 
-const guardrails = fc.record({
-    warningsAsErrors: maybe(fc.boolean()),
-    database: maybe(fc.integer({ min: 1, max: 5000 }).chain((maxConnections) => fc.record({
-        maxConnections: fc.constant(maxConnections),
-        reservedConnections: maybe(fc.integer({ min: 0, max: maxConnections - 1 })),
-    }).map(defined)).filter((database) => database.reservedConnections !== undefined || database.maxConnections > 3)),
-    daemonSetRequestsPerNode: maybe(fc.record({ cpu: maybe(cpuQuantity), memory: maybe(memoryQuantity) }).map(defined)),
-    instanceTypes: maybe(fc.dictionary(fc.constantFrom("x9z.large", "m6i.xlarge", "u-6tb1.metal"), fc.record({
-        vcpu: fc.integer({ min: 1, max: 448 }), memoryMiB: fc.integer({ min: 512, max: 6_291_456 }), maxPods: fc.integer({ min: 4, max: 737 }),
-    }), { maxKeys: 2 })),
-}).map(defined);
+const guardrails = fc
+    .record({
+        warningsAsErrors: maybe(fc.boolean()),
+        database: maybe(
+            fc
+                .integer({ min: 1, max: 5000 })
+                .chain((maxConnections) =>
+                    fc
+                        .record({
+                            maxConnections: fc.constant(maxConnections),
+                            reservedConnections: maybe(fc.integer({ min: 0, max: maxConnections - 1 })),
+                        })
+                        .map(defined),
+                )
+                .filter((database) => database.reservedConnections !== undefined || database.maxConnections > 3),
+        ),
+        daemonSetRequestsPerNode: maybe(
+            fc.record({ cpu: maybe(cpuQuantity), memory: maybe(memoryQuantity) }).map(defined),
+        ),
+        instanceTypes: maybe(
+            fc.dictionary(
+                fc.constantFrom("x9z.large", "m6i.xlarge", "u-6tb1.metal"),
+                fc.record({
+                    vcpu: fc.integer({ min: 1, max: 448 }),
+                    memoryMiB: fc.integer({ min: 512, max: 6_291_456 }),
+                    maxPods: fc.integer({ min: 4, max: 737 }),
+                }),
+                { maxKeys: 2 },
+            ),
+        ),
+    })
+    .map(defined);
 
 /** A random config the parser must accept. */
-export const validRawConfig: fc.Arbitrary<Raw> = fc.record({
-    cluster,
-    network: maybe(network),
-    nodeGroups: fc.dictionary(dnsLabel, nodeGroup, { minKeys: 1, maxKeys: 3 }),
-    namespace,
-    services: fc.dictionary(dnsLabel, service, { minKeys: 1, maxKeys: 6 }),
-    guardrails: maybe(guardrails),
-}).map(defined);
+export const validRawConfig: fc.Arbitrary<Raw> = fc
+    .record({
+        cluster,
+        network: maybe(network),
+        nodeGroups: fc.dictionary(dnsLabel, nodeGroup, { minKeys: 1, maxKeys: 3 }),
+        namespace,
+        services: fc.dictionary(dnsLabel, service, { minKeys: 1, maxKeys: 6 }),
+        guardrails: maybe(guardrails),
+    })
+    .map(defined);
 
 export const STACK = { stack: "property", region: "us-east-1" } as const;
 
 /** One way to break a valid config. */
 export type MutationKind = "wrongType" | "negative" | "minAboveMax" | "badQuantity" | "unknownKey" | "missingKey";
-export const MUTATION_KINDS: readonly MutationKind[] = ["wrongType", "negative", "minAboveMax", "badQuantity", "unknownKey", "missingKey"];
+export const MUTATION_KINDS: readonly MutationKind[] = [
+    "wrongType",
+    "negative",
+    "minAboveMax",
+    "badQuantity",
+    "unknownKey",
+    "missingKey",
+];
 
 export interface Mutation {
     readonly kind: MutationKind;
@@ -321,13 +458,18 @@ function remove(root: unknown, path: Path): void {
 
 /** Maps whose keys are free (names), rather than objects with a fixed set of keys. */
 function isMap(path: Path): boolean {
-    return /^(services|nodeGroups|namespace\.quota|guardrails\.instanceTypes)$/.test(dotted(path)) || /\.(labels|selector)$/.test(dotted(path));
+    return (
+        /^(services|nodeGroups|namespace\.quota|guardrails\.instanceTypes)$/.test(dotted(path)) ||
+        /\.(labels|selector)$/.test(dotted(path))
+    );
 }
 
-const QUANTITY_LEAVES = /^(namespace\.quota\.[^.]+|namespace\.limitRange\.[^.]+\.(cpu|memory)|services\.[^.]+\.resources\.(requests|limits)\.(cpu|memory)|services\.[^.]+\.metrics\.\d+\.(averageValue|value)|guardrails\.daemonSetRequestsPerNode\.(cpu|memory))$/;
+const QUANTITY_LEAVES =
+    /^(namespace\.quota\.[^.]+|namespace\.limitRange\.[^.]+\.(cpu|memory)|services\.[^.]+\.resources\.(requests|limits)\.(cpu|memory)|services\.[^.]+\.metrics\.\d+\.(averageValue|value)|guardrails\.daemonSetRequestsPerNode\.(cpu|memory))$/;
 
 /** Keys a config must have, as path patterns. */
-const REQUIRED = /^(nodeGroups|namespace|services|namespace\.(name|quota)|services\.[^.]+\.(minReplicas|maxReplicas|priority|resources|metrics)|services\.[^.]+\.resources\.(requests|limits)(\.(cpu|memory))?|services\.[^.]+\.metrics\.\d+\.(type|name|describedObject)|nodeGroups\.[^.]+\.(minSize|maxSize|desiredSize)|network\.(mode|vpcId|privateSubnetIds)|guardrails\.database\.maxConnections|guardrails\.instanceTypes\.[^.]+\.(vcpu|memoryMiB|maxPods)|services\.[^.]+\.behavior\.scale(Up|Down)\.policies\.\d+\.(type|value|periodSeconds))$/;
+const REQUIRED =
+    /^(nodeGroups|namespace|services|namespace\.(name|quota)|services\.[^.]+\.(minReplicas|maxReplicas|priority|resources|metrics)|services\.[^.]+\.resources\.(requests|limits)(\.(cpu|memory))?|services\.[^.]+\.metrics\.\d+\.(type|name|describedObject)|nodeGroups\.[^.]+\.(minSize|maxSize|desiredSize)|network\.(mode|vpcId|privateSubnetIds)|guardrails\.database\.maxConnections|guardrails\.instanceTypes\.[^.]+\.(vcpu|memoryMiB|maxPods)|services\.[^.]+\.behavior\.scale(Up|Down)\.policies\.\d+\.(type|value|periodSeconds))$/;
 
 const dotted = (path: Path) => path.join(".");
 
@@ -339,10 +481,14 @@ function namedBy(path: Path): string[] {
 
 function wrongTypeOf(value: unknown): unknown {
     switch (typeof value) {
-        case "boolean": return "yes";
-        case "string": return true;
-        case "number": return "not-a-number";
-        default: return 42;
+        case "boolean":
+            return "yes";
+        case "string":
+            return true;
+        case "number":
+            return "not-a-number";
+        default:
+            return 42;
     }
 }
 
@@ -368,7 +514,9 @@ function mutate(raw: Raw, kind: MutationKind, pick: number, amount: number): Mut
             return { kind, raw: copy, path, expectedKeys: namedBy(path) };
         }
         case "minAboveMax": {
-            const owners = all.filter((candidate) => candidate.length === 2 && (candidate[0] === "services" || candidate[0] === "nodeGroups"));
+            const owners = all.filter(
+                (candidate) => candidate.length === 2 && (candidate[0] === "services" || candidate[0] === "nodeGroups"),
+            );
             const owner = choose(owners);
             if (owner === undefined) {
                 return undefined;
@@ -376,7 +524,12 @@ function mutate(raw: Raw, kind: MutationKind, pick: number, amount: number): Mut
             const [min, max] = owner[0] === "services" ? ["minReplicas", "maxReplicas"] : ["minSize", "maxSize"];
             const ownerValue = get(copy, owner) as Record<string, number>;
             ownerValue[min] = ownerValue[max] + 1 + amount;
-            return { kind, raw: copy, path: [...owner, min], expectedKeys: [keyName([...owner, min]), keyName([...owner, max])] };
+            return {
+                kind,
+                raw: copy,
+                path: [...owner, min],
+                expectedKeys: [keyName([...owner, min]), keyName([...owner, max])],
+            };
         }
         case "badQuantity": {
             const path = choose(all.filter((candidate) => QUANTITY_LEAVES.test(dotted(candidate))));
@@ -387,10 +540,13 @@ function mutate(raw: Raw, kind: MutationKind, pick: number, amount: number): Mut
             return { kind, raw: copy, path, expectedKeys: namedBy(path) };
         }
         case "unknownKey": {
-            const objects: Path[] = [[], ...all.filter((candidate) => {
-                const value = get(copy, candidate);
-                return value !== null && typeof value === "object" && !Array.isArray(value) && !isMap(candidate);
-            })];
+            const objects: Path[] = [
+                [],
+                ...all.filter((candidate) => {
+                    const value = get(copy, candidate);
+                    return value !== null && typeof value === "object" && !Array.isArray(value) && !isMap(candidate);
+                }),
+            ];
             const path = [...choose(objects)!, ["bogusKey", "replicas", "minreplicas", "limit"][amount % 4]];
             if (Object.prototype.hasOwnProperty.call(get(copy, path.slice(0, -1)), path[path.length - 1])) {
                 return undefined;

@@ -16,7 +16,9 @@ function fixture(change: (raw: Record<string, any>) => void = () => undefined): 
     return stackWith("staging", (raw) => {
         raw.cluster = { ...raw.cluster, version: "1.34" };
         raw.network = { mode: "create", cidrBlock: "10.40.0.0/16", availabilityZoneCount: 3, natGateways: "single" };
-        raw.nodeGroups = { general: { instanceTypes: ["m6i.xlarge"], minSize: 3, maxSize: 5, desiredSize: 3, diskSizeGiB: 50 } };
+        raw.nodeGroups = {
+            general: { instanceTypes: ["m6i.xlarge"], minSize: 3, maxSize: 5, desiredSize: 3, diskSizeGiB: 50 },
+        };
         raw.addons = { ...raw.addons, prometheus: { mode: "install", replicas: 2, storageSize: "50Gi" } };
         change(raw);
     });
@@ -43,7 +45,10 @@ describe("monthly bill: everything the program creates", () => {
     it("cluster.upgradePolicy.supportType STANDARD never bills extended support: EKS upgrades the control plane at the end of standard support instead", () => {
         assert.equal(controlPlaneSupport("1.34", "2026-12-03", "STANDARD"), "standard");
         const config = fixture();
-        const standard = { ...config, cluster: { ...config.cluster, upgradePolicy: { supportType: "STANDARD" as const } } };
+        const standard = {
+            ...config,
+            cluster: { ...config.cluster, upgradePolicy: { supportType: "STANDARD" as const } },
+        };
         const bill = monthlyBill(standard, capacityReport(standard).nodes, "2026-12-07");
         assert.equal(bill.controlPlane.support, "standard");
         assert.equal(line(bill, "EKS control plane").atMax, 73);
@@ -59,21 +64,40 @@ describe("monthly bill: everything the program creates", () => {
         assert.deepEqual([nodes.atMin, nodes.atMax], [420.48, 700.8]);
         assert.equal(bill.atMin, 420.48 + 73 + 36.5 + 12 + 8 + 1);
         assert.equal(bill.atMax, 700.8 + 73 + 36.5 + 20 + 8 + 1);
-        const perZone = fixture((raw) => { raw.network.natGateways = "one-per-az"; });
-        assert.equal(line(monthlyBill(perZone, capacityReport(perZone).nodes, "2026-11-01"), "NAT gateways").atMin, 109.5);
-        const external = fixture((raw) => { raw.addons.prometheus = { mode: "external", url: "http://prometheus.monitoring.svc:9090" }; });
-        assert.equal(line(monthlyBill(external, capacityReport(external).nodes, "2026-11-01"), "Prometheus volumes").atMin, 0);
+        const perZone = fixture((raw) => {
+            raw.network.natGateways = "one-per-az";
+        });
+        assert.equal(
+            line(monthlyBill(perZone, capacityReport(perZone).nodes, "2026-11-01"), "NAT gateways").atMin,
+            109.5,
+        );
+        const external = fixture((raw) => {
+            raw.addons.prometheus = { mode: "external", url: "http://prometheus.monitoring.svc:9090" };
+        });
+        assert.equal(
+            line(monthlyBill(external, capacityReport(external).nodes, "2026-11-01"), "Prometheus volumes").atMin,
+            0,
+        );
     });
 
     it("a Spot group is priced at on-demand and every total says it is an upper bound", () => {
         const config = fixture((raw) => {
-            raw.nodeGroups.spot = { instanceTypes: ["m6i.xlarge"], minSize: 0, maxSize: 4, desiredSize: 0, capacityType: "SPOT" };
+            raw.nodeGroups.spot = {
+                instanceTypes: ["m6i.xlarge"],
+                minSize: 0,
+                maxSize: 4,
+                desiredSize: 0,
+                capacityType: "SPOT",
+            };
         });
         const capacity = checkCapacity(config, "2026-11-01");
         assert.equal(capacity.report.bill.upperBound, true);
         assert.equal(capacity.report.nodes.monthlyCost.upperBound, true);
         assert.match(formatBill(capacity.report.bill), /total .* \(an upper bound: Spot nodes priced at on-demand\)/);
-        assert.match(formatCapacityTable(capacity.report, capacity.findings), /monthly cost .*\(an upper bound: Spot nodes priced at on-demand\)/);
+        assert.match(
+            formatCapacityTable(capacity.report, capacity.findings),
+            /monthly cost .*\(an upper bound: Spot nodes priced at on-demand\)/,
+        );
         const onDemand = checkCapacity(fixture(), "2026-11-01");
         assert.equal(onDemand.report.bill.upperBound, false);
         assert.doesNotMatch(formatBill(onDemand.report.bill), /upper bound/);
@@ -82,7 +106,10 @@ describe("monthly bill: everything the program creates", () => {
     it("the capacity output carries the bill as plain JSON, and its printed line names the support state", () => {
         const capacity = checkCapacity(fixture(), "2026-12-07");
         assert.equal(capacity.report.bill.controlPlane.pricePerHour, 0.6);
-        assert.match(formatBill(capacity.report.bill), /^ {2}EKS control plane +\$438\.00 \/ \$438\.00 +\$0\.6\/h, Kubernetes 1\.34 in extended support$/m);
+        assert.match(
+            formatBill(capacity.report.bill),
+            /^ {2}EKS control plane +\$438\.00 \/ \$438\.00 +\$0\.6\/h, Kubernetes 1\.34 in extended support$/m,
+        );
         assert.doesNotThrow(() => JSON.parse(JSON.stringify(capacity.report)));
     });
 });

@@ -3,7 +3,14 @@
 // (catalog/platform-pods.ts), and the table against what the components render.
 import { strict as assert } from "assert";
 import { PlatformPod, platformPods, PROMETHEUS_PIN_REASON } from "../../catalog/platform-pods";
-import { blockingLocalVolumes, drainAudit, drainVerdict, formatDrainAudit, preemptibleByCriticalServices, unintendedPins } from "../../capacity/drain";
+import {
+    blockingLocalVolumes,
+    drainAudit,
+    drainVerdict,
+    formatDrainAudit,
+    preemptibleByCriticalServices,
+    unintendedPins,
+} from "../../capacity/drain";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../catalog/priority-classes";
 import { monitoredNamespaces } from "../../components/addons";
@@ -11,17 +18,36 @@ import { corednsConfigurationValues } from "../../components/coredns";
 import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
 import { metricsServerValues } from "../../components/metrics-server";
 import { prometheusAdapterValues } from "../../components/prometheus-adapter";
-import { ebsCsiConfigurationValues, kubePrometheusStackValues, monitoringTarget, prometheusReplicasCheck } from "../../components/prometheus-stack";
+import {
+    ebsCsiConfigurationValues,
+    kubePrometheusStackValues,
+    monitoringTarget,
+    prometheusReplicasCheck,
+} from "../../components/prometheus-stack";
 import { CROSS_CHECKS } from "../../preflight";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 const SEED_FLAGS = { skipNodesWithLocalStorage: true, skipNodesWithSystemPods: true };
 
 const pod = (changes: Partial<PlatformPod>): PlatformPod => ({
-    name: "p", installedBy: "test", namespace: "monitoring", kind: "Deployment", replicas: 2,
-    requests: { cpu: "0", memory: "0" }, localVolumes: [], safeToEvictLocalVolumes: [], pdb: null, sources: [], ...changes,
+    name: "p",
+    installedBy: "test",
+    namespace: "monitoring",
+    kind: "Deployment",
+    replicas: 2,
+    requests: { cpu: "0", memory: "0" },
+    localVolumes: [],
+    safeToEvictLocalVolumes: [],
+    pdb: null,
+    sources: [],
+    ...changes,
 });
-const emptyDir = (name: string, medium?: "Memory") => ({ name, kind: "emptyDir" as const, ...(medium ? { medium } : {}), source: "test" });
+const emptyDir = (name: string, medium?: "Memory") => ({
+    name,
+    kind: "emptyDir" as const,
+    ...(medium ? { medium } : {}),
+    source: "test",
+});
 
 describe("drain rules (cluster-autoscaler 1.34)", () => {
     // localstorage/rule_test.go: an emptyDir or hostPath blocks unless the annotation names it;
@@ -34,14 +60,33 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
     });
 
     it("the annotation must name every local volume; a memory emptyDir needs no entry", () => {
-        assert.equal(drainVerdict(pod({ localVolumes: [emptyDir("a"), emptyDir("b")], safeToEvictLocalVolumes: ["a", "b"] }), SEED_FLAGS).blocks, null);
-        assert.deepEqual(blockingLocalVolumes(pod({ localVolumes: [emptyDir("a"), emptyDir("b")], safeToEvictLocalVolumes: ["a"] })), ["b"]);
+        assert.equal(
+            drainVerdict(
+                pod({ localVolumes: [emptyDir("a"), emptyDir("b")], safeToEvictLocalVolumes: ["a", "b"] }),
+                SEED_FLAGS,
+            ).blocks,
+            null,
+        );
+        assert.deepEqual(
+            blockingLocalVolumes(pod({ localVolumes: [emptyDir("a"), emptyDir("b")], safeToEvictLocalVolumes: ["a"] })),
+            ["b"],
+        );
         assert.equal(drainVerdict(pod({ localVolumes: [emptyDir("tmpfs", "Memory")] }), SEED_FLAGS).blocks, null);
-        assert.equal(drainVerdict(pod({ localVolumes: [{ name: "host", kind: "hostPath", source: "test" }] }), SEED_FLAGS).blocks?.reason, "LocalStorageRequested");
+        assert.equal(
+            drainVerdict(pod({ localVolumes: [{ name: "host", kind: "hostPath", source: "test" }] }), SEED_FLAGS).blocks
+                ?.reason,
+            "LocalStorageRequested",
+        );
     });
 
     it("local storage blocks only with --skip-nodes-with-local-storage (rules.go:70)", () => {
-        assert.equal(drainVerdict(pod({ localVolumes: [emptyDir("scratch")] }), { ...SEED_FLAGS, skipNodesWithLocalStorage: false }).blocks, null);
+        assert.equal(
+            drainVerdict(pod({ localVolumes: [emptyDir("scratch")] }), {
+                ...SEED_FLAGS,
+                skipNodesWithLocalStorage: false,
+            }).blocks,
+            null,
+        );
     });
 
     // system/rule.go:48-66: kube-system and no matching PDB blocks for the timeout after creation.
@@ -49,29 +94,71 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         const verdict = drainVerdict(pod({ namespace: "kube-system" }), SEED_FLAGS);
         assert.equal(verdict.blocks?.reason, "UnmovableKubeSystemPod");
         assert.equal(verdict.blocks?.until, "1h");
-        assert.equal(drainVerdict(pod({ namespace: "kube-system", pdb: { maxUnavailable: 1, source: "test" } }), SEED_FLAGS).blocks, null);
-        assert.equal(drainVerdict(pod({ namespace: "kube-system" }), { ...SEED_FLAGS, skipNodesWithSystemPods: false }).blocks, null);
+        assert.equal(
+            drainVerdict(pod({ namespace: "kube-system", pdb: { maxUnavailable: 1, source: "test" } }), SEED_FLAGS)
+                .blocks,
+            null,
+        );
+        assert.equal(
+            drainVerdict(pod({ namespace: "kube-system" }), { ...SEED_FLAGS, skipNodesWithSystemPods: false }).blocks,
+            null,
+        );
         assert.equal(drainVerdict(pod({ namespace: "monitoring" }), SEED_FLAGS).blocks, null);
     });
 
     it("a kube-system pod with a PDB and an unlisted local volume still pins (the LocalStorage rule comes next)", () => {
-        const verdict = drainVerdict(pod({ namespace: "kube-system", pdb: { maxUnavailable: 1, source: "test" }, localVolumes: [emptyDir("socket-dir")] }), SEED_FLAGS);
+        const verdict = drainVerdict(
+            pod({
+                namespace: "kube-system",
+                pdb: { maxUnavailable: 1, source: "test" },
+                localVolumes: [emptyDir("socket-dir")],
+            }),
+            SEED_FLAGS,
+        );
         assert.equal(verdict.blocks?.reason, "LocalStorageRequested");
     });
 
-    it("safe-to-evict: true drains before any blocking rule; \"false\" pins (rules.go:63, :69)", () => {
-        assert.equal(drainVerdict(pod({ namespace: "kube-system", safeToEvict: "true", localVolumes: [emptyDir("x")] }), SEED_FLAGS).blocks, null);
-        assert.equal(drainVerdict(pod({ safeToEvict: "false" }), SEED_FLAGS).blocks?.reason, "NotSafeToEvictAnnotation");
+    it('safe-to-evict: true drains before any blocking rule; "false" pins (rules.go:63, :69)', () => {
+        assert.equal(
+            drainVerdict(
+                pod({ namespace: "kube-system", safeToEvict: "true", localVolumes: [emptyDir("x")] }),
+                SEED_FLAGS,
+            ).blocks,
+            null,
+        );
+        assert.equal(
+            drainVerdict(pod({ safeToEvict: "false" }), SEED_FLAGS).blocks?.reason,
+            "NotSafeToEvictAnnotation",
+        );
     });
 
     it("DaemonSet pods never pin, hostPaths and all (rules.go:62)", () => {
-        assert.equal(drainVerdict(pod({ kind: "DaemonSet", namespace: "kube-system", localVolumes: [{ name: "h", kind: "hostPath", source: "t" }] }), SEED_FLAGS).blocks, null);
+        assert.equal(
+            drainVerdict(
+                pod({
+                    kind: "DaemonSet",
+                    namespace: "kube-system",
+                    localVolumes: [{ name: "h", kind: "hostPath", source: "t" }],
+                }),
+                SEED_FLAGS,
+            ).blocks,
+            null,
+        );
     });
 
     it("a PDB that allows no eviction pins (pdb/rule.go:42)", () => {
-        assert.equal(drainVerdict(pod({ replicas: 2, pdb: { minAvailable: 2, source: "t" } }), SEED_FLAGS).blocks?.reason, "NotEnoughPdb");
-        assert.equal(drainVerdict(pod({ replicas: 2, pdb: { minAvailable: 1, source: "t" } }), SEED_FLAGS).blocks, null);
-        assert.equal(drainVerdict(pod({ replicas: 1, pdb: { maxUnavailable: 1, source: "t" } }), SEED_FLAGS).blocks, null);
+        assert.equal(
+            drainVerdict(pod({ replicas: 2, pdb: { minAvailable: 2, source: "t" } }), SEED_FLAGS).blocks?.reason,
+            "NotEnoughPdb",
+        );
+        assert.equal(
+            drainVerdict(pod({ replicas: 2, pdb: { minAvailable: 1, source: "t" } }), SEED_FLAGS).blocks,
+            null,
+        );
+        assert.equal(
+            drainVerdict(pod({ replicas: 1, pdb: { maxUnavailable: 1, source: "t" } }), SEED_FLAGS).blocks,
+            null,
+        );
     });
 });
 
@@ -82,19 +169,30 @@ for (const stack of ["production", "staging"]) {
         const verdicts = drainAudit(platformPods(config), flags);
 
         it("no platform pod keeps its node unless the audit lists the pin as intended, with its reason", () => {
-            assert.deepEqual(unintendedPins(verdicts).map(({ pod: p, blocks }) => `${p.namespace}/${p.name}: ${blocks!.message}`), []);
+            assert.deepEqual(
+                unintendedPins(verdicts).map(({ pod: p, blocks }) => `${p.namespace}/${p.name}: ${blocks!.message}`),
+                [],
+            );
         });
 
         it("the one intended pin is Prometheus (safe-to-evict: false), for the zonal volume", () => {
             const pinned = verdicts.filter((verdict) => verdict.blocks !== null);
-            assert.deepEqual(pinned.map(({ pod: p, blocks }) => [p.name, blocks!.reason, p.intendedPin]),
-                [["prometheus-kube-prometheus-stack-prometheus", "NotSafeToEvictAnnotation", PROMETHEUS_PIN_REASON]]);
+            assert.deepEqual(
+                pinned.map(({ pod: p, blocks }) => [p.name, blocks!.reason, p.intendedPin]),
+                [["prometheus-kube-prometheus-stack-prometheus", "NotSafeToEvictAnnotation", PROMETHEUS_PIN_REASON]],
+            );
         });
 
         it("counts the pods the capacity model used to miss: CoreDNS, the EBS CSI controller, the operator, kube-state-metrics, Alertmanager, Grafana", () => {
             const names = platformPods(config).map((p) => p.name);
-            for (const name of ["coredns", "ebs-csi-controller", "kube-prometheus-stack-operator", "kube-prometheus-stack-kube-state-metrics",
-                "alertmanager-kube-prometheus-stack-alertmanager", "kube-prometheus-stack-grafana"]) {
+            for (const name of [
+                "coredns",
+                "ebs-csi-controller",
+                "kube-prometheus-stack-operator",
+                "kube-prometheus-stack-kube-state-metrics",
+                "alertmanager-kube-prometheus-stack-alertmanager",
+                "kube-prometheus-stack-grafana",
+            ]) {
                 assert.ok(names.includes(name), name);
             }
         });
@@ -102,7 +200,10 @@ for (const stack of ["production", "staging"]) {
         it("prints one row per pod and names the pinned one with its reason", () => {
             const text = formatDrainAudit(verdicts, flags);
             for (const verdict of verdicts) assert.ok(text.includes(verdict.pod.name), verdict.pod.name);
-            assert.match(text, /prometheus-kube-prometheus-stack-prometheus: annotated .*; intended: its data is on a gp3 volume/);
+            assert.match(
+                text,
+                /prometheus-kube-prometheus-stack-prometheus: annotated .*; intended: its data is on a gp3 volume/,
+            );
             assert.doesNotMatch(text, /NOT intended/);
         });
     });
@@ -113,7 +214,10 @@ describe("drain audit: the pins the issue found are caught", () => {
     const row = (name: string) => platformPods(config).find((p) => p.name === name)!;
 
     it("Grafana with the old annotation (no `search`) would pin its node", () => {
-        const old = { ...row("kube-prometheus-stack-grafana"), safeToEvictLocalVolumes: ["storage", "sc-dashboard-volume", "sc-datasources-volume"] };
+        const old = {
+            ...row("kube-prometheus-stack-grafana"),
+            safeToEvictLocalVolumes: ["storage", "sc-dashboard-volume", "sc-datasources-volume"],
+        };
         assert.match(drainVerdict(old, SEED_FLAGS).blocks?.message ?? "", /^local volume search missing/);
     });
 
@@ -123,11 +227,16 @@ describe("drain audit: the pins the issue found are caught", () => {
     });
 
     it("CoreDNS without the add-on's PDB would pin its nodes for an hour after each restart", () => {
-        assert.equal(drainVerdict({ ...row("coredns"), pdb: null }, SEED_FLAGS).blocks?.reason, "UnmovableKubeSystemPod");
+        assert.equal(
+            drainVerdict({ ...row("coredns"), pdb: null }, SEED_FLAGS).blocks?.reason,
+            "UnmovableKubeSystemPod",
+        );
     });
 
     it("a single Prometheus replica gets no PDB (minAvailable 1 of 1 would block every drain)", () => {
-        const single = stackWith("production", (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 1 } }; });
+        const single = stackWith("production", (raw) => {
+            raw.addons = { prometheus: { mode: "install", replicas: 1 } };
+        });
         const prometheus = platformPods(single).find((p) => p.name.startsWith("prometheus-"))!;
         assert.equal(prometheus.pdb, null);
     });
@@ -136,22 +245,36 @@ describe("drain audit: the pins the issue found are caught", () => {
 describe("the table is what the components render", () => {
     const config = stackConfig("production");
     const rows = new Map(platformPods(config).map((p) => [p.name, p]));
-    const annotation = (p: PlatformPod | undefined) => (p && p.safeToEvictLocalVolumes.length > 0 ? { [SAFE_TO_EVICT_LOCAL_VOLUMES]: p.safeToEvictLocalVolumes.join(",") } : undefined);
+    const annotation = (p: PlatformPod | undefined) =>
+        p && p.safeToEvictLocalVolumes.length > 0
+            ? { [SAFE_TO_EVICT_LOCAL_VOLUMES]: p.safeToEvictLocalVolumes.join(",") }
+            : undefined;
     const settings = config.addons.prometheus;
     assert.ok(settings.mode === "install");
     const kps = kubePrometheusStackValues(settings, monitoredNamespaces(config)) as Record<string, any>;
 
     it("metrics-server, prometheus-adapter: podAnnotations", () => {
-        assert.deepEqual((metricsServerValues(config.addons.metricsServer) as any).podAnnotations, annotation(rows.get("metrics-server")));
-        const adapter = prometheusAdapterValues({ settings: config.addons.prometheusAdapter, prometheus: monitoringTarget(settings).endpoint }) as any;
+        assert.deepEqual(
+            (metricsServerValues(config.addons.metricsServer) as any).podAnnotations,
+            annotation(rows.get("metrics-server")),
+        );
+        const adapter = prometheusAdapterValues({
+            settings: config.addons.prometheusAdapter,
+            prometheus: monitoringTarget(settings).endpoint,
+        }) as any;
         assert.deepEqual(adapter.podAnnotations, annotation(rows.get("prometheus-adapter")));
     });
 
     it("kube-prometheus-stack: Grafana's podAnnotations, Alertmanager's and Prometheus's podMetadata", () => {
         assert.deepEqual(kps.grafana.podAnnotations, annotation(rows.get("kube-prometheus-stack-grafana")));
-        assert.deepEqual(kps.alertmanager.alertmanagerSpec.podMetadata.annotations, annotation(rows.get("alertmanager-kube-prometheus-stack-alertmanager")));
+        assert.deepEqual(
+            kps.alertmanager.alertmanagerSpec.podMetadata.annotations,
+            annotation(rows.get("alertmanager-kube-prometheus-stack-alertmanager")),
+        );
         const prometheus = rows.get("prometheus-kube-prometheus-stack-prometheus")!;
-        assert.deepEqual(kps.prometheus.prometheusSpec.podMetadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": prometheus.safeToEvict });
+        assert.deepEqual(kps.prometheus.prometheusSpec.podMetadata.annotations, {
+            "cluster-autoscaler.kubernetes.io/safe-to-evict": prometheus.safeToEvict,
+        });
         assert.equal(kps.prometheus.prometheusSpec.replicas, prometheus.replicas);
         assert.equal(kps.prometheus.podDisruptionBudget.minAvailable, prometheus.pdb?.minAvailable);
     });
@@ -164,7 +287,10 @@ describe("the table is what the components render", () => {
     });
 
     it("the EBS CSI add-on: controller.podAnnotations in its configurationValues", () => {
-        assert.deepEqual((ebsCsiConfigurationValues() as any).controller.podAnnotations, annotation(rows.get("ebs-csi-controller")));
+        assert.deepEqual(
+            (ebsCsiConfigurationValues() as any).controller.podAnnotations,
+            annotation(rows.get("ebs-csi-controller")),
+        );
     });
 });
 
@@ -175,15 +301,22 @@ describe("the metrics path: Prometheus replicas against the nodes they pin", () 
     });
 
     it("one replica is warned about by key: a drain or a zone without room stops every custom-metric HPA", () => {
-        const single = stackWith("production", (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 1 } }; });
+        const single = stackWith("production", (raw) => {
+            raw.addons = { prometheus: { mode: "install", replicas: 1 } };
+        });
         const { warnings } = prometheusReplicasCheck(single);
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /^berrys-platform:addons\.prometheus\.replicas \(1\) leaves one Prometheus/);
     });
 
     it("more replicas than the node groups' minSize would keep nodes minSize does not: warned, with the most that fits", () => {
-        const many = stackWith("production", (raw) => { raw.addons = { prometheus: { mode: "install", replicas: 4 } }; });
-        assert.match(prometheusReplicasCheck(many).warnings.join("\n"), /replicas \(4\) is more than the node groups' minSize in total \(3\)[^]*use at most 3$/);
+        const many = stackWith("production", (raw) => {
+            raw.addons = { prometheus: { mode: "install", replicas: 4 } };
+        });
+        assert.match(
+            prometheusReplicasCheck(many).warnings.join("\n"),
+            /replicas \(4\) is more than the node groups' minSize in total \(3\)[^]*use at most 3$/,
+        );
     });
 
     it("runs with the other cross-checks, so preview and render report it", () => {
@@ -194,7 +327,11 @@ describe("the metrics path: Prometheus replicas against the nodes they pin", () 
 describe("priorities of the platform's pods (issue 21: monitoring outranks what it measures)", () => {
     const config = stackConfig("production");
     const pods = platformPods(config);
-    const monitoringPath = ["prometheus-kube-prometheus-stack-prometheus", "kube-prometheus-stack-operator", "kube-prometheus-stack-kube-state-metrics"];
+    const monitoringPath = [
+        "prometheus-kube-prometheus-stack-prometheus",
+        "kube-prometheus-stack-operator",
+        "kube-prometheus-stack-kube-state-metrics",
+    ];
 
     it("Prometheus, the Prometheus operator and kube-state-metrics run at berrys-monitoring, so no critical service preempts them", () => {
         for (const name of monitoringPath) {
@@ -203,14 +340,21 @@ describe("priorities of the platform's pods (issue 21: monitoring outranks what 
             assert.equal(row.priorityClassName, "berrys-monitoring", name);
         }
         const preemptible = preemptibleByCriticalServices(pods).map((row) => row.name);
-        for (const name of monitoringPath) assert.ok(!preemptible.includes(name), `${name} is preemptible by a critical service`);
-        assert.ok(preemptible.includes("kube-prometheus-stack-grafana"), "Grafana keeps priority 0: the services may take its room");
+        for (const name of monitoringPath)
+            assert.ok(!preemptible.includes(name), `${name} is preemptible by a critical service`);
+        assert.ok(
+            preemptible.includes("kube-prometheus-stack-grafana"),
+            "Grafana keeps priority 0: the services may take its room",
+        );
     });
 
     it("the chart renders the class the rows say: prometheusSpec, prometheusOperator and kube-state-metrics", () => {
         const prometheus = config.addons.prometheus;
         assert.equal(prometheus.mode, "install");
-        const values = kubePrometheusStackValues(prometheus as Extract<typeof prometheus, { mode: "install" }>, monitoredNamespaces(config)) as any;
+        const values = kubePrometheusStackValues(
+            prometheus as Extract<typeof prometheus, { mode: "install" }>,
+            monitoredNamespaces(config),
+        ) as any;
         assert.equal(values.prometheus.prometheusSpec.priorityClassName, MONITORING_PRIORITY_CLASS.name);
         assert.equal(values.prometheusOperator.priorityClassName, MONITORING_PRIORITY_CLASS.name);
         assert.equal(values["kube-state-metrics"].priorityClassName, MONITORING_PRIORITY_CLASS.name);

@@ -15,7 +15,10 @@ import { kubernetesObject, runStack } from "../helpers/program";
 import { stackWith } from "../helpers/stacks";
 
 const HEADROOM = { cpu: "8", memory: "16Gi" };
-const withHeadroom = (headroom: Record<string, unknown> = HEADROOM, change: (raw: Record<string, any>) => void = () => undefined) =>
+const withHeadroom = (
+    headroom: Record<string, unknown> = HEADROOM,
+    change: (raw: Record<string, any>) => void = () => undefined,
+) =>
     stackWith("production", (raw) => {
         raw.addons = { ...raw.addons, clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom } };
         change(raw);
@@ -29,10 +32,16 @@ describe("headroom: units", () => {
     const plan = headroomPlan(config)!;
     const node = allocatable(instanceTypeSpec("m6i.xlarge")!);
     const daemonSets = config.guardrails.daemonSetRequestsPerNode;
-    const room = { cpu: node.cpuMillicores - toMillicores(daemonSets.cpu), memory: node.memoryBytes - toBytes(daemonSets.memory) };
+    const room = {
+        cpu: node.cpuMillicores - toMillicores(daemonSets.cpu),
+        memory: node.memoryBytes - toBytes(daemonSets.memory),
+    };
 
     it("8 CPU and 16Gi become the fewest units an m6i.xlarge holds after its DaemonSets, together at least what was asked", () => {
-        assert.ok(plan.unit.cpuMillicores <= room.cpu && plan.unit.memoryBytes <= room.memory, JSON.stringify(plan.unit));
+        assert.ok(
+            plan.unit.cpuMillicores <= room.cpu && plan.unit.memoryBytes <= room.memory,
+            JSON.stringify(plan.unit),
+        );
         assert.ok(plan.units * plan.unit.cpuMillicores >= 8000 && plan.units * plan.unit.memoryBytes >= 16 * 2 ** 30);
         // One unit fewer would need a unit larger than the node's room.
         assert.ok(8000 / (plan.units - 1) > room.cpu || (16 * 2 ** 30) / (plan.units - 1) > room.memory);
@@ -59,7 +68,9 @@ describe("headroom: placeholder pods as the program renders them", function () {
     let run: MockRun;
     let off: MockRun;
     before(async () => {
-        run = await runStack("production", { configOverrides: { "berrys-platform:addons": { clusterAutoscaler: { headroom: HEADROOM } } } });
+        run = await runStack("production", {
+            configOverrides: { "berrys-platform:addons": { clusterAutoscaler: { headroom: HEADROOM } } },
+        });
         off = await runStack("production");
     });
 
@@ -70,68 +81,133 @@ describe("headroom: placeholder pods as the program renders them", function () {
         assert.equal(deployment.spec.replicas, plan.units);
         const pod = deployment.spec.template.spec;
         assert.equal(pod.terminationGracePeriodSeconds, 0, "preempted placeholders free their room at once");
-        assert.deepEqual(pod.containers[0].resources, { requests: { cpu: plan.unit.cpu, memory: plan.unit.memory }, limits: { cpu: plan.unit.cpu, memory: plan.unit.memory } });
+        assert.deepEqual(pod.containers[0].resources, {
+            requests: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+            limits: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+        });
         const priorityClass = kubernetesObject(run, "PriorityClass", pod.priorityClassName);
         assert.equal(priorityClass.preemptionPolicy, "Never");
         assert.ok(priorityClass.value < 0, "below pods that name no class (priority 0)");
         for (const spec of Object.values(PRIORITY_CLASSES)) assert.ok(priorityClass.value < spec.value, spec.name);
-        assert.equal(isExpendable(priorityClass.value), false, "a pending placeholder still makes cluster-autoscaler add a node");
+        assert.equal(
+            isExpendable(priorityClass.value),
+            false,
+            "a pending placeholder still makes cluster-autoscaler add a node",
+        );
         const namespace = kubernetesObject(run, "Namespace", "berrys-headroom");
         assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-        assert.ok(!run.registered.some((resource) => resource.inputs.kind === "ResourceQuota" && resource.inputs.metadata?.namespace === "berrys-headroom"));
+        assert.ok(
+            !run.registered.some(
+                (resource) =>
+                    resource.inputs.kind === "ResourceQuota" &&
+                    resource.inputs.metadata?.namespace === "berrys-headroom",
+            ),
+        );
     });
 
     it("the stack output `headroom`: what is kept and how; null when off", () => {
         const plan = headroomPlan(withHeadroom())!;
         assert.deepEqual(run.outputs.headroom, {
-            namespace: "berrys-headroom", priorityClass: "berrys-headroom", cpu: "8", memory: "16Gi",
-            units: plan.units, unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+            namespace: "berrys-headroom",
+            priorityClass: "berrys-headroom",
+            cpu: "8",
+            memory: "16Gi",
+            units: plan.units,
+            unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
         });
         assert.equal(off.outputs.headroom, null);
-        assert.ok(!off.registered.some((resource) => resource.inputs.kind === "Deployment" && resource.inputs.metadata?.name === "headroom"));
+        assert.ok(
+            !off.registered.some(
+                (resource) => resource.inputs.kind === "Deployment" && resource.inputs.metadata?.name === "headroom",
+            ),
+        );
     });
 });
 
 describe("headroom: capacity, drain audit and checks", () => {
     it("the drain audit: a placeholder pod never pins its node", () => {
         const [pod] = headroomPods(withHeadroom());
-        assert.equal(drainVerdict(pod, { skipNodesWithLocalStorage: true, skipNodesWithSystemPods: true }).blocks, null);
+        assert.equal(
+            drainVerdict(pod, { skipNodesWithLocalStorage: true, skipNodesWithSystemPods: true }).blocks,
+            null,
+        );
     });
 
     it("the capacity table shows the units and what they add to the monthly bill; the services' node rows do not count them", () => {
         const config = withHeadroom();
         const report = capacityReport(config, addonPodRequests(config));
-        const without = capacityReport(stackWith("production", () => undefined), addonPodRequests(config));
-        assert.deepEqual(report.nodes.rows, without.nodes.rows, "placeholders yield to every service: not a need at max");
+        const without = capacityReport(
+            stackWith("production", () => undefined),
+            addonPodRequests(config),
+        );
+        assert.deepEqual(
+            report.nodes.rows,
+            without.nodes.rows,
+            "placeholders yield to every service: not a need at max",
+        );
         const text = formatCapacityTable(report, []);
-        assert.match(text, new RegExp(`headroom \\(addons\\.clusterAutoscaler\\.headroom\\): 8 CPU, 16Gi as ${report.headroom!.units} placeholder pods .*\\$${report.headroom!.monthlyCost!.toFixed(2)}/month`));
+        assert.match(
+            text,
+            new RegExp(
+                `headroom \\(addons\\.clusterAutoscaler\\.headroom\\): 8 CPU, 16Gi as ${report.headroom!.units} placeholder pods .*\\$${report.headroom!.monthlyCost!.toFixed(2)}/month`,
+            ),
+        );
     });
 
     it("warns when the nodes at max size cannot hold the headroom beside the services at min replicas", () => {
         const config = withHeadroom({ cpu: "40", memory: "16Gi" });
         const findings = capacityFindings(config, capacityReport(config, addonPodRequests(config)));
-        const found = findings.filter((finding) => finding.message.includes("addons.clusterAutoscaler.headroom (40 CPU"));
+        const found = findings.filter((finding) =>
+            finding.message.includes("addons.clusterAutoscaler.headroom (40 CPU"),
+        );
         assert.equal(found.length, 1, findings.map((finding) => finding.message).join("\n"));
         assert.equal(found[0].severity, "warning");
         assert.match(found[0].fix, /raise berrys-platform:nodeGroups\.default-node-group\.maxSize to \d+/);
-        assert.deepEqual(capacityFindings(withHeadroom(), capacityReport(withHeadroom())).filter((finding) => finding.message.includes("headroom")), []);
+        assert.deepEqual(
+            capacityFindings(withHeadroom(), capacityReport(withHeadroom())).filter((finding) =>
+                finding.message.includes("headroom"),
+            ),
+            [],
+        );
     });
 
     it("refuses headroom without cluster-autoscaler, and warns when no service may preempt a placeholder", () => {
-        const disabled = headroomCheck({ ...withHeadroom(), addons: { ...withHeadroom().addons, clusterAutoscaler: { ...withHeadroom().addons.clusterAutoscaler, enabled: false } } });
+        const disabled = headroomCheck({
+            ...withHeadroom(),
+            addons: {
+                ...withHeadroom().addons,
+                clusterAutoscaler: { ...withHeadroom().addons.clusterAutoscaler, enabled: false },
+            },
+        });
         assert.equal(disabled.errors.length, 1);
-        assert.match(disabled.errors[0], /^berrys-platform:addons\.clusterAutoscaler\.headroom \(cpu 8, memory 16Gi\) must come with berrys-platform:addons\.clusterAutoscaler\.enabled true/);
-        assert.throws(() => withHeadroom(HEADROOM, (raw) => { raw.addons.clusterAutoscaler.enabled = false; }), /enable cluster-autoscaler, or remove/);
-        const standard = headroomCheck(withHeadroom(HEADROOM, (raw) => {
-            for (const service of Object.values(raw.services) as Record<string, unknown>[]) service.priority = "standard";
-        }));
+        assert.match(
+            disabled.errors[0],
+            /^berrys-platform:addons\.clusterAutoscaler\.headroom \(cpu 8, memory 16Gi\) must come with berrys-platform:addons\.clusterAutoscaler\.enabled true/,
+        );
+        assert.throws(
+            () =>
+                withHeadroom(HEADROOM, (raw) => {
+                    raw.addons.clusterAutoscaler.enabled = false;
+                }),
+            /enable cluster-autoscaler, or remove/,
+        );
+        const standard = headroomCheck(
+            withHeadroom(HEADROOM, (raw) => {
+                for (const service of Object.values(raw.services) as Record<string, unknown>[])
+                    service.priority = "standard";
+            }),
+        );
         assert.equal(standard.warnings.length, 1);
         assert.match(standard.warnings[0], /taken by no service: only priority critical may preempt/);
-        for (const message of [...disabled.errors, ...standard.warnings]) assert.ok(message.split("\n")[0].length <= 200, message);
+        for (const message of [...disabled.errors, ...standard.warnings])
+            assert.ok(message.split("\n")[0].length <= 200, message);
         assert.deepEqual(headroomCheck(withHeadroom()), { errors: [], warnings: [] });
     });
 
     it("refuses a headroom of no CPU or no memory, naming the key", () => {
-        assert.throws(() => withHeadroom({ cpu: "0", memory: "16Gi" }), /addons\.clusterAutoscaler\.headroom\.cpu \("0"\) must be above 0/);
+        assert.throws(
+            () => withHeadroom({ cpu: "0", memory: "16Gi" }),
+            /addons\.clusterAutoscaler\.headroom\.cpu \("0"\) must be above 0/,
+        );
     });
 });

@@ -7,7 +7,11 @@ import { stackConfig, stackWith } from "../helpers/stacks";
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
 
-function quotaRow(config: PlatformConfig, resource: QuotaRow["resource"], systemPods: readonly SystemPod[] = []): QuotaRow {
+function quotaRow(
+    config: PlatformConfig,
+    resource: QuotaRow["resource"],
+    systemPods: readonly SystemPod[] = [],
+): QuotaRow {
     return capacityReport(config, systemPods).quota.find((row) => row.resource === resource)!;
 }
 
@@ -15,10 +19,16 @@ function quotaRow(config: PlatformConfig, resource: QuotaRow["resource"], system
 const productionWith = (change: (raw: Record<string, any>) => void) => stackWith("production", change);
 
 /** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
-const smallStaging = () => stackWith("staging", (raw) => {
-    Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
-    Object.assign(raw.nodeGroups["default-node-group"], { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 5 });
-});
+const smallStaging = () =>
+    stackWith("staging", (raw) => {
+        Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
+        Object.assign(raw.nodeGroups["default-node-group"], {
+            instanceTypes: ["m6i.large"],
+            minSize: 2,
+            desiredSize: 2,
+            maxSize: 5,
+        });
+    });
 
 describe("capacity/model", () => {
     describe("the production stack (the seed's numbers)", () => {
@@ -27,9 +37,20 @@ describe("capacity/model", () => {
         const limit = (name: string) => Number(config.services[name].resources.limits.cpu.replace(/m$/, "e-3"));
 
         it("agent-orchestrator (10 x 1) and model-orchestration (15 x 2) alone need 40 CPU of limits at max replicas", () => {
-            const services = report.services.filter((service) => ["agent-orchestrator", "model-orchestration"].includes(service.name));
-            assert.deepStrictEqual(services.map((service) => [service.maxReplicas, service.perPod.limits.cpu]), [[10, 1], [15, 2]]);
-            assert.strictEqual(services.reduce((total, service) => total + service.maxReplicas * service.perPod.limits.cpu, 0), 40);
+            const services = report.services.filter((service) =>
+                ["agent-orchestrator", "model-orchestration"].includes(service.name),
+            );
+            assert.deepStrictEqual(
+                services.map((service) => [service.maxReplicas, service.perPod.limits.cpu]),
+                [
+                    [10, 1],
+                    [15, 2],
+                ],
+            );
+            assert.strictEqual(
+                services.reduce((total, service) => total + service.maxReplicas * service.perPod.limits.cpu, 0),
+                40,
+            );
         });
 
         it("limits.cpu: quota 32 < 10 x 1 + 15 x 2 + 8 x api-gateway's + 6 x web-dashboard's limit needed at max", () => {
@@ -43,10 +64,16 @@ describe("capacity/model", () => {
         });
 
         it("a rolling update at max adds 25% (rounded up) of each service: 3 + 4 + 2 + 2 pods", () => {
-            assert.deepStrictEqual(report.services.map((service) => service.surgeAtMax), [3, 4, 2, 2]);
+            assert.deepStrictEqual(
+                report.services.map((service) => service.surgeAtMax),
+                [3, 4, 2, 2],
+            );
             const pods = report.quota.find((quota) => quota.resource === "pods")!;
             assert.deepStrictEqual([pods.atMin, pods.atMax, pods.atMaxDuringRollout, pods.hard], [10, 39, 50, 100]);
-            assert.strictEqual(report.quota.find((quota) => quota.resource === "limits.cpu")!.atMaxDuringRollout, 45.5 + 3 * 1 + 4 * 2 + 2 * 0.5 + 2 * 0.25);
+            assert.strictEqual(
+                report.quota.find((quota) => quota.resource === "limits.cpu")!.atMaxDuringRollout,
+                45.5 + 3 * 1 + 4 * 2 + 2 * 0.5 + 2 * 0.25,
+            );
         });
 
         it("model-orchestration reaches 8 of 15 replicas with the others at max and 13 with the others at min, stopped by limits.cpu", () => {
@@ -73,10 +100,16 @@ describe("capacity/model", () => {
         });
 
         it("connections: 3 pooled services x max replicas x 30 = 990 of 1802 - 3", () => {
-            assert.deepStrictEqual(report.connections && {
-                budget: report.connections.budget, atMin: report.connections.atMin, atMax: report.connections.atMax,
-                rollout: report.connections.atMaxDuringRollout, largest: report.connections.largestPoolPerPod,
-            }, { budget: 1799, atMin: 240, atMax: 990, rollout: 1260, largest: Math.floor(1799 / 33) });
+            assert.deepStrictEqual(
+                report.connections && {
+                    budget: report.connections.budget,
+                    atMin: report.connections.atMin,
+                    atMax: report.connections.atMax,
+                    rollout: report.connections.atMaxDuringRollout,
+                    largest: report.connections.largestPoolPerPod,
+                },
+                { budget: 1799, atMin: 240, atMax: 990, rollout: 1260, largest: Math.floor(1799 / 33) },
+            );
         });
 
         it("is plain JSON (the capacity stack output carries it as is)", () => {
@@ -105,7 +138,9 @@ describe("capacity/model", () => {
             assert.strictEqual(quotaRow(config, "requests.cpu").atMin, 0.3);
         });
         it("a quota key the stack does not set has no hard limit and no headroom", () => {
-            const config = productionWith((raw) => { delete raw.namespace.quota["limits.memory"]; });
+            const config = productionWith((raw) => {
+                delete raw.namespace.quota["limits.memory"];
+            });
             const row = quotaRow(config, "limits.memory");
             assert.deepStrictEqual([row.hard, row.headroom.atMax, row.text.hard], [null, null, "none"]);
         });
@@ -115,17 +150,30 @@ describe("capacity/model", () => {
                 raw.services["model-orchestration"].maxSurge = "10%";
             });
             const report = capacityReport(config);
-            assert.deepStrictEqual(report.services.slice(0, 2).map((service) => [service.surgeAtMin, service.surgeAtMax]), [[1, 1], [1, 2]]);
+            assert.deepStrictEqual(
+                report.services.slice(0, 2).map((service) => [service.surgeAtMin, service.surgeAtMax]),
+                [
+                    [1, 1],
+                    [1, 2],
+                ],
+            );
         });
         it("a service alone under a generous quota reaches its maxReplicas, limited by nothing", () => {
             const config = productionWith((raw) => {
                 raw.namespace.quota = { pods: "1000" };
             });
-            assert.ok(capacityReport(config).services.every((service) =>
-                service.reachable.othersAtMax.replicas === service.maxReplicas && service.reachable.othersAtMax.limitedBy === null));
+            assert.ok(
+                capacityReport(config).services.every(
+                    (service) =>
+                        service.reachable.othersAtMax.replicas === service.maxReplicas &&
+                        service.reachable.othersAtMax.limitedBy === null,
+                ),
+            );
         });
         it("the pods quota stops a service when it is the tightest", () => {
-            const config = productionWith((raw) => { raw.namespace.quota = { pods: "12" }; });
+            const config = productionWith((raw) => {
+                raw.namespace.quota = { pods: "12" };
+            });
             const agent = capacityReport(config).services[0];
             // Others at min: 3 + 2 + 2 = 7 pods, leaving 5.
             assert.deepStrictEqual(agent.reachable.othersAtMin, { replicas: 5, limitedBy: "pods" });
@@ -134,7 +182,12 @@ describe("capacity/model", () => {
 
     describe("system pods", () => {
         const config = stackConfig("production");
-        const prometheus: SystemPod = { name: "prometheus", namespace: "monitoring", replicas: 2, requests: { cpu: 0.5, memory: 2 * GIB } };
+        const prometheus: SystemPod = {
+            name: "prometheus",
+            namespace: "monitoring",
+            replicas: 2,
+            requests: { cpu: 0.5, memory: 2 * GIB },
+        };
         it("take node capacity wherever they run", () => {
             const [cpu, memory] = capacityReport(config, [prometheus]).nodes.rows;
             assert.deepStrictEqual([cpu.systemPods, cpu.available], [1, 36.65]);
@@ -146,7 +199,11 @@ describe("capacity/model", () => {
             const local = { ...prometheus, namespace: "berrys-production" };
             assert.strictEqual(quotaRow(config, "pods", [local]).atMin, 12);
             assert.strictEqual(quotaRow(config, "requests.cpu", [local]).atMin, 5.2 + 1);
-            assert.strictEqual(quotaRow(config, "limits.cpu", [local]).atMin, 10.5 + 2 * 0.5, "LimitRange default cpu 500m");
+            assert.strictEqual(
+                quotaRow(config, "limits.cpu", [local]).atMin,
+                10.5 + 2 * 0.5,
+                "LimitRange default cpu 500m",
+            );
             const [cpu] = capacityReport(config, [local]).nodes.rows;
             assert.deepStrictEqual([cpu.systemPods, cpu.atMin], [1, 5.2], "nodes count them once, as system pods");
         });
@@ -154,15 +211,22 @@ describe("capacity/model", () => {
 
     describe("nodes", () => {
         it("a group of several types is sized by the smallest, resource by resource", () => {
-            const config = productionWith((raw) => { raw.nodeGroups["default-node-group"].instanceTypes = ["c6i.2xlarge", "r6i.xlarge"]; });
+            const config = productionWith((raw) => {
+                raw.nodeGroups["default-node-group"].instanceTypes = ["c6i.2xlarge", "r6i.xlarge"];
+            });
             const group = capacityReport(config).nodes.groups[0];
             // CPU from r6i.xlarge (4 vCPU), memory from c6i.2xlarge (16 GiB).
             assert.deepStrictEqual(group.perNode, { cpu: 3.92, memory: (16384 - 893 - 100) * MIB, pods: 58 });
         });
         it("an unknown type makes the node report incomplete unless guardrails.instanceTypes adds it", () => {
-            const unknown = productionWith((raw) => { raw.nodeGroups["default-node-group"].instanceTypes = ["x2iedn.xlarge"]; });
+            const unknown = productionWith((raw) => {
+                raw.nodeGroups["default-node-group"].instanceTypes = ["x2iedn.xlarge"];
+            });
             const report = capacityReport(unknown);
-            assert.deepStrictEqual([report.nodes.complete, report.nodes.groups[0].unknownTypes, report.services[0].fitsOnANode], [false, ["x2iedn.xlarge"], null]);
+            assert.deepStrictEqual(
+                [report.nodes.complete, report.nodes.groups[0].unknownTypes, report.services[0].fitsOnANode],
+                [false, ["x2iedn.xlarge"], null],
+            );
             const added = productionWith((raw) => {
                 raw.nodeGroups["default-node-group"].instanceTypes = ["x2iedn.xlarge"];
                 raw.guardrails.instanceTypes = { "x2iedn.xlarge": { vcpu: 4, memoryMiB: 131072, maxPods: 58 } };
@@ -171,7 +235,10 @@ describe("capacity/model", () => {
         });
         it("a pod larger than any node does not fit on a node", () => {
             const config = productionWith((raw) => {
-                raw.services["model-orchestration"].resources = { requests: { cpu: "4", memory: "1Gi" }, limits: { cpu: "4", memory: "2Gi" } };
+                raw.services["model-orchestration"].resources = {
+                    requests: { cpu: "4", memory: "1Gi" },
+                    limits: { cpu: "4", memory: "2Gi" },
+                };
             });
             assert.strictEqual(capacityReport(config).services[1].fitsOnANode, false);
         });
@@ -179,23 +246,37 @@ describe("capacity/model", () => {
 
     describe("connections", () => {
         it("are not modelled without guardrails.database", () => {
-            const config = productionWith((raw) => { delete raw.guardrails.database; });
+            const config = productionWith((raw) => {
+                delete raw.guardrails.database;
+            });
             assert.strictEqual(capacityReport(config).connections, null);
         });
         it("give each service the largest pool that fits with the others at max", () => {
-            const config = productionWith((raw) => { raw.guardrails.database = { maxConnections: 503, reservedConnections: 3 }; });
+            const config = productionWith((raw) => {
+                raw.guardrails.database = { maxConnections: 503, reservedConnections: 3 };
+            });
             const connections = capacityReport(config).connections!;
             // 500 for the services; agent-orchestrator's 10 pods share what 450 + 240 leave: (500 - 690) < 0 -> 0.
-            assert.deepStrictEqual(connections.services.map((service) => service.largestPoolPerPod), [0, 0, 0]);
+            assert.deepStrictEqual(
+                connections.services.map((service) => service.largestPoolPerPod),
+                [0, 0, 0],
+            );
             assert.strictEqual(connections.largestPoolPerPod, Math.floor(500 / 33));
         });
     });
 
     describe("formatAmount", () => {
         const cases: [Parameters<typeof formatAmount>[0], number, string][] = [
-            ["cores", 45.5, "45.5"], ["cores", 0.155, "0.155"], ["cores", -13.5, "-13.5"], ["cores", 22.6, "22.6"],
-            ["bytes", 48 * GIB, "48Gi"], ["bytes", 22.75 * GIB, "22.75Gi"], ["bytes", 120 * MIB, "120Mi"], ["bytes", 512, "512"],
-            ["bytes", -GIB / 2, "-512Mi"], ["pods", 39, "39"],
+            ["cores", 45.5, "45.5"],
+            ["cores", 0.155, "0.155"],
+            ["cores", -13.5, "-13.5"],
+            ["cores", 22.6, "22.6"],
+            ["bytes", 48 * GIB, "48Gi"],
+            ["bytes", 22.75 * GIB, "22.75Gi"],
+            ["bytes", 120 * MIB, "120Mi"],
+            ["bytes", 512, "512"],
+            ["bytes", -GIB / 2, "-512Mi"],
+            ["pods", 39, "39"],
         ];
         for (const [unit, value, text] of cases) {
             it(`${value} ${unit} -> ${text}`, () => assert.strictEqual(formatAmount(unit, value), text));
@@ -208,11 +289,15 @@ describe("capacity/model: services.<service>.sidecars, the per-pod sidecar allow
     it("adds the allowance to every pod of the service: api-gateway's 8 pods at max request 8 x 100m more CPU and 8 x 64Mi more memory", () => {
         const base = stackConfig("production");
         const withSidecars = productionWith((raw) => {
-            raw.services["api-gateway"].sidecars = { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+            raw.services["api-gateway"].sidecars = {
+                requests: { cpu: "100m", memory: "64Mi" },
+                limits: { cpu: "200m", memory: "128Mi" },
+            };
         });
         const maxReplicas = withSidecars.services["api-gateway"].maxReplicas;
         assert.strictEqual(maxReplicas, 8);
-        const delta = (resource: QuotaRow["resource"]) => quotaRow(withSidecars, resource).atMax - quotaRow(base, resource).atMax;
+        const delta = (resource: QuotaRow["resource"]) =>
+            quotaRow(withSidecars, resource).atMax - quotaRow(base, resource).atMax;
         assert.ok(Math.abs(delta("requests.cpu") - maxReplicas * 0.1) < 1e-9, String(delta("requests.cpu")));
         assert.strictEqual(delta("requests.memory"), maxReplicas * 64 * MIB);
         assert.ok(Math.abs(delta("limits.cpu") - maxReplicas * 0.2) < 1e-9, String(delta("limits.cpu")));
@@ -220,8 +305,15 @@ describe("capacity/model: services.<service>.sidecars, the per-pod sidecar allow
     });
 
     it("refuses an allowance whose request exceeds its limit, by key", () => {
-        assert.throws(() => productionWith((raw) => {
-            raw.services["api-gateway"].sidecars = { requests: { cpu: "300m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
-        }), /services\.api-gateway\.sidecars/);
+        assert.throws(
+            () =>
+                productionWith((raw) => {
+                    raw.services["api-gateway"].sidecars = {
+                        requests: { cpu: "300m", memory: "64Mi" },
+                        limits: { cpu: "200m", memory: "128Mi" },
+                    };
+                }),
+            /services\.api-gateway\.sidecars/,
+        );
     });
 });

@@ -20,82 +20,120 @@ const validConfig: fc.Arbitrary<PlatformConfig> = validRawConfig.map((raw) => {
 });
 
 /** System pods, each in one of three namespaces, given by its index. */
-const systemPodsIn = fc.array(fc.record({
-    name: fc.constantFrom("prometheus", "cluster-autoscaler", "metrics-server", "coredns"),
-    namespace: fc.constantFrom(0, 1, 2),
-    replicas: fc.integer({ min: 0, max: 5 }),
-    requests: fc.record({ cpu: fc.integer({ min: 0, max: 4000 }).map((milli) => milli / 1000), memory: fc.integer({ min: 0, max: 8 * 2 ** 30 }) }),
-}), { maxLength: 4 });
+const systemPodsIn = fc.array(
+    fc.record({
+        name: fc.constantFrom("prometheus", "cluster-autoscaler", "metrics-server", "coredns"),
+        namespace: fc.constantFrom(0, 1, 2),
+        replicas: fc.integer({ min: 0, max: 5 }),
+        requests: fc.record({
+            cpu: fc.integer({ min: 0, max: 4000 }).map((milli) => milli / 1000),
+            memory: fc.integer({ min: 0, max: 8 * 2 ** 30 }),
+        }),
+    }),
+    { maxLength: 4 },
+);
 
 // The namespaces by index: one arbitrary for every config rather than one built per config (the
 // same draws, at a fraction of the cost).
 const configAndSystemPods = validConfig.chain((config) => {
     const namespaces = [config.namespace.name, "kube-system", "monitoring"];
-    return systemPodsIn.map((pods): { config: PlatformConfig; pods: SystemPod[] } =>
-        ({ config, pods: pods.map((pod) => ({ ...pod, namespace: namespaces[pod.namespace] })) }));
+    return systemPodsIn.map((pods): { config: PlatformConfig; pods: SystemPod[] } => ({
+        config,
+        pods: pods.map((pod) => ({ ...pod, namespace: namespaces[pod.namespace] })),
+    }));
 });
 
 function headroomOrdered(headroom: Headroom): boolean {
-    return [headroom.atMin, headroom.atMax, headroom.atMaxDuringRollout].every((value) => value === null) ||
-        headroom.atMin! >= headroom.atMax! && headroom.atMax! >= headroom.atMaxDuringRollout!;
+    return (
+        [headroom.atMin, headroom.atMax, headroom.atMaxDuringRollout].every((value) => value === null) ||
+        (headroom.atMin! >= headroom.atMax! && headroom.atMax! >= headroom.atMaxDuringRollout!)
+    );
 }
 
 describe("capacity properties (fast-check)", function () {
     this.timeout(120_000);
 
     it(`never throws on a valid config, and its report is plain JSON (${RUNS} cases)`, () => {
-        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
-            const report = capacityReport(config, pods);
-            assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
-            const findings = capacityFindings(config, report);
-            assert.strictEqual(typeof formatCapacityTable(report, findings), "string");
-            for (const finding of findings) {
-                assert.ok(finding.keys.length > 0 && finding.keys.every((key) => key.startsWith("berrys-platform:")), JSON.stringify(finding));
-                assert.ok(finding.message.length > 0 && finding.fix.length > 0);
-            }
-        }), { numRuns: RUNS });
+        fc.assert(
+            fc.property(configAndSystemPods, ({ config, pods }) => {
+                const report = capacityReport(config, pods);
+                assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
+                const findings = capacityFindings(config, report);
+                assert.strictEqual(typeof formatCapacityTable(report, findings), "string");
+                for (const finding of findings) {
+                    assert.ok(
+                        finding.keys.length > 0 && finding.keys.every((key) => key.startsWith("berrys-platform:")),
+                        JSON.stringify(finding),
+                    );
+                    assert.ok(finding.message.length > 0 && finding.fix.length > 0);
+                }
+            }),
+            { numRuns: RUNS },
+        );
     });
 
     it(`totals are monotone: at max >= at min, and a rollout never needs less (${RUNS} cases)`, () => {
-        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
-            const report = capacityReport(config, pods);
-            for (const row of [...report.quota, ...report.nodes.rows]) {
-                assert.ok(row.atMax >= row.atMin && row.atMaxDuringRollout >= row.atMax, JSON.stringify(row));
-                assert.ok(headroomOrdered(row.headroom), JSON.stringify(row));
-            }
-            for (const row of report.quota) {
-                assert.ok(row.atMinDuringRollout >= row.atMin && row.atMaxDuringRollout >= row.atMinDuringRollout, JSON.stringify(row));
-            }
-            const connections = report.connections;
-            if (connections !== null) {
-                assert.ok(connections.atMax >= connections.atMin && connections.atMaxDuringRollout >= connections.atMax);
-            }
-        }), { numRuns: RUNS });
+        fc.assert(
+            fc.property(configAndSystemPods, ({ config, pods }) => {
+                const report = capacityReport(config, pods);
+                for (const row of [...report.quota, ...report.nodes.rows]) {
+                    assert.ok(row.atMax >= row.atMin && row.atMaxDuringRollout >= row.atMax, JSON.stringify(row));
+                    assert.ok(headroomOrdered(row.headroom), JSON.stringify(row));
+                }
+                for (const row of report.quota) {
+                    assert.ok(
+                        row.atMinDuringRollout >= row.atMin && row.atMaxDuringRollout >= row.atMinDuringRollout,
+                        JSON.stringify(row),
+                    );
+                }
+                const connections = report.connections;
+                if (connections !== null) {
+                    assert.ok(
+                        connections.atMax >= connections.atMin && connections.atMaxDuringRollout >= connections.atMax,
+                    );
+                }
+            }),
+            { numRuns: RUNS },
+        );
     });
 
     it(`each service reaches between 0 and maxReplicas, and no more with the others at max than at min (${RUNS} cases)`, () => {
-        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
-            for (const service of capacityReport(config, pods).services) {
-                const { othersAtMin, othersAtMax } = service.reachable;
-                for (const reach of [othersAtMin, othersAtMax]) {
-                    assert.ok(Number.isInteger(reach.replicas) && reach.replicas >= 0 && reach.replicas <= service.maxReplicas);
-                    assert.strictEqual(reach.limitedBy === null, reach.replicas === service.maxReplicas);
+        fc.assert(
+            fc.property(configAndSystemPods, ({ config, pods }) => {
+                for (const service of capacityReport(config, pods).services) {
+                    const { othersAtMin, othersAtMax } = service.reachable;
+                    for (const reach of [othersAtMin, othersAtMax]) {
+                        assert.ok(
+                            Number.isInteger(reach.replicas) &&
+                                reach.replicas >= 0 &&
+                                reach.replicas <= service.maxReplicas,
+                        );
+                        assert.strictEqual(reach.limitedBy === null, reach.replicas === service.maxReplicas);
+                    }
+                    assert.ok(othersAtMax.replicas <= othersAtMin.replicas, JSON.stringify(service));
                 }
-                assert.ok(othersAtMax.replicas <= othersAtMin.replicas, JSON.stringify(service));
-            }
-        }), { numRuns: RUNS });
+            }),
+            { numRuns: RUNS },
+        );
     });
 
     it(`a quota exceeded at min replicas is an error; warningsAsErrors leaves no warning (${RUNS} cases)`, () => {
-        fc.assert(fc.property(configAndSystemPods, ({ config, pods }) => {
-            const report = capacityReport(config, pods);
-            const quotaAtMinFits = report.quota.every((row) => row.hard === null || row.atMin <= row.hard);
-            const errors = capacityFindings(config, report).filter((finding) => finding.severity === "error");
-            if (!quotaAtMinFits) {
-                assert.ok(errors.some((finding) => finding.keys[0].startsWith("berrys-platform:namespace.quota.")));
-            }
-            const strict = { ...config, guardrails: { ...config.guardrails, warningsAsErrors: true } };
-            assert.ok(capacityFindings(strict, capacityReport(strict, pods)).every((finding) => finding.severity === "error"));
-        }), { numRuns: RUNS });
+        fc.assert(
+            fc.property(configAndSystemPods, ({ config, pods }) => {
+                const report = capacityReport(config, pods);
+                const quotaAtMinFits = report.quota.every((row) => row.hard === null || row.atMin <= row.hard);
+                const errors = capacityFindings(config, report).filter((finding) => finding.severity === "error");
+                if (!quotaAtMinFits) {
+                    assert.ok(errors.some((finding) => finding.keys[0].startsWith("berrys-platform:namespace.quota.")));
+                }
+                const strict = { ...config, guardrails: { ...config.guardrails, warningsAsErrors: true } };
+                assert.ok(
+                    capacityFindings(strict, capacityReport(strict, pods)).every(
+                        (finding) => finding.severity === "error",
+                    ),
+                );
+            }),
+            { numRuns: RUNS },
+        );
     });
 });

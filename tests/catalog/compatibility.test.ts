@@ -3,10 +3,19 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ADDON_SOURCES, CLUSTER_AUTOSCALER_IMAGE_TAGS, EKS_ADDON_VERSIONS, EKS_ADDONS, EKS_VERSION_CALENDAR,
+    ADDON_SOURCES,
+    CLUSTER_AUTOSCALER_IMAGE_TAGS,
+    EKS_ADDON_VERSIONS,
+    EKS_ADDONS,
+    EKS_VERSION_CALENDAR,
 } from "../../catalog/compatibility";
 import { corednsConfigurationValues } from "../../components/coredns";
-import { compatibilityCheck, missingAddonVersions, pastExtendedSupport, supportedVersionCheck } from "../../components/kubernetes-version";
+import {
+    compatibilityCheck,
+    missingAddonVersions,
+    pastExtendedSupport,
+    supportedVersionCheck,
+} from "../../components/kubernetes-version";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
 import { resource, runStack } from "../helpers/program";
@@ -29,12 +38,18 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
         const column = (addon: (typeof EKS_ADDONS)[number]) =>
             Object.fromEntries(Object.entries(EKS_ADDON_VERSIONS).map(([minor, row]) => [minor, row[addon]?.version]));
         assert.deepEqual(column("kube-proxy"), {
-            "1.32": "v1.32.13-eksbuild.16", "1.33": "v1.33.10-eksbuild.13", "1.34": "v1.34.6-eksbuild.13",
-            "1.35": "v1.35.3-eksbuild.13", "1.36": "v1.36.0-eksbuild.14",
+            "1.32": "v1.32.13-eksbuild.16",
+            "1.33": "v1.33.10-eksbuild.13",
+            "1.34": "v1.34.6-eksbuild.13",
+            "1.35": "v1.35.3-eksbuild.13",
+            "1.36": "v1.36.0-eksbuild.14",
         });
         assert.deepEqual(column("coredns"), {
-            "1.32": "v1.11.4-eksbuild.40", "1.33": "v1.12.4-eksbuild.18", "1.34": "v1.13.2-eksbuild.11",
-            "1.35": "v1.14.3-eksbuild.3", "1.36": "v1.14.3-eksbuild.3",
+            "1.32": "v1.11.4-eksbuild.40",
+            "1.33": "v1.12.4-eksbuild.18",
+            "1.34": "v1.13.2-eksbuild.11",
+            "1.35": "v1.14.3-eksbuild.3",
+            "1.36": "v1.14.3-eksbuild.3",
         });
         for (const row of Object.values(EKS_ADDON_VERSIONS)) {
             assert.equal(row["vpc-cni"]?.version, "v1.20.4-eksbuild.1");
@@ -43,7 +58,10 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
 
     it("marks the rows taken from another minor: only the VPC CNI's 1.35 and 1.36, from 1.34", () => {
         const borrowed = Object.entries(EKS_ADDON_VERSIONS).flatMap(([minor, row]) =>
-            Object.entries(row).filter(([, pin]) => pin?.fromMinor !== undefined).map(([addon, pin]) => `${minor} ${addon} <- ${pin!.fromMinor}`));
+            Object.entries(row)
+                .filter(([, pin]) => pin?.fromMinor !== undefined)
+                .map(([addon, pin]) => `${minor} ${addon} <- ${pin!.fromMinor}`),
+        );
         assert.deepEqual(borrowed, ["1.35 vpc-cni <- 1.34", "1.36 vpc-cni <- 1.34"]);
         // The borrowed version is the lender's own.
         assert.equal(EKS_ADDON_VERSIONS["1.35"]["vpc-cni"]?.version, EKS_ADDON_VERSIONS["1.34"]["vpc-cni"]?.version);
@@ -70,9 +88,16 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
             assert.match(ADDON_SOURCES[addon].url, /^https:\/\//, addon);
             assert.equal(ADDON_SOURCES[addon].read, READ_ON, addon);
         }
-        assert.deepEqual(EKS_ADDONS.filter((addon) => ADDON_SOURCES[addon].note !== undefined), ["eks-pod-identity-agent", "aws-ebs-csi-driver"]);
+        assert.deepEqual(
+            EKS_ADDONS.filter((addon) => ADDON_SOURCES[addon].note !== undefined),
+            ["eks-pod-identity-agent", "aws-ebs-csi-driver"],
+        );
         for (const addon of ["vpc-cni", "kube-proxy", "coredns"] as const) {
-            assert.match(ADDON_SOURCES[addon].url, /^https:\/\/docs\.aws\.amazon\.com\/.*\/eks\/latest\/userguide\/|^https:\/\/docs\.aws\.amazon\.com\/eks\/latest\/userguide\//, addon);
+            assert.match(
+                ADDON_SOURCES[addon].url,
+                /^https:\/\/docs\.aws\.amazon\.com\/.*\/eks\/latest\/userguide\/|^https:\/\/docs\.aws\.amazon\.com\/eks\/latest\/userguide\//,
+                addon,
+            );
         }
     });
 
@@ -84,17 +109,28 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
 
     it("preview refuses a minor without a complete row and lists every add-on it lacks", () => {
         const [error] = compatibilityCheck(withVersion("1.37")).errors;
-        assert.match(error, /^berrys-platform:cluster\.version \(1\.37\) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS/);
-        assert.ok(error.includes("missing for 1.37: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver"), error);
+        assert.match(
+            error,
+            /^berrys-platform:cluster\.version \(1\.37\) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS/,
+        );
+        assert.ok(
+            error.includes(
+                "missing for 1.37: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver",
+            ),
+            error,
+        );
         assert.ok(error.includes("complete: 1.32, 1.33, 1.34, 1.35, 1.36"), error);
         assert.deepEqual(compatibilityCheck(withVersion("1.34")), { errors: [], warnings: [] });
         // The same through the preflight the program runs.
         const file = fixtureStack("production");
-        const checked = checkConfig({
-            ...file.projectConfig,
-            cluster: { ...file.projectConfig.cluster as object, version: "1.37" },
-            addons: { clusterAutoscaler: { imageTag: "v1.37.0" } },
-        }, file.context);
+        const checked = checkConfig(
+            {
+                ...file.projectConfig,
+                cluster: { ...(file.projectConfig.cluster as object), version: "1.37" },
+                addons: { clusterAutoscaler: { imageTag: "v1.37.0" } },
+            },
+            file.context,
+        );
         assert.equal(checked.ok, false);
         assert.ok(!checked.ok && checked.errors.some((message) => message.includes("missing for 1.37")));
     });
@@ -112,11 +148,19 @@ describe("EKS version calendar: a minor past the end of extended support", () =>
 
     it("refuses 1.31 on 2026-12-02 (ended 2026-11-26) even with the autoscaler image overridden", () => {
         const config = withVersion("1.31");
-        const overridden = { ...config, addons: { ...config.addons, clusterAutoscaler: { ...config.addons.clusterAutoscaler, imageTag: "v1.31.5" } } };
+        const overridden = {
+            ...config,
+            addons: {
+                ...config.addons,
+                clusterAutoscaler: { ...config.addons.clusterAutoscaler, imageTag: "v1.31.5" },
+            },
+        };
         const [error] = supportedVersionCheck(READ_ON)(overridden).errors;
-        assert.equal(error,
+        assert.equal(
+            error,
             "berrys-platform:cluster.version (1.31) must be a Kubernetes minor EKS still supports: its extended support ended on 2026-11-26\n" +
-            "use one of 1.32, 1.33, 1.34, 1.35 (catalog/compatibility.ts EKS_VERSION_CALENDAR)");
+                "use one of 1.32, 1.33, 1.34, 1.35 (catalog/compatibility.ts EKS_VERSION_CALENDAR)",
+        );
     });
 
     it("accepts 1.34 on its last day of standard support and up to its end of extended support", () => {
@@ -126,13 +170,17 @@ describe("EKS version calendar: a minor past the end of extended support", () =>
     });
 
     it("a minor older than the calendar is past support; one newer than the calendar read is not", () => {
-        assert.match(supportedVersionCheck(READ_ON)(withVersion("1.26")).errors[0], /older than every minor in EKS's release calendar/);
+        assert.match(
+            supportedVersionCheck(READ_ON)(withVersion("1.26")).errors[0],
+            /older than every minor in EKS's release calendar/,
+        );
         assert.deepEqual(supportedVersionCheck(READ_ON)(withVersion("1.36")).errors, []);
     });
 });
 
 describe("the program pins every EKS add-on to the table", () => {
-    const addonVersion = (run: Awaited<ReturnType<typeof runStack>>, name: string) => resource(run, "aws:eks/addon:Addon", name).inputs.addonVersion;
+    const addonVersion = (run: Awaited<ReturnType<typeof runStack>>, name: string) =>
+        resource(run, "aws:eks/addon:Addon", name).inputs.addonVersion;
 
     it("vpc-cni and kube-proxy through eks.Cluster's options, no longer mostRecent on every run", async () => {
         // pulumi-eks v4.3.0: nodejs/eks/addons/cni-addon.ts lines 272-283 and nodejs/eks/cluster/cluster.ts
@@ -157,7 +205,12 @@ describe("the program pins every EKS add-on to the table", () => {
 
     it("raising cluster.version moves every add-on to the new minor's row", async () => {
         const run = await runStack("production", {
-            configOverrides: { "berrys-platform:cluster": { ...fixtureStack("production").config["berrys-platform:cluster"] as object, version: "1.35" } },
+            configOverrides: {
+                "berrys-platform:cluster": {
+                    ...(fixtureStack("production").config["berrys-platform:cluster"] as object),
+                    version: "1.35",
+                },
+            },
         });
         const cluster = resource(run, "eks:index:Cluster", "berrys-cluster-eks");
         assert.equal(cluster.inputs.kubeProxyAddonOptions.version, "v1.35.3-eksbuild.13");
@@ -174,9 +227,14 @@ describe("CoreDNS as a managed EKS add-on", () => {
         assert.equal(addon.inputs.addonName, "coredns");
         assert.deepEqual(JSON.parse(addon.inputs.configurationValues), corednsConfigurationValues());
         assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE");
-        const declared = run.declared.find((r) => r.type === "aws:eks/addon:Addon" && r.name === "berrys-coredns-addon")!;
+        const declared = run.declared.find(
+            (r) => r.type === "aws:eks/addon:Addon" && r.name === "berrys-coredns-addon",
+        )!;
         const dependsOn = (declared.opts.dependsOn ?? []) as pulumi.Resource[];
-        assert.deepEqual(dependsOn.map((dependency) => (dependency as any).__name), ["berrys-default-node-group"]);
+        assert.deepEqual(
+            dependsOn.map((dependency) => (dependency as any).__name),
+            ["berrys-default-node-group"],
+        );
         assert.equal(declared.parent?.type, "berrys:platform:Coredns");
     });
 
@@ -184,10 +242,14 @@ describe("CoreDNS as a managed EKS add-on", () => {
         assert.deepEqual(corednsConfigurationValues(), {
             replicaCount: 2,
             podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
-            topologySpreadConstraints: [{
-                maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway",
-                labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            }],
+            topologySpreadConstraints: [
+                {
+                    maxSkew: 1,
+                    topologyKey: "topology.kubernetes.io/zone",
+                    whenUnsatisfiable: "ScheduleAnyway",
+                    labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                },
+            ],
         });
     });
 });

@@ -14,7 +14,11 @@ describe("catalog/prices", () => {
         // c5 goes from 4xlarge to 9xlarge (EC2 "Compute optimized instances"); the other families of the table have an 8xlarge.
         assert.equal("c5.8xlarge" in INSTANCE_TYPES, false);
         assert.equal("c6i.8xlarge" in INSTANCE_TYPES, true);
-        assert.deepEqual(Object.keys(ON_DEMAND_PRICES).filter((type) => !(type in INSTANCE_TYPES)), [], "no price for a type the capacity table lacks");
+        assert.deepEqual(
+            Object.keys(ON_DEMAND_PRICES).filter((type) => !(type in INSTANCE_TYPES)),
+            [],
+            "no price for a type the capacity table lacks",
+        );
     });
 
     it("holds us-east-1's Linux on-demand rates (Karpenter v1.14.1's table from the AWS Price List API)", () => {
@@ -45,7 +49,10 @@ describe("capacity report: monthly cost of the nodes", () => {
 
     it("render's table prints the cost at min and at max size", () => {
         const config = stackConfig("production");
-        assert.match(formatCapacityTable(capacityReport(config), []), /\$420\.48 at min size \(3 nodes\), \$1401\.60 at max size \(10 nodes\)/);
+        assert.match(
+            formatCapacityTable(capacityReport(config), []),
+            /\$420\.48 at min size \(3 nodes\), \$1401\.60 at max size \(10 nodes\)/,
+        );
     });
 
     it("a group of several types costs its dearest type; a price override changes the cost", () => {
@@ -61,12 +68,18 @@ describe("capacity report: monthly cost of the nodes", () => {
     it("a type without a price leaves the cost unknown and the table names the key to set", () => {
         const config = stackWith("production", (raw) => {
             // A type the stack describes itself (guardrails.instanceTypes) has a size but no price.
-            raw.guardrails = { ...raw.guardrails, instanceTypes: { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } } };
+            raw.guardrails = {
+                ...raw.guardrails,
+                instanceTypes: { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } },
+            };
             raw.nodeGroups["default-node-group"].instanceTypes = ["m8i.xlarge"];
         });
         const report = capacityReport(config);
         assert.deepEqual([report.nodes.monthlyCost.atMin, report.nodes.monthlyCost.atMax], [null, null]);
-        assert.match(formatCapacityTable(report, []), /no price for default-node-group: set berrys-platform:simulation\.tuning\.prices/);
+        assert.match(
+            formatCapacityTable(report, []),
+            /no price for default-node-group: set berrys-platform:simulation\.tuning\.prices/,
+        );
     });
 
     it("simulation.tuning.prices rejects a price of 0 and a malformed type, naming the key", () => {
@@ -76,7 +89,15 @@ describe("capacity report: monthly cost of the nodes", () => {
         const result = parseConfig(raw, file.context);
         assert.equal(result.ok, false);
         const errors = result.ok ? [] : result.errors;
-        assert.ok(errors.some((error) => /^berrys-platform:simulation\.tuning\.prices\.m6i\.xlarge \(0\) must be > 0/.test(error)), errors.join("\n"));
-        assert.ok(errors.some((error) => /simulation\.tuning\.prices.*not a type.*must be an EC2 instance type/.test(error)), errors.join("\n"));
+        assert.ok(
+            errors.some((error) =>
+                /^berrys-platform:simulation\.tuning\.prices\.m6i\.xlarge \(0\) must be > 0/.test(error),
+            ),
+            errors.join("\n"),
+        );
+        assert.ok(
+            errors.some((error) => /simulation\.tuning\.prices.*not a type.*must be an EC2 instance type/.test(error)),
+            errors.join("\n"),
+        );
     });
 });

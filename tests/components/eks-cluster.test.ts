@@ -12,7 +12,8 @@ describe("the EKS cluster's add-on options", () => {
         // `pluginLogLevel` are unset. The component's schema (provider/cmd/pulumi-resource-eks/schema.json,
         // eks:index:VpcCniOptions) has no pluginLogLevel, and `mergeConfigurationValues` lays
         // configurationValues.env over the computed env, so the plugin's level goes there.
-        const options = resource(await runStack("staging"), "eks:index:Cluster", "berrys-cluster-eks").inputs.vpcCniOptions;
+        const options = resource(await runStack("staging"), "eks:index:Cluster", "berrys-cluster-eks").inputs
+            .vpcCniOptions;
         assert.equal(options.logLevel, "INFO");
         assert.equal(options.configurationValues.env.AWS_VPC_K8S_PLUGIN_LOG_LEVEL, "INFO");
         assert.equal(options.pluginLogLevel, undefined, "not in eks:index:VpcCniOptions: the provider would drop it");
@@ -28,17 +29,31 @@ describe("the EKS cluster's add-on options", () => {
 });
 
 describe("the Pod Identity roles' trust", () => {
-    const podIdentityConditions = (run: MockRun) => run.registered
-        .filter((r) => r.type === "aws:iam/role:Role" && String(r.inputs.assumeRolePolicy).includes("pods.eks.amazonaws.com"))
-        .map((role) => ({ role: role.name, condition: (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement[0].Condition! }));
+    const podIdentityConditions = (run: MockRun) =>
+        run.registered
+            .filter(
+                (r) =>
+                    r.type === "aws:iam/role:Role" &&
+                    String(r.inputs.assumeRolePolicy).includes("pods.eks.amazonaws.com"),
+            )
+            .map((role) => ({
+                role: role.name,
+                condition: (JSON.parse(role.inputs.assumeRolePolicy) as PolicyDocument).Statement[0].Condition!,
+            }));
 
     it("cluster.podIdentitySourceArnCondition: true adds aws:SourceArn to every role (the VPC CNI's, cluster-autoscaler's, the EBS CSI driver's)", async () => {
         const cluster = readStackFile("staging").projectConfig.cluster as Record<string, unknown>;
-        const run = await runStack("staging", { configOverrides: { "berrys-platform:cluster": { ...cluster, podIdentitySourceArnCondition: true } } });
+        const run = await runStack("staging", {
+            configOverrides: { "berrys-platform:cluster": { ...cluster, podIdentitySourceArnCondition: true } },
+        });
         const conditions = podIdentityConditions(run);
         assert.ok(conditions.length >= 3, conditions.map((c) => c.role).join(", "));
         for (const { role, condition } of conditions) {
-            assert.deepEqual(condition.ArnLike, { "aws:SourceArn": `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-staging/*` }, role);
+            assert.deepEqual(
+                condition.ArnLike,
+                { "aws:SourceArn": `arn:aws:eks:us-east-1:${MOCK_ACCOUNT_ID}:podidentityassociation/berrys-staging/*` },
+                role,
+            );
             assert.equal(condition.StringEquals["aws:SourceAccount"], MOCK_ACCOUNT_ID, role);
         }
     });

@@ -29,15 +29,25 @@ describe("node groups follow the cluster version", () => {
     // and the AWS provider only sees version drift when it is given one.
     it("every node group carries cluster.version, and raising it moves every group", async () => {
         const groups = {
-            ...fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, unknown>,
-            "batch-arm": { instanceTypes: ["m7g.xlarge"], amiType: "AL2023_ARM_64_STANDARD", minSize: 0, maxSize: 2, desiredSize: 0 },
-        };
-        const at = (version: string) => runStack("production", {
-            configOverrides: {
-                "berrys-platform:cluster": { ...fixtureStack("production").config["berrys-platform:cluster"] as object, version },
-                "berrys-platform:nodeGroups": groups,
+            ...(fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, unknown>),
+            "batch-arm": {
+                instanceTypes: ["m7g.xlarge"],
+                amiType: "AL2023_ARM_64_STANDARD",
+                minSize: 0,
+                maxSize: 2,
+                desiredSize: 0,
             },
-        });
+        };
+        const at = (version: string) =>
+            runStack("production", {
+                configOverrides: {
+                    "berrys-platform:cluster": {
+                        ...(fixtureStack("production").config["berrys-platform:cluster"] as object),
+                        version,
+                    },
+                    "berrys-platform:nodeGroups": groups,
+                },
+            });
         for (const version of ["1.34", "1.35"]) {
             const run = await at(version);
             const managed = run.registered.filter((r) => r.type === "eks:index:ManagedNodeGroup");
@@ -63,7 +73,10 @@ describe("raising minSize above the live desired size", () => {
     const settings = { minSize: 3, maxSize: 10, desiredSize: 3 };
 
     it("before the group exists, the config's desiredSize is the creation size and later changes are ignored", () => {
-        assert.deepEqual(scalingPlan(settings), { scalingConfig: { minSize: 3, maxSize: 10, desiredSize: 3 }, ignoreScalingChanges: true });
+        assert.deepEqual(scalingPlan(settings), {
+            scalingConfig: { minSize: 3, maxSize: 10, desiredSize: 3 },
+            ignoreScalingChanges: true,
+        });
     });
 
     it("a live size inside the new range stays cluster-autoscaler's (desiredSize ignored)", () => {
@@ -78,59 +91,97 @@ describe("raising minSize above the live desired size", () => {
         // can't be greater than desired size 1", terraform-aws-modules/terraform-aws-eks#3683 and #748:
         // the same ignore_changes on desired_size). nodegroup.ts v4.3.0 lines 2099-2108 pass
         // scalingConfig.desiredSize through when it is not ignored.
-        assert.deepEqual(scalingPlan({ minSize: 5, maxSize: 10, desiredSize: 3 }, { desiredSize: 3 }),
-            { scalingConfig: { minSize: 5, maxSize: 10, desiredSize: 5 }, ignoreScalingChanges: false });
+        assert.deepEqual(scalingPlan({ minSize: 5, maxSize: 10, desiredSize: 3 }, { desiredSize: 3 }), {
+            scalingConfig: { minSize: 5, maxSize: 10, desiredSize: 5 },
+            ignoreScalingChanges: false,
+        });
     });
 
     it("maxSize lowered below the live size: this run sends desiredSize = the new maxSize", () => {
-        assert.deepEqual(scalingPlan({ minSize: 1, maxSize: 4, desiredSize: 1 }, { desiredSize: 9 }),
-            { scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 4 }, ignoreScalingChanges: false });
+        assert.deepEqual(scalingPlan({ minSize: 1, maxSize: 4, desiredSize: 1 }, { desiredSize: 9 }), {
+            scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 4 },
+            ignoreScalingChanges: false,
+        });
     });
 
     it("finds the live group by pulumi-eks's generated name: prefix, 18-digit timestamp, 8 hex digits", () => {
         // terraform-plugin-sdk helper/id PrefixedUniqueId: prefix + "20060102150405.0000" without the dot + %08x.
         assert.ok(generatedNodeGroupName("default-node-group").test("default-node-group-2026120203121234560000000a"));
         assert.equal(generatedNodeGroupName("default").test("default-spot-2026120203121234560000000a"), false);
-        assert.deepEqual(matchLiveNodeGroups(["default", "default-spot"], [
-            "default-20251001000000000000000001",
-            "default-20261201000000000000000002",
-            "default-spot-20261201000000000000000003",
-            "someone-elses-20261201000000000000000004",
-        ]), { default: "default-20261201000000000000000002", "default-spot": "default-spot-20261201000000000000000003" });
+        assert.deepEqual(
+            matchLiveNodeGroups(
+                ["default", "default-spot"],
+                [
+                    "default-20251001000000000000000001",
+                    "default-20261201000000000000000002",
+                    "default-spot-20261201000000000000000003",
+                    "someone-elses-20261201000000000000000004",
+                ],
+            ),
+            {
+                default: "default-20261201000000000000000002",
+                "default-spot": "default-spot-20261201000000000000000003",
+            },
+        );
     });
 
     it("a cluster that does not exist yet is the first deploy, other errors stop the run", () => {
-        assert.equal(isNotFound(new Error("reading EKS Node Groups: ResourceNotFoundException: No cluster found for name: berrys-production.")), true);
-        assert.equal(isNotFound(new Error("AccessDeniedException: not authorized to perform eks:ListNodegroups")), false);
+        assert.equal(
+            isNotFound(
+                new Error(
+                    "reading EKS Node Groups: ResourceNotFoundException: No cluster found for name: berrys-production.",
+                ),
+            ),
+            true,
+        );
+        assert.equal(
+            isNotFound(new Error("AccessDeniedException: not authorized to perform eks:ListNodegroups")),
+            false,
+        );
     });
 
     it("the program reads the live size at preview and moves it into the raised minSize in the same run", async () => {
         const eksName = "default-node-group-2026110100000000000000000a";
         const groups = fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
-        const raised = { ...groups, "default-node-group": { ...groups["default-node-group"], minSize: 5, desiredSize: 5 } };
+        const raised = {
+            ...groups,
+            "default-node-group": { ...groups["default-node-group"], minSize: 5, desiredSize: 5 },
+        };
         const looked: Record<string, unknown>[] = [];
         const run = await runStack("production", {
             configOverrides: { "berrys-platform:nodeGroups": raised },
             callOverrides: (token, inputs) => {
                 looked.push({ token, ...inputs });
                 if (token === "aws:eks/getNodeGroups:getNodeGroups") return { names: [eksName] };
-                if (token === "aws:eks/getNodeGroup:getNodeGroup") return { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 3 }] };
+                if (token === "aws:eks/getNodeGroup:getNodeGroup")
+                    return { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 3 }] };
                 return undefined;
             },
         });
         const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
         assert.deepEqual(group.inputs.scalingConfig, { minSize: 5, maxSize: 10, desiredSize: 5 });
         assert.equal(group.inputs.ignoreScalingChanges, false);
-        assert.deepEqual(looked.filter((call) => String(call.token).startsWith("aws:eks/getNodeGroup")), [
-            { token: "aws:eks/getNodeGroups:getNodeGroups", clusterName: "berrys-production" },
-            { token: "aws:eks/getNodeGroup:getNodeGroup", clusterName: "berrys-production", nodeGroupName: eksName },
-        ]);
+        assert.deepEqual(
+            looked.filter((call) => String(call.token).startsWith("aws:eks/getNodeGroup")),
+            [
+                { token: "aws:eks/getNodeGroups:getNodeGroups", clusterName: "berrys-production" },
+                {
+                    token: "aws:eks/getNodeGroup:getNodeGroup",
+                    clusterName: "berrys-production",
+                    nodeGroupName: eksName,
+                },
+            ],
+        );
     });
 
     it("with the live size already above the new minSize nothing about the desired size changes", async () => {
         const run = await runStack("production", {
-            callOverrides: (token) => token === "aws:eks/getNodeGroups:getNodeGroups" ? { names: ["default-node-group-2026110100000000000000000a"] }
-                : token === "aws:eks/getNodeGroup:getNodeGroup" ? { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }] } : undefined,
+            callOverrides: (token) =>
+                token === "aws:eks/getNodeGroups:getNodeGroups"
+                    ? { names: ["default-node-group-2026110100000000000000000a"] }
+                    : token === "aws:eks/getNodeGroup:getNodeGroup"
+                      ? { scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }] }
+                      : undefined,
         });
         const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
         assert.equal(group.inputs.ignoreScalingChanges, true);

@@ -20,9 +20,17 @@ describe("node group updates", () => {
     });
 
     it("the transform sets updateConfig on the node group pulumi-eks creates, and touches nothing else", () => {
-        const result = updateConfigTransform({ maxUnavailable: 1 })(transformArgs(NODE_GROUP, { instanceTypes: ["m6i.xlarge"] }));
-        assert.deepEqual(result && "props" in result ? result.props : undefined, { instanceTypes: ["m6i.xlarge"], updateConfig: { maxUnavailable: 1 } });
-        assert.equal(updateConfigTransform({ maxUnavailable: 1 })(transformArgs("aws:ec2/launchTemplate:LaunchTemplate", {})), undefined);
+        const result = updateConfigTransform({ maxUnavailable: 1 })(
+            transformArgs(NODE_GROUP, { instanceTypes: ["m6i.xlarge"] }),
+        );
+        assert.deepEqual(result && "props" in result ? result.props : undefined, {
+            instanceTypes: ["m6i.xlarge"],
+            updateConfig: { maxUnavailable: 1 },
+        });
+        assert.equal(
+            updateConfigTransform({ maxUnavailable: 1 })(transformArgs("aws:ec2/launchTemplate:LaunchTemplate", {})),
+            undefined,
+        );
     });
 
     it("by default every group drains one node at a time: the managed node group carries that transform", async () => {
@@ -41,17 +49,26 @@ describe("node group updates", () => {
             raw.nodeGroups["default-node-group"].updateMaxUnavailable = bad;
             const result = checkConfig(raw, file.context);
             assert.equal(result.ok, false, String(bad));
-            assert.match((result as { errors: string[] }).errors.join("\n"), /nodeGroups\.default-node-group\.updateMaxUnavailable/, String(bad));
+            assert.match(
+                (result as { errors: string[] }).errors.join("\n"),
+                /nodeGroups\.default-node-group\.updateMaxUnavailable/,
+                String(bad),
+            );
         }
     });
 
     it("warns by key when a group drains more nodes at once than the tightest PDB allows disruptions at minReplicas", () => {
         // Production's model-orchestration: minReplicas 3, minAvailable 2, so one disruption at a time.
-        const wide = stackWith("production", (raw) => { raw.nodeGroups["default-node-group"].updateMaxUnavailable = "30%"; });
+        const wide = stackWith("production", (raw) => {
+            raw.nodeGroups["default-node-group"].updateMaxUnavailable = "30%";
+        });
         assert.equal(nodesDrainedAtOnce(wide.nodeGroups["default-node-group"]), 3);
         const warnings = updatePaceCheck(wide).warnings;
         assert.equal(warnings.length, 1);
-        assert.match(warnings[0], /^berrys-platform:nodeGroups\.default-node-group\.updateMaxUnavailable \(30%\) drains 3 nodes at once, but services\.\S+'s PDB allows 1 disruption\(s\) at minReplicas/);
+        assert.match(
+            warnings[0],
+            /^berrys-platform:nodeGroups\.default-node-group\.updateMaxUnavailable \(30%\) drains 3 nodes at once, but services\.\S+'s PDB allows 1 disruption\(s\) at minReplicas/,
+        );
         assert.ok(warnings[0].split("\n")[0].length <= 200);
         assert.deepEqual(updatePaceCheck(stackWith("production", () => undefined)).warnings, []);
     });

@@ -11,10 +11,26 @@ import { stackConfig } from "../helpers/stacks";
 describe("infrastructure spec builders", () => {
     it("splits a VPC block into one large private subnet per zone and small public ones at its end", () => {
         const cases: [string, number, string[], string[]][] = [
-            ["10.40.0.0/16", 3, ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"], ["10.40.224.0/22", "10.40.228.0/22", "10.40.232.0/22"]],
+            [
+                "10.40.0.0/16",
+                3,
+                ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"],
+                ["10.40.224.0/22", "10.40.228.0/22", "10.40.232.0/22"],
+            ],
             ["10.0.0.0/16", 2, ["10.0.0.0/19", "10.0.32.0/19"], ["10.0.224.0/22", "10.0.228.0/22"]],
-            ["172.16.0.0/20", 6, ["172.16.0.0/23", "172.16.2.0/23", "172.16.4.0/23", "172.16.6.0/23", "172.16.8.0/23", "172.16.10.0/23"],
-                ["172.16.14.0/26", "172.16.14.64/26", "172.16.14.128/26", "172.16.14.192/26", "172.16.15.0/26", "172.16.15.64/26"]],
+            [
+                "172.16.0.0/20",
+                6,
+                ["172.16.0.0/23", "172.16.2.0/23", "172.16.4.0/23", "172.16.6.0/23", "172.16.8.0/23", "172.16.10.0/23"],
+                [
+                    "172.16.14.0/26",
+                    "172.16.14.64/26",
+                    "172.16.14.128/26",
+                    "172.16.14.192/26",
+                    "172.16.15.0/26",
+                    "172.16.15.64/26",
+                ],
+            ],
         ];
         for (const [block, zones, privateCidrs, publicCidrs] of cases) {
             assert.deepEqual(planSubnets(block, zones), { privateCidrs, publicCidrs }, block);
@@ -22,32 +38,54 @@ describe("infrastructure spec builders", () => {
     });
 
     it("keeps the API endpoint private unless CIDRs are listed, and private access always on", () => {
-        assert.deepEqual(endpointAccess([]), { endpointPrivateAccess: true, endpointPublicAccess: false, publicAccessCidrs: undefined });
-        assert.deepEqual(endpointAccess(["203.0.113.0/24"]), { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+        assert.deepEqual(endpointAccess([]), {
+            endpointPrivateAccess: true,
+            endpointPublicAccess: false,
+            publicAccessCidrs: undefined,
+        });
+        assert.deepEqual(endpointAccess(["203.0.113.0/24"]), {
+            endpointPrivateAccess: true,
+            endpointPublicAccess: true,
+            publicAccessCidrs: ["203.0.113.0/24"],
+        });
     });
 
     it("gives each admin role cluster-admin through an access entry scoped to the cluster, tagged as the stack's", () => {
-        assert.deepEqual(adminAccessEntries(["arn:aws:iam::123456789012:role/platform"], { "berrys.io/stack": "staging" }), {
-            "admin-0": {
-                principalArn: "arn:aws:iam::123456789012:role/platform",
-                tags: { "berrys.io/stack": "staging", "berrys.io/access-entry": "cluster.adminRoleArns" },
-                accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
+        assert.deepEqual(
+            adminAccessEntries(["arn:aws:iam::123456789012:role/platform"], { "berrys.io/stack": "staging" }),
+            {
+                "admin-0": {
+                    principalArn: "arn:aws:iam::123456789012:role/platform",
+                    tags: { "berrys.io/stack": "staging", "berrys.io/access-entry": "cluster.adminRoleArns" },
+                    accessPolicies: {
+                        admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } },
+                    },
+                },
             },
-        });
+        );
     });
 
     it("enforces the configured Pod Security level and warns and audits at restricted", () => {
         assert.deepEqual(podSecurityLabels("baseline"), {
-            "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/warn-version": "latest",
-            "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/audit-version": "latest",
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/warn-version": "latest",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/audit-version": "latest",
         });
     });
 
     it("names the quota <namespace>-quota (seed) and gives containers that declare nothing default requests and limits", () => {
         assert.equal(quotaName("berrys-production"), "berrys-production-quota");
         assert.deepEqual(limitRangeSpec(stackConfig("production").namespace), {
-            limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" } }],
+            limits: [
+                {
+                    type: "Container",
+                    defaultRequest: { cpu: "100m", memory: "128Mi" },
+                    default: { cpu: "500m", memory: "512Mi" },
+                },
+            ],
         });
     });
 
@@ -55,8 +93,10 @@ describe("infrastructure spec builders", () => {
         assert.equal(METADATA_OPTIONS.httpTokens, "required");
         assert.equal(METADATA_OPTIONS.httpPutResponseHopLimit, 1);
         const group = stackConfig("production").nodeGroups["default-node-group"];
-        assert.deepEqual(rootVolume(group, "AL2023_x86_64_STANDARD"),
-            { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } });
+        assert.deepEqual(rootVolume(group, "AL2023_x86_64_STANDARD"), {
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        });
         assert.equal(rootVolume(group, "BOTTLEROCKET_x86_64").deviceName, "/dev/xvdb");
     });
 
@@ -76,7 +116,10 @@ describe("infrastructure spec builders", () => {
                 "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
             },
         });
-        assert.equal(clusterArn({ name: "c", accountId: "111122223333", region: "cn-north-1", partition: "aws-cn" }), "arn:aws-cn:eks:cn-north-1:111122223333:cluster/c");
+        assert.equal(
+            clusterArn({ name: "c", accountId: "111122223333", region: "cn-north-1", partition: "aws-cn" }),
+            "arn:aws-cn:eks:cn-north-1:111122223333:cluster/c",
+        );
     });
 
     it("the undocumented aws:SourceArn condition is added only when opted in, on top of the documented ones", () => {
@@ -86,7 +129,9 @@ describe("infrastructure spec builders", () => {
         const plain = podIdentityTrustPolicy(staging, "kube-system", "aws-node").Statement[0].Condition!;
         const opted = podIdentityTrustPolicy(staging, "kube-system", "aws-node", true).Statement[0].Condition!;
         assert.equal(plain.ArnLike, undefined);
-        assert.deepEqual(opted.ArnLike, { "aws:SourceArn": "arn:aws:eks:eu-west-1:210987654321:podidentityassociation/berrys-staging/*" });
+        assert.deepEqual(opted.ArnLike, {
+            "aws:SourceArn": "arn:aws:eks:eu-west-1:210987654321:podidentityassociation/berrys-staging/*",
+        });
         assert.deepEqual(opted.StringEquals, plain.StringEquals);
     });
 
@@ -102,7 +147,10 @@ describe("infrastructure spec builders", () => {
         const highest = Math.max(...Object.values(PRIORITY_CLASSES).map((spec) => spec.value));
         assert.equal(MONITORING_PRIORITY_CLASS.name, "berrys-monitoring");
         assert.ok(MONITORING_PRIORITY_CLASS.value >= highest, "a critical service would preempt Prometheus");
-        assert.ok(MONITORING_PRIORITY_CLASS.value <= PRIORITY_CLASSES.critical.value, "Prometheus would preempt critical services");
+        assert.ok(
+            MONITORING_PRIORITY_CLASS.value <= PRIORITY_CLASSES.critical.value,
+            "Prometheus would preempt critical services",
+        );
         assert.equal(MONITORING_PRIORITY_CLASS.preemptionPolicy, "PreemptLowerPriority");
     });
 });

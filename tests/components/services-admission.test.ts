@@ -8,7 +8,10 @@ import { strict as assert } from "assert";
 import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import {
-    NAMESPACE_NAME_LABEL, POLICY_NAME, servicesAdmissionBindingSpec, servicesAdmissionPolicySpec,
+    NAMESPACE_NAME_LABEL,
+    POLICY_NAME,
+    servicesAdmissionBindingSpec,
+    servicesAdmissionPolicySpec,
 } from "../../components/services-admission";
 import type { DeploymentContract } from "../../components/service-scaling";
 import { OWNERSHIP_POLICY_NAME, servicesOwnershipPolicySpec } from "../../components/services-ownership";
@@ -34,12 +37,16 @@ function deploymentFor(contract: DeploymentContract): Record<string, any> {
                 metadata: { labels: { ...contract.labels } },
                 spec: {
                     priorityClassName: contract.priorityClassName,
-                    containers: [{
-                        name: contract.deployment,
-                        image: `berrys/${contract.deployment}:1.0.0`,
-                        resources: structuredClone(contract.resources),
-                        ports: [{ name: contract.metricsPort.name, containerPort: contract.metricsPort.containerPort }],
-                    }],
+                    containers: [
+                        {
+                            name: contract.deployment,
+                            image: `berrys/${contract.deployment}:1.0.0`,
+                            resources: structuredClone(contract.resources),
+                            ports: [
+                                { name: contract.metricsPort.name, containerPort: contract.metricsPort.containerPort },
+                            ],
+                        },
+                    ],
                 },
             },
         },
@@ -75,30 +82,53 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
 
     describe("admits what the services output asks for", () => {
         it("a Deployment of each production service, built from its services output entry", () => {
-            assert.deepEqual(Object.keys(services).sort(), ["agent-orchestrator", "api-gateway", "model-orchestration", "web-dashboard"]);
+            assert.deepEqual(Object.keys(services).sort(), [
+                "agent-orchestrator",
+                "api-gateway",
+                "model-orchestration",
+                "web-dashboard",
+            ]);
             for (const service of Object.keys(services)) {
                 assert.deepEqual(failures(service), [], service);
             }
         });
 
         it("a sidecar (init container with restartPolicy Always) and a second container with their own small requests, and a plain init container that declares nothing", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                deployment.spec.template.spec.initContainers = [
-                    { name: "migrate", image: "berrys/migrate:1" },
-                    { name: "envoy", image: "envoy:1.31", restartPolicy: "Always", resources: { requests: { cpu: "50m", memory: "64Mi" } } },
-                ];
-                deployment.spec.template.spec.containers.push({ name: "cloud-sql-proxy", image: "cloud-sql-proxy:2", resources: { requests: { cpu: "25m", memory: "32Mi" } } });
-            }), []);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    deployment.spec.template.spec.initContainers = [
+                        { name: "migrate", image: "berrys/migrate:1" },
+                        {
+                            name: "envoy",
+                            image: "envoy:1.31",
+                            restartPolicy: "Always",
+                            resources: { requests: { cpu: "50m", memory: "64Mi" } },
+                        },
+                    ];
+                    deployment.spec.template.spec.containers.push({
+                        name: "cloud-sql-proxy",
+                        image: "cloud-sql-proxy:2",
+                        resources: { requests: { cpu: "25m", memory: "32Mi" } },
+                    });
+                }),
+                [],
+            );
         });
 
         it("another spelling of the contract's value: the API server stores 0.25 as 250m, 1000m as 1, 0.25Gi as 256Mi (quantity.go String)", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                container(deployment).resources.requests = { cpu: "0.25", memory: "0.25Gi" };
-            }), []);
-            assert.deepEqual(failures("model-orchestration", (deployment) => {
-                container(deployment).resources.requests.cpu = "1000m";
-                container(deployment).resources.limits.memory = "2048Mi";
-            }), []);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    container(deployment).resources.requests = { cpu: "0.25", memory: "0.25Gi" };
+                }),
+                [],
+            );
+            assert.deepEqual(
+                failures("model-orchestration", (deployment) => {
+                    container(deployment).resources.requests.cpu = "1000m";
+                    container(deployment).resources.limits.memory = "2048Mi";
+                }),
+                [],
+            );
         });
 
         it("a Deployment that is no configured service is not checked (matchConditions), whatever it declares", () => {
@@ -111,7 +141,10 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         it("a Deployment of a service's name in another namespace is not checked (the binding's namespaceSelector)", () => {
             const elsewhere = deploymentFor(services["api-gateway"]);
             elsewhere.spec.template.metadata.labels = { app: "gateway" };
-            assert.deepEqual(evaluatePolicy(policy, binding, elsewhere, "team-sandbox"), { matched: false, failures: [] });
+            assert.deepEqual(evaluatePolicy(policy, binding, elsewhere, "team-sandbox"), {
+                matched: false,
+                failures: [],
+            });
         });
     });
 
@@ -121,7 +154,10 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const updated = structuredClone(old);
             updated.metadata.finalizers = [];
             updated.metadata.annotations = { "deployment.kubernetes.io/revision": "3" };
-            assert.deepEqual(evaluatePolicy(policy, binding, updated, NAMESPACE, old), { matched: false, failures: [] });
+            assert.deepEqual(evaluatePolicy(policy, binding, updated, NAMESPACE, old), {
+                matched: false,
+                failures: [],
+            });
         });
 
         it("a rollout that keeps the breach (a new image) is refused; one that fixes it is admitted", () => {
@@ -129,41 +165,75 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const rollout = structuredClone(old);
             container(rollout).image = "berrys/api-gateway:1.0.1";
             assert.equal(evaluatePolicy(policy, binding, rollout, NAMESPACE, old).failures.length, 1);
-            assert.deepEqual(evaluatePolicy(policy, binding, deploymentFor(services["api-gateway"]), NAMESPACE, old), { matched: true, failures: [] });
+            assert.deepEqual(evaluatePolicy(policy, binding, deploymentFor(services["api-gateway"]), NAMESPACE, old), {
+                matched: true,
+                failures: [],
+            });
         });
 
         it("kubectl rollout restart (an annotation on the pod template) is checked", () => {
             const old = breach();
             const restart = structuredClone(old);
-            restart.spec.template.metadata.annotations = { "kubectl.kubernetes.io/restartedAt": "2026-12-02T04:00:00Z" };
+            restart.spec.template.metadata.annotations = {
+                "kubectl.kubernetes.io/restartedAt": "2026-12-02T04:00:00Z",
+            };
             assert.equal(evaluatePolicy(policy, binding, restart, NAMESPACE, old).failures.length, 1);
         });
     });
 
     describe("refuses each kind of breach with the service, the field, the value found and the value expected", () => {
         it("another app label", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                deployment.spec.template.metadata.labels = { app: "gateway" };
-                deployment.spec.selector.matchLabels = { app: "gateway" };
-            }), [`${PREFIX("api-gateway")}spec.template.metadata.labels.app is "gateway", expected "api-gateway" (the HPA, PDB and PodMonitor select the pods on it)`]);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    deployment.spec.template.metadata.labels = { app: "gateway" };
+                    deployment.spec.selector.matchLabels = { app: "gateway" };
+                }),
+                [
+                    `${PREFIX("api-gateway")}spec.template.metadata.labels.app is "gateway", expected "api-gateway" (the HPA, PDB and PodMonitor select the pods on it)`,
+                ],
+            );
         });
 
         it("no app label", () => {
-            assert.deepEqual(failures("web-dashboard", (deployment) => {
-                deployment.spec.template.metadata.labels = { "app.kubernetes.io/name": "web-dashboard" };
-            }), [`${PREFIX("web-dashboard")}spec.template.metadata.labels.app is none, expected "web-dashboard" (the HPA, PDB and PodMonitor select the pods on it)`]);
+            assert.deepEqual(
+                failures("web-dashboard", (deployment) => {
+                    deployment.spec.template.metadata.labels = { "app.kubernetes.io/name": "web-dashboard" };
+                }),
+                [
+                    `${PREFIX("web-dashboard")}spec.template.metadata.labels.app is none, expected "web-dashboard" (the HPA, PDB and PodMonitor select the pods on it)`,
+                ],
+            );
         });
 
         const RESOURCE_BREACHES: [string, string, "requests" | "limits", "cpu" | "memory", string, string][] = [
-            ["another CPU request (the HPA's 70% would be of 100m, not 250m)", "api-gateway", "requests", "cpu", "100m", "250m"],
+            [
+                "another CPU request (the HPA's 70% would be of 100m, not 250m)",
+                "api-gateway",
+                "requests",
+                "cpu",
+                "100m",
+                "250m",
+            ],
             ["another memory limit", "model-orchestration", "limits", "memory", "4Gi", "2Gi"],
-            ["the same memory in another suffix family: 268435456 (bytes) is not 256Mi, as strings (README: write the contract's suffix)", "api-gateway", "requests", "memory", "268435456", "256Mi"],
+            [
+                "the same memory in another suffix family: 268435456 (bytes) is not 256Mi, as strings (README: write the contract's suffix)",
+                "api-gateway",
+                "requests",
+                "memory",
+                "268435456",
+                "256Mi",
+            ],
         ];
         for (const [title, service, section, resource, value, expected] of RESOURCE_BREACHES) {
             it(title, () => {
-                assert.deepEqual(failures(service, (deployment) => {
-                    container(deployment).resources[section][resource] = value;
-                }), [`${PREFIX(service)}container ${service}: resources.${section}.${resource} is "${value}", expected "${expected}" (the HPA's utilization and the capacity plan assume it)`]);
+                assert.deepEqual(
+                    failures(service, (deployment) => {
+                        container(deployment).resources[section][resource] = value;
+                    }),
+                    [
+                        `${PREFIX(service)}container ${service}: resources.${section}.${resource} is "${value}", expected "${expected}" (the HPA's utilization and the capacity plan assume it)`,
+                    ],
+                );
             });
         }
 
@@ -171,63 +241,129 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const found = failures("agent-orchestrator", (deployment) => {
                 delete container(deployment).resources;
             });
-            const expected = { "requests.cpu": "500m", "requests.memory": "512Mi", "limits.cpu": "1", "limits.memory": "1Gi" };
-            assert.deepEqual(found, Object.entries(expected).map(([field, value]) =>
-                `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" (the HPA's utilization and the capacity plan assume it)`));
+            const expected = {
+                "requests.cpu": "500m",
+                "requests.memory": "512Mi",
+                "limits.cpu": "1",
+                "limits.memory": "1Gi",
+            };
+            assert.deepEqual(
+                found,
+                Object.entries(expected).map(
+                    ([field, value]) =>
+                        `${PREFIX("agent-orchestrator")}container agent-orchestrator: resources.${field} is none, expected "${value}" (the HPA's utilization and the capacity plan assume it)`,
+                ),
+            );
         });
 
         it("a sidecar without requests and a container with a CPU request only: each must declare its own requests", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                deployment.spec.template.spec.initContainers = [{ name: "envoy", image: "envoy:1.31", restartPolicy: "Always" }];
-                deployment.spec.template.spec.containers.push({ name: "fluent-bit", image: "fluent-bit:3", resources: { requests: { cpu: "20m" } } });
-            }), [`${PREFIX("api-gateway")}container fluent-bit, container envoy must declare its own resources.requests.cpu and requests.memory ` +
-                "(every container beside api-gateway counts in the pod's requests, which the HPA's utilization divides by and the capacity plan counts as sidecars)"]);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    deployment.spec.template.spec.initContainers = [
+                        { name: "envoy", image: "envoy:1.31", restartPolicy: "Always" },
+                    ];
+                    deployment.spec.template.spec.containers.push({
+                        name: "fluent-bit",
+                        image: "fluent-bit:3",
+                        resources: { requests: { cpu: "20m" } },
+                    });
+                }),
+                [
+                    `${PREFIX("api-gateway")}container fluent-bit, container envoy must declare its own resources.requests.cpu and requests.memory ` +
+                        "(every container beside api-gateway counts in the pod's requests, which the HPA's utilization divides by and the capacity plan counts as sidecars)",
+                ],
+            );
         });
 
         it("another PriorityClass, and none", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                deployment.spec.template.spec.priorityClassName = "berrys-standard";
-            }), [`${PREFIX("api-gateway")}spec.template.spec.priorityClassName is "berrys-standard", expected "berrys-critical"`]);
-            assert.deepEqual(failures("web-dashboard", (deployment) => {
-                delete deployment.spec.template.spec.priorityClassName;
-            }), [`${PREFIX("web-dashboard")}spec.template.spec.priorityClassName is none, expected "berrys-standard"`]);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    deployment.spec.template.spec.priorityClassName = "berrys-standard";
+                }),
+                [
+                    `${PREFIX("api-gateway")}spec.template.spec.priorityClassName is "berrys-standard", expected "berrys-critical"`,
+                ],
+            );
+            assert.deepEqual(
+                failures("web-dashboard", (deployment) => {
+                    delete deployment.spec.template.spec.priorityClassName;
+                }),
+                [`${PREFIX("web-dashboard")}spec.template.spec.priorityClassName is none, expected "berrys-standard"`],
+            );
         });
 
         it("the metrics port on a sidecar instead of the service's own container", () => {
-            assert.deepEqual(failures("agent-orchestrator", (deployment) => {
-                container(deployment).ports = [{ name: "http", containerPort: 8080 }];
-                deployment.spec.template.spec.initContainers = [{
-                    name: "exporter", image: "exporter:1", restartPolicy: "Always", resources: { requests: { cpu: "10m", memory: "16Mi" } },
-                    ports: [{ name: "metrics", containerPort: 8000 }],
-                }];
-            }), [`${PREFIX("agent-orchestrator")}container agent-orchestrator has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+            assert.deepEqual(
+                failures("agent-orchestrator", (deployment) => {
+                    container(deployment).ports = [{ name: "http", containerPort: 8080 }];
+                    deployment.spec.template.spec.initContainers = [
+                        {
+                            name: "exporter",
+                            image: "exporter:1",
+                            restartPolicy: "Always",
+                            resources: { requests: { cpu: "10m", memory: "16Mi" } },
+                            ports: [{ name: "metrics", containerPort: 8000 }],
+                        },
+                    ];
+                }),
+                [
+                    `${PREFIX("agent-orchestrator")}container agent-orchestrator has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`,
+                ],
+            );
         });
 
         it("no container named after the service: the contract's values have no container to apply to", () => {
-            assert.deepEqual(failures("api-gateway", (deployment) => {
-                container(deployment).name = "gateway";
-            }), [`${PREFIX("api-gateway")}no container is named api-gateway (found: gateway); the contract's resources and the metrics port belong to the service's own container, named after the service`]);
+            assert.deepEqual(
+                failures("api-gateway", (deployment) => {
+                    container(deployment).name = "gateway";
+                }),
+                [
+                    `${PREFIX("api-gateway")}no container is named api-gateway (found: gateway); the contract's resources and the metrics port belong to the service's own container, named after the service`,
+                ],
+            );
         });
 
         it("the metrics port on another number", () => {
-            assert.deepEqual(failures("model-orchestration", (deployment) => {
-                container(deployment).ports = [{ name: "metrics", containerPort: 9090 }];
-            }), [`${PREFIX("model-orchestration")}container model-orchestration has no port named metrics with containerPort 8000 (found: metrics 9090; the PodMonitor scrapes the port named metrics)`]);
+            assert.deepEqual(
+                failures("model-orchestration", (deployment) => {
+                    container(deployment).ports = [{ name: "metrics", containerPort: 9090 }];
+                }),
+                [
+                    `${PREFIX("model-orchestration")}container model-orchestration has no port named metrics with containerPort 8000 (found: metrics 9090; the PodMonitor scrapes the port named metrics)`,
+                ],
+            );
         });
 
         it("no port named metrics", () => {
-            assert.deepEqual(failures("web-dashboard", (deployment) => {
-                container(deployment).ports = [{ name: "http-metrics", containerPort: 8000 }];
-            }), [`${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
-            assert.deepEqual(failures("web-dashboard", (deployment) => {
-                delete container(deployment).ports;
-            }), [`${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`]);
+            assert.deepEqual(
+                failures("web-dashboard", (deployment) => {
+                    container(deployment).ports = [{ name: "http-metrics", containerPort: 8000 }];
+                }),
+                [
+                    `${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`,
+                ],
+            );
+            assert.deepEqual(
+                failures("web-dashboard", (deployment) => {
+                    delete container(deployment).ports;
+                }),
+                [
+                    `${PREFIX("web-dashboard")}container web-dashboard has no port named metrics with containerPort 8000 (found: no port named metrics; the PodMonitor scrapes the port named metrics)`,
+                ],
+            );
         });
     });
 
     describe("the policy as the API server stores it", () => {
         it("checks CREATE and UPDATE of apps/v1 deployments only: not deployments/scale, which the HPA writes", () => {
-            assert.deepEqual(policy.matchConstraints.resourceRules, [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] }]);
+            assert.deepEqual(policy.matchConstraints.resourceRules, [
+                {
+                    apiGroups: ["apps"],
+                    apiVersions: ["v1"],
+                    operations: ["CREATE", "UPDATE"],
+                    resources: ["deployments"],
+                },
+            ]);
             assert.equal(policy.failurePolicy, "Fail");
         });
 
@@ -241,45 +377,90 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         it("every messageExpression is a string by its type, as the API server requires (message.go:34-36, compile.go:189-204): a + chain that starts with a string literal", () => {
             // object is dyn when the API server compiles (compile.go:253-254); `"..." + dyn` can only
             // resolve to string concatenation, so the whole left-leaning chain is typed string.
-            const leftmost = (expr: any): any => (expr.exprKind.case === "callExpr" && expr.exprKind.value.function === "_+_" ? leftmost(expr.exprKind.value.args[0]) : expr);
+            const leftmost = (expr: any): any =>
+                expr.exprKind.case === "callExpr" && expr.exprKind.value.function === "_+_"
+                    ? leftmost(expr.exprKind.value.args[0])
+                    : expr;
             for (const validation of policy.validations) {
                 const root = parse(validation.messageExpression).expr!;
-                assert.equal(root.exprKind.case === "callExpr" && root.exprKind.value.function, "_+_", validation.messageExpression);
+                assert.equal(
+                    root.exprKind.case === "callExpr" && root.exprKind.value.function,
+                    "_+_",
+                    validation.messageExpression,
+                );
                 const first = leftmost(root);
-                assert.equal(first.exprKind.case === "constExpr" && first.exprKind.value.constantKind.case, "stringValue", validation.messageExpression);
+                assert.equal(
+                    first.exprKind.case === "constExpr" && first.exprKind.value.constantKind.case,
+                    "stringValue",
+                    validation.messageExpression,
+                );
             }
         });
 
         it("a Deployment of 12 breaking sidecars with 63-character names still gets its message, within the API server's 5 KiB", () => {
             const found = failures("api-gateway", (deployment) => {
-                deployment.spec.template.spec.containers.push(...Array.from({ length: 12 }, (_, index) => ({
-                    name: `${"c".repeat(60)}-${String(index).padStart(2, "0")}`, image: "x", resources: { requests: { cpu: "100m" } },
-                })));
+                deployment.spec.template.spec.containers.push(
+                    ...Array.from({ length: 12 }, (_, index) => ({
+                        name: `${"c".repeat(60)}-${String(index).padStart(2, "0")}`,
+                        image: "x",
+                        resources: { requests: { cpu: "100m" } },
+                    })),
+                );
             });
             assert.equal(found.length, 1);
-            assert.ok(found.every((message) => message.startsWith(PREFIX("api-gateway")) && Buffer.byteLength(message) <= MAX_MESSAGE_BYTES));
-            assert.match(found[0], new RegExp(`container ${"c".repeat(60)}-11 must declare its own resources\\.requests\\.cpu and requests\\.memory`));
+            assert.ok(
+                found.every(
+                    (message) =>
+                        message.startsWith(PREFIX("api-gateway")) && Buffer.byteLength(message) <= MAX_MESSAGE_BYTES,
+                ),
+            );
+            assert.match(
+                found[0],
+                new RegExp(
+                    `container ${"c".repeat(60)}-11 must declare its own resources\\.requests\\.cpu and requests\\.memory`,
+                ),
+            );
         });
 
         it("its literals are homogeneous, as the API server requires (base.go:68): the contract map holds strings only, the ports map ints only", () => {
-            const contract = policy.variables.find((variable) => variable.name === "contract")!.expression.replace(/\[object\.metadata\.name\]$/, "");
-            const ports = policy.variables.find((variable) => variable.name === "metricsPort")!.expression.replace(/\[object\.metadata\.name\]$/, "");
+            const contract = policy.variables
+                .find((variable) => variable.name === "contract")!
+                .expression.replace(/\[object\.metadata\.name\]$/, "");
+            const ports = policy.variables
+                .find((variable) => variable.name === "metricsPort")!
+                .expression.replace(/\[object\.metadata\.name\]$/, "");
             for (const service of Object.keys(services)) {
-                assert.equal(evaluate(`${contract}[${JSON.stringify(service)}].all(k, type(${contract}[${JSON.stringify(service)}][k]) == string)`, {}), true);
+                assert.equal(
+                    evaluate(
+                        `${contract}[${JSON.stringify(service)}].all(k, type(${contract}[${JSON.stringify(service)}][k]) == string)`,
+                        {},
+                    ),
+                    true,
+                );
                 assert.equal(evaluate(`type(${ports}[${JSON.stringify(service)}]) == int`, {}), true);
             }
         });
 
         it("the evaluator has no Kubernetes library: quantity() is unknown here, so the policy cannot lean on it", () => {
             const result = evaluate(`quantity("1").isGreaterThan(quantity("500m"))`, {});
-            assert.ok(result instanceof Error || (typeof result === "object" && result !== null && "message" in result));
+            assert.ok(
+                result instanceof Error || (typeof result === "object" && result !== null && "message" in result),
+            );
         });
 
         it("validates against the Kubernetes OpenAPI schema (kubernetes-models), and the validation can fail", () => {
             const metadata = { name: POLICY_NAME };
             new ValidatingAdmissionPolicy({ metadata, spec: policy as any }).validate();
-            new ValidatingAdmissionPolicyBinding({ metadata, spec: servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]) as any }).validate();
-            assert.throws(() => new ValidatingAdmissionPolicyBinding({ metadata, spec: { policyName: POLICY_NAME, validationActions: "Deny" } as any }).validate());
+            new ValidatingAdmissionPolicyBinding({
+                metadata,
+                spec: servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]) as any,
+            }).validate();
+            assert.throws(() =>
+                new ValidatingAdmissionPolicyBinding({
+                    metadata,
+                    spec: { policyName: POLICY_NAME, validationActions: "Deny" } as any,
+                }).validate(),
+            );
         });
 
         it("the binding names the policy and selects the services namespace by its name label", () => {
@@ -294,7 +475,12 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
 
     describe("what the app team sees under each binding's validationActions", () => {
         it("Deny refuses the request with the message; Audit adds it to the audit event", () => {
-            const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Deny", "Audit"]), breach(), NAMESPACE);
+            const response = admissionResponse(
+                policy,
+                servicesAdmissionBindingSpec(NAMESPACE, ["Deny", "Audit"]),
+                breach(),
+                NAMESPACE,
+            );
             assert.equal(response.allowed, false);
             assert.equal(response.denied.length, 1);
             assert.deepEqual(response.audited, response.denied);
@@ -302,7 +488,12 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         });
 
         it("Warn admits it with the message as a warning (kubectl and pulumi print it)", () => {
-            const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]), breach(), NAMESPACE);
+            const response = admissionResponse(
+                policy,
+                servicesAdmissionBindingSpec(NAMESPACE, ["Warn", "Audit"]),
+                breach(),
+                NAMESPACE,
+            );
             assert.equal(response.allowed, true);
             assert.match(response.warnings[0], /resources\.requests\.cpu is "100m", expected "250m"/);
         });
@@ -313,18 +504,27 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             const registered = kubernetesObject(production, "ValidatingAdmissionPolicyBinding", POLICY_NAME);
             assert.equal(registered.apiVersion, "admissionregistration.k8s.io/v1");
             assert.deepEqual(registered.spec.validationActions, ["Warn", "Audit"]);
-            assert.deepEqual(registered.spec.matchResources.namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "berrys-production" });
-            assert.equal(kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).apiVersion, "admissionregistration.k8s.io/v1");
+            assert.deepEqual(registered.spec.matchResources.namespaceSelector.matchLabels, {
+                "kubernetes.io/metadata.name": "berrys-production",
+            });
+            assert.equal(
+                kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).apiVersion,
+                "admissionregistration.k8s.io/v1",
+            );
         });
 
         it("staging's binding refuses and audits (the staging fixture)", async () => {
             const staging = await runStack("staging");
-            assert.deepEqual(kubernetesObject(staging, "ValidatingAdmissionPolicyBinding", POLICY_NAME).spec.validationActions, ["Deny", "Audit"]);
+            assert.deepEqual(
+                kubernetesObject(staging, "ValidatingAdmissionPolicyBinding", POLICY_NAME).spec.validationActions,
+                ["Deny", "Audit"],
+            );
         });
 
         it("the registered policy checks exactly what the services output publishes for each service", () => {
             const registered = kubernetesObject(production, "ValidatingAdmissionPolicy", POLICY_NAME).spec;
-            const variable = (name: string) => registered.variables.find((candidate: { name: string }) => candidate.name === name).expression;
+            const variable = (name: string) =>
+                registered.variables.find((candidate: { name: string }) => candidate.name === name).expression;
             for (const [service, contract] of Object.entries(services)) {
                 const object = { metadata: { name: service } };
                 const checked = evaluate(`${variable("contract")}`, { object });
@@ -342,9 +542,19 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
 
         it("namespace.admission.enabled: false registers neither", async () => {
             const run = await runStack("production", {
-                configOverrides: { "berrys-platform:namespace": { ...fixtureStack("production").projectConfig.namespace as object, admission: { enabled: false } } },
+                configOverrides: {
+                    "berrys-platform:namespace": {
+                        ...(fixtureStack("production").projectConfig.namespace as object),
+                        admission: { enabled: false },
+                    },
+                },
             });
-            assert.equal(run.registered.filter((resource) => resource.type.startsWith("kubernetes:admissionregistration.k8s.io/")).length, 0);
+            assert.equal(
+                run.registered.filter((resource) =>
+                    resource.type.startsWith("kubernetes:admissionregistration.k8s.io/"),
+                ).length,
+                0,
+            );
         });
     });
 
@@ -352,47 +562,105 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
     describe("ValidatingAdmissionPolicy berrys-services-pods: only a service's own ReplicaSets' pods carry its label", () => {
         const ownershipBinding = servicesAdmissionBindingSpec(NAMESPACE, ["Deny"], OWNERSHIP_POLICY_NAME);
         const check = (object: Record<string, any>, oldObject?: Record<string, any>) =>
-            evaluatePolicy(servicesOwnershipPolicySpec(Object.values(services)), ownershipBinding, object, NAMESPACE, oldObject);
-        const controller = (kind: string, name: string) => ({ apiVersion: "apps/v1", kind, name, uid: "0c6b1f4e", controller: true, blockOwnerDeletion: true });
+            evaluatePolicy(
+                servicesOwnershipPolicySpec(Object.values(services)),
+                ownershipBinding,
+                object,
+                NAMESPACE,
+                oldObject,
+            );
+        const controller = (kind: string, name: string) => ({
+            apiVersion: "apps/v1",
+            kind,
+            name,
+            uid: "0c6b1f4e",
+            controller: true,
+            blockOwnerDeletion: true,
+        });
         const pod = (labels: Record<string, string>, owners: Record<string, unknown>[] = []) => ({
-            apiVersion: "v1", kind: "Pod",
-            metadata: { name: "api-gateway-7c9d8f6b5-q8w2n", namespace: NAMESPACE, labels, ...(owners.length > 0 ? { ownerReferences: owners } : {}) },
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: {
+                name: "api-gateway-7c9d8f6b5-q8w2n",
+                namespace: NAMESPACE,
+                labels,
+                ...(owners.length > 0 ? { ownerReferences: owners } : {}),
+            },
             spec: { containers: [{ name: "api-gateway", image: "berrys/api-gateway:1.0.0" }] },
         });
         const replicaSet = (name: string, app: string, owners: Record<string, unknown>[] = []) => ({
-            apiVersion: "apps/v1", kind: "ReplicaSet",
-            metadata: { name, namespace: NAMESPACE, labels: { app, "pod-template-hash": "7c9d8f6b5" }, ...(owners.length > 0 ? { ownerReferences: owners } : {}) },
-            spec: { selector: { matchLabels: { app } }, template: { metadata: { labels: { app, "pod-template-hash": "7c9d8f6b5" } }, spec: { containers: [{ name: app, image: "x" }] } } },
+            apiVersion: "apps/v1",
+            kind: "ReplicaSet",
+            metadata: {
+                name,
+                namespace: NAMESPACE,
+                labels: { app, "pod-template-hash": "7c9d8f6b5" },
+                ...(owners.length > 0 ? { ownerReferences: owners } : {}),
+            },
+            spec: {
+                selector: { matchLabels: { app } },
+                template: {
+                    metadata: { labels: { app, "pod-template-hash": "7c9d8f6b5" } },
+                    spec: { containers: [{ name: app, image: "x" }] },
+                },
+            },
         });
         const REFUSAL = "the service's HPA, PDB and PodMonitor select every pod with that label: use another app label";
 
         it("admits the pods the service's ReplicaSet creates and the ReplicaSets its Deployment creates", () => {
-            assert.deepEqual(check(pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [controller("ReplicaSet", "api-gateway-7c9d8f6b5")])), { matched: true, failures: [] });
-            assert.deepEqual(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")])), { matched: true, failures: [] });
+            assert.deepEqual(
+                check(
+                    pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [
+                        controller("ReplicaSet", "api-gateway-7c9d8f6b5"),
+                    ]),
+                ),
+                { matched: true, failures: [] },
+            );
+            assert.deepEqual(
+                check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")])),
+                { matched: true, failures: [] },
+            );
         });
 
         it("admits a pod of every pod-template-hash: ComputeHash (kubernetes v1.34.0) is SafeEncodeString (apimachinery v0.34.0) of the decimal FNV-32a sum", () => {
             // rand.SafeEncodeString at k8s.io/apimachinery v0.34.0: each byte indexes `alphanums` modulo its length.
             const alphanums = "bcdfghjklmnpqrstvwxz2456789";
-            const safeEncode = (sum: number) => [...String(sum)].map((digit) => alphanums[digit.charCodeAt(0) % alphanums.length]).join("");
+            const safeEncode = (sum: number) =>
+                [...String(sum)].map((digit) => alphanums[digit.charCodeAt(0) % alphanums.length]).join("");
             const hashes = [0, 5, 6, 9, 1_000_000_000, 2_147_483_647, 4_294_967_295].map(safeEncode);
             assert.deepEqual(hashes.slice(0, 4), ["4", "9", "b", "f"], "0-5 encode to 4-9, 6-9 to b, c, d, f");
-            assert.equal(hashes[hashes.length - 1], "86f8fbc6f9", "the largest sum gives the longest hash, 10 characters");
+            assert.equal(
+                hashes[hashes.length - 1],
+                "86f8fbc6f9",
+                "the largest sum gives the longest hash, 10 characters",
+            );
             for (const hash of hashes) {
-                const owned = pod({ app: "api-gateway", "pod-template-hash": hash }, [controller("ReplicaSet", `api-gateway-${hash}`)]);
+                const owned = pod({ app: "api-gateway", "pod-template-hash": hash }, [
+                    controller("ReplicaSet", `api-gateway-${hash}`),
+                ]);
                 assert.deepEqual(check(owned), { matched: true, failures: [] }, hash);
             }
             // The alphabet has no "-": the ReplicaSet of Deployment api-gateway-bcd is never api-gateway's.
-            assert.equal(check(pod({ app: "api-gateway" }, [controller("ReplicaSet", `api-gateway-bcd-${hashes[6]}`)])).failures.length, 1);
+            assert.equal(
+                check(pod({ app: "api-gateway" }, [controller("ReplicaSet", `api-gateway-bcd-${hashes[6]}`)])).failures
+                    .length,
+                1,
+            );
         });
 
         it("kubectl debug --copy-to (kubectl v0.34.0) drops the labels unless --keep-labels; a copy that keeps them has no owner and is refused", () => {
             // generatePodCopyWithDebugContainer copies only name, namespace, annotations and labels; the
             // profiles' KeepFlags.RemoveLabels then clears the labels unless --keep-labels.
             const copy = (labels?: Record<string, string>) => ({
-                apiVersion: "v1", kind: "Pod",
+                apiVersion: "v1",
+                kind: "Pod",
                 metadata: { name: "api-gateway-debug", namespace: NAMESPACE, ...(labels ? { labels } : {}) },
-                spec: { containers: [{ name: "api-gateway", image: "berrys/api-gateway:1.0.0" }, { name: "debugger", image: "busybox" }] },
+                spec: {
+                    containers: [
+                        { name: "api-gateway", image: "berrys/api-gateway:1.0.0" },
+                        { name: "debugger", image: "busybox" },
+                    ],
+                },
             });
             assert.equal(check(copy()).matched, false);
             assert.deepEqual(check(copy({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" })).failures, [
@@ -404,59 +672,116 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             assert.deepEqual(check(pod({ app: "api-gateway" })).failures, [
                 `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: none); ${REFUSAL}`,
             ]);
-            assert.deepEqual(check(pod({ app: "api-gateway" }, [{ apiVersion: "batch/v1", kind: "Job", name: "load-test", uid: "1", controller: true }])).failures, [
-                `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: Job/load-test); ${REFUSAL}`,
-            ]);
-            assert.equal(check(pod({ app: "api-gateway" }, [controller("ReplicaSet", "api-gateway-canary-7c9d8f6b5")])).failures.length, 1);
+            assert.deepEqual(
+                check(
+                    pod({ app: "api-gateway" }, [
+                        { apiVersion: "batch/v1", kind: "Job", name: "load-test", uid: "1", controller: true },
+                    ]),
+                ).failures,
+                [
+                    `The Pod api-gateway-7c9d8f6b5-q8w2n carries the label app: api-gateway of a berrys-platform service but is not owned by a ReplicaSet of Deployment api-gateway (controller: Job/load-test); ${REFUSAL}`,
+                ],
+            );
+            assert.equal(
+                check(pod({ app: "api-gateway" }, [controller("ReplicaSet", "api-gateway-canary-7c9d8f6b5")])).failures
+                    .length,
+                1,
+            );
         });
 
         it("refuses a ReplicaSet whose pods carry a service's label unless that service's Deployment owns it", () => {
             assert.deepEqual(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway")).failures, [
                 `The ReplicaSet api-gateway-7c9d8f6b5 carries the label app: api-gateway of a berrys-platform service but is not owned by Deployment api-gateway (controller: none); ${REFUSAL}`,
             ]);
-            assert.equal(check(replicaSet("gateway-canary-7c9d8f6b5", "api-gateway", [controller("Deployment", "gateway-canary")])).failures.length, 1);
+            assert.equal(
+                check(
+                    replicaSet("gateway-canary-7c9d8f6b5", "api-gateway", [controller("Deployment", "gateway-canary")]),
+                ).failures.length,
+                1,
+            );
         });
 
         it("refuses labelling a running pod as a service's; an update that keeps the labels (orphaning, an annotation) is not checked", () => {
             const bare = pod({ app: "debug" });
             assert.equal(check(pod({ app: "api-gateway" }), bare).failures.length, 1);
             const orphaned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" });
-            const owned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [controller("ReplicaSet", "api-gateway-7c9d8f6b5")]);
+            const owned = pod({ app: "api-gateway", "pod-template-hash": "7c9d8f6b5" }, [
+                controller("ReplicaSet", "api-gateway-7c9d8f6b5"),
+            ]);
             assert.equal(check(orphaned, owned).matched, false);
             // A re-created Deployment adopts its orphaned ReplicaSet by patching ownerReferences only.
             const orphanRS = replicaSet("api-gateway-7c9d8f6b5", "api-gateway");
-            assert.equal(check(replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")]), orphanRS).matched, false);
+            assert.equal(
+                check(
+                    replicaSet("api-gateway-7c9d8f6b5", "api-gateway", [controller("Deployment", "api-gateway")]),
+                    orphanRS,
+                ).matched,
+                false,
+            );
         });
 
         it("leaves pods without a service's label alone, and other namespaces", () => {
             assert.equal(check(pod({ app: "debug" })).matched, false);
-            assert.equal(evaluatePolicy(servicesOwnershipPolicySpec(Object.values(services)), ownershipBinding, pod({ app: "api-gateway" }), "other-team").matched, false);
+            assert.equal(
+                evaluatePolicy(
+                    servicesOwnershipPolicySpec(Object.values(services)),
+                    ownershipBinding,
+                    pod({ app: "api-gateway" }),
+                    "other-team",
+                ).matched,
+                false,
+            );
         });
 
         it("checks pods and replicasets only, never their subresources (status, binding, eviction, scale)", () => {
             const spec = servicesOwnershipPolicySpec(Object.values(services));
-            assert.deepEqual(spec.matchConstraints.resourceRules.map((rule) => rule.resources), [["pods"], ["replicasets"]]);
+            assert.deepEqual(
+                spec.matchConstraints.resourceRules.map((rule) => rule.resources),
+                [["pods"], ["replicasets"]],
+            );
             assert.equal(spec.failurePolicy, "Fail");
             for (const validation of spec.validations) {
                 assert.ok(!/[\r\n]/.test(validation.expression + validation.messageExpression + validation.message));
-                assert.ok(validation.messageExpression.startsWith('"'), "a messageExpression typed string starts with a string literal");
+                assert.ok(
+                    validation.messageExpression.startsWith('"'),
+                    "a messageExpression typed string starts with a string literal",
+                );
             }
         });
 
         it("production registers the policy and its binding, with the services namespace and the contract's actions", () => {
-            assert.deepEqual(kubernetesObject(production, "ValidatingAdmissionPolicy", OWNERSHIP_POLICY_NAME).spec, servicesOwnershipPolicySpec(Object.values(services)));
-            const registered = kubernetesObject(production, "ValidatingAdmissionPolicyBinding", OWNERSHIP_POLICY_NAME).spec;
+            assert.deepEqual(
+                kubernetesObject(production, "ValidatingAdmissionPolicy", OWNERSHIP_POLICY_NAME).spec,
+                servicesOwnershipPolicySpec(Object.values(services)),
+            );
+            const registered = kubernetesObject(
+                production,
+                "ValidatingAdmissionPolicyBinding",
+                OWNERSHIP_POLICY_NAME,
+            ).spec;
             assert.equal(registered.policyName, OWNERSHIP_POLICY_NAME);
             assert.deepEqual(registered.validationActions, ["Warn", "Audit"]);
-            assert.deepEqual(registered.matchResources.namespaceSelector.matchLabels, { [NAMESPACE_NAME_LABEL]: NAMESPACE });
+            assert.deepEqual(registered.matchResources.namespaceSelector.matchLabels, {
+                [NAMESPACE_NAME_LABEL]: NAMESPACE,
+            });
         });
     });
 
     it("examples/consumer/index.ts, run under mocks against production's outputs, declares a Deployment the policy admits under Deny", async () => {
         const consumer = await runConsumer(production.outputs);
-        const deployment = consumer.registered.find((resource) => resource.type === "kubernetes:apps/v1:Deployment")!.inputs;
-        const response = admissionResponse(policy, servicesAdmissionBindingSpec(NAMESPACE, ["Deny"]), deployment, deployment.metadata.namespace);
-        assert.deepEqual(evaluatePolicy(policy, binding, deployment, deployment.metadata.namespace), { matched: true, failures: [] });
+        const deployment = consumer.registered.find(
+            (resource) => resource.type === "kubernetes:apps/v1:Deployment",
+        )!.inputs;
+        const response = admissionResponse(
+            policy,
+            servicesAdmissionBindingSpec(NAMESPACE, ["Deny"]),
+            deployment,
+            deployment.metadata.namespace,
+        );
+        assert.deepEqual(evaluatePolicy(policy, binding, deployment, deployment.metadata.namespace), {
+            matched: true,
+            failures: [],
+        });
         assert.equal(response.allowed, true);
     });
 });

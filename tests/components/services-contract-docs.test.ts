@@ -25,12 +25,17 @@ describe("the services contract as an app team meets it", () => {
     });
 
     it("the services output's documentation (docs/outputs.md and the contract's JSDoc) says so too", () => {
-        const row = doc("outputs.md").split("\n").find((line) => line.startsWith("| `services` |"));
+        const row = doc("outputs.md")
+            .split("\n")
+            .find((line) => line.startsWith("| `services` |"));
         assert.ok(row);
         assert.match(row, /creates every label child of the counter behind its custom metric at start-up/);
         assert.match(row, /belong to the container named after the service/);
         const source = readFileSync(join(PROJECT_DIR, "components", "service-scaling.ts"), "utf8");
-        assert.match(source.replace(/\n \* /g, " "), /must create every label child of the counter behind its custom metric at start-up/);
+        assert.match(
+            source.replace(/\n \* /g, " "),
+            /must create every label child of the counter behind its custom metric at start-up/,
+        );
     });
 
     it("the runbooks of HpaMetricUnavailable and HpaScalingInactive say how to tell a counter without children after a rollout", () => {

@@ -17,22 +17,41 @@ function errorsWith(change: (raw: RawConfig) => void, region?: string): string[]
 }
 
 const labelsKey = "berrys-platform:nodeGroups.default-node-group.labels";
-const withLabels = (labels: Record<string, string>) => (raw: RawConfig) => { raw.nodeGroups["default-node-group"].labels = labels; };
-const EXISTING = { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] };
+const withLabels = (labels: Record<string, string>) => (raw: RawConfig) => {
+    raw.nodeGroups["default-node-group"].labels = labels;
+};
+const EXISTING = {
+    mode: "existing",
+    vpcId: "vpc-0123456789abcdef0",
+    privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+};
 
 describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
     it("node group labels: no key containing kubernetes.io/, k8s.io/ or eks.amazonaws.com/, even under a subdomain", () => {
-        for (const key of ["kubernetes.io/role", "node-role.kubernetes.io/worker", "k8s.io/x", "eks.amazonaws.com/nodegroup"]) {
+        for (const key of [
+            "kubernetes.io/role",
+            "node-role.kubernetes.io/worker",
+            "k8s.io/x",
+            "eks.amazonaws.com/nodegroup",
+        ]) {
             const errors = errorsWith(withLabels({ [key]: "x" }));
             assert.equal(errors.length, 1, key);
-            assert.match(errors[0], /must not contain (kubernetes\.io|k8s\.io|eks\.amazonaws\.com)\/: EKS refuses its reserved prefixes$/);
+            assert.match(
+                errors[0],
+                /must not contain (kubernetes\.io|k8s\.io|eks\.amazonaws\.com)\/: EKS refuses its reserved prefixes$/,
+            );
         }
         assert.deepEqual(errorsWith(withLabels({ "node.example.com/role": "worker", team: "payments" })), []);
     });
 
     it("node group labels: no empty value (Kubernetes allows one, EKS does not), keys at most 63 characters with their prefix", () => {
-        assert.deepEqual(errorsWith(withLabels({ role: "" })), [`${labelsKey}.role ("") must not be empty: EKS CreateNodegroup refuses an empty label value`]);
-        assert.match(errorsWith(withLabels({ [`example.com/${"k".repeat(52)}`]: "x" }))[0], /must be at most 63 characters with its prefix \(EKS CreateNodegroup\), has 64/);
+        assert.deepEqual(errorsWith(withLabels({ role: "" })), [
+            `${labelsKey}.role ("") must not be empty: EKS CreateNodegroup refuses an empty label value`,
+        ]);
+        assert.match(
+            errorsWith(withLabels({ [`example.com/${"k".repeat(52)}`]: "x" }))[0],
+            /must be at most 63 characters with its prefix \(EKS CreateNodegroup\), has 64/,
+        );
         assert.match(errorsWith(withLabels({ role: "v".repeat(64) }))[0], /must be at most 63 characters/);
     });
 
@@ -42,10 +61,16 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
             raw.cluster.publicAccessCidrs = ["192.0.2.0/24"];
         };
         assert.deepEqual(errorsWith(ids("vpc-01234567", ["subnet-01234567", "subnet-0123456789abcdef0"])), []);
-        assert.deepEqual(errorsWith(ids("vpc-012345678", ["subnet-01234567", "subnet-0123456789abcdef"])).map((error) => error.split(" (")[0]), [
-            "berrys-platform:network.vpcId", "berrys-platform:network.privateSubnetIds.1",
-        ]);
-        assert.match(errorsWith(ids("vpc-01234567", ["subnet-01234567", "subnet-01234567"]))[0], /must not list a subnet twice/);
+        assert.deepEqual(
+            errorsWith(ids("vpc-012345678", ["subnet-01234567", "subnet-0123456789abcdef"])).map(
+                (error) => error.split(" (")[0],
+            ),
+            ["berrys-platform:network.vpcId", "berrys-platform:network.privateSubnetIds.1"],
+        );
+        assert.match(
+            errorsWith(ids("vpc-01234567", ["subnet-01234567", "subnet-01234567"]))[0],
+            /must not list a subnet twice/,
+        );
     });
 
     it("existing subnets must span two zones, as AWS reports them (EKS CreateCluster)", () => {
@@ -55,17 +80,35 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
         assert.ok(config.ok, config.ok ? "" : config.errors.join("\n"));
         if (!config.ok) return;
         const [a, b] = EXISTING.privateSubnetIds;
-        const one = checkAwsFacts(config.config, { callerArn: MOCK_CALLER_ARN, subnetZones: { [a]: "us-east-1a", [b]: "us-east-1a" } });
-        assert.ok(!one.ok && /^berrys-platform:network\.privateSubnetIds .* must span at least two availability zones: all are in us-east-1a/.test(one.errors[0]),
-            one.ok ? "accepted" : one.errors.join("\n"));
-        assert.ok(checkAwsFacts(config.config, { callerArn: MOCK_CALLER_ARN, subnetZones: { [a]: "us-east-1a", [b]: "us-east-1b" } }).ok);
+        const one = checkAwsFacts(config.config, {
+            callerArn: MOCK_CALLER_ARN,
+            subnetZones: { [a]: "us-east-1a", [b]: "us-east-1a" },
+        });
+        assert.ok(
+            !one.ok &&
+                /^berrys-platform:network\.privateSubnetIds .* must span at least two availability zones: all are in us-east-1a/.test(
+                    one.errors[0],
+                ),
+            one.ok ? "accepted" : one.errors.join("\n"),
+        );
+        assert.ok(
+            checkAwsFacts(config.config, {
+                callerArn: MOCK_CALLER_ARN,
+                subnetZones: { [a]: "us-east-1a", [b]: "us-east-1b" },
+            }).ok,
+        );
     });
 
     it("a principal in one access entry only: an admin role listed twice, in any case, is refused", () => {
         const role = "arn:aws:iam::123456789012:role/platform-admin";
-        const errors = errorsWith((raw) => { raw.cluster.adminRoleArns = [role, role.replace("platform-admin", "Platform-Admin")]; });
+        const errors = errorsWith((raw) => {
+            raw.cluster.adminRoleArns = [role, role.replace("platform-admin", "Platform-Admin")];
+        });
         assert.equal(errors.length, 1);
-        assert.match(errors[0], /^berrys-platform:cluster\.adminRoleArns \(.*\) must not list a role twice: EKS allows one access entry per principal$/);
+        assert.match(
+            errors[0],
+            /^berrys-platform:cluster\.adminRoleArns \(.*\) must not list a role twice: EKS allows one access entry per principal$/,
+        );
     });
 
     it("the region's partition, as the SDKs' partitions.json names it; GovCloud and China are refused with the region", () => {
@@ -74,9 +117,12 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
         assert.equal(partitionOf("us-gov-west-1"), "aws-us-gov");
         assert.equal(partitionOf("cn-north-1"), "aws-cn");
         assert.equal(partitionOf("us-iso-east-1"), "aws-iso");
-        assert.deepEqual(errorsWith(() => undefined, "us-gov-west-1"), [
-            "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
-        ]);
+        assert.deepEqual(
+            errorsWith(() => undefined, "us-gov-west-1"),
+            [
+                "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
+            ],
+        );
         assert.equal(errorsWith(() => undefined, "cn-northwest-1").length, 1);
     });
 });

@@ -36,17 +36,26 @@ describe("examples/consumer: docs/outputs.md's StackReference example", function
         assert.deepEqual(tsconfig.files, ["index.ts"]);
         const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts;
         assert.match(scripts.test, /(^| )typecheck:consumer( |$)/);
-        assert.match(scripts["typecheck:consumer"], new RegExp(`^node ${NATIVE_TSC} -p examples/consumer/tsconfig\\.typecheck\\.json( |$)`));
+        assert.match(
+            scripts["typecheck:consumer"],
+            new RegExp(`^node ${NATIVE_TSC} -p examples/consumer/tsconfig\\.typecheck\\.json( |$)`),
+        );
         // The script checks the consumer's tsconfig.json with its options but what TypeScript 7
         // requires (as the program's typecheck: tests/type-check.test.ts), and only its index.ts.
         const own = nativeConfig(path.join(consumerDir, "tsconfig.json"));
         const check = nativeConfig(path.join(consumerDir, "tsconfig.typecheck.json"));
         assert.equal(check.compilerOptions.noEmit, true);
         assert.equal(check.compilerOptions.noCheck, undefined);
-        assert.deepEqual(optionsWithout(check.compilerOptions, ["noEmit", "moduleResolution", "types"]), optionsWithout(own.compilerOptions, ["moduleResolution"]));
+        assert.deepEqual(
+            optionsWithout(check.compilerOptions, ["noEmit", "moduleResolution", "types"]),
+            optionsWithout(own.compilerOptions, ["moduleResolution"]),
+        );
         assert.deepEqual(check.files, [CONSUMER_PROGRAM]);
         const { importedFiles } = ts.preProcessFile(fs.readFileSync(CONSUMER_PROGRAM, "utf8"), true, true);
-        assert.deepEqual(importedFiles.map((imported) => imported.fileName).sort(), ["@pulumi/kubernetes", "@pulumi/pulumi"]);
+        assert.deepEqual(importedFiles.map((imported) => imported.fileName).sort(), [
+            "@pulumi/kubernetes",
+            "@pulumi/pulumi",
+        ]);
         // The program's own tsconfig does not cover it: only the consumer's settings apply.
         const root = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "utf8"));
         assert.ok(!root.include.some((pattern: string) => pattern.startsWith("examples")));
@@ -82,7 +91,10 @@ describe("examples/consumer: docs/outputs.md's StackReference example", function
             const [container] = spec.template.spec.containers;
             // An Output's own member `resources` hides a lifted `contract.resources` (pulumi
             // output.js:119-127, @pulumi/pulumi 3.248): this is the line that catches it.
-            assert.deepEqual(container.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+            assert.deepEqual(container.resources, {
+                requests: { cpu: "250m", memory: "256Mi" },
+                limits: { cpu: "500m", memory: "512Mi" },
+            });
             assert.deepEqual(container.ports, [{ name: "metrics", containerPort: 8000 }]);
         });
     });

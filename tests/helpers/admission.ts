@@ -71,7 +71,11 @@ export interface PolicyResult {
     readonly failures: string[];
 }
 
-interface Validation { expression: string; messageExpression?: string; message?: string }
+interface Validation {
+    expression: string;
+    messageExpression?: string;
+    message?: string;
+}
 interface PolicySpec {
     matchConditions?: { name: string; expression: string }[];
     variables?: { name: string; expression: string }[];
@@ -94,21 +98,34 @@ function evaluatedMessage(message: unknown): string | undefined {
         return undefined;
     }
     const trimmed = message.trim();
-    return trimmed === "" || Buffer.byteLength(trimmed) > MAX_MESSAGE_BYTES || trimmed.includes("\n") ? undefined : trimmed;
+    return trimmed === "" || Buffer.byteLength(trimmed) > MAX_MESSAGE_BYTES || trimmed.includes("\n")
+        ? undefined
+        : trimmed;
 }
 
 /** Evaluates the policy for a CREATE of `object` in `namespace` under `binding`, or an UPDATE of `oldObject`. */
-export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string, oldObject?: Record<string, any>): PolicyResult {
+export function evaluatePolicy(
+    policy: PolicySpec,
+    binding: BindingSpec,
+    object: Record<string, any>,
+    namespace: string,
+    oldObject?: Record<string, any>,
+): PolicyResult {
     const selector = binding.matchResources?.namespaceSelector?.matchLabels ?? {};
     const namespaceLabels: Record<string, string> = { "kubernetes.io/metadata.name": namespace };
     if (!Object.entries(selector).every(([key, value]) => namespaceLabels[key] === value)) {
         return { matched: false, failures: [] };
     }
-    const bindings: Record<string, unknown> = { object: celValue(asStored(object)), oldObject: oldObject === undefined ? null : celValue(asStored(oldObject)) };
+    const bindings: Record<string, unknown> = {
+        object: celValue(asStored(object)),
+        oldObject: oldObject === undefined ? null : celValue(asStored(oldObject)),
+    };
     for (const condition of policy.matchConditions ?? []) {
         const result = evaluate(condition.expression, bindings);
         if (isError(result)) {
-            throw new Error(`matchCondition ${condition.name} errors (failurePolicy Fail would refuse): ${result.message}`);
+            throw new Error(
+                `matchCondition ${condition.name} errors (failurePolicy Fail would refuse): ${result.message}`,
+            );
         }
         if (result === false) {
             return { matched: false, failures: [] };
@@ -129,13 +146,22 @@ export function evaluatePolicy(policy: PolicySpec, binding: BindingSpec, object:
             continue;
         }
         if (result !== false) {
-            throw new Error(`validation ${validation.expression} does not evaluate to a bool: ${isError(result) ? result.message : String(result)}`);
+            throw new Error(
+                `validation ${validation.expression} does not evaluate to a bool: ${isError(result) ? result.message : String(result)}`,
+            );
         }
-        const message = validation.messageExpression !== undefined ? evaluate(validation.messageExpression, { ...bindings, variables }) : undefined;
+        const message =
+            validation.messageExpression !== undefined
+                ? evaluate(validation.messageExpression, { ...bindings, variables })
+                : undefined;
         if (isError(message)) {
             throw new Error(`messageExpression errors (the API server would fall back to message): ${message.message}`);
         }
-        failures.push(evaluatedMessage(message) ?? validation.message?.trim() ?? `failed expression: ${validation.expression.trim()}`);
+        failures.push(
+            evaluatedMessage(message) ??
+                validation.message?.trim() ??
+                `failed expression: ${validation.expression.trim()}`,
+        );
     }
     return { matched: true, failures };
 }
@@ -151,7 +177,13 @@ export interface AdmissionResponse {
 }
 
 /** What the API server answers for the policy's failures under the binding's validationActions. */
-export function admissionResponse(policy: PolicySpec, binding: BindingSpec, object: Record<string, any>, namespace: string, oldObject?: Record<string, any>): AdmissionResponse {
+export function admissionResponse(
+    policy: PolicySpec,
+    binding: BindingSpec,
+    object: Record<string, any>,
+    namespace: string,
+    oldObject?: Record<string, any>,
+): AdmissionResponse {
     const { failures } = evaluatePolicy(policy, binding, object, namespace, oldObject);
     const actions = new Set(binding.validationActions);
     const denied = actions.has("Deny") ? failures : [];

@@ -44,8 +44,11 @@ export function mapsMeetingDefaults(values: Values, defaults: unknown, prefix = 
 
 /** The default keys of `defaults` that survive under `values` with a value that renders something. */
 export function keptDefaults(values: Values, defaults: Values): string[] {
-    const empty = (value: unknown) => value === null || value === undefined ||
-        (Array.isArray(value) && value.length === 0) || (isMap(value) && Object.keys(value).length === 0);
+    const empty = (value: unknown) =>
+        value === null ||
+        value === undefined ||
+        (Array.isArray(value) && value.length === 0) ||
+        (isMap(value) && Object.keys(value).length === 0);
     return Object.keys(defaults).filter((key) => !(key in values) && !empty(defaults[key]));
 }
 

@@ -2,10 +2,14 @@
 
 /** GitHub's anchor of a heading (github-slugger): the text as rendered, lower case, punctuation dropped, spaces to '-'. */
 export function githubSlug(heading: string): string {
-    const text = heading.trim()
+    const text = heading
+        .trim()
         .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
         .replace(/[`*]/g, "");
-    return text.toLowerCase().replace(/[^\p{L}\p{N}\- _]/gu, "").replace(/ /g, "-");
+    return text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\- _]/gu, "")
+        .replace(/ /g, "-");
 }
 
 /** The lines outside fenced code blocks, with their 1-based line numbers. */
@@ -39,7 +43,8 @@ export function markdownLinks(text: string): { line: number; target: string }[] 
     const links: { line: number; target: string }[] = [];
     for (const [line, content] of proseLines(text)) {
         const withoutCode = content.replace(/`[^`]*`/g, "");
-        for (const match of withoutCode.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) links.push({ line, target: match[1] });
+        for (const match of withoutCode.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g))
+            links.push({ line, target: match[1] });
     }
     return links;
 }

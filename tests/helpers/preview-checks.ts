@@ -14,8 +14,9 @@ let validate: ValidateFunction | undefined;
 
 /** The committed schema/stack-file.schema.json, compiled once. */
 function schemaValidator(): ValidateFunction {
-    validate ??= new Ajv2020({ strict: true, strictRequired: false, allErrors: true })
-        .compile(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, SCHEMA_FILE), "utf8")));
+    validate ??= new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
+        JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, SCHEMA_FILE), "utf8")),
+    );
     return validate;
 }
 
@@ -31,7 +32,9 @@ export async function checkAsPreview(stack: string, dir: string): Promise<Previe
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     const document = parseYaml(fs.readFileSync(file, "utf8"), path.basename(file));
     if (!schemaValidator()(document)) {
-        throw new Error(`${path.basename(file)} does not match ${SCHEMA_FILE}:\n${JSON.stringify(schemaValidator().errors, null, 2)}`);
+        throw new Error(
+            `${path.basename(file)} does not match ${SCHEMA_FILE}:\n${JSON.stringify(schemaValidator().errors, null, 2)}`,
+        );
     }
     const stackFile = readStackFile(stack, dir);
     const checked = preflight(stackFile.projectConfig, stackFile.context);

@@ -19,7 +19,11 @@ const unchanged = new Map<string, Promise<MockRun>>();
 
 /** Runs the program for a stack; `configOverrides` replace whole top-level keys. */
 export function runStack(stack: string, options: ProgramRunOptions = {}): Promise<MockRun> {
-    if (options.configOverrides === undefined && options.transformations === undefined && options.callOverrides === undefined) {
+    if (
+        options.configOverrides === undefined &&
+        options.transformations === undefined &&
+        options.callOverrides === undefined
+    ) {
         const cached = unchanged.get(stack) ?? run(stack, options);
         unchanged.set(stack, cached);
         return cached;
@@ -36,22 +40,35 @@ function run(stack: string, options: ProgramRunOptions): Promise<MockRun> {
             config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    return runWithMocks({ stack, config, loadProgram, transformations: options.transformations, callOverrides: options.callOverrides });
+    return runWithMocks({
+        stack,
+        config,
+        loadProgram,
+        transformations: options.transformations,
+        callOverrides: options.callOverrides,
+    });
 }
 
 /** The one registered resource of a type and name; fails when there is none or several. */
 export function resource(run: MockRun, type: string, name: string): RegisteredResource {
     const found = run.registered.filter((candidate) => candidate.type === type && candidate.name === name);
     if (found.length !== 1) {
-        throw new Error(`expected one ${type} named ${name}, found ${found.length}; registered: ` +
-            run.registered.filter((candidate) => candidate.type === type).map((candidate) => candidate.name).join(", "));
+        throw new Error(
+            `expected one ${type} named ${name}, found ${found.length}; registered: ` +
+                run.registered
+                    .filter((candidate) => candidate.type === type)
+                    .map((candidate) => candidate.name)
+                    .join(", "),
+        );
     }
     return found[0];
 }
 
 /** The registered Kubernetes object of a kind and metadata.name. */
 export function kubernetesObject(run: MockRun, kind: string, name: string): Record<string, any> {
-    const found = run.registered.filter((candidate) => candidate.inputs.kind === kind && candidate.inputs.metadata?.name === name);
+    const found = run.registered.filter(
+        (candidate) => candidate.inputs.kind === kind && candidate.inputs.metadata?.name === name,
+    );
     if (found.length !== 1) {
         throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
     }

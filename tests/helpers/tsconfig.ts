@@ -17,7 +17,11 @@ export interface NativeConfig {
 
 /** Runs a package.json script's command as npm does (sh, local binaries on PATH) in `cwd`. */
 export function runScript(command: string, cwd: string): { status: number | null; output: string } {
-    const env = { ...process.env, NODE_OPTIONS: "", PATH: `${path.join(PROJECT_DIR, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
+    const env = {
+        ...process.env,
+        NODE_OPTIONS: "",
+        PATH: `${path.join(PROJECT_DIR, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`,
+    };
     const result = spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", env });
     // Colours when tsc sets `pretty` (a terminal), plain `file(line,column): error` otherwise.
     return { status: result.status, output: `${result.stdout}${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, "") };
@@ -28,7 +32,10 @@ export function nativeConfig(file: string): NativeConfig {
     const result = runScript(`node ${NATIVE_TSC} --showConfig -p ${JSON.stringify(file)}`, PROJECT_DIR);
     assert.equal(result.status, 0, `${file}:\n${result.output}`);
     const shown = JSON.parse(result.output) as { compilerOptions: Record<string, unknown>; files: string[] };
-    return { compilerOptions: shown.compilerOptions, files: shown.files.map((name) => path.resolve(path.dirname(file), name)) };
+    return {
+        compilerOptions: shown.compilerOptions,
+        files: shown.files.map((name) => path.resolve(path.dirname(file), name)),
+    };
 }
 
 /** `options` without the keys in `except`, for comparing a check config with the tsconfig it checks. */

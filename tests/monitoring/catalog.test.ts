@@ -13,10 +13,16 @@ describe("monitoring/metric-catalog", () => {
 
     it("lists the counter behind each adapter metric of the seed, and never the adapter names themselves", () => {
         const rules = stackConfig("production").addons.prometheusAdapter.rules;
-        assert.deepStrictEqual(rules.map((rule) => rule.series), ["model_requests_total", "http_requests_total", "agent_created_total"]);
+        assert.deepStrictEqual(
+            rules.map((rule) => rule.series),
+            ["model_requests_total", "http_requests_total", "agent_created_total"],
+        );
         for (const rule of rules) {
             assert.ok(METRIC_CATALOG[rule.series], `${rule.metric}: ${rule.series} is not in the catalog`);
-            assert.ok(!(rule.metric in METRIC_CATALOG), `${rule.metric} is served by the adapter, not a Prometheus series`);
+            assert.ok(
+                !(rule.metric in METRIC_CATALOG),
+                `${rule.metric} is served by the adapter, not a Prometheus series`,
+            );
         }
     });
 
@@ -24,8 +30,16 @@ describe("monitoring/metric-catalog", () => {
     // (<namespace>/<PodMonitor>) and endpoint (the port's name); Prometheus's honor_labels: false keeps
     // a scraped label of the same name as exported_<name>.
     it("the services' series carry the PodMonitor's labels (no service label), the seed's endpoint label as exported_endpoint", () => {
-        assert.deepStrictEqual(podMonitorSpec("api-gateway").podMetricsEndpoints, [{ port: "metrics", path: "/metrics" }]);
-        for (const series of ["http_requests_total", "model_requests_total", "agent_created_total", "request_duration_seconds_bucket", "database_connections_total"]) {
+        assert.deepStrictEqual(podMonitorSpec("api-gateway").podMetricsEndpoints, [
+            { port: "metrics", path: "/metrics" },
+        ]);
+        for (const series of [
+            "http_requests_total",
+            "model_requests_total",
+            "agent_created_total",
+            "request_duration_seconds_bucket",
+            "database_connections_total",
+        ]) {
             const exporter = METRIC_CATALOG[series].exporter;
             assert.match(exporter, /namespace, pod, container, job, endpoint and instance by their PodMonitor/, series);
             assert.match(exporter, /no `service` label/, series);

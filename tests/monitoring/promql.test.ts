@@ -9,11 +9,18 @@ describe("PromQL test helper (lezer-promql)", () => {
     it("reports a range selector without duration and a dangling operator", () => {
         assert.notDeepStrictEqual(promqlErrors("rate(x[])"), []);
         assert.notDeepStrictEqual(promqlErrors("x >"), []);
-        assert.notDeepStrictEqual(promqlErrors("rate(x[$__rate_interval])"), [], "an unreplaced Grafana variable is not PromQL");
+        assert.notDeepStrictEqual(
+            promqlErrors("rate(x[$__rate_interval])"),
+            [],
+            "an unreplaced Grafana variable is not PromQL",
+        );
     });
 
     it("accepts valid PromQL with binary matching, offsets and aggregation modifiers", () => {
-        assert.deepStrictEqual(promqlErrors('sum by (pod) (rate(x{a="b"}[5m])) / ignoring (type) y offset 1m > 0.9'), []);
+        assert.deepStrictEqual(
+            promqlErrors('sum by (pod) (rate(x{a="b"}[5m])) / ignoring (type) y offset 1m > 0.9'),
+            [],
+        );
     });
 
     it("lists metric names from vector and matrix selectors, not label names or functions", () => {
@@ -25,7 +32,10 @@ describe("PromQL test helper (lezer-promql)", () => {
 
     it("replaces Grafana variables so the query parses", () => {
         const query = 'rate(x{hpa=~"($service)-hpa", s="${service}"}[$__rate_interval])';
-        assert.strictEqual(substituteGrafanaVariables(query), 'rate(x{hpa=~"(agent-orchestrator)-hpa", s="agent-orchestrator"}[5m])');
+        assert.strictEqual(
+            substituteGrafanaVariables(query),
+            'rate(x{hpa=~"(agent-orchestrator)-hpa", s="agent-orchestrator"}[5m])',
+        );
         assert.deepStrictEqual(promqlErrors(substituteGrafanaVariables(query)), []);
     });
 });

@@ -12,7 +12,9 @@ export function promqlErrors(expr: string): string[] {
     parser.parse(expr).iterate({
         enter: (node) => {
             if (node.type.isError) {
-                errors.push(`syntax error at ${node.from}: ${JSON.stringify(expr.slice(Math.max(0, node.from - 20), node.to + 20))}`);
+                errors.push(
+                    `syntax error at ${node.from}: ${JSON.stringify(expr.slice(Math.max(0, node.from - 20), node.to + 20))}`,
+                );
             }
         },
     });
@@ -36,7 +38,14 @@ export function metricNames(expr: string): string[] {
 }
 
 /** Grafana's built-in interval variables, replaced by a duration so the query is plain PromQL. */
-const GRAFANA_INTERVALS = ["$__rate_interval", "$__interval", "$__range", "${__rate_interval}", "${__interval}", "${__range}"];
+const GRAFANA_INTERVALS = [
+    "$__rate_interval",
+    "$__interval",
+    "$__range",
+    "${__rate_interval}",
+    "${__interval}",
+    "${__range}",
+];
 
 /** Replaces Grafana variables as Grafana would before sending the query: intervals by `5m`, others by `value`. */
 export function substituteGrafanaVariables(expr: string, value = "agent-orchestrator"): string {

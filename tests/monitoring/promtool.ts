@@ -8,7 +8,8 @@ import { join } from "path";
 import { stringify } from "yaml";
 
 /** What `npm test` says when promtool is missing (tools/require-promtool.js says the same). */
-export const PROMTOOL_HINT = "promtool is not on PATH: install Debian's prometheus package " +
+export const PROMTOOL_HINT =
+    "promtool is not on PATH: install Debian's prometheus package " +
     "(apt-get install -y prometheus, with sudo when not root); .ci/run does this";
 
 /** promtool's version line, or undefined when it is not installed. */
@@ -19,7 +20,9 @@ export function promtoolVersion(): string | undefined {
 
 /** A series in PromQL notation, `name{label="value", ...}`. */
 export function seriesOf(name: string, labels: Readonly<Record<string, string>>): string {
-    return `${name}{${Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(", ")}}`;
+    return `${name}{${Object.entries(labels)
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join(", ")}}`;
 }
 
 /**
@@ -92,14 +95,24 @@ export function promtoolTestFile(ruleFile: string, cases: readonly RuleCase[]): 
 }
 
 /** Runs `promtool <command...> <file>` on the given files in a fresh directory; status and output. */
-export function runPromtool(command: readonly string[], files: Readonly<Record<string, unknown>>, target: string): { status: number | null; output: string } {
+export function runPromtool(
+    command: readonly string[],
+    files: Readonly<Record<string, unknown>>,
+    target: string,
+): { status: number | null; output: string } {
     const dir = mkdtempSync(join(tmpdir(), "berrys-promtool-"));
     try {
         for (const [name, content] of Object.entries(files)) {
-            writeFileSync(join(dir, name), typeof content === "string" ? content : stringify(content, { lineWidth: 0 }));
+            writeFileSync(
+                join(dir, name),
+                typeof content === "string" ? content : stringify(content, { lineWidth: 0 }),
+            );
         }
         const run = spawnSync("promtool", [...command, target], { cwd: dir, encoding: "utf8" });
-        return { status: run.status, output: `${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? String(run.error) : ""}` };
+        return {
+            status: run.status,
+            output: `${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? String(run.error) : ""}`,
+        };
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }

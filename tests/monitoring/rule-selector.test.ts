@@ -2,7 +2,11 @@ import * as assert from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { kubePrometheusStackRuleSelector, labelsSelectedBy, selectorMatches } from "../../components/monitoring/rule-selector";
+import {
+    kubePrometheusStackRuleSelector,
+    labelsSelectedBy,
+    selectorMatches,
+} from "../../components/monitoring/rule-selector";
 
 /** The chart's default values.yaml (kube-prometheus-stack 88.5.3), copied into the repository. */
 const CHART_VALUES = join(__dirname, "../fixtures/charts/kube-prometheus-stack.values.yaml");
@@ -14,7 +18,11 @@ describe("monitoring/rule-selector: the rules reach the stack's Prometheus", () 
     it("with the chart's defaults (88.5.3 values), Prometheus selects rules labelled release=<release>", () => {
         assert.strictEqual(spec.ruleSelectorNilUsesHelmValues, true);
         assert.deepStrictEqual(spec.ruleSelector, {});
-        assert.deepStrictEqual(spec.ruleNamespaceSelector, {}, "an empty namespace selector: rules in any namespace, monitoring included");
+        assert.deepStrictEqual(
+            spec.ruleNamespaceSelector,
+            {},
+            "an empty namespace selector: rules in any namespace, monitoring included",
+        );
         const selector = kubePrometheusStackRuleSelector(spec, "kube-prometheus-stack");
         assert.deepStrictEqual(selector, { matchLabels: { release: "kube-prometheus-stack" } });
         assert.ok(selectorMatches(selector, labelsSelectedBy(selector)));
@@ -38,20 +46,35 @@ describe("monitoring/rule-selector: the rules reach the stack's Prometheus", () 
             ],
         };
         assert.deepStrictEqual(labelsSelectedBy(selector), { team: "platform", prometheus: "main", role: "true" });
-        assert.ok(selectorMatches(kubePrometheusStackRuleSelector({ ruleSelector: selector }, "kps"), labelsSelectedBy(selector)));
+        assert.ok(
+            selectorMatches(
+                kubePrometheusStackRuleSelector({ ruleSelector: selector }, "kps"),
+                labelsSelectedBy(selector),
+            ),
+        );
         assert.ok(!selectorMatches(selector, { ...labelsSelectedBy(selector), deprecated: "x" }));
     });
 
-    it("the Grafana sidecar default label is grafana_dashboard=\"1\", searching all namespaces", () => {
+    it('the Grafana sidecar default label is grafana_dashboard="1", searching all namespaces', () => {
         const sidecar = values.grafana.sidecar.dashboards;
-        assert.deepStrictEqual([sidecar.enabled, sidecar.label, sidecar.labelValue, sidecar.searchNamespace], [true, "grafana_dashboard", "1", "ALL"]);
+        assert.deepStrictEqual(
+            [sidecar.enabled, sidecar.label, sidecar.labelValue, sidecar.searchNamespace],
+            [true, "grafana_dashboard", "1", "ALL"],
+        );
     });
 });
 
 describe("monitoring/rule-selector: the program's own rules and PodMonitors reach the stack's Prometheus", function () {
     /** A release's values over the chart's defaults, as Helm merges them (maps merge, the rest replaces). */
     function merged(defaults: any, values: any): any {
-        if (defaults && values && typeof defaults === "object" && typeof values === "object" && !Array.isArray(defaults) && !Array.isArray(values)) {
+        if (
+            defaults &&
+            values &&
+            typeof defaults === "object" &&
+            typeof values === "object" &&
+            !Array.isArray(defaults) &&
+            !Array.isArray(values)
+        ) {
             const out: Record<string, unknown> = { ...defaults };
             for (const [key, value] of Object.entries(values)) {
                 out[key] = merged(defaults[key], value);
@@ -64,23 +87,39 @@ describe("monitoring/rule-selector: the program's own rules and PodMonitors reac
     it("installed kube-prometheus-stack: its ruleSelector selects the berrys-scaling PrometheusRule, and PodMonitors from the services' namespace", async () => {
         const { runStack, kubernetesObject } = await import("../helpers/program");
         const run = await runStack("production");
-        const release = run.registered.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+        const release = run.registered.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack",
+        )!;
         const spec = merged(parse(readFileSync(CHART_VALUES, "utf8")), release.inputs.values).prometheus.prometheusSpec;
         const rule = kubernetesObject(run, "PrometheusRule", "berrys-scaling");
-        assert.ok(selectorMatches(kubePrometheusStackRuleSelector(spec, release.inputs.name), rule.metadata.labels ?? {}));
+        assert.ok(
+            selectorMatches(kubePrometheusStackRuleSelector(spec, release.inputs.name), rule.metadata.labels ?? {}),
+        );
         // Namespace selectors by name (tests/addons/monitored-namespaces.test.ts covers every monitor and rule).
         const names = (selector: any): string[] => selector.matchExpressions[0].values;
-        assert.ok(names(spec.ruleNamespaceSelector).includes(rule.metadata.namespace), "the rule's namespace is selected");
+        assert.ok(
+            names(spec.ruleNamespaceSelector).includes(rule.metadata.namespace),
+            "the rule's namespace is selected",
+        );
         assert.strictEqual(spec.podMonitorSelectorNilUsesHelmValues, false, "PodMonitors need no release label");
         assert.deepStrictEqual(spec.podMonitorSelector, {});
-        assert.ok(names(spec.podMonitorNamespaceSelector).includes("berrys-production"), "PodMonitors in the services' namespace");
+        assert.ok(
+            names(spec.podMonitorNamespaceSelector).includes("berrys-production"),
+            "PodMonitors in the services' namespace",
+        );
     });
 
     it("external Prometheus: the rule and the PodMonitors carry the labels its selectors match", async () => {
         const { runStack, kubernetesObject } = await import("../helpers/program");
         const run = await runStack("staging", {
             configOverrides: {
-                "berrys-platform:addons": { prometheus: { mode: "external", url: "http://prometheus-operated.monitoring.svc:9090", selectorLabels: { prometheus: "main" } } },
+                "berrys-platform:addons": {
+                    prometheus: {
+                        mode: "external",
+                        url: "http://prometheus-operated.monitoring.svc:9090",
+                        selectorLabels: { prometheus: "main" },
+                    },
+                },
             },
         });
         const selector = { matchLabels: { prometheus: "main" } };
@@ -90,6 +129,10 @@ describe("monitoring/rule-selector: the program's own rules and PodMonitors reac
         for (const podMonitor of podMonitors) {
             assert.ok(selectorMatches(selector, podMonitor.inputs.metadata.labels), podMonitor.inputs.metadata.name);
         }
-        assert.equal(run.registered.filter((r) => r.inputs.chart === "kube-prometheus-stack").length, 0, "no Prometheus installed");
+        assert.equal(
+            run.registered.filter((r) => r.inputs.chart === "kube-prometheus-stack").length,
+            0,
+            "no Prometheus installed",
+        );
     });
 });

@@ -2,7 +2,14 @@ import * as assert from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
-import { DEFAULT_SEVERITY, RECORDED, scalingAlerts, scalingRuleGroups, type AlertingRule, type RecordingRule } from "../../components/monitoring/rules";
+import {
+    DEFAULT_SEVERITY,
+    RECORDED,
+    scalingAlerts,
+    scalingRuleGroups,
+    type AlertingRule,
+    type RecordingRule,
+} from "../../components/monitoring/rules";
 import { runbookAnchor, troubleshootingMarkdown } from "../../components/monitoring/runbooks";
 import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
 import { SCALING_ALERTS } from "../../schema/monitoring";
@@ -15,18 +22,27 @@ const alertNamed = (alerts: AlertingRule[], name: string) => alerts.find((rule) 
 describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
     const groups = scalingRuleGroups(productionInput());
     const rules = groups.flatMap((group) => group.rules);
-    const recorded = new Set(rules.filter((rule): rule is RecordingRule => "record" in rule).map((rule) => rule.record));
+    const recorded = new Set(
+        rules.filter((rule): rule is RecordingRule => "record" in rule).map((rule) => rule.record),
+    );
 
     it("every expression parses with Prometheus's PromQL grammar", () => {
         for (const rule of rules) {
-            assert.deepStrictEqual(promqlErrors(rule.expr), [], `${"alert" in rule ? rule.alert : rule.record}: ${rule.expr}`);
+            assert.deepStrictEqual(
+                promqlErrors(rule.expr),
+                [],
+                `${"alert" in rule ? rule.alert : rule.record}: ${rule.expr}`,
+            );
         }
     });
 
     it("every metric an expression selects is in the catalog or recorded by these rules", () => {
         for (const rule of rules) {
             for (const name of metricNames(rule.expr)) {
-                assert.ok(METRIC_CATALOG[name] || recorded.has(name), `${name} (in ${"alert" in rule ? rule.alert : rule.record}) is not exposed by any listed source`);
+                assert.ok(
+                    METRIC_CATALOG[name] || recorded.has(name),
+                    `${name} (in ${"alert" in rule ? rule.alert : rule.record}) is not exposed by any listed source`,
+                );
             }
         }
     });
@@ -40,7 +56,10 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
 
     it("defines every alert of the schema, once, with a severity and a cluster label", () => {
         const alerts = rules.filter(isAlert);
-        assert.deepStrictEqual(alerts.map((rule) => rule.alert), [...SCALING_ALERTS]);
+        assert.deepStrictEqual(
+            alerts.map((rule) => rule.alert),
+            [...SCALING_ALERTS],
+        );
         for (const rule of alerts) {
             assert.strictEqual(rule.labels.severity, DEFAULT_SEVERITY[rule.alert]);
             assert.strictEqual(rule.labels.cluster, "berrys-production");
@@ -49,7 +68,8 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
     });
 
     it("scopes HPA rules to the stack's namespace and the four seed HPAs", () => {
-        const scoped = 'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
+        const scoped =
+            'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
         for (const rule of rules.filter((rule) => !isAlert(rule) || rule.alert.startsWith("Hpa"))) {
             assert.ok(rule.expr.includes(scoped), rule.expr);
         }
@@ -57,17 +77,20 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
 
     it("HpaMetricUnavailable: a spec metric with no status entry while another metric of the HPA has one (kube-state-metrics v2.20.0 spec_target_metric / status_target_metric)", () => {
         const rule = alertNamed(rules.filter(isAlert), "HpaMetricUnavailable");
-        const hpa = 'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
+        const hpa =
+            'namespace="berrys-production", horizontalpodautoscaler=~"agent-orchestrator-hpa|model-orchestration-hpa|api-gateway-hpa|web-dashboard-hpa"';
         // horizontal.go computeReplicasForMetrics (v1.34) leaves a failed metric's status entry empty and keeps
         // ScalingActive True on the others: the join is on the metric's name, per HPA.
-        assert.strictEqual(rule.expr,
+        assert.strictEqual(
+            rule.expr,
             "(\n" +
-            `  count by (namespace, horizontalpodautoscaler, metric_name) (kube_horizontalpodautoscaler_spec_target_metric{${hpa}})\n` +
-            "  unless on (namespace, horizontalpodautoscaler, metric_name)\n" +
-            `  kube_horizontalpodautoscaler_status_target_metric{${hpa}}\n` +
-            ")\n" +
-            "and on (namespace, horizontalpodautoscaler)\n" +
-            `(count by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_target_metric{${hpa}}) > 0)`);
+                `  count by (namespace, horizontalpodautoscaler, metric_name) (kube_horizontalpodautoscaler_spec_target_metric{${hpa}})\n` +
+                "  unless on (namespace, horizontalpodautoscaler, metric_name)\n" +
+                `  kube_horizontalpodautoscaler_status_target_metric{${hpa}}\n` +
+                ")\n" +
+                "and on (namespace, horizontalpodautoscaler)\n" +
+                `(count by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_target_metric{${hpa}}) > 0)`,
+        );
         assert.strictEqual(rule.for, "5m");
         assert.strictEqual(rule.labels.severity, "warning");
         assert.match(rule.annotations.summary, /\{\{ \$labels\.metric_name \}\}/);
@@ -79,12 +102,20 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
     it("HpaMetricUnavailable's description says HpaScalingInactive fires too when the served metrics would scale down", () => {
         const description = alertNamed(rules.filter(isAlert), "HpaMetricUnavailable").annotations.description;
         assert.doesNotMatch(description, /HpaScalingInactive is quiet/);
-        assert.match(description, /when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well/);
+        assert.match(
+            description,
+            /when they would scale down, the HPA sets ScalingActive=False and HpaScalingInactive fires as well/,
+        );
     });
 
     it("quota alert covers exactly the quota keys of the stack, dots escaped", () => {
         const expr = alertNamed(rules.filter(isAlert), "NamespaceQuotaNearLimit").expr;
-        assert.ok(expr.includes('resource=~"requests\\\\.cpu|requests\\\\.memory|limits\\\\.cpu|limits\\\\.memory|pods|persistentvolumeclaims|services"'), expr);
+        assert.ok(
+            expr.includes(
+                'resource=~"requests\\\\.cpu|requests\\\\.memory|limits\\\\.cpu|limits\\\\.memory|pods|persistentvolumeclaims|services"',
+            ),
+            expr,
+        );
     });
 
     it("node-group fallback compares the node count with the node groups' total maxSize (10)", () => {
@@ -92,36 +123,119 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
     });
 
     it("each alert's runbook_url points at a heading of the docs/runbooks.md troubleshooting text", () => {
-        const headings = new Set(troubleshootingMarkdown().split("\n").filter((line) => line.startsWith("#### ")).map((line) => githubSlug(line.slice(5))));
+        const headings = new Set(
+            troubleshootingMarkdown()
+                .split("\n")
+                .filter((line) => line.startsWith("#### "))
+                .map((line) => githubSlug(line.slice(5))),
+        );
         for (const rule of rules.filter(isAlert)) {
             assert.strictEqual(rule.annotations.runbook_url, `docs/runbooks.md#${runbookAnchor(rule.alert)}`);
-            assert.ok(headings.has(runbookAnchor(rule.alert)), `no docs/runbooks.md heading for #${runbookAnchor(rule.alert)}`);
+            assert.ok(
+                headings.has(runbookAnchor(rule.alert)),
+                `no docs/runbooks.md heading for #${runbookAnchor(rule.alert)}`,
+            );
         }
     });
 
     it("addons.monitoring.runbookBaseUrl makes the runbook links absolute, so they open from Alertmanager and chat", () => {
         const base = "https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md";
-        const alerts = scalingRuleGroups(productionInput({ runbookBaseUrl: base })).flatMap((group) => group.rules).filter(isAlert);
+        const alerts = scalingRuleGroups(productionInput({ runbookBaseUrl: base }))
+            .flatMap((group) => group.rules)
+            .filter(isAlert);
         assert.ok(alerts.length > 0);
-        for (const rule of alerts) assert.strictEqual(rule.annotations.runbook_url, `${base}#${runbookAnchor(rule.alert)}`);
+        for (const rule of alerts)
+            assert.strictEqual(rule.annotations.runbook_url, `${base}#${runbookAnchor(rule.alert)}`);
         assert.strictEqual(alertNamed(alerts, "HpaAtMaxReplicas").annotations.runbook_url, `${base}#hpaatmaxreplicas`);
     });
 });
 
 describe("monitoring/rules: thresholds from addons.monitoring reach the rules", () => {
     const defaults = scalingAlerts(productionInput());
-    const cases: { key: unknown; alert: string; check: (rule: AlertingRule) => unknown; expected: unknown; before: unknown }[] = [
-        { key: { hpaAtMaxFor: "42m" }, alert: "HpaAtMaxReplicas", check: (rule) => rule.for, before: "15m", expected: "42m" },
-        { key: { replicasMismatchFor: "33m" }, alert: "HpaReplicasMismatch", check: (rule) => rule.for, before: "15m", expected: "33m" },
-        { key: { hpaConditionFor: "7m" }, alert: "HpaScalingInactive", check: (rule) => rule.for, before: "5m", expected: "7m" },
-        { key: { hpaConditionFor: "7m" }, alert: "HpaUnableToScale", check: (rule) => rule.for, before: "5m", expected: "7m" },
-        { key: { nodeGroupAtMaxFor: "1h" }, alert: "NodeGroupAtMaxSize", check: (rule) => rule.for, before: "15m", expected: "1h" },
-        { key: { unschedulablePodsFor: "3m" }, alert: "ClusterAutoscalerUnschedulablePods", check: (rule) => rule.for, before: "10m", expected: "3m" },
-        { key: { addonUnavailableFor: "2m" }, alert: "MetricsServerUnavailable", check: (rule) => rule.for, before: "5m", expected: "2m" },
-        { key: { addonUnavailableFor: "2m" }, alert: "PrometheusAdapterUnavailable", check: (rule) => rule.for, before: "5m", expected: "2m" },
-        { key: { thrashing: { directionChanges: 6, window: "2h" } }, alert: "HpaThrashing", check: (rule) => /\[(\w+)\]\) > (\d+)$/.exec(rule.expr)?.slice(1), before: ["1h", "4"], expected: ["2h", "6"] },
-        { key: { quotaUsageRatio: 0.75 }, alert: "NamespaceQuotaNearLimit", check: (rule) => /> ([\d.]+)$/.exec(rule.expr)?.[1], before: "0.9", expected: "0.75" },
-        { key: { severity: { HpaAtMaxReplicas: "critical" } }, alert: "HpaAtMaxReplicas", check: (rule) => rule.labels.severity, before: "warning", expected: "critical" },
+    const cases: {
+        key: unknown;
+        alert: string;
+        check: (rule: AlertingRule) => unknown;
+        expected: unknown;
+        before: unknown;
+    }[] = [
+        {
+            key: { hpaAtMaxFor: "42m" },
+            alert: "HpaAtMaxReplicas",
+            check: (rule) => rule.for,
+            before: "15m",
+            expected: "42m",
+        },
+        {
+            key: { replicasMismatchFor: "33m" },
+            alert: "HpaReplicasMismatch",
+            check: (rule) => rule.for,
+            before: "15m",
+            expected: "33m",
+        },
+        {
+            key: { hpaConditionFor: "7m" },
+            alert: "HpaScalingInactive",
+            check: (rule) => rule.for,
+            before: "5m",
+            expected: "7m",
+        },
+        {
+            key: { hpaConditionFor: "7m" },
+            alert: "HpaUnableToScale",
+            check: (rule) => rule.for,
+            before: "5m",
+            expected: "7m",
+        },
+        {
+            key: { nodeGroupAtMaxFor: "1h" },
+            alert: "NodeGroupAtMaxSize",
+            check: (rule) => rule.for,
+            before: "15m",
+            expected: "1h",
+        },
+        {
+            key: { unschedulablePodsFor: "3m" },
+            alert: "ClusterAutoscalerUnschedulablePods",
+            check: (rule) => rule.for,
+            before: "10m",
+            expected: "3m",
+        },
+        {
+            key: { addonUnavailableFor: "2m" },
+            alert: "MetricsServerUnavailable",
+            check: (rule) => rule.for,
+            before: "5m",
+            expected: "2m",
+        },
+        {
+            key: { addonUnavailableFor: "2m" },
+            alert: "PrometheusAdapterUnavailable",
+            check: (rule) => rule.for,
+            before: "5m",
+            expected: "2m",
+        },
+        {
+            key: { thrashing: { directionChanges: 6, window: "2h" } },
+            alert: "HpaThrashing",
+            check: (rule) => /\[(\w+)\]\) > (\d+)$/.exec(rule.expr)?.slice(1),
+            before: ["1h", "4"],
+            expected: ["2h", "6"],
+        },
+        {
+            key: { quotaUsageRatio: 0.75 },
+            alert: "NamespaceQuotaNearLimit",
+            check: (rule) => /> ([\d.]+)$/.exec(rule.expr)?.[1],
+            before: "0.9",
+            expected: "0.75",
+        },
+        {
+            key: { severity: { HpaAtMaxReplicas: "critical" } },
+            alert: "HpaAtMaxReplicas",
+            check: (rule) => rule.labels.severity,
+            before: "warning",
+            expected: "critical",
+        },
     ];
     for (const { key, alert, check, before, expected } of cases) {
         it(`${JSON.stringify(key)} changes ${alert}`, () => {
@@ -135,15 +249,25 @@ describe("monitoring/rules: thresholds from addons.monitoring reach the rules", 
 
 /** GitHub's heading anchor: lower case, spaces to '-', punctuation dropped. */
 function githubSlug(heading: string): string {
-    return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-");
 }
 
 describe("docs/runbooks.md: one subsection per scaling alert", () => {
     it("docs/runbooks.md holds the generated runbooks verbatim, so every runbook_url anchor exists", () => {
         const readme = readFileSync(join(__dirname, "../../docs/runbooks.md"), "utf8");
-        assert.ok(readme.includes(troubleshootingMarkdown()), "docs/runbooks.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output");
+        assert.ok(
+            readme.includes(troubleshootingMarkdown()),
+            "docs/runbooks.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output",
+        );
         for (const alert of SCALING_ALERTS) {
-            assert.ok(readme.includes(`\n#### ${alert}\n`), `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`);
+            assert.ok(
+                readme.includes(`\n#### ${alert}\n`),
+                `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`,
+            );
         }
     });
 });
@@ -154,12 +278,17 @@ describe("docs/observability.md: the chart alerts the program switches off", () 
         const section = docs.slice(docs.indexOf("## What the alerts do not cover"));
         assert.ok(section.startsWith("## What the alerts do not cover"), "docs/observability.md lacks the section");
         const replacements: Record<keyof typeof DUPLICATED_DEFAULT_ALERTS_OFF, string> = {
-            KubeHpaMaxedOut: "HpaAtMaxReplicas", KubeHpaReplicasMismatch: "HpaReplicasMismatch", KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
+            KubeHpaMaxedOut: "HpaAtMaxReplicas",
+            KubeHpaReplicasMismatch: "HpaReplicasMismatch",
+            KubeQuotaAlmostFull: "NamespaceQuotaNearLimit",
         };
         for (const [chartAlert, replacement] of Object.entries(replacements)) {
             assert.match(section, new RegExp(`\\| ${chartAlert} \\| ${replacement} \\|`), chartAlert);
         }
         assert.deepStrictEqual(Object.keys(DUPLICATED_DEFAULT_ALERTS_OFF).sort(), Object.keys(replacements).sort());
-        assert.match(section, /an HPA or a ResourceQuota in \*\*any other namespace\*\* gets none of these three alerts/);
+        assert.match(
+            section,
+            /an HPA or a ResourceQuota in \*\*any other namespace\*\* gets none of these three alerts/,
+        );
     });
 });

@@ -21,14 +21,20 @@ describe("addons.monitoring.runbookBaseUrl: preview warns when it still names th
     it("README.md (the old default) and a README URL are warned about by key, with the docs/runbooks.md address to set", () => {
         const cases: [string, string][] = [
             ["README.md", "docs/runbooks.md"],
-            ["https://github.com/acme/berrys-platform/blob/main/README.md", "https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md"],
+            [
+                "https://github.com/acme/berrys-platform/blob/main/README.md",
+                "https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md",
+            ],
             ["https://git.example.com/platform/readme", "https://git.example.com/platform/docs/runbooks.md"],
         ];
         for (const [value, suggested] of cases) {
             const [warning, ...rest] = warningsWith(value);
             assert.deepEqual(rest, [], value);
             const [first, fix] = warning.split("\n");
-            assert.equal(first, `berrys-platform:addons.monitoring.runbookBaseUrl (${value}) points at the README, which no longer holds the alert runbooks`);
+            assert.equal(
+                first,
+                `berrys-platform:addons.monitoring.runbookBaseUrl (${value}) points at the README, which no longer holds the alert runbooks`,
+            );
             assert.ok(first.length <= 200);
             assert.ok(fix.startsWith(`set it to ${suggested}:`), fix);
         }

@@ -4,10 +4,17 @@ import { monitoringSchema } from "../../schema/monitoring";
 describe("schema/monitoring: addons.monitoring", () => {
     it("defaults every key when the block is left out", () => {
         assert.deepStrictEqual(monitoringSchema.parse(undefined), {
-            enabled: true, rules: true, dashboard: true,
-            hpaAtMaxFor: "15m", replicasMismatchFor: "15m", hpaConditionFor: "5m",
+            enabled: true,
+            rules: true,
+            dashboard: true,
+            hpaAtMaxFor: "15m",
+            replicasMismatchFor: "15m",
+            hpaConditionFor: "5m",
             thrashing: { directionChanges: 4, window: "1h" },
-            quotaUsageRatio: 0.9, nodeGroupAtMaxFor: "15m", unschedulablePodsFor: "10m", addonUnavailableFor: "5m",
+            quotaUsageRatio: 0.9,
+            nodeGroupAtMaxFor: "15m",
+            unschedulablePodsFor: "10m",
+            addonUnavailableFor: "5m",
             // Today's runbook links: the repository's README (issue 12: "defaults to the README's anchors, as today").
             runbookBaseUrl: "docs/runbooks.md",
             severity: {},
@@ -15,7 +22,10 @@ describe("schema/monitoring: addons.monitoring", () => {
     });
 
     it("defaults the rest of a partly given thrashing block", () => {
-        assert.deepStrictEqual(monitoringSchema.parse({ thrashing: { window: "2h" } }).thrashing, { directionChanges: 4, window: "2h" });
+        assert.deepStrictEqual(monitoringSchema.parse({ thrashing: { window: "2h" } }).thrashing, {
+            directionChanges: 4,
+            window: "2h",
+        });
     });
 
     const rejected: [string, unknown][] = [

@@ -1,29 +1,54 @@
 import { strict as assert } from "assert";
 import {
-    CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS, chooseExpansion, Cluster, ClusterSettings, clusterSettings, NodeGroupShape, Pod, PodTemplate, pinHolds,
-    underutilized, wasteScore,
+    CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS,
+    chooseExpansion,
+    Cluster,
+    ClusterSettings,
+    clusterSettings,
+    NodeGroupShape,
+    Pod,
+    PodTemplate,
+    pinHolds,
+    underutilized,
+    wasteScore,
 } from "../../simulator/cluster";
 import { stackConfig } from "../helpers/stacks";
 
 const GROUP: NodeGroupShape = {
-    name: "default", minSize: 1, maxSize: 2, desiredSize: 1,
-    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 }, capacity: { cpu: 2000, memory: 8 * 2 ** 30 }, daemonSets: { cpu: 0, memory: 0, pods: 0 },
+    name: "default",
+    minSize: 1,
+    maxSize: 2,
+    desiredSize: 1,
+    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 },
+    capacity: { cpu: 2000, memory: 8 * 2 ** 30 },
+    daemonSets: { cpu: 0, memory: 0, pods: 0 },
 };
 
 function settings(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
     return {
         groups: [GROUP],
         autoscaler: {
-            enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
-            unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
+            enabled: true,
+            provisioningSeconds: 180,
+            delayAfterAddSeconds: 600,
+            delayAfterDeleteSeconds: 600,
+            unneededSeconds: 600,
+            skipNodesWithSystemPods: true,
+            expander: "least-waste",
         },
-        quota: {}, podReadySeconds: 30, terminationSeconds: 30,
+        quota: {},
+        podReadySeconds: 30,
+        terminationSeconds: 30,
         ...overrides,
     };
 }
 
 const pod = (cpu: number, owner = 0): PodTemplate => ({
-    owner, critical: true, requests: { cpu, memory: 2 ** 20 }, limits: { cpu: 2 * cpu, memory: 2 ** 20 }, inNamespace: true,
+    owner,
+    critical: true,
+    requests: { cpu, memory: 2 ** 20 },
+    limits: { cpu: 2 * cpu, memory: 2 ** 20 },
+    inNamespace: true,
 });
 
 describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () => {
@@ -46,7 +71,11 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         const running = cluster.createPod(pod(1500), 0) as Pod;
         cluster.schedule(0);
         cluster.deletePod(running, 100);
-        assert.deepEqual(cluster.createPod(pod(100), 100), { refusedBy: ["pods"] }, "the quota still counts the terminating pod");
+        assert.deepEqual(
+            cluster.createPod(pod(100), 100),
+            { refusedBy: ["pods"] },
+            "the quota still counts the terminating pod",
+        );
         assert.deepEqual(cluster.createPod(pod(100), 129), { refusedBy: ["pods"] });
         assert.equal(cluster.nodes[0].used.cpu, 1500, "its requests still hold the node");
         const next = cluster.createPod(pod(1500), 130) as Pod;
@@ -112,7 +141,10 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         let scan;
         for (let t = 0; t <= 600; t += 10) scan = cluster.autoscale(t);
         assert.deepEqual(scan!.evicted, [movable]);
-        assert.deepEqual(cluster.nodes.map((node) => [...node.pods]), [[protectedPod]]);
+        assert.deepEqual(
+            cluster.nodes.map((node) => [...node.pods]),
+            [[protectedPod]],
+        );
     });
 
     // cluster-autoscaler-1.34.5 simulator/drainability/rules/system/rule_test.go TestDrainable: timeout 1 min there,
@@ -120,7 +152,10 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
     describe("the system rule (cluster-autoscaler 1.34 rules/system)", () => {
         // Which pods the rule pins (namespace, matching PDB, --skip-nodes-with-system-pods) is capacity/drain.ts's
         // drainVerdict, tested in tests/capacity/drain.test.ts; here the simulator's use of the pin it returns.
-        const SYSTEM_PIN = { reason: "UnmovableKubeSystemPod", seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS } as const;
+        const SYSTEM_PIN = {
+            reason: "UnmovableKubeSystemPod",
+            seconds: CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS,
+        } as const;
         it("block non-pdb system pod existing for less than BspDisruptionTimeout; allow it past the timeout", () => {
             const pin = SYSTEM_PIN;
             const now = 100_000;
@@ -128,11 +163,17 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
             assert.equal(pinHolds({ pin, createdAt: now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS - 1 }, now), false);
             // drainTime.After(creation + timeout) is strict: exactly at the timeout the pod still blocks.
             assert.equal(pinHolds({ pin, createdAt: now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS }, now), true);
-            assert.equal(pinHolds({ pin: { reason: "LocalStorageRequested" }, createdAt: 0 }, now), true, "a pin without seconds holds for good");
+            assert.equal(
+                pinHolds({ pin: { reason: "LocalStorageRequested" }, createdAt: 0 }, now),
+                true,
+                "a pin without seconds holds for good",
+            );
         });
         it("a pinned pod keeps its otherwise unneeded node until an hour after its creation, then the node goes", () => {
             // Node B holds a pod its PDB lets no one evict (owner 0), so only node A, with the system pod, can go.
-            const cluster = new Cluster(settings({ groups: [{ ...GROUP, minSize: 0, desiredSize: 2 }] }), (owner) => (owner === 0 ? 0 : 1));
+            const cluster = new Cluster(settings({ groups: [{ ...GROUP, minSize: 0, desiredSize: 2 }] }), (owner) =>
+                owner === 0 ? 0 : 1,
+            );
             const system = cluster.createPod({ ...pod(100, -1), pin: SYSTEM_PIN }, 0) as Pod;
             const kept = cluster.createPod(pod(100, 0), 0) as Pod;
             cluster.schedule(0);
@@ -149,7 +190,10 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
     // cluster-autoscaler-1.34.5 core/scaledown/eligibility/eligibility.go:188 (`>`), eligibility_test.go getTestCases:
     // a 1000m node with a 600m pod is not underutilized, with a 100m pod it is.
     describe("the utilization threshold (eligibility.go)", () => {
-        const node = (cpu: number) => ({ used: { cpu, memory: 0, pods: 1 }, allocatable: { cpu: 1000, memory: 2 ** 30, pods: 10 } });
+        const node = (cpu: number) => ({
+            used: { cpu, memory: 0, pods: 1 },
+            allocatable: { cpu: 1000, memory: 2 ** 30, pods: 10 },
+        });
         it("highly utilized node is filtered out (600m of 1000m); underutilized node stays (100m)", () => {
             assert.equal(underutilized(node(600)), false);
             assert.equal(underutilized(node(100)), true);
@@ -169,7 +213,10 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         const cpuPerPod = 500;
         const memoryPerPod = 1000 * 1024 * 1024;
         const shape = (name: string, cpu: number, memory: number): NodeGroupShape => ({
-            ...GROUP, name, allocatable: { cpu, memory, pods: 100 }, capacity: { cpu, memory },
+            ...GROUP,
+            name,
+            allocatable: { cpu, memory, pods: 100 },
+            capacity: { cpu, memory },
         });
         const one = [{ requests: { cpu: cpuPerPod, memory: memoryPerPod } }];
         const option = (group: NodeGroupShape) => ({ group, nodes: [[]], placed: one });
@@ -183,7 +230,10 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
             assert.equal(chooseExpansion("least-waste", [balanced, highmem, lowcpu]), lowcpu);
         });
         it("derived: waste is measured against capacity, not allocatable (a node that reserves half its CPU wastes as much)", () => {
-            const reserved = { ...balanced, group: { ...balanced.group, allocatable: { ...balanced.group.allocatable, cpu: 4 * cpuPerPod } } };
+            const reserved = {
+                ...balanced,
+                group: { ...balanced.group, allocatable: { ...balanced.group.allocatable, cpu: 4 * cpuPerPod } },
+            };
             assert.equal(wasteScore(reserved), wasteScore(balanced));
             assert.equal(wasteScore(balanced), 15 / 16 + 15 / 16);
         });
@@ -191,12 +241,29 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
 
     it("reads the production stack: m6i.xlarge allocatable less the DaemonSets, the seed's cluster-autoscaler flags, the quota", () => {
         const production = clusterSettings(stackConfig("production"));
-        assert.deepEqual(production.groups.map((group) => [group.name, group.minSize, group.maxSize, group.allocatable.cpu, group.daemonSets.cpu]),
-            [["default-node-group", 3, 10, 3920, 155]]);
-        assert.deepEqual(production.groups[0].capacity, { cpu: 4000, memory: 16 * 2 ** 30 }, "m6i.xlarge: 4 vCPUs, 16 GiB");
+        assert.deepEqual(
+            production.groups.map((group) => [
+                group.name,
+                group.minSize,
+                group.maxSize,
+                group.allocatable.cpu,
+                group.daemonSets.cpu,
+            ]),
+            [["default-node-group", 3, 10, 3920, 155]],
+        );
+        assert.deepEqual(
+            production.groups[0].capacity,
+            { cpu: 4000, memory: 16 * 2 ** 30 },
+            "m6i.xlarge: 4 vCPUs, 16 GiB",
+        );
         assert.deepEqual(production.autoscaler, {
-            enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
-            unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
+            enabled: true,
+            provisioningSeconds: 180,
+            delayAfterAddSeconds: 600,
+            delayAfterDeleteSeconds: 600,
+            unneededSeconds: 600,
+            skipNodesWithSystemPods: true,
+            expander: "least-waste",
         });
         assert.equal(production.terminationSeconds, 30, "Kubernetes' default terminationGracePeriodSeconds");
         assert.equal(production.quota["limits.cpu"], 32000);

@@ -15,7 +15,10 @@ function sequence(desired: number, maxSurge: string, maxUnavailable: string): st
     const changes: string[] = [];
     for (let i = 0; i < 20 && (counts.oldReplicas > 0 || counts.newReplicas < desired); i++) {
         const next = rolloutStep(counts, maxSurge, maxUnavailable);
-        if (next.newReplicas !== counts.newReplicas) changes.push(`new(${next.newReplicas > counts.newReplicas ? "+" : ""}${next.newReplicas - counts.newReplicas})`);
+        if (next.newReplicas !== counts.newReplicas)
+            changes.push(
+                `new(${next.newReplicas > counts.newReplicas ? "+" : ""}${next.newReplicas - counts.newReplicas})`,
+            );
         if (next.oldReplicas !== counts.oldReplicas) changes.push(`old(${next.oldReplicas - counts.oldReplicas})`);
         counts = { ...counts, ...next, oldAvailable: next.oldReplicas, newAvailable: next.newReplicas };
     }
@@ -24,7 +27,11 @@ function sequence(desired: number, maxSurge: string, maxUnavailable: string): st
 
 describe("simulator deployment (rolling update, Kubernetes 1.34 pkg/controller/deployment)", () => {
     it("2 desired, max unavailable 1%, surge 0%: old(-1), new(+1), old(-1), new(+1)", () => {
-        assert.deepEqual(resolveFenceposts("0%", "1%", 2), { surge: 0, unavailable: 1 }, "both round to 0: maxUnavailable 1");
+        assert.deepEqual(
+            resolveFenceposts("0%", "1%", 2),
+            { surge: 0, unavailable: 1 },
+            "both round to 0: maxUnavailable 1",
+        );
         assert.deepEqual(sequence(2, "0%", "1%"), ["old(-1)", "new(+1)", "old(-1)", "new(+1)"]);
     });
     it("1 desired, max unavailable 1%, surge 0%: old(-1), new(+1)", () => {
@@ -45,7 +52,11 @@ describe("simulator deployment (rolling update, Kubernetes 1.34 pkg/controller/d
     });
     it("derived: with the old pods short of minAvailable (a quota that refused some) and no new pod available, the old RS keeps them", () => {
         // 10 replicas, 25% / 25%: minAvailable 8; 5 old pods exist (5 refused), the new RS's pods are refused too.
-        const next = rolloutStep({ replicas: 10, oldReplicas: 5, newReplicas: 8, oldAvailable: 5, newAvailable: 0 }, "25%", "25%");
+        const next = rolloutStep(
+            { replicas: 10, oldReplicas: 5, newReplicas: 8, oldAvailable: 5, newAvailable: 0 },
+            "25%",
+            "25%",
+        );
         assert.deepEqual(next, { oldReplicas: 5, newReplicas: 8 });
     });
 });

@@ -10,22 +10,47 @@ import { simulate } from "../../simulator/run";
 import { stackWith } from "../helpers/stacks";
 
 const GROUP: NodeGroupShape = {
-    name: "default", minSize: 1, maxSize: 3, desiredSize: 1,
-    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 }, capacity: { cpu: 2000, memory: 8 * 2 ** 30 }, daemonSets: { cpu: 0, memory: 0, pods: 0 },
+    name: "default",
+    minSize: 1,
+    maxSize: 3,
+    desiredSize: 1,
+    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 },
+    capacity: { cpu: 2000, memory: 8 * 2 ** 30 },
+    daemonSets: { cpu: 0, memory: 0, pods: 0 },
 };
 
 const SETTINGS: ClusterSettings = {
     groups: [GROUP],
     autoscaler: {
-        enabled: true, provisioningSeconds: 180, delayAfterAddSeconds: 600, delayAfterDeleteSeconds: 600,
-        unneededSeconds: 600, skipNodesWithSystemPods: true, expander: "least-waste",
+        enabled: true,
+        provisioningSeconds: 180,
+        delayAfterAddSeconds: 600,
+        delayAfterDeleteSeconds: 600,
+        unneededSeconds: 600,
+        skipNodesWithSystemPods: true,
+        expander: "least-waste",
     },
-    quota: {}, podReadySeconds: 30, terminationSeconds: 30,
+    quota: {},
+    podReadySeconds: 30,
+    terminationSeconds: 30,
 };
 
 const amounts = (cpu: number) => ({ cpu, memory: 2 ** 20 });
-const placeholder: PodTemplate = { owner: -1, critical: false, placeholder: true, requests: amounts(1000), limits: amounts(1000), inNamespace: false };
-const service = (critical: boolean): PodTemplate => ({ owner: 0, critical, requests: amounts(1000), limits: amounts(1000), inNamespace: true });
+const placeholder: PodTemplate = {
+    owner: -1,
+    critical: false,
+    placeholder: true,
+    requests: amounts(1000),
+    limits: amounts(1000),
+    inNamespace: false,
+};
+const service = (critical: boolean): PodTemplate => ({
+    owner: 0,
+    critical,
+    requests: amounts(1000),
+    limits: amounts(1000),
+    inNamespace: true,
+});
 
 /** One node holding two placeholders of 1000m each: full. */
 function fullOfPlaceholders(): Cluster {
@@ -42,9 +67,20 @@ describe("simulator: headroom's placeholders", () => {
         const cluster = fullOfPlaceholders();
         const pod = cluster.createPod(service(true), 100) as Pod;
         cluster.schedule(100);
-        assert.equal(pod.startedAt, 100, "bound in the same pass: terminationGracePeriodSeconds 0 frees the room at once");
-        assert.equal([...cluster.nodes[0].pods].filter((other) => other.placeholder).length, 1, "the fewest victims: one");
-        assert.deepEqual(cluster.pending.map((other) => other.placeholder), [true]);
+        assert.equal(
+            pod.startedAt,
+            100,
+            "bound in the same pass: terminationGracePeriodSeconds 0 frees the room at once",
+        );
+        assert.equal(
+            [...cluster.nodes[0].pods].filter((other) => other.placeholder).length,
+            1,
+            "the fewest victims: one",
+        );
+        assert.deepEqual(
+            cluster.pending.map((other) => other.placeholder),
+            [true],
+        );
     });
 
     it("the displaced placeholder is not expendable: cluster-autoscaler adds a node for it, which it takes when ready", () => {
@@ -89,7 +125,10 @@ describe("simulator: headroom's placeholders", () => {
 describe("simulator: production's spike with headroom", function () {
     this.timeout(120000);
     const withHeadroom = stackWith("production", (raw) => {
-        raw.addons = { ...raw.addons, clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom: { cpu: "8", memory: "16Gi" } } };
+        raw.addons = {
+            ...raw.addons,
+            clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom: { cpu: "8", memory: "16Gi" } },
+        };
     });
     const without = stackWith("production", () => undefined);
 
@@ -101,12 +140,17 @@ describe("simulator: production's spike with headroom", function () {
     it("headroom 8 CPU / 16Gi: agent-orchestrator and model-orchestration are ready within 200 s of the step (without it: past 240 s)", () => {
         const seconds = (config: typeof without) => {
             const result = simulate(config, profile("spike", config.simulation.seed));
-            return Object.fromEntries(result.services.filter((run) => ["agent-orchestrator", "model-orchestration"].includes(run.model.name))
-                .map((run) => [run.model.name, run.stepResponses[0].seconds]));
+            return Object.fromEntries(
+                result.services
+                    .filter((run) => ["agent-orchestrator", "model-orchestration"].includes(run.model.name))
+                    .map((run) => [run.model.name, run.stepResponses[0].seconds]),
+            );
         };
         const kept = seconds(withHeadroom);
-        for (const [name, value] of Object.entries(kept)) assert.ok(value !== null && value <= 200, `${name}: ${value} s`);
+        for (const [name, value] of Object.entries(kept))
+            assert.ok(value !== null && value <= 200, `${name}: ${value} s`);
         const waited = seconds(without);
-        for (const [name, value] of Object.entries(waited)) assert.ok(value === null || value > 240, `${name} without headroom: ${value} s`);
+        for (const [name, value] of Object.entries(waited))
+            assert.ok(value === null || value > 240, `${name} without headroom: ${value} s`);
     });
 });

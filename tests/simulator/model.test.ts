@@ -2,7 +2,13 @@ import { strict as assert } from "assert";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
 import {
-    cpuMillicores, durationSeconds, loadPerPod, memoryBytes, neededReplicas, serviceModel, simulationChecks,
+    cpuMillicores,
+    durationSeconds,
+    loadPerPod,
+    memoryBytes,
+    neededReplicas,
+    serviceModel,
+    simulationChecks,
 } from "../../simulator/model";
 import { fixtureStack, stackConfig } from "../helpers/stacks";
 
@@ -23,14 +29,32 @@ describe("simulator model (load -> what the HPA reads)", () => {
 
     it("defaults every simulation key: 30 s to ready, the seed's criteria, no per-service overrides", () => {
         assert.deepEqual(production.simulation, {
-            podReadySeconds: 30, scrapeIntervalSeconds: 30, seed: 1,
-            criteria: { responseSeconds: 240, maxDirectionChangesPerHour: 4, maxOverProvisioning: 1.6, quotaRefusalsBelowMax: 0 },
+            podReadySeconds: 30,
+            scrapeIntervalSeconds: 30,
+            seed: 1,
+            criteria: {
+                responseSeconds: 240,
+                maxDirectionChangesPerHour: 4,
+                maxOverProvisioning: 1.6,
+                quotaRefusalsBelowMax: 0,
+            },
             services: {},
             // docs/configuration.md "simulation": the tuner's default search values.
             tuning: {
-                prices: {}, scaleUpStabilizationWindowSeconds: [0, 30, 60], scaleDownStabilizationWindowSeconds: [180, 300, 420, 600],
-                scaleUpPercent: [100, 200], scaleDownPercent: [10, 20, 50], services: {}, nodeGroups: {}, maxEvaluations: 150,
-                headroom: [{ cpu: "1", memory: "2Gi" }, { cpu: "2", memory: "4Gi" }, { cpu: "4", memory: "8Gi" }, { cpu: "8", memory: "16Gi" }],
+                prices: {},
+                scaleUpStabilizationWindowSeconds: [0, 30, 60],
+                scaleDownStabilizationWindowSeconds: [180, 300, 420, 600],
+                scaleUpPercent: [100, 200],
+                scaleDownPercent: [10, 20, 50],
+                services: {},
+                nodeGroups: {},
+                maxEvaluations: 150,
+                headroom: [
+                    { cpu: "1", memory: "2Gi" },
+                    { cpu: "2", memory: "4Gi" },
+                    { cpu: "4", memory: "8Gi" },
+                    { cpu: "8", memory: "16Gi" },
+                ],
             },
         });
     });
@@ -56,11 +80,14 @@ describe("simulator model (load -> what the HPA reads)", () => {
 
     it("turns the HPA spec into the controller's units: Pods targets in milli-units, behavior as written", () => {
         const model = serviceModel(production, "api-gateway");
-        assert.deepEqual(model.hpa.metrics.map((metric) => metric.target), [
-            { type: "Utilization", averageUtilization: 70 },
-            { type: "Utilization", averageUtilization: 80 },
-            { type: "AverageValue", averageValue: 100000 },
-        ]);
+        assert.deepEqual(
+            model.hpa.metrics.map((metric) => metric.target),
+            [
+                { type: "Utilization", averageUtilization: 70 },
+                { type: "Utilization", averageUtilization: 80 },
+                { type: "AverageValue", averageValue: 100000 },
+            ],
+        );
         assert.deepEqual(model.sources[2], { kind: "pods", scale: 1, windowSeconds: 120 });
         assert.equal(model.hpa.behavior?.scaleUp?.stabilizationWindowSeconds, 30);
     });
@@ -96,7 +123,10 @@ describe("simulator model (load -> what the HPA reads)", () => {
             const result = withSimulation({ services: { "api-gatway": { capacityPerPod: 50 } } });
             const errors = result.ok ? [] : result.errors;
             assert.equal(errors.length, 1);
-            assert.match(errors[0], /^berrys-platform:simulation\.services\.api-gatway must name a service of berrys-platform:services/);
+            assert.match(
+                errors[0],
+                /^berrys-platform:simulation\.services\.api-gatway must name a service of berrys-platform:services/,
+            );
             assert.match(errors[0], /did you mean api-gateway\?/);
         });
 
@@ -104,21 +134,40 @@ describe("simulator model (load -> what the HPA reads)", () => {
             const result = withSimulation({ services: { "web-dashboard": { baseCpuUtilization: 80 } } });
             assert.deepEqual(result.ok ? [] : result.errors, [
                 "berrys-platform:simulation.services.web-dashboard.baseCpuUtilization (80) must leave cpuUtilizationAtCapacity (70) above " +
-                "baseCpuUtilization (80): a pod's CPU must grow with its load",
+                    "baseCpuUtilization (80): a pod's CPU must grow with its load",
             ]);
         });
 
         it("the seed's stacks pass the simulation checks", () => {
-            for (const stack of ["production", "staging"]) assert.deepEqual(simulationChecks(stackConfig(stack)), { errors: [], warnings: [] });
+            for (const stack of ["production", "staging"])
+                assert.deepEqual(simulationChecks(stackConfig(stack)), { errors: [], warnings: [] });
         });
 
         it("the schema rejects unknown keys and bad values under simulation", () => {
-            const result = withSimulation({ criteria: { responseSecond: 100, maxOverProvisioning: 0.5 }, podReadySeconds: -1 });
+            const result = withSimulation({
+                criteria: { responseSecond: 100, maxOverProvisioning: 0.5 },
+                podReadySeconds: -1,
+            });
             assert.equal(result.ok, false);
             const errors = result.ok ? [] : result.errors;
-            assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.criteria.responseSecond is not a known key")), errors.join("\n"));
-            assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.criteria.maxOverProvisioning (0.5) must be >= 1")), errors.join("\n"));
-            assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.podReadySeconds (-1) must be >= 0")), errors.join("\n"));
+            assert.ok(
+                errors.some((error) =>
+                    error.startsWith("berrys-platform:simulation.criteria.responseSecond is not a known key"),
+                ),
+                errors.join("\n"),
+            );
+            assert.ok(
+                errors.some((error) =>
+                    error.startsWith("berrys-platform:simulation.criteria.maxOverProvisioning (0.5) must be >= 1"),
+                ),
+                errors.join("\n"),
+            );
+            assert.ok(
+                errors.some((error) =>
+                    error.startsWith("berrys-platform:simulation.podReadySeconds (-1) must be >= 0"),
+                ),
+                errors.join("\n"),
+            );
         });
     });
 });

@@ -45,12 +45,18 @@ describe("simulate report wording", () => {
 
     it("'not reached' at peak names the quota as the reason", () => {
         for (const service of ["model-orchestration", "api-gateway", "web-dashboard"]) {
-            assert.match(block(report, service), /: not reached: the ResourceQuota refused pods \(by requests\.cpu: \d+ pods?\); floor/);
+            assert.match(
+                block(report, service),
+                /: not reached: the ResourceQuota refused pods \(by requests\.cpu: \d+ pods?\); floor/,
+            );
         }
     });
 
     it("calls under-provisioning that", () => {
-        assert.match(block(report, "api-gateway"), /^ {2}longest under-provisioning \(fewer ready pods than needed, loaded over 10% past their target\): \d+ s from /m);
+        assert.match(
+            block(report, "api-gateway"),
+            /^ {2}longest under-provisioning \(fewer ready pods than needed, loaded over 10% past their target\): \d+ s from /m,
+        );
     });
 
     it("a step met in time keeps its seconds and a run without refusals says none (staging spike)", () => {
@@ -65,11 +71,18 @@ describe("simulate report wording", () => {
     it("a service short of the replicas it needed is under-provisioned, not 'over-provisioning: 0.x'", () => {
         for (const service of ["model-orchestration", "api-gateway", "web-dashboard"]) {
             const text = block(report, service);
-            assert.match(text, /^ {2}under-provisioned: 0(\.\d+)? x the replicas needed on average \(fewer than needed\)$/m, text);
+            assert.match(
+                text,
+                /^ {2}under-provisioned: 0(\.\d+)? x the replicas needed on average \(fewer than needed\)$/m,
+                text,
+            );
             assert.doesNotMatch(text, /over-provisioning: 0/, text);
         }
         assert.equal(provisioningText(1.234), "over-provisioning: 1.23 x the replicas needed on average");
-        assert.equal(provisioningText(0.89), "under-provisioned: 0.89 x the replicas needed on average (fewer than needed)");
+        assert.equal(
+            provisioningText(0.89),
+            "under-provisioned: 0.89 x the replicas needed on average (fewer than needed)",
+        );
     });
 
     it("a quota refusal counts pods and says so: 'by limits.cpu: 4 pods', never 'limits.cpu: 4'", () => {

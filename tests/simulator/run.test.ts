@@ -13,14 +13,20 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
     describe("profiles", () => {
         it("spike steps from base (min x capacity) to twice that for 20 minutes", () => {
             const spike = profile("spike");
-            assert.deepEqual([0, 599, 600, 1799, 1800].map((t) => spike.load(gateway, 0, t)), [200, 200, 400, 400, 200]);
+            assert.deepEqual(
+                [0, 599, 600, 1799, 1800].map((t) => spike.load(gateway, 0, t)),
+                [200, 200, 400, 400, 200],
+            );
             assert.deepEqual(spike.steps, [600]);
         });
 
         it("peak holds every service at its maxReplicas' load; oscillating alternates every 5 minutes", () => {
             assert.equal(profile("peak").load(gateway, 0, 600), 800);
             const oscillating = profile("oscillating");
-            assert.deepEqual([0, 300, 600, 900].map((t) => oscillating.load(gateway, 0, t)), [200, 400, 200, 400]);
+            assert.deepEqual(
+                [0, 300, 600, 900].map((t) => oscillating.load(gateway, 0, t)),
+                [200, 400, 200, 400],
+            );
         });
 
         it("the day's noise is seeded: same seed, same load; another seed, another load", () => {
@@ -38,7 +44,10 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
             const many = csvProfile("seconds,api-gateway\n0,50\n120,50\n", ["api-gateway", "web-dashboard"]);
             assert.equal(many.load(gateway, 0, 60), 50);
             assert.throws(() => csvProfile("0,1\n", ["api-gateway"]), /name it with --service/);
-            assert.throws(() => csvProfile("seconds,api-gatway\n0,1\n", ["api-gateway"]), /unknown services: api-gatway/);
+            assert.throws(
+                () => csvProfile("seconds,api-gatway\n0,1\n", ["api-gateway"]),
+                /unknown services: api-gatway/,
+            );
         });
     });
 
@@ -49,7 +58,10 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
         });
 
         it("is deterministic: the same config and profile give the same JSON", () => {
-            assert.deepEqual(resultJson(production, simulate(production, profile("spike"))), resultJson(production, spike));
+            assert.deepEqual(
+                resultJson(production, simulate(production, profile("spike"))),
+                resultJson(production, spike),
+            );
         });
 
         it("records every 15 s from t = 0 and starts in steady state at base load", () => {
@@ -68,13 +80,26 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
         });
 
         it("counts scale events and direction changes", () => {
-            assert.equal(directionChanges({ scaleEvents: [{ t: 0, from: 2, to: 4 }, { t: 15, from: 4, to: 5 }, { t: 30, from: 5, to: 3 }, { t: 45, from: 3, to: 4 }] }), 2);
+            assert.equal(
+                directionChanges({
+                    scaleEvents: [
+                        { t: 0, from: 2, to: 4 },
+                        { t: 15, from: 4, to: 5 },
+                        { t: 30, from: 5, to: 3 },
+                        { t: 45, from: 3, to: 4 },
+                    ],
+                }),
+                2,
+            );
         });
 
         it("prints the figures per service and writes a well-formed SVG chart", () => {
             const text = formatReport(production, spike, ["api-gateway"]);
             assert.match(text, /api-gateway: load in http_requests_per_second, 100 per pod at target; replicas 2-8/);
-            assert.match(text, /time from a step to enough ready replicas \(2 -> 4\): 60 s; floor the settings allow 60 s, 240 s when a node must be added/);
+            assert.match(
+                text,
+                /time from a step to enough ready replicas \(2 -> 4\): 60 s; floor the settings allow 60 s, 240 s when a node must be added/,
+            );
             assert.doesNotMatch(text, /model-orchestration:/);
             const svg = serviceChartSvg(spike, spike.services[2]);
             assert.match(svg, /^<svg [^>]+>/);
@@ -85,7 +110,16 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
 
     describe("the legacy path (no behavior)", () => {
         it("scales up by at most max(2 x current, 4) per sync, with no scale-up window", () => {
-            const model = serviceModel({ ...production, services: { ...production.services, "api-gateway": { ...production.services["api-gateway"], behavior: undefined } } }, "api-gateway");
+            const model = serviceModel(
+                {
+                    ...production,
+                    services: {
+                        ...production.services,
+                        "api-gateway": { ...production.services["api-gateway"], behavior: undefined },
+                    },
+                },
+                "api-gateway",
+            );
             assert.deepEqual(responseFloor(model, 2, 8, 30, 180), { seconds: 45, withNode: 225 });
         });
     });

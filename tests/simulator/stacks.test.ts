@@ -5,7 +5,14 @@ import { strict as assert } from "assert";
 import type { PlatformConfig } from "../../config";
 import { capacityReport } from "../../capacity/model";
 import { profile, PROFILE_NAMES, ProfileName } from "../../simulator/profiles";
-import { CriterionName, CriterionResult, evaluateCriteria, formatReport, quotaCauses, verdictMargins } from "../../simulator/report";
+import {
+    CriterionName,
+    CriterionResult,
+    evaluateCriteria,
+    formatReport,
+    quotaCauses,
+    verdictMargins,
+} from "../../simulator/report";
 import { needsMargin } from "../../simulator/margins";
 import { simulate, SimulationResult } from "../../simulator/run";
 import { stackConfig } from "../helpers/stacks";
@@ -38,12 +45,19 @@ const CRITERIA: Readonly<Record<ProfileName, readonly CriterionName[]>> = {
 for (const stack of ["production", "staging"]) {
     describe(`simulation criteria: ${stack}`, () => {
         let config: PlatformConfig;
-        const results = new Map<ProfileName, { result: SimulationResult; criteria: CriterionResult[]; report: string }>();
+        const results = new Map<
+            ProfileName,
+            { result: SimulationResult; criteria: CriterionResult[]; report: string }
+        >();
         before(() => {
             config = stackConfig(stack);
             for (const name of PROFILE_NAMES) {
                 const result = simulate(config, profile(name, config.simulation.seed));
-                results.set(name, { result, criteria: evaluateCriteria(config, result), report: formatReport(config, result) });
+                results.set(name, {
+                    result,
+                    criteria: evaluateCriteria(config, result),
+                    report: formatReport(config, result),
+                });
             }
         });
 
@@ -52,14 +66,21 @@ for (const stack of ["production", "staging"]) {
                 it(`${name}: ${criterion} is met by every service (or a known miss the report names)`, () => {
                     const { criteria, report } = results.get(name)!;
                     const checked = criteria.filter((result) => result.criterion === criterion);
-                    assert.equal(checked.length, Object.keys(config.services).length, `${criterion} checked once per service`);
+                    assert.equal(
+                        checked.length,
+                        Object.keys(config.services).length,
+                        `${criterion} checked once per service`,
+                    );
                     const unexpected: string[] = [];
                     for (const result of checked) {
                         const known = KNOWN_MISSES[`${stack} ${name} ${criterion} ${result.service}`];
                         if (!result.ok && known === undefined) unexpected.push(result.message);
-                        if (!result.ok && known !== undefined) assert.ok(report.includes(result.message), `the report names ${result.message}`);
+                        if (!result.ok && known !== undefined)
+                            assert.ok(report.includes(result.message), `the report names ${result.message}`);
                         if (result.ok && known !== undefined) {
-                            unexpected.push(`${stack} ${name} ${criterion} ${result.service} is met now (${result.message}): remove it from KNOWN_MISSES`);
+                            unexpected.push(
+                                `${stack} ${name} ${criterion} ${result.service} is met now (${result.message}): remove it from KNOWN_MISSES`,
+                            );
                         }
                     }
                     assert.deepEqual(unexpected, []);
@@ -74,7 +95,10 @@ for (const stack of ["production", "staging"]) {
                 assert.ok(report.includes(`rolling update at ${run.rollouts[0].replicas} replicas from 15:00`), report);
             }
             if (stack === "staging") {
-                assert.deepEqual(result.services.filter((run) => run.rollouts[0].seconds === null).map((run) => run.model.name), []);
+                assert.deepEqual(
+                    result.services.filter((run) => run.rollouts[0].seconds === null).map((run) => run.model.name),
+                    [],
+                );
                 assert.match(report, /Rolling updates at top load: every service finished\./);
             } else {
                 // At maxReplicas the services' limits need 45.5 CPU of the quota's 32 (the peak finding): the new pods are
@@ -87,10 +111,14 @@ for (const stack of ["production", "staging"]) {
         it("peak: a quota refusal at every service's maxReplicas is reported with the quota key, as a finding", () => {
             const { result, criteria, report } = results.get("peak")!;
             assert.deepEqual(criteria, [], "peak checks no criterion");
-            const overAtMax = capacityReport(config).quota
-                .filter((row) => row.headroom.atMax !== null && row.headroom.atMax < 0).map((row) => row.resource);
+            const overAtMax = capacityReport(config)
+                .quota.filter((row) => row.headroom.atMax !== null && row.headroom.atMax < 0)
+                .map((row) => row.resource);
             const causes = quotaCauses(config, result).map((cause) => cause.key);
-            assert.ok(causes.length > 0 === overAtMax.length > 0, `refused by ${causes.join(", ")}; over the quota at max: ${overAtMax.join(", ")}`);
+            assert.ok(
+                causes.length > 0 === overAtMax.length > 0,
+                `refused by ${causes.join(", ")}; over the quota at max: ${overAtMax.join(", ")}`,
+            );
             for (const key of causes) {
                 assert.ok(overAtMax.includes(key), `${key} refused pods though the services fit it at max`);
                 assert.ok(report.includes(`berrys-platform:namespace.quota.${key} refused`), report);
@@ -104,8 +132,14 @@ describe("simulation criteria: the seed's production quota at peak", () => {
         const config = stackConfig("production");
         const result = simulate(config, profile("peak"));
         const report = formatReport(config, result);
-        assert.deepEqual(quotaCauses(config, result).map((cause) => cause.key), ["limits.cpu"]);
-        assert.match(report, /berrys-platform:namespace\.quota\.limits\.cpu refused \d+ pods: at maxReplicas the services need 45\.5 of the quota's 32/);
+        assert.deepEqual(
+            quotaCauses(config, result).map((cause) => cause.key),
+            ["limits.cpu"],
+        );
+        assert.match(
+            report,
+            /berrys-platform:namespace\.quota\.limits\.cpu refused \d+ pods: at maxReplicas the services need 45\.5 of the quota's 32/,
+        );
     });
 });
 
@@ -113,7 +147,13 @@ describe("simulation criteria: the seed's production quota at peak", () => {
 // by re-running the profile (simulator/margins.ts).
 describe("simulation criteria: margins and break-evens", () => {
     const criterion = (ok: boolean, value: number, limit: number): CriterionResult => ({
-        key: "k", criterion: "responseSeconds", service: "s", value, limit, ok, message: "",
+        key: "k",
+        criterion: "responseSeconds",
+        service: "s",
+        value,
+        limit,
+        ok,
+        message: "",
     });
     it("a criterion missed, or met with less than 20 % of its limit to spare, gets a margin; one of limit 0 met does not", () => {
         assert.equal(needsMargin(criterion(false, 290, 240)), true);
@@ -126,7 +166,9 @@ describe("simulation criteria: margins and break-evens", () => {
         const config = stackConfig("production");
         const spike = profile("spike", config.simulation.seed);
         const result = simulate(config, spike);
-        const missed = evaluateCriteria(config, result).find((c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator")!;
+        const missed = evaluateCriteria(config, result).find(
+            (c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator",
+        )!;
         assert.equal(missed.ok, false);
         const [margin] = verdictMargins(config, result, [missed]);
         assert.equal(margin.margin, 240 - missed.value);
@@ -134,12 +176,25 @@ describe("simulation criteria: margins and break-evens", () => {
         assert.equal(margin.assumption?.value, 180);
         const breakEven = margin.assumption!.breakEven!;
         const at = (seconds: number) => {
-            const changed = { ...config, addons: { ...config.addons, clusterAutoscaler: { ...config.addons.clusterAutoscaler, nodeProvisioningSeconds: seconds } } };
-            return evaluateCriteria(changed, simulate(changed, spike)).find((c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator")!.ok;
+            const changed = {
+                ...config,
+                addons: {
+                    ...config.addons,
+                    clusterAutoscaler: { ...config.addons.clusterAutoscaler, nodeProvisioningSeconds: seconds },
+                },
+            };
+            return evaluateCriteria(changed, simulate(changed, spike)).find(
+                (c) => c.criterion === "responseSeconds" && c.service === "agent-orchestrator",
+            )!.ok;
         };
         assert.equal(at(breakEven), true, `met at ${breakEven} s`);
         assert.equal(at(breakEven + 5), false, `missed at ${breakEven + 5} s`);
         const report = formatReport(config, result, ["agent-orchestrator"]);
-        assert.ok(report.includes(`    margin: missed by ${missed.value - 240} s; hangs on berrys-platform:addons.clusterAutoscaler.nodeProvisioningSeconds (180 s assumed): met at ${breakEven} s`), report);
+        assert.ok(
+            report.includes(
+                `    margin: missed by ${missed.value - 240} s; hangs on berrys-platform:addons.clusterAutoscaler.nodeProvisioningSeconds (180 s assumed): met at ${breakEven} s`,
+            ),
+            report,
+        );
     });
 });

@@ -27,10 +27,22 @@ const attr = (element: string, name: string) => Number(new RegExp(`${name}="([^"
 describe("simulator charts: text layout", () => {
     it("measures text with DejaVu Sans's advance widths (DejaVuSans.ttf hmtx, 2048 units per em)", () => {
         // At 2048 px one px is one font unit: a 1255, m 1995, W 2025, i 569, space 651, 0 1303.
-        for (const [text, units] of [["a", 1255], ["m", 1995], ["W", 2025], ["i", 569], [" ", 651], ["0", 1303]] as const) {
+        for (const [text, units] of [
+            ["a", 1255],
+            ["m", 1995],
+            ["W", 2025],
+            ["i", 569],
+            [" ", 651],
+            ["0", 1303],
+        ] as const) {
             assert.ok(Math.abs(textWidth(text, 2048) - units) <= 1.5, `${text}: ${textWidth(text, 2048)}`);
         }
-        assert.ok(Math.abs(textWidth("ready replicas", 11) - (textWidth("ready", 11) + textWidth(" ", 11) + textWidth("replicas", 11))) < 1e-9);
+        assert.ok(
+            Math.abs(
+                textWidth("ready replicas", 11) -
+                    (textWidth("ready", 11) + textWidth(" ", 11) + textWidth("replicas", 11)),
+            ) < 1e-9,
+        );
         assert.equal(textWidth("±", 10), 10, "a character outside the table counts as a full em");
     });
 
@@ -43,12 +55,26 @@ describe("simulator charts: text layout", () => {
 
     it("lays the legend out in rows whose entries never overlap and never pass the width", () => {
         const labelSets = [
-            ["load, millicores of CPU work (right axis)", "desired replicas (HPA)", "needed replicas", "ready replicas", "nodes (whole cluster: every group, every service)", "maxReplicas (15)", "quota refused pods", "pods waiting for a node"],
+            [
+                "load, millicores of CPU work (right axis)",
+                "desired replicas (HPA)",
+                "needed replicas",
+                "ready replicas",
+                "nodes (whole cluster: every group, every service)",
+                "maxReplicas (15)",
+                "quota refused pods",
+                "pods waiting for a node",
+            ],
             Array.from({ length: 12 }, (_, i) => `${"W".repeat(i + 3)} ${i}`),
             ["a single label much wider than anything else in the legend, on its own"],
         ];
         for (const labels of labelSets) {
-            const boxes = legendLayout(labels.map((label) => ({ label })), 64, 400, 816);
+            const boxes = legendLayout(
+                labels.map((label) => ({ label })),
+                64,
+                400,
+                816,
+            );
             boxes.forEach((box, i) => {
                 assert.ok(box.width >= LEGEND_SWATCH + textWidth(box.label));
                 assert.ok(box.x + box.width <= 64 + 816 || box.x === 64, `${box.label} passes the right edge`);
@@ -77,14 +103,24 @@ describe("simulator charts: structure", () => {
         assert.ok((peak.match(/class="span quota-refused"/g) ?? []).length >= 1);
         assert.ok((peak.match(/class="marker quota-refused"/g) ?? []).length >= 1);
         const spike = chart("production", "spike", "agent-orchestrator");
-        assert.ok((spike.match(/class="span node-wait"/g) ?? []).length >= 1, "agent-orchestrator's 6th pod waits for a 4th node");
+        assert.ok(
+            (spike.match(/class="span node-wait"/g) ?? []).length >= 1,
+            "agent-orchestrator's 6th pod waits for a 4th node",
+        );
         assert.equal((spike.match(/class="span quota-refused"/g) ?? []).length, 0);
         const staging = chart("staging", "spike", "api-gateway");
-        assert.equal((staging.match(/class="span (quota-refused|node-wait)"/g) ?? []).length, 0, "staging's spike fits on its nodes and in its quota");
+        assert.equal(
+            (staging.match(/class="span (quota-refused|node-wait)"/g) ?? []).length,
+            0,
+            "staging's spike fits on its nodes and in its quota",
+        );
     });
 
     it("says the node line counts the whole cluster, not the service's nodes", () => {
-        assert.match(chart("production", "spike", "api-gateway"), /data-name="nodes \(whole cluster: every group, every service\)"/);
+        assert.match(
+            chart("production", "spike", "api-gateway"),
+            /data-name="nodes \(whole cluster: every group, every service\)"/,
+        );
     });
 
     it("marks where each rolling update starts (production rollout), and draws none without one", () => {
@@ -117,13 +153,30 @@ describe("simulator charts: structure", () => {
     });
 
     it("labels the right axis with the load's unit", () => {
-        assert.match(chart("production", "spike", "api-gateway"), /<text class="axis-title right"[^>]*rotate\(90[^>]*>load \(http_requests_per_second\)<\/text>/);
-        assert.match(chart("production", "spike", "agent-orchestrator"), /class="axis-title right"[^>]*>load \(millicores of CPU work\)</);
+        assert.match(
+            chart("production", "spike", "api-gateway"),
+            /<text class="axis-title right"[^>]*rotate\(90[^>]*>load \(http_requests_per_second\)<\/text>/,
+        );
+        assert.match(
+            chart("production", "spike", "agent-orchestrator"),
+            /class="axis-title right"[^>]*>load \(millicores of CPU work\)</,
+        );
     });
 
     it("counts time in hours past two hours (day: 0:00 to 8:00) and in minutes up to two (oscillating, spike)", () => {
-        const ticks = (svg: string) => [...svg.matchAll(/<text class="x-tick"[^>]*>([^<]+)</g)].map((match) => match[1]);
-        assert.deepEqual(ticks(chart("staging", "day", "api-gateway")), ["0:00", "1:00", "2:00", "3:00", "4:00", "5:00", "6:00", "7:00", "8:00"]);
+        const ticks = (svg: string) =>
+            [...svg.matchAll(/<text class="x-tick"[^>]*>([^<]+)</g)].map((match) => match[1]);
+        assert.deepEqual(ticks(chart("staging", "day", "api-gateway")), [
+            "0:00",
+            "1:00",
+            "2:00",
+            "3:00",
+            "4:00",
+            "5:00",
+            "6:00",
+            "7:00",
+            "8:00",
+        ]);
         assert.match(chart("staging", "day", "api-gateway"), /time since the start \(h:mm\)/);
         assert.deepEqual(ticks(chart("staging", "oscillating", "api-gateway")).slice(0, 3), ["0", "10", "20"]);
         assert.match(chart("staging", "spike", "api-gateway"), /time since the start \(minutes\)/);
@@ -141,13 +194,17 @@ describe("simulator charts: structure", () => {
     });
 
     it("places the legend below the plot, inside the image, without overlaps", () => {
-        for (const [stack, name, service] of [["production", "peak", "model-orchestration"], ["staging", "day", "agent-orchestrator"]] as const) {
+        for (const [stack, name, service] of [
+            ["production", "peak", "model-orchestration"],
+            ["staging", "day", "agent-orchestrator"],
+        ] as const) {
             const svg = chart(stack, name, service);
             const height = attr(/<svg[^>]*>/.exec(svg)![0], "height");
             const frame = /<rect x="64" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/.exec(svg)!;
             const plotBottom = Number(frame[1]) + Number(frame[3]);
-            const items = [...svg.matchAll(/<g class="legend-item" data-x="([\d.]+)" data-width="([\d.]+)" data-y="([\d.]+)">/g)]
-                .map((match) => ({ x: Number(match[1]), width: Number(match[2]), y: Number(match[3]) }));
+            const items = [
+                ...svg.matchAll(/<g class="legend-item" data-x="([\d.]+)" data-width="([\d.]+)" data-y="([\d.]+)">/g),
+            ].map((match) => ({ x: Number(match[1]), width: Number(match[2]), y: Number(match[3]) }));
             assert.equal(items.length, 8);
             for (const [i, item] of items.entries()) {
                 assert.ok(item.y - 12 > plotBottom + 32, "below the x axis title");

@@ -13,18 +13,35 @@ import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-async function run(command: typeof TUNE, main: typeof tuneMain | typeof simulateMain, argv: string[], dir: string): Promise<{ code: number; out: string }> {
+async function run(
+    command: typeof TUNE,
+    main: typeof tuneMain | typeof simulateMain,
+    argv: string[],
+    dir: string,
+): Promise<{ code: number; out: string }> {
     let out = "";
-    const context: CommandContext = { out: (text) => { out += text; }, err: () => undefined, projectDir: dir, cwd: dir };
+    const context: CommandContext = {
+        out: (text) => {
+            out += text;
+        },
+        err: () => undefined,
+        projectDir: dir,
+        cwd: dir,
+    };
     return { code: await runCommand(command, main as typeof tuneMain, argv, context), out };
 }
 
 /** Scale-up windows held at 60 s (model-orchestration's 30 s may only grow): no window cures the spike. */
 const HELD = {
-    scaleUpStabilizationWindowSeconds: [60], scaleDownStabilizationWindowSeconds: [300, 420],
-    scaleUpPercent: [100], scaleDownPercent: [20],
+    scaleUpStabilizationWindowSeconds: [60],
+    scaleDownStabilizationWindowSeconds: [300, 420],
+    scaleUpPercent: [100],
+    scaleDownPercent: [20],
     nodeGroups: { "default-node-group": { minSize: { min: 3, max: 3 } } },
-    headroom: [{ cpu: "1", memory: "2Gi" }, { cpu: "2", memory: "4Gi" }],
+    headroom: [
+        { cpu: "1", memory: "2Gi" },
+        { cpu: "2", memory: "4Gi" },
+    ],
 };
 
 describe("npm run tune: headroom as a knob (production, scale-up windows held)", function () {
@@ -35,7 +52,9 @@ describe("npm run tune: headroom as a knob (production, scale-up windows held)",
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-headroom-"));
-        const document = YAML.parseDocument(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"));
+        const document = YAML.parseDocument(
+            fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"),
+        );
         document.setIn(["config", "berrys-platform:simulation"], { tuning: HELD });
         fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
         result = await run(TUNE, tuneMain, ["production"], dir);
@@ -45,23 +64,42 @@ describe("npm run tune: headroom as a knob (production, scale-up windows held)",
     it("the proposal takes headroom, the cheapest way left to meet the spike, with its cost", () => {
         assert.equal(result.code, 0, result.out);
         const headroom = (YAML.parse(proposal).config["berrys-platform:addons"] ?? {}).clusterAutoscaler?.headroom;
-        assert.ok(HELD.headroom.some((size) => JSON.stringify(size) === JSON.stringify(headroom)), proposal);
-        assert.match(result.out, /berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}: costs \$\d+\.\d\d\/month .*fixes responseSeconds/);
+        assert.ok(
+            HELD.headroom.some((size) => JSON.stringify(size) === JSON.stringify(headroom)),
+            proposal,
+        );
+        assert.match(
+            result.out,
+            /berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}: costs \$\d+\.\d\d\/month .*fixes responseSeconds/,
+        );
     });
 
     it("simulate --check passes on the proposal", async () => {
         const check = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-headroom-check-"));
         fs.writeFileSync(path.join(check, "Pulumi.production.yaml"), proposal);
         const checked = await run(SIMULATE, simulateMain, ["production", "--check"], check);
-        assert.equal(checked.code, 0, checked.out.split("\n").filter((line) => /MISSED|check:/.test(line)).join("\n"));
+        assert.equal(
+            checked.code,
+            0,
+            checked.out
+                .split("\n")
+                .filter((line) => /MISSED|check:/.test(line))
+                .join("\n"),
+        );
     });
 
     it("reports the smallest headroom that meets the spike with 20 % to spare, beside the proposal's scale-up changes, each with cost and margin", () => {
         const section = result.out.slice(result.out.indexOf("Spike: headroom or faster scale-up"));
-        const headroom = /headroom \(the smallest meeting every spike response with 20 % to spare\): .*\n {4}costs \$(\d+\.\d\d)\/month; least margin (\S+) (\d+) s of 240 s \((\d+) s to spare\)/.exec(section);
+        const headroom =
+            /headroom \(the smallest meeting every spike response with 20 % to spare\): .*\n {4}costs \$(\d+\.\d\d)\/month; least margin (\S+) (\d+) s of 240 s \((\d+) s to spare\)/.exec(
+                section,
+            );
         assert.ok(headroom !== null, section);
         assert.ok(Number(headroom[3]) <= 192 && Number(headroom[4]) >= 48, headroom[0]);
-        assert.match(section, /scale-up changes of the proposal: .*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s/);
+        assert.match(
+            section,
+            /scale-up changes of the proposal: .*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s/,
+        );
     });
 });
 

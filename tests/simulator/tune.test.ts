@@ -24,7 +24,9 @@ import { TUNE, tuneMain } from "../../tools/tune";
 /** A project dir holding the production fixture's stack file (comments and all) with `tuning` under simulation. */
 function projectWith(tuning: Record<string, unknown>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-"));
-    const document = YAML.parseDocument(fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"));
+    const document = YAML.parseDocument(
+        fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"),
+    );
     document.setIn(["config", "berrys-platform:simulation"], { tuning });
     fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
     return dir;
@@ -33,25 +35,45 @@ function projectWith(tuning: Record<string, unknown>): string {
 async function run(argv: string[], projectDir: string): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const context: CommandContext = { out: (text) => { out += text; }, err: (text) => { err += text; }, projectDir, cwd: projectDir };
+    const context: CommandContext = {
+        out: (text) => {
+            out += text;
+        },
+        err: (text) => {
+            err += text;
+        },
+        projectDir,
+        cwd: projectDir,
+    };
     const code = await runCommand(TUNE, tuneMain, argv, context);
     return { code, out, err };
 }
 
 /** Small lists: each service's two windows get one alternative each, the node group stays. */
 const NARROW = {
-    scaleUpStabilizationWindowSeconds: [0, 60], scaleDownStabilizationWindowSeconds: [300, 420],
-    scaleUpPercent: [100], scaleDownPercent: [20],
+    scaleUpStabilizationWindowSeconds: [0, 60],
+    scaleDownStabilizationWindowSeconds: [300, 420],
+    scaleUpPercent: [100],
+    scaleDownPercent: [20],
     nodeGroups: { "default-node-group": { minSize: { min: 3, max: 3 } } },
 };
 
 /** Criteria and monthly cost of a stack file's text, computed here with the simulator's own pieces, at the baseline's load. */
-function verdict(text: string, baselineRaw: Record<string, unknown>): { problems: string[]; missed: string[]; cost: number } {
+function verdict(
+    text: string,
+    baselineRaw: Record<string, unknown>,
+): { problems: string[]; missed: string[]; cost: number } {
     const config = (YAML.parse(text) as { config: Record<string, unknown> }).config;
-    const raw = Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith("berrys-platform:")).map(([key, value]) => [key.slice(16), value]));
+    const raw = Object.fromEntries(
+        Object.entries(config)
+            .filter(([key]) => key.startsWith("berrys-platform:"))
+            .map(([key, value]) => [key.slice(16), value]),
+    );
     const context = { stack: "production", region: String(config["aws:region"]) };
     const checked = preflight(raw, context);
-    const problems = (checked.ok ? checked.warnings : checked.errors).filter((message) => !message.includes("RFC 5737"));
+    const problems = (checked.ok ? checked.warnings : checked.errors).filter(
+        (message) => !message.includes("RFC 5737"),
+    );
     if (!checked.ok) return { problems, missed: [], cost: Number.POSITIVE_INFINITY };
     const base = preflight(baselineRaw, context);
     const baseModels = serviceModels(base.ok ? base.config : checked.config);
@@ -61,8 +83,15 @@ function verdict(text: string, baselineRaw: Record<string, unknown>): { problems
     for (const name of ["spike", "oscillating", "day", "ramp"] as const) {
         // At the stack file's load levels, as the tuner plays them: each service's load from its baseline model.
         const loaded = profile(name, 1);
-        const result = simulate(checked.config, { ...loaded, load: (_model, index, t) => loaded.load(baseModels[index], index, t) });
-        missed.push(...evaluateCriteria(checked.config, result).filter((criterion) => !criterion.ok).map((criterion) => criterion.message));
+        const result = simulate(checked.config, {
+            ...loaded,
+            load: (_model, index, t) => loaded.load(baseModels[index], index, t),
+        });
+        missed.push(
+            ...evaluateCriteria(checked.config, result)
+                .filter((criterion) => !criterion.ok)
+                .map((criterion) => criterion.message),
+        );
         if (name === "day") {
             const price = hourlyPrice(checked.config.nodeGroups["default-node-group"].instanceTypes[0])!;
             dollars = result.nodes.reduce((sum, nodes) => sum + nodes, 0) * (result.recordSeconds / 3600) * price;
@@ -88,7 +117,10 @@ describe("npm run tune (production, narrowed search space)", function () {
 
     it("exits 0, prints the dimensions it searched and a before/after table, and never edits the stack file", () => {
         assert.equal(result.code, 0, result.out + result.err);
-        assert.match(result.out, /dimensions and values tried:\n(.|\n)*services\.agent-orchestrator\.behavior\.scaleDown\.stabilizationWindowSeconds: 300, 420/);
+        assert.match(
+            result.out,
+            /dimensions and values tried:\n(.|\n)*services\.agent-orchestrator\.behavior\.scaleDown\.stabilizationWindowSeconds: 300, 420/,
+        );
         assert.match(result.out, /Before \/ after:(.|\n)*responseSeconds +spike +agent-orchestrator +240 +\d+ MISSED/);
         assert.match(result.out, /monthly cost at min \/ max nodes +capacity/);
         assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), stackText);
@@ -97,8 +129,14 @@ describe("npm run tune (production, narrowed search space)", function () {
 
     it("fixes the seed's misses: the proposal meets every criterion and passes preview's checks with no capacity warning", () => {
         const before = verdict(stackText, readStackFile("production", dir).projectConfig);
-        assert.ok(before.missed.some((message) => /responseSeconds \(240\): agent-orchestrator/.test(message)), before.missed.join("\n"));
-        assert.ok(before.missed.some((message) => /maxDirectionChangesPerHour \(4\): web-dashboard/.test(message)), before.missed.join("\n"));
+        assert.ok(
+            before.missed.some((message) => /responseSeconds \(240\): agent-orchestrator/.test(message)),
+            before.missed.join("\n"),
+        );
+        assert.ok(
+            before.missed.some((message) => /maxDirectionChangesPerHour \(4\): web-dashboard/.test(message)),
+            before.missed.join("\n"),
+        );
         // The notice of the minor's end of standard support depends on the day, and no tuning removes it: left out.
         const notices = standardSupportCheck(stackConfig("production")).warnings;
         const undated = (problems: string[]) => problems.filter((problem) => !notices.includes(problem));
@@ -110,48 +148,93 @@ describe("npm run tune (production, narrowed search space)", function () {
     it("the local guarantee: undo any one change of the proposal and a criterion fails, a check warns, or the cost rises", () => {
         const baselineRaw = readStackFile("production", dir).projectConfig;
         const proposed = verdict(proposal, baselineRaw);
-        const changed = result.out.split("\n").filter((line) => /^ {2}berrys-platform:.*: .* -> .*: (costs|saves)/.test(line));
+        const changed = result.out
+            .split("\n")
+            .filter((line) => /^ {2}berrys-platform:.*: .* -> .*: (costs|saves)/.test(line));
         assert.ok(changed.length >= 3, result.out);
         for (const line of changed) {
             const [, key, from] = /^ {2}berrys-platform:(\S+): (.+?) -> /.exec(line)!;
             const keyPath = key.split(".");
             // "namespace.quota.limits.cpu": the quota keys hold dots.
-            const pathInConfig = keyPath[0] === "namespace" ? ["namespace", "quota", keyPath.slice(2).join(".")] : keyPath.map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+            const pathInConfig =
+                keyPath[0] === "namespace"
+                    ? ["namespace", "quota", keyPath.slice(2).join(".")]
+                    : keyPath.map((part) => (/^\d+$/.test(part) ? Number(part) : part));
             const document = YAML.parseDocument(proposal);
-            document.setIn(["config", `berrys-platform:${pathInConfig[0]}`, ...pathInConfig.slice(1)], JSON.parse(from));
+            document.setIn(
+                ["config", `berrys-platform:${pathInConfig[0]}`, ...pathInConfig.slice(1)],
+                JSON.parse(from),
+            );
             const undone = verdict(document.toString(), baselineRaw);
-            assert.ok(undone.problems.length > 0 || undone.missed.length > 0 || undone.cost > proposed.cost,
-                `undoing ${key} (back to ${from}) keeps every criterion and costs ${undone.cost} <= ${proposed.cost}`);
+            assert.ok(
+                undone.problems.length > 0 || undone.missed.length > 0 || undone.cost > proposed.cost,
+                `undoing ${key} (back to ${from}) keeps every criterion and costs ${undone.cost} <= ${proposed.cost}`,
+            );
         }
     });
 
     it("production's spike: the smallest headroom meeting 240 s with 20 % to spare, next to the proposal's scale-up window change, each with its cost and margin", () => {
         const section = result.out.slice(result.out.indexOf("Spike: headroom or faster scale-up"));
-        assert.match(section, /headroom \(the smallest meeting every spike response with 20 % to spare\): berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}\n {4}costs \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s \(\d+ s to spare\)/);
-        assert.match(section, /scale-up changes of the proposal: .*agent-orchestrator\.behavior\.scaleUp\.stabilizationWindowSeconds: 60 -> 0.*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin/);
+        assert.match(
+            section,
+            /headroom \(the smallest meeting every spike response with 20 % to spare\): berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}\n {4}costs \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s \(\d+ s to spare\)/,
+        );
+        assert.match(
+            section,
+            /scale-up changes of the proposal: .*agent-orchestrator\.behavior\.scaleUp\.stabilizationWindowSeconds: 60 -> 0.*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin/,
+        );
     });
 
     it("keeps every comment of the stack file and changes only the lines the diff shows", () => {
         const comments = stackText.split("\n").filter((line) => line.trim().startsWith("#"));
         assert.ok(comments.length > 5);
         for (const comment of comments) assert.ok(proposal.includes(comment), `lost: ${comment}`);
-        const diff = fs.readFileSync(path.join(dir, "out", "production", "tune", "Pulumi.production.yaml.diff"), "utf8");
-        const removed = diff.split("\n").filter((line) => line.startsWith("-") && !line.startsWith("---")).map((line) => line.slice(1));
-        const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
+        const diff = fs.readFileSync(
+            path.join(dir, "out", "production", "tune", "Pulumi.production.yaml.diff"),
+            "utf8",
+        );
+        const removed = diff
+            .split("\n")
+            .filter((line) => line.startsWith("-") && !line.startsWith("---"))
+            .map((line) => line.slice(1));
+        const added = diff
+            .split("\n")
+            .filter((line) => line.startsWith("+") && !line.startsWith("+++"))
+            .map((line) => line.slice(1));
         const before = stackText.split("\n");
         const after = proposal.split("\n");
         assert.equal(before.length, after.length, "values change in place");
         const differing = before.map((line, i) => [line, after[i]]).filter(([a, b]) => a !== b);
-        assert.deepEqual(differing.map(([a]) => a), removed);
-        assert.deepEqual(differing.map(([, b]) => b), added);
+        assert.deepEqual(
+            differing.map(([a]) => a),
+            removed,
+        );
+        assert.deepEqual(
+            differing.map(([, b]) => b),
+            added,
+        );
     });
 
     it("simulate --check passes on the proposal", async () => {
         const check = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-check-"));
         fs.writeFileSync(path.join(check, "Pulumi.production.yaml"), proposal);
         let out = "";
-        const code = await runCommand(SIMULATE, simulateMain, ["production", "--check"], { out: (text) => { out += text; }, err: () => undefined, projectDir: check, cwd: check });
-        assert.equal(code, 0, out.split("\n").filter((line) => /MISSED|check:/.test(line)).join("\n"));
+        const code = await runCommand(SIMULATE, simulateMain, ["production", "--check"], {
+            out: (text) => {
+                out += text;
+            },
+            err: () => undefined,
+            projectDir: check,
+            cwd: check,
+        });
+        assert.equal(
+            code,
+            0,
+            out
+                .split("\n")
+                .filter((line) => /MISSED|check:/.test(line))
+                .join("\n"),
+        );
     });
 });
 
@@ -168,9 +251,16 @@ describe("npm run tune: no configuration meets every criterion", function () {
         const first = await run(["production", "--service", "agent-orchestrator"], dir);
         assert.equal(first.code, 1, first.out + first.err);
         assert.match(first.out, /No configuration within the bounds meets every criterion/);
-        assert.match(first.out, /still misses:\n(.|\n)*oscillating: MISSED berrys-platform:simulation\.criteria\.maxDirectionChangesPerHour \(4\): web-dashboard/);
+        assert.match(
+            first.out,
+            /still misses:\n(.|\n)*oscillating: MISSED berrys-platform:simulation\.criteria\.maxDirectionChangesPerHour \(4\): web-dashboard/,
+        );
         assert.match(first.out, /The closest one found changes:\n(.|\n)*namespace\.quota\.limits\.cpu: "32" -> "58"/);
-        assert.equal(fs.existsSync(path.join(stale, "Pulumi.production.yaml")), false, "no proposal, not even an earlier one");
+        assert.equal(
+            fs.existsSync(path.join(stale, "Pulumi.production.yaml")),
+            false,
+            "no proposal, not even an earlier one",
+        );
         assert.equal(fs.existsSync(path.join(stale, "Pulumi.production.yaml.diff")), false);
         const second = await run(["production", "--service", "agent-orchestrator"], dir);
         const stable = (text: string) => text.replace(/ in \d+\.\d s/, "");
@@ -199,19 +289,56 @@ describe("simulation.tuning: bad bounds name the key", () => {
 
     it("a range with min above max", () => {
         const errors = withTuning({ services: { "api-gateway": { maxReplicas: { min: 9, max: 6 } } } });
-        assert.ok(errors.some((error) => /^berrys-platform:simulation\.tuning\.services\.api-gateway\.maxReplicas .*must have min <= max/.test(error)), errors.join("\n"));
+        assert.ok(
+            errors.some((error) =>
+                /^berrys-platform:simulation\.tuning\.services\.api-gateway\.maxReplicas .*must have min <= max/.test(
+                    error,
+                ),
+            ),
+            errors.join("\n"),
+        );
     });
 
     it("a service or node group the stack does not have, and an instance type without size or price", () => {
-        const errors = withTuning({
-            services: { "api-gatway": {} },
-            nodeGroups: { "default-node-group": { instanceTypes: ["m6i.2xlarge", "x9z.huge", "m8i.xlarge"] }, spare: {} },
-        // m8i.xlarge: sized by the stack (guardrails.instanceTypes), but the price table has no row for it.
-        }, { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } });
-        assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.services.api-gatway must name a service")), errors.join("\n"));
-        assert.ok(errors.some((error) => error.startsWith("berrys-platform:simulation.tuning.nodeGroups.spare must name a node group")), errors.join("\n"));
-        assert.ok(errors.some((error) => /instanceTypes\.1 \(x9z\.huge\) must be an instance type capacity\/instance-types\.ts knows/.test(error)), errors.join("\n"));
-        assert.ok(errors.some((error) => /instanceTypes\.2 \(m8i\.xlarge\) has no price: set berrys-platform:simulation\.tuning\.prices\.m8i\.xlarge/.test(error)), errors.join("\n"));
+        const errors = withTuning(
+            {
+                services: { "api-gatway": {} },
+                nodeGroups: {
+                    "default-node-group": { instanceTypes: ["m6i.2xlarge", "x9z.huge", "m8i.xlarge"] },
+                    spare: {},
+                },
+                // m8i.xlarge: sized by the stack (guardrails.instanceTypes), but the price table has no row for it.
+            },
+            { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } },
+        );
+        assert.ok(
+            errors.some((error) =>
+                error.startsWith("berrys-platform:simulation.tuning.services.api-gatway must name a service"),
+            ),
+            errors.join("\n"),
+        );
+        assert.ok(
+            errors.some((error) =>
+                error.startsWith("berrys-platform:simulation.tuning.nodeGroups.spare must name a node group"),
+            ),
+            errors.join("\n"),
+        );
+        assert.ok(
+            errors.some((error) =>
+                /instanceTypes\.1 \(x9z\.huge\) must be an instance type capacity\/instance-types\.ts knows/.test(
+                    error,
+                ),
+            ),
+            errors.join("\n"),
+        );
+        assert.ok(
+            errors.some((error) =>
+                /instanceTypes\.2 \(m8i\.xlarge\) has no price: set berrys-platform:simulation\.tuning\.prices\.m8i\.xlarge/.test(
+                    error,
+                ),
+            ),
+            errors.join("\n"),
+        );
         assert.ok(!errors.some((error) => error.includes("m6i.2xlarge")));
     });
 
@@ -219,6 +346,9 @@ describe("simulation.tuning: bad bounds name the key", () => {
         const dir = projectWith({ services: { "api-gateway": { targets: { cpu: { min: 60, max: 80 } } } } });
         const result = await run(["production"], dir);
         assert.equal(result.code, 1);
-        assert.match(result.err, /simulation\.tuning\.services\.api-gateway\.targets\.cpu searches a target, but berrys-platform:simulation\.services\.api-gateway\.capacityPerPod, .* are derived from the targets/);
+        assert.match(
+            result.err,
+            /simulation\.tuning\.services\.api-gateway\.targets\.cpu searches a target, but berrys-platform:simulation\.services\.api-gateway\.capacityPerPod, .* are derived from the targets/,
+        );
     });
 });

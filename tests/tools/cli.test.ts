@@ -9,21 +9,44 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BENCH, benchMain } from "../../tools/bench";
-import { Command, CommandContext, CommandMain, EXIT_USAGE, parseArgs, runCommand, swallowedOptions, UsageError, userPath } from "../../tools/cli";
+import {
+    Command,
+    CommandContext,
+    CommandMain,
+    EXIT_USAGE,
+    parseArgs,
+    runCommand,
+    swallowedOptions,
+    UsageError,
+    userPath,
+} from "../../tools/cli";
 import { RENDER, renderMain } from "../../tools/render";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
 import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
-interface Captured { code: number; out: string; err: string }
+interface Captured {
+    code: number;
+    out: string;
+    err: string;
+}
 
 /** Runs a command in-process against `projectDir` (default: a copy of the fixture stacks production and staging), the user in `cwd`. */
-async function run(command: Command, main: CommandMain, argv: string[], dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {}): Promise<Captured> {
+async function run(
+    command: Command,
+    main: CommandMain,
+    argv: string[],
+    dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {},
+): Promise<Captured> {
     let out = "";
     let err = "";
     const context: CommandContext = {
-        out: (text) => { out += text; },
-        err: (text) => { err += text; },
+        out: (text) => {
+            out += text;
+        },
+        err: (text) => {
+            err += text;
+        },
         projectDir: dirs.projectDir ?? fixtureProject(),
         cwd: dirs.cwd ?? dirs.projectDir ?? fixtureProject(),
         npmConfig: dirs.npmConfig,
@@ -32,7 +55,11 @@ async function run(command: Command, main: CommandMain, argv: string[], dirs: { 
     return { code, out, err };
 }
 
-const COMMANDS: [string, Command, CommandMain][] = [["render", RENDER, renderMain], ["simulate", SIMULATE, simulateMain], ["bench", BENCH, benchMain]];
+const COMMANDS: [string, Command, CommandMain][] = [
+    ["render", RENDER, renderMain],
+    ["simulate", SIMULATE, simulateMain],
+    ["bench", BENCH, benchMain],
+];
 
 /** A throw-away repository root holding the given stack files. */
 function projectWith(files: Record<string, string>): string {
@@ -62,7 +89,8 @@ describe("command-line tools: --help and usage mistakes", () => {
                 assert.equal(result.code, 0, result.err);
                 assert.equal(result.err, "");
                 assert.match(result.out, new RegExp(`^usage: npm run ${name} -- `));
-                for (const option of command.options) assert.ok(result.out.includes(option.name), `${option.name} missing from\n${result.out}`);
+                for (const option of command.options)
+                    assert.ok(result.out.includes(option.name), `${option.name} missing from\n${result.out}`);
                 assert.match(result.out, /production, staging/);
             }
         });
@@ -71,7 +99,10 @@ describe("command-line tools: --help and usage mistakes", () => {
             const result = await run(command, main, ["prod"]);
             assert.equal(result.code, EXIT_USAGE);
             assert.equal(result.out, "");
-            assert.equal(result.err, `npm run ${name}: unknown stack "prod"; stacks: production, staging (--help for usage)\n`);
+            assert.equal(
+                result.err,
+                `npm run ${name}: unknown stack "prod"; stacks: production, staging (--help for usage)\n`,
+            );
         });
 
         it(`${name}: an unknown option is one line naming the options, exit 2`, async () => {
@@ -85,11 +116,17 @@ describe("command-line tools: --help and usage mistakes", () => {
     it("simulate: an unknown profile and an unknown service name the valid ones, exit 2", async () => {
         const profile = await run(SIMULATE, simulateMain, ["staging", "--profile", "burst"]);
         assert.equal(profile.code, EXIT_USAGE);
-        assert.equal(profile.err, 'npm run simulate: unknown profile "burst" for --profile; profiles: ramp, peak, spike, oscillating, day, rollout (--help for usage)\n');
+        assert.equal(
+            profile.err,
+            'npm run simulate: unknown profile "burst" for --profile; profiles: ramp, peak, spike, oscillating, day, rollout (--help for usage)\n',
+        );
         const service = await run(SIMULATE, simulateMain, ["staging", "--service", "gateway"]);
         assert.equal(service.code, EXIT_USAGE);
-        assert.equal(service.err, 'npm run simulate: unknown service "gateway" for --service; services of staging: ' +
-            "agent-orchestrator, model-orchestration, api-gateway, web-dashboard (--help for usage)\n");
+        assert.equal(
+            service.err,
+            'npm run simulate: unknown service "gateway" for --service; services of staging: ' +
+                "agent-orchestrator, model-orchestration, api-gateway, web-dashboard (--help for usage)\n",
+        );
     });
 
     it("simulate: --profile and --load together, or an option without its value, exit 2", async () => {
@@ -104,17 +141,30 @@ describe("command-line tools: --help and usage mistakes", () => {
 
 describe("command-line tools: a flag npm kept for itself (given without --)", () => {
     // What npm always exports, whatever the command line: never taken for a swallowed flag.
-    const NPM_OWN = { npm_config_cache: "/home/me/.npm", npm_config_user_agent: "npm/11.19.1 node/v20", npm_config_prefix: "/usr/local" };
+    const NPM_OWN = {
+        npm_config_cache: "/home/me/.npm",
+        npm_config_user_agent: "npm/11.19.1 node/v20",
+        npm_config_prefix: "/usr/local",
+    };
 
     it("npm run <script> production --check runs the script without --check and exports npm_config_check (npm 11)", function () {
         this.timeout(60_000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-npm-"));
         try {
-            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
-                name: "npm-probe", version: "1.0.0",
-                scripts: { probe: "node -e \"console.log(JSON.stringify([process.argv.slice(1), process.env.npm_config_check ?? null]))\"" },
-            }));
-            const result = spawnSync("npm", ["run", "--silent", "probe", "production", "--check"], { cwd: dir, encoding: "utf8" });
+            fs.writeFileSync(
+                path.join(dir, "package.json"),
+                JSON.stringify({
+                    name: "npm-probe",
+                    version: "1.0.0",
+                    scripts: {
+                        probe: 'node -e "console.log(JSON.stringify([process.argv.slice(1), process.env.npm_config_check ?? null]))"',
+                    },
+                }),
+            );
+            const result = spawnSync("npm", ["run", "--silent", "probe", "production", "--check"], {
+                cwd: dir,
+                encoding: "utf8",
+            });
             assert.equal(result.status, 0, result.stderr);
             assert.deepEqual(JSON.parse(result.stdout.trim().split("\n").pop()!), [["production"], "true"]);
         } finally {
@@ -123,34 +173,60 @@ describe("command-line tools: a flag npm kept for itself (given without --)", ()
     });
 
     it("simulate production with npm_config_check set exits 2 telling to put -- first, and simulates nothing", async () => {
-        const result = await run(SIMULATE, simulateMain, ["production"], { npmConfig: { ...NPM_OWN, npm_config_check: "true" } });
+        const result = await run(SIMULATE, simulateMain, ["production"], {
+            npmConfig: { ...NPM_OWN, npm_config_check: "true" },
+        });
         assert.equal(result.code, EXIT_USAGE);
         assert.equal(result.out, "");
-        assert.match(result.err, /^npm run simulate: npm took --check for its own option and did not pass it on; put -- before the command's arguments: npm run simulate -- <stack> \[options\]/);
+        assert.match(
+            result.err,
+            /^npm run simulate: npm took --check for its own option and did not pass it on; put -- before the command's arguments: npm run simulate -- <stack> \[options\]/,
+        );
         assert.doesNotMatch(result.err, /\n./, "more than one line");
     });
 
     it("names every swallowed option of the command, and only the command's", () => {
-        const npmConfig = { ...NPM_OWN, npm_config_profile: "true", npm_config_service: "api-gateway", npm_config_objective: "cost" };
+        const npmConfig = {
+            ...NPM_OWN,
+            npm_config_profile: "true",
+            npm_config_service: "api-gateway",
+            npm_config_objective: "cost",
+        };
         assert.deepEqual(swallowedOptions(SIMULATE, ["production", "spike"], npmConfig), ["--service", "--profile"]);
         assert.deepEqual(swallowedOptions(SIMULATE, ["production"], NPM_OWN), []);
         assert.deepEqual(swallowedOptions(RENDER, ["production"], { ...NPM_OWN, npm_config_check: "true" }), []);
     });
 
     it("an option passed after -- is the command's even when an .npmrc also sets its variable", () => {
-        assert.deepEqual(swallowedOptions(SIMULATE, ["production", "--check", "--profile=spike"], { npm_config_check: "true", npm_config_profile: "spike" }), []);
+        assert.deepEqual(
+            swallowedOptions(SIMULATE, ["production", "--check", "--profile=spike"], {
+                npm_config_check: "true",
+                npm_config_profile: "spike",
+            }),
+            [],
+        );
     });
 });
 
 describe("command-line tools: argument parsing (tools/cli.ts)", () => {
     const command: Command = {
-        name: "demo", summary: "a demo",
+        name: "demo",
+        summary: "a demo",
         positionals: [{ name: "stack", help: "a stack", choices: ["a", "b"] }],
-        options: [{ name: "--profile", value: "P", help: "a profile", choices: ["x", "y"] }, { name: "--check", help: "a switch" }],
+        options: [
+            { name: "--profile", value: "P", help: "a profile", choices: ["x", "y"] },
+            { name: "--check", help: "a switch" },
+        ],
     };
     it("takes --option value, --option=value and switches", () => {
-        assert.deepEqual(parseArgs(command, ["a", "--profile", "x", "--check"]), { positionals: { stack: "a" }, options: { profile: "x", check: true } });
-        assert.deepEqual(parseArgs(command, ["--profile=y", "b"]), { positionals: { stack: "b" }, options: { profile: "y" } });
+        assert.deepEqual(parseArgs(command, ["a", "--profile", "x", "--check"]), {
+            positionals: { stack: "a" },
+            options: { profile: "x", check: true },
+        });
+        assert.deepEqual(parseArgs(command, ["--profile=y", "b"]), {
+            positionals: { stack: "b" },
+            options: { profile: "y" },
+        });
     });
     it("refuses what it does not declare, each with one line", () => {
         const cases: [string[], RegExp][] = [
@@ -163,7 +239,12 @@ describe("command-line tools: argument parsing (tools/cli.ts)", () => {
             [["a", "--profile", "--check"], /^--profile needs a value/],
         ];
         for (const [argv, message] of cases) {
-            assert.throws(() => parseArgs(command, argv), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes("\n"), argv.join(" "));
+            assert.throws(
+                () => parseArgs(command, argv),
+                (error: Error) =>
+                    error instanceof UsageError && message.test(error.message) && !error.message.includes("\n"),
+                argv.join(" "),
+            );
         }
     });
     it("a path the user types resolves against the directory npm was run from (INIT_CWD), not the repository", () => {
@@ -173,7 +254,12 @@ describe("command-line tools: argument parsing (tools/cli.ts)", () => {
     it("the stacks a command takes are the repository's Pulumi.<stack>.yaml files", () => {
         const dir = projectWith({ "Pulumi.dev.yaml": "config: {}\n", "Pulumi.yaml": "name: x\n" });
         try {
-            assert.deepEqual((stackArgument().choices as (context: CommandContext) => string[])({ projectDir: dir } as CommandContext), ["dev"]);
+            assert.deepEqual(
+                (stackArgument().choices as (context: CommandContext) => string[])({
+                    projectDir: dir,
+                } as CommandContext),
+                ["dev"],
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -182,23 +268,34 @@ describe("command-line tools: argument parsing (tools/cli.ts)", () => {
 
 describe("stack files: YAML mistakes", () => {
     it("a syntax error is reported as <file>:<line>:<column>: <message>, with the lines around it", () => {
-        const text = "config:\n  aws:region: us-east-1\n  berrys-platform:cluster:\n    version: \"1.34\"\n   protect: true\n";
-        assert.throws(() => parseYaml(text, "Pulumi.staging.yaml"), (error: Error) => {
-            assert.ok(error instanceof StackFileError);
-            const [first, ...excerpt] = error.message.split("\n");
-            assert.match(first, /^Pulumi\.staging\.yaml:5:\d+: \S.*[^:]$/);
-            assert.ok(excerpt.some((line) => line.includes("protect: true")), error.message);
-            return true;
-        });
+        const text =
+            'config:\n  aws:region: us-east-1\n  berrys-platform:cluster:\n    version: "1.34"\n   protect: true\n';
+        assert.throws(
+            () => parseYaml(text, "Pulumi.staging.yaml"),
+            (error: Error) => {
+                assert.ok(error instanceof StackFileError);
+                const [first, ...excerpt] = error.message.split("\n");
+                assert.match(first, /^Pulumi\.staging\.yaml:5:\d+: \S.*[^:]$/);
+                assert.ok(
+                    excerpt.some((line) => line.includes("protect: true")),
+                    error.message,
+                );
+                return true;
+            },
+        );
     });
 
     it("a duplicate key is an error at the second one", () => {
-        assert.throws(() => parseYaml("config:\n  aws:region: a\n  aws:region: b\n", "Pulumi.x.yaml"),
-            (error: Error) => /^Pulumi\.x\.yaml:3:3: Map keys must be unique\n/.test(error.message));
+        assert.throws(
+            () => parseYaml("config:\n  aws:region: a\n  aws:region: b\n", "Pulumi.x.yaml"),
+            (error: Error) => /^Pulumi\.x\.yaml:3:3: Map keys must be unique\n/.test(error.message),
+        );
     });
 
     it("simulate and render report a broken stack file with its line and column, exit 1, no stack trace", async () => {
-        const dir = projectWith({ "Pulumi.broken.yaml": STAGING.replace("    version: \"1.34\"", "    version: [\"1.34\"") });
+        const dir = projectWith({
+            "Pulumi.broken.yaml": STAGING.replace('    version: "1.34"', '    version: ["1.34"'),
+        });
         try {
             for (const [name, command, main] of COMMANDS.slice(0, 2)) {
                 const result = await run(command, main, ["broken"], { projectDir: dir });
@@ -214,13 +311,18 @@ describe("stack files: YAML mistakes", () => {
     it("a project key without its namespace is the project's, as Pulumi reads it; both forms at once is an error", () => {
         const dir = projectWith({
             "Pulumi.short.yaml": "config:\n  aws:region: us-east-1\n  simulation: { seed: 7 }\n",
-            "Pulumi.both.yaml": "config:\n  aws:region: us-east-1\n  simulation: {}\n  berrys-platform:simulation: {}\n",
+            "Pulumi.both.yaml":
+                "config:\n  aws:region: us-east-1\n  simulation: {}\n  berrys-platform:simulation: {}\n",
         });
         try {
             const short = readStackFile("short", dir);
             assert.deepEqual(short.projectConfig, { simulation: { seed: 7 } });
             assert.deepEqual(short.config, { "aws:region": "us-east-1", "berrys-platform:simulation": { seed: 7 } });
-            assert.throws(() => readStackFile("both", dir), (error: Error) => /^Pulumi\.both\.yaml: config sets berrys-platform:simulation twice/.test(error.message));
+            assert.throws(
+                () => readStackFile("both", dir),
+                (error: Error) =>
+                    /^Pulumi\.both\.yaml: config sets berrys-platform:simulation twice/.test(error.message),
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -229,7 +331,10 @@ describe("stack files: YAML mistakes", () => {
     it("a stack file whose config is not a map says so", () => {
         const dir = projectWith({ "Pulumi.list.yaml": "config:\n  - aws:region\n" });
         try {
-            assert.throws(() => readStackFile("list", dir), (error: Error) => /^Pulumi\.list\.yaml: config must be a map from config key/.test(error.message));
+            assert.throws(
+                () => readStackFile("list", dir),
+                (error: Error) => /^Pulumi\.list\.yaml: config must be a map from config key/.test(error.message),
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -241,11 +346,31 @@ describe("simulate --load: the path and the file", () => {
         const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
         const dir = projectWith({ "Pulumi.staging.yaml": STAGING });
         const cases: [string, string, RegExp][] = [
-            ["header.csv", "seconds,api-gateway\n", /^--load header\.csv: the load CSV has a header but no rows: add at least two rows/],
-            ["one.csv", "seconds,api-gateway\n0,100\n", /^--load one\.csv: the load CSV has one row \(at 0 s\): add at least two/],
-            ["same.csv", "seconds,api-gateway\n60,100\n60,200\n", /^--load same\.csv: the load CSV's rows are all at 60 s/],
-            ["semicolon.csv", "seconds;api-gateway\n0;100\n60;200\n", /^--load semicolon\.csv: the load CSV separates its cells with ";": use commas/],
-            ["tabs.csv", "seconds\tapi-gateway\n0\t100\n60\t200\n", /^--load tabs\.csv: the load CSV separates its cells with tabs: use commas/],
+            [
+                "header.csv",
+                "seconds,api-gateway\n",
+                /^--load header\.csv: the load CSV has a header but no rows: add at least two rows/,
+            ],
+            [
+                "one.csv",
+                "seconds,api-gateway\n0,100\n",
+                /^--load one\.csv: the load CSV has one row \(at 0 s\): add at least two/,
+            ],
+            [
+                "same.csv",
+                "seconds,api-gateway\n60,100\n60,200\n",
+                /^--load same\.csv: the load CSV's rows are all at 60 s/,
+            ],
+            [
+                "semicolon.csv",
+                "seconds;api-gateway\n0;100\n60;200\n",
+                /^--load semicolon\.csv: the load CSV separates its cells with ";": use commas/,
+            ],
+            [
+                "tabs.csv",
+                "seconds\tapi-gateway\n0\t100\n60\t200\n",
+                /^--load tabs\.csv: the load CSV separates its cells with tabs: use commas/,
+            ],
             ["empty.csv", "# nothing yet\n", /^--load empty\.csv: the load CSV has no rows/],
         ];
         try {
@@ -267,13 +392,28 @@ describe("simulate --load: the path and the file", () => {
         const dir = projectWith({ "Pulumi.staging.yaml": STAGING });
         try {
             fs.writeFileSync(path.join(cwd, "gateway.csv"), "seconds,load\n0,100\n300,200\n");
-            const result = await run(SIMULATE, simulateMain, ["staging", "--load", "gateway.csv", "--service", "api-gateway"], { projectDir: dir, cwd });
+            const result = await run(
+                SIMULATE,
+                simulateMain,
+                ["staging", "--load", "gateway.csv", "--service", "api-gateway"],
+                { projectDir: dir, cwd },
+            );
             assert.equal(result.code, 0, result.err);
             assert.match(result.out, /staging, profile gateway: real traffic from a CSV \(2 rows, api-gateway\)/);
             assert.ok(fs.existsSync(path.join(dir, "out", "staging", "simulation", "gateway-api-gateway.svg")));
-            const missing = await run(SIMULATE, simulateMain, ["staging", "--load", "nope.csv", "--service", "api-gateway"], { projectDir: dir, cwd });
+            const missing = await run(
+                SIMULATE,
+                simulateMain,
+                ["staging", "--load", "nope.csv", "--service", "api-gateway"],
+                { projectDir: dir, cwd },
+            );
             assert.equal(missing.code, 1);
-            assert.match(missing.err, new RegExp(`^--load nope\\.csv: no such file \\(looked for ${path.join(cwd, "nope.csv").replace(/[.]/g, "\\.")}\\)`));
+            assert.match(
+                missing.err,
+                new RegExp(
+                    `^--load nope\\.csv: no such file \\(looked for ${path.join(cwd, "nope.csv").replace(/[.]/g, "\\.")}\\)`,
+                ),
+            );
         } finally {
             fs.rmSync(cwd, { recursive: true, force: true });
             fs.rmSync(dir, { recursive: true, force: true });
@@ -288,7 +428,13 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
     beforeEach(() => {
         dir = projectWith({ "Pulumi.staging.yaml": BAD });
         fs.mkdirSync(out("simulation"), { recursive: true });
-        for (const file of ["kubernetes.yaml", "resources.json", "outputs.json", "simulation/spike.json", "simulation/spike-api-gateway.svg"]) {
+        for (const file of [
+            "kubernetes.yaml",
+            "resources.json",
+            "outputs.json",
+            "simulation/spike.json",
+            "simulation/spike-api-gateway.svg",
+        ]) {
             fs.writeFileSync(out(file), "from an earlier run\n");
         }
     });
@@ -299,15 +445,22 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         const result = await run(RENDER, renderMain, ["staging"], { projectDir: dir });
         assert.equal(result.code, 1);
         assert.match(result.err, /berrys-platform:services\.web-dashboard\.minReplicas \(0\) must be >= 1/);
-        assert.match(result.err, /removed out\/staging\/kubernetes\.yaml, out\/staging\/resources\.json, out\/staging\/outputs\.json: an earlier render's results, which no longer match the stack file/);
-        for (const file of ["kubernetes.yaml", "resources.json", "outputs.json"]) assert.ok(!fs.existsSync(out(file)), file);
+        assert.match(
+            result.err,
+            /removed out\/staging\/kubernetes\.yaml, out\/staging\/resources\.json, out\/staging\/outputs\.json: an earlier render's results, which no longer match the stack file/,
+        );
+        for (const file of ["kubernetes.yaml", "resources.json", "outputs.json"])
+            assert.ok(!fs.existsSync(out(file)), file);
         assert.ok(fs.existsSync(out("simulation", "spike.json")));
     });
 
     it("a failed simulate removes the stack's earlier simulation results, says so, and leaves render's alone", async () => {
         const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
         assert.equal(result.code, 1);
-        assert.match(result.err, /^Invalid configuration \(1 problem\):\n {2}- berrys-platform:services\.web-dashboard\.minReplicas \(0\) must be >= 1/);
+        assert.match(
+            result.err,
+            /^Invalid configuration \(1 problem\):\n {2}- berrys-platform:services\.web-dashboard\.minReplicas \(0\) must be >= 1/,
+        );
         assert.match(result.err, /removed out\/staging\/simulation: an earlier simulate's results/);
         assert.ok(!fs.existsSync(out("simulation")));
         assert.ok(fs.existsSync(out("kubernetes.yaml")));
@@ -321,9 +474,15 @@ describe("results you can trust: what each command leaves in out/<stack>/", () =
         assert.notEqual(fs.readFileSync(out("kubernetes.yaml"), "utf8"), "from an earlier run\n");
         // The drain audit is printed, with the one intended pin and no other.
         assert.match(result.out, /Drain audit: the platform's pods against cluster-autoscaler 1\.34's drain rules/);
-        assert.match(result.out, /Pods that keep their node \(1\):\n {2}- prometheus-kube-prometheus-stack-prometheus: .*; intended: /);
+        assert.match(
+            result.out,
+            /Pods that keep their node \(1\):\n {2}- prometheus-kube-prometheus-stack-prometheus: .*; intended: /,
+        );
         // The report ends with its summary: errors, warnings, and each file written with what it holds.
-        assert.match(result.out, /\nSummary\n=+\n0 errors, \d+ warnings?[^\n]*\nwrote:\n {2}out\/staging\/kubernetes\.yaml: \d+ Kubernetes objects\n {2}out\/staging\/resources\.json: \d+ resources with their inputs\n {2}out\/staging\/outputs\.json: \d+ stack outputs\n$/);
+        assert.match(
+            result.out,
+            /\nSummary\n=+\n0 errors, \d+ warnings?[^\n]*\nwrote:\n {2}out\/staging\/kubernetes\.yaml: \d+ Kubernetes objects\n {2}out\/staging\/resources\.json: \d+ resources with their inputs\n {2}out\/staging\/outputs\.json: \d+ stack outputs\n$/,
+        );
     });
 
     it("a simulate run replaces the profile's earlier files: a chart of a service no longer in the config goes", async () => {
@@ -346,7 +505,8 @@ describe("simulate deletes nothing it did not replace", () => {
         dir = projectWith({ "Pulumi.staging.yaml": STAGING });
         cwd = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-load-"));
         fs.mkdirSync(out(), { recursive: true });
-        for (const file of ["spike.json", "spike-api-gateway.svg", "spike-web-dashboard.svg"]) fs.writeFileSync(out(file), "from an earlier run\n");
+        for (const file of ["spike.json", "spike-api-gateway.svg", "spike-web-dashboard.svg"])
+            fs.writeFileSync(out(file), "from an earlier run\n");
     });
     afterEach(() => {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -354,7 +514,10 @@ describe("simulate deletes nothing it did not replace", () => {
     });
 
     it("--load with a missing file keeps the earlier results and blames the file, not the stack file", async () => {
-        const result = await run(SIMULATE, simulateMain, ["staging", "--load", "missing.csv"], { projectDir: dir, cwd });
+        const result = await run(SIMULATE, simulateMain, ["staging", "--load", "missing.csv"], {
+            projectDir: dir,
+            cwd,
+        });
         assert.equal(result.code, 1);
         assert.match(result.err, /^--load missing\.csv: no such file/);
         assert.doesNotMatch(result.err, /stack file|removed/);
@@ -364,7 +527,12 @@ describe("simulate deletes nothing it did not replace", () => {
     });
 
     it("--service api-gateway replaces the profile's JSON and api-gateway's chart and keeps the other services' charts", async () => {
-        const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--service", "api-gateway"], { projectDir: dir });
+        const result = await run(
+            SIMULATE,
+            simulateMain,
+            ["staging", "--profile", "spike", "--service", "api-gateway"],
+            { projectDir: dir },
+        );
         assert.equal(result.code, 0, result.err);
         assert.notEqual(fs.readFileSync(out("spike.json"), "utf8"), "from an earlier run\n");
         // The spike's chart draws the responseSeconds limit the spike is checked against.
@@ -383,7 +551,12 @@ describe("simulate refuses what preview refuses", () => {
             assert.equal(result.code, 1);
             assert.equal(result.out, "");
             // The two quota warnings, and the day-dependent notice of the minor's end of standard support.
-            assert.match(result.err, new RegExp(`^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`));
+            assert.match(
+                result.err,
+                new RegExp(
+                    `^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
+                ),
+            );
             assert.match(result.err, /raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
             assert.ok(!fs.existsSync(path.join(dir, "out", "production", "simulation", "spike.json")));
         } finally {
@@ -394,7 +567,9 @@ describe("simulate refuses what preview refuses", () => {
 
 describe("simulate refuses an instance type the capacity table lacks, as preview does", () => {
     it("exits 1 with the key to set (guardrails.instanceTypes) instead of crashing in the simulator", async () => {
-        const dir = projectWith({ "Pulumi.staging.yaml": STAGING.replace("instanceTypes: [m6i.xlarge]", "instanceTypes: [m6i.9xlarge]") });
+        const dir = projectWith({
+            "Pulumi.staging.yaml": STAGING.replace("instanceTypes: [m6i.xlarge]", "instanceTypes: [m6i.9xlarge]"),
+        });
         try {
             const result = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike"], { projectDir: dir });
             assert.equal(result.code, 1);
@@ -416,17 +591,32 @@ describe("simulate --check, for CI", () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("exits 1 when a criterion is missed (production's spike: agent-orchestrator 260 s against 240 s), each on a MISSED line, and ends with the summary by service and the misses named", async () => {
-        const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
-            { projectDir: dir });
+        const result = await run(
+            SIMULATE,
+            simulateMain,
+            ["production", "--profile", "spike", "--check", "--service", "agent-orchestrator"],
+            { projectDir: dir },
+        );
         assert.equal(result.code, 1, result.err);
-        assert.match(result.out, /^ {2}MISSED berrys-platform:simulation\.criteria\.responseSeconds \(240\): agent-orchestrator /m);
+        assert.match(
+            result.out,
+            /^ {2}MISSED berrys-platform:simulation\.criteria\.responseSeconds \(240\): agent-orchestrator /m,
+        );
         // The report ends with the summary by service, then the verdict naming each miss.
-        assert.match(result.out, /\nSummary: criteria met and missed by service \(profiles: spike\)\n {2}service +met +missed +missed criteria\n {2}agent-orchestrator +1 +1 +responseSeconds on spike \(\d+ > 240\)\n\n/);
-        assert.match(result.out, /\ncheck: 1 criterion MISSED: agent-orchestrator responseSeconds on spike \(\d+ > 240\)\n$/);
+        assert.match(
+            result.out,
+            /\nSummary: criteria met and missed by service \(profiles: spike\)\n {2}service +met +missed +missed criteria\n {2}agent-orchestrator +1 +1 +responseSeconds on spike \(\d+ > 240\)\n\n/,
+        );
+        assert.match(
+            result.out,
+            /\ncheck: 1 criterion MISSED: agent-orchestrator responseSeconds on spike \(\d+ > 240\)\n$/,
+        );
     });
 
     it("exits 0 when every criterion is met (staging, tuned to meet them) and without --check whatever the verdict", async () => {
-        const staging = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--check"], { projectDir: dir });
+        const staging = await run(SIMULATE, simulateMain, ["staging", "--profile", "spike", "--check"], {
+            projectDir: dir,
+        });
         assert.equal(staging.code, 0, staging.out);
         assert.match(staging.out, /check: every criterion met\n$/);
         // Every service of the stack has its row, met and missed counted.
@@ -434,7 +624,12 @@ describe("simulate --check, for CI", () => {
         for (const service of ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"]) {
             assert.match(summary, new RegExp(`\\n {2}${service} +[1-9]\\d* +0\\n`), summary);
         }
-        const unchecked = await run(SIMULATE, simulateMain, ["production", "--profile", "spike", "--service", "agent-orchestrator"], { projectDir: dir });
+        const unchecked = await run(
+            SIMULATE,
+            simulateMain,
+            ["production", "--profile", "spike", "--service", "agent-orchestrator"],
+            { projectDir: dir },
+        );
         assert.equal(unchecked.code, 0);
         assert.match(unchecked.out, /MISSED/);
     });

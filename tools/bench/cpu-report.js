@@ -9,7 +9,9 @@ const dir = process.env.BENCH_CPU_DIR;
 if (dir) {
     process.on("exit", () => {
         const cpu = process.cpuUsage();
-        fs.writeFileSync(path.join(dir, `${process.pid}.json`),
-            JSON.stringify({ argv: process.argv.slice(1), cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
+        fs.writeFileSync(
+            path.join(dir, `${process.pid}.json`),
+            JSON.stringify({ argv: process.argv.slice(1), cpuSeconds: (cpu.user + cpu.system) / 1e6 }),
+        );
     });
 }

@@ -27,7 +27,12 @@ for (const resource of job.resources) {
     let instance;
     switch (resource.kind) {
         case "provider":
-            instance = new pulumi.ProviderResource(resource.type.slice("pulumi:providers:".length), resource.name, inputs, opts);
+            instance = new pulumi.ProviderResource(
+                resource.type.slice("pulumi:providers:".length),
+                resource.name,
+                inputs,
+                opts,
+            );
             break;
         case "custom":
             instance = new pulumi.CustomResource(resource.type, resource.name, inputs, opts);

@@ -37,7 +37,13 @@ if (options.typescript !== false) {
         transpileOnly,
         project: tsConfigPath,
         skipProject,
-        compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+        compilerOptions: {
+            target: "ES2020",
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            sourceMap: "true",
+            ...compilerOptions,
+        },
     });
 }
 

@@ -14,30 +14,38 @@ function startReplay(pulumi) {
     let registrations = 0;
     let unknown = 0;
     let lastCpu = process.cpuUsage();
-    pulumi.runtime.setMocks({
-        newResource(args) {
-            registrations++;
-            lastCpu = process.cpuUsage();
-            const answer = answers.get(`${args.type}::${args.name}`);
-            if (answer === undefined) {
-                // The program registered something the recorded run did not: count it (the bench
-                // reports it) and answer as the mock engine would for a resource it knows nothing of.
-                unknown++;
-                return { id: args.custom === false ? "" : `${args.name}-id`, state: args.inputs };
-            }
-            return { id: args.id || answer.id, state: answer.state };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registrations++;
+                lastCpu = process.cpuUsage();
+                const answer = answers.get(`${args.type}::${args.name}`);
+                if (answer === undefined) {
+                    // The program registered something the recorded run did not: count it (the bench
+                    // reports it) and answer as the mock engine would for a resource it knows nothing of.
+                    unknown++;
+                    return { id: args.custom === false ? "" : `${args.name}-id`, state: args.inputs };
+                }
+                return { id: args.id || answer.id, state: answer.state };
+            },
+            call(args) {
+                return job.calls[args.token] ?? {};
+            },
         },
-        call(args) {
-            return job.calls[args.token] ?? {};
-        },
-    }, job.project.name, job.stack, false);
+        job.project.name,
+        job.stack,
+        false,
+    );
     pulumi.runtime.setAllConfig(job.config);
     process.on("exit", () => {
-        fs.writeFileSync(process.env.BENCH_REPORT, JSON.stringify({
-            cpuSeconds: (lastCpu.user + lastCpu.system) / 1e6,
-            registrations,
-            unknown,
-        }));
+        fs.writeFileSync(
+            process.env.BENCH_REPORT,
+            JSON.stringify({
+                cpuSeconds: (lastCpu.user + lastCpu.system) / 1e6,
+                registrations,
+                unknown,
+            }),
+        );
     });
     return job;
 }
