@@ -5,7 +5,7 @@
 // show it as it is (plain JSON: CPU in cores, memory in bytes).
 import type { PlatformConfig, ServiceConfig } from "../config";
 import { HOURS_PER_MONTH, hourlyPrice, PRICE_TABLE_REGION } from "../catalog/prices";
-import { parseQuantity, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
+import { scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { HeadroomPlan, headroomPlan } from "./headroom";
 import { allocatable, instanceTypeSpec } from "./instance-types";
 import { takesPlatformPods, taintText } from "./taints";

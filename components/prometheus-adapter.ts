@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { MONITORING_NAMESPACE, PROMETHEUS_ADAPTER_CHART } from "../catalog/charts";
+import { PROMETHEUS_ADAPTER_CHART } from "../catalog/charts";
 import { configCheck, keyName } from "../config";
 import type { AddonsConfig, PlatformConfig } from "../config";
 import type { AdapterRuleConfig } from "../schema/addons";

@@ -265,6 +265,7 @@ const AMOUNT = { cpu: toMillicores, memory: toBytes } as const;
  * target no pod reaches under its own limit (usage stops at the limit: CPU is throttled, memory
  * OOM-killed), once the tolerance is added. Guards its input: it runs on invalid services too.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- input not yet validated, guarded field by field
 function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): void {
     const behavior = service.behavior;
     if (
@@ -286,6 +287,7 @@ function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): voi
     const requests = service.resources?.requests;
     const limits = service.resources?.limits;
     if (!Array.isArray(service.metrics)) return;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     service.metrics.forEach((metric: Record<string, any> | null, index: number) => {
         const resource = metric?.name as "cpu" | "memory";
         if (metric?.type !== "Resource" || (resource !== "cpu" && resource !== "memory")) return;

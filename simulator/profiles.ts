@@ -232,6 +232,7 @@ export function prometheusProfile(
     try {
         response = JSON.parse(text);
     } catch (error) {
+        // eslint-disable-next-line preserve-caught-error -- the message carries the cause; es2020's Error takes no options
         throw new Error(`is not JSON: ${(error as Error).message}`);
     }
     const body = response as {

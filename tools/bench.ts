@@ -500,7 +500,7 @@ export async function benchMain(parsed: ParsedArgs, context: CommandContext): Pr
     context.err(`load average at start: ${load()} (${os.cpus().length} cores)\n`);
     const samples: Record<string, number[]> = {};
     const failures = new Map<string, string>();
-    let expected = 0;
+    let expected: number;
     try {
         const setup = await setUp(args, workDir);
         expected = setup.expected;

@@ -117,7 +117,7 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
             k++;
             continue;
         }
-        let start = Math.max(0, k - context);
+        const start = Math.max(0, k - context);
         let end = k;
         // Extend the hunk while the next change is within 2 x context unchanged lines.
         for (let m = k; m < edits.length; m++) {
@@ -135,7 +135,6 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
             ...slice.map((edit) => `${edit.op}${edit.line}`),
         );
         k = stop;
-        start = stop;
     }
     return hunks.length === 0 ? "" : [`--- ${fromName}`, `+++ ${toName}`, ...hunks].join("\n") + "\n";
 }

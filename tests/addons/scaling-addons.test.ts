@@ -31,7 +31,10 @@ function dependencyNames(run: MockRun, type: string, name: string): string[] {
 /** The adapter's certificate is made at deploy (api-service-tls.test.ts checks it); the builder shows `tls.enable` only. */
 function withoutCertificate(values: Record<string, any>): Record<string, any> {
     if (values.tls === undefined) return values;
-    const { ca: _ca, certificate: _certificate, key: _key, ...tls } = values.tls;
+    const tls = { ...values.tls };
+    delete tls.ca;
+    delete tls.certificate;
+    delete tls.key;
     return { ...values, tls };
 }
 

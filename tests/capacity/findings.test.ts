@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { ConfigCheck, PlatformConfig } from "../../config";
-import { checkConfig } from "../../preflight";
 import { capacityFindings, Finding, formatCapacityTable, formatFinding } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { stackConfig, stackWith } from "../helpers/stacks";

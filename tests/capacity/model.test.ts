@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { PlatformConfig } from "../../config";
-import { checkConfig } from "../../preflight";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
 import { stackConfig, stackWith } from "../helpers/stacks";
 

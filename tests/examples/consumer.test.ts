@@ -4,14 +4,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import type * as TypeScript from "typescript";
+import * as ts from "typescript";
 import { MockRun } from "../../tools/mock-engine";
 import { PROJECT_DIR } from "../../tools/stack-files";
 import { CONSUMER_PROGRAM, runConsumer } from "../helpers/consumer";
 import { NATIVE_TSC, nativeConfig, optionsWithout } from "../helpers/tsconfig";
 import { runStack } from "../helpers/program";
 
-const ts = require("typescript") as typeof TypeScript;
 const readme = fs.readFileSync(path.join(PROJECT_DIR, "docs/outputs.md"), "utf8");
 const consumerDir = path.dirname(CONSUMER_PROGRAM);
 

@@ -18,6 +18,7 @@ export function runConsumer(platformOutputs: Record<string, unknown>): Promise<M
         // A top-level program registers its resources when loaded: load it afresh for every run.
         loadProgram: async () => {
             delete require.cache[require.resolve(CONSUMER_PROGRAM)];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load, after the cache entry is dropped
             require(CONSUMER_PROGRAM);
             return () => ({});
         },

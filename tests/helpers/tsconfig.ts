@@ -24,6 +24,7 @@ export function runScript(command: string, cwd: string): { status: number | null
     };
     const result = spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", env });
     // Colours when tsc sets `pretty` (a terminal), plain `file(line,column): error` otherwise.
+    // eslint-disable-next-line no-control-regex -- ESC starts the colour codes it strips
     return { status: result.status, output: `${result.stdout}${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, "") };
 }
 

@@ -3,6 +3,7 @@
 // `resultType: matrix`; each series `{metric: {labels}, values: [[<unix_time>, "<sample_value>"]]}`).
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { serviceModel } from "../../simulator/model";
 import { prometheusProfile } from "../../simulator/profiles";
@@ -100,7 +101,7 @@ describe("simulator: Prometheus query_range as --load", () => {
             gateway.scaleEvents.some((event) => event.to > event.from),
             "api-gateway scales up for the 500 requests/s",
         );
-        const bad = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "load-")), "bad.json");
+        const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "load-")), "bad.json");
         fs.writeFileSync(bad, response([{ metric: {}, values: [[0, "1"]] }]));
         assert.throws(
             () => loadFileProfile(bad, SERVICES, {}, { cwd: path.dirname(bad) }),
