@@ -4,6 +4,8 @@ import { directionChanges, formatReport, responseFloor, resultJson } from "../..
 import { serviceModel } from "../../simulator/model";
 import { SimulationResult, simulate, STEP_SECONDS } from "../../simulator/run";
 import { serviceChartSvg } from "../../simulator/svg";
+import * as fs from "fs";
+import { SIMULATION_HASHES_FILE, simulationCases, simulationHash } from "../helpers/simulation-hashes";
 import { stackConfig } from "../helpers/stacks";
 
 describe("simulator run (profiles, the loop around the HPA, the report)", () => {
@@ -123,4 +125,30 @@ describe("simulator run (profiles, the loop around the HPA, the report)", () => 
             assert.deepEqual(responseFloor(model, 2, 8, 30, 180), { seconds: 45, withNode: 225 });
         });
     });
+});
+
+// A refactor of the simulator changes no result: every fixture stack under every load profile
+// gives the JSON it gave when the hashes were written. A change of behaviour that is meant
+// regenerates them (`npm run test:hashes`) in the commit that explains it.
+describe("simulate() results are unchanged (tests/fixtures/simulation-hashes.json)", () => {
+    const expected: Record<string, string> = JSON.parse(fs.readFileSync(SIMULATION_HASHES_FILE, "utf8"));
+
+    it("the hashes cover every fixture stack under every load profile, and nothing else", () => {
+        assert.deepEqual(
+            Object.keys(expected).sort(),
+            simulationCases()
+                .map(([stack, name]) => `${stack} ${name}`)
+                .sort(),
+        );
+    });
+
+    for (const [stack, name] of simulationCases()) {
+        it(`${stack} under ${name}`, () => {
+            assert.equal(
+                simulationHash(stack, name),
+                expected[`${stack} ${name}`],
+                `simulate() on fixture ${stack} under ${name} changed; if meant, run npm run test:hashes`,
+            );
+        });
+    }
 });
