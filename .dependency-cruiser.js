@@ -8,6 +8,7 @@
 //   catalog/                    pure data tables (compatibility per Kubernetes minor, charts, pods)
 //   config.ts                   the one parser of the stack's config
 //   schema/                     its zod schemas
+//   config-path.ts              reading a value at a config path; "did you mean" hints
 //   quantity.ts                 Kubernetes quantities
 //
 // tests/ and examples/ stand outside the layers.
@@ -20,6 +21,7 @@ const LAYERS = [
     { name: "catalog", path: "^catalog/" },
     { name: "config", path: "^config\\.ts$" },
     { name: "schema", path: "^schema/" },
+    { name: "config-path", path: "^config-path\\.ts$" },
     { name: "quantity", path: "^quantity\\.ts$" },
 ];
 

@@ -5,6 +5,7 @@
 // `PlatformConfig` it returns.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { didYouMean, valueAt } from "./config-path";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
 import {
@@ -19,6 +20,7 @@ import { simulationSchema } from "./schema/simulation";
 
 export type { MetricConfig, PdbConfig, ScalingRulesConfig, ServiceConfig } from "./schema/services";
 export { pdbAllowedDisruptions } from "./schema/services";
+export { type ConfigPath, closestKey, didYouMean, valueAt } from "./config-path";
 
 /** The Pulumi project name: config keys are `berrys-platform:<key>`. */
 export const PROJECT = "berrys-platform";
@@ -319,7 +321,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
         case "unrecognized_keys":
             return issue.keys.map((key) => {
                 const known = knownKeys(configSchema, issue.path);
-                const hint = known.length > 0 ? `${suggest(key, known)}\nknown keys here: ${known.join(", ")}` : "";
+                const typo = didYouMean(key, known);
+                const hint =
+                    known.length > 0 ? `${typo ? ` (${typo})` : ""}\nknown keys here: ${known.join(", ")}` : "";
                 return `${keyName([...issue.path, key])} is not a known key${hint}`;
             });
         case "invalid_type": {
@@ -395,17 +399,6 @@ function describeValue(value: unknown): string {
     return ` (${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    let node = root;
-    for (const key of path) {
-        if (node === null || typeof node !== "object") {
-            return undefined;
-        }
-        node = (node as Record<PropertyKey, unknown>)[key];
-    }
-    return node;
-}
-
 /** The keys an object schema at `path` accepts, to list them when a key is unknown. */
 function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
     let nodes: z.core.$ZodType[] = [schema];
@@ -463,35 +456,6 @@ function unwrap(node: z.core.$ZodType): z.core.$ZodType[] {
         default:
             return [node];
     }
-}
-
-function suggest(key: string, known: readonly string[]): string {
-    const best = closestKey(key, known);
-    return best !== undefined ? ` (did you mean ${best}?)` : "";
-}
-
-/** The known key a typo most likely meant (a small edit distance), for "did you mean" hints. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-    const best = known
-        .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance)[0];
-    return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(
-                previous[j] + 1,
-                current[j - 1] + 1,
-                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-            );
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
 
 function unique<T>(items: readonly T[]): T[] {
