@@ -17,6 +17,8 @@ export interface RegisteredResource {
     readonly name: string;
     /** The inputs the program gave, as the engine receives them (secrets unwrapped). */
     readonly inputs: Record<string, any>;
+    /** Paths (`a.b[0]`) of the inputs the program made secret. */
+    readonly secrets: string[];
     /** The outputs the mock returned: inputs plus placeholders for what the cloud assigns. */
     readonly state: Record<string, any>;
     readonly id: string;
@@ -110,6 +112,16 @@ function unwrapSecrets(value: any): any {
     if (value === null || typeof value !== "object") return value;
     if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item)]));
+}
+
+/** Where a value holds secret envelopes, as paths from its root (`a.b[0]`). */
+function secretPaths(value: any, at = ""): string[] {
+    if (value === null || typeof value !== "object") return [];
+    if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return [at];
+    const entries = Array.isArray(value)
+        ? value.map((item, index) => [`${at}[${index}]`, item] as const)
+        : Object.entries(value).map(([key, item]) => [at === "" ? key : `${at}.${key}`, item] as const);
+    return entries.flatMap(([where, item]) => secretPaths(item, where));
 }
 
 /** The AWS account the mock deploys to (the example account ID of AWS's documentation). */
@@ -338,6 +350,7 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
                     type: args.type,
                     name: args.name,
                     inputs: unwrapSecrets(args.inputs),
+                    secrets: secretPaths(args.inputs),
                     state,
                     id,
                     provider: args.provider,
