@@ -326,54 +326,46 @@ function stackReferenceState(name: string, references: RunOptions["stackReferenc
     return { name, outputs, secretOutputNames: [] };
 }
 
-/**
- * Runs the program once under mocks and returns what it registered. The mocks are set before the
- * program is loaded, the config is replaced wholesale, and the run waits for every registration.
- */
-export async function runWithMocks(options: RunOptions): Promise<MockRun> {
-    const region = options.config["aws:region"] ?? "";
-    const registered: RegisteredResource[] = [];
-    const declared: DeclaredResource[] = [];
-    const calls: string[] = [];
-    const callResults: Record<string, Record<string, any>> = {};
-    const invokes: { token: string; inputs: Record<string, any> }[] = [];
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args: pulumi.runtime.MockResourceArgs) {
-                const state =
-                    args.type === "pulumi:pulumi:StackReference"
-                        ? stackReferenceState(args.inputs.name, options.stackReferences)
-                        : cloudState(args.type, args.name, args.inputs, region);
-                // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
-                const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
-                registered.push({
-                    type: args.type,
-                    name: args.name,
-                    inputs: unwrapSecrets(args.inputs),
-                    secrets: secretPaths(args.inputs),
-                    state,
-                    id,
-                    provider: args.provider,
-                });
-                return { id, state };
-            },
-            call(args: pulumi.runtime.MockCallArgs) {
-                calls.push(args.token);
-                invokes.push({ token: args.token, inputs: args.inputs });
-                callResults[args.token] =
-                    options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
-                return callResults[args.token];
-            },
-            // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
-        },
-        PROJECT,
-        options.stack,
-        false,
-    );
-    pulumi.runtime.setAllConfig(options.config);
+/** What the mock engine saw of a run, filled while the program registers. */
+type Observed = Pick<MockRun, "registered" | "declared" | "calls" | "callResults" | "invokes">;
 
+/** The mocks: resources get the cloud's state (placeholders), invokes the data sources' answers. */
+function mocks(options: RunOptions, seen: Observed): pulumi.runtime.Mocks {
+    const region = options.config["aws:region"] ?? "";
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const state =
+                args.type === "pulumi:pulumi:StackReference"
+                    ? stackReferenceState(args.inputs.name, options.stackReferences)
+                    : cloudState(args.type, args.name, args.inputs, region);
+            // The engine passes "" for "no id yet"; a custom resource given "" would stay unknown.
+            const id = args.id || (args.custom === false ? "" : placeholder(`${args.name}.id`));
+            seen.registered.push({
+                type: args.type,
+                name: args.name,
+                inputs: unwrapSecrets(args.inputs),
+                secrets: secretPaths(args.inputs),
+                state,
+                id,
+                provider: args.provider,
+            });
+            return { id, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            seen.calls.push(args.token);
+            seen.invokes.push({ token: args.token, inputs: args.inputs });
+            seen.callResults[args.token] =
+                options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
+            return seen.callResults[args.token];
+        },
+        // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
+    };
+}
+
+/** A transformation that records every resource the program declares, with its options. */
+function declarations(declared: DeclaredResource[]): pulumi.ResourceTransformation {
     const names = new WeakMap<pulumi.Resource, { type: string; name: string }>();
-    const record: pulumi.ResourceTransformation = (args) => {
+    return (args) => {
         names.set(args.resource, { type: args.type, name: args.name });
         const parent = args.opts.parent ? names.get(args.opts.parent) : undefined;
         declared.push({ type: args.type, name: args.name, parent, opts: args.opts, props: args.props });
@@ -383,9 +375,10 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
             ? { props: args.props, opts: { ...args.opts, transforms: undefined } }
             : undefined;
     };
+}
 
-    // Without an engine, pulumi.log.warn writes to console.warn: collect those lines instead.
-    const warnings: string[] = [];
+/** Runs `body` with `pulumi.log.warn`'s lines (console.warn without an engine) collected in `warnings`. */
+async function collectingWarnings<T>(warnings: string[], body: () => Promise<T>): Promise<T> {
     const consoleWarn = console.warn;
     console.warn = (...args: unknown[]) => {
         const text = args.map(String).join(" ");
@@ -395,24 +388,46 @@ export async function runWithMocks(options: RunOptions): Promise<MockRun> {
             consoleWarn(...args);
         }
     };
-    const program = await options.loadProgram();
-    let rawOutputs: Record<string, unknown>;
     try {
-        rawOutputs = await program({ transformations: [record, ...(options.transformations ?? [])] });
-    } catch (error) {
-        throw new ProgramFailed(error, registered);
+        return await body();
     } finally {
         console.warn = consoleWarn;
     }
+}
+
+/** The stack outputs fully resolved, and which of them are secret. */
+async function resolvedOutputs(raw: Record<string, unknown>): Promise<Pick<MockRun, "outputs" | "secretOutputs">> {
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
-    for (const [key, value] of Object.entries(rawOutputs)) {
+    for (const [key, value] of Object.entries(raw)) {
         outputs[key] = await unwrap(value as pulumi.Input<unknown>);
         if (await isSecretValue(value)) {
             secretOutputs.push(key);
         }
     }
+    return { outputs, secretOutputs };
+}
+
+/**
+ * Runs the program once under mocks and returns what it registered. The mocks are set before the
+ * program is loaded, the config is replaced wholesale, and the run waits for every registration.
+ */
+export async function runWithMocks(options: RunOptions): Promise<MockRun> {
+    const seen: Observed = { registered: [], declared: [], calls: [], callResults: {}, invokes: [] };
+    await pulumi.runtime.setMocks(mocks(options, seen), PROJECT, options.stack, false);
+    pulumi.runtime.setAllConfig(options.config);
+    const transformations = [declarations(seen.declared), ...(options.transformations ?? [])];
+    const warnings: string[] = [];
+    const rawOutputs = await collectingWarnings(warnings, async () => {
+        const program = await options.loadProgram();
+        try {
+            return await program({ transformations });
+        } catch (error) {
+            throw new ProgramFailed(error, seen.registered);
+        }
+    });
+    const resolved = await resolvedOutputs(rawOutputs);
     // Registrations that no output depends on may still be in flight.
     await pulumi.runtime.disconnect();
-    return { registered, declared, calls, callResults, invokes, outputs, secretOutputs, warnings };
+    return { ...seen, ...resolved, warnings };
 }
