@@ -92,6 +92,12 @@ export interface ConfigCheck {
     doc?: string;
 }
 
+/** What checks found, in the `ConfigCheck` message form: errors stop the program, warnings are logged. */
+export interface CheckResult {
+    readonly errors: readonly string[];
+    readonly warnings: readonly string[];
+}
+
 /** A `ConfigCheck` carrying the sentence the configuration reference prints for it. */
 export function configCheck(
     doc: string,

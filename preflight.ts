@@ -40,6 +40,7 @@ import { adapterWindowCheck, customMetricsCheck } from "./components/prometheus-
 import { prometheusReplicasCheck } from "./components/prometheus-stack";
 import { thrashingThresholdCheck } from "./components/scaling-observability";
 import {
+    CheckResult,
     ConfigCheck,
     formatErrors,
     formatList,
@@ -47,6 +48,7 @@ import {
     ParseResult,
     PlatformConfig,
     readStackConfig,
+    SalvagedConfig,
     StackContext,
     withoutDropped,
 } from "./config";
@@ -82,28 +84,51 @@ export const CROSS_CHECKS: readonly ConfigCheck[] = [
     standardSupportCheck,
 ];
 
+/** Runs each check once on `config`: every error and warning, in the checks' order. */
+export function runChecks(config: PlatformConfig, checks: readonly ConfigCheck[] = CROSS_CHECKS): CheckResult {
+    const found = checks.map((check) => check(config));
+    return {
+        errors: found.flatMap((result) => result.errors),
+        warnings: found.flatMap((result) => result.warnings),
+    };
+}
+
+/** A stack file that parsed and passed the cross-checks, with what each part found. */
+export interface ConfigAccepted {
+    readonly ok: true;
+    readonly config: PlatformConfig;
+    /** Every warning: the config's own (`configWarnings`), then the cross-checks'. */
+    readonly warnings: string[];
+    /** The config's own warnings (config.ts), which no guardrail makes errors. */
+    readonly configWarnings: readonly string[];
+    /** What the cross-checks found (warnings only, here), for the capacity findings. */
+    readonly crossChecks: CheckResult;
+}
+
+export type CheckedConfig = ConfigAccepted | Extract<ParseResult, { ok: false }>;
+
 /**
- * The config's own keys, then the cross-checks: what a stack must pass before its capacity is
- * counted. Pure. The cross-checks run even when some keys are invalid, on the config without them
- * (config.ts `SalvagedConfig`), so one run reports every problem.
+ * The config's own keys, then the cross-checks, each run once: what a stack must pass before its
+ * capacity is counted. Pure. The cross-checks run even when some keys are invalid, on the config
+ * without them (config.ts `SalvagedConfig`), so one run reports every problem.
  */
-export function checkConfig(raw: Record<string, unknown>, context: StackContext): ParseResult {
+export function checkConfig(
+    raw: Record<string, unknown>,
+    context: StackContext,
+    checks: readonly ConfigCheck[] = CROSS_CHECKS,
+): CheckedConfig {
     const parsed = parseConfig(raw, context);
     const config = parsed.ok ? parsed.config : parsed.salvaged?.config;
     if (config === undefined) {
-        return parsed;
+        return parsed as Extract<ParseResult, { ok: false }>;
+    }
+    const crossChecks = runChecks(config, checks);
+    if (parsed.ok && crossChecks.errors.length === 0) {
+        const warnings = [...parsed.warnings, ...crossChecks.warnings];
+        return { ok: true, config, warnings, configWarnings: parsed.warnings, crossChecks };
     }
     const dropped = parsed.ok ? [] : (parsed.salvaged?.dropped ?? []);
-    const errors = parsed.ok ? [] : [...parsed.errors];
-    const warnings = parsed.ok ? [...parsed.warnings] : [];
-    for (const check of CROSS_CHECKS) {
-        const found = check(config);
-        errors.push(...withoutDropped(found.errors, dropped));
-        warnings.push(...found.warnings);
-    }
-    if (errors.length === 0) {
-        return { ok: true, config, warnings };
-    }
+    const errors = [...(parsed.ok ? [] : parsed.errors), ...withoutDropped(crossChecks.errors, dropped)];
     return { ok: false, errors: [...new Set(errors)], salvaged: { config, dropped } };
 }
 
@@ -114,12 +139,19 @@ export interface CapacityCheck {
     readonly findings: Finding[];
 }
 
-/** The stack's capacity, with the add-ons' pods on the nodes, and its bill on `today` (YYYY-MM-DD, UTC). Pure but for the default day. */
-export function checkCapacity(config: PlatformConfig, today = new Date().toISOString().slice(0, 10)): CapacityCheck {
+/**
+ * The stack's capacity, with the add-ons' pods on the nodes, and its bill on `today` (YYYY-MM-DD,
+ * UTC); `crossChecks` is what the cross-checks found (run here when not given). Pure but for the day.
+ */
+export function checkCapacity(
+    config: PlatformConfig,
+    today = new Date().toISOString().slice(0, 10),
+    crossChecks: CheckResult = runChecks(config),
+): CapacityCheck {
     const report = capacityReport(config, addonPodRequests(config));
     return {
         report: { ...report, bill: monthlyBill(config, report.nodes, today) },
-        findings: capacityFindings(config, report, CROSS_CHECKS),
+        findings: capacityFindings(config, report, crossChecks),
     };
 }
 
@@ -151,29 +183,23 @@ export type PreflightResult =
           readonly warnings: string[];
       };
 
-/** Every check, in the order preview runs them. Pure: no Pulumi runtime, no environment. */
-export function preflight(raw: Record<string, unknown>, context: StackContext): PreflightResult {
-    const checked = checkConfig(raw, context);
+/**
+ * Every check, in the order preview runs them, each once: the config's keys and the cross-checks
+ * (`checks`), then the capacity, which takes the cross-checks' results on. Pure: no Pulumi runtime,
+ * no environment.
+ */
+export function preflight(
+    raw: Record<string, unknown>,
+    context: StackContext,
+    checks: readonly ConfigCheck[] = CROSS_CHECKS,
+): PreflightResult {
+    const checked = checkConfig(raw, context, checks);
     if (!checked.ok) {
-        // Capacity errors that hold without the invalid keys are reported in the same run.
-        const salvaged = checked.salvaged;
-        const capacity =
-            salvaged === undefined
-                ? []
-                : withoutDropped(
-                      capacityFindings(
-                          salvaged.config,
-                          capacityReport(salvaged.config, addonPodRequests(salvaged.config)),
-                      )
-                          .filter((finding) => finding.severity === "error")
-                          .map(formatFinding),
-                      salvaged.dropped,
-                  );
-        const errors = [...new Set([...checked.errors, ...capacity])];
+        const errors = [...new Set([...checked.errors, ...salvagedCapacityErrors(checked.salvaged)])];
         return { ok: false, stage: "config", errors, message: formatErrors(errors), warnings: [] };
     }
     const config = checked.config;
-    const capacity = checkCapacity(config);
+    const capacity = checkCapacity(config, undefined, checked.crossChecks);
     const errors = capacity.findings.filter((finding) => finding.severity === "error");
     if (errors.length > 0) {
         return {
@@ -181,12 +207,21 @@ export function preflight(raw: Record<string, unknown>, context: StackContext): 
             stage: "capacity",
             errors: errors.map(formatFinding),
             message: formatCapacityErrors(errors),
-            warnings: checked.warnings,
+            // warningsAsErrors made the cross-checks' warnings capacity errors: they are not warnings too.
+            warnings: config.guardrails.warningsAsErrors ? [...checked.configWarnings] : checked.warnings,
         };
     }
-    // The cross-checks' warnings are in checked.warnings already: count capacity's own findings only.
+    // The capacity model's own warnings, after the config's and the cross-checks' (checked.warnings).
     const capacityWarnings = capacityFindings(config, capacity.report).map(formatFinding);
     return { ok: true, config, capacity, warnings: [...checked.warnings, ...capacityWarnings] };
+}
+
+/** Capacity errors that hold without the invalid keys: reported in the same run as the keys. */
+function salvagedCapacityErrors(salvaged: SalvagedConfig | undefined): string[] {
+    if (salvaged === undefined) return [];
+    const { config, dropped } = salvaged;
+    const findings = capacityFindings(config, capacityReport(config, addonPodRequests(config)));
+    return withoutDropped(findings.filter((finding) => finding.severity === "error").map(formatFinding), dropped);
 }
 
 /**

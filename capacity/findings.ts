@@ -2,7 +2,7 @@
 // platform cannot run even at min replicas, a PDB that can never be satisfied) fail `pulumi
 // preview`; warnings (peak capacity blocked, the connection budget exceeded at peak) are logged,
 // unless `guardrails.warningsAsErrors` makes them errors. Also the plain-text table `render` prints.
-import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
+import type { CheckResult, PlatformConfig, ServiceConfig } from "../config";
 import { keyName } from "../config";
 import { formatCpu, formatMemory, scaleIntOrPercent, toBytes, toMillicores } from "../quantity";
 import { pdbAllowedDisruptions } from "../schema/services";
@@ -34,14 +34,14 @@ type Scenario = "atMin" | "atMax";
 const SCENARIO_TEXT: Readonly<Record<Scenario, string>> = { atMin: "at min replicas", atMax: "at max replicas" };
 
 /**
- * Every capacity finding of the stack, errors first. `checks` are the config's cross-key checks
- * (preflight.ts's `CROSS_CHECKS`, such as an HPA metric the adapter has no rule for): their messages
- * join the findings as they are, so every problem shows in one list.
+ * Every capacity finding of the stack, errors first. `checked` is what the config's cross-key checks
+ * found (preflight.ts runs `CROSS_CHECKS` once, such as an HPA metric the adapter has no rule for):
+ * their messages join the findings as they are, so every problem shows in one list.
  */
 export function capacityFindings(
     config: PlatformConfig,
     report: CapacityReport,
-    checks: readonly ConfigCheck[] = [],
+    checked: CheckResult = { errors: [], warnings: [] },
 ): Finding[] {
     const findings = [
         ...report.quota.flatMap((row) => quotaFindings(config, report, row)),
@@ -52,7 +52,7 @@ export function capacityFindings(
             ...hpaFindings(name, service),
         ]),
         ...(report.connections === null ? [] : connectionFindings(config, report.connections)),
-        ...checks.flatMap((check) => checkFindings(check(config))),
+        ...checkFindings(checked),
     ];
     const raised = config.guardrails.warningsAsErrors
         ? findings.map((finding): Finding => ({ ...finding, severity: "error" }))
@@ -489,7 +489,7 @@ function connectionFindings(config: PlatformConfig, connections: ConnectionRepor
 }
 
 /** A cross-key config check's messages as findings: the keys are the `berrys-platform:` keys they name. */
-function checkFindings(result: { errors: readonly string[]; warnings: readonly string[] }): Finding[] {
+function checkFindings(result: CheckResult): Finding[] {
     const toFinding =
         (severity: Finding["severity"]) =>
         (text: string): Finding => {

@@ -1,7 +1,7 @@
 // preflight.ts: the one entry index.ts, render and simulate call. config.ts validates its own keys;
 // the cross-checks (here the adapter's rule for an HPA metric) and the capacity errors come on top.
 import { strict as assert } from "assert";
-import { parseConfig } from "../config";
+import { configCheck, ConfigCheck, parseConfig } from "../config";
 import { checkConfig, CROSS_CHECKS, preflight } from "../preflight";
 import { fixtureStack } from "./helpers/stacks";
 
@@ -64,6 +64,71 @@ describe("preflight: config at the ground, cross-checks and capacity composed ab
             "berrys-platform:namespace.quota.requests.cpu",
         ]);
         assert.equal(new Set(result.warnings).size, result.warnings.length);
+    });
+});
+
+/** A cross-check that finds `found` and counts its runs. */
+function countingCheck(found: { errors?: string[]; warnings?: string[] }): { check: ConfigCheck; runs: () => number } {
+    let runs = 0;
+    const check = configCheck("Counts its runs.", () => {
+        runs++;
+        return { errors: found.errors ?? [], warnings: found.warnings ?? [] };
+    });
+    return { check, runs: () => runs };
+}
+
+const WARNING = "berrys-platform:services.api-gateway.maxReplicas (8) is a test warning\nthe fix line";
+const ERROR = "berrys-platform:services.api-gateway.maxReplicas (8) must be a test error";
+
+describe("preflight: each cross-check runs once, and what it finds is reported once", () => {
+    it("an accepted stack: one run; its warning logged once and among the capacity findings once", () => {
+        const counting = countingCheck({ warnings: [WARNING] });
+        const result = preflight(production(), file.context, [...CROSS_CHECKS, counting.check]);
+        assert.equal(counting.runs(), 1);
+        assert.ok(result.ok, result.ok ? "" : result.message);
+        assert.equal(result.warnings.filter((warning) => warning === WARNING).length, 1);
+        const findings = result.capacity.findings.filter((finding) => finding.message.endsWith("a test warning"));
+        assert.deepEqual(
+            findings.map((finding) => [finding.severity, finding.fix]),
+            [["warning", "the fix line"]],
+        );
+    });
+
+    it("a cross-check's error: one run, the error once, at the config stage", () => {
+        const counting = countingCheck({ errors: [ERROR] });
+        const result = preflight(production(), file.context, [...CROSS_CHECKS, counting.check]);
+        assert.equal(counting.runs(), 1);
+        assert.ok(!result.ok && result.stage === "config");
+        assert.deepEqual(result.errors, [ERROR]);
+    });
+
+    it("a key that fails its own schema: one run on the config without it", () => {
+        const counting = countingCheck({ warnings: [WARNING] });
+        const raw = production();
+        raw.services["web-dashboard"].minReplicas = "two";
+        const result = preflight(raw, file.context, [...CROSS_CHECKS, counting.check]);
+        assert.equal(counting.runs(), 1);
+        assert.ok(!result.ok && result.stage === "config");
+        assert.equal(result.errors.length, 1, result.message);
+    });
+
+    it("warnings as errors: one run, the warning is a capacity error once and no longer a warning", () => {
+        const counting = countingCheck({ warnings: [WARNING] });
+        const raw = production();
+        raw.guardrails = { ...raw.guardrails, warningsAsErrors: true };
+        const result = preflight(raw, file.context, [...CROSS_CHECKS, counting.check]);
+        assert.equal(counting.runs(), 1);
+        assert.ok(!result.ok && result.stage === "capacity");
+        assert.equal(result.errors.filter((error) => error === WARNING).length, 1);
+        assert.ok(!result.warnings.includes(WARNING), result.warnings.join("\n"));
+    });
+
+    it("checkConfig alone runs each check once too", () => {
+        const counting = countingCheck({ warnings: [WARNING] });
+        const checked = checkConfig(production(), file.context, [counting.check]);
+        assert.equal(counting.runs(), 1);
+        assert.ok(checked.ok);
+        assert.deepEqual(checked.crossChecks, { errors: [], warnings: [WARNING] });
     });
 });
 

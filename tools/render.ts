@@ -11,8 +11,7 @@ import { formatBill } from "../capacity/bill";
 import { formatCapacityTable } from "../capacity/findings";
 import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
-import { checkCapacity, checkConfig } from "../preflight";
-import type { PlatformConfig } from "../config";
+import { preflight, PreflightResult } from "../preflight";
 import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
 import {
     Command,
@@ -175,8 +174,7 @@ export async function renderMain(args: ParsedArgs, context: CommandContext): Pro
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     // The program has accepted this config, so it parses.
     const file = readStackFile(stack, context.projectDir);
-    const config = (checkConfig(file.projectConfig, file.context) as { config: PlatformConfig }).config;
-    const capacity = checkCapacity(config);
+    const { config, capacity } = preflight(file.projectConfig, file.context) as PreflightResult & { ok: true };
     const log = (text: string) => context.out(`${text}\n`);
     const heading = (title: string) => `\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`;
     log(heading(`Stack ${stack}: ${run.registered.length} resources (offline, mock engine)`));

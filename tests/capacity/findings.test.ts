@@ -2,10 +2,11 @@ import * as assert from "assert";
 import { ConfigCheck, PlatformConfig } from "../../config";
 import { capacityFindings, Finding, formatCapacityTable, formatFinding } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
+import { runChecks } from "../../preflight";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 function findings(config: PlatformConfig, checks: readonly ConfigCheck[] = []): Finding[] {
-    return capacityFindings(config, capacityReport(config), checks);
+    return capacityFindings(config, capacityReport(config), runChecks(config, checks));
 }
 
 /** The production stack file with `change` applied to its project config, parsed. */
