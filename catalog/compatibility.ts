@@ -19,103 +19,134 @@ export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
 export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver"] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
-/** Where an add-on's versions were read, and when. */
+/** Add-on pins per Kubernetes minor; a row may lack an add-on (preview then refuses the minor). */
+export type AddonVersionTable = Readonly<Record<string, Readonly<Partial<Record<EksAddonName, AddonPin>>>>>;
+
+/** Where an add-on version was read, when, and what the source says. */
 export interface AddonSource {
     readonly url: string;
+    /** The day it was read, YYYY-MM-DD. */
     readonly read: string;
-    /** What the source is, when it is not the add-on's own version table in the EKS user guide. */
-    readonly note?: string;
+    /** The versions the source lists, and for which minors. */
+    readonly says: string;
 }
 
 /**
- * The EKS user guide's "latest version of the Amazon EKS add-on type for each Kubernetes version"
- * tables, in the newest copy found of each page (the Japanese copies of the kube-proxy and CoreDNS
- * pages list 1.36 and carry later eksbuild numbers than the English copies found; version strings
- * are not translated). The user guide has no such table for the Pod Identity agent or the EBS CSI
- * driver: their sources say so.
+ * The sources of EKS_ADDON_VERSIONS. The EKS user guide's "latest version for each Kubernetes
+ * version" tables come first (the Japanese copies of the kube-proxy and CoreDNS pages list 1.36
+ * and later builds than the English copies found; version strings are not translated); where the
+ * guide has no row, the per-minor `versionMap` of AWS Labs' EKS Blueprints (awslabs/cdk-eks-blueprints).
  */
-export const ADDON_SOURCES: Readonly<Record<EksAddonName, AddonSource>> = {
-    "vpc-cni": { url: "https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.md", read: "2026-12-02" },
-    "kube-proxy": {
+export const ADDON_SOURCES = {
+    vpcCniUserGuide: {
+        url: "https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.md",
+        read: "2026-12-07",
+        says: "Amazon VPC CNI versions: v1.20.4-eksbuild.1 for each minor 1.28-1.34; no row for 1.35 or 1.36",
+    },
+    vpcCniBlueprints: {
+        url: "https://github.com/awslabs/cdk-eks-blueprints/blob/0b82904e63fdb198505f94f27726d0da40a6dbeb/lib/addons/vpc-cni/index.ts",
+        read: "2026-12-07",
+        says:
+            "versionMap at commit 0b82904e (EKS Kubernetes 1.35 support, on main after tag blueprints-1.18.2): " +
+            "V1_35 v1.21.1-eksbuild.1, V1_31 to V1_34 v1.20.4-eksbuild.2; no V1_36",
+    },
+    kubeProxyUserGuide: {
         url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
         read: "2026-12-02",
+        says:
+            "kube-proxy versions: 1.36 v1.36.0-eksbuild.14, 1.35 v1.35.3-eksbuild.13, 1.34 v1.34.6-eksbuild.13, " +
+            "1.33 v1.33.10-eksbuild.13, 1.32 v1.32.13-eksbuild.16",
     },
-    coredns: { url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md", read: "2026-12-02" },
-    "eks-pod-identity-agent": {
-        url: "https://github.com/nvhuu99/order-system-deploy/blob/HEAD/pod_identity_agent.tf",
+    corednsUserGuide: {
+        url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
         read: "2026-12-02",
-        note:
-            "no version table in the EKS user guide (pod-id-agent-setup shows only v1.0.0-eksbuild.1 as an example); " +
-            "the build a public stack pins; the agent does not follow Kubernetes minors. " +
-            "Confirm with `aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version <minor>`",
+        says:
+            "CoreDNS versions: 1.36 and 1.35 v1.14.3-eksbuild.3, 1.34 v1.13.2-eksbuild.11, 1.33 v1.12.4-eksbuild.18, " +
+            "1.32 v1.11.4-eksbuild.40",
     },
-    "aws-ebs-csi-driver": {
-        url: "https://github.com/mitodl/ol-infrastructure/pull/5959",
-        read: "2026-12-02",
-        note:
-            "no version table in the EKS user guide; the build AWS marked defaultVersion for 1.36 on 2026-09-21. " +
-            "The driver supports every minor EKS supports, extended support included (kubernetes-sigs/aws-ebs-csi-driver " +
-            "README, section Compatibility), and only its latest and previous release (its section Support). " +
-            "Confirm with `aws eks describe-addon-versions --addon-name aws-ebs-csi-driver --kubernetes-version <minor>`",
+    podIdentityBlueprints: {
+        url: "https://github.com/awslabs/cdk-eks-blueprints/blob/0b82904e63fdb198505f94f27726d0da40a6dbeb/lib/addons/eks-pod-identity-agent/index.ts",
+        read: "2026-12-07",
+        says:
+            "versionMap: V1_31 to V1_35 v1.3.10-eksbuild.2; no V1_36. The EKS user guide has no version table " +
+            "for the agent (pod-id-agent-setup shows v1.0.0-eksbuild.1 as an example)",
     },
-};
+    ebsCsiDriver: {
+        url: "https://github.com/kubernetes-sigs/aws-ebs-csi-driver#compatibility",
+        read: "2026-12-07",
+        says:
+            "Compatibility: every release is compatible with all Kubernetes versions Amazon EKS supports, extended " +
+            "support included. The build v1.66.0-eksbuild.1 is the one AWS marked defaultVersion for 1.36 on " +
+            "2026-09-21 (describe-addon-versions quoted in mitodl/ol-infrastructure pull 5959); the user guide has no table",
+    },
+} as const satisfies Record<string, AddonSource>;
 
-/** One add-on version for one minor. */
+/** One add-on version for one minor, and where it comes from. */
 export interface AddonPin {
     /** The EKS add-on version, `vX.Y.Z-eksbuild.N`. */
     readonly version: string;
+    readonly source: AddonSource;
     /**
-     * Set when the source has no row for this minor: the minor whose version is used instead, which
-     * the add-on's compatibility notes allow (the VPC CNI table lists one build for every minor).
+     * `confirmed`: the source, AWS's own, lists this version for this minor. `unconfirmed`: taken from
+     * another minor's row (`fromMinor`) or from a third party's page; preview refuses it for the
+     * stack's minor (`compatibilityCheck`) until `aws eks describe-addon-versions` confirms it.
      */
+    readonly status: "confirmed" | "unconfirmed";
+    /** For a version taken from another minor's row: that minor. */
     readonly fromMinor?: string;
 }
 
-const VPC_CNI = "v1.20.4-eksbuild.1";
-const POD_IDENTITY_AGENT = "v1.3.9-eksbuild.3";
-const EBS_CSI_DRIVER = "v1.66.0-eksbuild.1";
+const confirmed = (version: string, source: AddonSource): AddonPin => ({ version, source, status: "confirmed" });
+/** Another minor's pin, for a minor its source has no row for. */
+const takenFrom = (fromMinor: string, pin: AddonPin): AddonPin => ({ ...pin, status: "unconfirmed", fromMinor });
+
+const VPC_CNI = confirmed("v1.20.4-eksbuild.1", ADDON_SOURCES.vpcCniUserGuide);
+const VPC_CNI_1_35 = confirmed("v1.21.1-eksbuild.1", ADDON_SOURCES.vpcCniBlueprints);
+const POD_IDENTITY_AGENT = confirmed("v1.3.10-eksbuild.2", ADDON_SOURCES.podIdentityBlueprints);
+const EBS_CSI_DRIVER = confirmed("v1.66.0-eksbuild.1", ADDON_SOURCES.ebsCsiDriver);
+const kubeProxy = (version: string) => confirmed(version, ADDON_SOURCES.kubeProxyUserGuide);
+const coredns = (version: string) => confirmed(version, ADDON_SOURCES.corednsUserGuide);
 
 /**
- * The EKS add-on versions per Kubernetes minor (sources: ADDON_SOURCES). Only minors still inside
- * EKS's extended support (EKS_VERSION_CALENDAR) have rows; every row names all of EKS_ADDONS, and
- * preview refuses a minor whose row is missing or incomplete (`compatibilityCheck`).
+ * The EKS add-on versions per Kubernetes minor. Only minors still inside EKS's extended support
+ * (EKS_VERSION_CALENDAR) have rows; preview refuses a minor whose row is incomplete or holds an
+ * unconfirmed pin (`compatibilityCheck`).
  */
-export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Partial<Record<EksAddonName, AddonPin>>>>> = {
+export const EKS_ADDON_VERSIONS: AddonVersionTable = {
     "1.32": {
-        "vpc-cni": { version: VPC_CNI },
-        "kube-proxy": { version: "v1.32.13-eksbuild.16" },
-        coredns: { version: "v1.11.4-eksbuild.40" },
-        "eks-pod-identity-agent": { version: POD_IDENTITY_AGENT },
-        "aws-ebs-csi-driver": { version: EBS_CSI_DRIVER },
+        "vpc-cni": VPC_CNI,
+        "kube-proxy": kubeProxy("v1.32.13-eksbuild.16"),
+        coredns: coredns("v1.11.4-eksbuild.40"),
+        "eks-pod-identity-agent": POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": EBS_CSI_DRIVER,
     },
     "1.33": {
-        "vpc-cni": { version: VPC_CNI },
-        "kube-proxy": { version: "v1.33.10-eksbuild.13" },
-        coredns: { version: "v1.12.4-eksbuild.18" },
-        "eks-pod-identity-agent": { version: POD_IDENTITY_AGENT },
-        "aws-ebs-csi-driver": { version: EBS_CSI_DRIVER },
+        "vpc-cni": VPC_CNI,
+        "kube-proxy": kubeProxy("v1.33.10-eksbuild.13"),
+        coredns: coredns("v1.12.4-eksbuild.18"),
+        "eks-pod-identity-agent": POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": EBS_CSI_DRIVER,
     },
     "1.34": {
-        "vpc-cni": { version: VPC_CNI },
-        "kube-proxy": { version: "v1.34.6-eksbuild.13" },
-        coredns: { version: "v1.13.2-eksbuild.11" },
-        "eks-pod-identity-agent": { version: POD_IDENTITY_AGENT },
-        "aws-ebs-csi-driver": { version: EBS_CSI_DRIVER },
+        "vpc-cni": VPC_CNI,
+        "kube-proxy": kubeProxy("v1.34.6-eksbuild.13"),
+        coredns: coredns("v1.13.2-eksbuild.11"),
+        "eks-pod-identity-agent": POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": EBS_CSI_DRIVER,
     },
     "1.35": {
-        // The VPC CNI table read stops at 1.34 and lists one build for 1.28-1.34.
-        "vpc-cni": { version: VPC_CNI, fromMinor: "1.34" },
-        "kube-proxy": { version: "v1.35.3-eksbuild.13" },
-        coredns: { version: "v1.14.3-eksbuild.3" },
-        "eks-pod-identity-agent": { version: POD_IDENTITY_AGENT },
-        "aws-ebs-csi-driver": { version: EBS_CSI_DRIVER },
+        "vpc-cni": VPC_CNI_1_35,
+        "kube-proxy": kubeProxy("v1.35.3-eksbuild.13"),
+        coredns: coredns("v1.14.3-eksbuild.3"),
+        "eks-pod-identity-agent": POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": EBS_CSI_DRIVER,
     },
     "1.36": {
-        "vpc-cni": { version: VPC_CNI, fromMinor: "1.34" },
-        "kube-proxy": { version: "v1.36.0-eksbuild.14" },
-        coredns: { version: "v1.14.3-eksbuild.3" },
-        "eks-pod-identity-agent": { version: POD_IDENTITY_AGENT },
-        "aws-ebs-csi-driver": { version: EBS_CSI_DRIVER },
+        "vpc-cni": takenFrom("1.35", VPC_CNI_1_35),
+        "kube-proxy": kubeProxy("v1.36.0-eksbuild.14"),
+        coredns: coredns("v1.14.3-eksbuild.3"),
+        "eks-pod-identity-agent": takenFrom("1.35", POD_IDENTITY_AGENT),
+        "aws-ebs-csi-driver": EBS_CSI_DRIVER,
     },
 };
 

@@ -2,6 +2,8 @@
 // compatibility table) and whether EKS still supports the minor at all (its release calendar). Both
 // checks run at preview (preflight.ts), before any resource is registered.
 import {
+    AddonPin,
+    AddonVersionTable,
     EKS_ADDON_VERSIONS,
     EKS_ADDONS,
     EKS_CLUSTER_HOURLY_PRICE,
@@ -21,35 +23,74 @@ export function eksAddonVersion(minor: string, addon: EksAddonName): string {
 }
 
 /** The add-ons a minor's row lacks (all of them when there is no row). */
-export function missingAddonVersions(minor: string): EksAddonName[] {
-    const row = EKS_ADDON_VERSIONS[minor] ?? {};
+export function missingAddonVersions(minor: string, table: AddonVersionTable = EKS_ADDON_VERSIONS): EksAddonName[] {
+    const row = table[minor] ?? {};
     return EKS_ADDONS.filter((addon) => row[addon] === undefined);
 }
 
-/**
- * Config check: the cluster's minor must have a complete row of EKS add-on versions. Without one
- * EKS would pick a version itself (pulumi-eks: `mostRecent: true` on every run), so the build could
- * change under an unrelated `pulumi up`.
- */
-export const compatibilityCheck: ConfigCheck = configCheck(
-    "The cluster's Kubernetes minor must have a complete row of EKS add-on versions (catalog/compatibility.ts), so EKS never picks one itself.",
-    (config) => {
-        const minor = config.cluster.version;
-        const missing = missingAddonVersions(minor);
-        if (missing.length === 0) {
-            return { errors: [], warnings: [] };
-        }
-        const complete = Object.keys(EKS_ADDON_VERSIONS).filter(
-            (candidate) => missingAddonVersions(candidate).length === 0,
+/** The add-ons of a minor's row whose pin no AWS source lists for that minor. */
+export function unconfirmedAddonVersions(minor: string, table: AddonVersionTable = EKS_ADDON_VERSIONS): EksAddonName[] {
+    const row = table[minor] ?? {};
+    return EKS_ADDONS.filter((addon) => row[addon]?.status === "unconfirmed");
+}
+
+/** The minors preview accepts: a complete row with every pin confirmed. */
+export function deployableMinors(table: AddonVersionTable = EKS_ADDON_VERSIONS): string[] {
+    return Object.keys(table).filter(
+        (minor) =>
+            missingAddonVersions(minor, table).length === 0 && unconfirmedAddonVersions(minor, table).length === 0,
+    );
+}
+
+/** Why a pin is unconfirmed, for the error. */
+function unconfirmedReason(pin: AddonPin): string {
+    return pin.fromMinor !== undefined
+        ? `taken from ${pin.fromMinor}'s row`
+        : `from a third party's page, ${pin.source.url}`;
+}
+
+/** The error for a minor whose row is incomplete or unconfirmed; undefined when preview may deploy it. */
+function addonRowError(minor: string, table: AddonVersionTable): string | undefined {
+    const key = `${keyName(["cluster", "version"])} (${minor})`;
+    const runbook = `(docs/operations.md "Upgrading Kubernetes (runbook)")`;
+    const missing = missingAddonVersions(minor, table);
+    if (missing.length > 0) {
+        return (
+            `${key} must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete and confirmed: ${deployableMinors(table).join(", ")})\n` +
+            `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide ${runbook}`
         );
-        return {
-            errors: [
-                `${keyName(["cluster", "version"])} (${minor}) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS (complete: ${complete.join(", ")})\n` +
-                    `missing for ${minor}: ${missing.join(", ")}; add each from the add-on's version table in the EKS user guide (docs/operations.md "Upgrading Kubernetes (runbook)")`,
-            ],
-            warnings: [],
-        };
-    },
+    }
+    const unconfirmed = unconfirmedAddonVersions(minor, table);
+    if (unconfirmed.length === 0) {
+        return undefined;
+    }
+    const pins = unconfirmed.map(
+        (addon) => `${addon} ${table[minor][addon]!.version} (${unconfirmedReason(table[minor][addon]!)})`,
+    );
+    return (
+        `${key} must be a Kubernetes minor whose EKS add-on versions are confirmed for it (confirmed: ${deployableMinors(table).join(", ")}); unconfirmed: ${pins.join(", ")}\n` +
+        `confirm each with \`aws eks describe-addon-versions --addon-name <addon> --kubernetes-version ${minor}\`, then update its row in catalog/compatibility.ts EKS_ADDON_VERSIONS, citing the source ${runbook}`
+    );
+}
+
+/**
+ * Config check over a table of add-on pins: the cluster's minor must have a complete row, every pin
+ * confirmed for that minor. Without a pin EKS would pick a version itself (pulumi-eks: `mostRecent:
+ * true` on every run); an unconfirmed one may not exist for the minor, which EKS finds only mid-upgrade.
+ */
+export function addonVersionsCheck(
+    table: AddonVersionTable,
+): (config: PlatformConfig) => { errors: string[]; warnings: string[] } {
+    return (config) => {
+        const error = addonRowError(config.cluster.version, table);
+        return { errors: error === undefined ? [] : [error], warnings: [] };
+    };
+}
+
+/** The check preview runs, over the catalog's table. */
+export const compatibilityCheck: ConfigCheck = configCheck(
+    "The cluster's Kubernetes minor must have a complete row of EKS add-on versions (catalog/compatibility.ts), each confirmed for that minor by its source, so EKS never picks one itself and no upgrade meets a build the minor lacks.",
+    addonVersionsCheck(EKS_ADDON_VERSIONS),
 );
 
 /** The day a minor leaves EKS's extended support; undefined for a minor newer than the calendar read. */

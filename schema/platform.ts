@@ -148,7 +148,8 @@ export const clusterSchema = z.strictObject({
         .default("1.34")
         .describe(
             "Kubernetes minor of the control plane, the node groups and the EKS add-ons. Must have a complete row in `catalog/compatibility.ts` " +
-                "(`EKS_ADDON_VERSIONS`: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver), and must not be past its end of " +
+                "(`EKS_ADDON_VERSIONS`: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver), each version confirmed for the minor " +
+                "by its source (a pin taken from another minor or a third party's page is refused), and must not be past its end of " +
                 "extended support in EKS's release calendar (`EKS_VERSION_CALENDAR`: EKS creates no cluster of such a minor and upgrades existing " +
                 "control planes by itself), even with `addons.clusterAutoscaler.imageTag` set.",
         ),

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { keyName } from "../../config";
 import { INSTANCE_TYPES } from "../../capacity/instance-types";
-import { EKS_ADDON_VERSIONS } from "../../catalog/compatibility";
+import { deployableMinors } from "../../components/kubernetes-version";
 import { toBytes, toMillicores } from "../../quantity";
 import { pdbAllowedDisruptions } from "../../schema/services";
 
@@ -312,8 +312,8 @@ const vpcCidr = cidrOf(16, 19);
 // (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.
 const cluster = fc
     .record({
-        // Minors with a complete row of add-on versions, none past EKS's extended support.
-        version: maybe(fc.constantFrom(...Object.keys(EKS_ADDON_VERSIONS))),
+        // Minors with a complete, confirmed row of add-on versions, none past EKS's extended support.
+        version: maybe(fc.constantFrom(...deployableMinors())),
         publicAccessCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }),
         privateAccessCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
         privateAccessSecurityGroupIds: maybe(

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
     ADDON_SOURCES,
+    AddonPin,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     EKS_ADDON_VERSIONS,
     EKS_ADDONS,
@@ -11,15 +12,19 @@ import {
 } from "../../catalog/compatibility";
 import { corednsConfigurationValues } from "../../components/coredns";
 import {
+    addonVersionsCheck,
     compatibilityCheck,
+    deployableMinors,
     missingAddonVersions,
     pastExtendedSupport,
     supportedVersionCheck,
+    unconfirmedAddonVersions,
 } from "../../components/kubernetes-version";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
 import { resource, runStack } from "../helpers/program";
 import { fixtureStack, stackConfig } from "../helpers/stacks";
+import { listStacks, PROJECT_DIR, readStackFile } from "../../tools/stack-files";
 
 /** The day this table was read; the calendar check uses the real date at preview. */
 const READ_ON = "2026-12-02";
@@ -29,14 +34,22 @@ const withVersion = (version: string): PlatformConfig => {
     return { ...config, cluster: { ...config.cluster, version } };
 };
 
+/** A pin for the injected tables, so the check's tests survive catalog updates. */
+const pin = (version: string, status: AddonPin["status"], extra: Partial<AddonPin> = {}): AddonPin => ({
+    version,
+    status,
+    source: { url: "https://example.com/addon-versions", read: "2026-12-07", says: "" },
+    ...extra,
+});
+const rowOf = (status: AddonPin["status"]) =>
+    Object.fromEntries(EKS_ADDONS.map((addon) => [addon, pin(`v1.0.0-eksbuild.1`, status)]));
+
 describe("compatibility table: EKS add-on versions per Kubernetes minor", () => {
-    it("holds the versions of the EKS user guide's tables, read 2026-12-02", () => {
+    const column = (addon: (typeof EKS_ADDONS)[number]) =>
+        Object.fromEntries(Object.entries(EKS_ADDON_VERSIONS).map(([minor, row]) => [minor, row[addon]?.version]));
+
+    it("holds the versions of the EKS user guide's tables, read 2026-12-02 and 2026-12-07", () => {
         // managing-kube-proxy (ja_jp copy): 1.36 v1.36.0-eksbuild.14 ... 1.32 v1.32.13-eksbuild.16.
-        // managing-coredns (ja_jp copy): 1.36/1.35 v1.14.3-eksbuild.3, 1.34 v1.13.2-eksbuild.11,
-        //   1.33 v1.12.4-eksbuild.18, 1.32 v1.11.4-eksbuild.40.
-        // managing-vpc-cni (English copy): v1.20.4-eksbuild.1 for every minor 1.28-1.34.
-        const column = (addon: (typeof EKS_ADDONS)[number]) =>
-            Object.fromEntries(Object.entries(EKS_ADDON_VERSIONS).map(([minor, row]) => [minor, row[addon]?.version]));
         assert.deepEqual(column("kube-proxy"), {
             "1.32": "v1.32.13-eksbuild.16",
             "1.33": "v1.33.10-eksbuild.13",
@@ -44,6 +57,7 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
             "1.35": "v1.35.3-eksbuild.13",
             "1.36": "v1.36.0-eksbuild.14",
         });
+        // managing-coredns (ja_jp copy): 1.36/1.35 v1.14.3-eksbuild.3, 1.34 v1.13.2-eksbuild.11, ...
         assert.deepEqual(column("coredns"), {
             "1.32": "v1.11.4-eksbuild.40",
             "1.33": "v1.12.4-eksbuild.18",
@@ -51,20 +65,46 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
             "1.35": "v1.14.3-eksbuild.3",
             "1.36": "v1.14.3-eksbuild.3",
         });
-        for (const row of Object.values(EKS_ADDON_VERSIONS)) {
-            assert.equal(row["vpc-cni"]?.version, "v1.20.4-eksbuild.1");
+    });
+
+    it("VPC CNI: the user guide's build up to 1.34, EKS Blueprints' for 1.35, one minor of the CNI per step", () => {
+        // managing-vpc-cni (English copy, 2026-12-07): v1.20.4-eksbuild.1 for 1.28-1.34, no 1.35 row.
+        // awslabs/cdk-eks-blueprints lib/addons/vpc-cni versionMap at 0b82904e: V1_35 v1.21.1-eksbuild.1.
+        assert.deepEqual(column("vpc-cni"), {
+            "1.32": "v1.20.4-eksbuild.1",
+            "1.33": "v1.20.4-eksbuild.1",
+            "1.34": "v1.20.4-eksbuild.1",
+            "1.35": "v1.21.1-eksbuild.1",
+            "1.36": "v1.21.1-eksbuild.1",
+        });
+    });
+
+    it("Pod Identity agent: EKS Blueprints' build for 1.32-1.35 (the agent does not follow minors)", () => {
+        // awslabs/cdk-eks-blueprints lib/addons/eks-pod-identity-agent versionMap at 0b82904e: V1_31-V1_35 v1.3.10-eksbuild.2.
+        for (const version of Object.values(column("eks-pod-identity-agent"))) {
+            assert.equal(version, "v1.3.10-eksbuild.2");
         }
     });
 
-    it("marks the rows taken from another minor: only the VPC CNI's 1.35 and 1.36, from 1.34", () => {
-        const borrowed = Object.entries(EKS_ADDON_VERSIONS).flatMap(([minor, row]) =>
+    it("every pin is confirmed by its source except 1.36's VPC CNI and Pod Identity agent, taken from 1.35", () => {
+        const unconfirmed = Object.entries(EKS_ADDON_VERSIONS).flatMap(([minor, row]) =>
             Object.entries(row)
-                .filter(([, pin]) => pin?.fromMinor !== undefined)
-                .map(([addon, pin]) => `${minor} ${addon} <- ${pin!.fromMinor}`),
+                .filter(([, addonPin]) => addonPin?.status === "unconfirmed")
+                .map(([addon, addonPin]) => `${minor} ${addon} <- ${addonPin!.fromMinor}`),
         );
-        assert.deepEqual(borrowed, ["1.35 vpc-cni <- 1.34", "1.36 vpc-cni <- 1.34"]);
-        // The borrowed version is the lender's own.
-        assert.equal(EKS_ADDON_VERSIONS["1.35"]["vpc-cni"]?.version, EKS_ADDON_VERSIONS["1.34"]["vpc-cni"]?.version);
+        assert.deepEqual(unconfirmed, ["1.36 vpc-cni <- 1.35", "1.36 eks-pod-identity-agent <- 1.35"]);
+    });
+
+    it("the shipped stacks' minors have complete, confirmed rows", () => {
+        const minors = listStacks().map(
+            (stack) => (readStackFile(stack, PROJECT_DIR).projectConfig.cluster as { version: string }).version,
+        );
+        assert.ok(minors.length > 0);
+        for (const minor of minors) {
+            assert.deepEqual(missingAddonVersions(minor), [], minor);
+            assert.deepEqual(unconfirmedAddonVersions(minor), [], minor);
+        }
+        assert.deepEqual(deployableMinors(), ["1.32", "1.33", "1.34", "1.35"]);
     });
 
     it("every row is complete, exact (vX.Y.Z-eksbuild.N) and has a cluster-autoscaler image", () => {
@@ -83,21 +123,38 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
         }
     });
 
-    it("cites a source and the date it was read for every add-on, and says where it is not a user-guide table", () => {
-        for (const addon of EKS_ADDONS) {
-            assert.match(ADDON_SOURCES[addon].url, /^https:\/\//, addon);
-            assert.equal(ADDON_SOURCES[addon].read, READ_ON, addon);
+    it("no add-on moves back or skips a minor of its own from one Kubernetes minor to the next", () => {
+        // EKS refuses to downgrade an add-on, and the VPC CNI asks for one minor of its own at a time.
+        const minors = Object.keys(EKS_ADDON_VERSIONS);
+        const parts = (version: string) => version.slice(1).split(/[.-]/).map(Number);
+        for (const [index, minor] of minors.slice(1).entries()) {
+            for (const addon of EKS_ADDONS) {
+                const [before, after] = [EKS_ADDON_VERSIONS[minors[index]][addon]!, EKS_ADDON_VERSIONS[minor][addon]!];
+                const [[major1, minor1, patch1], [major2, minor2, patch2]] = [
+                    parts(before.version),
+                    parts(after.version),
+                ];
+                assert.equal(major2, major1, `${addon} ${minor}`);
+                assert.ok(minor2 === minor1 ? patch2 >= patch1 : minor2 > minor1, `${addon} ${minor} goes back`);
+                if (addon === "vpc-cni") {
+                    assert.ok(minor2 - minor1 <= 1, `${addon} ${minor} skips a minor`);
+                }
+            }
         }
-        assert.deepEqual(
-            EKS_ADDONS.filter((addon) => ADDON_SOURCES[addon].note !== undefined),
-            ["eks-pod-identity-agent", "aws-ebs-csi-driver"],
-        );
-        for (const addon of ["vpc-cni", "kube-proxy", "coredns"] as const) {
-            assert.match(
-                ADDON_SOURCES[addon].url,
-                /^https:\/\/docs\.aws\.amazon\.com\/.*\/eks\/latest\/userguide\/|^https:\/\/docs\.aws\.amazon\.com\/eks\/latest\/userguide\//,
-                addon,
-            );
+    });
+
+    it("every pin cites its source: a URL, the day it was read and what it says", () => {
+        for (const [minor, row] of Object.entries(EKS_ADDON_VERSIONS)) {
+            for (const addon of EKS_ADDONS) {
+                const { source } = row[addon]!;
+                assert.match(source.url, /^https:\/\//, `${minor} ${addon}`);
+                assert.ok(["2026-12-02", "2026-12-07"].includes(source.read), `${minor} ${addon}: ${source.read}`);
+                assert.ok(source.says.length > 0, `${minor} ${addon}`);
+            }
+        }
+        // Each source names the versions it is cited for.
+        for (const source of Object.values(ADDON_SOURCES)) {
+            assert.match(source.says, /v\d+\.\d+\.\d+-eksbuild\.\d+/, source.url);
         }
     });
 
@@ -106,22 +163,60 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
             assert.equal(pastExtendedSupport(minor, READ_ON).past, false, minor);
         }
     });
+});
 
-    it("preview refuses a minor without a complete row and lists every add-on it lacks", () => {
-        const [error] = compatibilityCheck(withVersion("1.37")).errors;
-        assert.match(
-            error,
-            /^berrys-platform:cluster\.version \(1\.37\) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS/,
+describe("preview refuses a minor whose add-on row is incomplete or unconfirmed", () => {
+    const table = {
+        "1.40": rowOf("confirmed"),
+        "1.41": {
+            ...rowOf("confirmed"),
+            "vpc-cni": pin("v1.30.0-eksbuild.1", "unconfirmed", { fromMinor: "1.40" }),
+            "eks-pod-identity-agent": pin("v1.9.0-eksbuild.1", "unconfirmed", {
+                source: { url: "https://example.org/someone-else.tf", read: "2026-12-07", says: "" },
+            }),
+        },
+        "1.42": { "kube-proxy": pin("v1.42.0-eksbuild.1", "confirmed") },
+    };
+    const check = addonVersionsCheck(table);
+
+    it("passes a minor whose row is complete and confirmed", () => {
+        assert.deepEqual(check(withVersion("1.40")), { errors: [], warnings: [] });
+    });
+
+    it("refuses an unconfirmed pin by key, with each add-on, why, and the way to confirm it", () => {
+        const [error, ...more] = check(withVersion("1.41")).errors;
+        assert.deepEqual(more, []);
+        const [first, second] = error.split("\n");
+        assert.equal(
+            first,
+            "berrys-platform:cluster.version (1.41) must be a Kubernetes minor whose EKS add-on versions are confirmed for it (confirmed: 1.40); " +
+                "unconfirmed: vpc-cni v1.30.0-eksbuild.1 (taken from 1.40's row), " +
+                "eks-pod-identity-agent v1.9.0-eksbuild.1 (from a third party's page, https://example.org/someone-else.tf)",
         );
         assert.ok(
-            error.includes(
-                "missing for 1.37: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver",
+            second.startsWith(
+                "confirm each with `aws eks describe-addon-versions --addon-name <addon> --kubernetes-version 1.41`",
             ),
+            second,
+        );
+        assert.ok(second.includes("catalog/compatibility.ts EKS_ADDON_VERSIONS, citing the source"), second);
+    });
+
+    it("refuses a minor without a complete row and lists every add-on it lacks", () => {
+        const [error] = check(withVersion("1.42")).errors;
+        assert.match(
+            error,
+            /^berrys-platform:cluster\.version \(1\.42\) must be a Kubernetes minor with a complete row in EKS_ADDON_VERSIONS/,
+        );
+        assert.ok(
+            error.includes("missing for 1.42: vpc-cni, coredns, eks-pod-identity-agent, aws-ebs-csi-driver"),
             error,
         );
-        assert.ok(error.includes("complete: 1.32, 1.33, 1.34, 1.35, 1.36"), error);
-        assert.deepEqual(compatibilityCheck(withVersion("1.34")), { errors: [], warnings: [] });
-        // The same through the preflight the program runs.
+        assert.ok(error.includes("(complete and confirmed: 1.40)"), error);
+        assert.ok(check(withVersion("1.43")).errors[0].includes("missing for 1.43: vpc-cni, kube-proxy, coredns"));
+    });
+
+    it("preview runs the check over the catalog: a minor without a row stops the stack before any resource", () => {
         const file = fixtureStack("production");
         const checked = checkConfig(
             {
@@ -133,6 +228,7 @@ describe("compatibility table: EKS add-on versions per Kubernetes minor", () => 
         );
         assert.equal(checked.ok, false);
         assert.ok(!checked.ok && checked.errors.some((message) => message.includes("missing for 1.37")));
+        assert.deepEqual(compatibilityCheck(withVersion("1.34")), { errors: [], warnings: [] });
     });
 });
 
@@ -183,8 +279,8 @@ describe("the program pins every EKS add-on to the table", () => {
         resource(run, "aws:eks/addon:Addon", name).inputs.addonVersion;
 
     it("vpc-cni and kube-proxy through eks.Cluster's options, no longer mostRecent on every run", async () => {
-        // pulumi-eks v4.3.0: nodejs/eks/addons/cni-addon.ts lines 272-283 and nodejs/eks/cluster/cluster.ts
-        // lines 766-777 call aws.eks.getAddonVersion({ mostRecent: true }) unless a version is given.
+        // pulumi-eks v4.3.0: `VpcCniAddon` (nodejs/eks/addons/cni-addon.ts) and the kube-proxy add-on of
+        // nodejs/eks/cluster/cluster.ts call aws.eks.getAddonVersion({ mostRecent: true }) unless a version is given.
         const run = await runStack("production");
         const cluster = resource(run, "eks:index:Cluster", "berrys-cluster-eks");
         assert.equal(cluster.inputs.vpcCniOptions.addonVersion, "v1.20.4-eksbuild.1");
@@ -194,7 +290,7 @@ describe("the program pins every EKS add-on to the table", () => {
 
     it("the pod-identity agent, the EBS CSI driver and CoreDNS as standalone add-ons", async () => {
         const run = await runStack("production");
-        assert.equal(addonVersion(run, "berrys-cluster-pod-identity-agent"), "v1.3.9-eksbuild.3");
+        assert.equal(addonVersion(run, "berrys-cluster-pod-identity-agent"), "v1.3.10-eksbuild.2");
         assert.equal(addonVersion(run, "berrys-addons-prometheus-ebs-csi-driver"), "v1.66.0-eksbuild.1");
         assert.equal(addonVersion(run, "berrys-coredns-addon"), "v1.13.2-eksbuild.11");
         // No add-on is left to EKS's choice.
@@ -213,6 +309,7 @@ describe("the program pins every EKS add-on to the table", () => {
             },
         });
         const cluster = resource(run, "eks:index:Cluster", "berrys-cluster-eks");
+        assert.equal(cluster.inputs.vpcCniOptions.addonVersion, "v1.21.1-eksbuild.1");
         assert.equal(cluster.inputs.kubeProxyAddonOptions.version, "v1.35.3-eksbuild.13");
         assert.equal(addonVersion(run, "berrys-coredns-addon"), "v1.14.3-eksbuild.3");
     });
@@ -220,7 +317,7 @@ describe("the program pins every EKS add-on to the table", () => {
 
 describe("CoreDNS as a managed EKS add-on", () => {
     it("is created after the node groups, outside eks.Cluster, with its configuration from the builder", async () => {
-        // With skipDefaultNodeGroup pulumi-eks creates no CoreDNS add-on (cluster.ts v4.3.0 lines 1175-1185),
+        // With skipDefaultNodeGroup pulumi-eks creates no CoreDNS add-on (nodejs/eks/cluster/cluster.ts, v4.3.0),
         // and inside eks.Cluster it would wait for nodes that wait for the cluster.
         const run = await runStack("production");
         const addon = resource(run, "aws:eks/addon:Addon", "berrys-coredns-addon");
