@@ -25,6 +25,9 @@ export { type ConfigPath, closestKey, didYouMean, valueAt } from "./config-path"
 /** The Pulumi project name: config keys are `berrys-platform:<key>`. */
 export const PROJECT = "berrys-platform";
 
+/** The root component's name (index.ts): its children's names start with it, e.g. `berrys-<group>-role`. */
+export const ROOT_NAME = "berrys";
+
 export const configSchema = z.strictObject({
     cluster: clusterSchema
         .prefault({})

@@ -3,6 +3,7 @@
 // build the platform, and return its outputs as the stack outputs (docs/outputs.md "Stack outputs").
 import * as pulumi from "@pulumi/pulumi";
 import { Platform } from "./components/platform";
+import { ROOT_NAME } from "./config";
 import { runAwsPreflight, runPreflight } from "./preflight";
 
 /** Pulumi calls the exported function; `opts` reach the root component (the tests pass transformations). */
@@ -10,6 +11,6 @@ export = async (opts?: pulumi.ComponentResourceOptions) => {
     const { config, capacity } = runPreflight();
     // Live desired sizes, so that a new minSize/maxSize that excludes them, or a replacement, gets them.
     const { zones, liveScaling } = await runAwsPreflight(config);
-    const platform = new Platform("berrys", { config, liveScaling, zones }, opts);
+    const platform = new Platform(ROOT_NAME, { config, liveScaling, zones }, opts);
     return { ...platform.outputs, capacity: { ...capacity.report, findings: capacity.findings } };
 };

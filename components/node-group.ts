@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeTemplateTaintTags } from "../capacity/taints";
-import { configCheck, keyName } from "../config";
+import { configCheck, keyName, ROOT_NAME } from "../config";
 import type { ConfigCheck, NodeGroupConfig, PlatformConfig } from "../config";
 import { updateConfig, updateConfigTransform } from "./node-update";
 import { MANAGED_POLICIES, ManagedPolicyName, PolicyDocument } from "./pod-identity-role";
@@ -120,9 +120,14 @@ export const AUTONAME_SUFFIX_LENGTH = 8;
 /** EKS CreateNodegroup: nodegroupName is at most 63 characters. IAM CreateRole: RoleName at most 64. */
 export const NAME_LIMITS = { nodeGroup: 63, iamRole: 64 } as const;
 
+/** The node role's logical name the root component gives group `group` (Platform names the group, NodeGroup its role). */
+export function nodeRoleName(group: string): string {
+    return `${ROOT_NAME}-${group}-role`;
+}
+
 /**
  * A node group key that makes names AWS refuses once the generated suffixes are added: the EKS
- * node group `<group>-` + 26 characters, and the node role `berrys-<group>-role` + Pulumi's 8.
+ * node group `<group>-` + 26 characters, and the node role `nodeRoleName(group)` + Pulumi's 8.
  * (The launch template's `<group>-` + 26 stays far below EC2's 128.)
  */
 export const nodeGroupNameCheck: ConfigCheck = configCheck(
@@ -131,16 +136,16 @@ export const nodeGroupNameCheck: ConfigCheck = configCheck(
         const errors: string[] = [];
         for (const group of Object.keys(config.nodeGroups)) {
             const nodeGroup = group.length + 1 + GENERATED_SUFFIX_LENGTH;
-            const role = `berrys-${group}-role`.length + AUTONAME_SUFFIX_LENGTH;
+            const role = nodeRoleName(group).length + AUTONAME_SUFFIX_LENGTH;
             const limit = Math.min(
                 NAME_LIMITS.nodeGroup - 1 - GENERATED_SUFFIX_LENGTH,
-                NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - "berrys--role".length,
+                NAME_LIMITS.iamRole - AUTONAME_SUFFIX_LENGTH - nodeRoleName("").length,
             );
             if (nodeGroup > NAME_LIMITS.nodeGroup || role > NAME_LIMITS.iamRole) {
                 errors.push(
                     `${keyName(["nodeGroups", group])} (${group.length} characters) must be at most ${limit} characters: the names EKS and IAM derive ` +
                         `would be ${nodeGroup} (of ${NAME_LIMITS.nodeGroup}) and ${role} (of ${NAME_LIMITS.iamRole})\n` +
-                        `use a shorter key: EKS adds ${GENERATED_SUFFIX_LENGTH} characters to "${group}-", Pulumi ${AUTONAME_SUFFIX_LENGTH} to "berrys-${group}-role"`,
+                        `use a shorter key: EKS adds ${GENERATED_SUFFIX_LENGTH} characters to "${group}-", Pulumi ${AUTONAME_SUFFIX_LENGTH} to "${nodeRoleName(group)}"`,
                 );
             }
         }
