@@ -1,17 +1,10 @@
 // Lets Node.js require this repository's TypeScript files, transpiled once and then read from a
-// cache: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render, simulate, bench and the
-// tests (.mocharc.js) all load the program through it.
-//
-// Why not ts-node: Pulumi's language host runs ts-node with type-checking unless the tsconfig sets
-// noCheck, and even transpile-only ts-node loads the TypeScript compiler (about 9 MB of JavaScript)
-// and transpiles every file on every run, then maps every stack trace the Pulumi SDK takes for each
-// resource through source-map-support: together 2 to 3 times what declaring the resources costs
-// (docs/performance.md). Here a file whose text has not changed costs one hash and one small read;
-// the compiler is only loaded when a file has changed.
-//
-// Types are not checked here: `npm test` (tsc --noEmit) and CI check them. The emit options are
-// tsconfig.json's own, so the code that runs is the code tsc checks. Each file gets an inline
-// source map: run with `--enable-source-maps` for stack traces in TypeScript lines.
+// cache keyed by content: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render, simulate,
+// bench and the tests (.mocharc.js) all load the program through it. It replaces ts-node, which
+// Pulumi's language host runs with a type check unless told otherwise, and which loads the compiler
+// and transpiles every file on every run (docs/design/bench.md, docs/performance.md).
+// Types are not checked here (`npm test` checks them). The emit options are tsconfig.json's own, so
+// the code that runs is the code tsc checks; run with `--enable-source-maps` for TypeScript lines.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
