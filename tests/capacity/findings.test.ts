@@ -3,6 +3,7 @@ import { ConfigCheck, PlatformConfig } from "../../config";
 import { capacityFindings, Finding, formatCapacityTable, formatFinding } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { runChecks } from "../../preflight";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 function findings(config: PlatformConfig, checks: readonly ConfigCheck[] = []): Finding[] {
@@ -394,3 +395,5 @@ describe("capacity/findings", () => {
         });
     });
 });
+
+itKeepsOutput("capacityTable");

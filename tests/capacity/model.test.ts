@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { PlatformConfig } from "../../config";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 const GIB = 2 ** 30;
@@ -316,3 +317,5 @@ describe("capacity/model: services.<service>.sidecars, the per-pod sidecar allow
         );
     });
 });
+
+itKeepsOutput("capacityReport");

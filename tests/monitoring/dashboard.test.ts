@@ -7,6 +7,7 @@ import {
 } from "../../components/monitoring/dashboard";
 import { adapterMetricSource, METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
 import { RECORDED } from "../../components/monitoring/rules";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackConfig } from "../helpers/stacks";
 import { productionInput } from "./fixtures";
 import { metricNames, promqlErrors, substituteGrafanaVariables } from "./promql";
@@ -180,3 +181,5 @@ describe("monitoring/dashboard: the Berrys scaling Grafana dashboard", () => {
         assert.notStrictEqual(dashboardUid("a".repeat(63)), dashboardUid("b".repeat(63)));
     });
 });
+
+itKeepsOutput("scalingDashboard");

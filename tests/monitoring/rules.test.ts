@@ -13,6 +13,7 @@ import {
 import { runbookAnchor, troubleshootingMarkdown } from "../../components/monitoring/runbooks";
 import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
 import { SCALING_ALERTS } from "../../schema/monitoring";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { productionInput } from "./fixtures";
 import { metricNames, promqlErrors } from "./promql";
 
@@ -292,3 +293,5 @@ describe("docs/observability.md: the chart alerts the program switches off", () 
         );
     });
 });
+
+itKeepsOutput("scalingRuleGroups");

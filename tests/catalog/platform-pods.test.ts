@@ -1,0 +1,3 @@
+import { itKeepsOutput } from "../helpers/capacity-hashes";
+
+itKeepsOutput("platformPods");
