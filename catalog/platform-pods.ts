@@ -1,9 +1,8 @@
 // Every pod the platform itself runs, as the charts and EKS add-ons render it with this program's
 // values: namespace, replicas, requests, local volumes, the annotations cluster-autoscaler reads,
-// and the PodDisruptionBudget that covers it. Pure data (one function of the parsed config, for the
-// rows the config sizes). Read from the charts' templates and the add-ons' upstream manifests at
-// the pinned versions; each row cites them. The capacity model (capacity/system-pods.ts), the
-// drain audit (capacity/drain.ts) and the simulator all count these rows, and the components take
+// and the PodDisruptionBudget that covers it. A table of rows, each citing the chart or manifest at
+// its pinned version; the few fields the stack's config sizes are small functions of its add-ons.
+// The capacity model, the drain audit and the simulator count these rows, and the components take
 // the annotations they render from here, so what is audited is what is installed.
 import type { PlatformConfig } from "../config";
 import { MONITORING_PRIORITY_CLASS, SYSTEM_CLUSTER_CRITICAL } from "./priority-classes";
@@ -88,37 +87,85 @@ export const PROMETHEUS_PIN_REASON =
     "(cluster-autoscaler-1.34.5 cloudprovider/aws/README.md:475-491); its replicas run in different zones, " +
     "so at most `addons.prometheus.replicas` nodes are kept, no more than the node groups' minSize";
 
-/** The pods of the stack, in install order; DaemonSets last (their requests are `guardrails.daemonSetRequestsPerNode`). */
-export function platformPods(config: PlatformConfig): PlatformPod[] {
-    const addons = config.addons;
-    const pods: PlatformPod[] = [];
+type Addons = PlatformConfig["addons"];
+type InstalledPrometheus = Extract<Addons["prometheus"], { mode: "install" }>;
 
-    // EKS add-ons the cluster always has.
-    pods.push({
-        name: "coredns",
-        installedBy: "EKS add-on coredns",
-        namespace: "kube-system",
-        kind: "Deployment",
-        replicas: 2,
-        requests: { cpu: "100m", memory: "70Mi" },
+/** One row of the table, and the add-on settings that install it (every stack when absent). */
+interface PodRow {
+    readonly installedWhen?: (addons: Addons) => boolean;
+    /** The pod, or a function of the add-on settings for a pod the stack's config sizes. */
+    readonly pod: PlatformPod | ((addons: Addons) => PlatformPod);
+}
+
+/** A row whose fields `K` come from the stack's config. */
+function sizedBy<K extends keyof PlatformPod>(
+    pod: Omit<PlatformPod, K>,
+    size: (addons: Addons) => Pick<PlatformPod, K>,
+): (addons: Addons) => PlatformPod {
+    return (addons) => ({ ...pod, ...size(addons) }) as PlatformPod;
+}
+
+const prometheusInstalled = (addons: Addons) => addons.prometheus.mode === "install";
+const installedPrometheus = (addons: Addons) => addons.prometheus as InstalledPrometheus;
+
+/** Prometheus's PDB: one down at a time; none for a single replica, which it would never let go. */
+function prometheusBudget(replicas: number): PodBudget | null {
+    return replicas >= 2
+        ? {
+              minAvailable: replicas - 1,
+              source: `the chart's PDB \`${KPS}-prometheus\` from the program's prometheus.podDisruptionBudget (templates/prometheus/podDisruptionBudget.yaml)`,
+          }
+        : null;
+}
+
+// DaemonSets: cluster-autoscaler drains their pods whatever their volumes (the DaemonSet rule
+// comes before the LocalStorage rule, simulator/drainability/rules/rules.go:62, :70), so their
+// hostPath volumes are not listed.
+function daemonSet(name: string, installedBy: string, namespace: string, source: string): PlatformPod {
+    return {
+        name,
+        installedBy,
+        namespace,
+        kind: "DaemonSet",
+        replicas: 1,
+        requests: { cpu: "0", memory: "0" },
         localVolumes: [],
         safeToEvictLocalVolumes: [],
-        pdb: {
-            maxUnavailable: 1,
-            source:
-                "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
-                "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
-        },
-        // coredns.yaml.base and the EKS add-on: system-cluster-critical.
-        priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-        sources: [
-            "kubernetes/kubernetes cluster/addons/dns/coredns/coredns.yaml.base (the manifest EKS's CoreDNS follows): 2 replicas, requests cpu 100m memory 70Mi, only the config-volume ConfigMap",
-        ],
-    });
+        pdb: null,
+        sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
+    };
+}
 
-    if (addons.prometheus.mode === "install") {
-        // The EBS CSI driver is installed with kube-prometheus-stack, for Prometheus's volume.
-        pods.push({
+/** The pods of the stack, in install order; DaemonSets last (their requests are `guardrails.daemonSetRequestsPerNode`). */
+const PLATFORM_POD_ROWS: readonly PodRow[] = [
+    // EKS add-ons the cluster always has.
+    {
+        pod: {
+            name: "coredns",
+            installedBy: "EKS add-on coredns",
+            namespace: "kube-system",
+            kind: "Deployment",
+            replicas: 2,
+            requests: { cpu: "100m", memory: "70Mi" },
+            localVolumes: [],
+            safeToEvictLocalVolumes: [],
+            pdb: {
+                maxUnavailable: 1,
+                source:
+                    "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
+                    "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
+            },
+            // coredns.yaml.base and the EKS add-on: system-cluster-critical.
+            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
+            sources: [
+                "kubernetes/kubernetes cluster/addons/dns/coredns/coredns.yaml.base (the manifest EKS's CoreDNS follows): 2 replicas, requests cpu 100m memory 70Mi, only the config-volume ConfigMap",
+            ],
+        },
+    },
+    // The EBS CSI driver is installed with kube-prometheus-stack, for Prometheus's volume.
+    {
+        installedWhen: prometheusInstalled,
+        pod: {
             name: "ebs-csi-controller",
             installedBy: "EKS add-on aws-ebs-csi-driver",
             namespace: "kube-system",
@@ -145,91 +192,99 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 (the newest tag fetched; the add-on version comes from catalog/compatibility.ts) charts/aws-ebs-csi-driver/values.yaml:290 replicaCount 2, :302-307 controller.resources requests 10m/40Mi, each sidecar's default (`default .Values.controller.resources`)",
                 "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:273, templates/controller.yaml:35-37)",
             ],
-        });
-    }
-
-    if (addons.clusterAutoscaler.enabled) {
-        pods.push({
-            name: "cluster-autoscaler-aws-cluster-autoscaler",
-            installedBy: "Helm release cluster-autoscaler",
-            namespace: "kube-system",
-            kind: "Deployment",
-            replicas: 1,
-            requests: { ...addons.clusterAutoscaler.resources.requests },
-            // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml:346-357).
-            localVolumes: [],
-            safeToEvictLocalVolumes: [],
-            pdb: {
-                maxUnavailable: 1,
-                source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)",
+        },
+    },
+    {
+        installedWhen: (addons) => addons.clusterAutoscaler.enabled,
+        pod: sizedBy<"requests">(
+            {
+                name: "cluster-autoscaler-aws-cluster-autoscaler",
+                installedBy: "Helm release cluster-autoscaler",
+                namespace: "kube-system",
+                kind: "Deployment",
+                replicas: 1,
+                // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml:346-357).
+                localVolumes: [],
+                safeToEvictLocalVolumes: [],
+                pdb: {
+                    maxUnavailable: 1,
+                    source: "the chart's PDB from the program's podDisruptionBudget value (templates/pdb.yaml)",
+                },
+                // components/cluster-autoscaler.ts sets it (also the chart's default).
+                priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
+                sources: [
+                    "kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)",
+                ],
             },
-            // components/cluster-autoscaler.ts sets it (also the chart's default).
-            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-            sources: [
-                "kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)",
-            ],
-        });
-    }
-
-    if (addons.metricsServer.enabled) {
-        pods.push({
-            name: "metrics-server",
-            installedBy: "Helm release metrics-server",
-            namespace: "kube-system",
-            kind: "Deployment",
-            replicas: addons.metricsServer.replicas,
-            requests: { ...addons.metricsServer.resources.requests },
-            localVolumes: [
-                {
-                    name: "tmp",
-                    kind: "emptyDir",
-                    source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
-                },
-            ],
-            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
-            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
-            // metrics-server chart 3.13.1 values.yaml priorityClassName.
-            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-            sources: ["metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml"],
-        });
-    }
-
-    if (addons.prometheus.mode === "install") {
-        const prometheus = addons.prometheus;
-        pods.push({
-            name: `prometheus-${KPS}-prometheus`,
-            installedBy: `Helm release ${KPS} (prometheus-operator)`,
-            namespace: "monitoring",
-            kind: "StatefulSet",
-            replicas: prometheus.replicas,
-            requests: { ...prometheus.resources.requests },
-            // The data is a PersistentVolumeClaim (storageSpec.volumeClaimTemplate); config-out is tmpfs.
-            localVolumes: [
-                {
-                    name: "config-out",
-                    kind: "emptyDir",
-                    medium: "Memory",
-                    source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
-                },
-            ],
-            safeToEvictLocalVolumes: [],
-            safeToEvict: "false",
-            // One down at a time; none for a single replica, which it would never let go.
-            pdb:
-                prometheus.replicas >= 2
-                    ? {
-                          minAvailable: prometheus.replicas - 1,
-                          source: `the chart's PDB \`${KPS}-prometheus\` from the program's prometheus.podDisruptionBudget (templates/prometheus/podDisruptionBudget.yaml)`,
-                      }
-                    : null,
-            sources: [
-                "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:104-142 (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
-                "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
-            ],
-            intendedPin: PROMETHEUS_PIN_REASON,
-            priorityClassName: MONITORING_PRIORITY_CLASS.name,
-        });
-        pods.push({
+            (addons) => ({ requests: { ...addons.clusterAutoscaler.resources.requests } }),
+        ),
+    },
+    {
+        installedWhen: (addons) => addons.metricsServer.enabled,
+        pod: sizedBy<"replicas" | "requests">(
+            {
+                name: "metrics-server",
+                installedBy: "Helm release metrics-server",
+                namespace: "kube-system",
+                kind: "Deployment",
+                localVolumes: [
+                    {
+                        name: "tmp",
+                        kind: "emptyDir",
+                        source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
+                    },
+                ],
+                safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
+                pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+                // metrics-server chart 3.13.1 values.yaml priorityClassName.
+                priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
+                sources: ["metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml"],
+            },
+            (addons) => ({
+                replicas: addons.metricsServer.replicas,
+                requests: { ...addons.metricsServer.resources.requests },
+            }),
+        ),
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: sizedBy<"replicas" | "requests" | "pdb">(
+            {
+                name: `prometheus-${KPS}-prometheus`,
+                installedBy: `Helm release ${KPS} (prometheus-operator)`,
+                namespace: "monitoring",
+                kind: "StatefulSet",
+                // The data is a PersistentVolumeClaim (storageSpec.volumeClaimTemplate); config-out is tmpfs.
+                localVolumes: [
+                    {
+                        name: "config-out",
+                        kind: "emptyDir",
+                        medium: "Memory",
+                        source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
+                    },
+                ],
+                safeToEvictLocalVolumes: [],
+                safeToEvict: "false",
+                sources: [
+                    "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:104-142 (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
+                    "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
+                ],
+                intendedPin: PROMETHEUS_PIN_REASON,
+                priorityClassName: MONITORING_PRIORITY_CLASS.name,
+            },
+            (addons) => {
+                const prometheus = installedPrometheus(addons);
+                return {
+                    replicas: prometheus.replicas,
+                    requests: { ...prometheus.resources.requests },
+                    pdb: prometheusBudget(prometheus.replicas),
+                };
+            },
+        ),
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: {
             name: `alertmanager-${KPS}-alertmanager`,
             installedBy: `Helm release ${KPS} (prometheus-operator)`,
             namespace: "monitoring",
@@ -254,8 +309,11 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
             sources: [
                 "kube-prometheus-stack-88.5.3 values.yaml alertmanager.alertmanagerSpec.replicas 1, resources {}; alertmanager.podDisruptionBudget.enabled false",
             ],
-        });
-        pods.push({
+        },
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: {
             name: `${KPS}-operator`,
             installedBy: `Helm release ${KPS}`,
             namespace: "monitoring",
@@ -270,8 +328,11 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 "kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}",
             ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
-        });
-        pods.push({
+        },
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: {
             name: `${KPS}-kube-state-metrics`,
             installedBy: `Helm release ${KPS} (kube-state-metrics 8.4.0)`,
             namespace: "monitoring",
@@ -285,112 +346,108 @@ export function platformPods(config: PlatformConfig): PlatformPod[] {
                 "prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS",
             ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
-        });
-        if (prometheus.grafana) {
-            pods.push({
-                name: `${KPS}-grafana`,
-                installedBy: `Helm release ${KPS} (grafana 12.11.1)`,
-                namespace: "monitoring",
-                kind: "Deployment",
-                replicas: 1,
-                requests: { cpu: "0", memory: "0" },
-                localVolumes: [
-                    {
-                        name: "storage",
-                        kind: "emptyDir",
-                        source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)",
-                    },
-                    {
-                        name: "search",
-                        kind: "emptyDir",
-                        source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)",
-                    },
-                    {
-                        name: "sc-dashboard-volume",
-                        kind: "emptyDir",
-                        source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)",
-                    },
-                    {
-                        name: "sc-datasources-volume",
-                        kind: "emptyDir",
-                        source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)",
-                    },
-                ],
-                safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.grafana,
-                pdb: null,
-                sources: [
-                    "kube-prometheus-stack-88.5.3 Chart.yaml dependency grafana 12.11.1 (grafana-community/helm-charts)",
-                    "grafana-12.11.1 values.yaml replicas 1, resources {}, podDisruptionBudget {} (templates/poddisruptionbudget.yaml renders none), sidecar.alerts/plugins/notifiers disabled",
-                ],
-            });
-        }
-    }
-
-    if (addons.prometheusAdapter.enabled) {
-        pods.push({
-            name: "prometheus-adapter",
-            installedBy: "Helm release prometheus-adapter",
+        },
+    },
+    {
+        installedWhen: (addons) => prometheusInstalled(addons) && installedPrometheus(addons).grafana,
+        pod: {
+            name: `${KPS}-grafana`,
+            installedBy: `Helm release ${KPS} (grafana 12.11.1)`,
             namespace: "monitoring",
             kind: "Deployment",
-            replicas: addons.prometheusAdapter.replicas,
-            requests: { ...addons.prometheusAdapter.resources.requests },
+            replicas: 1,
+            requests: { cpu: "0", memory: "0" },
             localVolumes: [
                 {
-                    name: "tmp",
+                    name: "storage",
                     kind: "emptyDir",
-                    source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145",
+                    source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)",
+                },
+                {
+                    name: "search",
+                    kind: "emptyDir",
+                    source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)",
+                },
+                {
+                    name: "sc-dashboard-volume",
+                    kind: "emptyDir",
+                    source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)",
+                },
+                {
+                    name: "sc-datasources-volume",
+                    kind: "emptyDir",
+                    source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)",
                 },
             ],
-            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
-            pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
-            // components/prometheus-adapter.ts sets it.
-            priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-            sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:137-150"],
-        });
-    }
-
-    // DaemonSets: cluster-autoscaler drains their pods whatever their volumes (the DaemonSet rule
-    // comes before the LocalStorage rule, simulator/drainability/rules/rules.go:62, :70), so their
-    // hostPath volumes are not listed.
-    const daemonSet = (name: string, installedBy: string, namespace: string, source: string): PlatformPod => ({
-        name,
-        installedBy,
-        namespace,
-        kind: "DaemonSet",
-        replicas: 1,
-        requests: { cpu: "0", memory: "0" },
-        localVolumes: [],
-        safeToEvictLocalVolumes: [],
-        pdb: null,
-        sources: [source, "requests: guardrails.daemonSetRequestsPerNode (schema/guardrails.ts)"],
-    });
-    pods.push(daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni"));
-    pods.push(daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", "the EKS kube-proxy add-on"));
-    pods.push(
-        daemonSet(
+            safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.grafana,
+            pdb: null,
+            sources: [
+                "kube-prometheus-stack-88.5.3 Chart.yaml dependency grafana 12.11.1 (grafana-community/helm-charts)",
+                "grafana-12.11.1 values.yaml replicas 1, resources {}, podDisruptionBudget {} (templates/poddisruptionbudget.yaml renders none), sidecar.alerts/plugins/notifiers disabled",
+            ],
+        },
+    },
+    {
+        installedWhen: (addons) => addons.prometheusAdapter.enabled,
+        pod: sizedBy<"replicas" | "requests">(
+            {
+                name: "prometheus-adapter",
+                installedBy: "Helm release prometheus-adapter",
+                namespace: "monitoring",
+                kind: "Deployment",
+                localVolumes: [
+                    {
+                        name: "tmp",
+                        kind: "emptyDir",
+                        source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145",
+                    },
+                ],
+                safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
+                pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
+                // components/prometheus-adapter.ts sets it.
+                priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
+                sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:137-150"],
+            },
+            (addons) => ({
+                replicas: addons.prometheusAdapter.replicas,
+                requests: { ...addons.prometheusAdapter.resources.requests },
+            }),
+        ),
+    },
+    { pod: daemonSet("aws-node", "EKS add-on vpc-cni", "kube-system", "aws/amazon-vpc-cni-k8s charts/aws-vpc-cni") },
+    { pod: daemonSet("kube-proxy", "EKS add-on kube-proxy", "kube-system", "the EKS kube-proxy add-on") },
+    {
+        pod: daemonSet(
             "eks-pod-identity-agent",
             "EKS add-on eks-pod-identity-agent",
             "kube-system",
             "aws/eks-pod-identity-agent chart",
         ),
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: daemonSet(
+            "ebs-csi-node",
+            "EKS add-on aws-ebs-csi-driver",
+            "kube-system",
+            "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml",
+        ),
+    },
+    {
+        installedWhen: prometheusInstalled,
+        pod: daemonSet(
+            `${KPS}-prometheus-node-exporter`,
+            `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`,
+            NODE_EXPORTER_NAMESPACE,
+            "prometheus-community/helm-charts prometheus-node-exporter-4.56.1",
+        ),
+    },
+];
+
+/** The pods of the stack's config, in install order. */
+export function platformPods(config: PlatformConfig): PlatformPod[] {
+    const addons = config.addons;
+    return PLATFORM_POD_ROWS.filter((row) => row.installedWhen?.(addons) ?? true).map((row) =>
+        typeof row.pod === "function" ? row.pod(addons) : row.pod,
     );
-    if (addons.prometheus.mode === "install") {
-        pods.push(
-            daemonSet(
-                "ebs-csi-node",
-                "EKS add-on aws-ebs-csi-driver",
-                "kube-system",
-                "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/node.yaml",
-            ),
-        );
-        pods.push(
-            daemonSet(
-                `${KPS}-prometheus-node-exporter`,
-                `Helm release ${KPS} (prometheus-node-exporter 4.56.1)`,
-                NODE_EXPORTER_NAMESPACE,
-                "prometheus-community/helm-charts prometheus-node-exporter-4.56.1",
-            ),
-        );
-    }
-    return pods;
 }
