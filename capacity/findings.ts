@@ -596,122 +596,136 @@ function headroomText(report: CapacityReport): string {
 
 /** The capacity table and the findings, as `render` prints them. */
 export function formatCapacityTable(report: CapacityReport, findings: readonly Finding[]): string {
-    const sections: string[] = [`Capacity of stack ${report.stack} (namespace ${report.namespace})`];
-    sections.push(
-        "ResourceQuota (every service at min / at max replicas; +rollout: each adds its maxSurge pods)\n" +
-            table([
-                ["resource", "hard", "at min", "at max", "max+rollout", "headroom at max"],
-                ...report.quota.map((row) => [
-                    row.resource,
-                    row.text.hard,
-                    row.text.atMin,
-                    row.text.atMax,
-                    row.text.atMaxDuringRollout,
-                    row.text.headroomAtMax,
-                ]),
-            ]),
+    return (
+        [
+            `Capacity of stack ${report.stack} (namespace ${report.namespace})`,
+            quotaSection(report),
+            reachSection(report),
+            nodesSection(report),
+            connectionsSection(report.connections),
+            findingsSection(findings),
+        ].join("\n\n") + "\n"
     );
+}
+
+function quotaSection(report: CapacityReport): string {
+    return (
+        "ResourceQuota (every service at min / at max replicas; +rollout: each adds its maxSurge pods)\n" +
+        table([
+            ["resource", "hard", "at min", "at max", "max+rollout", "headroom at max"],
+            ...report.quota.map((row) => [
+                row.resource,
+                row.text.hard,
+                row.text.atMin,
+                row.text.atMax,
+                row.text.atMaxDuringRollout,
+                row.text.headroomAtMax,
+            ]),
+        ])
+    );
+}
+
+function reachSection(report: CapacityReport): string {
     const reach = (value: { replicas: number; limitedBy: string | null }) =>
         value.limitedBy === null ? String(value.replicas) : `${value.replicas} (${value.limitedBy})`;
-    sections.push(
+    return (
         "Replicas each service reaches before the quota refuses its next pod (in brackets: the quota key that stops it)\n" +
-            table([
-                ["service", "min", "max", "others at min", "others at max"],
-                ...report.services.map((service) => [
-                    service.name,
-                    String(service.minReplicas),
-                    String(service.maxReplicas),
-                    reach(service.reachable.othersAtMin),
-                    reach(service.reachable.othersAtMax),
-                ]),
+        table([
+            ["service", "min", "max", "others at min", "others at max"],
+            ...report.services.map((service) => [
+                service.name,
+                String(service.minReplicas),
+                String(service.maxReplicas),
+                reach(service.reachable.othersAtMin),
+                reach(service.reachable.othersAtMax),
             ]),
+        ])
     );
-    const groups = report.nodes.groups.map((group) => {
-        const each =
-            group.perNode === null
-                ? "size unknown"
-                : `${formatAmount("cores", group.perNode.cpu)} CPU, ${formatAmount("bytes", group.perNode.memory)}, ${group.perNode.pods} pods allocatable each`;
-        const taints =
-            group.taints.length === 0
-                ? ""
-                : `; taints ${group.taints.join(", ")}` +
-                  (group.takesPlatformPods
-                      ? ": the platform's pods go there last"
-                      : ": the add-ons and services do not run there, so its nodes count in no row below");
-        return (
-            `${group.name}: ${group.maxSize} x ${group.instanceTypes.join("/")} (${each}; DaemonSets request ` +
-            `${formatAmount("cores", group.daemonSetsPerNode.cpu)} CPU, ${formatAmount("bytes", group.daemonSetsPerNode.memory)} per node${taints})`
-        );
-    });
-    sections.push(
+}
+
+/** "general: 10 x m6i.xlarge (3.92 CPU, ... allocatable each; DaemonSets request ...)". */
+function nodeGroupLine(group: NodeGroupCapacity): string {
+    const each =
+        group.perNode === null
+            ? "size unknown"
+            : `${formatAmount("cores", group.perNode.cpu)} CPU, ${formatAmount("bytes", group.perNode.memory)}, ${group.perNode.pods} pods allocatable each`;
+    const taints =
+        group.taints.length === 0
+            ? ""
+            : `; taints ${group.taints.join(", ")}` +
+              (group.takesPlatformPods
+                  ? ": the platform's pods go there last"
+                  : ": the add-ons and services do not run there, so its nodes count in no row below");
+    return (
+        `${group.name}: ${group.maxSize} x ${group.instanceTypes.join("/")} (${each}; DaemonSets request ` +
+        `${formatAmount("cores", group.daemonSetsPerNode.cpu)} CPU, ${formatAmount("bytes", group.daemonSetsPerNode.memory)} per node${taints})`
+    );
+}
+
+function nodesSection(report: CapacityReport): string {
+    return (
         `Nodes at max size${report.nodes.complete ? "" : " (incomplete: unknown instance types count as 0)"}\n` +
-            groups.map((line) => `  ${line}`).join("\n") +
-            "\n" +
-            table([
-                ["resource", "allocatable", "system pods", "at min", "at max", "max+rollout", "headroom at max"],
-                ...report.nodes.rows.map((row) => [
-                    row.resource,
-                    row.text.allocatable,
-                    formatAmount(row.unit, row.systemPods),
-                    row.text.atMin,
-                    row.text.atMax,
-                    row.text.atMaxDuringRollout,
-                    row.text.headroomAtMax,
-                ]),
-            ]) +
-            "\n" +
-            nodeCostText(report),
+        report.nodes.groups.map((group) => `  ${nodeGroupLine(group)}`).join("\n") +
+        "\n" +
+        table([
+            ["resource", "allocatable", "system pods", "at min", "at max", "max+rollout", "headroom at max"],
+            ...report.nodes.rows.map((row) => [
+                row.resource,
+                row.text.allocatable,
+                formatAmount(row.unit, row.systemPods),
+                row.text.atMin,
+                row.text.atMax,
+                row.text.atMaxDuringRollout,
+                row.text.headroomAtMax,
+            ]),
+        ]) +
+        "\n" +
+        nodeCostText(report)
     );
-    const connections = report.connections;
-    sections.push(
-        connections === null
-            ? "Database connections: not checked (set berrys-platform:guardrails.database.maxConnections)"
-            : `Database connections (max_connections ${connections.maxConnections}, ${connections.reservedConnections} reserved: ${connections.budget} for the services)\n` +
-                  table([
-                      ["service", "pool+overflow", "at min", "at max", "max+rollout", "largest pool that fits"],
-                      ...connections.services.map((service) => [
-                          service.name,
-                          `${service.poolSize}+${service.maxOverflow}`,
-                          String(service.atMin),
-                          String(service.atMax),
-                          String(service.atMaxDuringRollout),
-                          String(service.largestPoolPerPod),
-                      ]),
-                      [
-                          "total",
-                          "",
-                          String(connections.atMin),
-                          String(connections.atMax),
-                          String(connections.atMaxDuringRollout),
-                          connections.largestPoolPerPod === null
-                              ? "-"
-                              : `${connections.largestPoolPerPod} (every pod alike)`,
-                      ],
-                      [
-                          "headroom",
-                          "",
-                          ...[
-                              connections.headroom.atMin,
-                              connections.headroom.atMax,
-                              connections.headroom.atMaxDuringRollout,
-                          ].map(String),
-                          "",
-                      ],
-                  ]),
+}
+
+function connectionsSection(connections: ConnectionReport | null): string {
+    if (connections === null) {
+        return "Database connections: not checked (set berrys-platform:guardrails.database.maxConnections)";
+    }
+    const { headroom, largestPoolPerPod } = connections;
+    return (
+        `Database connections (max_connections ${connections.maxConnections}, ${connections.reservedConnections} reserved: ${connections.budget} for the services)\n` +
+        table([
+            ["service", "pool+overflow", "at min", "at max", "max+rollout", "largest pool that fits"],
+            ...connections.services.map((service) => [
+                service.name,
+                `${service.poolSize}+${service.maxOverflow}`,
+                String(service.atMin),
+                String(service.atMax),
+                String(service.atMaxDuringRollout),
+                String(service.largestPoolPerPod),
+            ]),
+            [
+                "total",
+                "",
+                ...[connections.atMin, connections.atMax, connections.atMaxDuringRollout].map(String),
+                largestPoolPerPod === null ? "-" : `${largestPoolPerPod} (every pod alike)`,
+            ],
+            ["headroom", "", ...[headroom.atMin, headroom.atMax, headroom.atMaxDuringRollout].map(String), ""],
+        ])
     );
+}
+
+function findingsSection(findings: readonly Finding[]): string {
+    if (findings.length === 0) {
+        return "Findings: none";
+    }
     const errors = findings.filter((finding) => finding.severity === "error").length;
     const warnings = findings.length - errors;
-    sections.push(
-        findings.length === 0
-            ? "Findings: none"
-            : `Findings (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})\n` +
-                  findings
-                      .map(
-                          (finding) =>
-                              `  ${finding.severity.toUpperCase().padEnd(7)} ${finding.message}` +
-                              (finding.fix === "" ? "" : `\n          fix: ${finding.fix}`),
-                      )
-                      .join("\n"),
+    return (
+        `Findings (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"})\n` +
+        findings
+            .map(
+                (finding) =>
+                    `  ${finding.severity.toUpperCase().padEnd(7)} ${finding.message}` +
+                    (finding.fix === "" ? "" : `\n          fix: ${finding.fix}`),
+            )
+            .join("\n")
     );
-    return sections.join("\n\n") + "\n";
 }
