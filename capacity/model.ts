@@ -204,99 +204,148 @@ const UNITS: Readonly<Record<QuotaResource, Unit>> = {
     pods: "pods",
 };
 
+/** The scenarios the report counts: every service at min or at max replicas, still or rolling out. */
+type Scenario = "atMin" | "atMinDuringRollout" | "atMax" | "atMaxDuringRollout";
+
+/** A service's pod count in each scenario (a rollout adds its maxSurge pods). */
+const SCENARIO_REPLICAS: Readonly<Record<Scenario, (service: ServiceConfig) => number>> = {
+    atMin: (service) => service.minReplicas,
+    atMinDuringRollout: (service) => service.minReplicas + surge(service, service.minReplicas),
+    atMax: (service) => service.maxReplicas,
+    atMaxDuringRollout: (service) => service.maxReplicas + surge(service, service.maxReplicas),
+};
+
+/** What the stack asks for: the nodes count the services' needs, the quota those plus its system pods. */
+interface Demand {
+    /** One pod of each service, by name. */
+    readonly perPod: ReadonlyMap<string, Amounts>;
+    /** The system pods in the platform's namespace, as its quota counts them. */
+    readonly systemQuota: Amounts;
+    /** Every service's pods in each scenario. */
+    readonly services: Readonly<Record<Scenario, Amounts>>;
+    /** The quota's usage in each scenario: `services` plus `systemQuota`. */
+    readonly quota: Readonly<Record<Scenario, Amounts>>;
+}
+
 /**
  * The capacity report of the stack. `systemPods` are the add-ons' pods (cluster-autoscaler,
  * Prometheus, ...): they take node capacity, and quota when they run in the platform's namespace.
  * The per-node DaemonSets come from `guardrails.daemonSetRequestsPerNode`.
  */
 export function capacityReport(config: PlatformConfig, systemPods: readonly SystemPod[] = []): CapacityReport {
-    const services = Object.entries(config.services);
-    const inNamespace = systemPods.filter((pod) => pod.namespace === config.namespace.name);
-    const systemQuota = sum(inNamespace.map((pod) => scale(systemPodAmounts(pod, config), replicaCount(pod.replicas))));
-    const perPod = new Map(services.map(([name, service]) => [name, podAmounts(service)]));
-    // What the services need (nodes count these), and what the quota counts: that plus the system pods in the namespace.
-    const servicesNeed = (replicas: (service: ServiceConfig) => number, except?: string) =>
-        sum(
-            services
-                .filter(([name]) => name !== except)
-                .map(([name, service]) => scale(perPod.get(name)!, replicas(service))),
-        );
-    const need = {
-        atMin: servicesNeed((service) => service.minReplicas),
-        atMinDuringRollout: servicesNeed((service) => service.minReplicas + surge(service, service.minReplicas)),
-        atMax: servicesNeed((service) => service.maxReplicas),
-        atMaxDuringRollout: servicesNeed((service) => service.maxReplicas + surge(service, service.maxReplicas)),
-    };
-    const total = (replicas: (service: ServiceConfig) => number, except?: string) =>
-        sum([systemQuota, servicesNeed(replicas, except)]);
-    const atMin = sum([systemQuota, need.atMin]);
-    const atMinDuringRollout = sum([systemQuota, need.atMinDuringRollout]);
-    const atMax = sum([systemQuota, need.atMax]);
-    const atMaxDuringRollout = sum([systemQuota, need.atMaxDuringRollout]);
+    const needs = demand(config, systemPods);
     const hard = quotaHard(config);
-
-    const quota = QUOTA_RESOURCES.map((resource): QuotaRow => {
-        const unit = UNITS[resource];
-        const value = (amount: number) => fromInternal(resource, amount);
-        const limit = hard[resource];
-        const headroom = (needed: number) => (limit === undefined ? null : value(limit - needed));
-        return {
-            resource,
-            unit,
-            hard: limit === undefined ? null : value(limit),
-            atMin: value(atMin[resource]),
-            atMinDuringRollout: value(atMinDuringRollout[resource]),
-            atMax: value(atMax[resource]),
-            atMaxDuringRollout: value(atMaxDuringRollout[resource]),
-            headroom: {
-                atMin: headroom(atMin[resource]),
-                atMax: headroom(atMax[resource]),
-                atMaxDuringRollout: headroom(atMaxDuringRollout[resource]),
-            },
-            text: {
-                hard: limit === undefined ? "none" : formatAmount(unit, value(limit)),
-                atMin: formatAmount(unit, value(atMin[resource])),
-                atMax: formatAmount(unit, value(atMax[resource])),
-                atMaxDuringRollout: formatAmount(unit, value(atMaxDuringRollout[resource])),
-                headroomAtMax: limit === undefined ? "-" : formatAmount(unit, value(limit - atMax[resource])),
-            },
-        };
-    });
-
-    const nodes = nodeReport(config, systemPods, need);
+    const nodes = nodeReport(config, systemPods, needs.services);
     const largestNode = largestNodeFree(nodes);
-    const reach = (name: string, service: ServiceConfig, others: (service: ServiceConfig) => number): Reach =>
-        reachable(perPod.get(name)!, service.maxReplicas, total(others, name), hard);
-
     return {
         stack: config.stack,
         namespace: config.namespace.name,
-        quota,
-        services: services.map(([name, service]): ServiceCapacity => {
-            const pod = perPod.get(name)!;
-            return {
-                name,
-                minReplicas: service.minReplicas,
-                maxReplicas: service.maxReplicas,
-                surgeAtMin: surge(service, service.minReplicas),
-                surgeAtMax: surge(service, service.maxReplicas),
-                perPod: {
-                    requests: { cpu: pod["requests.cpu"] / 1000, memory: pod["requests.memory"] },
-                    limits: { cpu: pod["limits.cpu"] / 1000, memory: pod["limits.memory"] },
-                },
-                reachable: {
-                    othersAtMin: reach(name, service, (other) => other.minReplicas),
-                    othersAtMax: reach(name, service, (other) => other.maxReplicas),
-                },
-                fitsOnANode:
-                    largestNode === null
-                        ? null
-                        : pod["requests.cpu"] / 1000 <= largestNode.cpu && pod["requests.memory"] <= largestNode.memory,
-            };
-        }),
+        quota: QUOTA_RESOURCES.map((resource) => quotaRow(resource, hard[resource], needs.quota)),
+        services: Object.entries(config.services).map(([name, service]) =>
+            serviceCapacity(config, name, service, needs, hard, largestNode),
+        ),
         nodes,
         connections: connectionReport(config),
         headroom: headroomPlan(config),
+    };
+}
+
+function demand(config: PlatformConfig, systemPods: readonly SystemPod[]): Demand {
+    const inNamespace = systemPods.filter((pod) => pod.namespace === config.namespace.name);
+    const systemQuota = sum(inNamespace.map((pod) => scale(systemPodAmounts(pod, config), replicaCount(pod.replicas))));
+    const perPod = new Map(Object.entries(config.services).map(([name, service]) => [name, podAmounts(service)]));
+    const scenarios = Object.keys(SCENARIO_REPLICAS) as Scenario[];
+    const services = Object.fromEntries(
+        scenarios.map((scenario) => [scenario, servicesNeed(config, perPod, SCENARIO_REPLICAS[scenario])]),
+    ) as Record<Scenario, Amounts>;
+    const quota = Object.fromEntries(
+        scenarios.map((scenario) => [scenario, sum([systemQuota, services[scenario]])]),
+    ) as Record<Scenario, Amounts>;
+    return { perPod, systemQuota, services, quota };
+}
+
+/** What every service but `except` requests with `replicas(service)` pods each. */
+function servicesNeed(
+    config: PlatformConfig,
+    perPod: ReadonlyMap<string, Amounts>,
+    replicas: (service: ServiceConfig) => number,
+    except?: string,
+): Amounts {
+    return sum(
+        Object.entries(config.services)
+            .filter(([name]) => name !== except)
+            .map(([name, service]) => scale(perPod.get(name)!, replicas(service))),
+    );
+}
+
+/** One ResourceQuota row: the quota's usage in each scenario against its hard limit (`undefined`: none). */
+function quotaRow(
+    resource: QuotaResource,
+    limit: number | undefined,
+    used: Readonly<Record<Scenario, Amounts>>,
+): QuotaRow {
+    const unit = UNITS[resource];
+    const value = (amount: number) => fromInternal(resource, amount);
+    const headroom = (needed: number) => (limit === undefined ? null : value(limit - needed));
+    const { atMin, atMinDuringRollout, atMax, atMaxDuringRollout } = used;
+    return {
+        resource,
+        unit,
+        hard: limit === undefined ? null : value(limit),
+        atMin: value(atMin[resource]),
+        atMinDuringRollout: value(atMinDuringRollout[resource]),
+        atMax: value(atMax[resource]),
+        atMaxDuringRollout: value(atMaxDuringRollout[resource]),
+        headroom: {
+            atMin: headroom(atMin[resource]),
+            atMax: headroom(atMax[resource]),
+            atMaxDuringRollout: headroom(atMaxDuringRollout[resource]),
+        },
+        text: {
+            hard: limit === undefined ? "none" : formatAmount(unit, value(limit)),
+            atMin: formatAmount(unit, value(atMin[resource])),
+            atMax: formatAmount(unit, value(atMax[resource])),
+            atMaxDuringRollout: formatAmount(unit, value(atMaxDuringRollout[resource])),
+            headroomAtMax: limit === undefined ? "-" : formatAmount(unit, value(limit - atMax[resource])),
+        },
+    };
+}
+
+/** One service's row: its pod, how far the quota lets it scale, whether a pod fits on the largest node. */
+function serviceCapacity(
+    config: PlatformConfig,
+    name: string,
+    service: ServiceConfig,
+    needs: Demand,
+    hard: Partial<Amounts>,
+    largestNode: { cpu: number; memory: number } | null,
+): ServiceCapacity {
+    const pod = needs.perPod.get(name)!;
+    const reach = (others: (other: ServiceConfig) => number): Reach =>
+        reachable(
+            pod,
+            service.maxReplicas,
+            sum([needs.systemQuota, servicesNeed(config, needs.perPod, others, name)]),
+            hard,
+        );
+    return {
+        name,
+        minReplicas: service.minReplicas,
+        maxReplicas: service.maxReplicas,
+        surgeAtMin: surge(service, service.minReplicas),
+        surgeAtMax: surge(service, service.maxReplicas),
+        perPod: {
+            requests: { cpu: pod["requests.cpu"] / 1000, memory: pod["requests.memory"] },
+            limits: { cpu: pod["limits.cpu"] / 1000, memory: pod["limits.memory"] },
+        },
+        reachable: {
+            othersAtMin: reach((other) => other.minReplicas),
+            othersAtMax: reach((other) => other.maxReplicas),
+        },
+        fitsOnANode:
+            largestNode === null
+                ? null
+                : pod["requests.cpu"] / 1000 <= largestNode.cpu && pod["requests.memory"] <= largestNode.memory,
     };
 }
 
