@@ -5,7 +5,7 @@
 // performance. Pure: plain input in, plain JSON out.
 import type { MetricConfig } from "../../config";
 import { parseQuantity } from "../../quantity";
-import { hpaName, type ScalingObservabilityInput } from "./input";
+import { hpaName, type ObservedService, type ScalingObservabilityInput } from "./input";
 import type { AdapterRuleConfig } from "../../schema/addons";
 import { adapterMetricSource } from "./metric-catalog";
 import { hpaMatchers, promAlternation, promString, RECORDED } from "./rules";
@@ -72,6 +72,39 @@ export function podMatchers(namespace: string, service: string): string {
     return `namespace=${promString(namespace)}, pod=~${promString(`${service}-[a-z0-9]+-[a-z0-9]+`)}`;
 }
 
+type Query = Omit<DashboardTarget, "refId">;
+
+/** A timeseries panel before layout: what it shows. */
+interface PanelSpec {
+    readonly title: string;
+    readonly targets: readonly Query[];
+    readonly unit: string;
+    /** A red line and area from this value up. */
+    readonly threshold?: number;
+    readonly description?: string;
+    /** Bars instead of lines: the panel shows events. */
+    readonly bars?: boolean;
+}
+
+/** A panel of a table: each field fixed or built from the section's context `C`; drawn when `when` holds (default: always). */
+type PanelTemplate<C> = { readonly [K in keyof PanelSpec]: PanelSpec[K] | ((context: C) => PanelSpec[K]) } & {
+    readonly when?: (context: C) => boolean;
+};
+
+/** The panels of `templates` that `context` draws, their fields filled in. */
+function panelsOf<C>(templates: readonly PanelTemplate<C>[], context: C): PanelSpec[] {
+    return templates
+        .filter((template) => template.when?.(context) ?? true)
+        .map(
+            (template) =>
+                Object.fromEntries(
+                    Object.entries(template)
+                        .filter(([key]) => key !== "when")
+                        .map(([key, value]) => [key, typeof value === "function" ? value(context) : value]),
+                ) as unknown as PanelSpec,
+        );
+}
+
 /** Panel layout: 3 panels of width 8 per line, rows full width. */
 class Layout {
     private id = 0;
@@ -92,25 +125,20 @@ class Layout {
         this.y += 1;
     }
 
-    panel(
-        title: string,
-        targets: readonly Omit<DashboardTarget, "refId">[],
-        fieldConfig: unknown,
-        description?: string,
-        drawBars = false,
-    ): void {
+    panel(spec: PanelSpec): void {
         if (this.x >= 24) {
             this.newLine();
         }
+        const fieldConfig = fields(spec.unit, spec.threshold);
         this.panels.push({
             id: ++this.id,
             type: "timeseries",
-            title,
-            ...(description === undefined ? {} : { description }),
+            title: spec.title,
+            ...(spec.description === undefined ? {} : { description: spec.description }),
             datasource: DATASOURCE,
             gridPos: { x: this.x, y: this.y, w: 8, h: 8 },
-            targets: targets.map((target, index) => ({ refId: String.fromCharCode(65 + index), ...target })),
-            fieldConfig: drawBars ? withBars(fieldConfig) : fieldConfig,
+            targets: spec.targets.map((target, index) => ({ refId: String.fromCharCode(65 + index), ...target })),
+            fieldConfig: spec.bars ? withBars(fieldConfig) : fieldConfig,
             options: { legend: { displayMode: "list", placement: "bottom" }, tooltip: { mode: "multi" } },
         });
         this.x += 8;
@@ -216,55 +244,64 @@ export function metricPanel(
     };
 }
 
-export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
-    const ns = promString(input.namespace);
-    const selected = `namespace=${ns}, horizontalpodautoscaler=~"($service)-hpa"`;
-    const totalMaxNodes = Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0);
-    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
-    const layout = new Layout();
+/** What the overview row's panels are built from. */
+interface OverviewContext {
+    readonly ns: string;
+    /** The HPAs of the services the `$service` variable selects. */
+    readonly selected: string;
+    readonly quotaResources: string;
+    readonly quotaUsageRatio: number;
+    readonly totalMaxNodes: number;
+}
 
-    layout.row(`Overview: ${input.namespace} on ${input.clusterName}`);
-    layout.panel(
-        "Replicas as a fraction of maxReplicas (selected services)",
-        [
+const OVERVIEW_PANELS: readonly PanelTemplate<OverviewContext>[] = [
+    {
+        title: "Replicas as a fraction of maxReplicas (selected services)",
+        targets: ({ selected }) => [
             {
                 expr: `kube_horizontalpodautoscaler_status_current_replicas{${selected}} / kube_horizontalpodautoscaler_spec_max_replicas{${selected}}`,
                 legendFormat: "{{horizontalpodautoscaler}}",
             },
         ],
-        fields("percentunit", 1),
-    );
-    layout.panel(
-        "Scale events: desired replicas change per 5m (selected services)",
-        [{ expr: `${RECORDED.desiredDelta}{${selected}} != 0`, legendFormat: "{{horizontalpodautoscaler}}" }],
-        fields("short"),
-        "Recorded by the berrys-scaling rules; > 0 scaled up, < 0 scaled down.",
-        true,
-    );
-    layout.panel(
-        "ResourceQuota usage (used / hard)",
-        [
+        unit: "percentunit",
+        threshold: 1,
+    },
+    {
+        title: "Scale events: desired replicas change per 5m (selected services)",
+        targets: ({ selected }) => [
+            { expr: `${RECORDED.desiredDelta}{${selected}} != 0`, legendFormat: "{{horizontalpodautoscaler}}" },
+        ],
+        unit: "short",
+        description: "Recorded by the berrys-scaling rules; > 0 scaled up, < 0 scaled down.",
+        bars: true,
+    },
+    {
+        title: "ResourceQuota usage (used / hard)",
+        targets: ({ ns, quotaResources }) => [
             {
                 expr: `kube_resourcequota{namespace=${ns}, type="used"${quotaResources}} / ignoring (type) (kube_resourcequota{namespace=${ns}, type="hard"${quotaResources}} > 0)`,
                 legendFormat: "{{resource}}",
             },
         ],
-        fields("percentunit", input.monitoring.quotaUsageRatio),
-    );
-    layout.panel(
-        "Nodes",
-        [
+        unit: "percentunit",
+        threshold: ({ quotaUsageRatio }) => quotaUsageRatio,
+    },
+    {
+        title: "Nodes",
+        targets: [
             { expr: "sum by (state) (cluster_autoscaler_nodes_count)", legendFormat: "cluster-autoscaler: {{state}}" },
             { expr: "count(kube_node_info)", legendFormat: "nodes (kube-state-metrics)" },
             { expr: "cluster_autoscaler_node_group_target_count", legendFormat: "target {{node_group}}" },
             { expr: "cluster_autoscaler_node_group_max_count", legendFormat: "max {{node_group}}" },
         ],
-        fields("short", totalMaxNodes),
-        `The threshold line is the node groups' total maxSize in the stack config (${totalMaxNodes}).`,
-    );
-    layout.panel(
-        "cluster-autoscaler activity",
-        [
+        unit: "short",
+        threshold: ({ totalMaxNodes }) => totalMaxNodes,
+        description: ({ totalMaxNodes }) =>
+            `The threshold line is the node groups' total maxSize in the stack config (${totalMaxNodes}).`,
+    },
+    {
+        title: "cluster-autoscaler activity",
+        targets: [
             {
                 expr: "sum(increase(cluster_autoscaler_scaled_up_nodes_total[$__rate_interval]))",
                 legendFormat: "nodes added",
@@ -282,75 +319,135 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
                 legendFormat: "unschedulable pods",
             },
         ],
-        fields("short"),
-        undefined,
-        true,
-    );
+        unit: "short",
+        bars: true,
+    },
+];
 
-    for (const [service, settings] of Object.entries(input.services)) {
-        const hpa = `namespace=${ns}, horizontalpodautoscaler=${promString(hpaName(service))}`;
-        const pods = podMatchers(input.namespace, service);
-        layout.row(`${service} (${hpaName(service)}: ${settings.minReplicas}-${settings.maxReplicas} replicas)`);
-        layout.panel(
-            `${service}: replicas`,
-            [
-                { expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`, legendFormat: "current" },
-                { expr: `kube_horizontalpodautoscaler_status_desired_replicas{${hpa}}`, legendFormat: "desired" },
-                { expr: `kube_horizontalpodautoscaler_spec_min_replicas{${hpa}}`, legendFormat: "min" },
-                { expr: `kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`, legendFormat: "max" },
-            ],
-            fields("short"),
-        );
-        for (const metric of settings.metrics) {
-            const panel = metricPanel(input.namespace, service, metric, input.adapterRules);
-            layout.panel(`${service}: ${panel.title}`, panel.targets, fields(panel.unit, panel.threshold));
-        }
-        layout.panel(
-            `${service}: share of the namespace quota (requests)`,
+/** What a service's row of panels is built from. */
+interface ServiceContext {
+    readonly ns: string;
+    readonly service: string;
+    readonly settings: ObservedService;
+    /** The service's HPA in kube-state-metrics series. */
+    readonly hpa: string;
+    /** The service's pods in cAdvisor and the services' own series. */
+    readonly pods: string;
+}
+
+/** The replicas panel, first in the row; the HPA metrics' panels follow it, then SERVICE_PANELS. */
+const SERVICE_REPLICAS_PANEL: PanelTemplate<ServiceContext> = {
+    title: ({ service }) => `${service}: replicas`,
+    targets: ({ hpa }) => [
+        { expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`, legendFormat: "current" },
+        { expr: `kube_horizontalpodautoscaler_status_desired_replicas{${hpa}}`, legendFormat: "desired" },
+        { expr: `kube_horizontalpodautoscaler_spec_min_replicas{${hpa}}`, legendFormat: "min" },
+        { expr: `kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`, legendFormat: "max" },
+    ],
+    unit: "short",
+};
+
+const SERVICE_PANELS: readonly PanelTemplate<ServiceContext>[] = [
+    {
+        title: ({ service }) => `${service}: share of the namespace quota (requests)`,
+        targets: ({ ns, pods }) =>
             (["cpu", "memory"] as const).map((resource) => ({
                 expr: `sum(kube_pod_container_resource_requests{${pods}, resource="${resource}"}) / sum(kube_resourcequota{namespace=${ns}, type="hard", resource="requests.${resource}"})`,
                 legendFormat: `requests.${resource}`,
             })),
-            fields("percentunit"),
-        );
-        layout.panel(
-            `${service}: scale events`,
-            [
-                { expr: `${RECORDED.desiredDelta}{${hpa}} != 0`, legendFormat: "desired replicas change per 5m" },
-                { expr: `${RECORDED.currentChanges}{${hpa}}`, legendFormat: "current replicas changes per 5m" },
-            ],
-            fields("short"),
-            undefined,
-            true,
-        );
-        layout.panel(
-            `${service}: latency and request rate`,
-            [
-                {
-                    expr: `histogram_quantile(0.95, sum by (le) (rate(request_duration_seconds_bucket{${pods}}[$__rate_interval])))`,
-                    legendFormat: "p95 latency (s)",
-                },
-                { expr: `sum(rate(http_requests_total{${pods}}[$__rate_interval]))`, legendFormat: "requests/s" },
-                {
-                    expr: `sum(rate(http_requests_total{${pods}, status=~"5.."}[$__rate_interval]))`,
-                    legendFormat: "5xx/s",
-                },
-            ],
-            fields("short"),
-            "Correlate with the scale events: latency or errors rising while replicas change.",
-        );
-        if (settings.database) {
-            const perPod = settings.database.poolSize + settings.database.maxOverflow;
-            layout.panel(
-                `${service}: database connections`,
-                [{ expr: `sum by (status) (database_connections_total{${pods}})`, legendFormat: "{{status}}" }],
-                fields("short", perPod * settings.maxReplicas),
-                `Pool of ${settings.database.poolSize} + ${settings.database.maxOverflow} overflow per pod; the line is that pool at maxReplicas (${settings.maxReplicas}).`,
-            );
-        }
-    }
+        unit: "percentunit",
+    },
+    {
+        title: ({ service }) => `${service}: scale events`,
+        targets: ({ hpa }) => [
+            { expr: `${RECORDED.desiredDelta}{${hpa}} != 0`, legendFormat: "desired replicas change per 5m" },
+            { expr: `${RECORDED.currentChanges}{${hpa}}`, legendFormat: "current replicas changes per 5m" },
+        ],
+        unit: "short",
+        bars: true,
+    },
+    {
+        title: ({ service }) => `${service}: latency and request rate`,
+        targets: ({ pods }) => [
+            {
+                expr: `histogram_quantile(0.95, sum by (le) (rate(request_duration_seconds_bucket{${pods}}[$__rate_interval])))`,
+                legendFormat: "p95 latency (s)",
+            },
+            { expr: `sum(rate(http_requests_total{${pods}}[$__rate_interval]))`, legendFormat: "requests/s" },
+            {
+                expr: `sum(rate(http_requests_total{${pods}, status=~"5.."}[$__rate_interval]))`,
+                legendFormat: "5xx/s",
+            },
+        ],
+        unit: "short",
+        description: "Correlate with the scale events: latency or errors rising while replicas change.",
+    },
+    {
+        when: ({ settings }) => settings.database !== undefined,
+        title: ({ service }) => `${service}: database connections`,
+        targets: ({ pods }) => [
+            { expr: `sum by (status) (database_connections_total{${pods}})`, legendFormat: "{{status}}" },
+        ],
+        unit: "short",
+        threshold: ({ settings }) =>
+            (settings.database!.poolSize + settings.database!.maxOverflow) * settings.maxReplicas,
+        description: ({ settings }) =>
+            `Pool of ${settings.database!.poolSize} + ${settings.database!.maxOverflow} overflow per pod; the line is that pool at maxReplicas (${settings.maxReplicas}).`,
+    },
+];
 
-    const names = Object.keys(input.services);
+/** A service's panels: replicas, one per HPA metric against its target, then SERVICE_PANELS. */
+function servicePanels(input: ScalingObservabilityInput, context: ServiceContext): PanelSpec[] {
+    const metrics = context.settings.metrics.map((metric): PanelSpec => {
+        const panel = metricPanel(input.namespace, context.service, metric, input.adapterRules);
+        return { ...panel, title: `${context.service}: ${panel.title}` };
+    });
+    return [...panelsOf([SERVICE_REPLICAS_PANEL], context), ...metrics, ...panelsOf(SERVICE_PANELS, context)];
+}
+
+/** Every panel: the overview row, then one row per service. */
+function dashboardPanels(input: ScalingObservabilityInput): DashboardPanel[] {
+    const ns = promString(input.namespace);
+    const layout = new Layout();
+    layout.row(`Overview: ${input.namespace} on ${input.clusterName}`);
+    const overview: OverviewContext = {
+        ns,
+        selected: `namespace=${ns}, horizontalpodautoscaler=~"($service)-hpa"`,
+        quotaResources: input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "",
+        quotaUsageRatio: input.monitoring.quotaUsageRatio,
+        totalMaxNodes: Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0),
+    };
+    panelsOf(OVERVIEW_PANELS, overview).forEach((panel) => layout.panel(panel));
+    for (const [service, settings] of Object.entries(input.services)) {
+        layout.row(`${service} (${hpaName(service)}: ${settings.minReplicas}-${settings.maxReplicas} replicas)`);
+        const hpa = `namespace=${ns}, horizontalpodautoscaler=${promString(hpaName(service))}`;
+        const context = { ns, service, settings, hpa, pods: podMatchers(input.namespace, service) };
+        servicePanels(input, context).forEach((panel) => layout.panel(panel));
+    }
+    return layout.panels;
+}
+
+/** The `$datasource` and `$service` variables. */
+function templating(services: readonly string[]): Dashboard["templating"] {
+    return {
+        list: [
+            { name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus", current: {}, hide: 0 },
+            {
+                name: "service",
+                label: "Service",
+                type: "custom",
+                multi: true,
+                includeAll: true,
+                query: services.join(","),
+                current: { selected: true, text: ["All"], value: ["$__all"] },
+                options: services.map((name) => ({ selected: false, text: name, value: name })),
+                hide: 0,
+            },
+        ],
+    };
+}
+
+export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
     return {
         uid: dashboardUid(input.namespace),
         title: `Berrys scaling (${input.namespace})`,
@@ -360,29 +457,7 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
         editable: true,
         time: { from: "now-6h", to: "now" },
         refresh: "1m",
-        templating: {
-            list: [
-                {
-                    name: "datasource",
-                    label: "Prometheus",
-                    type: "datasource",
-                    query: "prometheus",
-                    current: {},
-                    hide: 0,
-                },
-                {
-                    name: "service",
-                    label: "Service",
-                    type: "custom",
-                    multi: true,
-                    includeAll: true,
-                    query: names.join(","),
-                    current: { selected: true, text: ["All"], value: ["$__all"] },
-                    options: names.map((name) => ({ selected: false, text: name, value: name })),
-                    hide: 0,
-                },
-            ],
-        },
+        templating: templating(Object.keys(input.services)),
         annotations: {
             list: [
                 {
@@ -397,6 +472,6 @@ export function scalingDashboard(input: ScalingObservabilityInput): Dashboard {
                 },
             ],
         },
-        panels: layout.panels,
+        panels: dashboardPanels(input),
     };
 }
