@@ -2,7 +2,7 @@
 // queryable for Prometheus's retention, and the alerts of the seed's "Monitoring and Alerting"
 // (capacity warnings, unusual scaling, add-ons down). Pure: plain input in, plain objects out.
 import { SCALING_ALERTS, type ScalingAlert, type Severity } from "../../schema/monitoring";
-import { DEFAULT_ADDON_WORKLOADS, hpaName, type ScalingObservabilityInput } from "./input";
+import { DEFAULT_ADDON_WORKLOADS, hpaName, type ScalingObservabilityInput, type WorkloadRef } from "./input";
 import { RUNBOOKS, runbookAnchor } from "./runbooks";
 
 export interface RecordingRule {
@@ -98,219 +98,221 @@ export function scalingRecordingRules(input: ScalingObservabilityInput): Recordi
     ];
 }
 
-/** What every alert builder shares: the thresholds, the HPA selectors and the rule factory. */
+/** What the alerts' expressions and texts are built from: the thresholds and the stack's selectors. */
 interface AlertContext {
     readonly input: ScalingObservabilityInput;
     readonly m: ScalingObservabilityInput["monitoring"];
     readonly ns: string;
     readonly hpa: string;
+    /** A kube-state-metrics HPA series of the stack's HPAs, `kube_horizontalpodautoscaler_<name>`. */
     readonly hpaSeries: (name: string, extra?: string) => string;
     readonly hpaLabel: string;
-    readonly alert: (
-        name: ScalingAlert,
-        expr: string,
-        forDuration: string | undefined,
-        summary: string,
-        description: string,
-    ) => AlertingRule;
+    /** Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo). */
+    readonly hpaDeployments: string;
+    /** The namespace's quota series of `type` (used, hard), limited to the quota keys the stack sets. */
+    readonly quota: (type: string) => string;
+    readonly totalMaxNodes: number;
+    readonly workloads: Readonly<Record<keyof typeof DEFAULT_ADDON_WORKLOADS, WorkloadRef>>;
 }
 
 function alertContext(input: ScalingObservabilityInput): AlertContext {
-    const m = input.monitoring;
     const hpa = hpaMatchers(input);
+    const hpaSeries = (name: string, extra = "") => `kube_horizontalpodautoscaler_${name}{${hpa}${extra}}`;
+    const ns = promString(input.namespace);
+    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
     return {
         input,
-        m,
-        ns: promString(input.namespace),
+        m: input.monitoring,
+        ns,
         hpa,
-        hpaSeries: (name, extra = "") => `kube_horizontalpodautoscaler_${name}{${hpa}${extra}}`,
+        hpaSeries,
         hpaLabel: "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}",
-        alert: (name, expr, forDuration, summary, description) => ({
-            alert: name,
-            expr,
-            ...(forDuration === undefined ? {} : { for: forDuration }),
-            labels: { severity: m.severity[name] ?? DEFAULT_SEVERITY[name], cluster: input.clusterName },
-            annotations: {
-                summary,
-                description: `${description} ${RUNBOOKS[name].meaning}`,
-                runbook_url: `${m.runbookBaseUrl}#${runbookAnchor(name)}`,
-            },
-        }),
+        hpaDeployments:
+            `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
+            `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`,
+        quota: (type) => `kube_resourcequota{namespace=${ns}, type="${type}"${quotaResources}}`,
+        totalMaxNodes: Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0),
+        workloads: { ...DEFAULT_ADDON_WORKLOADS, ...input.addonWorkloads },
     };
 }
 
-/** HpaAtMaxReplicas, HpaScalingInactive, HpaMetricUnavailable: the HPA's limits and conditions. */
-function hpaConditionAlerts({ m, hpaSeries, hpaLabel, alert }: AlertContext): AlertingRule[] {
-    return [
-        alert(
-            "HpaAtMaxReplicas",
-            `(${hpaSeries("status_current_replicas")} >= ${hpaSeries("spec_max_replicas")})\n` +
-                `and on (namespace, horizontalpodautoscaler)\n` +
-                `(${hpaSeries("spec_max_replicas")} > ${hpaSeries("spec_min_replicas")})`,
-            m.hpaAtMaxFor,
-            `HPA ${hpaLabel} has been at maxReplicas for ${m.hpaAtMaxFor}`,
-            `${hpaLabel} runs {{ $value }} replicas, its maximum.`,
-        ),
-        alert(
-            "HpaScalingInactive",
-            `${hpaSeries("status_condition", `, condition="ScalingActive", status="false"`)} == 1`,
-            m.hpaConditionFor,
-            `HPA ${hpaLabel} cannot compute replicas (ScalingActive=False)`,
-            `${hpaLabel} has had ScalingActive=False for ${m.hpaConditionFor}.`,
-        ),
-        alert(
-            "HpaMetricUnavailable",
-            // kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go computeReplicasForMetrics:
-            // a metric that fails leaves its status entry empty (statuses[i] is never filled). While
-            // the valid metrics hold or raise the count, ScalingActive stays True and only this alert
-            // fires; when they would scale down (invalidMetricsCount > 0 && replicas < specReplicas),
-            // the HPA sets ScalingActive=False and keeps the valid statuses, so HpaScalingInactive
-            // fires too. kube-state-metrics v2.20.0 createHPASpecTargetMetric exposes every spec
-            // metric and createHPAStatusTargetMetric only the status entries with a type: a spec
-            // metric without a status, while another metric of the same HPA has one, is a metric not
-            // served. With no status at all (every metric failing) only HpaScalingInactive fires.
-            `(\n` +
-                `  count by (namespace, horizontalpodautoscaler, metric_name) (${hpaSeries("spec_target_metric")})\n` +
-                `  unless on (namespace, horizontalpodautoscaler, metric_name)\n` +
-                `  ${hpaSeries("status_target_metric")}\n` +
-                `)\n` +
-                `and on (namespace, horizontalpodautoscaler)\n` +
-                `(count by (namespace, horizontalpodautoscaler) (${hpaSeries("status_target_metric")}) > 0)`,
-            m.hpaConditionFor,
-            `HPA ${hpaLabel} gets no value for {{ $labels.metric_name }} and scales on its other metrics only`,
-            `${hpaLabel} has had no value for {{ $labels.metric_name }} for ${m.hpaConditionFor} while its other metrics are served.`,
-        ),
-    ];
+/** One alert of the table: each field built from the {@link AlertContext}; no `for` fires at once. */
+interface AlertTemplate {
+    readonly expr: (context: AlertContext) => string;
+    readonly for?: (context: AlertContext) => string;
+    readonly summary: (context: AlertContext) => string;
+    /** The runbook's "meaning" follows it in the rule's description. */
+    readonly description: (context: AlertContext) => string;
 }
 
-/** HpaUnableToScale, HpaReplicasMismatch, HpaThrashing: whether the HPA's decisions take effect. */
-function hpaProgressAlerts({ m, ns, hpa, hpaSeries, hpaLabel, alert }: AlertContext): AlertingRule[] {
-    // Each HPA's target Deployment as a `deployment` label (kube-state-metrics v2.20.0 createHPAInfo).
-    const hpaDeployments =
-        `max by (namespace, horizontalpodautoscaler, deployment) (label_replace(` +
-        `${hpaSeries("info", `, scaletargetref_kind="Deployment"`)}, "deployment", "$1", "scaletargetref_name", "(.+)"))`;
-    return [
-        alert(
-            "HpaUnableToScale",
-            // Only once the target exists: the HPAs are created before the app teams' Deployments,
-            // and until then every HPA reports AbleToScale=False (FailedGetScale).
-            `(${hpaSeries("status_condition", `, condition="AbleToScale", status="false"`)} == 1)\n` +
-                `and on (namespace, horizontalpodautoscaler)\n` +
-                `(${hpaDeployments} and on (namespace, deployment) kube_deployment_created{namespace=${ns}})`,
-            m.hpaConditionFor,
-            `HPA ${hpaLabel} is unable to scale (AbleToScale=False)`,
-            `${hpaLabel} has had AbleToScale=False for ${m.hpaConditionFor}.`,
-        ),
-        alert(
-            "HpaReplicasMismatch",
-            // Against the Deployment's available pods, not the HPA's status.currentReplicas: the HPA
-            // copies that from the target's spec.replicas (kubernetes v1.34 horizontal.go
-            // reconcileAutoscaler, `currentReplicas := scale.Spec.Replicas`), so it equals the desired
-            // count one sync after every rescale whether or not the pods exist.
-            `(${hpaSeries("status_desired_replicas")} * on (namespace, horizontalpodautoscaler) group_left (deployment) ${hpaDeployments})\n` +
-                `> on (namespace, deployment) group_left ()\n` +
-                `max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace=${ns}})`,
-            m.replicasMismatchFor,
-            `HPA ${hpaLabel} has not reached its desired replicas for ${m.replicasMismatchFor}`,
-            `${hpaLabel} wants {{ $value }} replicas and its Deployment {{ $labels.deployment }} has had fewer available for ${m.replicasMismatchFor}.`,
-        ),
-        alert(
-            "HpaThrashing",
-            `changes(${RECORDED.direction}{${hpa}}[${m.thrashing.window}]) > ${m.thrashing.directionChanges}`,
-            undefined,
-            `HPA ${hpaLabel} is thrashing`,
-            `${hpaLabel} reversed scaling direction {{ $value }} times in ${m.thrashing.window} (allowed: ${m.thrashing.directionChanges}).`,
-        ),
-    ];
-}
+const FAILED_SCALE_UPS = "cluster_autoscaler_failed_scale_ups_total";
 
-/** The namespace's quota, the node groups and cluster-autoscaler. */
-function capacityAlerts({ input, m, ns, alert }: AlertContext): AlertingRule[] {
-    const quotaResources = input.quotaKeys.length > 0 ? `, resource=~${promAlternation(input.quotaKeys)}` : "";
-    const quota = (type: string) => `kube_resourcequota{namespace=${ns}, type="${type}"${quotaResources}}`;
-    const totalMaxNodes = Object.values(input.nodeGroups).reduce((sum, group) => sum + group.maxSize, 0);
-    const failedScaleUps = "cluster_autoscaler_failed_scale_ups_total";
-    return [
-        alert(
-            "NamespaceQuotaNearLimit",
-            `${quota("used")}\n  / ignoring (type)\n(${quota("hard")} > 0)\n> ${m.quotaUsageRatio}`,
-            RULE_WINDOWS.quotaFor,
-            `Quota {{ $labels.resourcequota }} of ${input.namespace}: {{ $labels.resource }} above ${Math.round(m.quotaUsageRatio * 100)}% of its hard limit`,
-            `{{ $labels.resource }} uses {{ $value | humanizePercentage }} of its hard limit in ${input.namespace}.`,
-        ),
-        alert(
-            "NodeGroupAtMaxSize",
-            // Per node group when cluster-autoscaler runs with --emit-per-nodegroup-metrics;
-            // otherwise the cluster's node count against the node groups' total maxSize.
-            `(cluster_autoscaler_node_group_target_count >= cluster_autoscaler_node_group_max_count)\n` +
-                `or on ()\n` +
-                `((count(kube_node_info) >= ${totalMaxNodes}) unless on () count(cluster_autoscaler_node_group_max_count))`,
-            m.nodeGroupAtMaxFor,
-            `Nodes of ${input.clusterName} at their maximum size{{ if $labels.node_group }} (node group {{ $labels.node_group }}){{ end }}`,
-            `The cluster has been at its node groups' maximum size ({{ $value }} nodes) for ${m.nodeGroupAtMaxFor}.`,
-        ),
-        alert(
-            "ClusterAutoscalerScaleUpFailed",
-            // A child the autoscaler did not pre-initialise is created at 1 by its first failure (on AWS
-            // reason="placeholder-cannot-be-fulfilled": cluster-autoscaler-1.34.5 metrics.InitMetrics
-            // adds only cloudProviderError, apiCallError and timeout; clusterstate
-            // handleInstanceCreationErrorsForNodeGroup registers the instance error code), and
-            // increase() of a series that starts at 1 is 0: a child new within the window counts at its value.
-            `sum by (reason) (\n` +
-                `  (${failedScaleUps} unless ${failedScaleUps} offset ${RULE_WINDOWS.scaleUpFailures})\n` +
-                `  or\n` +
-                `  increase(${failedScaleUps}[${RULE_WINDOWS.scaleUpFailures}])\n` +
-                `) > 0`,
-            undefined,
-            `cluster-autoscaler scale-ups failed in ${input.clusterName} ({{ $labels.reason }})`,
-            `{{ $value }} scale-up operations failed with reason {{ $labels.reason }} in the last ${RULE_WINDOWS.scaleUpFailures}.`,
-        ),
-        alert(
-            "ClusterAutoscalerUnschedulablePods",
-            // `type` exists since CA 1.33; scheduler_unprocessed pods have not been tried yet.
-            `max without (type) (cluster_autoscaler_unschedulable_pods_count{type!="scheduler_unprocessed"}) > 0`,
-            m.unschedulablePodsFor,
-            `${input.clusterName} has had unschedulable pods for ${m.unschedulablePodsFor}`,
-            `cluster-autoscaler reports {{ $value }} unschedulable pods.`,
-        ),
-    ];
-}
-
-/** The APIServices the HPAs read their metrics through. */
-function addonAlerts({ input, m, alert }: AlertContext): AlertingRule[] {
-    const workloads = { ...DEFAULT_ADDON_WORKLOADS, ...input.addonWorkloads };
-    const addonDown = (apiService: string, workload: { namespace: string; deployment: string }) =>
+/** An add-on's APIService unavailable, or its Deployment without an available pod. */
+function addonDown(apiService: string, workload: WorkloadRef): string {
+    return (
         `(max by (name) (aggregator_unavailable_apiservice{name=${promString(apiService)}}) == 1)\n` +
         `or on ()\n` +
-        `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`;
-    return [
-        alert(
-            "MetricsServerUnavailable",
-            addonDown(METRICS_APISERVICES.metricsServer, workloads.metricsServer),
-            m.addonUnavailableFor,
-            `metrics-server (${METRICS_APISERVICES.metricsServer}) is unavailable in ${input.clusterName}`,
-            `Resource metrics have been unavailable for ${m.addonUnavailableFor}.`,
-        ),
-        alert(
-            "PrometheusAdapterUnavailable",
-            addonDown(METRICS_APISERVICES.prometheusAdapter, workloads.prometheusAdapter),
-            m.addonUnavailableFor,
-            `prometheus-adapter (${METRICS_APISERVICES.prometheusAdapter}) is unavailable in ${input.clusterName}`,
-            `Custom metrics have been unavailable for ${m.addonUnavailableFor}.`,
-        ),
-    ];
+        `(sum(kube_deployment_status_replicas_available{namespace=${promString(workload.namespace)}, deployment=${promString(workload.deployment)}}) < 1)`
+    );
 }
 
+/** Every scaling alert. */
+const ALERTS: Readonly<Record<ScalingAlert, AlertTemplate>> = {
+    HpaAtMaxReplicas: {
+        expr: ({ hpaSeries }) =>
+            `(${hpaSeries("status_current_replicas")} >= ${hpaSeries("spec_max_replicas")})\n` +
+            `and on (namespace, horizontalpodautoscaler)\n` +
+            `(${hpaSeries("spec_max_replicas")} > ${hpaSeries("spec_min_replicas")})`,
+        for: ({ m }) => m.hpaAtMaxFor,
+        summary: ({ m, hpaLabel }) => `HPA ${hpaLabel} has been at maxReplicas for ${m.hpaAtMaxFor}`,
+        description: ({ hpaLabel }) => `${hpaLabel} runs {{ $value }} replicas, its maximum.`,
+    },
+    HpaScalingInactive: {
+        expr: ({ hpaSeries }) => `${hpaSeries("status_condition", `, condition="ScalingActive", status="false"`)} == 1`,
+        for: ({ m }) => m.hpaConditionFor,
+        summary: ({ hpaLabel }) => `HPA ${hpaLabel} cannot compute replicas (ScalingActive=False)`,
+        description: ({ m, hpaLabel }) => `${hpaLabel} has had ScalingActive=False for ${m.hpaConditionFor}.`,
+    },
+    HpaMetricUnavailable: {
+        // kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go computeReplicasForMetrics:
+        // a metric that fails leaves its status entry empty (statuses[i] is never filled). While
+        // the valid metrics hold or raise the count, ScalingActive stays True and only this alert
+        // fires; when they would scale down (invalidMetricsCount > 0 && replicas < specReplicas),
+        // the HPA sets ScalingActive=False and keeps the valid statuses, so HpaScalingInactive
+        // fires too. kube-state-metrics v2.20.0 createHPASpecTargetMetric exposes every spec
+        // metric and createHPAStatusTargetMetric only the status entries with a type: a spec
+        // metric without a status, while another metric of the same HPA has one, is a metric not
+        // served. With no status at all (every metric failing) only HpaScalingInactive fires.
+        expr: ({ hpaSeries }) =>
+            `(\n` +
+            `  count by (namespace, horizontalpodautoscaler, metric_name) (${hpaSeries("spec_target_metric")})\n` +
+            `  unless on (namespace, horizontalpodautoscaler, metric_name)\n` +
+            `  ${hpaSeries("status_target_metric")}\n` +
+            `)\n` +
+            `and on (namespace, horizontalpodautoscaler)\n` +
+            `(count by (namespace, horizontalpodautoscaler) (${hpaSeries("status_target_metric")}) > 0)`,
+        for: ({ m }) => m.hpaConditionFor,
+        summary: ({ hpaLabel }) =>
+            `HPA ${hpaLabel} gets no value for {{ $labels.metric_name }} and scales on its other metrics only`,
+        description: ({ m, hpaLabel }) =>
+            `${hpaLabel} has had no value for {{ $labels.metric_name }} for ${m.hpaConditionFor} while its other metrics are served.`,
+    },
+    HpaUnableToScale: {
+        // Only once the target exists: the HPAs are created before the app teams' Deployments,
+        // and until then every HPA reports AbleToScale=False (FailedGetScale).
+        expr: ({ ns, hpaSeries, hpaDeployments }) =>
+            `(${hpaSeries("status_condition", `, condition="AbleToScale", status="false"`)} == 1)\n` +
+            `and on (namespace, horizontalpodautoscaler)\n` +
+            `(${hpaDeployments} and on (namespace, deployment) kube_deployment_created{namespace=${ns}})`,
+        for: ({ m }) => m.hpaConditionFor,
+        summary: ({ hpaLabel }) => `HPA ${hpaLabel} is unable to scale (AbleToScale=False)`,
+        description: ({ m, hpaLabel }) => `${hpaLabel} has had AbleToScale=False for ${m.hpaConditionFor}.`,
+    },
+    HpaReplicasMismatch: {
+        // Against the Deployment's available pods, not the HPA's status.currentReplicas: the HPA
+        // copies that from the target's spec.replicas (kubernetes v1.34 horizontal.go
+        // reconcileAutoscaler, `currentReplicas := scale.Spec.Replicas`), so it equals the desired
+        // count one sync after every rescale whether or not the pods exist.
+        expr: ({ ns, hpaSeries, hpaDeployments }) =>
+            `(${hpaSeries("status_desired_replicas")} * on (namespace, horizontalpodautoscaler) group_left (deployment) ${hpaDeployments})\n` +
+            `> on (namespace, deployment) group_left ()\n` +
+            `max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace=${ns}})`,
+        for: ({ m }) => m.replicasMismatchFor,
+        summary: ({ m, hpaLabel }) =>
+            `HPA ${hpaLabel} has not reached its desired replicas for ${m.replicasMismatchFor}`,
+        description: ({ m, hpaLabel }) =>
+            `${hpaLabel} wants {{ $value }} replicas and its Deployment {{ $labels.deployment }} has had fewer available for ${m.replicasMismatchFor}.`,
+    },
+    HpaThrashing: {
+        expr: ({ m, hpa }) =>
+            `changes(${RECORDED.direction}{${hpa}}[${m.thrashing.window}]) > ${m.thrashing.directionChanges}`,
+        summary: ({ hpaLabel }) => `HPA ${hpaLabel} is thrashing`,
+        description: ({ m, hpaLabel }) =>
+            `${hpaLabel} reversed scaling direction {{ $value }} times in ${m.thrashing.window} (allowed: ${m.thrashing.directionChanges}).`,
+    },
+    NamespaceQuotaNearLimit: {
+        expr: ({ m, quota }) => `${quota("used")}\n  / ignoring (type)\n(${quota("hard")} > 0)\n> ${m.quotaUsageRatio}`,
+        for: () => RULE_WINDOWS.quotaFor,
+        summary: ({ input, m }) =>
+            `Quota {{ $labels.resourcequota }} of ${input.namespace}: {{ $labels.resource }} above ${Math.round(m.quotaUsageRatio * 100)}% of its hard limit`,
+        description: ({ input }) =>
+            `{{ $labels.resource }} uses {{ $value | humanizePercentage }} of its hard limit in ${input.namespace}.`,
+    },
+    NodeGroupAtMaxSize: {
+        // Per node group when cluster-autoscaler runs with --emit-per-nodegroup-metrics;
+        // otherwise the cluster's node count against the node groups' total maxSize.
+        expr: ({ totalMaxNodes }) =>
+            `(cluster_autoscaler_node_group_target_count >= cluster_autoscaler_node_group_max_count)\n` +
+            `or on ()\n` +
+            `((count(kube_node_info) >= ${totalMaxNodes}) unless on () count(cluster_autoscaler_node_group_max_count))`,
+        for: ({ m }) => m.nodeGroupAtMaxFor,
+        summary: ({ input }) =>
+            `Nodes of ${input.clusterName} at their maximum size{{ if $labels.node_group }} (node group {{ $labels.node_group }}){{ end }}`,
+        description: ({ m }) =>
+            `The cluster has been at its node groups' maximum size ({{ $value }} nodes) for ${m.nodeGroupAtMaxFor}.`,
+    },
+    ClusterAutoscalerScaleUpFailed: {
+        // A child the autoscaler did not pre-initialise is created at 1 by its first failure (on AWS
+        // reason="placeholder-cannot-be-fulfilled": cluster-autoscaler-1.34.5 metrics.InitMetrics
+        // adds only cloudProviderError, apiCallError and timeout; clusterstate
+        // handleInstanceCreationErrorsForNodeGroup registers the instance error code), and
+        // increase() of a series that starts at 1 is 0: a child new within the window counts at its value.
+        expr: () =>
+            `sum by (reason) (\n` +
+            `  (${FAILED_SCALE_UPS} unless ${FAILED_SCALE_UPS} offset ${RULE_WINDOWS.scaleUpFailures})\n` +
+            `  or\n` +
+            `  increase(${FAILED_SCALE_UPS}[${RULE_WINDOWS.scaleUpFailures}])\n` +
+            `) > 0`,
+        summary: ({ input }) => `cluster-autoscaler scale-ups failed in ${input.clusterName} ({{ $labels.reason }})`,
+        description: () =>
+            `{{ $value }} scale-up operations failed with reason {{ $labels.reason }} in the last ${RULE_WINDOWS.scaleUpFailures}.`,
+    },
+    ClusterAutoscalerUnschedulablePods: {
+        // `type` exists since CA 1.33; scheduler_unprocessed pods have not been tried yet.
+        expr: () =>
+            `max without (type) (cluster_autoscaler_unschedulable_pods_count{type!="scheduler_unprocessed"}) > 0`,
+        for: ({ m }) => m.unschedulablePodsFor,
+        summary: ({ input, m }) => `${input.clusterName} has had unschedulable pods for ${m.unschedulablePodsFor}`,
+        description: () => `cluster-autoscaler reports {{ $value }} unschedulable pods.`,
+    },
+    MetricsServerUnavailable: {
+        expr: ({ workloads }) => addonDown(METRICS_APISERVICES.metricsServer, workloads.metricsServer),
+        for: ({ m }) => m.addonUnavailableFor,
+        summary: ({ input }) =>
+            `metrics-server (${METRICS_APISERVICES.metricsServer}) is unavailable in ${input.clusterName}`,
+        description: ({ m }) => `Resource metrics have been unavailable for ${m.addonUnavailableFor}.`,
+    },
+    PrometheusAdapterUnavailable: {
+        expr: ({ workloads }) => addonDown(METRICS_APISERVICES.prometheusAdapter, workloads.prometheusAdapter),
+        for: ({ m }) => m.addonUnavailableFor,
+        summary: ({ input }) =>
+            `prometheus-adapter (${METRICS_APISERVICES.prometheusAdapter}) is unavailable in ${input.clusterName}`,
+        description: ({ m }) => `Custom metrics have been unavailable for ${m.addonUnavailableFor}.`,
+    },
+};
+
+/** The rule of one alert: its template filled in, its severity, `cluster` label and runbook link. */
+function alertingRule(name: ScalingAlert, context: AlertContext): AlertingRule {
+    const template = ALERTS[name];
+    const { input, m } = context;
+    const forDuration = template.for?.(context);
+    return {
+        alert: name,
+        expr: template.expr(context),
+        ...(forDuration === undefined ? {} : { for: forDuration }),
+        labels: { severity: m.severity[name] ?? DEFAULT_SEVERITY[name], cluster: input.clusterName },
+        annotations: {
+            summary: template.summary(context),
+            description: `${template.description(context)} ${RUNBOOKS[name].meaning}`,
+            runbook_url: `${m.runbookBaseUrl}#${runbookAnchor(name)}`,
+        },
+    };
+}
+
+/** Every alert, in the order of SCALING_ALERTS, which the schema and the README share. */
 export function scalingAlerts(input: ScalingObservabilityInput): AlertingRule[] {
     const context = alertContext(input);
-    const alerts = [
-        ...hpaConditionAlerts(context),
-        ...hpaProgressAlerts(context),
-        ...capacityAlerts(context),
-        ...addonAlerts(context),
-    ];
-    // Same order as SCALING_ALERTS, which the schema and the README share.
-    return SCALING_ALERTS.map((name) => alerts.find((rule) => rule.alert === name) as AlertingRule);
+    return SCALING_ALERTS.map((name) => alertingRule(name, context));
 }
 
 /** The PrometheusRule `spec.groups`: scale-event recording rules, then the alerts. */
