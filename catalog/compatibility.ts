@@ -52,14 +52,14 @@ export const ADDON_SOURCES = {
     },
     kubeProxyUserGuide: {
         url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
-        read: "2026-12-02",
+        read: "2026-12-07",
         says:
             "kube-proxy versions: 1.36 v1.36.0-eksbuild.14, 1.35 v1.35.3-eksbuild.13, 1.34 v1.34.6-eksbuild.13, " +
             "1.33 v1.33.10-eksbuild.13, 1.32 v1.32.13-eksbuild.16",
     },
     corednsUserGuide: {
         url: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
-        read: "2026-12-02",
+        read: "2026-12-07",
         says:
             "CoreDNS versions: 1.36 and 1.35 v1.14.3-eksbuild.3, 1.34 v1.13.2-eksbuild.11, 1.33 v1.12.4-eksbuild.18, " +
             "1.32 v1.11.4-eksbuild.40",
