@@ -10,6 +10,7 @@ import { CommandContext, runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { TUNE, tuneMain } from "../../tools/tune";
 import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
+import { cliHash, HELD, TUNE_HASHES_FILE } from "../helpers/tune-hashes";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -18,7 +19,7 @@ async function run(
     main: typeof tuneMain | typeof simulateMain,
     argv: string[],
     dir: string,
-): Promise<{ code: number; out: string }> {
+): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     const context: CommandContext = {
         out: (text) => {
@@ -28,26 +29,13 @@ async function run(
         projectDir: dir,
         cwd: dir,
     };
-    return { code: await runCommand(command, main as typeof tuneMain, argv, context), out };
+    return { code: await runCommand(command, main as typeof tuneMain, argv, context), out, err: "" };
 }
-
-/** Scale-up windows held at 60 s (model-orchestration's 30 s may only grow): no window cures the spike. */
-const HELD = {
-    scaleUpStabilizationWindowSeconds: [60],
-    scaleDownStabilizationWindowSeconds: [300, 420],
-    scaleUpPercent: [100],
-    scaleDownPercent: [20],
-    nodeGroups: { "default-node-group": { minSize: { min: 3, max: 3 } } },
-    headroom: [
-        { cpu: "1", memory: "2Gi" },
-        { cpu: "2", memory: "4Gi" },
-    ],
-};
 
 describe("npm run tune: headroom as a knob (production, scale-up windows held)", function () {
     this.timeout(600000);
     let dir: string;
-    let result: { code: number; out: string };
+    let result: { code: number; out: string; err: string };
     let proposal: string;
 
     before(async () => {
@@ -72,6 +60,11 @@ describe("npm run tune: headroom as a knob (production, scale-up windows held)",
             result.out,
             /berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}: costs \$\d+\.\d\d\/month .*fixes responseSeconds/,
         );
+    });
+
+    it("prints and writes what it did before (tests/fixtures/tune-hashes.json)", () => {
+        const hashes = JSON.parse(fs.readFileSync(TUNE_HASHES_FILE, "utf8")) as Record<string, string>;
+        assert.equal(cliHash(result, dir), hashes["cli production held headroom"]);
     });
 
     it("simulate --check passes on the proposal", async () => {

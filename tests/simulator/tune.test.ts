@@ -15,48 +15,13 @@ import { serviceModels } from "../../simulator/model";
 import { profile } from "../../simulator/profiles";
 import { evaluateCriteria } from "../../simulator/report";
 import { simulate } from "../../simulator/run";
-import { CommandContext, runCommand } from "../../tools/cli";
+import { runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { readStackFile } from "../../tools/stack-files";
-import { FIXTURE_STACKS_DIR, fixtureStack } from "../helpers/stacks";
-import { TUNE, tuneMain } from "../../tools/tune";
+import { fixtureStack } from "../helpers/stacks";
+import { cliHash, NARROW, projectWith, runTune as run, TUNE_HASHES_FILE } from "../helpers/tune-hashes";
 
-/** A project dir holding the production fixture's stack file (comments and all) with `tuning` under simulation. */
-function projectWith(tuning: Record<string, unknown>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-"));
-    const document = YAML.parseDocument(
-        fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"),
-    );
-    document.setIn(["config", "berrys-platform:simulation"], { tuning });
-    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
-    return dir;
-}
-
-async function run(argv: string[], projectDir: string): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const context: CommandContext = {
-        out: (text) => {
-            out += text;
-        },
-        err: (text) => {
-            err += text;
-        },
-        projectDir,
-        cwd: projectDir,
-    };
-    const code = await runCommand(TUNE, tuneMain, argv, context);
-    return { code, out, err };
-}
-
-/** Small lists: each service's two windows get one alternative each, the node group stays. */
-const NARROW = {
-    scaleUpStabilizationWindowSeconds: [0, 60],
-    scaleDownStabilizationWindowSeconds: [300, 420],
-    scaleUpPercent: [100],
-    scaleDownPercent: [20],
-    nodeGroups: { "default-node-group": { minSize: { min: 3, max: 3 } } },
-};
+const HASHES = JSON.parse(fs.readFileSync(TUNE_HASHES_FILE, "utf8")) as Record<string, string>;
 
 /** Criteria and monthly cost of a stack file's text, computed here with the simulator's own pieces, at the baseline's load. */
 function verdict(
@@ -125,6 +90,10 @@ describe("npm run tune (production, narrowed search space)", function () {
         assert.match(result.out, /monthly cost at min \/ max nodes +capacity/);
         assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), stackText);
         assert.match(result.err, /tuning production: done/, "plain progress lines when stderr is not a terminal");
+    });
+
+    it("prints and writes what it did before (tests/fixtures/tune-hashes.json)", () => {
+        assert.equal(cliHash(result, dir), HASHES["cli production narrow cost"]);
     });
 
     it("fixes the seed's misses: the proposal meets every criterion and passes preview's checks with no capacity warning", () => {
@@ -241,7 +210,7 @@ describe("npm run tune (production, narrowed search space)", function () {
 describe("npm run tune: no configuration meets every criterion", function () {
     this.timeout(600000);
     // Only agent-orchestrator's settings may change: web-dashboard keeps flipping on the oscillating load.
-    const tuning = { ...NARROW, scaleDownStabilizationWindowSeconds: [300, 420] };
+    const tuning = NARROW;
 
     it("exits 1, prints the closest configuration and the criteria it still misses, writes no proposal; the same run twice prints the same", async () => {
         const dir = projectWith(tuning);
@@ -265,6 +234,7 @@ describe("npm run tune: no configuration meets every criterion", function () {
         const second = await run(["production", "--service", "agent-orchestrator"], dir);
         const stable = (text: string) => text.replace(/ in \d+\.\d s/, "");
         assert.equal(stable(second.out), stable(first.out), "deterministic for a given stack file and seed");
+        assert.equal(cliHash(first, dir), HASHES["cli production narrow agent-orchestrator"]);
     });
 
     it("refuses a usage mistake with exit 2", async () => {

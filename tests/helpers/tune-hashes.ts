@@ -1,0 +1,167 @@
+// The tuner's result on narrowed searches of the production fixture, as SHA-256 hashes of its JSON
+// (tests/simulator/tune-hashes.test.ts): refactors of the tuner must leave every hash as it is.
+// When a change of behaviour is meant, regenerate with `npm run test:tune-hashes` and commit the
+// new tests/fixtures/tune-hashes.json with the change that explains it.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { keyName } from "../../config";
+import { preflight } from "../../preflight";
+import { csvProfile, profile } from "../../simulator/profiles";
+import { CandidateCheck, Objective, tune, TuneResult } from "../../simulator/tune";
+import { CommandContext, runCommand } from "../../tools/cli";
+import { PROJECT_DIR } from "../../tools/stack-files";
+import { TUNE, tuneMain } from "../../tools/tune";
+import { FIXTURE_STACKS_DIR, fixtureStack } from "./stacks";
+
+export const TUNE_HASHES_FILE = path.join(PROJECT_DIR, "tests", "fixtures", "tune-hashes.json");
+
+/** Each service's two windows get one alternative each; the node group stays at 3 nodes at least. */
+export const NARROW = {
+    scaleUpStabilizationWindowSeconds: [0, 60],
+    scaleDownStabilizationWindowSeconds: [300, 420],
+    scaleUpPercent: [100],
+    scaleDownPercent: [20],
+    nodeGroups: { "default-node-group": { minSize: { min: 3, max: 3 } } },
+};
+
+/** NARROW with the scale-up windows held at 60 s: only headroom can cure the spike. */
+export const HELD = {
+    ...NARROW,
+    scaleUpStabilizationWindowSeconds: [60],
+    headroom: [
+        { cpu: "1", memory: "2Gi" },
+        { cpu: "2", memory: "4Gi" },
+    ],
+};
+
+/** An hour of real-looking traffic on api-gateway: a cost profile besides the day. */
+const HISTORY = "seconds,api-gateway\n0,200\n900,500\n2700,500\n3600,200\n";
+
+export interface TuneCase {
+    readonly tuning: Record<string, unknown>;
+    readonly service?: string;
+    readonly objective: Objective;
+    readonly history?: boolean;
+}
+
+/** The searches pinned, each on the production fixture with `tuning` as its simulation.tuning. */
+export const TUNE_CASES: Readonly<Record<string, TuneCase>> = {
+    "production narrow cost": { tuning: NARROW, objective: "cost" },
+    "production narrow agent-orchestrator": { tuning: NARROW, service: "agent-orchestrator", objective: "cost" },
+    "production held headroom": { tuning: HELD, objective: "cost" },
+    "production narrow replica-hours with history": { tuning: NARROW, objective: "replica-hours", history: true },
+};
+
+/** Keys the search changes: findings about other keys (a placeholder CIDR, the support calendar) are left out. */
+const SEARCHED = ["services", "namespace.quota", "nodeGroups", "addons.clusterAutoscaler.headroom"].map((key) =>
+    keyName([key]),
+);
+
+/** `tune()` on the production fixture with the case's tuning, preview's checks as the candidate check. */
+export function tuneCase(pinned: TuneCase): TuneResult {
+    const file = fixtureStack("production");
+    const raw = { ...file.projectConfig, simulation: { tuning: pinned.tuning } };
+    const first = preflight(raw, file.context);
+    if (!first.ok) throw new Error(first.errors.join("\n"));
+    const check = (candidate: Record<string, unknown>): CandidateCheck => {
+        const result = preflight(candidate, file.context);
+        const warnings = result.warnings.filter((warning) => SEARCHED.some((key) => warning.includes(key)));
+        return result.ok
+            ? { ok: true, config: result.config, problems: warnings }
+            : { ok: false, problems: [...result.errors, ...warnings] };
+    };
+    const services = Object.keys(first.config.services);
+    const profiles = [
+        ...(["spike", "oscillating", "day", "ramp"] as const).map((name) =>
+            profile(name, first.config.simulation.seed),
+        ),
+        ...(pinned.history ? [csvProfile(HISTORY, services, undefined, "history")] : []),
+    ];
+    return tune({ raw, baseline: first.config, check, profiles, service: pinned.service, objective: pinned.objective });
+}
+
+/** sha256 of the case's `TuneResult` as JSON. */
+export function tuneHash(name: string): string {
+    return createHash("sha256")
+        .update(JSON.stringify(tuneCase(TUNE_CASES[name])))
+        .digest("hex");
+}
+
+/** A project dir holding the production fixture's stack file (comments and all) with `tuning` under simulation. */
+export function projectWith(tuning: Record<string, unknown>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-"));
+    const document = YAML.parseDocument(
+        fs.readFileSync(path.join(FIXTURE_STACKS_DIR, "Pulumi.production.yaml"), "utf8"),
+    );
+    document.setIn(["config", "berrys-platform:simulation"], { tuning });
+    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), document.toString({ lineWidth: 0 }));
+    return dir;
+}
+
+export interface CliRun {
+    readonly code: number;
+    readonly out: string;
+    readonly err: string;
+}
+
+/** `npm run tune -- <argv>` in `projectDir`, its output captured. */
+export async function runTune(argv: string[], projectDir: string): Promise<CliRun> {
+    let out = "";
+    let err = "";
+    const context: CommandContext = {
+        out: (text) => {
+            out += text;
+        },
+        err: (text) => {
+            err += text;
+        },
+        projectDir,
+        cwd: projectDir,
+    };
+    const code = await runCommand(TUNE, tuneMain, argv, context);
+    return { code, out, err };
+}
+
+/** The CLI's argv for a case (the stack file's own objective is cost). */
+export function cliArgs(pinned: TuneCase): string[] {
+    return [
+        "production",
+        ...(pinned.service !== undefined ? ["--service", pinned.service] : []),
+        ...(pinned.objective !== "cost" ? ["--objective", pinned.objective] : []),
+    ];
+}
+
+/**
+ * sha256 of what a CLI run printed and wrote: stdout without its timing and without the warnings
+ * about keys outside the search (the support calendar's depends on the day), the proposal, its diff.
+ */
+export function cliHash(run: CliRun, projectDir: string): string {
+    const out = run.out.replace(/ in \d+\.\d s/, "").replace(/\nWarnings outside the search[^]*?\n(?=\n|$)/, "\n");
+    const written = path.join(projectDir, "out", "production", "tune", "Pulumi.production.yaml");
+    const files = [written, `${written}.diff`].map((file) =>
+        fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "",
+    );
+    return createHash("sha256")
+        .update(JSON.stringify([run.code, out, ...files]))
+        .digest("hex");
+}
+
+/** The cases the CLI tests run (tune.test.ts, tune-headroom.test.ts). */
+export const CLI_CASES = ["production narrow cost", "production narrow agent-orchestrator", "production held headroom"];
+
+async function main(): Promise<void> {
+    const hashes: Record<string, string> = Object.fromEntries(
+        Object.keys(TUNE_CASES).map((name) => [name, tuneHash(name)]),
+    );
+    for (const name of CLI_CASES) {
+        const dir = projectWith(TUNE_CASES[name].tuning);
+        hashes[`cli ${name}`] = cliHash(await runTune(cliArgs(TUNE_CASES[name]), dir), dir);
+    }
+    fs.writeFileSync(TUNE_HASHES_FILE, `${JSON.stringify(hashes, null, 4)}\n`);
+    console.log(`wrote ${Object.keys(hashes).length} hashes to ${path.relative(PROJECT_DIR, TUNE_HASHES_FILE)}`);
+}
+
+if (require.main === module) void main();
