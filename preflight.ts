@@ -53,7 +53,7 @@ import {
     withoutDropped,
 } from "./config";
 import { simulationChecks } from "./simulator/model";
-import { tuningChecks } from "./simulator/tune";
+import { tuningChecks } from "./simulator/tuner/checks";
 
 /**
  * Checks that span several top-level keys (an HPA's custom metric against the adapter's rules,

@@ -4,7 +4,7 @@
 // tools/tune.ts writes them.
 import * as YAML from "yaml";
 import { PROJECT } from "../config";
-import type { Change } from "../simulator/tune";
+import type { Change } from "../simulator/tuner/search-space";
 
 /**
  * `text` (a Pulumi.<stack>.yaml) with each change set at `config.berrys-platform:<key>...`. Each

@@ -1,6 +1,6 @@
 // `npm run tune -- <stack> [--service S] [--objective cost|replica-hours] [--load file[,file...]] [--label L]`:
 // searches the settings the stack owns for the cheapest configuration that meets every scaling
-// criterion (simulator/tune.ts), prints the search and a before/after table, and writes the
+// criterion (simulator/tuner/search.ts), prints the search and a before/after table, and writes the
 // proposal under out/<stack>/tune/ (the stack file itself is never edited). Exit 0 with a
 // proposal, 1 when nothing within the bounds meets every criterion (no proposal written), 2 on a
 // usage error.
@@ -10,21 +10,14 @@ import { keyName, StackContext } from "../config";
 import { capacityReport, formatUsd } from "../capacity/model";
 import { preflight } from "../preflight";
 import { DEFAULT_SERVICE_LABEL, LoadProfile, profile } from "../simulator/profiles";
-import {
-    CandidateCheck,
-    Change,
-    Evaluation,
-    OBJECTIVES,
-    Objective,
-    SpikeComparison,
-    SpikeOption,
-    tune,
-    TuneResult,
-} from "../simulator/tune";
+import type { CandidateCheck, Evaluation } from "../simulator/tuner/evaluator";
+import { OBJECTIVES, Objective, tune, TuneInput, TuneResult } from "../simulator/tuner/search";
+import type { Change } from "../simulator/tuner/search-space";
+import type { SpikeComparison, SpikeOption } from "../simulator/tuner/spike";
 import { Command, CommandContext, CommandError, displayPath, ParsedArgs, runAsProcess, UsageError } from "./cli";
 import { loadFileProfile } from "./load-file";
 import { applyChanges, unifiedDiff } from "./proposal";
-import { readStackFile, stackArgument } from "./stack-files";
+import { readStackFile, StackFile, stackArgument } from "./stack-files";
 
 export const TUNE: Command = {
     name: "tune",
@@ -99,8 +92,43 @@ function progress(
 
 export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     const stack = args.positionals.stack!;
+    const setup = tuneSetup(args, context);
+    const started = Date.now();
+    const result = searchWithProgress(stack, setup.input, context);
+    const seconds = (Date.now() - started) / 1000;
+    context.out(
+        `${formatSearch(stack, setup.input.service, result, setup.input.profiles, seconds)}\n\n${formatTable(result, setup.file.context)}\n`,
+    );
+    if (result.spike !== undefined) context.out(`\n${formatSpike(result.spike)}\n`);
+    if (setup.outside.length > 0) context.out(formatOutside(setup.outside));
+    const proposalFile = path.join(context.projectDir, "out", stack, "tune", `Pulumi.${stack}.yaml`);
+    // A proposal from an earlier run must not look like this run's.
+    fs.rmSync(proposalFile, { force: true });
+    fs.rmSync(`${proposalFile}.diff`, { force: true });
+    if (!result.feasible) {
+        context.out(formatNoSolution(result));
+        return 1;
+    }
+    context.out(`\n${formatChanges(result)}\n`);
+    if (result.changes.length === 0) {
+        context.out("\nThe stack file already is the cheapest configuration the search found: no proposal written.\n");
+        return 0;
+    }
+    writeProposal(stack, result, proposalFile, context);
+    return 0;
+}
+
+/** What a run searches with: the stack file, the search's input, and the warnings left outside it. */
+interface TuneSetup {
+    readonly file: StackFile;
+    readonly input: TuneInput;
+    readonly outside: readonly string[];
+}
+
+/** The stack file checked as preview checks it, the arguments checked, the profiles loaded. */
+function tuneSetup(args: ParsedArgs, context: CommandContext): TuneSetup {
+    const stack = args.positionals.stack!;
     const { service, load, label } = args.options as { service?: string; load?: string; label?: string };
-    const objective = (args.options.objective ?? "cost") as Objective;
     if (label !== undefined && load === undefined)
         throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const file = readStackFile(stack, context.projectDir);
@@ -120,7 +148,19 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
     const outside = first.warnings.filter(
         (warning) => !SEARCHED_KEYS.some((key) => warning.includes(key)) && !/quota|node|replicas/.test(warning),
     );
-    const check = (raw: Record<string, unknown>): CandidateCheck => {
+    const loads = (load ?? "")
+        .split(",")
+        .filter((each) => each !== "")
+        .map((each) => loadFileProfile(each, services, { service, label }, context));
+    const profiles = [...CRITERIA_PROFILES.map((name) => profile(name, baseline.simulation.seed)), ...loads];
+    const objective = (args.options.objective ?? "cost") as Objective;
+    const check = candidateCheck(file, outside);
+    return { file, outside, input: { raw: file.projectConfig, baseline, check, profiles, service, objective } };
+}
+
+/** Preview's checks on a candidate: its errors, and its warnings but those the stack file has outside the search. */
+function candidateCheck(file: StackFile, outside: readonly string[]): TuneInput["check"] {
+    return (raw: Record<string, unknown>): CandidateCheck => {
         const result = preflight(raw, file.context);
         const problems = [
             ...(result.ok ? [] : result.errors),
@@ -128,63 +168,45 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
         ];
         return result.ok ? { ok: true, config: result.config, problems } : { ok: false, problems };
     };
-    const loads = (load ?? "")
-        .split(",")
-        .filter((each) => each !== "")
-        .map((each) => loadFileProfile(each, services, { service, label }, context));
-    const profiles = [...CRITERIA_PROFILES.map((name) => profile(name, baseline.simulation.seed)), ...loads];
+}
 
+function searchWithProgress(stack: string, input: TuneInput, context: CommandContext): TuneResult {
     const bar = progress(stack, context);
-    const started = Date.now();
-    let result: TuneResult;
     try {
-        result = tune({
-            raw: file.projectConfig,
-            baseline,
-            check,
-            profiles,
-            service,
-            objective,
-            onProgress: bar.update,
-        });
+        return tune({ ...input, onProgress: bar.update });
     } catch (error) {
-        bar.end();
         throw new CommandError((error as Error).message);
+    } finally {
+        bar.end();
     }
-    bar.end();
-    const seconds = (Date.now() - started) / 1000;
-    context.out(`${formatSearch(stack, service, result, profiles, seconds)}\n\n${formatTable(result, file.context)}\n`);
-    if (result.spike !== undefined) context.out(`\n${formatSpike(result.spike)}\n`);
-    if (outside.length > 0) {
-        context.out(
-            `\nWarnings outside the search (keys tune does not change; the proposal carries them as the stack file does):\n` +
-                outside.map((warning) => `  - ${warning}`).join("\n") +
-                "\n",
-        );
-    }
-    const dir = path.join(context.projectDir, "out", stack, "tune");
-    const proposalFile = path.join(dir, `Pulumi.${stack}.yaml`);
-    // A proposal from an earlier run must not look like this run's.
-    fs.rmSync(proposalFile, { force: true });
-    fs.rmSync(`${proposalFile}.diff`, { force: true });
-    if (!result.feasible) {
-        context.out(
-            `\nNo configuration within the bounds meets every criterion (${result.evaluations} simulations). ` +
-                `The closest one found${result.changes.length === 0 ? " is the stack file as it is" : ` changes:\n${result.changes.map((change) => `  ${changeText(change)}`).join("\n")}`}\n` +
-                `and still misses:\n${result.best.misses.map((miss) => `  - ${miss.profile}: ${miss.message}`).join("\n")}\n` +
-                "Widen berrys-platform:simulation.tuning (windows, percents, services.<name> bounds, nodeGroups.<name> candidates). No proposal written.\n",
-        );
-        return 1;
-    }
-    context.out(`\n${formatChanges(result)}\n`);
-    if (result.changes.length === 0) {
-        context.out("\nThe stack file already is the cheapest configuration the search found: no proposal written.\n");
-        return 0;
-    }
-    const stackPath = path.join(context.projectDir, `Pulumi.${stack}.yaml`);
-    const text = fs.readFileSync(stackPath, "utf8");
+}
+
+function formatOutside(outside: readonly string[]): string {
+    return (
+        `\nWarnings outside the search (keys tune does not change; the proposal carries them as the stack file does):\n` +
+        outside.map((warning) => `  - ${warning}`).join("\n") +
+        "\n"
+    );
+}
+
+function formatNoSolution(result: TuneResult): string {
+    const changes =
+        result.changes.length === 0
+            ? " is the stack file as it is"
+            : ` changes:\n${result.changes.map((change) => `  ${changeText(change)}`).join("\n")}`;
+    return (
+        `\nNo configuration within the bounds meets every criterion (${result.evaluations} simulations). ` +
+        `The closest one found${changes}\n` +
+        `and still misses:\n${result.best.misses.map((miss) => `  - ${miss.profile}: ${miss.message}`).join("\n")}\n` +
+        "Widen berrys-platform:simulation.tuning (windows, percents, services.<name> bounds, nodeGroups.<name> candidates). No proposal written.\n"
+    );
+}
+
+/** The stack file with the changes applied, beside its diff; the stack file itself is never written. */
+function writeProposal(stack: string, result: TuneResult, proposalFile: string, context: CommandContext): void {
+    const text = fs.readFileSync(path.join(context.projectDir, `Pulumi.${stack}.yaml`), "utf8");
     const proposal = applyChanges(text, result.writes);
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.dirname(proposalFile), { recursive: true });
     fs.writeFileSync(proposalFile, proposal);
     fs.writeFileSync(
         `${proposalFile}.diff`,
@@ -194,7 +216,6 @@ export function tuneMain(args: ParsedArgs, context: CommandContext): number {
         `\nwrote ${displayPath(proposalFile, context)} and its .diff; the stack file is unchanged. ` +
             `To take it: review the diff, copy the file over Pulumi.${stack}.yaml, run npm run simulate -- ${stack} --check and pulumi preview.\n`,
     );
-    return 0;
 }
 
 function formatSearch(
