@@ -228,6 +228,36 @@ export function prometheusProfile(
     label = DEFAULT_SERVICE_LABEL,
     name = "prometheus",
 ): LoadProfile {
+    const result = matrixResult(text);
+    const bySeries = seriesByService(result, services, label);
+    if (bySeries.size === 0) throw new Error("holds no series");
+    const times = [...bySeries.values()].flatMap((list) => list.flatMap((points) => points.map(([t]) => t)));
+    const start = times.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
+    const end = times.reduce((max, t) => Math.max(max, t), Number.NEGATIVE_INFINITY);
+    // One series per service: the sum of its series at every timestamp any of them has.
+    const merged = new Map(
+        [...bySeries].map(([service, list]) => {
+            const times = [...new Set(list.flatMap((points) => points.map(([t]) => t)))].sort((a, b) => a - b);
+            return [
+                service,
+                times.map((t) => [t - start, list.reduce((sum, points) => sum + interpolate(points, t), 0)] as const),
+            ] as const;
+        }),
+    );
+    return {
+        name,
+        durationSeconds: end - start,
+        steps: [],
+        description: `real traffic from Prometheus (${result.length} series over ${Math.round((end - start) / 60)} min, ${[...merged.keys()].join(", ")})`,
+        load: (model, _index, t) => {
+            const points = merged.get(model.name);
+            return points === undefined ? base(model) : interpolate(points, t);
+        },
+    };
+}
+
+/** The series of a `query_range` response's matrix, after checking that it is one. */
+function matrixResult(text: string): unknown[] {
     let response: unknown;
     try {
         response = JSON.parse(text);
@@ -253,8 +283,17 @@ export function prometheusProfile(
             `must hold a matrix result (a query_range response); got resultType ${JSON.stringify(body.data?.resultType)}`,
         );
     }
+    return body.data.result;
+}
+
+/** Each service's series, by the `label` that names it, each as (unix seconds, value) points in time order. */
+function seriesByService(
+    result: readonly unknown[],
+    services: readonly string[],
+    label: string,
+): Map<string, (readonly [number, number])[][]> {
     const bySeries = new Map<string, (readonly [number, number])[][]>();
-    body.data.result.forEach((entry: unknown, index: number) => {
+    result.forEach((entry: unknown, index: number) => {
         const series = entry as { metric?: Record<string, unknown>; values?: unknown };
         const labels = series?.metric ?? {};
         const shown = `series ${index} (${labelsText(labels)})`;
@@ -280,30 +319,7 @@ export function prometheusProfile(
         });
         bySeries.set(service, [...(bySeries.get(service) ?? []), points.sort((a, b) => a[0] - b[0])]);
     });
-    if (bySeries.size === 0) throw new Error("holds no series");
-    const times = [...bySeries.values()].flatMap((list) => list.flatMap((points) => points.map(([t]) => t)));
-    const start = times.reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
-    const end = times.reduce((max, t) => Math.max(max, t), Number.NEGATIVE_INFINITY);
-    // One series per service: the sum of its series at every timestamp any of them has.
-    const merged = new Map(
-        [...bySeries].map(([service, list]) => {
-            const times = [...new Set(list.flatMap((points) => points.map(([t]) => t)))].sort((a, b) => a - b);
-            return [
-                service,
-                times.map((t) => [t - start, list.reduce((sum, points) => sum + interpolate(points, t), 0)] as const),
-            ] as const;
-        }),
-    );
-    return {
-        name,
-        durationSeconds: end - start,
-        steps: [],
-        description: `real traffic from Prometheus (${body.data.result.length} series over ${Math.round((end - start) / 60)} min, ${[...merged.keys()].join(", ")})`,
-        load: (model, _index, t) => {
-            const points = merged.get(model.name);
-            return points === undefined ? base(model) : interpolate(points, t);
-        },
-    };
+    return bySeries;
 }
 
 function labelsText(labels: Record<string, unknown>): string {
