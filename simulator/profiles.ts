@@ -15,9 +15,20 @@ export interface LoadProfile {
     readonly steps: readonly number[];
     /** When every service's Deployment starts a rolling update (a new pod template), seconds after the start. */
     readonly rollouts?: readonly number[];
+    /** What the tuner does with it (simulator/tuner/evaluator.ts). */
+    readonly tunerRole: TunerRole;
+    /** Preview's checks settle its criteria (the quota holds every service at max): the tuner plays it last. */
+    readonly settledByChecks: boolean;
     /** Load on `model` (the run's service number `index`) `t` seconds after the start. */
     load(model: ServiceModel, index: number, t: number): number;
 }
+
+/**
+ * `test`: the tuner must meet its criteria, and it costs nothing (the seed's load tests); `cost`:
+ * the tuner must meet its criteria and prices the candidate over it (the day, real traffic);
+ * `none`: the tuner does not play it (`simulate --check` does).
+ */
+export type TunerRole = "test" | "cost" | "none";
 
 export const PROFILE_NAMES = ["ramp", "peak", "spike", "oscillating", "day", "rollout"] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -30,12 +41,26 @@ const top = (model: ServiceModel) => model.config.maxReplicas * model.capacityPe
 /** A busy hour: three times the base load, or top if lower. */
 const busy = (model: ServiceModel) => Math.min(3 * base(model), top(model));
 
+/** The built-in profiles the tuner must meet, in the order it plays them: tests, the day, those the checks settle. */
+export function tunerProfiles(seed: number): LoadProfile[] {
+    return PROFILE_NAMES.map((name) => profile(name, seed))
+        .filter((each) => each.tunerRole !== "none")
+        .sort((a, b) => tunerOrder(a) - tunerOrder(b));
+}
+
+/** Cheap test patterns first, then the cost profiles, those the checks settle last. */
+export function tunerOrder(profile: LoadProfile): number {
+    return profile.settledByChecks ? 2 : profile.tunerRole === "test" ? 0 : 1;
+}
+
 /** The built-in profile `name`; `seed` drives the day's noise. */
 export function profile(name: ProfileName, seed = 1): LoadProfile {
     switch (name) {
         case "ramp":
             return {
                 name,
+                tunerRole: "test",
+                settledByChecks: true,
                 durationSeconds: 90 * MINUTE,
                 steps: [],
                 description:
@@ -46,6 +71,8 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
         case "peak":
             return {
                 name,
+                tunerRole: "none",
+                settledByChecks: true,
                 durationSeconds: 65 * MINUTE,
                 steps: [5 * MINUTE],
                 description: "sustained peak: 5 min at base, then 60 min at top (every service at its maxReplicas)",
@@ -54,6 +81,8 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
         case "spike":
             return {
                 name,
+                tunerRole: "test",
+                settledByChecks: false,
                 durationSeconds: 50 * MINUTE,
                 steps: [10 * MINUTE],
                 description: "rapid spike: 10 min at base, a step to 2 x base for 20 min, 20 min back at base",
@@ -62,6 +91,8 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
         case "oscillating":
             return {
                 name,
+                tunerRole: "test",
+                settledByChecks: false,
                 durationSeconds: 2 * HOUR,
                 steps: Array.from({ length: 12 }, (_, i) => (2 * i + 1) * 5 * MINUTE),
                 description: "oscillating: 2 h alternating every 5 min between base and 2 x base",
@@ -72,6 +103,8 @@ export function profile(name: ProfileName, seed = 1): LoadProfile {
         case "rollout":
             return {
                 name,
+                tunerRole: "none",
+                settledByChecks: false,
                 durationSeconds: 45 * MINUTE,
                 steps: [5 * MINUTE],
                 rollouts: [15 * MINUTE],
@@ -120,6 +153,8 @@ export function dayProfile(hours = 8, seed = 1): LoadProfile {
     let shape = 0;
     return {
         name: "day",
+        tunerRole: "cost",
+        settledByChecks: false,
         durationSeconds: hours * HOUR,
         steps: [],
         description:
@@ -201,6 +236,8 @@ export function csvProfile(text: string, services: readonly string[], service?: 
     );
     return {
         name,
+        tunerRole: "cost",
+        settledByChecks: false,
         durationSeconds: data[data.length - 1][0],
         steps: [],
         description: `real traffic from a CSV (${data.length} rows, ${columns.join(", ")})`,
@@ -246,6 +283,8 @@ export function prometheusProfile(
     );
     return {
         name,
+        tunerRole: "cost",
+        settledByChecks: false,
         durationSeconds: end - start,
         steps: [],
         description: `real traffic from Prometheus (${result.length} series over ${Math.round((end - start) / 60)} min, ${[...merged.keys()].join(", ")})`,

@@ -9,7 +9,7 @@ import * as path from "path";
 import { keyName, StackContext } from "../config";
 import { capacityReport, formatUsd } from "../capacity/model";
 import { preflight } from "../preflight";
-import { DEFAULT_SERVICE_LABEL, LoadProfile, profile } from "../simulator/profiles";
+import { DEFAULT_SERVICE_LABEL, LoadProfile, tunerProfiles } from "../simulator/profiles";
 import type { CandidateCheck, Evaluation } from "../simulator/tuner/evaluator";
 import { OBJECTIVES, Objective, tune, TuneInput, TuneResult } from "../simulator/tuner/search";
 import type { Change } from "../simulator/tuner/search-space";
@@ -58,8 +58,6 @@ export const TUNE: Command = {
         "closest configuration and its misses are printed, no proposal written), or the run failed; 2 a usage mistake.",
 };
 
-/** The criteria profiles; peak checks no criterion (a quota refusal there is a capacity finding). */
-const CRITERIA_PROFILES = ["spike", "oscillating", "day", "ramp"] as const;
 /** Keys the search can change: warnings about others are the stack file's own, carried as they are. */
 const SEARCHED_KEYS = ["services", "namespace.quota", "nodeGroups", "addons.clusterAutoscaler.headroom"].map((key) =>
     keyName([key]),
@@ -152,7 +150,7 @@ function tuneSetup(args: ParsedArgs, context: CommandContext): TuneSetup {
         .split(",")
         .filter((each) => each !== "")
         .map((each) => loadFileProfile(each, services, { service, label }, context));
-    const profiles = [...CRITERIA_PROFILES.map((name) => profile(name, baseline.simulation.seed)), ...loads];
+    const profiles = [...tunerProfiles(baseline.simulation.seed), ...loads];
     const objective = (args.options.objective ?? "cost") as Objective;
     const check = candidateCheck(file, outside);
     return { file, outside, input: { raw: file.projectConfig, baseline, check, profiles, service, objective } };

@@ -6,7 +6,7 @@ import { keyName } from "../../config";
 import { hourlyPrice, HOURS_PER_MONTH } from "../../catalog/prices";
 import { serviceModels } from "../model";
 import type { ServiceModel } from "../model";
-import type { LoadProfile } from "../profiles";
+import { LoadProfile, tunerOrder } from "../profiles";
 import { CriterionResult, evaluateCriteria } from "../report";
 import { SimulationResult, simulate } from "../run";
 
@@ -70,11 +70,6 @@ interface Run {
     readonly ownLevels: boolean;
 }
 
-/** The seed's test patterns: they check criteria, and cost nothing (the day and the loaded history give the cost). */
-const TEST_PATTERNS = new Set(["ramp", "peak", "spike", "oscillating"]);
-/** Profiles that cannot fail a criterion once the checks pass: the quota holds every service at max. */
-const IMPLIED_BY_CHECKS = new Set(["ramp", "peak"]);
-
 export class Evaluator {
     /** Candidates simulated so far: the budget counts these (cached and check-refused ones are free). */
     evaluations = 0;
@@ -130,13 +125,13 @@ export class Evaluator {
         const early = !options.full && options.bar !== undefined;
         const tally = new Tally(checkMisses);
         for (const run of runs) {
-            if (early && IMPLIED_BY_CHECKS.has(run.profile.name)) {
+            if (early && run.profile.settledByChecks) {
                 tally.skipped = true;
                 continue;
             }
             const result = simulate(config, run.profile);
             tally.addCriteria(config, result, run);
-            if (!run.ownLevels && !TEST_PATTERNS.has(run.profile.name)) tally.addCost(result, price);
+            if (!run.ownLevels && run.profile.tunerRole === "cost") tally.addCost(result, price);
             if (early && tally.misses.length > 0) {
                 tally.complete = false;
                 break;
@@ -146,8 +141,8 @@ export class Evaluator {
     }
 
     /**
-     * The profiles at the baseline's levels, and at the candidate's own when it changes them; cheap
-     * test patterns first, then the day and the history (they give the cost), those the checks settle last.
+     * The profiles at the baseline's levels, and at the candidate's own when it changes them, in
+     * `tunerOrder`: cheap tests first, then the profiles that give the cost, those the checks settle last.
      */
     private runs(config: PlatformConfig): Run[] {
         const ownLevels = levels(serviceModels(config)) !== this.baseLevels;
@@ -155,13 +150,11 @@ export class Evaluator {
             ...this.input.profiles.map((profile) => ({ profile: frozen(profile, this.baseModels), ownLevels: false })),
             ...(ownLevels
                 ? this.input.profiles
-                      .filter((profile) => !IMPLIED_BY_CHECKS.has(profile.name))
+                      .filter((profile) => !profile.settledByChecks)
                       .map((profile) => ({ profile, ownLevels: true }))
                 : []),
         ];
-        const order = (run: Run) =>
-            IMPLIED_BY_CHECKS.has(run.profile.name) ? 2 : TEST_PATTERNS.has(run.profile.name) ? 0 : 1;
-        return runs.sort((a, b) => order(a) - order(b));
+        return runs.sort((a, b) => tunerOrder(a.profile) - tunerOrder(b.profile));
     }
 }
 

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { keyName } from "../../config";
 import { preflight } from "../../preflight";
-import { csvProfile, profile } from "../../simulator/profiles";
+import { csvProfile, tunerProfiles } from "../../simulator/profiles";
 import type { CandidateCheck } from "../../simulator/tuner/evaluator";
 import { Objective, tune, TuneResult } from "../../simulator/tuner/search";
 import { CommandContext, runCommand } from "../../tools/cli";
@@ -76,9 +76,7 @@ export function tuneCase(pinned: TuneCase): TuneResult {
     };
     const services = Object.keys(first.config.services);
     const profiles = [
-        ...(["spike", "oscillating", "day", "ramp"] as const).map((name) =>
-            profile(name, first.config.simulation.seed),
-        ),
+        ...tunerProfiles(first.config.simulation.seed),
         ...(pinned.history ? [csvProfile(HISTORY, services, undefined, "history")] : []),
     ];
     return tune({ raw, baseline: first.config, check, profiles, service: pinned.service, objective: pinned.objective });
