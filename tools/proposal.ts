@@ -1,7 +1,8 @@
 // The tuner's proposal as files: the stack file with the changes applied (located with the `yaml`
 // package's Document API and replaced in place, so every comment, blank line and flow style stays
-// as written), and a unified diff of it against the stack file. Pure functions of text;
+// as written), and a unified diff of it against the stack file (jsdiff). Pure functions of text;
 // tools/tune.ts writes them.
+import { createTwoFilesPatch } from "diff";
 import * as YAML from "yaml";
 import { PROJECT } from "../config";
 import type { Change } from "../simulator/tuner/search-space";
@@ -90,57 +91,9 @@ function renderPlain(value: unknown): string {
     return new YAML.Document(value).toString({ lineWidth: 0, collectionStyle: "flow" }).trimEnd();
 }
 
-/** A unified diff (3 lines of context) from `before` to `after`, as `diff -u` prints it. */
+/** A unified diff (3 lines of context) from `before` to `after`, as jsdiff's `createTwoFilesPatch` writes it. */
 export function unifiedDiff(before: string, after: string, fromName: string, toName: string): string {
-    const a = splitLines(before);
-    const b = splitLines(after);
-    // Longest common subsequence, then the edit script (stack files are small: O(n x m) is fine).
-    const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-    for (let i = a.length - 1; i >= 0; i--) {
-        for (let j = b.length - 1; j >= 0; j--) {
-            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-        }
-    }
-    const edits: { op: " " | "-" | "+"; line: string; i: number; j: number }[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-        if (i < a.length && j < b.length && a[i] === b[j]) edits.push({ op: " ", line: a[i], i: i++, j: j++ });
-        else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1]))
-            edits.push({ op: "-", line: a[i], i: i++, j });
-        else edits.push({ op: "+", line: b[j], i, j: j++ });
-    }
-    const context = 3;
-    const hunks: string[] = [];
-    for (let k = 0; k < edits.length; ) {
-        if (edits[k].op === " ") {
-            k++;
-            continue;
-        }
-        const start = Math.max(0, k - context);
-        let end = k;
-        // Extend the hunk while the next change is within 2 x context unchanged lines.
-        for (let m = k; m < edits.length; m++) {
-            if (edits[m].op !== " ") end = m;
-            else if (m - end > 2 * context) break;
-        }
-        const stop = Math.min(edits.length, end + context + 1);
-        const slice = edits.slice(start, stop);
-        const oldCount = slice.filter((edit) => edit.op !== "+").length;
-        const newCount = slice.filter((edit) => edit.op !== "-").length;
-        const oldStart = (slice[0]?.i ?? 0) + (oldCount > 0 ? 1 : 0);
-        const newStart = (slice[0]?.j ?? 0) + (newCount > 0 ? 1 : 0);
-        hunks.push(
-            `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`,
-            ...slice.map((edit) => `${edit.op}${edit.line}`),
-        );
-        k = stop;
-    }
-    return hunks.length === 0 ? "" : [`--- ${fromName}`, `+++ ${toName}`, ...hunks].join("\n") + "\n";
-}
-
-function splitLines(text: string): string[] {
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    return lines;
+    return before === after
+        ? ""
+        : createTwoFilesPatch(fromName, toName, before, after, undefined, undefined, { context: 3 });
 }
