@@ -1,7 +1,6 @@
 // The settings the tuner varies (its dimensions) and the values it tries for each, in the order the
 // search walks them; a candidate is the stack file's project config with settings changed (withPath).
 import type { PlatformConfig } from "../../config";
-import { keyName } from "../../config";
 import { valueAt } from "../../config-path";
 import { capacityReport, QUOTA_RESOURCES, QuotaResource } from "../../capacity/model";
 
@@ -32,9 +31,6 @@ const BEHAVIOR_VALUES = {
     scaleUp: { windows: "scaleUpStabilizationWindowSeconds", percents: "scaleUpPercent" },
     scaleDown: { windows: "scaleDownStabilizationWindowSeconds", percents: "scaleDownPercent" },
 } as const;
-
-/** Load-model keys that default from the HPA's targets (simulator/model.ts). */
-const TARGET_DERIVED = ["capacityPerPod", "cpuUtilizationAtCapacity", "memoryUtilizationAtCapacity"] as const;
 
 /**
  * The search space of the stack, in the order the search walks it: the quota, each service's
@@ -113,16 +109,6 @@ function targetDimensions(
 ): Dimension[] {
     const target = config.simulation.tuning.services[name]?.targets[metric.name];
     if (target === undefined || metric.type === "Object") return [];
-    // The load model's defaults derive from the targets: a target search would change the pods, not just the HPA.
-    const model = config.simulation.services[name] ?? {};
-    const unpinned = TARGET_DERIVED.filter((key) => model[key] === undefined);
-    if (unpinned.length > 0) {
-        throw new Error(
-            `${keyName(["simulation", "tuning", "services", name, "targets", metric.name])} searches a target, but ` +
-                `${unpinned.map((key) => keyName(["simulation", "services", name, key])).join(", ")} ${unpinned.length === 1 ? "is" : "are"} derived from the targets: ` +
-                "set them to what a pod really does, so that the search changes the HPA and not the pods",
-        );
-    }
     const values: number[] = [];
     for (let value = target.min; value <= target.max + 1e-9; value += target.step)
         values.push(Number(value.toFixed(6)));

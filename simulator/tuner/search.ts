@@ -15,7 +15,7 @@ export const OBJECTIVES: readonly Objective[] = ["cost", "replica-hours"];
 export interface TuneInput {
     /** The stack's project config as the stack file holds it (keys without the namespace). */
     readonly raw: Readonly<Record<string, unknown>>;
-    /** The stack file parsed (its own keys valid): gives the baseline's load and the search space. */
+    /** The stack file as preflight accepts it (its tuning passed `tuningChecks`): the baseline's load and the search space. */
     readonly baseline: PlatformConfig;
     /** The checks preview runs (preflight.ts), injected: a proposal must pass them with no finding. */
     readonly check: (raw: Record<string, unknown>) => CandidateCheck;
