@@ -4,12 +4,10 @@
 import { strict as assert } from "assert";
 import { drainVerdict } from "../../capacity/drain";
 import { headroomCheck, headroomPlan, headroomPods } from "../../capacity/headroom";
-import { allocatable, instanceTypeSpec } from "../../capacity/instance-types";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { PRIORITY_CLASSES } from "../../components/priority-classes";
-import { toBytes, toMillicores } from "../../quantity";
 import { MockRun } from "../../tools/mock-engine";
 import { kubernetesObject, runStack } from "../helpers/program";
 import { stackWith } from "../helpers/stacks";
@@ -27,26 +25,22 @@ const withHeadroom = (
 /** cluster-autoscaler core/utils/expendable.go `IsExpendablePod` (cluster-autoscaler-1.34.5, 1.35.2): priority below the cutoff. */
 const isExpendable = (priority: number, cutoff = -10) => priority < cutoff;
 
+// Worked by hand: an m6i.xlarge offers 3920m and 16384 - (255 + 11 x 58) - 100 = 15391Mi
+// (EKS's kube-reserved and the 100Mi hard eviction), 3765m and 15271Mi after the default
+// DaemonSet requests (155m, 120Mi). 8 CPU need ceil(8000 / 3765) = 3 units, 16Gi only 2: three
+// units of 2667m (8000 / 3, rounded up) and 5462Mi (16384 / 3, rounded up to a whole MiB), one per
+// node (two would need 5334m), so three nodes at $0.192/h for 730 h: $420.48 a month.
 describe("headroom: units", () => {
-    const config = withHeadroom();
-    const plan = headroomPlan(config)!;
-    const node = allocatable(instanceTypeSpec("m6i.xlarge")!);
-    const daemonSets = config.guardrails.daemonSetRequestsPerNode;
-    const room = {
-        cpu: node.cpuMillicores - toMillicores(daemonSets.cpu),
-        memory: node.memoryBytes - toBytes(daemonSets.memory),
-    };
+    const plan = headroomPlan(withHeadroom())!;
 
-    it("8 CPU and 16Gi become the fewest units an m6i.xlarge holds after its DaemonSets, together at least what was asked", () => {
-        assert.ok(
-            plan.unit.cpuMillicores <= room.cpu && plan.unit.memoryBytes <= room.memory,
-            JSON.stringify(plan.unit),
-        );
-        assert.ok(plan.units * plan.unit.cpuMillicores >= 8000 && plan.units * plan.unit.memoryBytes >= 16 * 2 ** 30);
-        // One unit fewer would need a unit larger than the node's room.
-        assert.ok(8000 / (plan.units - 1) > room.cpu || (16 * 2 ** 30) / (plan.units - 1) > room.memory);
-        assert.equal(toMillicores(plan.unit.cpu), plan.unit.cpuMillicores);
-        assert.equal(toBytes(plan.unit.memory), plan.unit.memoryBytes);
+    it("8 CPU and 16Gi become three units of 2667m and 5462Mi, the fewest an m6i.xlarge holds after its DaemonSets", () => {
+        assert.equal(plan.units, 3);
+        assert.deepEqual(plan.unit, {
+            cpuMillicores: 2667,
+            memoryBytes: 5462 * 2 ** 20,
+            cpu: "2667m",
+            memory: "5462Mi",
+        });
     });
 
     it("is off by default: no plan, no placeholder pod", () => {
@@ -56,10 +50,10 @@ describe("headroom: units", () => {
         assert.equal(capacityReport(off).headroom, null);
     });
 
-    it("its cost: the nodes of the group the units fill on their own, at the group's price", () => {
+    it("its cost: the three nodes of the group the units fill on their own, at $0.192/h", () => {
         assert.equal(plan.nodeGroup, "default-node-group");
-        assert.ok(plan.nodes >= Math.ceil(8000 / room.cpu) && plan.nodes <= plan.units, String(plan.nodes));
-        assert.equal(plan.monthlyCost, Math.round(0.192 * plan.nodes * 730 * 100) / 100);
+        assert.equal(plan.nodes, 3);
+        assert.equal(plan.monthlyCost, 420.48);
     });
 });
 
