@@ -8,7 +8,7 @@ import { SCALING_ALERTS } from "../schema/monitoring";
 import { scalingRuleGroups } from "../components/monitoring/rules";
 import { PROJECT_DIR } from "../tools/stack-files";
 import { githubSlug, headingAnchors, markdownLinks } from "./helpers/markdown";
-import { productionInput } from "./monitoring/fixtures";
+import { productionInput } from "./helpers/monitoring-input";
 
 /** Directories never scanned: dependencies, results, upstream copies (their links point upstream). */
 const SKIPPED = new Set(["node_modules", ".git", "out", path.join("tests", "fixtures", "charts")]);

@@ -9,8 +9,8 @@ import {
     labelsSelectedBy,
     selectorMatches,
 } from "../../components/monitoring/rule-selector";
-import { productionInput } from "./fixtures";
-import { promqlErrors } from "./promql";
+import { productionInput } from "../helpers/monitoring-input";
+import { promqlErrors } from "../helpers/promql";
 
 interface Registered {
     type: string;

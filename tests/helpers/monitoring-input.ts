@@ -2,7 +2,7 @@
 // parsed from an override (defaults when none), so thresholds can be changed one at a time.
 import { observabilityInput, type ScalingObservabilityInput } from "../../components/monitoring/input";
 import { monitoringSchema } from "../../schema/monitoring";
-import { stackConfig } from "../helpers/stacks";
+import { stackConfig } from "./stacks";
 
 export function productionInput(monitoring: unknown = undefined): ScalingObservabilityInput {
     return observabilityInput(stackConfig("production"), monitoringSchema.parse(monitoring));

@@ -4,13 +4,13 @@ import {
     metricPanel,
     scalingDashboard,
     type DashboardPanel,
-} from "../../components/monitoring/dashboard";
-import { adapterMetricSource, METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
-import { RECORDED } from "../../components/monitoring/rules";
-import { itKeepsOutput } from "../helpers/capacity-hashes";
-import { stackConfig } from "../helpers/stacks";
-import { productionInput } from "./fixtures";
-import { metricNames, promqlErrors, substituteGrafanaVariables } from "./promql";
+} from "../../../components/monitoring/dashboard";
+import { adapterMetricSource, METRIC_CATALOG } from "../../../components/monitoring/metric-catalog";
+import { RECORDED } from "../../../components/monitoring/rules";
+import { itKeepsOutput } from "../../helpers/capacity-hashes";
+import { stackConfig } from "../../helpers/stacks";
+import { productionInput } from "../../helpers/monitoring-input";
+import { metricNames, promqlErrors, substituteGrafanaVariables } from "../../helpers/promql";
 
 describe("monitoring/dashboard: the Berrys scaling Grafana dashboard", () => {
     const dashboard = scalingDashboard(productionInput());

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
-import { podMonitorSpec } from "../../components/service-monitors";
-import { stackConfig } from "../helpers/stacks";
+import { METRIC_CATALOG } from "../../../components/monitoring/metric-catalog";
+import { podMonitorSpec } from "../../../components/service-monitors";
+import { stackConfig } from "../../helpers/stacks";
 
 describe("monitoring/metric-catalog", () => {
     it("names every metric validly and with an exporter and a reference", () => {

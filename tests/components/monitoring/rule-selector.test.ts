@@ -6,10 +6,10 @@ import {
     kubePrometheusStackRuleSelector,
     labelsSelectedBy,
     selectorMatches,
-} from "../../components/monitoring/rule-selector";
+} from "../../../components/monitoring/rule-selector";
 
 /** The chart's default values.yaml (kube-prometheus-stack 88.5.3), copied into the repository. */
-const CHART_VALUES = join(__dirname, "../fixtures/charts/kube-prometheus-stack.values.yaml");
+const CHART_VALUES = join(__dirname, "../../fixtures/charts/kube-prometheus-stack.values.yaml");
 
 describe("monitoring/rule-selector: the rules reach the stack's Prometheus", () => {
     const values = parse(readFileSync(CHART_VALUES, "utf8"));
@@ -85,7 +85,7 @@ describe("monitoring/rule-selector: the program's own rules and PodMonitors reac
     }
 
     it("installed kube-prometheus-stack: its ruleSelector selects the berrys-scaling PrometheusRule, and PodMonitors from the services' namespace", async () => {
-        const { runStack, kubernetesObject } = await import("../helpers/program");
+        const { runStack, kubernetesObject } = await import("../../helpers/program");
         const run = await runStack("production");
         const release = run.registered.find(
             (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack",
@@ -110,7 +110,7 @@ describe("monitoring/rule-selector: the program's own rules and PodMonitors reac
     });
 
     it("external Prometheus: the rule and the PodMonitors carry the labels its selectors match", async () => {
-        const { runStack, kubernetesObject } = await import("../helpers/program");
+        const { runStack, kubernetesObject } = await import("../../helpers/program");
         const run = await runStack("staging", {
             configOverrides: {
                 "berrys-platform:addons": {

@@ -9,10 +9,10 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import type { ScalingObservabilityInput } from "../../components/monitoring/input";
-import { DEFAULT_SEVERITY, RECORDED, scalingRuleGroups } from "../../components/monitoring/rules";
-import { PROJECT_DIR } from "../../tools/stack-files";
-import { monitoringSchema, SCALING_ALERTS, type ScalingAlert } from "../../schema/monitoring";
+import type { ScalingObservabilityInput } from "../../../components/monitoring/input";
+import { DEFAULT_SEVERITY, RECORDED, scalingRuleGroups } from "../../../components/monitoring/rules";
+import { PROJECT_DIR } from "../../../tools/stack-files";
+import { monitoringSchema, SCALING_ALERTS, type ScalingAlert } from "../../../schema/monitoring";
 import {
     hold,
     perMinute,
@@ -24,7 +24,7 @@ import {
     type AlertLabels,
     type InputSeries,
     type RuleCase,
-} from "./promtool";
+} from "../../helpers/promtool";
 
 const NS = "berrys-production";
 const CLUSTER = "berrys-production";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { METRIC_CATALOG } from "../../components/monitoring/metric-catalog";
+import { METRIC_CATALOG } from "../../../components/monitoring/metric-catalog";
 import {
     DEFAULT_SEVERITY,
     RECORDED,
@@ -9,13 +9,13 @@ import {
     scalingRuleGroups,
     type AlertingRule,
     type RecordingRule,
-} from "../../components/monitoring/rules";
-import { runbookAnchor, troubleshootingMarkdown } from "../../components/monitoring/runbooks";
-import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
-import { SCALING_ALERTS } from "../../schema/monitoring";
-import { itKeepsOutput } from "../helpers/capacity-hashes";
-import { productionInput } from "./fixtures";
-import { metricNames, promqlErrors } from "./promql";
+} from "../../../components/monitoring/rules";
+import { runbookAnchor, troubleshootingMarkdown } from "../../../components/monitoring/runbooks";
+import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../../components/prometheus-stack";
+import { SCALING_ALERTS } from "../../../schema/monitoring";
+import { itKeepsOutput } from "../../helpers/capacity-hashes";
+import { productionInput } from "../../helpers/monitoring-input";
+import { metricNames, promqlErrors } from "../../helpers/promql";
 
 const isAlert = (rule: RecordingRule | AlertingRule): rule is AlertingRule => "alert" in rule;
 const alertNamed = (alerts: AlertingRule[], name: string) => alerts.find((rule) => rule.alert === name) as AlertingRule;
@@ -257,25 +257,9 @@ function githubSlug(heading: string): string {
         .replace(/ /g, "-");
 }
 
-describe("docs/runbooks.md: one subsection per scaling alert", () => {
-    it("docs/runbooks.md holds the generated runbooks verbatim, so every runbook_url anchor exists", () => {
-        const readme = readFileSync(join(__dirname, "../../docs/runbooks.md"), "utf8");
-        assert.ok(
-            readme.includes(troubleshootingMarkdown()),
-            "docs/runbooks.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output",
-        );
-        for (const alert of SCALING_ALERTS) {
-            assert.ok(
-                readme.includes(`\n#### ${alert}\n`),
-                `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`,
-            );
-        }
-    });
-});
-
 describe("docs/observability.md: the chart alerts the program switches off", () => {
     it("names each chart alert switched off for every namespace, its replacement and the namespaces left uncovered", () => {
-        const docs = readFileSync(join(__dirname, "../../docs/observability.md"), "utf8");
+        const docs = readFileSync(join(__dirname, "../../../docs/observability.md"), "utf8");
         const section = docs.slice(docs.indexOf("## What the alerts do not cover"));
         assert.ok(section.startsWith("## What the alerts do not cover"), "docs/observability.md lacks the section");
         const replacements: Record<keyof typeof DUPLICATED_DEFAULT_ALERTS_OFF, string> = {

@@ -1,8 +1,12 @@
-// addons.monitoring.runbookBaseUrl: the alert runbooks live in docs/runbooks.md, and preview warns
+// components/monitoring/runbooks.ts: docs/runbooks.md holds the generated runbooks, and preview warns
 // a stack whose setting still names the README, where the alerts' anchors no longer exist.
 import { strict as assert } from "assert";
-import { checkConfig } from "../../preflight";
-import { fixtureStack } from "../helpers/stacks";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { runbookAnchor, troubleshootingMarkdown } from "../../../components/monitoring/runbooks";
+import { SCALING_ALERTS } from "../../../schema/monitoring";
+import { checkConfig } from "../../../preflight";
+import { fixtureStack } from "../../helpers/stacks";
 
 function warningsWith(runbookBaseUrl: string | undefined): string[] {
     const file = fixtureStack("production");
@@ -37,6 +41,22 @@ describe("addons.monitoring.runbookBaseUrl: preview warns when it still names th
             );
             assert.ok(first.length <= 200);
             assert.ok(fix.startsWith(`set it to ${suggested}:`), fix);
+        }
+    });
+});
+
+describe("docs/runbooks.md: one subsection per scaling alert", () => {
+    it("docs/runbooks.md holds the generated runbooks verbatim, so every runbook_url anchor exists", () => {
+        const readme = readFileSync(join(__dirname, "../../../docs/runbooks.md"), "utf8");
+        assert.ok(
+            readme.includes(troubleshootingMarkdown()),
+            "docs/runbooks.md's Troubleshooting differs from troubleshootingMarkdown(): paste its output",
+        );
+        for (const alert of SCALING_ALERTS) {
+            assert.ok(
+                readme.includes(`\n#### ${alert}\n`),
+                `docs/runbooks.md lacks "#### ${alert}" (anchor #${runbookAnchor(alert)})`,
+            );
         }
     });
 });
