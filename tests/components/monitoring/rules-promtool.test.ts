@@ -174,6 +174,72 @@ const series = (name: string, values: readonly (number | null)[]): InputSeries =
 });
 
 /** Cases of the HPA alerts: each fires after its `for` and stays silent when healthy. */
+/**
+ * api-gateway-hpa scales on cpu and http_requests_per_second, and only cpu has a status: the HPA
+ * keeps ScalingActive=True while cpu holds or raises the count (HpaMetricUnavailable alone fires),
+ * and sets it False when cpu would scale down (kubernetes v1.34 horizontal.go
+ * computeReplicasForMetrics: invalidMetricsCount > 0 && replicas < specReplicas), keeping cpu's
+ * status: then HpaScalingInactive fires too.
+ */
+function metricUnservedCases(): RuleCase[] {
+    // cpu's status as kube-state-metrics gives it: utilization and average value (of a 500m request).
+    const cases: [name: string, cpu: [utilization: number, average: number], scalingActive: "true" | "false"][] = [
+        [
+            "HpaMetricUnavailable fires for a spec metric without status while cpu is served; HpaScalingInactive stays quiet (ScalingActive=True)",
+            [85, 0.425],
+            "true",
+        ],
+        [
+            "HpaMetricUnavailable and HpaScalingInactive both fire when the served metrics would scale down",
+            [20, 0.1],
+            "false",
+        ],
+    ];
+    return cases.map(([name, [utilization, average], scalingActive]) => ({
+        name,
+        series: [
+            series(targetMetric("spec_target_metric", "api-gateway-hpa", "cpu", "utilization"), hold(70, 10)),
+            series(
+                targetMetric("spec_target_metric", "api-gateway-hpa", "http_requests_per_second", "average"),
+                hold(100, 10),
+            ),
+            series(
+                targetMetric("status_target_metric", "api-gateway-hpa", "cpu", "utilization"),
+                hold(utilization, 10),
+            ),
+            series(targetMetric("status_target_metric", "api-gateway-hpa", "cpu", "average"), hold(average, 10)),
+            ...conditions("api-gateway-hpa", "ScalingActive", scalingActive, 10),
+        ],
+        alerts: [
+            {
+                alert: "HpaMetricUnavailable",
+                at: "7m",
+                fires: [
+                    {
+                        namespace: NS,
+                        horizontalpodautoscaler: "api-gateway-hpa",
+                        metric_name: "http_requests_per_second",
+                        ...rule("HpaMetricUnavailable"),
+                    },
+                ],
+            },
+            {
+                alert: "HpaScalingInactive",
+                at: "7m",
+                fires:
+                    scalingActive === "true"
+                        ? []
+                        : [
+                              hpaAlert("HpaScalingInactive", "api-gateway-hpa", {
+                                  condition: "ScalingActive",
+                                  status: "false",
+                              }),
+                          ],
+            },
+        ],
+    }));
+}
+
 const HPA_CASES: RuleCase[] = [
     {
         name: "HpaAtMaxReplicas fires after 15m at maxReplicas",
@@ -215,69 +281,7 @@ const HPA_CASES: RuleCase[] = [
         series: conditions("api-gateway-hpa", "ScalingActive", "true", 10),
         alerts: [{ alert: "HpaScalingInactive", at: "7m", fires: [] }],
     },
-    {
-        name: "HpaMetricUnavailable fires for a spec metric without status while cpu is served; HpaScalingInactive stays quiet (ScalingActive=True)",
-        series: [
-            series(targetMetric("spec_target_metric", "api-gateway-hpa", "cpu", "utilization"), hold(70, 10)),
-            series(
-                targetMetric("spec_target_metric", "api-gateway-hpa", "http_requests_per_second", "average"),
-                hold(100, 10),
-            ),
-            series(targetMetric("status_target_metric", "api-gateway-hpa", "cpu", "utilization"), hold(85, 10)),
-            series(targetMetric("status_target_metric", "api-gateway-hpa", "cpu", "average"), hold(0.425, 10)),
-            ...conditions("api-gateway-hpa", "ScalingActive", "true", 10),
-        ],
-        alerts: [
-            {
-                alert: "HpaMetricUnavailable",
-                at: "7m",
-                fires: [
-                    {
-                        namespace: NS,
-                        horizontalpodautoscaler: "api-gateway-hpa",
-                        metric_name: "http_requests_per_second",
-                        ...rule("HpaMetricUnavailable"),
-                    },
-                ],
-            },
-            { alert: "HpaScalingInactive", at: "7m", fires: [] },
-        ],
-    },
-    {
-        // horizontal.go computeReplicasForMetrics: invalidMetricsCount > 0 && replicas < specReplicas
-        // sets ScalingActive=False and keeps the served metrics' statuses.
-        name: "HpaMetricUnavailable and HpaScalingInactive both fire when the served metrics would scale down",
-        series: [
-            series(targetMetric("spec_target_metric", "api-gateway-hpa", "cpu", "utilization"), hold(70, 10)),
-            series(
-                targetMetric("spec_target_metric", "api-gateway-hpa", "http_requests_per_second", "average"),
-                hold(100, 10),
-            ),
-            series(targetMetric("status_target_metric", "api-gateway-hpa", "cpu", "utilization"), hold(20, 10)),
-            ...conditions("api-gateway-hpa", "ScalingActive", "false", 10),
-        ],
-        alerts: [
-            {
-                alert: "HpaMetricUnavailable",
-                at: "7m",
-                fires: [
-                    {
-                        namespace: NS,
-                        horizontalpodautoscaler: "api-gateway-hpa",
-                        metric_name: "http_requests_per_second",
-                        ...rule("HpaMetricUnavailable"),
-                    },
-                ],
-            },
-            {
-                alert: "HpaScalingInactive",
-                at: "7m",
-                fires: [
-                    hpaAlert("HpaScalingInactive", "api-gateway-hpa", { condition: "ScalingActive", status: "false" }),
-                ],
-            },
-        ],
-    },
+    ...metricUnservedCases(),
     {
         name: "HpaMetricUnavailable is silent while every metric has a status",
         series: [
@@ -547,59 +551,31 @@ const SCALE_UP = [
     series(hpaSeries("status_current_replicas", "api-gateway-hpa"), [...hold(3, 11), ...hold(5, 19)]),
 ];
 
+/** api-gateway-hpa's one sample of the recorded series `record` at `at`. */
+const gatewayValue = (record: string, at: string, value: number) => ({
+    expr: record,
+    at,
+    samples: [{ labels: recorded(record, "api-gateway-hpa"), value }],
+});
+
 const RECORDING_CASES: RuleCase[] = [
     {
         name: "recording rules: one scale-up from 3 to 5 replicas",
         series: SCALE_UP,
         values: [
-            {
-                expr: RECORDED.desiredChanges,
-                at: "13m",
-                samples: [{ labels: recorded(RECORDED.desiredChanges, "api-gateway-hpa"), value: 1 }],
-            },
-            {
-                expr: RECORDED.desiredChanges,
-                at: "25m",
-                samples: [{ labels: recorded(RECORDED.desiredChanges, "api-gateway-hpa"), value: 0 }],
-            },
-            {
-                expr: RECORDED.currentChanges,
-                at: "13m",
-                samples: [{ labels: recorded(RECORDED.currentChanges, "api-gateway-hpa"), value: 1 }],
-            },
-            {
-                expr: RECORDED.desiredDelta,
-                at: "13m",
-                samples: [{ labels: recorded(RECORDED.desiredDelta, "api-gateway-hpa"), value: 2 }],
-            },
-            {
-                expr: RECORDED.desiredDelta,
-                at: "25m",
-                samples: [{ labels: recorded(RECORDED.desiredDelta, "api-gateway-hpa"), value: 0 }],
-            },
-            {
-                expr: RECORDED.direction,
-                at: "11m",
-                samples: [{ labels: recorded(RECORDED.direction, "api-gateway-hpa"), value: 1 }],
-            },
+            gatewayValue(RECORDED.desiredChanges, "13m", 1),
+            gatewayValue(RECORDED.desiredChanges, "25m", 0),
+            gatewayValue(RECORDED.currentChanges, "13m", 1),
+            gatewayValue(RECORDED.desiredDelta, "13m", 2),
+            gatewayValue(RECORDED.desiredDelta, "25m", 0),
+            gatewayValue(RECORDED.direction, "11m", 1),
             { expr: RECORDED.direction, at: "13m", samples: [] },
         ],
     },
     {
         name: "recording rules: a scale-down from 5 to 3 is a negative delta and direction -1",
         series: [series(hpaSeries("status_desired_replicas", "api-gateway-hpa"), [...hold(5, 10), ...hold(3, 10)])],
-        values: [
-            {
-                expr: RECORDED.desiredDelta,
-                at: "13m",
-                samples: [{ labels: recorded(RECORDED.desiredDelta, "api-gateway-hpa"), value: -2 }],
-            },
-            {
-                expr: RECORDED.direction,
-                at: "11m",
-                samples: [{ labels: recorded(RECORDED.direction, "api-gateway-hpa"), value: -1 }],
-            },
-        ],
+        values: [gatewayValue(RECORDED.desiredDelta, "13m", -2), gatewayValue(RECORDED.direction, "11m", -1)],
     },
     {
         name: "recording rules: HPAs outside the stack's namespace are not recorded",

@@ -153,6 +153,17 @@ describe("monitoring/rules: the berrys-scaling PrometheusRule groups", () => {
 
 describe("monitoring/rules: thresholds from addons.monitoring reach the rules", () => {
     const defaults = scalingAlerts(productionInput());
+    // [the key set, the alert whose `for` it sets, the default, the value set]
+    const durations: [key: unknown, alert: string, before: string, expected: string][] = [
+        [{ hpaAtMaxFor: "42m" }, "HpaAtMaxReplicas", "15m", "42m"],
+        [{ replicasMismatchFor: "33m" }, "HpaReplicasMismatch", "15m", "33m"],
+        [{ hpaConditionFor: "7m" }, "HpaScalingInactive", "5m", "7m"],
+        [{ hpaConditionFor: "7m" }, "HpaUnableToScale", "5m", "7m"],
+        [{ nodeGroupAtMaxFor: "1h" }, "NodeGroupAtMaxSize", "15m", "1h"],
+        [{ unschedulablePodsFor: "3m" }, "ClusterAutoscalerUnschedulablePods", "10m", "3m"],
+        [{ addonUnavailableFor: "2m" }, "MetricsServerUnavailable", "5m", "2m"],
+        [{ addonUnavailableFor: "2m" }, "PrometheusAdapterUnavailable", "5m", "2m"],
+    ];
     const cases: {
         key: unknown;
         alert: string;
@@ -160,62 +171,13 @@ describe("monitoring/rules: thresholds from addons.monitoring reach the rules", 
         expected: unknown;
         before: unknown;
     }[] = [
-        {
-            key: { hpaAtMaxFor: "42m" },
-            alert: "HpaAtMaxReplicas",
-            check: (rule) => rule.for,
-            before: "15m",
-            expected: "42m",
-        },
-        {
-            key: { replicasMismatchFor: "33m" },
-            alert: "HpaReplicasMismatch",
-            check: (rule) => rule.for,
-            before: "15m",
-            expected: "33m",
-        },
-        {
-            key: { hpaConditionFor: "7m" },
-            alert: "HpaScalingInactive",
-            check: (rule) => rule.for,
-            before: "5m",
-            expected: "7m",
-        },
-        {
-            key: { hpaConditionFor: "7m" },
-            alert: "HpaUnableToScale",
-            check: (rule) => rule.for,
-            before: "5m",
-            expected: "7m",
-        },
-        {
-            key: { nodeGroupAtMaxFor: "1h" },
-            alert: "NodeGroupAtMaxSize",
-            check: (rule) => rule.for,
-            before: "15m",
-            expected: "1h",
-        },
-        {
-            key: { unschedulablePodsFor: "3m" },
-            alert: "ClusterAutoscalerUnschedulablePods",
-            check: (rule) => rule.for,
-            before: "10m",
-            expected: "3m",
-        },
-        {
-            key: { addonUnavailableFor: "2m" },
-            alert: "MetricsServerUnavailable",
-            check: (rule) => rule.for,
-            before: "5m",
-            expected: "2m",
-        },
-        {
-            key: { addonUnavailableFor: "2m" },
-            alert: "PrometheusAdapterUnavailable",
-            check: (rule) => rule.for,
-            before: "5m",
-            expected: "2m",
-        },
+        ...durations.map(([key, alert, before, expected]) => ({
+            key,
+            alert,
+            check: (rule: AlertingRule) => rule.for,
+            before,
+            expected,
+        })),
         {
             key: { thrashing: { directionChanges: 6, window: "2h" } },
             alert: "HpaThrashing",
