@@ -344,10 +344,10 @@ export class Cluster {
     /** Placeholders on nodes: without any, a pod that fits nowhere has nothing to preempt. */
     private placeholdersBound = 0;
 
-    /** `disruptionsAllowed(owner)`: evictions the owner's PDB allows now. */
+    /** `disruptionsAllowed(owner, now)`: evictions the owner's PDB allows at `now`. */
     constructor(
         readonly settings: ClusterSettings,
-        private readonly disruptionsAllowed: (owner: number) => number,
+        private readonly disruptionsAllowed: (owner: number, now: number) => number,
     ) {
         for (const group of settings.groups) {
             for (let i = 0; i < group.desiredSize; i++) this.addNode(group, Number.NEGATIVE_INFINITY);
@@ -605,7 +605,7 @@ export class Cluster {
             if (pod.owner >= 0) evictions.set(pod.owner, (evictions.get(pod.owner) ?? 0) + 1);
         }
         for (const [owner, count] of evictions) {
-            if (count > this.disruptionsAllowed(owner)) return false;
+            if (count > this.disruptionsAllowed(owner, now)) return false;
         }
         const others = this.nodes.filter((other) => other !== node && other.readyAt <= now && !other.repels);
         const room = others.map((other) => ({ ...other.used }));

@@ -1,14 +1,9 @@
 /**
  * One simulation run: the stack's services under a load profile, stepped every 5 s through the
- * HPA controller (hpa-controller.ts, every 15 s), the ReplicaSets, the scheduler, the quota and
- * cluster-autoscaler (cluster.ts, every 10 s). Deterministic: the same config and profile give the
- * same result. The run starts with a 15-minute warm-up at the profile's first load (not reported),
- * so the HPA, its CPU initialization period and the nodes are past their first sight.
- *
- * Order within a step at time t: ready pods share the load (model.ts); the figures are recorded;
- * on a sync the HPA of each service reads the metrics and sets the Deployment's replicas; each
- * ReplicaSet creates (through the quota) or deletes pods; the scheduler binds pending pods;
- * cluster-autoscaler scans. Pods and nodes becoming ready between steps count from the next step.
+ * HPA controller (every 15 s), the ReplicaSets, the scheduler, the quota and cluster-autoscaler
+ * (cluster.ts, every 10 s). Deterministic: the same config and profile give the same result. A
+ * 15-minute warm-up at the profile's first load (not reported) comes first, so the HPA, its CPU
+ * initialization period and the nodes are past their first sight. `step` gives the order of a step.
  */
 import type { PlatformConfig } from "../config";
 import { pdbAllowedDisruptions } from "../schema/services";
@@ -142,11 +137,33 @@ export interface SimulationOptions {
     readonly onProgress?: (fraction: number) => void;
 }
 
+/** A service's tallies from t = 0, turned into its ServiceRun at the end. */
+interface ServiceTally {
+    readonly model: ServiceModel;
+    readonly series: ServiceRun["series"];
+    readonly scaleEvents: { t: number; from: number; to: number }[];
+    readonly stepResponses: { step: number; seconds: number | null; before: number; needed: number }[];
+    /** When the current under-provisioned stretch began (undefined: none is running). */
+    shortfallFrom: number | undefined;
+    longestShortfall: { seconds: number; from: number };
+    peakUnserved: { load: number; t: number; ofLoad: number };
+    served: number;
+    offered: number;
+    podSeconds: number;
+    neededSeconds: number;
+    quotaRefusals: number;
+    readonly quotaRefusedBy: Partial<Record<QuotaResource, number>>;
+    peakQuotaBlocked: number;
+    peakNodeMaxBlocked: number;
+    readonly rollouts: RolloutRun[];
+}
+
 interface ServiceState {
     readonly model: ServiceModel;
     readonly index: number;
     readonly template: PodTemplate;
     readonly pods: Pod[];
+    readonly tally: ServiceTally;
     hpa: HpaState;
     desired: number;
     /** The current pod template's revision; during a rolling update the old pods have a lower one. */
@@ -162,24 +179,140 @@ interface ServiceState {
     podLists?: PodLists;
 }
 
+/** A run between two steps: the cluster, the services, the cluster's series, and the clock. */
+interface Simulation {
+    readonly profile: LoadProfile;
+    readonly cluster: Cluster;
+    readonly services: readonly ServiceState[];
+    readonly scrapeSeconds: number;
+    /** Steps in the run, warm-up included, and the points recorded from t = 0. */
+    readonly steps: number;
+    readonly records: number;
+    readonly times: number[];
+    readonly nodes: number[];
+    readonly nodesByGroup: Record<string, number[]>;
+    readonly readyNodes: number[];
+    /** The step, its time, and whether it is past the warm-up. */
+    k: number;
+    now: number;
+    reporting: boolean;
+    /** The index of the next recorded point. */
+    record: number;
+    peakNodes: number;
+    syncs: number;
+}
+
 /** Runs `profile` on the stack's services. */
 export function simulate(
     config: PlatformConfig,
     profile: LoadProfile,
     options: SimulationOptions = {},
 ): SimulationResult {
-    const models = serviceModels(config);
+    const sim = newSimulation(config, profile, options);
+    const progressEvery = Math.max(1, Math.floor(sim.steps / 20));
+    for (let k = 0; k < sim.steps; k++) {
+        if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k / sim.steps);
+        step(sim, k);
+    }
+    if (sim.record !== sim.records)
+        throw new Error(`simulate: recorded ${sim.record} points of the ${sim.records} counted`);
+    options.onProgress?.(1);
+    for (const state of sim.services) if (state.rollout !== undefined) finishRollout(state, null);
+    return simulationResult(config, profile, sim);
+}
+
+/**
+ * One step at time t, in the order the controllers act within it (pods and nodes that become ready
+ * between steps count from the next step):
+ *  1. ready pods share each service's load, and from t = 0 the service's figures are tallied;
+ *  2. every RECORD_SECONDS from t = 0, the series are recorded;
+ *  3. on an HPA sync, each HPA reads its metrics and sets its Deployment's replicas;
+ *  4. at a rollout time of the profile, every Deployment starts a rolling update;
+ *  5. each ReplicaSet creates pods (through the quota) or deletes pods to match its spec replicas;
+ *  6. the scheduler binds pending pods;
+ *  7. on a cluster-autoscaler scan, nodes are added or removed.
+ */
+function step(sim: Simulation, k: number): void {
+    const now = timeAt(k);
+    sim.k = k;
+    sim.now = now;
+    sim.reporting = now >= 0;
+    for (const state of sim.services) shareLoad(sim, state);
+    if (sim.reporting) recordCluster(sim);
+    if (now % HPA_SYNC_PERIOD_SECONDS === 0) syncHpas(sim);
+    if (sim.profile.rollouts?.includes(now) === true) startRollouts(sim);
+    reconcileReplicaSets(sim);
+    sim.cluster.schedule(now);
+    if (now % CA_SCAN_INTERVAL_SECONDS === 0) scanCluster(sim);
+}
+
+/** The time of step k: the warm-up runs before t = 0. */
+function timeAt(k: number): number {
+    return -WARM_UP_SECONDS + k * STEP_SECONDS;
+}
+
+function recordsAt(now: number): boolean {
+    return now >= 0 && now % RECORD_SECONDS === 0;
+}
+
+/** The run at its first step: the services at the replicas the first load needs, the add-ons running. */
+function newSimulation(config: PlatformConfig, profile: LoadProfile, options: SimulationOptions): Simulation {
     const defaults = clusterSettings(config);
     const settings = { ...defaults, terminationSeconds: options.terminationSeconds ?? defaults.terminationSeconds };
     const steps = Math.floor((WARM_UP_SECONDS + profile.durationSeconds) / STEP_SECONDS) + 1;
-    const start = -WARM_UP_SECONDS;
-    const timeAt = (k: number) => start + k * STEP_SECONDS;
-    const scrape = config.simulation.scrapeIntervalSeconds;
+    let records = 0;
+    for (let k = 0; k < steps; k++) if (recordsAt(timeAt(k))) records++;
+    const services = serviceModels(config).map((model, index) =>
+        newServiceState(model, index, profile, steps, records),
+    );
+    const cluster = new Cluster(settings, (owner, now) => disruptionsAllowed(services[owner], now));
+    const start = timeAt(0);
+    // The add-ons have run since before the warm-up, longer than cluster-autoscaler's blocking-system-pod
+    // timeout (a cluster in steady state); one recreated after an eviction starts its timeout anew.
+    for (const addon of addonPods(config))
+        cluster.createPod(addon, start, start - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS);
+    return {
+        profile,
+        cluster,
+        services,
+        scrapeSeconds: config.simulation.scrapeIntervalSeconds,
+        steps,
+        records,
+        times: zeros(records),
+        nodes: zeros(records),
+        nodesByGroup: Object.fromEntries(settings.groups.map((group) => [group.name, zeros(records)])),
+        readyNodes: zeros(records),
+        k: 0,
+        now: start,
+        reporting: false,
+        record: 0,
+        peakNodes: 0,
+        syncs: 0,
+    };
+}
 
-    const states: ServiceState[] = models.map((model, index) => ({
+/**
+ * A series at its final length, written by index (no copying as it grows); filled by push, so that
+ * the array is packed (`new Array(n)` would be holey).
+ */
+function zeros(length: number): number[] {
+    const series: number[] = [];
+    for (let i = 0; i < length; i++) series.push(0);
+    return series;
+}
+
+function newServiceState(
+    model: ServiceModel,
+    index: number,
+    profile: LoadProfile,
+    steps: number,
+    records: number,
+): ServiceState {
+    return {
         model,
         index,
         pods: [],
+        tally: newTally(model, profile, records),
         hpa: newHpaState(),
         desired: neededReplicas(model, profile.load(model, index, 0)),
         template: {
@@ -193,44 +326,24 @@ export function simulate(
         quotaShortfall: 0,
         revision: 0,
         rollout: undefined,
-    }));
-    const cluster = new Cluster(settings, (owner) => {
-        const state = states[owner];
-        const pdb = state.model.config.pdb;
-        if (pdb === undefined) return Number.MAX_SAFE_INTEGER;
-        const ready = state.pods.filter((pod) => pod.readyAt !== undefined && pod.readyAt <= now).length;
-        return pdbAllowedDisruptions(pdb, ready);
-    });
-    let now = start;
-    // The add-ons have run since before the warm-up, longer than cluster-autoscaler's blocking-system-pod
-    // timeout (a cluster in steady state); one recreated after an eviction starts its timeout anew.
-    for (const addon of addonPods(config)) cluster.createPod(addon, now, now - CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS);
-
-    // The series are made at their final length and written by index: pushed, a day's 128 services
-    // grew 900 arrays to 5,761 points by copying (a tenth of the step loop in a profile without inlining).
-    const recordsAt = (t: number) => t >= 0 && t % RECORD_SECONDS === 0;
-    let records = 0;
-    for (let k = 0; k < steps; k++) if (recordsAt(timeAt(k))) records++;
-    /** Filled with zeros by push, so that the array is packed (`new Array(n)` would be holey). */
-    const recorded = (): number[] => {
-        const series: number[] = [];
-        for (let i = 0; i < records; i++) series.push(0);
-        return series;
     };
-    const runs = models.map((model) => ({
+}
+
+function newTally(model: ServiceModel, profile: LoadProfile, records: number): ServiceTally {
+    return {
         model,
         series: {
-            load: recorded(),
-            needed: recorded(),
-            desired: recorded(),
-            pods: recorded(),
-            pending: recorded(),
-            ready: recorded(),
-            unserved: recorded(),
+            load: zeros(records),
+            needed: zeros(records),
+            desired: zeros(records),
+            pods: zeros(records),
+            pending: zeros(records),
+            ready: zeros(records),
+            unserved: zeros(records),
         },
-        scaleEvents: [] as { t: number; from: number; to: number }[],
-        stepResponses: profile.steps.map((step) => ({ step, seconds: null as number | null, before: 0, needed: 0 })),
-        shortfallFrom: undefined as number | undefined,
+        scaleEvents: [],
+        stepResponses: profile.steps.map((step) => ({ step, seconds: null, before: 0, needed: 0 })),
+        shortfallFrom: undefined,
         longestShortfall: { seconds: 0, from: 0 },
         peakUnserved: { load: 0, t: 0, ofLoad: 0 },
         served: 0,
@@ -238,208 +351,231 @@ export function simulate(
         podSeconds: 0,
         neededSeconds: 0,
         quotaRefusals: 0,
-        quotaRefusedBy: {} as Partial<Record<QuotaResource, number>>,
+        quotaRefusedBy: {},
         peakQuotaBlocked: 0,
         peakNodeMaxBlocked: 0,
-        rollouts: [] as RolloutRun[],
-    }));
-    const times = recorded();
-    const nodes = recorded();
-    const nodesByGroup: Record<string, number[]> = Object.fromEntries(
-        settings.groups.map((group) => [group.name, recorded()]),
+        rollouts: [],
+    };
+}
+
+/** Evictions the service's PDB allows now (no PDB: any number). */
+function disruptionsAllowed(state: ServiceState, now: number): number {
+    const pdb = state.model.config.pdb;
+    if (pdb === undefined) return Number.MAX_SAFE_INTEGER;
+    return pdbAllowedDisruptions(pdb, readyCount(state, now));
+}
+
+/** Phases 1 and 2 for one service: its ready pods share the load; the figures are tallied and recorded. */
+function shareLoad(sim: Simulation, state: ServiceState): void {
+    const { k, now } = sim;
+    const load = sim.profile.load(state.model, state.index, Math.max(0, now));
+    const ready = readyCount(state, now);
+    const perPod = loadPerPod(state.model, load, ready);
+    state.cum[k + 1] = state.cum[k] + perPod;
+    if (!sim.reporting) return;
+    const needed = neededReplicas(state.model, load);
+    // Below a billionth of the load it is rounding, not load left unserved.
+    const rest = load - perPod * ready;
+    const unserved = rest > 1e-9 * Math.max(1, load) ? rest : 0;
+    const tally = state.tally;
+    tally.offered += load;
+    tally.served += load - unserved;
+    tally.podSeconds += state.pods.length;
+    tally.neededSeconds += needed;
+    if (unserved > tally.peakUnserved.load)
+        tally.peakUnserved = { load: unserved, t: now, ofLoad: load > 0 ? unserved / load : 0 };
+    // Under-provisioned: fewer ready pods than needed, and they run past the HPA's tolerance above target.
+    trackShortfall(tally, now, ready < needed && load > ready * state.model.capacityPerPod * (1 + HPA_TOLERANCE));
+    trackStepResponses(tally, sim.profile.steps, now, ready, needed);
+    if (recordsAt(now)) recordService(state, sim.record, load, needed, ready, unserved);
+}
+
+/** Extends or ends the current under-provisioned stretch, keeping the longest. */
+function trackShortfall(tally: ServiceTally, now: number, short: boolean): void {
+    if (short) {
+        tally.shortfallFrom ??= now;
+    } else if (tally.shortfallFrom !== undefined) {
+        if (now - tally.shortfallFrom > tally.longestShortfall.seconds)
+            tally.longestShortfall = { seconds: now - tally.shortfallFrom, from: tally.shortfallFrom };
+        tally.shortfallFrom = undefined;
+    }
+}
+
+/** Per profile step: the replicas needed before it, after it, and when enough were first ready. */
+function trackStepResponses(
+    tally: ServiceTally,
+    steps: readonly number[],
+    now: number,
+    ready: number,
+    needed: number,
+): void {
+    // A loop, not forEach: no closure per service and step in the hot loop.
+    for (let i = 0; i < tally.stepResponses.length; i++) {
+        const response = tally.stepResponses[i];
+        const next = steps[i + 1] ?? Number.POSITIVE_INFINITY;
+        if (now < response.step) {
+            response.before = needed;
+            continue;
+        }
+        if (response.needed === 0) response.needed = needed;
+        if (response.seconds === null && now < next && ready >= needed) response.seconds = now - response.step;
+    }
+}
+
+function recordService(
+    state: ServiceState,
+    record: number,
+    load: number,
+    needed: number,
+    ready: number,
+    unserved: number,
+): void {
+    const series = state.tally.series;
+    series.load[record] = load;
+    series.needed[record] = needed;
+    series.desired[record] = state.desired;
+    series.pods[record] = state.pods.length;
+    let pending = 0;
+    for (let i = 0; i < state.pods.length; i++) if (state.pods[i].node === undefined) pending++;
+    series.pending[record] = pending;
+    series.ready[record] = ready;
+    series.unserved[record] = unserved;
+}
+
+/** Phase 2 for the cluster (from t = 0): its peak nodes, and its nodes at each recorded point. */
+function recordCluster(sim: Simulation): void {
+    const { cluster, now, record } = sim;
+    sim.peakNodes = Math.max(sim.peakNodes, cluster.nodes.length);
+    if (!recordsAt(now)) return;
+    sim.times[record] = now;
+    sim.nodes[record] = cluster.nodes.length;
+    for (const node of cluster.nodes) sim.nodesByGroup[node.group][record]++;
+    sim.readyNodes[record] = cluster.nodeCount(now, true);
+    sim.record++;
+}
+
+/** Phase 3: each HPA reads what the metrics APIs return and sets its Deployment's replicas. */
+function syncHpas(sim: Simulation): void {
+    const { k, now } = sim;
+    for (const state of sim.services) {
+        sim.syncs++;
+        const result = reconcile(now, state.model.hpa, state.hpa, {
+            currentReplicas: state.desired,
+            statusReplicas: state.pods.length,
+            metrics: observe(state, k, now, sim.scrapeSeconds),
+        });
+        state.hpa = result.state;
+        if (result.rescale && sim.reporting)
+            state.tally.scaleEvents.push({ t: now, from: state.desired, to: result.desiredReplicas });
+        state.desired = result.desiredReplicas;
+    }
+}
+
+/** Phase 4: a new pod template for every Deployment; one still rolling out ends unfinished. */
+function startRollouts(sim: Simulation): void {
+    const now = sim.now;
+    for (const state of sim.services) {
+        if (state.rollout !== undefined) finishRollout(state, null);
+        state.revision++;
+        state.quotaShortfall = 0;
+        state.rollout = {
+            oldReplicas: state.desired,
+            newReplicas: 0,
+            run: {
+                startedAt: now,
+                replicas: state.desired,
+                seconds: null,
+                minReady: readyCount(state, now),
+                quotaRefusals: 0,
+                quotaRefusedBy: {},
+            },
+        };
+    }
+}
+
+/**
+ * Phase 5: each service's ReplicaSets match their spec replicas; the pods the quota refused are
+ * counted, each once however often the ReplicaSet retries.
+ */
+function reconcileReplicaSets(sim: Simulation): void {
+    const { cluster, now, reporting } = sim;
+    // Pods the quota has refused since the warm-up count as refused in the run too: otherwise a
+    // service the quota starves from the start would report none.
+    if (now === 0) for (const state of sim.services) state.quotaShortfall = 0;
+    for (const state of sim.services) {
+        const result =
+            state.rollout === undefined
+                ? reconcileReplicaSet(cluster, state, state.revision, state.desired, now)
+                : stepRollout(cluster, state, now);
+        const shortfall = result.shortfall;
+        if (reporting && shortfall > state.quotaShortfall)
+            countRefused(state.tally, result.refusedBy, shortfall - state.quotaShortfall);
+        if (reporting) state.tally.peakQuotaBlocked = Math.max(state.tally.peakQuotaBlocked, shortfall);
+        state.quotaShortfall = shortfall;
+    }
+}
+
+/** A rolling update's step (simulator/deployment.ts `rolloutStep`): both ReplicaSets to their new counts. */
+function stepRollout(cluster: Cluster, state: ServiceState, now: number): ReplicaSetResult {
+    const rollout = state.rollout!;
+    const next = rolloutStep(
+        {
+            replicas: state.desired,
+            oldReplicas: rollout.oldReplicas,
+            newReplicas: rollout.newReplicas,
+            oldAvailable: readyOfRevision(state, false, now),
+            newAvailable: readyOfRevision(state, true, now),
+        },
+        state.model.config.maxSurge,
     );
-    const readyNodes = recorded();
-    /** The index of the next recorded point. */
-    let record = 0;
-    let peakNodes = 0;
-    let syncs = 0;
-    const progressEvery = Math.max(1, Math.floor(steps / 20));
+    rollout.oldReplicas = next.oldReplicas;
+    rollout.newReplicas = next.newReplicas;
+    reconcileOldReplicaSets(cluster, state, rollout.oldReplicas, now);
+    const result = reconcileReplicaSet(cluster, state, state.revision, rollout.newReplicas, now);
+    // The new RS's missing pods, each counted once (state.quotaShortfall restarts at 0 with the rollout).
+    if (result.shortfall > state.quotaShortfall)
+        countRefused(rollout.run, result.refusedBy, result.shortfall - state.quotaShortfall);
+    rollout.run.minReady = Math.min(rollout.run.minReady, readyCount(state, now));
+    const done =
+        rollout.oldReplicas === 0 &&
+        state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
+        readyOfRevision(state, true, now) >= state.desired;
+    if (done) finishRollout(state, now - rollout.run.startedAt);
+    return result;
+}
 
-    for (let k = 0; k < steps; k++) {
-        now = timeAt(k);
-        const t = Math.max(0, now);
-        const reporting = now >= 0;
-        if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k / steps);
+/** Adds `pods` refused pods to a tally, under each quota key that refused them. */
+function countRefused(
+    tally: { quotaRefusals: number; readonly quotaRefusedBy: Partial<Record<QuotaResource, number>> },
+    refusedBy: readonly QuotaResource[],
+    pods: number,
+): void {
+    tally.quotaRefusals += pods;
+    for (const key of refusedBy) tally.quotaRefusedBy[key] = (tally.quotaRefusedBy[key] ?? 0) + pods;
+}
 
-        // Ready pods share the load.
-        for (const state of states) {
-            const run = runs[state.index];
-            const load = profile.load(state.model, state.index, t);
-            const ready = readyCount(state, now);
-            const perPod = loadPerPod(state.model, load, ready);
-            state.cum[k + 1] = state.cum[k] + perPod;
-            if (!reporting) continue;
-            const needed = neededReplicas(state.model, load);
-            // Below a billionth of the load it is rounding, not load left unserved.
-            const rest = load - perPod * ready;
-            const unserved = rest > 1e-9 * Math.max(1, load) ? rest : 0;
-            run.offered += load;
-            run.served += load - unserved;
-            run.podSeconds += state.pods.length;
-            run.neededSeconds += needed;
-            if (unserved > run.peakUnserved.load)
-                run.peakUnserved = { load: unserved, t: now, ofLoad: load > 0 ? unserved / load : 0 };
-            // Under-provisioned: fewer ready pods than needed, and they run past the HPA's tolerance above target.
-            if (ready < needed && load > ready * state.model.capacityPerPod * (1 + HPA_TOLERANCE)) {
-                run.shortfallFrom ??= now;
-            } else if (run.shortfallFrom !== undefined) {
-                if (now - run.shortfallFrom > run.longestShortfall.seconds)
-                    run.longestShortfall = { seconds: now - run.shortfallFrom, from: run.shortfallFrom };
-                run.shortfallFrom = undefined;
-            }
-            // A loop, not forEach: a closure per service and step was a seventh of the step loop's allocation.
-            for (let i = 0; i < run.stepResponses.length; i++) {
-                const response = run.stepResponses[i];
-                const next = profile.steps[i + 1] ?? Number.POSITIVE_INFINITY;
-                if (now < response.step) {
-                    response.before = needed;
-                    continue;
-                }
-                if (response.needed === 0) response.needed = needed;
-                if (response.seconds === null && now < next && ready >= needed) response.seconds = now - response.step;
-            }
-            if (recordsAt(now)) {
-                const series = run.series;
-                series.load[record] = load;
-                series.needed[record] = needed;
-                series.desired[record] = state.desired;
-                series.pods[record] = state.pods.length;
-                let pending = 0;
-                for (let i = 0; i < state.pods.length; i++) if (state.pods[i].node === undefined) pending++;
-                series.pending[record] = pending;
-                series.ready[record] = ready;
-                series.unserved[record] = unserved;
-            }
-        }
-        if (reporting) {
-            peakNodes = Math.max(peakNodes, cluster.nodes.length);
-            if (recordsAt(now)) {
-                times[record] = now;
-                nodes[record] = cluster.nodes.length;
-                for (const node of cluster.nodes) nodesByGroup[node.group][record]++;
-                readyNodes[record] = cluster.nodeCount(now, true);
-                record++;
-            }
-        }
-
-        // The HPA controller.
-        if (now % HPA_SYNC_PERIOD_SECONDS === 0) {
-            for (const state of states) {
-                syncs++;
-                const result = reconcile(now, state.model.hpa, state.hpa, {
-                    currentReplicas: state.desired,
-                    statusReplicas: state.pods.length,
-                    metrics: observe(state, k, now, scrape),
-                });
-                state.hpa = result.state;
-                if (result.rescale && reporting)
-                    runs[state.index].scaleEvents.push({ t: now, from: state.desired, to: result.desiredReplicas });
-                state.desired = result.desiredReplicas;
-            }
-        }
-
-        // The Deployments: a rolling update starts at each of the profile's rollout times.
-        if ((profile.rollouts ?? []).includes(now)) {
-            for (const state of states) {
-                if (state.rollout !== undefined) finishRollout(state, runs[state.index], null);
-                state.revision++;
-                state.quotaShortfall = 0;
-                state.rollout = {
-                    oldReplicas: state.desired,
-                    newReplicas: 0,
-                    run: {
-                        startedAt: now,
-                        replicas: state.desired,
-                        seconds: null,
-                        minReady: readyCount(state, now),
-                        quotaRefusals: 0,
-                        quotaRefusedBy: {},
-                    },
-                };
-            }
-        }
-
-        // The ReplicaSets: each creates (through the quota) or deletes pods to match its spec replicas.
-        // Pods the quota has refused since the warm-up count as refused in the run too: otherwise a
-        // service the quota starves from the start would report none.
-        if (now === 0) for (const state of states) state.quotaShortfall = 0;
-        for (const state of states) {
-            const run = runs[state.index];
-            let result: { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number };
-            const rollout = state.rollout;
-            if (rollout === undefined) {
-                result = reconcileReplicaSet(cluster, state, state.revision, state.desired, now);
-            } else {
-                const ready = (revision: "old" | "new") =>
-                    state.pods.filter(
-                        (pod) =>
-                            ((pod.revision ?? 0) === state.revision) === (revision === "new") &&
-                            pod.readyAt !== undefined &&
-                            pod.readyAt <= now,
-                    ).length;
-                const next = rolloutStep(
-                    {
-                        replicas: state.desired,
-                        oldReplicas: rollout.oldReplicas,
-                        newReplicas: rollout.newReplicas,
-                        oldAvailable: ready("old"),
-                        newAvailable: ready("new"),
-                    },
-                    state.model.config.maxSurge,
-                );
-                rollout.oldReplicas = next.oldReplicas;
-                rollout.newReplicas = next.newReplicas;
-                reconcileOldReplicaSets(cluster, state, rollout.oldReplicas, now);
-                result = reconcileReplicaSet(cluster, state, state.revision, rollout.newReplicas, now);
-                // The new RS's missing pods, each counted once (state.quotaShortfall restarts at 0 with the rollout).
-                if (result.shortfall > state.quotaShortfall) {
-                    rollout.run.quotaRefusals += result.shortfall - state.quotaShortfall;
-                    for (const key of result.refusedBy)
-                        rollout.run.quotaRefusedBy[key] =
-                            (rollout.run.quotaRefusedBy[key] ?? 0) + result.shortfall - state.quotaShortfall;
-                }
-                rollout.run.minReady = Math.min(rollout.run.minReady, readyCount(state, now));
-                const done =
-                    rollout.oldReplicas === 0 &&
-                    state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
-                    ready("new") >= state.desired;
-                if (done) finishRollout(state, run, now - rollout.run.startedAt);
-            }
-            const shortfall = result.shortfall;
-            if (reporting && shortfall > state.quotaShortfall) {
-                run.quotaRefusals += shortfall - state.quotaShortfall;
-                for (const key of result.refusedBy)
-                    run.quotaRefusedBy[key] = (run.quotaRefusedBy[key] ?? 0) + shortfall - state.quotaShortfall;
-            }
-            if (reporting) run.peakQuotaBlocked = Math.max(run.peakQuotaBlocked, shortfall);
-            state.quotaShortfall = shortfall;
-        }
-
-        cluster.schedule(now);
-
-        // cluster-autoscaler.
-        if (now % CA_SCAN_INTERVAL_SECONDS === 0) {
-            const scan = cluster.autoscale(now);
-            for (const pod of scan.evicted) {
-                if (pod.owner >= 0) {
-                    const pods = states[pod.owner].pods;
-                    pods.splice(pods.indexOf(pod), 1);
-                } else {
-                    cluster.createPod(pod, now);
-                }
-            }
-            if (scan.evicted.length > 0) cluster.schedule(now);
-            if (reporting) {
-                for (const [owner, blocked] of scan.blockedByMax)
-                    runs[owner].peakNodeMaxBlocked = Math.max(runs[owner].peakNodeMaxBlocked, blocked);
-            }
+/** Phase 7: cluster-autoscaler's scan; the pods of removed nodes are recreated by their owners. */
+function scanCluster(sim: Simulation): void {
+    const { cluster, now } = sim;
+    const scan = cluster.autoscale(now);
+    for (const pod of scan.evicted) {
+        if (pod.owner >= 0) {
+            const pods = sim.services[pod.owner].pods;
+            pods.splice(pods.indexOf(pod), 1);
+        } else {
+            cluster.createPod(pod, now);
         }
     }
-    if (record !== records) throw new Error(`simulate: recorded ${record} points of the ${records} counted`);
-    options.onProgress?.(1);
-    for (const state of states) if (state.rollout !== undefined) finishRollout(state, runs[state.index], null);
+    if (scan.evicted.length > 0) cluster.schedule(now);
+    if (!sim.reporting) return;
+    for (const [owner, blocked] of scan.blockedByMax) {
+        const tally = sim.services[owner].tally;
+        tally.peakNodeMaxBlocked = Math.max(tally.peakNodeMaxBlocked, blocked);
+    }
+}
 
-    const end = timeAt(steps - 1);
+function simulationResult(config: PlatformConfig, profile: LoadProfile, sim: Simulation): SimulationResult {
+    const end = timeAt(sim.steps - 1);
     return {
         stack: config.stack,
         profile: {
@@ -450,32 +586,35 @@ export function simulate(
         },
         stepSeconds: STEP_SECONDS,
         recordSeconds: RECORD_SECONDS,
-        times,
-        nodes,
-        nodesByGroup,
-        readyNodes,
-        peakNodes,
-        syncs,
-        services: runs.map((run): ServiceRun => {
-            let longest = run.longestShortfall;
-            if (run.shortfallFrom !== undefined && end - run.shortfallFrom > longest.seconds)
-                longest = { seconds: end - run.shortfallFrom, from: run.shortfallFrom };
-            return {
-                model: run.model,
-                series: run.series,
-                scaleEvents: run.scaleEvents,
-                stepResponses: run.stepResponses,
-                longestShortfall: longest,
-                peakUnserved: run.peakUnserved,
-                servedFraction: run.offered > 0 ? run.served / run.offered : 1,
-                overProvisioning: run.neededSeconds > 0 ? run.podSeconds / run.neededSeconds : 1,
-                quotaRefusals: run.quotaRefusals,
-                quotaRefusedBy: run.quotaRefusedBy,
-                peakQuotaBlocked: run.peakQuotaBlocked,
-                peakNodeMaxBlocked: run.peakNodeMaxBlocked,
-                rollouts: run.rollouts,
-            };
-        }),
+        times: sim.times,
+        nodes: sim.nodes,
+        nodesByGroup: sim.nodesByGroup,
+        readyNodes: sim.readyNodes,
+        peakNodes: sim.peakNodes,
+        syncs: sim.syncs,
+        services: sim.services.map((state) => serviceRun(state.tally, end)),
+    };
+}
+
+/** A service's tallies as its ServiceRun; a stretch under-provisioned still running ends at `end`. */
+function serviceRun(tally: ServiceTally, end: number): ServiceRun {
+    let longest = tally.longestShortfall;
+    if (tally.shortfallFrom !== undefined && end - tally.shortfallFrom > longest.seconds)
+        longest = { seconds: end - tally.shortfallFrom, from: tally.shortfallFrom };
+    return {
+        model: tally.model,
+        series: tally.series,
+        scaleEvents: tally.scaleEvents,
+        stepResponses: tally.stepResponses,
+        longestShortfall: longest,
+        peakUnserved: tally.peakUnserved,
+        servedFraction: tally.offered > 0 ? tally.served / tally.offered : 1,
+        overProvisioning: tally.neededSeconds > 0 ? tally.podSeconds / tally.neededSeconds : 1,
+        quotaRefusals: tally.quotaRefusals,
+        quotaRefusedBy: tally.quotaRefusedBy,
+        peakQuotaBlocked: tally.peakQuotaBlocked,
+        peakNodeMaxBlocked: tally.peakNodeMaxBlocked,
+        rollouts: tally.rollouts,
     };
 }
 
@@ -619,8 +758,18 @@ function readyCount(state: ServiceState, now: number): number {
     return ready;
 }
 
-function finishRollout(state: ServiceState, run: { rollouts: RolloutRun[] }, seconds: number | null): void {
-    run.rollouts.push({ ...state.rollout!.run, seconds });
+/** Ready pods of the current revision (`current`) or of the older ones. */
+function readyOfRevision(state: ServiceState, current: boolean, now: number): number {
+    let ready = 0;
+    for (const pod of state.pods) {
+        if (((pod.revision ?? 0) === state.revision) === current && pod.readyAt !== undefined && pod.readyAt <= now)
+            ready++;
+    }
+    return ready;
+}
+
+function finishRollout(state: ServiceState, seconds: number | null): void {
+    state.tally.rollouts.push({ ...state.rollout!.run, seconds });
     state.rollout = undefined;
 }
 
@@ -634,7 +783,7 @@ function reconcileReplicaSet(
     revision: number,
     target: number,
     now: number,
-): { readonly refusedBy: readonly QuotaResource[]; readonly shortfall: number } {
+): ReplicaSetResult {
     // Counted before any list is made: on most steps the ReplicaSet already has its pods.
     let count = 0;
     for (const pod of state.pods) if ((pod.revision ?? 0) === revision) count++;
@@ -653,6 +802,12 @@ function reconcileReplicaSet(
         count++;
     }
     return NOTHING_REFUSED;
+}
+
+/** What refused a ReplicaSet's pod, and how many pods it lacks. */
+interface ReplicaSetResult {
+    readonly refusedBy: readonly QuotaResource[];
+    readonly shortfall: number;
 }
 
 /** The answer when the ReplicaSet has its pods: one frozen object, not one per service and step. */
