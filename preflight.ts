@@ -52,7 +52,7 @@ import {
     StackContext,
     withoutDropped,
 } from "./config";
-import { simulationChecks } from "./simulator/model";
+import { simulationChecks } from "./simulator/service-model";
 import { tuningChecks } from "./simulator/tuner/checks";
 
 /**

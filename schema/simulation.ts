@@ -1,7 +1,7 @@
 // Config schema of `simulation`: the scaling simulator's settings (simulator/, `npm run simulate`).
 // Every key has a default, so the whole block may be left out. The per-service load model is
-// described, with its formulas, at the top of simulator/model.ts; its defaults come from each
-// service's own HPA and resources (simulator/model.ts `serviceModel`), which a schema cannot see.
+// described, with its formulas, at the top of simulator/service-model.ts; its defaults come from each
+// service's own HPA and resources (simulator/service-model.ts `serviceModel`), which a schema cannot see.
 import { z } from "zod";
 import { cpuMemory, positiveInt } from "./common";
 
@@ -12,7 +12,7 @@ const percent = (what: string) =>
 
 /**
  * How one service turns load into the numbers its HPA reads. Leave a key out for the default that
- * simulator/model.ts derives from the service's own config.
+ * simulator/service-model.ts derives from the service's own config.
  */
 const serviceModelSchema = z.strictObject({
     capacityPerPod: z

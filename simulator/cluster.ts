@@ -50,7 +50,7 @@ import type { PlatformConfig } from "../config";
 import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
 import { allocatable, instanceTypeSpec } from "../capacity/instance-types";
 import { parseQuantity, toBytes, toMillicores } from "../quantity";
-import { durationSeconds } from "./model";
+import { durationSeconds } from "./service-model";
 import { drainVerdict } from "../capacity/drain";
 import { platformPods } from "../catalog/platform-pods";
 import { headroomPlan } from "../capacity/headroom";

@@ -11,7 +11,7 @@
  */
 import type { PlatformConfig } from "../config";
 import { keyName } from "../config";
-import { HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS } from "./hpa-controller";
+import { HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS } from "./hpa";
 import { profile as builtInProfile, ProfileName, PROFILE_NAMES } from "./profiles";
 import type { SimulationResult } from "./run";
 

@@ -3,7 +3,7 @@
  * (PodMetricsInfo, a read-only map by pod name), without a Map and sample objects made anew at
  * every sync.
  */
-import type { PodInfo, PodMetric } from "./hpa-controller";
+import type { PodInfo, PodMetric } from "./hpa";
 
 /** A sample as PodSamples keeps it: rewritten in place at each sync. */
 interface Slot {

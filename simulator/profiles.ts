@@ -3,9 +3,9 @@
  * Validation"), written in each service's own levels so one profile fits every service:
  *   base = minReplicas x capacityPerPod   the load minReplicas serve at the HPA's target
  *   top  = maxReplicas x capacityPerPod   the load maxReplicas serve
- * A CSV of real traffic gives absolute load in each service's units (simulator/model.ts).
+ * A CSV of real traffic gives absolute load in each service's units (simulator/service-model.ts).
  */
-import type { ServiceModel } from "./model";
+import type { ServiceModel } from "./service-model";
 
 export interface LoadProfile {
     readonly name: string;
@@ -255,7 +255,7 @@ export const DEFAULT_SERVICE_LABEL = "service";
  * A profile from a Prometheus `query_range` response (the HTTP API's JSON: `status: success`,
  * `data.resultType: matrix`, each series `{metric: {labels}, values: [[unix seconds, "value"], ...]}`).
  * Each series is the load of the service its `label` names, in that service's load unit
- * (simulator/model.ts); series of one service add up. Time counts from the earliest sample; load
+ * (simulator/service-model.ts); series of one service add up. Time counts from the earliest sample; load
  * is linear between samples (Prometheus leaves out steps without data); services without a series
  * stay at their base load. A series without the label, or naming no service, is an error.
  */

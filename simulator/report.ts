@@ -16,8 +16,8 @@
 import type { PlatformConfig } from "../config";
 import { keyName } from "../config";
 import { capacityReport, QuotaResource } from "../capacity/model";
-import { HPA_SYNC_PERIOD_SECONDS, newHpaState, reconcile } from "./hpa-controller";
-import type { ServiceModel } from "./model";
+import { HPA_SYNC_PERIOD_SECONDS, newHpaState, reconcile } from "./hpa";
+import type { ServiceModel } from "./service-model";
 import { simulate } from "./run";
 import type { RolloutRun, ServiceRun, SimulationResult } from "./run";
 import { builtInProfileOf, Check, criterionMargin, Margin, NEAR_FRACTION, needsMargin } from "./margins";

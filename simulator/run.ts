@@ -16,7 +16,7 @@ import {
     PodInfo,
     newHpaState,
     reconcile,
-} from "./hpa-controller";
+} from "./hpa";
 import {
     addonPods,
     CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS,
@@ -35,7 +35,7 @@ import {
     RESOURCE_METRIC_WINDOW_SECONDS,
     ServiceModel,
     serviceModels,
-} from "./model";
+} from "./service-model";
 import { PodSamples } from "./pod-samples";
 import type { LoadProfile } from "./profiles";
 import { rolloutStep } from "./deployment";

@@ -53,7 +53,7 @@ function nodeGroupBoundErrors(config: PlatformConfig): string[] {
     ]);
 }
 
-/** Load-model keys that default from the HPA's targets (simulator/model.ts). */
+/** Load-model keys that default from the HPA's targets (simulator/service-model.ts). */
 const TARGET_DERIVED = ["capacityPerPod", "cpuUtilizationAtCapacity", "memoryUtilizationAtCapacity"] as const;
 
 /** A target search needs the load model pinned: its defaults derive from the targets, so the search would change the pods, not just the HPA. */

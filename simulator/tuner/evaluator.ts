@@ -4,8 +4,8 @@
 import type { PlatformConfig } from "../../config";
 import { keyName } from "../../config";
 import { hourlyPrice, HOURS_PER_MONTH } from "../../catalog/prices";
-import { serviceModels } from "../model";
-import type { ServiceModel } from "../model";
+import { serviceModels } from "../service-model";
+import type { ServiceModel } from "../service-model";
 import { LoadProfile, tunerOrder } from "../profiles";
 import { CriterionResult, evaluateCriteria } from "../report";
 import { SimulationResult, simulate } from "../run";

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { serviceModel } from "../../simulator/model";
+import { serviceModel } from "../../simulator/service-model";
 import { prometheusProfile } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { loadFileProfile } from "../../tools/load-file";

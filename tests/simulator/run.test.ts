@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { csvProfile, dayProfile, mulberry32, profile } from "../../simulator/profiles";
 import { directionChanges, formatReport, responseFloor, resultJson } from "../../simulator/report";
-import { serviceModel } from "../../simulator/model";
+import { serviceModel } from "../../simulator/service-model";
 import { SimulationResult, simulate, STEP_SECONDS } from "../../simulator/run";
 import { serviceChartSvg } from "../../simulator/svg";
 import * as fs from "fs";

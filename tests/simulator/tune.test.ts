@@ -11,7 +11,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { hourlyPrice } from "../../catalog/prices";
 import { preflight } from "../../preflight";
-import { serviceModels } from "../../simulator/model";
+import { serviceModels } from "../../simulator/service-model";
 import { profile } from "../../simulator/profiles";
 import { evaluateCriteria } from "../../simulator/report";
 import { simulate } from "../../simulator/run";

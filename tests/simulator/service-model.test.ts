@@ -9,7 +9,7 @@ import {
     neededReplicas,
     serviceModel,
     simulationChecks,
-} from "../../simulator/model";
+} from "../../simulator/service-model";
 import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 /** Production with `simulation` replaced. */

@@ -1,47 +1,15 @@
 /**
- * The scaling simulator's service model: how load on a service becomes the numbers its HPA reads.
- * Pure functions of the parsed config (config.ts); simulator/run.ts steps them through time.
- *
- * Load units
- *   A service with a Pods metric measures load in that metric's unit: the first Pods metric's value
- *   summed over the service's pods (api-gateway: http_requests_per_second, requests/s). A service
- *   without one is CPU-bound: its load is CPU work in millicores, on top of each pod's idle CPU.
- *
- * Per service (simulation.services.<name>, defaults in `serviceModel`)
- *   C      capacityPerPod: load one ready pod serves at its HPA target. Default: the first Pods
- *          metric's target (model-orchestration: 20 requests/s); CPU-bound: the CPU request x
- *          (CPU target - b) / 100 (agent-orchestrator: 500m x (70 - 10)% = 300m); at least 1.
- *   b, u   baseCpuUtilization (10, or u / 2 if lower) and cpuUtilizationAtCapacity (the CPU target, else 70): CPU of an
- *          idle pod and of a pod serving C, in percent of the CPU request.
- *   mb, mu baseMemoryUtilization and memoryUtilizationAtCapacity: the same for memory (defaults half
- *          and three quarters of the memory target, else 40 and 60: memory follows load but does not
- *          drive scaling unless set to).
- *
- * Per pod, with L the service's load and r its ready pods (only ready pods get traffic: the
- * Service's endpoints list only them; starting and pending pods serve nothing)
- *   x      = min(L / r, xmax)                          load each ready pod serves
- *   xmax   = C x (100 x limit.cpu / request.cpu - b) / (u - b)   where its CPU reaches its CPU limit
- *   cpu%   = b  + (x / C) x (u  - b)                   CPU utilization (idle pods: b)
- *   mem%   = mb + (x / C) x (mu - mb)                  memory utilization
- *   pods metric = x for the first Pods metric; (x / C) x target for any other (each is at its
- *          target when the pod serves C)
- *   unserved load = L - r x x  (load above what the ready pods can serve at their CPU limits)
- *   needed replicas = clamp(ceil(L / C), minReplicas, maxReplicas): the pods that serve L at the target
- *
- * What the HPA sees (simulator/run.ts): metrics-server's CPU and memory are a pod's average over a
- * 15 s window (its resolution) that ends 10 s before the HPA reads it (the kubelet serves stats up to
- * one 10 s housekeeping interval old), once the pod has run that long; a Pods metric is the pod's
- * average since it started over the prometheus-adapter rule's rate() window (addons.prometheusAdapter
- * .rules, default 2m), ending half a scrape interval before the read, once the pod has run two scrape
- * intervals (rate() needs two samples). Samples are in the
- * controller's milli-units, except Utilization targets, which are ratios and are fed in millicores
- * and bytes. Object metrics are not simulated (a warning says so); the HPA still scales on the rest.
+ * The scaling simulator's service model: how load on a service becomes the numbers its HPA reads
+ * (load units, capacity per pod, CPU and memory utilization, needed replicas). Pure functions of
+ * the parsed config (config.ts); simulator/run.ts steps them through time. The formulas and what
+ * the HPA sees: docs/design/simulator.md "The service model".
  */
 import { durationSeconds } from "../schema/common";
 import type { ConfigCheck, PlatformConfig, ServiceConfig } from "../config";
-import { closestKey, keyName } from "../config";
+import { keyName } from "../config";
+import { didYouMean } from "../config-path";
 import { parseQuantity, toBytes, toMillicores } from "../quantity";
-import type { HpaMetricSpec, HpaSpec } from "./hpa-controller";
+import type { HpaMetricSpec, HpaSpec } from "./hpa";
 
 /** metrics-server's `--metric-resolution` (chart default 15s): the window of a CPU or memory sample. */
 export const RESOURCE_METRIC_WINDOW_SECONDS = 15;
@@ -219,7 +187,7 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
         if (!services.includes(name)) {
             errors.push(
                 `${keyName(["simulation", "services", name])} must name a service of ${keyName(["services"])} ` +
-                    `(${services.join(", ")})${closest(name, services)}`,
+                    `(${services.join(", ")})${hintAfter(didYouMean(name, services))}`,
             );
         }
     }
@@ -254,9 +222,9 @@ export function simulationChecks(config: PlatformConfig): ReturnType<ConfigCheck
 simulationChecks.doc =
     "Every simulation.services key must name a service, and a service's load model must let CPU grow with load.";
 
-function closest(name: string, candidates: readonly string[]): string {
-    const match = closestKey(name, candidates);
-    return match !== undefined ? `; did you mean ${match}?` : "";
+/** `; <hint>` to end a sentence with, or nothing. */
+function hintAfter(hint: string | undefined): string {
+    return hint !== undefined ? `; ${hint}` : "";
 }
 
 function utilizationTarget(service: ServiceConfig, resource: "cpu" | "memory"): number | undefined {
