@@ -1,50 +1,8 @@
 /**
- * The cluster around the HPA: nodes of the stack's node groups, the scheduler, the namespace's
- * ResourceQuota and cluster-autoscaler. One mutable `Cluster` per simulation run (simulator/run.ts
- * owns it and steps it; nothing outside a run sees it change).
- *
- * The model, kept to what decides when pods run:
- * - A node offers its instance type's allocatable (capacity/instance-types.ts: EKS kubeReserved and
- *   eviction threshold), less the per-node DaemonSets (`guardrails.daemonSetRequestsPerNode`).
- * - The platform's own pods (catalog/platform-pods.ts) run on the nodes too; those the drain audit
- *   (capacity/drain.ts) finds keeping their node, Prometheus alone by design, pin it.
- * - Pods the ResourceQuota refuses are never created; the ReplicaSet tries again on the next step.
- *   A deleted pod terminates for `terminationSeconds` (simulator/run.ts): until it is gone it keeps
- *   its quota and its node's room (see `deletePod`).
- * - The scheduler binds pending pods, critical priority first, then oldest first, headroom's
- *   placeholders last, to the ready node with the most room left (kube-scheduler's default
- *   LeastAllocated score). The one preemption modelled is of placeholders (`preemptFor`): a critical
- *   pod that fits no node evicts the fewest placeholders of one node and binds there at once
- *   (terminationGracePeriodSeconds 0); the placeholder's ReplicaSet recreates it, Pending.
- * - cluster-autoscaler scans every 10 s (`--scan-interval`). Scale-up: pending pods that fit no
- *   ready node and no node already on its way are packed first-fit onto new nodes of the group the
- *   expander picks (least-waste, most-pods or the first by name), up to the group's maxSize; the
- *   nodes are ready `nodeProvisioningSeconds` later. Scale-down: a ready node whose requests are at
- *   or below half its allocatable (`--scale-down-utilization-threshold` 0.5), whose pods fit
- *   elsewhere, may all be drained and whose PDBs allow evicting them, for `scaleDownUnneededTime`,
- *   is removed, and its pods are recreated elsewhere; empty nodes all at once, others one per scan;
- *   never below minSize, and not within `scaleDownDelayAfterAdd` of a scale-up or
- *   `scaleDownDelayAfterDelete` of a removal. Failed scale-ups (`scaleDownDelayAfterFailure`) do not
- *   happen here.
- *
- * Which cluster-autoscaler it follows: 1.34 (kubernetes/autoscaler tag cluster-autoscaler-1.34.5,
- * the image the stacks pin), paths under cluster-autoscaler/:
- * - core/scaledown/eligibility/eligibility.go:188 `if utilInfo.Utilization > threshold { return false }`:
- *   a node exactly at the threshold is removable; simulator/utilization/info.go:50-92,95-134: the
- *   utilization is max(cpu, memory) requests (DaemonSet pods included, as
- *   --ignore-daemonsets-utilization is false) over allocatable.
- * - simulator/drainability/rules/system/rule.go:48-65: a kube-system pod that no PDB matches
- *   blocks its node's removal until `--blocking-system-pod-distruption-timeout` (1 h,
- *   config/flags/flags.go:200) after its creation (`drainTime.After(creation + timeout)`), only
- *   while --skip-nodes-with-system-pods (rules/rules.go:68); a kube-system pod with a PDB is left to
- *   the PDB rule. Pods carry this as `pin` (seconds after creation), as any other drainability rule
- *   that keeps a node would.
- * - expander/waste/waste.go:37-66,85-90: least-waste scores `(n x capacity - Σ pod requests) /
- *   (n x capacity)` for CPU plus memory, with the node's *capacity* (`Status.Capacity`), not its
- *   allocatable, and the pods the scale-up places (DaemonSets not among them).
- * - core/utils/expendable.go `IsExpendablePod`: only a pod *below* `--expendable-pods-priority-cutoff`
- *   (-10) is left out of scale-up and scale-down; headroom's placeholders sit at -10, so a Pending
- *   one makes cluster-autoscaler add a node, and scale-down must find room for them elsewhere.
+ * The cluster around the HPA: nodes of the stack's node groups, the scheduler (LeastAllocated, with
+ * preemption of headroom's placeholders), the namespace's ResourceQuota and cluster-autoscaler 1.34.
+ * One mutable `Cluster` per simulation run (simulator/run.ts owns and steps it). The model and the
+ * upstream code each rule follows: docs/design/simulator.md "The cluster".
  */
 import type { PlatformConfig } from "../config";
 import { QUOTA_RESOURCES, QuotaResource } from "../capacity/model";
@@ -66,7 +24,7 @@ export const CA_SCALE_DOWN_UTILIZATION_THRESHOLD = 0.5;
  * set one takes before the kubelet kills it. An assumption: a pod that exits on SIGTERM goes sooner.
  */
 export const DEFAULT_POD_TERMINATION_SECONDS = 30;
-/** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200), seconds. */
+/** cluster-autoscaler 1.34's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go), seconds. */
 export const CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS = 3600;
 /** Pods of the per-node DaemonSets (aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, node-exporter): they count against maxPods. */
 export const DAEMONSET_PODS_PER_NODE = 5;
@@ -231,7 +189,7 @@ function quotaAmount(key: QuotaResource, value: string): number {
  * (catalog/platform-pods.ts; the DaemonSets are the nodes' `daemonSets`). Each pins its node as the
  * drain audit (capacity/drain.ts, cluster-autoscaler 1.34's rules) says: for good (Prometheus,
  * safe-to-evict "false"), or, for a kube-system pod no PDB matches, for the blocking-system-pod
- * timeout after its creation (system/rule.go:58-65).
+ * timeout after its creation (simulator/drainability/rules/system/rule.go `Rule.Drainable`).
  */
 export function addonPods(config: PlatformConfig): PodTemplate[] {
     const flags = config.addons.clusterAutoscaler;
@@ -294,8 +252,8 @@ export interface ExpansionOption {
 
 /**
  * expander/waste/waste.go `BestOptions`: the wasted fraction of CPU plus that of memory over the
- * new nodes' capacity, `(n x capacity - Σ requests) / (n x capacity)` (waste.go:49-54, capacity
- * from resourcesForNode :85-90).
+ * new nodes' capacity, `(n x capacity - Σ requests) / (n x capacity)`, the capacity from
+ * `resourcesForNode` (cluster-autoscaler-1.34.5).
  */
 export function wasteScore(option: ExpansionOption): number {
     const cpu = option.nodes.length * option.group.capacity.cpu;
@@ -650,7 +608,7 @@ export class Cluster {
     }
 }
 
-/** eligibility.go:173-192 `isNodeAtOrBelowUtilizationThreshold`: max(cpu, memory) requests / allocatable, not above the threshold. */
+/** cluster-autoscaler-1.34.5 eligibility.go `isNodeAtOrBelowUtilizationThreshold`: max(cpu, memory) requests / allocatable, not above the threshold. */
 export function underutilized(
     node: Pick<Node, "used" | "allocatable">,
     threshold = CA_SCALE_DOWN_UTILIZATION_THRESHOLD,

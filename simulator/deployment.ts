@@ -1,22 +1,9 @@
 /**
  * The Deployment controller's rolling update, reduced to the replica counts of the old and the new
  * ReplicaSet: how many pods each should have at a step. Pure functions; simulator/run.ts creates
- * and deletes the pods (through the ResourceQuota) to match.
- *
- * Follows Kubernetes 1.34's pkg/controller/deployment (unchanged in these functions since 1.2x):
- *   util/deployment_util.go ResolveFenceposts   maxSurge rounds up, maxUnavailable down, both 0 -> maxUnavailable 1
- *   util/deployment_util.go NewRSNewReplicas     the new RS grows to at most replicas + maxSurge pods in all RSs
- *   rolling.go reconcileOldReplicaSets           old RSs shrink while replicas - maxUnavailable pods stay
- *                                                available: `maxScaledDown = all - minAvailable - newUnavailable`,
- *                                                unhealthy old pods first (cleanupUnhealthyReplicas), then
- *                                                available ones down to minAvailable
- *                                                (scaleDownOldReplicaSetsForRollingUpdate)
- * Counts are ReplicaSet spec replicas, as upstream reads them: a pod the quota refused still counts
- * in its RS's spec, and a terminating pod counts in none (DeploymentReplicaSetTerminatingReplicas is
- * off in 1.34), so surge pods can meet the quota while old pods are still terminating.
- * The services' Deployments set maxSurge (the contract's `maxSurge`) and leave maxUnavailable to
- * Kubernetes' default, 25% (pkg/apis/apps/v1/defaults.go SetDefaults_Deployment). minReadySeconds
- * is 0: a ready pod is available.
+ * and deletes the pods (through the ResourceQuota) to match. Follows Kubernetes 1.34's
+ * pkg/controller/deployment function by function: docs/design/simulator.md "The Deployment
+ * controller".
  */
 import { IntOrPercent, scaleIntOrPercent } from "../quantity";
 

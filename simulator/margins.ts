@@ -3,11 +3,7 @@
  * from the limit and the assumption (or setting) the verdict hangs on, with the value of that
  * assumption at which the verdict flips. The break-even is computed, never assumed: the run is
  * repeated with the assumption changed, bisecting on its values, and the criterion re-checked.
- *
- *   responseSeconds             clusterAutoscaler.nodeProvisioningSeconds when the response waited for a
- *                               new node (changing it changes the response), else simulation.podReadySeconds
- *   maxDirectionChangesPerHour  the service's behavior.scaleDown.stabilizationWindowSeconds (a setting)
- *   maxOverProvisioning, quotaRefusalsBelowMax   the margin only (no single assumption decides them)
+ * Which assumption decides which criterion: docs/design/simulator.md "Verdicts".
  */
 import type { PlatformConfig } from "../config";
 import { keyName } from "../config";

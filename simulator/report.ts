@@ -1,17 +1,7 @@
 /**
  * What a simulation run means: the per-service figures the CLI prints, the seed's validation
  * criteria (`simulation.criteria`) checked against them, and the run as JSON. Pure functions of a
- * `SimulationResult`.
- *
- * Which profile checks which criterion:
- *   spike        responseSeconds              seconds from the step to enough ready pods
- *   oscillating  maxDirectionChangesPerHour   scale-direction changes per hour
- *   day          maxOverProvisioning          pod-seconds provisioned / pod-seconds needed
- *   all but peak and rollout  quotaRefusalsBelowMax   pods the ResourceQuota refused
- * The sustained peak drives every service to maxReplicas on purpose: there a quota refusal is a
- * finding that names the quota key, not a missed criterion. So does the rollout profile, which
- * rolls every Deployment out at maxReplicas: the report says per service whether the rolling
- * update finished, how low the ready pods went and which quota key refused new pods.
+ * `SimulationResult`. Which profile checks which criterion: docs/design/simulator.md "Verdicts".
  */
 import type { PlatformConfig } from "../config";
 import { keyName } from "../config";

@@ -2,7 +2,7 @@
  * Behavior and stabilization, one function per upstream function: defaulting
  * (pkg/apis/autoscaling/v2/defaults.go), recommendations and their stabilization window, scale
  * events and the behavior's rate limits, and normalization (pkg/controller/podautoscaler/horizontal.go).
- * Which upstream version each part follows: simulator/hpa-controller.ts.
+ * Which upstream version each part follows: docs/design/simulator.md "The HPA controller".
  */
 import {
     HPA_DOWNSCALE_STABILIZATION_WINDOW_SECONDS,

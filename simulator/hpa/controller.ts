@@ -1,7 +1,7 @@
 /**
  * The controller's reconcile: metric specs and observations, computeReplicasForMetric(s), and
  * reconcileAutoscaler (pkg/controller/podautoscaler/horizontal.go).
- * Which upstream version each part follows: simulator/hpa-controller.ts.
+ * Which upstream version each part follows: docs/design/simulator.md "The HPA controller".
  */
 import {
     DEFAULT_HPA_CONTROLLER_CONFIG,
@@ -271,8 +271,7 @@ interface PreparedSpec {
 /**
  * One entry per spec, for the last controller config it was reconciled with (recomputed when another
  * config is passed, so alternating two configs recomputes each time): a simulation reconciles the
- * same spec with one config every 15 s for a day (745,088 reconciles for 128 services), and these
- * were rebuilt at each. Specs are read-only (HpaSpec's fields are readonly); a spec changed in place
+ * same spec with one config at every sync, so each is prepared once. Specs are read-only (HpaSpec's fields are readonly); a spec changed in place
  * would be stale here.
  */
 const preparedSpecs = new WeakMap<HpaSpec, { readonly config: HpaControllerConfig; readonly prepared: PreparedSpec }>();

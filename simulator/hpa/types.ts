@@ -1,7 +1,7 @@
 /**
  * The HPA controller port's constants and types: the kube-controller-manager flag defaults
  * (pkg/controller/podautoscaler/config/v1alpha1/defaults.go) and the autoscaling/v2 behavior types.
- * Which upstream version each part follows: simulator/hpa-controller.ts.
+ * Which upstream version each part follows: docs/design/simulator.md "The HPA controller".
  */
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -187,7 +187,8 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         });
     });
 
-    // cluster-autoscaler-1.34.5 core/scaledown/eligibility/eligibility.go:188 (`>`), eligibility_test.go getTestCases:
+    // cluster-autoscaler-1.34.5 core/scaledown/eligibility/eligibility.go `isNodeAtOrBelowUtilizationThreshold` (`>`),
+    // eligibility_test.go getTestCases:
     // a 1000m node with a 600m pod is not underutilized, with a 100m pod it is.
     describe("the utilization threshold (eligibility.go)", () => {
         const node = (cpu: number) => ({
