@@ -288,13 +288,29 @@ function prepare(spec: HpaSpec, config: HpaControllerConfig): PreparedSpec {
     return prepared;
 }
 
+/** What a reconcile decided, before the rescale is applied. */
+interface Decision {
+    readonly desiredReplicas: number;
+    readonly reason: string;
+    readonly conditions: {
+        readonly ableToScale: string;
+        readonly scalingActive?: string;
+        readonly scalingLimited?: string;
+    };
+    /** The recommendations the next state holds: the seeded ones, or normalization's. */
+    readonly recommendations: HpaState["recommendations"];
+    readonly error?: string;
+}
+
 /**
  * Mirrors `reconcileAutoscaler` after the scale has been read, one step every sync period (15 s):
- * seed the first-sight recommendation; `current == 0 && min != 0` disables scaling; `current > max` -> max and
- * `current < min` -> min without metrics, stabilization or rate limits; otherwise the max metric proposal,
- * then `normalizeDesiredReplicas` (no behavior) or `normalizeDesiredReplicasWithBehaviors`. A rescale stores a scale
- * event (behavior only). The scale update is assumed to succeed. `spec.behavior` is defaulted here as the API
- * server would have done on admission.
+ * 1. seed the first-sight recommendation; `current == 0 && min != 0` disables scaling;
+ * 2. `current > max` -> max and `current < min` -> min, without metrics, stabilization or rate limits;
+ * 3. otherwise the max metric proposal (computeReplicasForMetrics), then `normalizeDesiredReplicas`
+ *    (no behavior) or `normalizeDesiredReplicasWithBehaviors`;
+ * 4. a rescale stores a scale event (behavior only).
+ * The scale update is assumed to succeed. `spec.behavior` is defaulted here as the API server would
+ * have done on admission.
  */
 export function reconcile(
     now: number,
@@ -303,12 +319,10 @@ export function reconcile(
     observed: HpaObservation,
     config: HpaControllerConfig = DEFAULT_HPA_CONTROLLER_CONFIG,
 ): HpaReconcileResult {
-    const { behavior, calc, metricNames } = prepare(spec, config);
+    const prepared = prepare(spec, config);
     const currentReplicas = observed.currentReplicas;
-    const statusReplicas = observed.statusReplicas ?? currentReplicas;
     const recommendations = recordInitialRecommendation(now, currentReplicas, state.recommendations);
     const minReplicas = spec.minReplicas ?? 1;
-
     if (currentReplicas === 0 && minReplicas !== 0) {
         return {
             desiredReplicas: currentReplicas,
@@ -318,89 +332,133 @@ export function reconcile(
             state: { ...state, recommendations },
         };
     }
-    // The recommendations the next state holds: the seeded ones, or normalization's.
-    let nextRecommendations = recommendations;
+    const outside = outOfRange(currentReplicas, minReplicas, spec.maxReplicas);
+    if (outside !== undefined) {
+        const decision = { ...outside, conditions: { ableToScale: "SucceededGetScale" }, recommendations };
+        return applyDecision(now, state, prepared.behavior, currentReplicas, decision);
+    }
+    const computed = computeReplicasForMetrics(currentReplicas, metricProposals(now, spec, prepared, observed));
+    if (computed.error !== undefined && computed.replicas === -1) {
+        return {
+            desiredReplicas: currentReplicas,
+            rescale: false,
+            reason: "FailedComputeMetricsReplicas",
+            conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason },
+            state: { ...state, recommendations },
+            error: computed.error,
+        };
+    }
+    const decision = normalize(now, spec, state, prepared, config, currentReplicas, computed, recommendations);
+    return applyDecision(now, state, prepared.behavior, currentReplicas, decision);
+}
 
-    let desiredReplicas: number;
-    let reason: string;
-    let conditions: { ableToScale: string; scalingActive?: string; scalingLimited?: string };
-    let error: string | undefined;
-    if (currentReplicas > spec.maxReplicas) {
-        desiredReplicas = spec.maxReplicas;
-        reason = "Current number of replicas above Spec.MaxReplicas";
-        conditions = { ableToScale: "SucceededGetScale" };
-    } else if (currentReplicas < minReplicas) {
-        desiredReplicas = minReplicas;
-        reason = "Current number of replicas below Spec.MinReplicas";
-        conditions = { ableToScale: "SucceededGetScale" };
-    } else {
-        const proposals: MetricProposal[] = [];
-        for (let i = 0; i < spec.metrics.length; i++) {
-            const metricSpec = spec.metrics[i];
-            const observation = observed.metrics[i] ?? { error: `no observation for metric ${metricSpec.name}` };
-            try {
-                proposals.push({
-                    replicas: computeReplicasForMetric(
-                        now,
-                        calc,
-                        metricSpec,
-                        observation,
-                        currentReplicas,
-                        statusReplicas,
-                    ),
-                    metric: metricNames[i],
-                });
-            } catch (e) {
-                if (!(e instanceof MetricComputationError)) throw e;
-                proposals.push({ error: e.message, reason: failedMetricReason(metricSpec) });
-            }
+/** Step 2: the jump to maxReplicas or minReplicas of a count outside them, else undefined. */
+function outOfRange(
+    currentReplicas: number,
+    minReplicas: number,
+    maxReplicas: number,
+): { readonly desiredReplicas: number; readonly reason: string } | undefined {
+    if (currentReplicas > maxReplicas)
+        return { desiredReplicas: maxReplicas, reason: "Current number of replicas above Spec.MaxReplicas" };
+    if (currentReplicas < minReplicas)
+        return { desiredReplicas: minReplicas, reason: "Current number of replicas below Spec.MinReplicas" };
+    return undefined;
+}
+
+/** Step 3's proposals: one per metric, or the error that metric's computation met. */
+function metricProposals(
+    now: number,
+    spec: HpaSpec,
+    prepared: PreparedSpec,
+    observed: HpaObservation,
+): MetricProposal[] {
+    const currentReplicas = observed.currentReplicas;
+    const statusReplicas = observed.statusReplicas ?? currentReplicas;
+    const proposals: MetricProposal[] = [];
+    for (let i = 0; i < spec.metrics.length; i++) {
+        const metricSpec = spec.metrics[i];
+        const observation = observed.metrics[i] ?? { error: `no observation for metric ${metricSpec.name}` };
+        try {
+            proposals.push({
+                replicas: computeReplicasForMetric(
+                    now,
+                    prepared.calc,
+                    metricSpec,
+                    observation,
+                    currentReplicas,
+                    statusReplicas,
+                ),
+                metric: prepared.metricNames[i],
+            });
+        } catch (e) {
+            if (!(e instanceof MetricComputationError)) throw e;
+            proposals.push({ error: e.message, reason: failedMetricReason(metricSpec) });
         }
-        const computed = computeReplicasForMetrics(currentReplicas, proposals);
-        if (computed.error !== undefined && computed.replicas === -1) {
-            return {
-                desiredReplicas: currentReplicas,
-                rescale: false,
-                reason: "FailedComputeMetricsReplicas",
-                conditions: { ableToScale: "SucceededGetScale", scalingActive: computed.invalidReason },
-                state: { ...state, recommendations },
-                error: computed.error,
-            };
-        }
-        error = computed.error;
-        const prenormalized = computed.replicas > 0 ? computed.replicas : 0;
-        const normalized =
-            behavior === undefined
-                ? normalizeDesiredReplicas(now, {
-                      currentReplicas,
-                      desiredReplicas: prenormalized,
-                      minReplicas,
-                      maxReplicas: spec.maxReplicas,
-                      recommendations,
-                      downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
-                      scaleUpLimitFactor: config.scaleUpLimitFactor,
-                  })
-                : normalizeDesiredReplicasWithBehaviors(now, {
-                      currentReplicas,
-                      desiredReplicas: prenormalized,
-                      minReplicas,
-                      maxReplicas: spec.maxReplicas,
-                      behavior,
-                      recommendations,
-                      scaleUpEvents: state.scaleUpEvents,
-                      scaleDownEvents: state.scaleDownEvents,
-                      downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
-                  });
-        nextRecommendations = normalized.recommendations;
-        desiredReplicas = normalized.replicas;
-        reason = normalized.reason;
-        conditions = {
+    }
+    return proposals;
+}
+
+/** Step 3's normalization of the largest proposal: stabilization and rate limits. */
+function normalize(
+    now: number,
+    spec: HpaSpec,
+    state: HpaState,
+    prepared: PreparedSpec,
+    config: HpaControllerConfig,
+    currentReplicas: number,
+    computed: ReturnType<typeof computeReplicasForMetrics>,
+    recommendations: readonly TimestampedRecommendation[],
+): Decision {
+    const behavior = prepared.behavior;
+    const desiredReplicas = computed.replicas > 0 ? computed.replicas : 0;
+    const minReplicas = spec.minReplicas ?? 1;
+    // Two literals, not one spread into each: reconcile runs at every sync of every service.
+    const normalized =
+        behavior === undefined
+            ? normalizeDesiredReplicas(now, {
+                  currentReplicas,
+                  desiredReplicas,
+                  minReplicas,
+                  maxReplicas: spec.maxReplicas,
+                  recommendations,
+                  downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
+                  scaleUpLimitFactor: config.scaleUpLimitFactor,
+              })
+            : normalizeDesiredReplicasWithBehaviors(now, {
+                  currentReplicas,
+                  desiredReplicas,
+                  minReplicas,
+                  maxReplicas: spec.maxReplicas,
+                  behavior,
+                  recommendations,
+                  scaleUpEvents: state.scaleUpEvents,
+                  scaleDownEvents: state.scaleDownEvents,
+                  downscaleStabilizationWindowSeconds: config.downscaleStabilizationWindowSeconds,
+              });
+    return {
+        desiredReplicas: normalized.replicas,
+        reason: normalized.reason,
+        conditions: {
             ableToScale: normalized.ableToScaleReason,
             scalingActive: "ValidMetricFound",
             scalingLimited: normalized.reason,
-        };
-    }
+        },
+        recommendations: normalized.recommendations,
+        error: computed.error,
+    };
+}
 
-    let nextState: HpaState = { ...state, recommendations: nextRecommendations };
+/** Step 4: the result of a decision; a rescale stores its scale event. */
+function applyDecision(
+    now: number,
+    state: HpaState,
+    behavior: HPABehavior | undefined,
+    currentReplicas: number,
+    decision: Decision,
+): HpaReconcileResult {
+    const { desiredReplicas, reason, error } = decision;
+    let nextState: HpaState = { ...state, recommendations: decision.recommendations };
+    let conditions = decision.conditions;
     const rescale = desiredReplicas !== currentReplicas;
     if (rescale) {
         nextState = {
@@ -415,8 +473,6 @@ export function reconcile(
             ),
         };
         conditions = { ...conditions, ableToScale: "SucceededRescale" };
-    } else {
-        desiredReplicas = currentReplicas;
     }
     const result = { desiredReplicas, rescale, reason, conditions, state: nextState };
     return error === undefined ? result : { ...result, error };
