@@ -60,22 +60,7 @@ export function serviceModels(config: PlatformConfig): ServiceModel[] {
 export function serviceModel(config: PlatformConfig, name: string): ServiceModel {
     const service = config.services[name];
     const settings = config.simulation.services[name] ?? {};
-    const cpuTarget = utilizationTarget(service, "cpu");
-    const memoryTarget = utilizationTarget(service, "memory");
-    const cpuAtCapacity = settings.cpuUtilizationAtCapacity ?? cpuTarget ?? DEFAULT_CPU_TARGET;
-    const cpu = {
-        // Never at or above the CPU at capacity by default (a target below 20% halves it instead).
-        base: settings.baseCpuUtilization ?? Math.min(DEFAULT_BASE_CPU_UTILIZATION, cpuAtCapacity / 2),
-        atCapacity: cpuAtCapacity,
-    };
-    const memory = {
-        base:
-            settings.baseMemoryUtilization ??
-            (memoryTarget !== undefined ? memoryTarget / 2 : DEFAULT_BASE_MEMORY_UTILIZATION),
-        atCapacity:
-            settings.memoryUtilizationAtCapacity ??
-            (memoryTarget !== undefined ? (memoryTarget * 3) / 4 : DEFAULT_MEMORY_AT_CAPACITY),
-    };
+    const { cpu, memory } = utilizationModel(service, settings);
     const requests = {
         cpu: toMillicores(service.resources.requests.cpu),
         memory: toBytes(service.resources.requests.memory),
@@ -96,7 +81,58 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
         );
     const limitUtilization = (100 * limits.cpu) / requests.cpu;
     const maxLoadPerPod = (capacityPerPod * (limitUtilization - cpu.base)) / (cpu.atCapacity - cpu.base);
+    const { metrics, sources } = hpaMetrics(config, service, capacityPerPod);
+    return {
+        name,
+        config: service,
+        loadUnit: firstPods !== undefined ? firstPods.name : "millicores of CPU work",
+        capacityPerPod,
+        maxLoadPerPod,
+        cpu,
+        memory,
+        requests,
+        limits,
+        hpa: {
+            minReplicas: service.minReplicas,
+            maxReplicas: service.maxReplicas,
+            metrics,
+            behavior: service.behavior,
+        },
+        sources,
+    };
+}
 
+/** CPU and memory utilization of an idle pod and of one at capacity: the settings, else from the HPA's targets. */
+function utilizationModel(
+    service: ServiceConfig,
+    settings: PlatformConfig["simulation"]["services"][string],
+): Pick<ServiceModel, "cpu" | "memory"> {
+    const cpuTarget = utilizationTarget(service, "cpu");
+    const memoryTarget = utilizationTarget(service, "memory");
+    const cpuAtCapacity = settings.cpuUtilizationAtCapacity ?? cpuTarget ?? DEFAULT_CPU_TARGET;
+    const cpu = {
+        // Never at or above the CPU at capacity by default (a target below 20% halves it instead).
+        base: settings.baseCpuUtilization ?? Math.min(DEFAULT_BASE_CPU_UTILIZATION, cpuAtCapacity / 2),
+        atCapacity: cpuAtCapacity,
+    };
+    const memory = {
+        base:
+            settings.baseMemoryUtilization ??
+            (memoryTarget !== undefined ? memoryTarget / 2 : DEFAULT_BASE_MEMORY_UTILIZATION),
+        atCapacity:
+            settings.memoryUtilizationAtCapacity ??
+            (memoryTarget !== undefined ? (memoryTarget * 3) / 4 : DEFAULT_MEMORY_AT_CAPACITY),
+    };
+    return { cpu, memory };
+}
+
+/** The HPA's metrics as the controller reads them (Object metrics left out), and where each one's samples come from. */
+function hpaMetrics(
+    config: PlatformConfig,
+    service: ServiceConfig,
+    capacityPerPod: number,
+): { metrics: HpaMetricSpec[]; sources: MetricSource[] } {
+    const firstPods = service.metrics.find((metric) => metric.type === "Pods");
     const metrics: HpaMetricSpec[] = [];
     const sources: MetricSource[] = [];
     for (const metric of service.metrics) {
@@ -124,24 +160,7 @@ export function serviceModel(config: PlatformConfig, name: string): ServiceModel
             });
         }
     }
-    return {
-        name,
-        config: service,
-        loadUnit: firstPods !== undefined ? firstPods.name : "millicores of CPU work",
-        capacityPerPod,
-        maxLoadPerPod,
-        cpu,
-        memory,
-        requests,
-        limits,
-        hpa: {
-            minReplicas: service.minReplicas,
-            maxReplicas: service.maxReplicas,
-            metrics,
-            behavior: service.behavior,
-        },
-        sources,
-    };
+    return { metrics, sources };
 }
 
 /** The load each ready pod serves when `ready` pods share `load`. */
