@@ -9,6 +9,8 @@ import { replicaHoursChange } from "../../tools/tune";
 import { PROFILE_NAMES } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { fixtureStack } from "../helpers/stacks";
+import * as fs from "fs";
+import { reportCases, SIMULATION_REPORTS_FILE, simulationReport } from "../helpers/simulation-reports";
 
 /** Staging with a quota of 1 CPU of requests: 7 pods' worth at minReplicas, so most never exist. */
 function starvedStaging(): PlatformConfig {
@@ -112,4 +114,25 @@ describe("simulate report wording", () => {
         assert.match(option.help, new RegExp(`instead of all ${PROFILE_NAMES.length}$`));
         assert.doesNotMatch(option.help, /five/);
     });
+});
+
+// A refactor of the report changes no word: every fixture stack's report under peak, spike and
+// rollout is the one it printed when the reports were written (tests/helpers/simulation-reports.ts).
+describe("formatReport's text is unchanged (tests/fixtures/simulation-reports.json)", () => {
+    const expected: Record<string, string[]> = JSON.parse(fs.readFileSync(SIMULATION_REPORTS_FILE, "utf8"));
+
+    it("the reports cover every fixture stack under peak, spike and rollout", () => {
+        assert.deepEqual(
+            Object.keys(expected).sort(),
+            reportCases()
+                .map(([stack, name]) => `${stack} ${name}`)
+                .sort(),
+        );
+    });
+
+    for (const [stack, name] of reportCases()) {
+        it(`${stack} under ${name}`, () => {
+            assert.deepEqual(simulationReport(stack, name).split("\n"), expected[`${stack} ${name}`]);
+        });
+    }
 });
