@@ -259,101 +259,130 @@ export function quotaCauses(
 
 /** The run as the CLI prints it, for the services in `only` (default all). */
 export function formatReport(config: PlatformConfig, result: SimulationResult, only?: readonly string[]): string {
-    const lines: string[] = [];
+    const shown = (service: string) => only === undefined || only.includes(service);
     const minutes = Math.round(result.profile.durationSeconds / 60);
-    lines.push(`${result.stack}, profile ${result.profile.name}: ${result.profile.description}`);
-    lines.push(`  ${minutes} min simulated; nodes ${result.nodes[0] ?? 0} at the start, ${result.peakNodes} at most`);
-    const ca = config.addons.clusterAutoscaler;
-    for (const run of result.services.filter(
-        (candidate) => only === undefined || only.includes(candidate.model.name),
-    )) {
-        const model = run.model;
-        lines.push("");
-        lines.push(
-            `${model.name}: load in ${model.loadUnit}, ${round(model.capacityPerPod, 2)} per pod at target; replicas ${model.config.minReplicas}-${model.config.maxReplicas}`,
-        );
-        const response = worstResponse(run);
-        if (response !== undefined) {
-            const floor = responseFloor(
-                model,
-                response.before,
-                response.needed,
-                config.simulation.podReadySeconds,
-                ca.nodeProvisioningSeconds,
-            );
-            const took =
-                response.seconds === null
-                    ? `not reached${notReachedBecause(result, run, response.step)}`
-                    : `${response.seconds} s`;
-            lines.push(
-                `  time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
-                    `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`,
-            );
-        }
-        const short = run.longestShortfall;
-        lines.push(
-            `  longest under-provisioning (fewer ready pods than needed, loaded over 10% past their target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`,
-        );
-        lines.push(
-            `  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
-                `served ${round(100 * run.servedFraction, 2)}% of all load`,
-        );
-        const ups = run.scaleEvents.filter((event) => event.to > event.from).length;
-        const changes = directionChanges(run);
-        lines.push(
-            `  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
-                `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`,
-        );
-        lines.push(`  ${provisioningText(run.overProvisioning)}`);
-        for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
-        lines.push(
-            `  blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
-                `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
-                (run.servedFraction === 0 && run.quotaRefusals === 0 && run.peakNodeMaxBlocked === 0
-                    ? `; yet no pod was ready to serve: at most ${Math.max(0, ...run.series.pods)} pods existed, none became ready`
-                    : ""),
-        );
-    }
-    const criteria = evaluateCriteria(config, result).filter(
-        (criterion) => only === undefined || only.includes(criterion.service),
+    const lines = [
+        `${result.stack}, profile ${result.profile.name}: ${result.profile.description}`,
+        `  ${minutes} min simulated; nodes ${result.nodes[0] ?? 0} at the start, ${result.peakNodes} at most`,
+    ];
+    for (const run of result.services.filter((candidate) => shown(candidate.model.name)))
+        lines.push("", ...serviceLines(config, result, run));
+    lines.push("", ...profileFindingLines(config, result, shown));
+    lines.push(...criteriaLines(config, result, shown));
+    return lines.join("\n");
+}
+
+/** One service's block of the report. */
+function serviceLines(config: PlatformConfig, result: SimulationResult, run: ServiceRun): string[] {
+    const model = run.model;
+    const lines = [
+        `${model.name}: load in ${model.loadUnit}, ${round(model.capacityPerPod, 2)} per pod at target; replicas ${model.config.minReplicas}-${model.config.maxReplicas}`,
+    ];
+    const response = worstResponse(run);
+    if (response !== undefined) lines.push(`  ${responseText(config, result, run, response)}`);
+    const short = run.longestShortfall;
+    lines.push(
+        `  longest under-provisioning (fewer ready pods than needed, loaded over 10% past their target): ${short.seconds} s${short.seconds > 0 ? ` from ${clock(short.from)}` : ""}`,
     );
-    lines.push("");
+    lines.push(
+        `  peak unserved load: ${round(run.peakUnserved.load, 1)}${run.peakUnserved.load > 0 ? ` (${round(100 * run.peakUnserved.ofLoad, 1)}% of the load, at ${clock(run.peakUnserved.t)})` : ""}; ` +
+            `served ${round(100 * run.servedFraction, 2)}% of all load`,
+    );
+    const ups = run.scaleEvents.filter((event) => event.to > event.from).length;
+    const changes = directionChanges(run);
+    lines.push(
+        `  scale events: ${run.scaleEvents.length} (${ups} up, ${run.scaleEvents.length - ups} down); direction changes: ${changes} ` +
+            `(${round(changes / (result.profile.durationSeconds / 3600), 2)} per hour)`,
+    );
+    lines.push(`  ${provisioningText(run.overProvisioning)}`);
+    for (const rollout of run.rollouts) lines.push(`  ${rolloutText(run, rollout)}`);
+    lines.push(`  ${blockedText(run)}`);
+    return lines;
+}
+
+/** The time from the worst step to enough ready replicas, beside the floor the settings allow. */
+function responseText(
+    config: PlatformConfig,
+    result: SimulationResult,
+    run: ServiceRun,
+    response: ServiceRun["stepResponses"][number],
+): string {
+    const floor = responseFloor(
+        run.model,
+        response.before,
+        response.needed,
+        config.simulation.podReadySeconds,
+        config.addons.clusterAutoscaler.nodeProvisioningSeconds,
+    );
+    const took =
+        response.seconds === null
+            ? `not reached${notReachedBecause(result, run, response.step)}`
+            : `${response.seconds} s`;
+    return (
+        `time from a step to enough ready replicas (${response.before} -> ${response.needed}): ${took}; ` +
+        `floor the settings allow ${floor.seconds} s, ${floor.withNode} s when a node must be added`
+    );
+}
+
+/** What blocked the service's pods: the quota, node groups at maxSize, or neither though none was ready. */
+function blockedText(run: ServiceRun): string {
+    return (
+        `blocked by quota: ${run.quotaRefusals === 0 ? "none" : `${run.quotaRefusals} pod${run.quotaRefusals === 1 ? "" : "s"} refused${refusedByText(run)}, at most ${run.peakQuotaBlocked} missing at once`}; ` +
+        `blocked by node max: ${run.peakNodeMaxBlocked === 0 ? "none" : `at most ${run.peakNodeMaxBlocked} pods pending with every node group at maxSize`}` +
+        (run.servedFraction === 0 && run.quotaRefusals === 0 && run.peakNodeMaxBlocked === 0
+            ? `; yet no pod was ready to serve: at most ${Math.max(0, ...run.series.pods)} pods existed, none became ready`
+            : "")
+    );
+}
+
+/** The findings of the profiles that drive every service to maxReplicas: the quota at peak, the rolling updates. */
+function profileFindingLines(
+    config: PlatformConfig,
+    result: SimulationResult,
+    shown: (service: string) => boolean,
+): string[] {
     if (result.profile.name === "peak") {
         const causes = quotaCauses(config, result);
-        lines.push(
+        return [
             causes.length === 0
                 ? "Quota at top load: no pod refused."
                 : `Quota at top load (expected when the services' maxReplicas need more than the quota): ${causes.map((cause) => cause.text).join("; ")}`,
-        );
+        ];
     }
     if (result.profile.name === "rollout") {
         const stalled = result.services
-            .filter((run) => only === undefined || only.includes(run.model.name))
+            .filter((run) => shown(run.model.name))
             .filter((run) => run.rollouts.some((rollout) => rollout.seconds === null));
-        lines.push(
+        return [
             stalled.length === 0
                 ? "Rolling updates at top load: every service finished."
                 : `Rolling updates at top load: ${stalled.map((run) => run.model.name).join(", ")} did not finish (the quota refused the new pods ` +
-                      "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).",
-        );
+                  "and the Deployment keeps its old ones while fewer than replicas - maxUnavailable are available).",
+        ];
     }
+    return [];
+}
+
+/** The verdict, then each criterion missed or met within NEAR_FRACTION of its limit, with its margin. */
+function criteriaLines(
+    config: PlatformConfig,
+    result: SimulationResult,
+    shown: (service: string) => boolean,
+): string[] {
+    const criteria = evaluateCriteria(config, result).filter((criterion) => shown(criterion.service));
     const missed = criteria.filter((criterion) => !criterion.ok);
-    const margins = verdictMargins(config, result, criteria);
-    const marginOf = (criterion: CriterionResult) => margins.find((margin) => margin.criterion === criterion);
-    lines.push(criteriaVerdict(criteria.length, missed.length));
-    for (const criterion of missed) {
-        lines.push(`  ${criterion.message}`);
-        const margin = marginOf(criterion);
-        if (margin !== undefined) lines.push(`    margin: ${margin.text}`);
-    }
     const near = criteria.filter((criterion) => criterion.ok && needsMargin(criterion));
+    const margins = verdictMargins(config, result, criteria);
+    const withMargin = (criterion: CriterionResult) => {
+        const margin = margins.find((candidate) => candidate.criterion === criterion);
+        return margin === undefined
+            ? [`  ${criterion.message}`]
+            : [`  ${criterion.message}`, `    margin: ${margin.text}`];
+    };
+    const lines = [criteriaVerdict(criteria.length, missed.length), ...missed.flatMap(withMargin)];
     if (near.length > 0) lines.push(`Met within ${NEAR_FRACTION * 100} % of the limit:`);
-    for (const criterion of near) {
-        lines.push(`  ${criterion.message}`);
-        const margin = marginOf(criterion);
-        if (margin !== undefined) lines.push(`    margin: ${margin.text}`);
-    }
-    return lines.join("\n");
+    lines.push(...near.flatMap(withMargin));
+    return lines;
 }
 
 /** The criteria one profile's run checked (simulate collects one per profile for its summary). */
