@@ -7,6 +7,7 @@
  * laid out from the advance widths of the font the chart names (`textWidth`), so the legend and
  * the wrapped description never overlap, with no browser to measure them.
  */
+import type { PlatformConfig } from "../config";
 import type { ServiceRun, SimulationResult } from "./run";
 
 const WIDTH = 960;
@@ -115,6 +116,11 @@ const NODE_WAIT_COLOR = "#e37400";
 export interface ChartOptions {
     /** `simulation.criteria.responseSeconds`: a line this long after each load step (the spike's check). */
     readonly responseLimitSeconds?: number;
+}
+
+/** What the chart of a run of `profileName` marks: the spike, which checks responseSeconds, draws its limit after each step. */
+export function chartOptions(config: PlatformConfig, profileName: string): ChartOptions {
+    return profileName === "spike" ? { responseLimitSeconds: config.simulation.criteria.responseSeconds } : {};
 }
 
 const ROLLOUT_COLOR = "#9334e6";

@@ -16,7 +16,7 @@ import {
     resultJson,
 } from "../simulator/report";
 import { simulate } from "../simulator/run";
-import { serviceChartSvg } from "../simulator/svg";
+import { chartOptions, serviceChartSvg } from "../simulator/svg";
 import {
     Command,
     CommandContext,
@@ -172,12 +172,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
             (candidate) => only === undefined || only.includes(candidate.model.name),
         )) {
             const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
-            // The spike checks responseSeconds: its chart draws the limit after each step.
-            const limit =
-                loadProfile.name === "spike"
-                    ? { responseLimitSeconds: config.simulation.criteria.responseSeconds }
-                    : {};
-            fs.writeFileSync(file, serviceChartSvg(result, run, limit));
+            fs.writeFileSync(file, serviceChartSvg(result, run, chartOptions(config, loadProfile.name)));
             written.push(file);
         }
         context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);

@@ -6,6 +6,8 @@ import { profile, ProfileName } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
 import { LEGEND_SWATCH, legendLayout, serviceChartSvg, textWidth, wrapText } from "../../simulator/svg";
 import { fixtureStack } from "../helpers/stacks";
+import * as fs from "fs";
+import { chartCases, chartHashes, SIMULATION_CHARTS_FILE } from "../helpers/simulation-charts";
 
 function config(stack: string): PlatformConfig {
     const file = fixtureStack(stack);
@@ -216,4 +218,21 @@ describe("simulator charts: structure", () => {
             }
         }
     });
+});
+
+// A refactor of the chart changes no byte: every service's chart on every fixture stack under
+// peak, spike, rollout and day is the one drawn when the hashes were written.
+describe("serviceChartSvg's charts are unchanged (tests/fixtures/simulation-charts.json)", () => {
+    const expected: Record<string, string> = JSON.parse(fs.readFileSync(SIMULATION_CHARTS_FILE, "utf8"));
+
+    for (const [stack, name] of chartCases()) {
+        it(`${stack} under ${name}`, () => {
+            const actual = chartHashes(stack, name);
+            assert.deepEqual(
+                actual,
+                Object.fromEntries(Object.keys(actual).map((key) => [key, expected[key]])),
+                `a chart of ${stack} under ${name} changed; if meant, regenerate tests/fixtures/simulation-charts.json`,
+            );
+        });
+    }
 });
