@@ -128,10 +128,55 @@ const LIMIT_COLOR = "#b06000";
 
 /** The chart of `run` (one service of `result`). */
 export function serviceChartSvg(result: SimulationResult, run: ServiceRun, options: ChartOptions = {}): string {
-    const maxReplicas = run.model.config.maxReplicas;
-    // Desired is drawn first, wide and pale, and ready on top, thin: where they are equal the red
-    // line runs inside the blue band, so both stay visible.
-    const series: Series[] = [
+    const chart = chartLayout(result, run, options);
+    const entries = legendEntries(chart);
+    const boxes = legendLayout(entries, chart.plotLeft, chart.plotBottom + MARGIN.bottom, chart.plotWidth);
+    const height = Math.ceil(Math.max(...boxes.map((box) => box.y)) + 12);
+    const parts = [
+        ...headerParts(chart, height),
+        // Spans first, under everything else.
+        ...spanParts(chart),
+        ...axisParts(chart),
+        ...markLineParts(chart),
+        ...chart.series.map((line) => seriesPart(chart, line)),
+        ...boxes.map(
+            (box, i) =>
+                `<g class="legend-item" data-x="${round(box.x)}" data-width="${round(box.width)}" data-y="${box.y}">` +
+                `${entries[i].draw(box)}<text x="${round(box.x + LEGEND_SWATCH + LEGEND_TEXT_GAP)}" y="${box.y}">${escape(box.label)}</text></g>`,
+        ),
+        "</svg>",
+    ];
+    return parts.join("\n") + "\n";
+}
+
+/** What a chart draws and where: the series, the plot's box and scales, the spans and the marked times. */
+interface Chart {
+    readonly result: SimulationResult;
+    readonly run: ServiceRun;
+    readonly series: readonly Series[];
+    readonly description: readonly string[];
+    readonly plotLeft: number;
+    readonly plotRight: number;
+    readonly plotWidth: number;
+    readonly plotTop: number;
+    readonly plotBottom: number;
+    readonly xMax: number;
+    readonly leftMax: number;
+    readonly rightMax: number;
+    readonly quotaSpans: readonly Span[];
+    readonly nodeSpans: readonly Span[];
+    /** When each rolling update started, and where the response criterion's limit falls after each step. */
+    readonly rollouts: readonly number[];
+    readonly limit: number | undefined;
+    readonly limits: readonly number[];
+    x(t: number): number;
+    y(value: number, max: number): number;
+}
+
+/** The lines a chart plots. Desired is drawn first, wide and pale, and ready on top, thin: where they
+ * are equal the red line runs inside the blue band, so both stay visible. */
+function chartSeries(result: SimulationResult, run: ServiceRun): Series[] {
+    return [
         {
             name: `load, ${run.model.loadUnit} (right axis)`,
             color: "#9aa0a6",
@@ -150,11 +195,10 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
             dash: "2 3",
         },
     ];
-    const times = result.times;
-    const quotaSpans = spans(times, (i) => run.series.desired[i] > run.series.pods[i]);
-    const nodeSpans = spans(times, (i) => (run.series.pending?.[i] ?? 0) > 0);
+}
 
-    const titleLines = [`${result.stack} / ${run.model.name} / ${result.profile.name}`];
+function chartLayout(result: SimulationResult, run: ServiceRun, options: ChartOptions): Chart {
+    const times = result.times;
     const plotLeft = MARGIN.left;
     const plotRight = WIDTH - MARGIN.right;
     const plotWidth = plotRight - plotLeft;
@@ -162,96 +206,126 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
     // Room above the plot for two rows of markers (quota refusals at the plot's edge, node waits above).
     const plotTop = 16 + TITLE_SIZE + 6 + description.length * LINE_HEIGHT + 18;
     const plotBottom = plotTop + PLOT_HEIGHT;
-
     const xMax = Math.max(1, times[times.length - 1] ?? 1);
     const leftMax = niceCeiling(
-        Math.max(maxReplicas, ...result.nodes, ...run.series.desired, ...run.series.ready, ...run.series.needed) + 1,
+        Math.max(
+            run.model.config.maxReplicas,
+            ...result.nodes,
+            ...run.series.desired,
+            ...run.series.ready,
+            ...run.series.needed,
+        ) + 1,
     );
-    const rightMax = niceCeiling(Math.max(1e-9, ...run.series.load) * 1.1);
-    const x = (t: number) => plotLeft + (t / xMax) * plotWidth;
-    const y = (value: number, max: number) => plotBottom - (value / max) * PLOT_HEIGHT;
+    const limit = options.responseLimitSeconds;
+    return {
+        result,
+        run,
+        series: chartSeries(result, run),
+        description,
+        plotLeft,
+        plotRight,
+        plotWidth,
+        plotTop,
+        plotBottom,
+        xMax,
+        leftMax,
+        rightMax: niceCeiling(Math.max(1e-9, ...run.series.load) * 1.1),
+        quotaSpans: spans(times, (i) => run.series.desired[i] > run.series.pods[i]),
+        nodeSpans: spans(times, (i) => (run.series.pending?.[i] ?? 0) > 0),
+        rollouts: run.rollouts.map((rollout) => rollout.startedAt),
+        limit,
+        limits:
+            limit === undefined
+                ? []
+                : run.stepResponses
+                      .filter((response) => response.needed > response.before)
+                      .map((response) => response.step + limit),
+        x: (t) => plotLeft + (t / xMax) * plotWidth,
+        y: (value, max) => plotBottom - (value / max) * PLOT_HEIGHT,
+    };
+}
 
-    const legendEntries: (LegendEntry & { draw: (box: LegendBox) => string })[] = [
-        ...series.map((line) => ({
+type DrawnEntry = LegendEntry & { draw: (box: LegendBox) => string };
+
+/** The legend: a swatch per series, then the marks; the rollout and limit marks only where drawn. */
+function legendEntries(chart: Chart): DrawnEntry[] {
+    const swatchLine = (box: LegendBox, attributes: string) =>
+        `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" ${attributes}/>`;
+    const spanSwatch = (box: LegendBox, color: string) =>
+        `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${color}" fill-opacity="0.15"/>` +
+        marker(box.x + LEGEND_SWATCH / 2, box.y - 1, color);
+    const tick = (box: LegendBox, attributes: string) =>
+        `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" ${attributes}/>`;
+    const entries: DrawnEntry[] = [
+        ...chart.series.map((line) => ({
             label: line.name,
             draw: (box: LegendBox) =>
-                `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="${line.color}" ` +
-                `stroke-width="${Math.min(line.width, 6)}"${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""}/>`,
+                swatchLine(
+                    box,
+                    `stroke="${line.color}" stroke-width="${Math.min(line.width, 6)}"${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""}`,
+                ),
         })),
         {
-            label: `maxReplicas (${maxReplicas})`,
-            draw: (box) =>
-                `<line x1="${box.x}" x2="${box.x + LEGEND_SWATCH}" y1="${box.y - 4}" y2="${box.y - 4}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
+            label: `maxReplicas (${chart.run.model.config.maxReplicas})`,
+            draw: (box) => swatchLine(box, `stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"`),
         },
-        {
-            label: "quota refused pods",
-            draw: (box) =>
-                `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${QUOTA_COLOR}" fill-opacity="0.15"/>` +
-                marker(box.x + LEGEND_SWATCH / 2, box.y - 1, QUOTA_COLOR),
-        },
-        {
-            label: "pods waiting for a node",
-            draw: (box) =>
-                `<rect x="${box.x}" y="${box.y - 10}" width="${LEGEND_SWATCH}" height="10" fill="${NODE_WAIT_COLOR}" fill-opacity="0.15"/>` +
-                marker(box.x + LEGEND_SWATCH / 2, box.y - 1, NODE_WAIT_COLOR),
-        },
+        { label: "quota refused pods", draw: (box) => spanSwatch(box, QUOTA_COLOR) },
+        { label: "pods waiting for a node", draw: (box) => spanSwatch(box, NODE_WAIT_COLOR) },
     ];
-    const rollouts = run.rollouts.map((rollout) => rollout.startedAt);
-    const limit = options.responseLimitSeconds;
-    const limits =
-        limit === undefined
-            ? []
-            : run.stepResponses
-                  .filter((response) => response.needed > response.before)
-                  .map((response) => response.step + limit);
-    if (rollouts.length > 0) {
-        legendEntries.push({
+    if (chart.rollouts.length > 0) {
+        entries.push({
             label: "rolling update starts",
             draw: (box) =>
-                `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
+                tick(box, `stroke="${ROLLOUT_COLOR}" stroke-width="1.5"`) +
                 marker(box.x + LEGEND_SWATCH / 2, box.y - 1, ROLLOUT_COLOR),
         });
     }
-    if (limits.length > 0) {
-        legendEntries.push({
-            label: `responseSeconds limit: ${limit} s after the step`,
-            draw: (box) =>
-                `<line x1="${box.x + LEGEND_SWATCH / 2}" x2="${box.x + LEGEND_SWATCH / 2}" y1="${box.y - 11}" y2="${box.y + 1}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+    if (chart.limits.length > 0) {
+        entries.push({
+            label: `responseSeconds limit: ${chart.limit} s after the step`,
+            draw: (box) => tick(box, `stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"`),
         });
     }
-    const legendTop = plotBottom + MARGIN.bottom;
-    const boxes = legendLayout(legendEntries, plotLeft, legendTop, plotWidth);
-    const height = Math.ceil(Math.max(...boxes.map((box) => box.y)) + 12);
+    return entries;
+}
 
-    const parts: string[] = [];
-    parts.push(
+/** The svg element, its white background, the title and the wrapped description. */
+function headerParts(chart: Chart, height: number): string[] {
+    const { result, run } = chart;
+    return [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}">`,
-    );
-    parts.push(`<rect width="${WIDTH}" height="${height}" fill="white"/>`);
-    parts.push(
-        `<text class="title" x="16" y="${16 + TITLE_SIZE - 2}" font-size="${TITLE_SIZE}" font-weight="bold">${escape(titleLines[0])}</text>`,
-    );
-    description.forEach((line, i) => {
-        parts.push(
-            `<text class="description" x="16" y="${16 + TITLE_SIZE + 6 + (i + 1) * LINE_HEIGHT - 4}" fill="#5f6368">${escape(line)}</text>`,
-        );
-    });
+        `<rect width="${WIDTH}" height="${height}" fill="white"/>`,
+        `<text class="title" x="16" y="${16 + TITLE_SIZE - 2}" font-size="${TITLE_SIZE}" font-weight="bold">${escape(`${result.stack} / ${run.model.name} / ${result.profile.name}`)}</text>`,
+        ...chart.description.map(
+            (line, i) =>
+                `<text class="description" x="16" y="${16 + TITLE_SIZE + 6 + (i + 1) * LINE_HEIGHT - 4}" fill="#5f6368">${escape(line)}</text>`,
+        ),
+    ];
+}
 
-    // Spans first, under everything else.
+/** Shaded spans where the quota refused pods and where pods waited for a node, a marker where each begins. */
+function spanParts(chart: Chart): string[] {
+    const parts: string[] = [];
     for (const [kind, list, color, lift] of [
-        ["quota-refused", quotaSpans, QUOTA_COLOR, 0],
-        ["node-wait", nodeSpans, NODE_WAIT_COLOR, 9],
+        ["quota-refused", chart.quotaSpans, QUOTA_COLOR, 0],
+        ["node-wait", chart.nodeSpans, NODE_WAIT_COLOR, 9],
     ] as const) {
         for (const span of list) {
-            const from = x(span.from);
-            const to = Math.max(x(span.to), from + 1);
+            const from = chart.x(span.from);
+            const to = Math.max(chart.x(span.to), from + 1);
             parts.push(
-                `<rect class="span ${kind}" x="${round(from)}" y="${plotTop}" width="${round(to - from)}" height="${PLOT_HEIGHT}" fill="${color}" fill-opacity="0.12"/>`,
+                `<rect class="span ${kind}" x="${round(from)}" y="${chart.plotTop}" width="${round(to - from)}" height="${PLOT_HEIGHT}" fill="${color}" fill-opacity="0.12"/>`,
             );
-            parts.push(`<g class="marker ${kind}">${marker(round(from), plotTop - lift, color)}</g>`);
+            parts.push(`<g class="marker ${kind}">${marker(round(from), chart.plotTop - lift, color)}</g>`);
         }
     }
+    return parts;
+}
 
+/** Grid lines and both value axes, the time axis (minutes up to two hours, then h:mm), their titles, the plot's frame. */
+function axisParts(chart: Chart): string[] {
+    const { plotLeft, plotRight, plotTop, plotBottom, xMax, leftMax, rightMax, x, y } = chart;
+    const parts: string[] = [];
     for (let i = 0; i <= 5; i++) {
         const py = y((leftMax * i) / 5, leftMax);
         parts.push(`<line x1="${plotLeft}" x2="${plotRight}" y1="${py}" y2="${py}" stroke="#eee"/>`);
@@ -266,64 +340,54 @@ export function serviceChartSvg(result: SimulationResult, run: ServiceRun, optio
             `<text class="x-tick" x="${x(t)}" y="${plotBottom + 16}" text-anchor="middle">${hours ? hoursMinutes(t) : format(t / 60)}</text>`,
         );
     }
+    const middle = plotTop + PLOT_HEIGHT / 2;
+    const rightTitleX = WIDTH - 16;
     parts.push(
         `<text class="axis-title x" x="${(plotLeft + plotRight) / 2}" y="${plotBottom + 32}" text-anchor="middle">` +
             `${hours ? "time since the start (h:mm)" : "time since the start (minutes)"}</text>`,
-    );
-    const middle = plotTop + PLOT_HEIGHT / 2;
-    parts.push(
         `<text class="axis-title left" x="18" y="${middle}" transform="rotate(-90 18 ${middle})" text-anchor="middle">replicas, nodes</text>`,
-    );
-    const rightTitleX = WIDTH - 16;
-    parts.push(
         `<text class="axis-title right" x="${rightTitleX}" y="${middle}" transform="rotate(90 ${rightTitleX} ${middle})" text-anchor="middle" fill="#5f6368">` +
-            `${escape(`load (${run.model.loadUnit})`)}</text>`,
+            `${escape(`load (${chart.run.model.loadUnit})`)}</text>`,
+        `<rect x="${plotLeft}" y="${plotTop}" width="${chart.plotWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#333"/>`,
     );
-    parts.push(
-        `<rect x="${plotLeft}" y="${plotTop}" width="${plotWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#333"/>`,
-    );
+    return parts;
+}
 
-    const maxY = y(maxReplicas, leftMax);
-    parts.push(
+/** The labelled maxReplicas line, a line where each rolling update starts, one at each response limit. */
+function markLineParts(chart: Chart): string[] {
+    const { plotLeft, plotRight, plotTop, plotBottom, x } = chart;
+    const maxReplicas = chart.run.model.config.maxReplicas;
+    const maxY = chart.y(maxReplicas, chart.leftMax);
+    const parts = [
         `<line class="max-replicas" x1="${plotLeft}" x2="${plotRight}" y1="${maxY}" y2="${maxY}" stroke="#5f6368" stroke-width="1" stroke-dasharray="8 3"/>`,
-    );
-    parts.push(
         `<text x="${plotRight - 4}" y="${maxY - 4}" text-anchor="end" fill="#5f6368">maxReplicas ${maxReplicas}</text>`,
-    );
-
-    for (const t of rollouts) {
+    ];
+    for (const t of chart.rollouts) {
         parts.push(
             `<g class="rollout-start"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${ROLLOUT_COLOR}" stroke-width="1.5"/>` +
                 `${marker(round(x(t)), plotTop, ROLLOUT_COLOR)}</g>`,
         );
     }
-    for (const t of limits.filter((each) => each <= xMax)) {
+    for (const t of chart.limits.filter((each) => each <= chart.xMax)) {
         parts.push(
             `<g class="criterion-limit"><line x1="${round(x(t))}" x2="${round(x(t))}" y1="${plotTop}" y2="${plotBottom}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="4 3"/>` +
-                `<text x="${round(x(t)) + 3}" y="${plotTop + 12}" fill="${LIMIT_COLOR}">limit ${limit} s</text></g>`,
+                `<text x="${round(x(t)) + 3}" y="${plotTop + 12}" fill="${LIMIT_COLOR}">limit ${chart.limit} s</text></g>`,
         );
     }
+    return parts;
+}
 
-    for (const line of series) {
-        const max = line.right === true ? rightMax : leftMax;
-        const points = steps(times, line.values)
-            .map(([t, value]) => `${round(x(t))},${round(y(value, max))}`)
-            .join(" ");
-        parts.push(
-            `<polyline class="series" data-name="${escape(line.name)}" fill="none" stroke="${line.color}" stroke-width="${line.width}"` +
-                `${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} ` +
-                `stroke-linejoin="round" points="${points}"/>`,
-        );
-    }
-
-    boxes.forEach((box, i) => {
-        parts.push(
-            `<g class="legend-item" data-x="${round(box.x)}" data-width="${round(box.width)}" data-y="${box.y}">` +
-                `${legendEntries[i].draw(box)}<text x="${round(box.x + LEGEND_SWATCH + LEGEND_TEXT_GAP)}" y="${box.y}">${escape(box.label)}</text></g>`,
-        );
-    });
-    parts.push("</svg>");
-    return parts.join("\n") + "\n";
+/** One series as a step line on its axis. */
+function seriesPart(chart: Chart, line: Series): string {
+    const max = line.right === true ? chart.rightMax : chart.leftMax;
+    const points = steps(chart.result.times, line.values)
+        .map(([t, value]) => `${round(chart.x(t))},${round(chart.y(value, max))}`)
+        .join(" ");
+    return (
+        `<polyline class="series" data-name="${escape(line.name)}" fill="none" stroke="${line.color}" stroke-width="${line.width}"` +
+        `${line.opacity !== undefined ? ` stroke-opacity="${line.opacity}"` : ""}${line.dash !== undefined ? ` stroke-dasharray="${line.dash}"` : ""} ` +
+        `stroke-linejoin="round" points="${points}"/>`
+    );
 }
 
 /** A small downward triangle whose tip is at (x, y): where a span begins. */
