@@ -15,7 +15,7 @@ import {
     ProfileCriteria,
     resultJson,
 } from "../simulator/report";
-import { simulate } from "../simulator/run";
+import { simulate, SimulationResult } from "../simulator/run";
 import { chartOptions, serviceChartSvg } from "../simulator/svg";
 import {
     Command,
@@ -120,17 +120,7 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     if (args.options.label !== undefined && load === undefined)
         throw new UsageError("--label names the service label of a Prometheus --load file; give --load too");
     const outDir = path.join(context.projectDir, "out", stack, "simulation");
-    let config: PlatformConfig;
-    try {
-        config = loadConfig(stack, context);
-    } catch (error) {
-        if (!(error instanceof CommandError)) throw error;
-        // Results of a config the stack file no longer holds must not look current.
-        const removed = fs.existsSync(outDir)
-            ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context)
-            : "";
-        throw new CommandError(`${error.message}${removed !== "" ? `\n${removed}` : ""}`);
-    }
+    const config = loadOrClear(stack, outDir, context);
     const services = Object.keys(config.services);
     if (service !== undefined && !services.includes(service)) {
         throw new UsageError(
@@ -141,41 +131,10 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
     const profiles = loadProfiles(args, config, context);
     const only = service !== undefined ? [service] : undefined;
     fs.mkdirSync(outDir, { recursive: true });
-    const checked: ProfileCriteria[] = [];
-    profiles.forEach((loadProfile, i) => {
-        const showProgress = loadProfile.durationSeconds >= PROGRESS_FROM_SECONDS;
-        let shown = -1;
-        const result = simulate(config, loadProfile, {
-            onProgress: showProgress
-                ? (fraction) => {
-                      const percent = Math.floor(fraction * 10) * 10;
-                      if (percent > shown) {
-                          shown = percent;
-                          context.err(`simulating ${stack} ${loadProfile.name}: ${percent}%\n`);
-                      }
-                  }
-                : undefined,
-        });
-        checked.push({
-            profile: loadProfile.name,
-            criteria: evaluateCriteria(config, result).filter(
-                (criterion) => only === undefined || only.includes(criterion.service),
-            ),
-        });
+    const checked = profiles.map((loadProfile, i) => {
+        const result = simulate(config, loadProfile, { onProgress: progressPrinter(stack, loadProfile, context) });
         if (i > 0) context.out(`\n${"=".repeat(100)}\n\n`);
-        context.out(`${formatReport(config, result, only)}\n`);
-        for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only))
-            fs.rmSync(path.join(outDir, file));
-        const written = [path.join(outDir, `${loadProfile.name}.json`)];
-        fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
-        for (const run of result.services.filter(
-            (candidate) => only === undefined || only.includes(candidate.model.name),
-        )) {
-            const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
-            fs.writeFileSync(file, serviceChartSvg(result, run, chartOptions(config, loadProfile.name)));
-            written.push(file);
-        }
-        context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);
+        return reportProfile(config, result, only, outDir, context);
     });
     context.out(`\n${"=".repeat(100)}\n\n${criteriaSummary(checked, only ?? services)}\n`);
     if (check === true) {
@@ -183,6 +142,67 @@ export async function simulateMain(args: ParsedArgs, context: CommandContext): P
         return checked.some((run) => run.criteria.some((criterion) => !criterion.ok)) ? 1 : 0;
     }
     return 0;
+}
+
+/** The stack's config; when the stack file is refused, the earlier results go too, and the error says so. */
+function loadOrClear(stack: string, outDir: string, context: CommandContext): PlatformConfig {
+    try {
+        return loadConfig(stack, context);
+    } catch (error) {
+        if (!(error instanceof CommandError)) throw error;
+        // Results of a config the stack file no longer holds must not look current.
+        const removed = fs.existsSync(outDir)
+            ? removeStaleResults(path.dirname(outDir), ["simulation"], "simulate", context)
+            : "";
+        throw new CommandError(`${error.message}${removed !== "" ? `\n${removed}` : ""}`);
+    }
+}
+
+/** One profile's run: its report, its JSON and charts (replacing the earlier ones), and the criteria it checked. */
+function reportProfile(
+    config: PlatformConfig,
+    result: SimulationResult,
+    only: readonly string[] | undefined,
+    outDir: string,
+    context: CommandContext,
+): ProfileCriteria {
+    const loadProfile = result.profile;
+    context.out(`${formatReport(config, result, only)}\n`);
+    for (const file of replacedFiles(fs.readdirSync(outDir), loadProfile.name, only))
+        fs.rmSync(path.join(outDir, file));
+    const written = [path.join(outDir, `${loadProfile.name}.json`)];
+    fs.writeFileSync(written[0], `${JSON.stringify(resultJson(config, result), null, 1)}\n`);
+    for (const run of result.services.filter(
+        (candidate) => only === undefined || only.includes(candidate.model.name),
+    )) {
+        const file = path.join(outDir, `${loadProfile.name}-${run.model.name}.svg`);
+        fs.writeFileSync(file, serviceChartSvg(result, run, chartOptions(config, loadProfile.name)));
+        written.push(file);
+    }
+    context.out(`\nwrote ${written.map((file) => displayPath(file, context)).join(", ")}\n`);
+    return {
+        profile: loadProfile.name,
+        criteria: evaluateCriteria(config, result).filter(
+            (criterion) => only === undefined || only.includes(criterion.service),
+        ),
+    };
+}
+
+/** Prints every 10 % of a long profile's run on stderr; nothing for a short one. */
+function progressPrinter(
+    stack: string,
+    loadProfile: LoadProfile,
+    context: CommandContext,
+): ((fraction: number) => void) | undefined {
+    if (loadProfile.durationSeconds < PROGRESS_FROM_SECONDS) return undefined;
+    let shown = -1;
+    return (fraction) => {
+        const percent = Math.floor(fraction * 10) * 10;
+        if (percent > shown) {
+            shown = percent;
+            context.err(`simulating ${stack} ${loadProfile.name}: ${percent}%\n`);
+        }
+    };
 }
 
 if (require.main === module) {
