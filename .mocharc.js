@@ -12,7 +12,7 @@ const LONGEST_FIRST = [
     "tests/config-properties.test.ts",
     "tests/simulator/tune.test.ts",
     "tests/addons/scaling-addons.test.ts",
-    "tests/simulator/stacks.test.ts",
+    "tests/simulator/report.test.ts",
 ];
 
 /** Every `*.test.ts` below `dir` (relative to the project, `/`-separated), as mocha's glob finds them. */
