@@ -276,8 +276,8 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
 });
 
 // Headroom in the simulator: placeholders are preempted by pods that may preempt, at once; the
-// displaced placeholder makes cluster-autoscaler add a node; production's spike no longer waits for
-// a node. Upstream rules relied on: kube-scheduler v1.34 `DefaultPreemption.PodEligibleToPreemptOthers`
+// displaced placeholder makes cluster-autoscaler add a node; with headroom, production's spike waits
+// for no node. Upstream rules relied on: kube-scheduler v1.34 `DefaultPreemption.PodEligibleToPreemptOthers`
 // (preemptionPolicy Never never preempts) and `SelectVictimsOnNode` (victims only of lower priority);
 // cluster-autoscaler-1.34.5 core/utils/expendable.go `IsExpendablePod` (priority < cutoff -10 only).
 const HEADROOM_GROUP: NodeGroupShape = {
