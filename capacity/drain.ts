@@ -1,25 +1,11 @@
 // The drain audit: cluster-autoscaler's rules for which pods keep a node from being removed, applied
-// to the platform's own pods (catalog/platform-pods.ts). Pure. Follows cluster-autoscaler 1.34
-// (kubernetes/autoscaler tag cluster-autoscaler-1.34.5):
-//   simulator/drainability/rules/rules.go:51-71   the rules and their order; the first rule with an
-//                                                 outcome decides (Drainable, :85)
-//   simulator/drainability/rules/daemonset        a DaemonSet pod is drainable
-//   simulator/drainability/rules/safetoevict      safe-to-evict: "true" is drainable
-//   simulator/drainability/rules/system:48-66     a kube-system pod no PDB matches blocks until
-//                                                 --blocking-system-pod-distruption-timeout (1h,
-//                                                 config/flags/flags.go:200) after its creation,
-//                                                 then is drainable (no later rule is asked)
-//   simulator/drainability/rules/notsafetoevict   safe-to-evict: "false" blocks
-//   simulator/drainability/rules/localstorage:42  a local volume (utils/drain/drain.go:118-142: a
-//                                                 hostPath, or an emptyDir not in memory) missing
-//                                                 from safe-to-evict-local-volumes blocks
-//   simulator/drainability/rules/pdb:42           a matching PDB with no disruption left blocks
-// The rules for mirror, long-terminating, terminal and unreplicated pods never apply here: every
-// platform pod belongs to a Deployment, StatefulSet or DaemonSet.
+// to the platform's own pods (catalog/platform-pods.ts). Pure. Follows cluster-autoscaler-1.34.5
+// simulator/drainability/rules: `Default` lists the rules in order and `Rules.Drainable` takes the
+// first with an outcome; which rules apply here and what each decides: docs/design/capacity.md.
 import type { PlatformPod } from "../catalog/platform-pods";
 import { PRIORITY_CLASSES, priorityValue } from "../catalog/priority-classes";
 
-/** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go:200). */
+/** cluster-autoscaler's `--blocking-system-pod-distruption-timeout` default (config/flags/flags.go `bspDisruptionTimeout`). */
 export const BLOCKING_SYSTEM_POD_TIMEOUT = "1h";
 
 /** The flags the rules read (the stack's `addons.clusterAutoscaler`). */

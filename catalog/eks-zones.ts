@@ -6,7 +6,7 @@
  * in every account (zone names are shuffled per account, so they cannot be listed). From the EKS
  * user guide, "View Amazon EKS networking requirements for VPC and subnets", Subnet requirements
  * for clusters: "The subnets can't reside in the following Availability Zones" (awsdocs/
- * amazon-eks-user-guide 4d52b4d, latest/ug/networking/network-reqs.adoc 80-97, read 2026-12-02).
+ * amazon-eks-user-guide 4d52b4d, latest/ug/networking/network-reqs.adoc).
  * The same zones lack current (Nitro) instance families, so the nodes leave them out as well.
  */
 export const EKS_UNSUPPORTED_ZONE_IDS: Readonly<Record<string, readonly string[]>> = {

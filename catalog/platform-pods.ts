@@ -15,7 +15,7 @@ export interface PodVolume {
     readonly kind: "emptyDir" | "hostPath";
     /** `Memory` for a tmpfs emptyDir, which cluster-autoscaler does not count as local storage. */
     readonly medium?: "Memory";
-    /** Template file and line at the pinned tag that declares it. */
+    /** The template or function at the pinned tag that declares it. */
     readonly source: string;
 }
 
@@ -84,7 +84,7 @@ export const EVICTABLE_LOCAL_VOLUMES = {
 export const PROMETHEUS_PIN_REASON =
     "its data is on a gp3 volume in one zone and the node group spans three: evicted by scale-down, " +
     "it waits for room in that zone, which cluster-autoscaler cannot add to a multi-zone group " +
-    "(cluster-autoscaler-1.34.5 cloudprovider/aws/README.md:475-491); its replicas run in different zones, " +
+    "(cluster-autoscaler-1.34.5 cloudprovider/aws/README.md, section Common Notes and Gotchas); its replicas run in different zones, " +
     "so at most `addons.prometheus.replicas` nodes are kept, no more than the node groups' minSize";
 
 type Addons = PlatformConfig["addons"];
@@ -118,8 +118,8 @@ function prometheusBudget(replicas: number): PodBudget | null {
         : null;
 }
 
-// DaemonSets: cluster-autoscaler drains their pods whatever their volumes (the DaemonSet rule
-// comes before the LocalStorage rule, simulator/drainability/rules/rules.go:62, :70), so their
+// DaemonSets: cluster-autoscaler drains their pods whatever their volumes (cluster-autoscaler-1.34.5
+// simulator/drainability/rules `Default` asks the daemonset rule before localstorage), so their
 // hostPath volumes are not listed.
 function daemonSet(name: string, installedBy: string, namespace: string, source: string): PlatformPod {
     return {
@@ -153,7 +153,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 maxUnavailable: 1,
                 source:
                     "the add-on's own PDB `coredns`, set through its configurationValues `podDisruptionBudget` (components/coredns.ts) " +
-                    "(EKS user guide eks-networking-add-ons.adoc 3824-3842: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
+                    "(EKS user guide eks-networking-add-ons.adoc, CoreDNS: deployed with one since v1.9.3-eksbuild.6; a second PDB on the same pods fails every eviction)",
             },
             // coredns.yaml.base and the EKS add-on: system-cluster-critical.
             priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
@@ -178,19 +178,19 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 {
                     name: "socket-dir",
                     kind: "emptyDir",
-                    source: "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/controller.yaml:668-673",
+                    source: "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 charts/aws-ebs-csi-driver/templates/controller.yaml, volume socket-dir",
                 },
             ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.ebsCsiController,
             pdb: {
                 maxUnavailable: 1,
-                source: "the add-on's PDB `ebs-csi-controller` (v1.64.0 chart values.yaml:275-278 enabled; templates/poddisruptionbudget-controller.yaml:21-24: maxUnavailable 1 at <= 2 replicas)",
+                source: "the add-on's PDB `ebs-csi-controller` (v1.64.0 chart values.yaml controller.podDisruptionBudget.enabled; templates/poddisruptionbudget-controller.yaml: maxUnavailable 1 at <= 2 replicas)",
             },
             // aws-ebs-csi-driver chart values.yaml controller.priorityClassName.
             priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
             sources: [
-                "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 (the newest tag fetched; the add-on version comes from catalog/compatibility.ts) charts/aws-ebs-csi-driver/values.yaml:290 replicaCount 2, :302-307 controller.resources requests 10m/40Mi, each sidecar's default (`default .Values.controller.resources`)",
-                "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml:273, templates/controller.yaml:35-37)",
+                "kubernetes-sigs/aws-ebs-csi-driver v1.64.0 (the newest tag fetched; the add-on version comes from catalog/compatibility.ts) charts/aws-ebs-csi-driver/values.yaml controller.replicaCount 2, controller.resources requests 10m/40Mi, each sidecar's default (`default .Values.controller.resources`)",
+                "annotation through the add-on's configurationValues `controller.podAnnotations` (values.yaml controller.podAnnotations, templates/controller.yaml)",
             ],
         },
     },
@@ -203,7 +203,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 namespace: "kube-system",
                 kind: "Deployment",
                 replicas: 1,
-                // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml:346-357).
+                // The chart's only hostPath volumes are for the magnum provider (templates/deployment.yaml, volumes).
                 localVolumes: [],
                 safeToEvictLocalVolumes: [],
                 pdb: {
@@ -213,7 +213,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 // components/cluster-autoscaler.ts sets it (also the chart's default).
                 priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
                 sources: [
-                    "kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml:346-370 (volumes)",
+                    "kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/templates/deployment.yaml (volumes)",
                 ],
             },
             (addons) => ({ requests: { ...addons.clusterAutoscaler.resources.requests } }),
@@ -231,7 +231,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                     {
                         name: "tmp",
                         kind: "emptyDir",
-                        source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml:142-144, values.yaml:200 tmpVolume emptyDir {}",
+                        source: "kubernetes-sigs/metrics-server metrics-server-helm-chart-3.13.1 charts/metrics-server/templates/deployment.yaml volume tmp, values.yaml tmpVolume emptyDir {}",
                     },
                 ],
                 safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.metricsServer,
@@ -260,13 +260,13 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                         name: "config-out",
                         kind: "emptyDir",
                         medium: "Memory",
-                        source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go:244-252",
+                        source: "prometheus-operator/prometheus-operator v0.93.0 pkg/prometheus/common.go `BuildCommonVolumes` (tmpfs)",
                     },
                 ],
                 safeToEvictLocalVolumes: [],
                 safeToEvict: "false",
                 sources: [
-                    "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go:104-142 (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
+                    "prometheus-operator v0.93.0 pkg/prometheus/server/statefulset.go `makeStatefulSet` (storage.volumeClaimTemplate becomes a VolumeClaimTemplate: no emptyDir for the data)",
                     "kube-prometheus-stack-88.5.3 values.yaml prometheus.prometheusSpec (replicas, resources from the program)",
                 ],
                 intendedPin: PROMETHEUS_PIN_REASON,
@@ -295,13 +295,13 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 {
                     name: `alertmanager-${KPS}-alertmanager-db`,
                     kind: "emptyDir",
-                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:133-141 (no storage spec: an emptyDir) and :861-863 (its name)",
+                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go `makeStatefulSet` (no storage spec: an emptyDir) and `volumeName` (its name)",
                 },
                 {
                     name: "config-out",
                     kind: "emptyDir",
                     medium: "Memory",
-                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go:472-480",
+                    source: "prometheus-operator v0.93.0 pkg/alertmanager/statefulset.go `makeStatefulSetSpec` (tmpfs)",
                 },
             ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.alertmanager,
@@ -325,7 +325,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
             safeToEvictLocalVolumes: [],
             pdb: null,
             sources: [
-                "kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml:214-222 (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}",
+                "kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus-operator/deployment.yaml (volumes: the admission TLS Secret only), values.yaml prometheusOperator.resources {}",
             ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
         },
@@ -343,7 +343,7 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
             safeToEvictLocalVolumes: [],
             pdb: null,
             sources: [
-                "prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml:43 replicas 1, :515 resources {}; templates/deployment.yaml:368 volumes only with kubeconfig or TLS",
+                "prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics/values.yaml replicas 1, resources {}; templates/deployment.yaml volumes only with kubeconfig or TLS",
             ],
             priorityClassName: MONITORING_PRIORITY_CLASS.name,
         },
@@ -361,22 +361,22 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                 {
                     name: "storage",
                     kind: "emptyDir",
-                    source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl:1618-1628 (persistence.enabled false, inMemory off)",
+                    source: "grafana-community/helm-charts grafana-12.11.1 charts/grafana/templates/_pod.tpl volume storage (persistence.enabled false, inMemory off)",
                 },
                 {
                     name: "search",
                     kind: "emptyDir",
-                    source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl:1630-1631 (always)",
+                    source: "grafana-12.11.1 charts/grafana/templates/_pod.tpl volume search (always)",
                 },
                 {
                     name: "sc-dashboard-volume",
                     kind: "emptyDir",
-                    source: "grafana-12.11.1 _pod.tpl:1643-1653 (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)",
+                    source: "grafana-12.11.1 _pod.tpl volume sc-dashboard-volume (kube-prometheus-stack-88.5.3 values.yaml grafana.sidecar.dashboards.enabled true)",
                 },
                 {
                     name: "sc-datasources-volume",
                     kind: "emptyDir",
-                    source: "grafana-12.11.1 _pod.tpl:1659-1669 (grafana.sidecar.datasources.enabled true)",
+                    source: "grafana-12.11.1 _pod.tpl volume sc-datasources-volume (grafana.sidecar.datasources.enabled true)",
                 },
             ],
             safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.grafana,
@@ -399,14 +399,14 @@ const PLATFORM_POD_ROWS: readonly PodRow[] = [
                     {
                         name: "tmp",
                         kind: "emptyDir",
-                        source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:144-145",
+                        source: "prometheus-community/helm-charts prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml volume tmp",
                     },
                 ],
                 safeToEvictLocalVolumes: EVICTABLE_LOCAL_VOLUMES.prometheusAdapter,
                 pdb: { maxUnavailable: 1, source: "the chart's PDB from the program's podDisruptionBudget value" },
                 // components/prometheus-adapter.ts sets it.
                 priorityClassName: SYSTEM_CLUSTER_CRITICAL.name,
-                sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml:137-150"],
+                sources: ["prometheus-adapter-5.3.0 charts/prometheus-adapter/templates/deployment.yaml (volumes)"],
             },
             (addons) => ({
                 replicas: addons.prometheusAdapter.replicas,

@@ -1,13 +1,9 @@
 // On-demand EC2 prices, US East (N. Virginia, us-east-1), Linux, shared tenancy, USD per hour, for
 // every instance type of capacity/instance-types.ts. `simulation.tuning.prices` overrides them per
 // type (another region, a discount, a type missing here); the capacity report and `npm run tune`
-// price nodes with `nodePrice`.
-//
-// Source: the AWS Price List API's on-demand rates as Karpenter ships them,
-// aws/karpenter-provider-aws v1.14.1, pkg/providers/pricing/zz_generated.pricing_aws.go
-// ("generated at 2026-07-06T14:20:29Z for us-east-1"), read on 2026-12-02; cross-checked against
-// https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/ (June 2026:
-// m7g.large $0.0816/h in us-east-1). AWS bills per second; prices change: override them when they do.
+// price nodes with `hourlyPrice`. Source: the AWS Price List API's rates as aws/karpenter-provider-aws
+// v1.14.1 ships them (pkg/providers/pricing/zz_generated.pricing_aws.go); docs/design/capacity.md
+// says how they were checked. AWS bills per second; prices change: override them when they do.
 
 /** Hours in an average month (365 x 24 / 12), the AWS Pricing Calculator's convention. */
 export const HOURS_PER_MONTH = 730;

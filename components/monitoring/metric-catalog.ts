@@ -67,7 +67,7 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSource>> = {
         "workload/horizontalpodautoscaler-metrics.md",
         "EXPERIMENTAL in kube-state-metrics; labels metric_name, metric_target_type",
     ),
-    // v2.20.0 internal/store/horizontalpodautoscaler.go:250-330: one series per typed status.currentMetrics entry (a failed metric's empty entry has none).
+    // v2.20.0 internal/store/horizontalpodautoscaler.go `createHPAStatusTargetMetric`: one series per typed status.currentMetrics entry (a failed metric's empty entry has none).
     kube_horizontalpodautoscaler_status_target_metric: ksm(
         "workload/horizontalpodautoscaler-metrics.md",
         "STABLE in kube-state-metrics v2.20.0; labels metric_name, metric_target_type",
