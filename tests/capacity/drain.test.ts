@@ -1,6 +1,6 @@
 // The drain audit: cluster-autoscaler 1.34's drain rules (kubernetes/autoscaler tag
 // cluster-autoscaler-1.34.5, simulator/drainability/rules/) on the platform's own pods
-// (catalog/platform-pods.ts), and the table against what the components render.
+// (catalog/platform-pods.ts).
 import { strict as assert } from "assert";
 import { PlatformPod, platformPods, PROMETHEUS_PIN_REASON } from "../../catalog/platform-pods";
 import {
@@ -14,16 +14,7 @@ import {
 import { addonPodRequests } from "../../capacity/system-pods";
 import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../catalog/priority-classes";
 import { monitoredNamespaces } from "../../components/addons";
-import { corednsConfigurationValues } from "../../components/coredns";
-import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
-import { metricsServerValues } from "../../components/metrics-server";
-import { prometheusAdapterValues } from "../../components/prometheus-adapter";
-import {
-    ebsCsiConfigurationValues,
-    kubePrometheusStackValues,
-    monitoringTarget,
-    prometheusReplicasCheck,
-} from "../../components/prometheus-stack";
+import { kubePrometheusStackValues, prometheusReplicasCheck } from "../../components/prometheus-stack";
 import { CROSS_CHECKS } from "../../preflight";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
@@ -79,7 +70,7 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         );
     });
 
-    it("local storage blocks only with --skip-nodes-with-local-storage (rules.go:70)", () => {
+    it("local storage blocks only with --skip-nodes-with-local-storage (`Default` skips the localstorage rule without it)", () => {
         assert.equal(
             drainVerdict(pod({ localVolumes: [emptyDir("scratch")] }), {
                 ...SEED_FLAGS,
@@ -118,7 +109,7 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         assert.equal(verdict.blocks?.reason, "LocalStorageRequested");
     });
 
-    it('safe-to-evict: true drains before any blocking rule; "false" pins (rules.go:63, :69)', () => {
+    it('safe-to-evict: true drains before any blocking rule; "false" pins (`Default` asks safetoevict before notsafetoevict)', () => {
         assert.equal(
             drainVerdict(
                 pod({ namespace: "kube-system", safeToEvict: "true", localVolumes: [emptyDir("x")] }),
@@ -132,7 +123,7 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         );
     });
 
-    it("DaemonSet pods never pin, hostPaths and all (rules.go:62)", () => {
+    it("DaemonSet pods never pin, hostPaths and all (`Default` asks the daemonset rule first of those that can decide)", () => {
         assert.equal(
             drainVerdict(
                 pod({
@@ -146,7 +137,7 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         );
     });
 
-    it("a PDB that allows no eviction pins (pdb/rule.go:42)", () => {
+    it("a PDB that allows no eviction pins (pdb `Rule.Drainable`)", () => {
         assert.equal(
             drainVerdict(pod({ replicas: 2, pdb: { minAvailable: 2, source: "t" } }), SEED_FLAGS).blocks?.reason,
             "NotEnoughPdb",
@@ -183,20 +174,6 @@ for (const stack of ["production", "staging"]) {
             );
         });
 
-        it("counts the pods the capacity model used to miss: CoreDNS, the EBS CSI controller, the operator, kube-state-metrics, Alertmanager, Grafana", () => {
-            const names = platformPods(config).map((p) => p.name);
-            for (const name of [
-                "coredns",
-                "ebs-csi-controller",
-                "kube-prometheus-stack-operator",
-                "kube-prometheus-stack-kube-state-metrics",
-                "alertmanager-kube-prometheus-stack-alertmanager",
-                "kube-prometheus-stack-grafana",
-            ]) {
-                assert.ok(names.includes(name), name);
-            }
-        });
-
         it("prints one row per pod and names the pinned one with its reason", () => {
             const text = formatDrainAudit(verdicts, flags);
             for (const verdict of verdicts) assert.ok(text.includes(verdict.pod.name), verdict.pod.name);
@@ -230,66 +207,6 @@ describe("drain audit: the pins the issue found are caught", () => {
         assert.equal(
             drainVerdict({ ...row("coredns"), pdb: null }, SEED_FLAGS).blocks?.reason,
             "UnmovableKubeSystemPod",
-        );
-    });
-
-    it("a single Prometheus replica gets no PDB (minAvailable 1 of 1 would block every drain)", () => {
-        const single = stackWith("production", (raw) => {
-            raw.addons = { prometheus: { mode: "install", replicas: 1 } };
-        });
-        const prometheus = platformPods(single).find((p) => p.name.startsWith("prometheus-"))!;
-        assert.equal(prometheus.pdb, null);
-    });
-});
-
-describe("the table is what the components render", () => {
-    const config = stackConfig("production");
-    const rows = new Map(platformPods(config).map((p) => [p.name, p]));
-    const annotation = (p: PlatformPod | undefined) =>
-        p && p.safeToEvictLocalVolumes.length > 0
-            ? { [SAFE_TO_EVICT_LOCAL_VOLUMES]: p.safeToEvictLocalVolumes.join(",") }
-            : undefined;
-    const settings = config.addons.prometheus;
-    assert.ok(settings.mode === "install");
-    const kps = kubePrometheusStackValues(settings, monitoredNamespaces(config)) as Record<string, any>;
-
-    it("metrics-server, prometheus-adapter: podAnnotations", () => {
-        assert.deepEqual(
-            (metricsServerValues(config.addons.metricsServer) as any).podAnnotations,
-            annotation(rows.get("metrics-server")),
-        );
-        const adapter = prometheusAdapterValues({
-            settings: config.addons.prometheusAdapter,
-            prometheus: monitoringTarget(settings).endpoint,
-        }) as any;
-        assert.deepEqual(adapter.podAnnotations, annotation(rows.get("prometheus-adapter")));
-    });
-
-    it("kube-prometheus-stack: Grafana's podAnnotations, Alertmanager's and Prometheus's podMetadata", () => {
-        assert.deepEqual(kps.grafana.podAnnotations, annotation(rows.get("kube-prometheus-stack-grafana")));
-        assert.deepEqual(
-            kps.alertmanager.alertmanagerSpec.podMetadata.annotations,
-            annotation(rows.get("alertmanager-kube-prometheus-stack-alertmanager")),
-        );
-        const prometheus = rows.get("prometheus-kube-prometheus-stack-prometheus")!;
-        assert.deepEqual(kps.prometheus.prometheusSpec.podMetadata.annotations, {
-            "cluster-autoscaler.kubernetes.io/safe-to-evict": prometheus.safeToEvict,
-        });
-        assert.equal(kps.prometheus.prometheusSpec.replicas, prometheus.replicas);
-        assert.equal(kps.prometheus.podDisruptionBudget.minAvailable, prometheus.pdb?.minAvailable);
-    });
-
-    it("the CoreDNS add-on: replicaCount and its one PDB in its configurationValues", () => {
-        const coredns = rows.get("coredns")!;
-        const values = corednsConfigurationValues() as any;
-        assert.equal(values.replicaCount, coredns.replicas);
-        assert.deepEqual(values.podDisruptionBudget, { enabled: true, maxUnavailable: coredns.pdb?.maxUnavailable });
-    });
-
-    it("the EBS CSI add-on: controller.podAnnotations in its configurationValues", () => {
-        assert.deepEqual(
-            (ebsCsiConfigurationValues() as any).controller.podAnnotations,
-            annotation(rows.get("ebs-csi-controller")),
         );
     });
 });
