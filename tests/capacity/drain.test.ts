@@ -42,7 +42,7 @@ const emptyDir = (name: string, medium?: "Memory") => ({
 
 describe("drain rules (cluster-autoscaler 1.34)", () => {
     // localstorage/rule_test.go: an emptyDir or hostPath blocks unless the annotation names it;
-    // drain.go:140 isLocalVolume: an emptyDir with medium Memory is not local storage.
+    // utils/drain/drain.go `isLocalVolume`: an emptyDir with medium Memory is not local storage.
     it("a pod with a disk-backed emptyDir not in safe-to-evict-local-volumes pins its node (LocalStorageRequested)", () => {
         const verdict = drainVerdict(pod({ localVolumes: [emptyDir("scratch")] }), SEED_FLAGS);
         assert.equal(verdict.rule, "LocalStorage");
@@ -80,7 +80,7 @@ describe("drain rules (cluster-autoscaler 1.34)", () => {
         );
     });
 
-    // system/rule.go:48-66: kube-system and no matching PDB blocks for the timeout after creation.
+    // system `Rule.Drainable`: kube-system and no matching PDB blocks for the timeout after creation.
     it("a kube-system pod without a PDB pins its node for 1h after its creation; with a PDB it does not", () => {
         const verdict = drainVerdict(pod({ namespace: "kube-system" }), SEED_FLAGS);
         assert.equal(verdict.blocks?.reason, "UnmovableKubeSystemPod");
