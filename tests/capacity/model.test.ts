@@ -3,6 +3,7 @@ import { PlatformConfig } from "../../config";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
 import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackConfig, stackWith } from "../helpers/stacks";
+import { formatCapacityTable } from "../../capacity/findings";
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -319,3 +320,46 @@ describe("capacity/model: services.<service>.sidecars, the per-pod sidecar allow
 });
 
 itKeepsOutput("capacityReport");
+
+describe("capacity report: monthly cost of the nodes", () => {
+    it("production: 3 x m6i.xlarge at min size is $420.48 a month, 10 at max size $1401.60 (3 x 0.192 x 730, 10 x 0.192 x 730)", () => {
+        const cost = capacityReport(stackConfig("production")).nodes.monthlyCost;
+        assert.deepEqual([cost.atMin, cost.atMax, cost.currency, cost.hoursPerMonth], [420.48, 1401.6, "USD", 730]);
+        assert.deepEqual(cost.text, { atMin: "$420.48", atMax: "$1401.60" });
+    });
+
+    it("render's table prints the cost at min and at max size", () => {
+        const config = stackConfig("production");
+        assert.match(
+            formatCapacityTable(capacityReport(config), []),
+            /\$420\.48 at min size \(3 nodes\), \$1401\.60 at max size \(10 nodes\)/,
+        );
+    });
+
+    it("a group of several types costs its dearest type; a price override changes the cost", () => {
+        const config = stackWith("production", (raw) => {
+            raw.nodeGroups["default-node-group"].instanceTypes = ["m6i.xlarge", "m7i.xlarge"];
+            raw.simulation = { tuning: { prices: { "m6i.xlarge": 0.3 } } };
+        });
+        const group = capacityReport(config).nodes.groups[0];
+        assert.equal(group.pricePerHour, 0.3);
+        assert.deepEqual(group.monthlyCost, { atMin: 657, atMax: 2190 });
+    });
+
+    it("a type without a price leaves the cost unknown and the table names the key to set", () => {
+        const config = stackWith("production", (raw) => {
+            // A type the stack describes itself (guardrails.instanceTypes) has a size but no price.
+            raw.guardrails = {
+                ...raw.guardrails,
+                instanceTypes: { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } },
+            };
+            raw.nodeGroups["default-node-group"].instanceTypes = ["m8i.xlarge"];
+        });
+        const report = capacityReport(config);
+        assert.deepEqual([report.nodes.monthlyCost.atMin, report.nodes.monthlyCost.atMax], [null, null]);
+        assert.match(
+            formatCapacityTable(report, []),
+            /no price for default-node-group: set berrys-platform:simulation\.tuning\.prices/,
+        );
+    });
+});

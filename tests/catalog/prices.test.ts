@@ -1,11 +1,9 @@
-// The on-demand price table (catalog/prices.ts) and what the capacity report makes of it.
+// The on-demand price table (catalog/prices.ts) and its override, simulation.tuning.prices.
 import { strict as assert } from "assert";
 import { parseConfig } from "../../config";
 import { HOURS_PER_MONTH, hourlyPrice, ON_DEMAND_PRICES } from "../../catalog/prices";
 import { INSTANCE_TYPES } from "../../capacity/instance-types";
-import { capacityReport } from "../../capacity/model";
-import { formatCapacityTable } from "../../capacity/findings";
-import { fixtureStack, stackConfig, stackWith } from "../helpers/stacks";
+import { fixtureStack } from "../helpers/stacks";
 
 describe("catalog/prices", () => {
     it("prices every instance type of the capacity table, and the table holds no c5.8xlarge, which EC2 does not sell", () => {
@@ -40,48 +38,7 @@ describe("catalog/prices", () => {
     });
 });
 
-describe("capacity report: monthly cost of the nodes", () => {
-    it("production: 3 x m6i.xlarge at min size is $420.48 a month, 10 at max size $1401.60 (3 x 0.192 x 730, 10 x 0.192 x 730)", () => {
-        const cost = capacityReport(stackConfig("production")).nodes.monthlyCost;
-        assert.deepEqual([cost.atMin, cost.atMax, cost.currency, cost.hoursPerMonth], [420.48, 1401.6, "USD", 730]);
-        assert.deepEqual(cost.text, { atMin: "$420.48", atMax: "$1401.60" });
-    });
-
-    it("render's table prints the cost at min and at max size", () => {
-        const config = stackConfig("production");
-        assert.match(
-            formatCapacityTable(capacityReport(config), []),
-            /\$420\.48 at min size \(3 nodes\), \$1401\.60 at max size \(10 nodes\)/,
-        );
-    });
-
-    it("a group of several types costs its dearest type; a price override changes the cost", () => {
-        const config = stackWith("production", (raw) => {
-            raw.nodeGroups["default-node-group"].instanceTypes = ["m6i.xlarge", "m7i.xlarge"];
-            raw.simulation = { tuning: { prices: { "m6i.xlarge": 0.3 } } };
-        });
-        const group = capacityReport(config).nodes.groups[0];
-        assert.equal(group.pricePerHour, 0.3);
-        assert.deepEqual(group.monthlyCost, { atMin: 657, atMax: 2190 });
-    });
-
-    it("a type without a price leaves the cost unknown and the table names the key to set", () => {
-        const config = stackWith("production", (raw) => {
-            // A type the stack describes itself (guardrails.instanceTypes) has a size but no price.
-            raw.guardrails = {
-                ...raw.guardrails,
-                instanceTypes: { "m8i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 } },
-            };
-            raw.nodeGroups["default-node-group"].instanceTypes = ["m8i.xlarge"];
-        });
-        const report = capacityReport(config);
-        assert.deepEqual([report.nodes.monthlyCost.atMin, report.nodes.monthlyCost.atMax], [null, null]);
-        assert.match(
-            formatCapacityTable(report, []),
-            /no price for default-node-group: set berrys-platform:simulation\.tuning\.prices/,
-        );
-    });
-
+describe("simulation.tuning.prices", () => {
     it("simulation.tuning.prices rejects a price of 0 and a malformed type, naming the key", () => {
         const file = fixtureStack("production");
         const raw = structuredClone(file.projectConfig) as Record<string, any>;
