@@ -10,7 +10,8 @@ const path = require("path");
 const LONGEST_FIRST = [
     "tests/capacity/properties.test.ts",
     "tests/config-properties.test.ts",
-    "tests/simulator/tune.test.ts",
+    "tests/tools/tune.test.ts",
+    "tests/simulator/tuner/search.test.ts",
     "tests/addons/scaling-addons.test.ts",
     "tests/simulator/report.test.ts",
 ];

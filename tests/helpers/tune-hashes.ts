@@ -1,5 +1,6 @@
-// The tuner's result on narrowed searches of the production fixture, as SHA-256 hashes of its JSON
-// (tests/simulator/tune-hashes.test.ts): refactors of the tuner must leave every hash as it is.
+// The tuner's result on narrowed searches of the production fixture, and what the CLI prints and
+// writes for them, as SHA-256 hashes (tests/simulator/tuner/search.test.ts, tests/tools/tune.test.ts):
+// refactors of the tuner must leave every hash as it is.
 // When a change of behaviour is meant, regenerate with `npm run test:tune-hashes` and commit the
 // new tests/fixtures/tune-hashes.json with the change that explains it.
 import { createHash } from "crypto";
@@ -11,7 +12,7 @@ import { keyName } from "../../config";
 import { preflight } from "../../preflight";
 import { csvProfile, tunerProfiles } from "../../simulator/profiles";
 import type { CandidateCheck } from "../../simulator/tuner/evaluator";
-import { Objective, tune, TuneResult } from "../../simulator/tuner/search";
+import { Objective, tune, TuneInput, TuneResult } from "../../simulator/tuner/search";
 import { CommandContext, runCommand } from "../../tools/cli";
 import { PROJECT_DIR } from "../../tools/stack-files";
 import { TUNE, tuneMain } from "../../tools/tune";
@@ -61,8 +62,8 @@ const SEARCHED = ["services", "namespace.quota", "nodeGroups", "addons.clusterAu
     keyName([key]),
 );
 
-/** `tune()` on the production fixture with the case's tuning, preview's checks as the candidate check. */
-export function tuneCase(pinned: TuneCase): TuneResult {
+/** The search's input for a case: the production fixture with the case's tuning, preview's checks as the candidate check. */
+export function tuneCaseInput(pinned: TuneCase): TuneInput {
     const file = fixtureStack("production");
     const raw = { ...file.projectConfig, simulation: { tuning: pinned.tuning } };
     const first = preflight(raw, file.context);
@@ -79,14 +80,24 @@ export function tuneCase(pinned: TuneCase): TuneResult {
         ...tunerProfiles(first.config.simulation.seed),
         ...(pinned.history ? [csvProfile(HISTORY, services, undefined, "history")] : []),
     ];
-    return tune({ raw, baseline: first.config, check, profiles, service: pinned.service, objective: pinned.objective });
+    return { raw, baseline: first.config, check, profiles, service: pinned.service, objective: pinned.objective };
 }
 
-/** sha256 of the case's `TuneResult` as JSON. */
-export function tuneHash(name: string): string {
-    return createHash("sha256")
-        .update(JSON.stringify(tuneCase(TUNE_CASES[name])))
-        .digest("hex");
+const results = new Map<string, TuneResult>();
+
+/** `tune()` on the case `name`, run once per process (the tests of one file share it). */
+export function tuneCase(name: string): TuneResult {
+    let result = results.get(name);
+    if (result === undefined) {
+        result = tune(tuneCaseInput(TUNE_CASES[name]));
+        results.set(name, result);
+    }
+    return result;
+}
+
+/** sha256 of a `TuneResult` as JSON. */
+export function resultHash(result: TuneResult): string {
+    return createHash("sha256").update(JSON.stringify(result)).digest("hex");
 }
 
 /** A project dir holding the production fixture's stack file (comments and all) with `tuning` under simulation. */
@@ -148,12 +159,12 @@ export function cliHash(run: CliRun, projectDir: string): string {
         .digest("hex");
 }
 
-/** The cases the CLI tests run (tune.test.ts, tune-headroom.test.ts). */
+/** The cases the CLI tests run (tests/tools/tune.test.ts). */
 export const CLI_CASES = ["production narrow cost", "production narrow agent-orchestrator", "production held headroom"];
 
 async function main(): Promise<void> {
     const hashes: Record<string, string> = Object.fromEntries(
-        Object.keys(TUNE_CASES).map((name) => [name, tuneHash(name)]),
+        Object.keys(TUNE_CASES).map((name) => [name, resultHash(tuneCase(name))]),
     );
     for (const name of CLI_CASES) {
         const dir = projectWith(TUNE_CASES[name].tuning);

@@ -1,69 +1,33 @@
-// `npm run tune` (simulator/tune.ts, tools/tune.ts) on production with a narrowed search space
-// (simulation.tuning in a copy of the stack file), so the suite runs a real search in seconds:
-// the proposal, its local guarantee checked independently of the tuner, the proposal passing
-// preview's checks and `simulate --check`, the no-solution path, determinism.
+// `npm run tune` (tools/tune.ts) on production with a narrowed search space (simulation.tuning in a
+// copy of the stack file): what it prints and writes, the proposal passing preview's checks and
+// `simulate --check`, the no-solution path, usage mistakes, the headroom knob. What the search finds
+// is tested on the result object (tests/simulator/tuner/search.test.ts).
 import { strict as assert } from "assert";
-import { stackConfig } from "../helpers/stacks";
-import { standardSupportCheck } from "../../components/kubernetes-version";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { hourlyPrice } from "../../catalog/prices";
 import { preflight } from "../../preflight";
-import { serviceModels } from "../../simulator/service-model";
-import { profile } from "../../simulator/profiles";
-import { evaluateCriteria } from "../../simulator/report";
-import { simulate } from "../../simulator/run";
 import { runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
-import { readStackFile } from "../../tools/stack-files";
-import { cliHash, NARROW, projectWith, runTune as run, TUNE_HASHES_FILE } from "../helpers/tune-hashes";
+import { CliRun, cliHash, HELD, NARROW, projectWith, runTune as run, TUNE_HASHES_FILE } from "../helpers/tune-hashes";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+async function simulateCheck(dir: string): Promise<{ code: number; out: string }> {
+    let out = "";
+    const code = await runCommand(SIMULATE, simulateMain, ["production", "--check"], {
+        out: (text) => {
+            out += text;
+        },
+        err: () => undefined,
+        projectDir: dir,
+        cwd: dir,
+    });
+    return { code, out };
+}
 
 const HASHES = JSON.parse(fs.readFileSync(TUNE_HASHES_FILE, "utf8")) as Record<string, string>;
-
-/** Criteria and monthly cost of a stack file's text, computed here with the simulator's own pieces, at the baseline's load. */
-function verdict(
-    text: string,
-    baselineRaw: Record<string, unknown>,
-): { problems: string[]; missed: string[]; cost: number } {
-    const config = (YAML.parse(text) as { config: Record<string, unknown> }).config;
-    const raw = Object.fromEntries(
-        Object.entries(config)
-            .filter(([key]) => key.startsWith("berrys-platform:"))
-            .map(([key, value]) => [key.slice(16), value]),
-    );
-    const context = { stack: "production", region: String(config["aws:region"]) };
-    const checked = preflight(raw, context);
-    const problems = (checked.ok ? checked.warnings : checked.errors).filter(
-        (message) => !message.includes("RFC 5737"),
-    );
-    if (!checked.ok) return { problems, missed: [], cost: Number.POSITIVE_INFINITY };
-    const base = preflight(baselineRaw, context);
-    const baseModels = serviceModels(base.ok ? base.config : checked.config);
-    const missed: string[] = [];
-    let dollars = 0;
-    let hours = 0;
-    for (const name of ["spike", "oscillating", "day", "ramp"] as const) {
-        // At the stack file's load levels, as the tuner plays them: each service's load from its baseline model.
-        const loaded = profile(name, 1);
-        const result = simulate(checked.config, {
-            ...loaded,
-            load: (_model, index, t) => loaded.load(baseModels[index], index, t),
-        });
-        missed.push(
-            ...evaluateCriteria(checked.config, result)
-                .filter((criterion) => !criterion.ok)
-                .map((criterion) => criterion.message),
-        );
-        if (name === "day") {
-            const price = hourlyPrice(checked.config.nodeGroups["default-node-group"].instanceTypes[0])!;
-            dollars = result.nodes.reduce((sum, nodes) => sum + nodes, 0) * (result.recordSeconds / 3600) * price;
-            hours = (result.times.length * result.recordSeconds) / 3600;
-        }
-    }
-    return { problems, missed, cost: Math.round((dollars / hours) * 730 * 100) / 100 };
-}
 
 describe("npm run tune (production, narrowed search space)", function () {
     this.timeout(600000);
@@ -95,50 +59,20 @@ describe("npm run tune (production, narrowed search space)", function () {
         assert.equal(cliHash(result, dir), HASHES["cli production narrow cost"]);
     });
 
-    it("fixes the seed's misses: the proposal meets every criterion and passes preview's checks with no capacity warning", () => {
-        const before = verdict(stackText, readStackFile("production", dir).projectConfig);
-        assert.ok(
-            before.missed.some((message) => /responseSeconds \(240\): agent-orchestrator/.test(message)),
-            before.missed.join("\n"),
-        );
-        assert.ok(
-            before.missed.some((message) => /maxDirectionChangesPerHour \(4\): web-dashboard/.test(message)),
-            before.missed.join("\n"),
-        );
-        // The notice of the minor's end of standard support depends on the day, and no tuning removes it: left out.
-        const notices = standardSupportCheck(stackConfig("production")).warnings;
-        const undated = (problems: string[]) => problems.filter((problem) => !notices.includes(problem));
-        assert.equal(undated(before.problems).length, 2, "the seed's two quota warnings");
-        const after = verdict(proposal, readStackFile("production", dir).projectConfig);
-        assert.deepEqual([undated(after.problems), after.missed], [[], []]);
-    });
-
-    it("the local guarantee: undo any one change of the proposal and a criterion fails, a check warns, or the cost rises", () => {
-        const baselineRaw = readStackFile("production", dir).projectConfig;
-        const proposed = verdict(proposal, baselineRaw);
-        const changed = result.out
-            .split("\n")
-            .filter((line) => /^ {2}berrys-platform:.*: .* -> .*: (costs|saves)/.test(line));
-        assert.ok(changed.length >= 3, result.out);
-        for (const line of changed) {
-            const [, key, from] = /^ {2}berrys-platform:(\S+): (.+?) -> /.exec(line)!;
-            const keyPath = key.split(".");
-            // "namespace.quota.limits.cpu": the quota keys hold dots.
-            const pathInConfig =
-                keyPath[0] === "namespace"
-                    ? ["namespace", "quota", keyPath.slice(2).join(".")]
-                    : keyPath.map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-            const document = YAML.parseDocument(proposal);
-            document.setIn(
-                ["config", `berrys-platform:${pathInConfig[0]}`, ...pathInConfig.slice(1)],
-                JSON.parse(from),
+    it("the proposal passes preview's checks with no finding about a key the search changes (the seed's two quota warnings gone)", () => {
+        const searched = /namespace\.quota|services\.|nodeGroups\./;
+        const findings = (text: string) => {
+            const config = (YAML.parse(text) as { config: Record<string, unknown> }).config;
+            const raw = Object.fromEntries(
+                Object.entries(config)
+                    .filter(([key]) => key.startsWith("berrys-platform:"))
+                    .map(([key, value]) => [key.slice("berrys-platform:".length), value]),
             );
-            const undone = verdict(document.toString(), baselineRaw);
-            assert.ok(
-                undone.problems.length > 0 || undone.missed.length > 0 || undone.cost > proposed.cost,
-                `undoing ${key} (back to ${from}) keeps every criterion and costs ${undone.cost} <= ${proposed.cost}`,
-            );
-        }
+            const checked = preflight(raw, { stack: "production", region: String(config["aws:region"]) });
+            return (checked.ok ? checked.warnings : checked.errors).filter((message) => searched.test(message));
+        };
+        assert.equal(findings(stackText).length, 2, findings(stackText).join("\n"));
+        assert.deepEqual(findings(proposal), []);
     });
 
     it("production's spike: the smallest headroom meeting 240 s with 20 % to spare, next to the proposal's scale-up window change, each with its cost and margin", () => {
@@ -251,5 +185,72 @@ describe("npm run tune: no configuration meets every criterion", function () {
             result.err,
             /simulation\.tuning\.services\.api-gateway\.targets\.cpu searches a target, but (.|\n)*npm run tune starts from a stack that preview accepts/,
         );
+    });
+});
+
+describe("npm run tune: headroom as a knob (production, scale-up windows held)", function () {
+    this.timeout(600000);
+    let dir: string;
+    let result: CliRun;
+    let proposal: string;
+
+    before(async () => {
+        dir = projectWith(HELD);
+        result = await run(["production"], dir);
+        proposal = fs.readFileSync(path.join(dir, "out", "production", "tune", "Pulumi.production.yaml"), "utf8");
+    });
+
+    it("the proposal takes headroom, the cheapest way left to meet the spike, with its cost", () => {
+        assert.equal(result.code, 0, result.out);
+        const headroom = (YAML.parse(proposal).config["berrys-platform:addons"] ?? {}).clusterAutoscaler?.headroom;
+        assert.ok(
+            HELD.headroom.some((size) => JSON.stringify(size) === JSON.stringify(headroom)),
+            proposal,
+        );
+        assert.match(
+            result.out,
+            /berrys-platform:addons\.clusterAutoscaler\.headroom: \(unset\) -> \{.*\}: costs \$\d+\.\d\d\/month .*fixes responseSeconds/,
+        );
+    });
+
+    it("prints and writes what it did before (tests/fixtures/tune-hashes.json)", () => {
+        assert.equal(cliHash(result, dir), HASHES["cli production held headroom"]);
+    });
+
+    it("simulate --check passes on the proposal", async () => {
+        const check = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-headroom-check-"));
+        fs.writeFileSync(path.join(check, "Pulumi.production.yaml"), proposal);
+        const checked = await simulateCheck(check);
+        assert.equal(
+            checked.code,
+            0,
+            checked.out
+                .split("\n")
+                .filter((line) => /MISSED|check:/.test(line))
+                .join("\n"),
+        );
+    });
+
+    it("reports the smallest headroom that meets the spike with 20 % to spare, beside the proposal's scale-up changes, each with cost and margin", () => {
+        const section = result.out.slice(result.out.indexOf("Spike: headroom or faster scale-up"));
+        const headroom =
+            /headroom \(the smallest meeting every spike response with 20 % to spare\): .*\n {4}costs \$(\d+\.\d\d)\/month; least margin (\S+) (\d+) s of 240 s \((\d+) s to spare\)/.exec(
+                section,
+            );
+        assert.ok(headroom !== null, section);
+        assert.ok(Number(headroom[3]) <= 192 && Number(headroom[4]) >= 48, headroom[0]);
+        assert.match(
+            section,
+            /scale-up changes of the proposal: .*\n {4}(costs|saves) \$\d+\.\d\d\/month; least margin \S+ \d+ s of 240 s/,
+        );
+    });
+});
+
+describe("npm run tune --help", () => {
+    it("documents the headroom knob: the key, its sizes, its cost", async () => {
+        const { code, out } = await run(["--help"], ROOT);
+        assert.equal(code, 0);
+        assert.match(out, /addons\.clusterAutoscaler\.headroom among simulation\.tuning\.headroom's sizes/);
+        assert.match(out, /whose cost is the nodes its placeholder pods keep/);
     });
 });
