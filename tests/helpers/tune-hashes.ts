@@ -13,9 +13,9 @@ import { preflight } from "../../preflight";
 import { csvProfile, tunerProfiles } from "../../simulator/profiles";
 import type { CandidateCheck } from "../../simulator/tuner/evaluator";
 import { Objective, tune, TuneInput, TuneResult } from "../../simulator/tuner/search";
-import { CommandContext, runCommand } from "../../tools/cli";
 import { PROJECT_DIR } from "../../tools/stack-files";
 import { TUNE, tuneMain } from "../../tools/tune";
+import { CommandRun, runCaptured } from "./commands";
 import { FIXTURE_STACKS_DIR, fixtureStack } from "./stacks";
 
 export const TUNE_HASHES_FILE = path.join(PROJECT_DIR, "tests", "fixtures", "tune-hashes.json");
@@ -111,28 +111,11 @@ export function projectWith(tuning: Record<string, unknown>): string {
     return dir;
 }
 
-export interface CliRun {
-    readonly code: number;
-    readonly out: string;
-    readonly err: string;
-}
+export type CliRun = CommandRun;
 
 /** `npm run tune -- <argv>` in `projectDir`, its output captured. */
-export async function runTune(argv: string[], projectDir: string): Promise<CliRun> {
-    let out = "";
-    let err = "";
-    const context: CommandContext = {
-        out: (text) => {
-            out += text;
-        },
-        err: (text) => {
-            err += text;
-        },
-        projectDir,
-        cwd: projectDir,
-    };
-    const code = await runCommand(TUNE, tuneMain, argv, context);
-    return { code, out, err };
+export function runTune(argv: string[], projectDir: string): Promise<CliRun> {
+    return runCaptured(TUNE, tuneMain, argv, projectDir);
 }
 
 /** The CLI's argv for a case (the stack file's own objective is cost). */

@@ -8,23 +8,15 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { preflight } from "../../preflight";
-import { runCommand } from "../../tools/cli";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
+import { CommandRun, runCaptured } from "../helpers/commands";
 import { CliRun, cliHash, HELD, NARROW, projectWith, runTune as run, TUNE_HASHES_FILE } from "../helpers/tune-hashes";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-async function simulateCheck(dir: string): Promise<{ code: number; out: string }> {
-    let out = "";
-    const code = await runCommand(SIMULATE, simulateMain, ["production", "--check"], {
-        out: (text) => {
-            out += text;
-        },
-        err: () => undefined,
-        projectDir: dir,
-        cwd: dir,
-    });
-    return { code, out };
+/** `npm run simulate -- production --check` on the stack file in `dir`. */
+function simulateCheck(dir: string): Promise<CommandRun> {
+    return runCaptured(SIMULATE, simulateMain, ["production", "--check"], dir);
 }
 
 const HASHES = JSON.parse(fs.readFileSync(TUNE_HASHES_FILE, "utf8")) as Record<string, string>;
@@ -120,15 +112,7 @@ describe("npm run tune (production, narrowed search space)", function () {
     it("simulate --check passes on the proposal", async () => {
         const check = fs.mkdtempSync(path.join(os.tmpdir(), "berrys-tune-check-"));
         fs.writeFileSync(path.join(check, "Pulumi.production.yaml"), proposal);
-        let out = "";
-        const code = await runCommand(SIMULATE, simulateMain, ["production", "--check"], {
-            out: (text) => {
-                out += text;
-            },
-            err: () => undefined,
-            projectDir: check,
-            cwd: check,
-        });
+        const { code, out } = await simulateCheck(check);
         assert.equal(
             code,
             0,
