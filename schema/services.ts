@@ -267,6 +267,19 @@ const AMOUNT = { cpu: toMillicores, memory: toBytes } as const;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- input not yet validated, guarded field by field
 function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): void {
+    bothDirectionsDisabledIssue(service, ctx);
+    if (!Array.isArray(service.metrics)) return;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    service.metrics.forEach((metric: Record<string, any> | null, index: number) => {
+        const resource = metric?.name as "cpu" | "memory";
+        if (metric?.type !== "Resource" || (resource !== "cpu" && resource !== "memory")) return;
+        resourceTargetIssue(metric, index, service.resources, ctx);
+    });
+}
+
+/** An HPA with scaleUp and scaleDown both Disabled between distinct min and max never scales. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hpaReachIssues
+function bothDirectionsDisabledIssue(service: Record<string, any>, ctx: z.RefinementCtx): void {
     const behavior = service.behavior;
     if (
         Number.isInteger(service.minReplicas) &&
@@ -284,68 +297,72 @@ function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): voi
                 "enable one direction, or set minReplicas equal to maxReplicas for a fixed size",
         });
     }
-    const requests = service.resources?.requests;
-    const limits = service.resources?.limits;
-    if (!Array.isArray(service.metrics)) return;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-    service.metrics.forEach((metric: Record<string, any> | null, index: number) => {
-        const resource = metric?.name as "cpu" | "memory";
-        if (metric?.type !== "Resource" || (resource !== "cpu" && resource !== "memory")) return;
-        const request = requests?.[resource];
-        const limit = limits?.[resource];
-        if (
-            typeof metric.averageValue === "string" &&
-            resource === "memory" &&
-            memoryProblem(metric.averageValue) !== undefined
-        ) {
+}
+
+/** A cpu or memory target (metric `index`) that no pod reaches under its limit, tolerance added. */
+function resourceTargetIssue(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hpaReachIssues
+    metric: Record<string, any> & { name: "cpu" | "memory" },
+    index: number,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hpaReachIssues
+    resources: Record<string, any> | undefined,
+    ctx: z.RefinementCtx,
+): void {
+    const resource = metric.name;
+    const request = resources?.requests?.[resource];
+    const limit = resources?.limits?.[resource];
+    if (
+        typeof metric.averageValue === "string" &&
+        resource === "memory" &&
+        memoryProblem(metric.averageValue) !== undefined
+    ) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["metrics", index, "averageValue"],
+            input: metric.averageValue,
+            message: memoryProblem(metric.averageValue)!,
+        });
+        return;
+    }
+    const misread = (value: unknown) =>
+        typeof value !== "string" ||
+        !isQuantity(value) ||
+        (resource === "memory" && memoryProblem(value) !== undefined);
+    if (misread(limit) || (metric.averageUtilization !== undefined && misread(request))) return;
+    const ceiling = AMOUNT[resource](limit);
+    // A request above its limit is refused on its own (requestsWithinLimits).
+    if (typeof request === "string" && isQuantity(request) && AMOUNT[resource](request) > ceiling) return;
+    if (
+        Number.isInteger(metric.averageUtilization) &&
+        typeof request === "string" &&
+        isQuantity(request) &&
+        AMOUNT[resource](request) > 0
+    ) {
+        const reachable = (100 * ceiling) / AMOUNT[resource](request);
+        if (metric.averageUtilization * (1 + HPA_TOLERANCE) >= reachable) {
             ctx.addIssue({
                 code: "custom",
-                path: ["metrics", index, "averageValue"],
-                input: metric.averageValue,
-                message: memoryProblem(metric.averageValue)!,
-            });
-            return;
-        }
-        const misread = (value: unknown) =>
-            typeof value !== "string" ||
-            !isQuantity(value) ||
-            (resource === "memory" && memoryProblem(value) !== undefined);
-        if (misread(limit) || (metric.averageUtilization !== undefined && misread(request))) return;
-        const ceiling = AMOUNT[resource](limit);
-        // A request above its limit is refused on its own (requestsWithinLimits).
-        if (typeof request === "string" && isQuantity(request) && AMOUNT[resource](request) > ceiling) return;
-        if (
-            Number.isInteger(metric.averageUtilization) &&
-            typeof request === "string" &&
-            isQuantity(request) &&
-            AMOUNT[resource](request) > 0
-        ) {
-            const reachable = (100 * ceiling) / AMOUNT[resource](request);
-            if (metric.averageUtilization * (1 + HPA_TOLERANCE) >= reachable) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["metrics", index, "averageUtilization"],
-                    input: metric.averageUtilization,
-                    message:
-                        `must be at most ${Math.ceil(reachable / (1 + HPA_TOLERANCE)) - 1}: pods stop at the ${resource} limit (${limit}, ${Math.round(reachable)}% of the request), ` +
-                        `and the HPA scales up only past the target + ${HPA_TOLERANCE * 100}%\nlower the target or raise limits.${resource}`,
-                });
-            }
-        } else if (
-            typeof metric.averageValue === "string" &&
-            isQuantity(metric.averageValue) &&
-            AMOUNT[resource](metric.averageValue) * (1 + HPA_TOLERANCE) >= ceiling
-        ) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["metrics", index, "averageValue"],
-                input: metric.averageValue,
+                path: ["metrics", index, "averageUtilization"],
+                input: metric.averageUtilization,
                 message:
-                    `must be below the ${resource} limit (${limit}) by more than the HPA's ${HPA_TOLERANCE * 100}% tolerance: no pod uses more than its limit, so it never scales up\n` +
-                    `lower the target or raise limits.${resource}`,
+                    `must be at most ${Math.ceil(reachable / (1 + HPA_TOLERANCE)) - 1}: pods stop at the ${resource} limit (${limit}, ${Math.round(reachable)}% of the request), ` +
+                    `and the HPA scales up only past the target + ${HPA_TOLERANCE * 100}%\nlower the target or raise limits.${resource}`,
             });
         }
-    });
+    } else if (
+        typeof metric.averageValue === "string" &&
+        isQuantity(metric.averageValue) &&
+        AMOUNT[resource](metric.averageValue) * (1 + HPA_TOLERANCE) >= ceiling
+    ) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["metrics", index, "averageValue"],
+            input: metric.averageValue,
+            message:
+                `must be below the ${resource} limit (${limit}) by more than the HPA's ${HPA_TOLERANCE * 100}% tolerance: no pod uses more than its limit, so it never scales up\n` +
+                `lower the target or raise limits.${resource}`,
+        });
+    }
 }
 
 export const servicesSchema = z
