@@ -506,9 +506,9 @@ export const VALIDATION_ACTIONS = ["Deny", "Warn", "Audit"] as const;
 /**
  * The services contract enforced at admission (components/services-admission.ts). The API server's
  * own rules for a binding's validationActions (k8s.io/kubernetes
- * pkg/apis/admissionregistration/validation/validation.go validateValidationActions; documented at
- * k8s.io/api admissionregistration/v1/types.go:528-530, v0.34.10): at least one, no duplicates, and
- * not Deny with Warn.
+ * pkg/apis/admissionregistration/validation/validation.go `validateValidationActions`, documented on
+ * k8s.io/api admissionregistration/v1 `ValidatingAdmissionPolicyBindingSpec.ValidationActions`,
+ * v0.34.10): at least one, no duplicates, and not Deny with Warn.
  */
 export const admissionSchema = z.strictObject({
     enabled: z

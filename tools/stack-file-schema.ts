@@ -18,8 +18,8 @@ type Json = Record<string, any>;
 
 /**
  * Pulumi's own keys of a stack file (pulumi/pulumi v3.248.0 sdk/go/common/workspace/project.go
- * `ProjectStack`, line 1212): secretsprovider, encryptedkey, encryptionsalt, config, environment
- * (a list of ESC environments or an inline definition, `Environment.UnmarshalYAML`, line 1203).
+ * `ProjectStack`): secretsprovider, encryptedkey, encryptionsalt, config, environment (a list of
+ * ESC environments or an inline definition, `Environment.UnmarshalYAML`).
  */
 const PULUMI_KEYS: Json = {
     secretsprovider: {
@@ -94,7 +94,7 @@ export function stackFileSchema(): Json {
     for (const [key, schema] of Object.entries(project.properties as Json)) {
         defs[key] = allowSecure(tidy(schema));
         // A stack file may leave the project's own keys without the namespace (Pulumi adds it:
-        // sdk/go/common/workspace/loaders.go stackConfigNamespacedWithProject, line 61).
+        // pulumi/pulumi v3.248.0 sdk/go/common/workspace/loaders.go `stackConfigNamespacedWithProject`).
         properties[`${PROJECT}:${key}`] = { $ref: `#/$defs/${key}` };
         properties[key] = { $ref: `#/$defs/${key}` };
     }
