@@ -1,6 +1,7 @@
 // `npm run schema`: writes schema/stack-file.schema.json (tools/stack-file-schema.ts) and
 // docs/configuration.md (tools/configuration-reference.ts) from the zod schemas, so both say what
-// the program checks. tests/stack-file-schema.test.ts fails while either committed file is stale.
+// the program checks. tests/tools/stack-file-schema.test.ts and configuration-reference.test.ts
+// fail while either committed file is stale.
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommandContext, displayPath, runAsProcess } from "./cli";

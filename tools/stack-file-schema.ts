@@ -1,7 +1,7 @@
 // `npm run schema`: writes schema/stack-file.schema.json, a JSON Schema of a whole
 // `Pulumi.<stack>.yaml`, generated from the zod schemas config.ts parses with, so editors complete
 // and check the stack file with the program's own rules (docs/configuration.md).
-// tests/stack-file-schema.test.ts fails when the committed file is not what this generates.
+// tests/tools/stack-file-schema.test.ts fails when the committed file is not what this generates.
 //
 // zod 4's toJSONSchema cannot represent the quantity transform or the int-or-percent check; with
 // `{ io: "input", unrepresentable: "any" }` they would accept anything, so they get their own

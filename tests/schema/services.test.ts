@@ -1,7 +1,8 @@
-// Family 1 of issue 22: HPAs the API accepts that can never scale are refused at preview. Usage
-// stops at the container's limit (CPU throttled, memory OOM-killed), and the HPA acts only when
-// usage passes its target by more than the tolerance (kubernetes v1.34 pkg/controller/podautoscaler
-// `ReplicaCalculator`, kube-controller-manager --horizontal-pod-autoscaler-tolerance default 0.1).
+// schema/services.ts (issue 22, family 1): HPAs the API accepts that can never scale are refused at
+// preview. Usage stops at the container's limit (CPU throttled, memory OOM-killed), and the HPA
+// acts only when usage passes its target by more than the tolerance (kubernetes v1.34
+// pkg/controller/podautoscaler `ReplicaCalculator`, kube-controller-manager
+// --horizontal-pod-autoscaler-tolerance default 0.1).
 import { strict as assert } from "assert";
 import { checkConfig } from "../../preflight";
 import { HPA_TOLERANCE } from "../../schema/services";

@@ -7,13 +7,12 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import * as YAML from "yaml";
-import { CROSS_CHECKS, preflight } from "../preflight";
-import { isIntOrPercent, isQuantity } from "../quantity";
-import { PROJECT_DIR } from "../tools/cli";
-import { configurationReference, REFERENCE_FILE, referenceRows } from "../tools/configuration-reference";
-import { SCHEMA_FILE, stackFileSchema, stackFileSchemaText } from "../tools/stack-file-schema";
-import { listStacks } from "../tools/stack-files";
-import { FIXTURE_STACKS_DIR } from "./helpers/stacks";
+import { preflight } from "../../preflight";
+import { isIntOrPercent, isQuantity } from "../../quantity";
+import { PROJECT_DIR } from "../../tools/cli";
+import { SCHEMA_FILE, stackFileSchema, stackFileSchemaText } from "../../tools/stack-file-schema";
+import { listStacks } from "../../tools/stack-files";
+import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
 
 const committed = fs.readFileSync(path.join(PROJECT_DIR, SCHEMA_FILE), "utf8");
 let validate: ValidateFunction;
@@ -211,49 +210,6 @@ describe("the stack file's JSON Schema (schema/stack-file.schema.json)", () => {
         for (const value of [0, 2, "25%", "100%", "25", "-1%", -1, 1.5, "%"]) {
             assert.equal(percentOk(value), isIntOrPercent(value), `int-or-percent ${JSON.stringify(value)}`);
         }
-    });
-});
-
-describe("docs/configuration.md: the configuration reference, generated from the same schemas", () => {
-    const committedReference = fs.readFileSync(path.join(PROJECT_DIR, REFERENCE_FILE), "utf8");
-
-    it("is what `npm run schema` generates (run it after changing schema/ or a cross-key check)", () => {
-        assert.ok(
-            committedReference === configurationReference(),
-            `${REFERENCE_FILE} is out of date: run \`npm run schema\` and commit the file`,
-        );
-    });
-
-    it("describes every key, once, in its zod schema: no row without a meaning", () => {
-        const bare = [...referenceRows()].flatMap(([section, rows]) =>
-            rows
-                .filter(
-                    (row) =>
-                        row.meaning
-                            .replace(/^\(mode: \w+\)\s*/, "")
-                            .replace(/One of .*\.$/, "")
-                            .trim() === "",
-                )
-                .map((row) => `${section}.${row.path}`),
-        );
-        assert.deepEqual(bare, [], "add .describe(...) to these keys' schemas");
-    });
-
-    it('lists every cross-key check\'s sentence under "Rules across keys"', () => {
-        const rules = committedReference.slice(committedReference.indexOf("## Rules across keys"));
-        for (const check of CROSS_CHECKS) assert.ok(rules.includes(`- ${check.doc}`), `${check.name}: ${check.doc}`);
-    });
-
-    it("shows each key's default from the schema, and what a required key has instead", () => {
-        const row = (section: string, key: string) =>
-            referenceRows()
-                .get(section)
-                ?.find((each) => each.path === key);
-        assert.equal(row("services", "<name>.maxSurge")?.fallback, "`25%`");
-        assert.equal(row("cluster", "name")?.fallback, "`berrys-<stack>`");
-        assert.equal(row("services", "<name>.minReplicas")?.fallback, "*required*");
-        assert.equal(row("namespace", "limitRange.defaultRequest.cpu")?.fallback, "`100m`");
-        assert.match(row("network", "vpcId")?.meaning ?? "", /^\(mode: existing\) /);
     });
 });
 

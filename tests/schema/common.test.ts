@@ -1,6 +1,6 @@
-// Family 2 of issue 22: every value the program passes to the Kubernetes API is checked as the API
-// server checks it (kubernetes v1.34 and k8s.io/apimachinery v0.34 pkg/util/validation), so preview
-// refuses it instead of `pulumi up` failing half-way.
+// schema/common.ts (issue 22, family 2): every value the program passes to the Kubernetes API is
+// checked as the API server checks it (kubernetes v1.34 and k8s.io/apimachinery v0.34
+// pkg/util/validation), so preview refuses it instead of `pulumi up` failing half-way.
 import { strict as assert } from "assert";
 import { checkConfig } from "../../preflight";
 import {
