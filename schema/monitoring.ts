@@ -79,7 +79,7 @@ export const monitoringSchema = z
             })
             .default("docs/runbooks.md")
             .describe(
-                "Where each alert's `runbook_url` points, `#<alert's heading>` appended: the address of docs/runbooks.md. The default, the repository-relative path, opens from the repository but not from Alertmanager or chat: set the page's http(s) URL (e.g. `https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md`) so the links open there; no `#` in it. A value that still names the README (where the runbooks used to be) is a warning.",
+                "Where each alert's `runbook_url` points, `#<alert's heading>` appended: the address of docs/runbooks.md. The default, the repository-relative path, opens from the repository but not from Alertmanager or chat: set the page's http(s) URL (e.g. `https://github.com/acme/berrys-platform/blob/main/docs/runbooks.md`) so the links open there; no `#` in it. A value naming the README, which holds no runbooks, is a warning.",
             ),
         severity: z
             .partialRecord(

@@ -172,7 +172,7 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n+/g, " ");
 const RULES_PREVIEW_ENFORCES = `## Rules preview enforces
 
 Every message is \`<key> (<value>) must <rule>\`, its first line at most 200 characters, the fix on a
-second line. A key that fails its own rule no longer hides the others: the cross-key and capacity
+second line. A key that fails its own rule does not hide the others: the cross-key and capacity
 checks run on the configuration without it, so one preview lists every problem. Each cross-key
 check carries its sentence (\`ConfigCheck.doc\`, listed by \`CROSS_CHECKS\` in \`preflight.ts\`); the
 rules below mirror the upstream limit named beside them.
