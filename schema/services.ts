@@ -273,7 +273,7 @@ function hpaReachIssues(service: Record<string, any>, ctx: z.RefinementCtx): voi
     service.metrics.forEach((metric: Record<string, any> | null, index: number) => {
         const resource = metric?.name as "cpu" | "memory";
         if (metric?.type !== "Resource" || (resource !== "cpu" && resource !== "memory")) return;
-        resourceTargetIssue(metric, index, service.resources, ctx);
+        resourceTargetIssue(metric, resource, index, service.resources, ctx);
     });
 }
 
@@ -302,13 +302,13 @@ function bothDirectionsDisabledIssue(service: Record<string, any>, ctx: z.Refine
 /** A cpu or memory target (metric `index`) that no pod reaches under its limit, tolerance added. */
 function resourceTargetIssue(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hpaReachIssues
-    metric: Record<string, any> & { name: "cpu" | "memory" },
+    metric: Record<string, any>,
+    resource: "cpu" | "memory",
     index: number,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as hpaReachIssues
     resources: Record<string, any> | undefined,
     ctx: z.RefinementCtx,
 ): void {
-    const resource = metric.name;
     const request = resources?.requests?.[resource];
     const limit = resources?.limits?.[resource];
     if (
