@@ -1,20 +1,13 @@
 // The stack's configuration: the one reader of `pulumi.Config`, and the one pure parser of the
-// project's keys. It validates each key against its own schema (schema/); checks that need a
-// component's rule, a catalog table or the simulator are `ConfigCheck`s composed in preflight.ts,
-// which the program, `render` and `simulate` all run. Everything downstream takes the typed
-// `PlatformConfig` it returns.
+// project's keys. It validates each key against its own schema (schema/); rules across keys are
+// `ConfigCheck`s composed in preflight.ts, which every entry point runs. Everything downstream
+// takes the typed `PlatformConfig` it returns (docs/design/config.md).
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { didYouMean, valueAt } from "./config-path";
 import { addonsSchema } from "./schema/addons";
 import { guardrailsSchema } from "./schema/guardrails";
-import {
-    clusterSchema,
-    isDocumentationRange,
-    namespaceSchema,
-    networkSchema,
-    nodeGroupsSchema,
-} from "./schema/platform";
+import { clusterSchema, namespaceSchema, networkSchema, nodeGroupsSchema } from "./schema/platform";
 import { servicesSchema } from "./schema/services";
 import { simulationSchema } from "./schema/simulation";
 
@@ -139,12 +132,10 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
         stack: context.stack,
         region: context.region,
     };
-    const access = apiAccessIssues(config);
-    errors.push(...withoutDropped(access.errors, salvage.dropped));
     if (errors.length > 0) {
         return { ok: false, errors: unique(errors), salvaged: { config, dropped: salvage.dropped } };
     }
-    return { ok: true, config, warnings: [...access.warnings, ...utilizationWarnings(config)] };
+    return { ok: true, config, warnings: utilizationWarnings(config) };
 }
 
 /**
@@ -256,53 +247,6 @@ function decode(value: string): unknown {
     } catch {
         return value;
     }
-}
-
-/**
- * Whether a deployer can reach the API endpoint on the first run. The Kubernetes resources are
- * created through the endpoint, so a private endpoint needs a deployer inside the VPC: impossible
- * when the same run creates the VPC, and with an existing VPC only from the CIDRs and security
- * groups given 443 on the cluster security group (which otherwise admits only the nodes).
- * Documentation ranges (RFC 5737) are the stack files' placeholders: a warning names the key.
- */
-export function apiAccessIssues(config: PlatformConfig): { errors: string[]; warnings: string[] } {
-    const { cluster, network } = config;
-    const errors: string[] = [];
-    const publicKey = keyName(["cluster", "publicAccessCidrs"]);
-    const privateCidrsKey = keyName(["cluster", "privateAccessCidrs"]);
-    const privateGroupsKey = keyName(["cluster", "privateAccessSecurityGroupIds"]);
-    if (cluster.publicAccessCidrs.length === 0 && network.mode === "create") {
-        errors.push(
-            `${publicKey} ([]) must list your deployers' CIDRs when ${keyName(["network", "mode"])} is create: the API endpoint would be private to a VPC no deployer is in\n` +
-                `set it to your CI runners' and offices' egress CIDRs, or use ${keyName(["network", "mode"])}: existing with a VPC your deployers are in ` +
-                `and ${privateCidrsKey} or ${privateGroupsKey} (docs/operations.md "Deployment topologies")`,
-        );
-    } else if (
-        cluster.publicAccessCidrs.length === 0 &&
-        cluster.privateAccessCidrs.length === 0 &&
-        cluster.privateAccessSecurityGroupIds.length === 0
-    ) {
-        errors.push(
-            `${publicKey} ([]) must list your deployers' CIDRs when no private access is given: the cluster security group admits 443 from the nodes only\n` +
-                `list your deployers' CIDRs in ${privateCidrsKey}, their security groups in ${privateGroupsKey}, or their egress CIDRs in ${publicKey}`,
-        );
-    }
-    const warnings: string[] = [];
-    for (const [field, cidrs] of [
-        ["publicAccessCidrs", cluster.publicAccessCidrs],
-        ["privateAccessCidrs", cluster.privateAccessCidrs],
-    ] as const) {
-        cidrs.forEach((cidr, index) => {
-            if (isDocumentationRange(cidr)) {
-                warnings.push(
-                    `${keyName(["cluster", field, index])} (${cidr}) is an RFC 5737 documentation range, a placeholder no deployer connects from\n` +
-                        `set ${keyName(["cluster", field])} to ${field === "publicAccessCidrs" ? "your CI runners' and offices' egress CIDRs" : "your deployers' CIDRs inside or peered to the VPC"} ` +
-                        'before `pulumi up` (docs/operations.md "Deploying from nothing"), or the Kubernetes resources time out waiting for the API',
-                );
-            }
-        });
-    }
-    return { errors, warnings };
 }
 
 function utilizationWarnings(config: PlatformConfig): string[] {

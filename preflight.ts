@@ -11,6 +11,7 @@ import { addonPodRequests } from "./capacity/system-pods";
 import { headroomCheck } from "./capacity/headroom";
 import { instanceArchitectureCheck } from "./capacity/instance-types";
 import { nodeGroupTaintsCheck } from "./capacity/taints";
+import { apiAccessCheck } from "./components/api-access";
 import { clusterAutoscalerImageCheck } from "./components/cluster-autoscaler";
 import { bootstrapAdminErrors, LiveCluster, readLiveCluster } from "./components/eks-cluster";
 import {
@@ -60,6 +61,7 @@ import { tuningChecks } from "./simulator/tuner/checks";
  * say). Each lives in the module that owns its rule; this list is the one place they are composed.
  */
 export const CROSS_CHECKS: readonly ConfigCheck[] = [
+    apiAccessCheck,
     customMetricsCheck,
     clusterAutoscalerImageCheck,
     kubernetesSupportCheck,

@@ -4,7 +4,7 @@
 // security group pulumi-eks puts on the control plane.
 import { strict as assert } from "assert";
 import { apiIngressRules } from "../components/eks-cluster";
-import { parseConfig } from "../config";
+import { checkConfig } from "../preflight";
 import { DOCUMENTATION_RANGES, isDocumentationRange } from "../schema/platform";
 import { fixtureStack } from "./helpers/stacks";
 import { resource, runStack } from "./helpers/program";
@@ -19,7 +19,7 @@ function parse(change: (raw: Record<string, any>) => void) {
     const file = fixtureStack("production");
     const raw = structuredClone(file.projectConfig) as Record<string, any>;
     change(raw);
-    return parseConfig(raw, file.context);
+    return checkConfig(raw, file.context);
 }
 
 const errorsOf = (result: ReturnType<typeof parse>) => (result.ok ? [] : result.errors);
@@ -103,7 +103,7 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
             ["staging", "198.51.100.0/24"],
         ]) {
             const file = fixtureStack(stack);
-            const result = parseConfig(file.projectConfig, file.context);
+            const result = checkConfig(file.projectConfig, file.context);
             assert.ok(result.ok, errorsOf(result).join("\n"));
             assert.deepEqual(result.config.cluster.publicAccessCidrs, [cidr]);
             const placeholders = result.warnings.filter((warning) => warning.includes("RFC 5737"));

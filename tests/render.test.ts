@@ -155,11 +155,11 @@ describe("bad input stops the program before any resource is registered", functi
         const guardrails = { ...stackConfig("production").guardrails, warningsAsErrors: true };
         const { message, registered } = await failedRun("production", { [`${PROJECT}:guardrails`]: guardrails });
         assert.equal(registered, 0);
-        // The two quota warnings, and the day-dependent notice of the minor's end of standard support.
+        // The two quota warnings, the placeholder CIDR's and the minor's day-dependent end-of-support notice.
         assert.match(
             message,
             new RegExp(
-                `^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
+                `^Capacity check failed \\(${3 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
             ),
         );
         assert.match(

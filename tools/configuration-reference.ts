@@ -218,7 +218,7 @@ export function configurationReference(checks: readonly ConfigCheck[] = CROSS_CH
         "",
         "## Rules across keys",
         "",
-        "Checked by `pulumi preview` (and `npm run render`, `npm run simulate`) once every key is valid on its own:",
+        "Checked by `pulumi preview` (and `npm run render`, `npm run simulate`), each once, on the keys valid on their own:",
         "",
     );
     for (const check of checks) if (check.doc !== undefined) out.push(`- ${check.doc}`);

@@ -309,7 +309,7 @@ const cidr = cidrOf(9, 28);
 const vpcCidr = cidrOf(16, 19);
 
 // Some deployer must reach the API: with a VPC the run creates, only the public endpoint can
-// (config.ts apiAccessIssues), so every random cluster lists at least one public CIDR.
+// (components/api-access.ts apiAccessCheck), so every random cluster lists at least one public CIDR.
 const cluster = fc
     .record({
         // Minors with a complete, confirmed row of add-on versions, none past EKS's extended support.

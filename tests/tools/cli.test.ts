@@ -550,11 +550,11 @@ describe("simulate refuses what preview refuses", () => {
             const result = await run(SIMULATE, simulateMain, ["production", "--profile", "spike"], { projectDir: dir });
             assert.equal(result.code, 1);
             assert.equal(result.out, "");
-            // The two quota warnings, and the day-dependent notice of the minor's end of standard support.
+            // The two quota warnings, the placeholder CIDR's and the minor's day-dependent end-of-support notice.
             assert.match(
                 result.err,
                 new RegExp(
-                    `^Capacity check failed \\(${2 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
+                    `^Capacity check failed \\(${3 + standardSupportCheck(stackConfig("production")).warnings.length} errors`,
                 ),
             );
             assert.match(result.err, /raise berrys-platform:namespace\.quota\.limits\.cpu to 45\.5/);
