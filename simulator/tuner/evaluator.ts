@@ -71,9 +71,8 @@ interface Run {
 }
 
 export class Evaluator {
-    /** Candidates simulated so far: the budget counts these (cached and check-refused ones are free). */
-    evaluations = 0;
     readonly budget: number;
+    private simulated = 0;
     private readonly cache = new Map<string, Evaluation>();
     private readonly baseModels: readonly ServiceModel[];
     private readonly baseLevels: string;
@@ -82,6 +81,11 @@ export class Evaluator {
         this.budget = input.baseline.simulation.tuning.maxEvaluations;
         this.baseModels = serviceModels(input.baseline);
         this.baseLevels = levels(this.baseModels);
+    }
+
+    /** Candidates simulated so far: the budget counts these (cached and check-refused ones are free). */
+    get evaluations(): number {
+        return this.simulated;
     }
 
     /** True once the budget is spent. */
@@ -108,13 +112,13 @@ export class Evaluator {
             return unsimulated(raw, checkMisses, !checked.ok);
         const price = nodeGroupPrices(checked.config);
         const runs = this.runs(checked.config);
-        this.evaluations++;
-        const evaluation = this.simulated(raw, checked.config, runs, price, checkMisses, options);
-        this.input.onProgress?.(this.evaluations, this.budget);
+        this.simulated++;
+        const evaluation = this.simulateRuns(raw, checked.config, runs, price, checkMisses, options);
+        this.input.onProgress?.(this.simulated, this.budget);
         return evaluation;
     }
 
-    private simulated(
+    private simulateRuns(
         raw: Record<string, unknown>,
         config: PlatformConfig,
         runs: readonly Run[],
