@@ -12,15 +12,18 @@ import {
     CriterionName,
     CriterionResult,
     criteriaVerdict,
+    directionChanges,
     evaluateCriteria,
     formatReport,
     provisioningText,
     quotaCauses,
+    responseFloor,
 } from "../../simulator/report";
 import { simulate, SimulationResult } from "../../simulator/run";
 import { SIMULATE } from "../../tools/simulate";
 import { replicaHoursChange } from "../../tools/tune";
 import { reportCases, SIMULATION_REPORTS_FILE, simulationReport } from "../helpers/simulation-reports";
+import { serviceModel } from "../../simulator/service-model";
 import { fixtureStack, stackConfig } from "../helpers/stacks";
 
 /**
@@ -165,6 +168,48 @@ function block(report: string, service: string): string {
     assert.ok(start >= 0, `${service} missing`);
     return report.slice(start + 1, report.indexOf("\n\n", start + 1));
 }
+
+describe("report figures", () => {
+    const production = stackConfig("production");
+
+    it("prints the figures of the services asked for, and only theirs", () => {
+        const text = formatReport(production, simulate(production, profile("spike")), ["api-gateway"]);
+        assert.match(text, /api-gateway: load in http_requests_per_second, 100 per pod at target; replicas 2-8/);
+        assert.match(
+            text,
+            /time from a step to enough ready replicas \(2 -> 4\): 60 s; floor the settings allow 60 s, 240 s when a node must be added/,
+        );
+        assert.doesNotMatch(text, /model-orchestration:/);
+    });
+
+    it("counts scale events and direction changes", () => {
+        assert.equal(
+            directionChanges({
+                scaleEvents: [
+                    { t: 0, from: 2, to: 4 },
+                    { t: 15, from: 4, to: 5 },
+                    { t: 30, from: 5, to: 3 },
+                    { t: 45, from: 3, to: 4 },
+                ],
+            }),
+            2,
+        );
+    });
+
+    it("the legacy path (no behavior) scales up by at most max(2 x current, 4) per sync, with no scale-up window", () => {
+        const model = serviceModel(
+            {
+                ...production,
+                services: {
+                    ...production.services,
+                    "api-gateway": { ...production.services["api-gateway"], behavior: undefined },
+                },
+            },
+            "api-gateway",
+        );
+        assert.deepEqual(responseFloor(model, 2, 8, 30, 180), { seconds: 45, withNode: 225 });
+    });
+});
 
 describe("simulate report wording", () => {
     let report: string;

@@ -1,14 +1,13 @@
 import { strict as assert } from "assert";
 import { profile } from "../../simulator/profiles";
-import { directionChanges, formatReport, responseFloor, resultJson } from "../../simulator/report";
+import { responseFloor, resultJson } from "../../simulator/report";
 import { serviceModel } from "../../simulator/service-model";
 import { SimulationResult, simulate, STEP_SECONDS } from "../../simulator/run";
-import { serviceChartSvg } from "../../simulator/svg";
 import * as fs from "fs";
 import { SIMULATION_HASHES_FILE, simulationCases, simulationHash } from "../helpers/simulation-hashes";
 import { stackConfig } from "../helpers/stacks";
 
-describe("simulator run (the loop around the HPA, the report)", () => {
+describe("simulator run (the loop around the HPA)", () => {
     const production = stackConfig("production");
     const gateway = serviceModel(production, "api-gateway");
 
@@ -38,50 +37,6 @@ describe("simulator run (the loop around the HPA, the report)", () => {
             const run = spike.services.find((candidate) => candidate.model.name === "api-gateway")!;
             assert.deepEqual(run.stepResponses, [{ step: 600, seconds: 60, before: 2, needed: 4 }]);
             assert.deepEqual(responseFloor(gateway, 2, 4, 30, 180), { seconds: 60, withNode: 240 });
-        });
-
-        it("counts scale events and direction changes", () => {
-            assert.equal(
-                directionChanges({
-                    scaleEvents: [
-                        { t: 0, from: 2, to: 4 },
-                        { t: 15, from: 4, to: 5 },
-                        { t: 30, from: 5, to: 3 },
-                        { t: 45, from: 3, to: 4 },
-                    ],
-                }),
-                2,
-            );
-        });
-
-        it("prints the figures per service and writes a well-formed SVG chart", () => {
-            const text = formatReport(production, spike, ["api-gateway"]);
-            assert.match(text, /api-gateway: load in http_requests_per_second, 100 per pod at target; replicas 2-8/);
-            assert.match(
-                text,
-                /time from a step to enough ready replicas \(2 -> 4\): 60 s; floor the settings allow 60 s, 240 s when a node must be added/,
-            );
-            assert.doesNotMatch(text, /model-orchestration:/);
-            const svg = serviceChartSvg(spike, spike.services[2]);
-            assert.match(svg, /^<svg [^>]+>/);
-            assert.match(svg, /<\/svg>\n$/);
-            assert.equal((svg.match(/<polyline /g) ?? []).length, 5);
-        });
-    });
-
-    describe("the legacy path (no behavior)", () => {
-        it("scales up by at most max(2 x current, 4) per sync, with no scale-up window", () => {
-            const model = serviceModel(
-                {
-                    ...production,
-                    services: {
-                        ...production.services,
-                        "api-gateway": { ...production.services["api-gateway"], behavior: undefined },
-                    },
-                },
-                "api-gateway",
-            );
-            assert.deepEqual(responseFloor(model, 2, 8, 30, 180), { seconds: 45, withNode: 225 });
         });
     });
 });

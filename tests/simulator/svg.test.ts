@@ -90,6 +90,13 @@ describe("simulator charts: text layout", () => {
 });
 
 describe("simulator charts: structure", () => {
+    it("is one well-formed SVG element with a polyline per series", () => {
+        const svg = chart("production", "spike", "agent-orchestrator");
+        assert.match(svg, /^<svg [^>]+>/);
+        assert.match(svg, /<\/svg>\n$/);
+        assert.equal((svg.match(/<polyline /g) ?? []).length, 5);
+    });
+
     it("draws a labelled line at maxReplicas", () => {
         const svg = chart("production", "spike", "agent-orchestrator");
         const lines = svg.match(/<line class="max-replicas"[^>]*>/g) ?? [];
