@@ -408,6 +408,7 @@ function groupCapacity(
     };
 }
 
+/** The node groups at max size against the services' needs, and what the nodes cost. */
 function nodeReport(
     config: PlatformConfig,
     systemPods: readonly SystemPod[],
@@ -420,47 +421,65 @@ function nodeReport(
     const groups = Object.entries(config.nodeGroups).map(([name, group]) =>
         groupCapacity(config, name, group, daemonSets),
     );
-    const rows = (["cpu", "memory"] as const).map((resource): NodeRow => {
-        const key = resource === "cpu" ? "requests.cpu" : "requests.memory";
-        const unit: Unit = resource === "cpu" ? "cores" : "bytes";
-        const value = (amount: number) => fromInternal(key, amount);
-        const allocatableTotal = groups.reduce(
-            (total, group) =>
-                total +
-                (group.perNode === null || !group.takesPlatformPods
-                    ? 0
-                    : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])),
-            0,
-        );
-        const system = systemPods.reduce(
-            (total, pod) => total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])),
-            0,
-        );
-        const available = allocatableTotal - system;
-        return {
-            resource,
-            unit,
-            allocatable: value(allocatableTotal),
-            systemPods: value(system),
-            available: value(available),
-            atMin: value(needed.atMin[key]),
-            atMax: value(needed.atMax[key]),
-            atMaxDuringRollout: value(needed.atMaxDuringRollout[key]),
-            headroom: {
-                atMin: value(available - needed.atMin[key]),
-                atMax: value(available - needed.atMax[key]),
-                atMaxDuringRollout: value(available - needed.atMaxDuringRollout[key]),
-            },
-            text: {
-                allocatable: formatAmount(unit, value(allocatableTotal)),
-                available: formatAmount(unit, value(available)),
-                atMin: formatAmount(unit, value(needed.atMin[key])),
-                atMax: formatAmount(unit, value(needed.atMax[key])),
-                atMaxDuringRollout: formatAmount(unit, value(needed.atMaxDuringRollout[key])),
-                headroomAtMax: formatAmount(unit, value(available - needed.atMax[key])),
-            },
-        };
-    });
+    return {
+        groups,
+        complete: groups.every((group) => group.perNode !== null),
+        rows: (["cpu", "memory"] as const).map((resource) => nodeRow(resource, groups, daemonSets, systemPods, needed)),
+        monthlyCost: nodeCost(config, groups),
+    };
+}
+
+/** Node CPU or memory: every group the platform's pods run on at maxSize, less DaemonSets and system pods. */
+function nodeRow(
+    resource: "cpu" | "memory",
+    groups: readonly NodeGroupCapacity[],
+    daemonSets: Readonly<Record<"cpu" | "memory", number>>,
+    systemPods: readonly SystemPod[],
+    needed: Readonly<Record<"atMin" | "atMax" | "atMaxDuringRollout", Amounts>>,
+): NodeRow {
+    const key = resource === "cpu" ? "requests.cpu" : "requests.memory";
+    const unit: Unit = resource === "cpu" ? "cores" : "bytes";
+    const value = (amount: number) => fromInternal(key, amount);
+    const allocatableTotal = groups.reduce(
+        (total, group) =>
+            total +
+            (group.perNode === null || !group.takesPlatformPods
+                ? 0
+                : group.maxSize * (toInternal(key, group.perNode[resource]) - daemonSets[resource])),
+        0,
+    );
+    const system = systemPods.reduce(
+        (total, pod) => total + replicaCount(pod.replicas) * toInternal(key, nonNegative(pod.requests[resource])),
+        0,
+    );
+    const available = allocatableTotal - system;
+    return {
+        resource,
+        unit,
+        allocatable: value(allocatableTotal),
+        systemPods: value(system),
+        available: value(available),
+        atMin: value(needed.atMin[key]),
+        atMax: value(needed.atMax[key]),
+        atMaxDuringRollout: value(needed.atMaxDuringRollout[key]),
+        headroom: {
+            atMin: value(available - needed.atMin[key]),
+            atMax: value(available - needed.atMax[key]),
+            atMaxDuringRollout: value(available - needed.atMaxDuringRollout[key]),
+        },
+        text: {
+            allocatable: formatAmount(unit, value(allocatableTotal)),
+            available: formatAmount(unit, value(available)),
+            atMin: formatAmount(unit, value(needed.atMin[key])),
+            atMax: formatAmount(unit, value(needed.atMax[key])),
+            atMaxDuringRollout: formatAmount(unit, value(needed.atMaxDuringRollout[key])),
+            headroomAtMax: formatAmount(unit, value(available - needed.atMax[key])),
+        },
+    };
+}
+
+/** What the groups cost per month at min and at max size; unknown when one group has no price. */
+function nodeCost(config: PlatformConfig, groups: readonly NodeGroupCapacity[]): NodeCost {
     const total = (scenario: "atMin" | "atMax") =>
         groups.some((group) => group.monthlyCost[scenario] === null)
             ? null
@@ -468,18 +487,13 @@ function nodeReport(
     const atMin = total("atMin");
     const atMax = total("atMax");
     return {
-        groups,
-        complete: groups.every((group) => group.perNode !== null),
-        rows,
-        monthlyCost: {
-            currency: "USD",
-            hoursPerMonth: HOURS_PER_MONTH,
-            priceRegion: PRICE_TABLE_REGION,
-            atMin,
-            atMax,
-            text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
-            upperBound: Object.values(config.nodeGroups).some((group) => group.capacityType === "SPOT"),
-        },
+        currency: "USD",
+        hoursPerMonth: HOURS_PER_MONTH,
+        priceRegion: PRICE_TABLE_REGION,
+        atMin,
+        atMax,
+        text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
+        upperBound: Object.values(config.nodeGroups).some((group) => group.capacityType === "SPOT"),
     };
 }
 
