@@ -9,6 +9,7 @@ import { formatCapacityTable } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import type { PlatformConfig } from "../../config";
 import { checkCapacity } from "../../preflight";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackWith } from "../helpers/stacks";
 
 /** One group of 3 to 5 m6i.xlarge with 50 GiB disks, one NAT gateway, two Prometheus replicas of 50Gi. */
@@ -113,3 +114,5 @@ describe("monthly bill: everything the program creates", () => {
         assert.doesNotThrow(() => JSON.parse(JSON.stringify(capacity.report)));
     });
 });
+
+itKeepsOutput("monthlyBill");

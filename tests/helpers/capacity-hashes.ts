@@ -1,13 +1,14 @@
 // The outputs of the capacity and monitoring modules (platformPods, the capacity report and its
-// text table, the scaling dashboard and rule groups) on every fixture stack and a few add-on
-// variants, as SHA-256 hashes of their JSON (keys sorted): refactors must leave every hash as it is. When a change
-// of output is meant, regenerate them with
+// text table, the monthly bill, the scaling dashboard and rule groups) on every fixture stack and a
+// few add-on variants, as SHA-256 hashes of their JSON (keys sorted): refactors must leave every
+// hash as it is. When a change of output is meant, regenerate them with
 // `node -r ./tools/register-ts.js tests/helpers/capacity-hashes.ts` in the commit that explains it.
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { platformPods } from "../../catalog/platform-pods";
+import { formatBill, monthlyBill } from "../../capacity/bill";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { addonPodRequests } from "../../capacity/system-pods";
@@ -28,6 +29,11 @@ export const CAPACITY_OUTPUTS = {
     capacityTable: (config: PlatformConfig) => {
         const report = capacityReport(config, addonPodRequests(config));
         return formatCapacityTable(report, capacityFindings(config, report));
+    },
+    /** On a fixed day, before Kubernetes 1.34 leaves standard support, so the hash does not move with the date. */
+    monthlyBill: (config: PlatformConfig) => {
+        const bill = monthlyBill(config, capacityReport(config, addonPodRequests(config)).nodes, "2026-11-01");
+        return { bill, text: formatBill(bill) };
     },
     scalingDashboard: (config: PlatformConfig) =>
         scalingDashboard(observabilityInput(config, config.addons.monitoring)),
