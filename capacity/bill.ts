@@ -53,29 +53,58 @@ export function controlPlaneSupport(
 
 /** The stack's monthly bill on `today`, from its config and the node report's prices. */
 export function monthlyBill(config: PlatformConfig, nodes: NodeReport, today: string): MonthlyBill {
-    const hours = HOURS_PER_MONTH;
     const support = controlPlaneSupport(config.cluster.version, today, config.cluster.upgradePolicy.supportType);
     const eks = PLATFORM_PRICES.eksPerHour[support];
-    const nats =
-        config.network.mode === "create"
-            ? config.network.natGateways === "single"
-                ? 1
-                : config.network.availabilityZoneCount
-            : 0;
-    const groups = Object.entries(config.nodeGroups);
+    const spot = spotGroups(config);
+    const lines = billLines(config, nodes, support);
+    const total = (scenario: "atMin" | "atMax") =>
+        lines.some((line) => line[scenario] === null)
+            ? null
+            : cents(lines.reduce((sum, line) => sum + line[scenario]!, 0));
+    const atMin = total("atMin");
+    const atMax = total("atMax");
+    return {
+        currency: "USD",
+        hoursPerMonth: HOURS_PER_MONTH,
+        priceRegion: PRICE_TABLE_REGION,
+        controlPlane: { support, pricePerHour: eks },
+        lines,
+        atMin,
+        atMax,
+        upperBound: spot.length > 0,
+        excludes: [
+            "NAT data processing (per GB)",
+            "CloudWatch Logs (per GB)",
+            "data transfer",
+            "load balancers the services create",
+        ],
+        text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
+    };
+}
+
+function spotGroups(config: PlatformConfig): string[] {
+    return Object.entries(config.nodeGroups)
+        .filter(([, group]) => group.capacityType === "SPOT")
+        .map(([name]) => name);
+}
+
+/** A line that costs the same at min and at max size. */
+function fixed(item: string, basis: string, amount: number): BillLine {
+    return { item, basis, atMin: cents(amount), atMax: cents(amount) };
+}
+
+/** The bill's lines: the nodes, the control plane, the NAT gateways, the volumes and the KMS key. */
+function billLines(config: PlatformConfig, nodes: NodeReport, support: "standard" | "extended"): BillLine[] {
+    const hours = HOURS_PER_MONTH;
+    const eks = PLATFORM_PRICES.eksPerHour[support];
+    const nats = natGateways(config);
     const rootGib = (size: "minSize" | "maxSize") =>
-        groups.reduce((sum, [, group]) => sum + group[size] * group.diskSizeGiB, 0);
+        Object.values(config.nodeGroups).reduce((sum, group) => sum + group[size] * group.diskSizeGiB, 0);
     const prometheus = config.addons.prometheus;
     const prometheusGib =
         prometheus.mode === "install" ? prometheus.replicas * Math.ceil(toBytes(prometheus.storageSize) / GIB) : 0;
-    const fixed = (item: string, basis: string, amount: number): BillLine => ({
-        item,
-        basis,
-        atMin: cents(amount),
-        atMax: cents(amount),
-    });
-    const spot = groups.filter(([, group]) => group.capacityType === "SPOT").map(([name]) => name);
-    const lines: BillLine[] = [
+    const spot = spotGroups(config);
+    return [
         {
             item: "nodes",
             basis: `each group's dearest instance type, on-demand${spot.length > 0 ? ` (Spot groups ${spot.join(", ")} too: an upper bound)` : ""}`,
@@ -105,29 +134,12 @@ export function monthlyBill(config: PlatformConfig, nodes: NodeReport, today: st
         ),
         fixed("secrets KMS key", `$${PLATFORM_PRICES.kmsKeyPerMonth}/month`, PLATFORM_PRICES.kmsKeyPerMonth),
     ];
-    const total = (scenario: "atMin" | "atMax") =>
-        lines.some((line) => line[scenario] === null)
-            ? null
-            : cents(lines.reduce((sum, line) => sum + line[scenario]!, 0));
-    const atMin = total("atMin");
-    const atMax = total("atMax");
-    return {
-        currency: "USD",
-        hoursPerMonth: hours,
-        priceRegion: PRICE_TABLE_REGION,
-        controlPlane: { support, pricePerHour: eks },
-        lines,
-        atMin,
-        atMax,
-        upperBound: spot.length > 0,
-        excludes: [
-            "NAT data processing (per GB)",
-            "CloudWatch Logs (per GB)",
-            "data transfer",
-            "load balancers the services create",
-        ],
-        text: { atMin: formatUsd(atMin), atMax: formatUsd(atMax) },
-    };
+}
+
+/** NAT gateways the program creates: one, or one per zone; none in an existing network. */
+function natGateways(config: PlatformConfig): number {
+    if (config.network.mode !== "create") return 0;
+    return config.network.natGateways === "single" ? 1 : config.network.availabilityZoneCount;
 }
 
 /** The bill as `render` prints it, one line per item and the totals, labelled an upper bound with Spot groups. */
