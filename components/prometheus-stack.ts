@@ -153,11 +153,12 @@ export function kubePrometheusStackValues(
                 },
                 // Its data is on a gp3 volume in one zone; the node group spans three, and
                 // cluster-autoscaler cannot add a node in a chosen zone of a multi-zone group
-                // (cluster-autoscaler-1.34.5 cloudprovider/aws/README.md:475-491). So scale-down never
-                // evicts it (an intended pin of the drain audit, catalog/platform-pods.ts), and its
-                // replicas run in different zones: a drained or Pending one leaves the other serving
-                // the adapter. Its only emptyDir, config-out, is tmpfs (prometheus-operator v0.93.0
-                // pkg/prometheus/common.go:244-252), so no safe-to-evict-local-volumes is needed.
+                // (cluster-autoscaler-1.34.5 cloudprovider/aws/README.md, Common Notes and Gotchas).
+                // So scale-down never evicts it (an intended pin of the drain audit,
+                // catalog/platform-pods.ts), and its replicas run in different zones: a drained or
+                // Pending one leaves the other serving the adapter. Its only emptyDir, config-out, is
+                // tmpfs (prometheus-operator v0.93.0 pkg/prometheus/common.go `BuildCommonVolumes`),
+                // so no safe-to-evict-local-volumes is needed.
                 podMetadata: { annotations: { [SAFE_TO_EVICT]: "false" } },
                 priorityClassName: MONITORING_PRIORITY_CLASS.name,
                 topologySpreadConstraints: spreadOverZones(PROMETHEUS_POD_LABELS),
