@@ -16,6 +16,7 @@ import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../catalog/prior
 import { monitoredNamespaces } from "../../components/addons";
 import { kubePrometheusStackValues, prometheusReplicasCheck } from "../../components/prometheus-stack";
 import { CROSS_CHECKS } from "../../preflight";
+import { itKeepsOutput } from "../helpers/capacity-hashes";
 import { stackConfig, stackWith } from "../helpers/stacks";
 
 const SEED_FLAGS = { skipNodesWithLocalStorage: true, skipNodesWithSystemPods: true };
@@ -288,3 +289,5 @@ describe("priorities of the platform's pods (issue 21: monitoring outranks what 
         assert.ok(line && !monitoringPath.some((name) => line.includes(name)), line);
     });
 });
+
+itKeepsOutput("drainAudit");

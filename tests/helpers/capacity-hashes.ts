@@ -1,7 +1,7 @@
 // The outputs of the capacity and monitoring modules (platformPods, the capacity report and its
-// text table, the monthly bill, the scaling dashboard and rule groups) on every fixture stack and a
-// few add-on variants, as SHA-256 hashes of their JSON (keys sorted): refactors must leave every
-// hash as it is. When a change of output is meant, regenerate them with
+// text table, the monthly bill, the drain audit, the scaling dashboard and rule groups) on every
+// fixture stack and a few variants, as SHA-256 hashes of their JSON (keys sorted): refactors must
+// leave every hash as it is. When a change of output is meant, regenerate them with
 // `node -r ./tools/register-ts.js tests/helpers/capacity-hashes.ts` in the commit that explains it.
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { platformPods } from "../../catalog/platform-pods";
 import { formatBill, monthlyBill } from "../../capacity/bill";
+import { drainAudit, formatDrainAudit } from "../../capacity/drain";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
+import { headroomPods } from "../../capacity/headroom";
 import { capacityReport } from "../../capacity/model";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { scalingDashboard } from "../../components/monitoring/dashboard";
@@ -35,6 +37,12 @@ export const CAPACITY_OUTPUTS = {
         const bill = monthlyBill(config, capacityReport(config, addonPodRequests(config)).nodes, "2026-11-01");
         return { bill, text: formatBill(bill) };
     },
+    /** The platform's pods and the headroom placeholders, as `render` audits them. */
+    drainAudit: (config: PlatformConfig) => {
+        const flags = config.addons.clusterAutoscaler;
+        const verdicts = drainAudit([...platformPods(config), ...headroomPods(config)], flags);
+        return { verdicts, text: formatDrainAudit(verdicts, flags) };
+    },
     scalingDashboard: (config: PlatformConfig) =>
         scalingDashboard(observabilityInput(config, config.addons.monitoring)),
     scalingRuleGroups: (config: PlatformConfig) =>
@@ -43,7 +51,7 @@ export const CAPACITY_OUTPUTS = {
 
 export type CapacityOutput = keyof typeof CAPACITY_OUTPUTS;
 
-/** Production with add-ons switched the other way, and with a quota too small (error findings). */
+/** Production with add-ons switched the other way, with headroom, and with a quota too small (error findings). */
 const VARIANTS: Readonly<Record<string, (raw: Record<string, any>) => void>> = {
     "production external-prometheus": (raw) => {
         raw.addons = { ...raw.addons, prometheus: { mode: "external", url: "http://prometheus.monitoring.svc:9090" } };
@@ -53,6 +61,9 @@ const VARIANTS: Readonly<Record<string, (raw: Record<string, any>) => void>> = {
     },
     "production no-autoscaler-no-adapter": (raw) => {
         raw.addons = { ...raw.addons, clusterAutoscaler: { enabled: false }, prometheusAdapter: { enabled: false } };
+    },
+    "production headroom": (raw) => {
+        raw.addons = { ...raw.addons, clusterAutoscaler: { headroom: { cpu: "8", memory: "16Gi" } } };
     },
     "production tight-quota": (raw) => {
         raw.namespace.quota = { ...raw.namespace.quota, pods: "10", "requests.cpu": "4" };
