@@ -122,53 +122,63 @@ export function unintendedPins(verdicts: readonly DrainVerdict[]): DrainVerdict[
     return verdicts.filter((verdict) => verdict.blocks !== null && verdict.pod.intendedPin === undefined);
 }
 
+/** The audit table's columns. */
+const AUDIT_COLUMNS = [
+    "pod",
+    "namespace",
+    "kind",
+    "replicas",
+    "requests",
+    "priority",
+    "local volumes (safe to evict: *)",
+    "PDB",
+    "verdict",
+] as const;
+
+/** "tmp*, config-out (memory)": the pod's local volumes, those it may lose starred. */
+function volumesText(pod: PlatformPod): string {
+    if (pod.localVolumes.length === 0) return "-";
+    const safe = new Set(pod.safeToEvictLocalVolumes);
+    return pod.localVolumes
+        .map(
+            (volume) =>
+                `${volume.name}${volume.kind === "hostPath" ? " (hostPath)" : volume.medium === "Memory" ? " (memory)" : ""}${safe.has(volume.name) ? "*" : ""}`,
+        )
+        .join(", ");
+}
+
+function pdbText(pdb: PlatformPod["pdb"]): string {
+    if (pdb === null) return "none";
+    return pdb.maxUnavailable !== undefined
+        ? `maxUnavailable ${pdb.maxUnavailable}`
+        : `minAvailable ${pdb.minAvailable}`;
+}
+
+/** One row of the table, a cell per AUDIT_COLUMNS entry. */
+function auditRow({ pod, blocks }: DrainVerdict): string[] {
+    const verdict =
+        blocks === null
+            ? "drainable"
+            : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
+    return [
+        pod.name,
+        pod.namespace,
+        pod.kind,
+        pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
+        pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`,
+        `${pod.priorityClassName ?? "none"} (${priorityValue(pod.priorityClassName)})`,
+        volumesText(pod),
+        pdbText(pod.pdb),
+        verdict,
+    ];
+}
+
 /** The audit as `npm run render` prints it. */
 export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: DrainFlags): string {
-    const header = [
-        "pod",
-        "namespace",
-        "kind",
-        "replicas",
-        "requests",
-        "priority",
-        "local volumes (safe to evict: *)",
-        "PDB",
-        "verdict",
-    ];
-    const rows = verdicts.map(({ pod, blocks }) => {
-        const safe = new Set(pod.safeToEvictLocalVolumes);
-        const volumes =
-            pod.localVolumes.length === 0
-                ? "-"
-                : pod.localVolumes
-                      .map(
-                          (volume) =>
-                              `${volume.name}${volume.kind === "hostPath" ? " (hostPath)" : volume.medium === "Memory" ? " (memory)" : ""}${safe.has(volume.name) ? "*" : ""}`,
-                      )
-                      .join(", ");
-        const pdb =
-            pod.pdb === null
-                ? "none"
-                : pod.pdb.maxUnavailable !== undefined
-                  ? `maxUnavailable ${pod.pdb.maxUnavailable}`
-                  : `minAvailable ${pod.pdb.minAvailable}`;
-        const verdict =
-            blocks === null
-                ? "drainable"
-                : `PINS its node${blocks.until ? ` for ${blocks.until}` : ""} (${blocks.reason})${pod.intendedPin ? ", intended" : ""}`;
-        return [
-            pod.name,
-            pod.namespace,
-            pod.kind,
-            pod.kind === "DaemonSet" ? "per node" : String(pod.replicas),
-            pod.kind === "DaemonSet" ? "per node" : `${pod.requests.cpu}/${pod.requests.memory}`,
-            `${pod.priorityClassName ?? "none"} (${priorityValue(pod.priorityClassName)})`,
-            volumes,
-            pdb,
-            verdict,
-        ];
-    });
-    const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
+    const rows = verdicts.map(auditRow);
+    const widths = AUDIT_COLUMNS.map((title, column) =>
+        Math.max(title.length, ...rows.map((row) => row[column].length)),
+    );
     const line = (cells: readonly string[]) =>
         `  ${cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")}`;
     const pinned = verdicts.filter((verdict) => verdict.blocks !== null);
@@ -176,19 +186,16 @@ export function formatDrainAudit(verdicts: readonly DrainVerdict[], flags: Drain
         ({ pod, blocks }) =>
             `  - ${pod.name}: ${blocks!.message}; ${pod.intendedPin ? `intended: ${pod.intendedPin}` : "NOT intended: fix it or list the pin with its reason in catalog/platform-pods.ts"}`,
     );
+    const preemptible = preemptibleByCriticalServices(verdicts.map(({ pod }) => pod)).map((pod) => pod.name);
     return [
         `Drain audit: the platform's pods against cluster-autoscaler 1.34's drain rules ` +
             `(--skip-nodes-with-local-storage=${flags.skipNodesWithLocalStorage}, --skip-nodes-with-system-pods=${flags.skipNodesWithSystemPods}, ` +
             `--blocking-system-pod-distruption-timeout=${BLOCKING_SYSTEM_POD_TIMEOUT})`,
-        line(header),
+        line(AUDIT_COLUMNS),
         ...rows.map(line),
         pinned.length === 0 ? "  No pod keeps its node." : `  Pods that keep their node (${pinned.length}):`,
         ...notes,
         `  A ${PRIORITY_CLASSES.critical.name} service's pod may preempt, when nodes are full: ` +
-            `${
-                preemptibleByCriticalServices(verdicts.map(({ pod }) => pod))
-                    .map((pod) => pod.name)
-                    .join(", ") || "none of these pods"
-            }.`,
+            `${preemptible.join(", ") || "none of these pods"}.`,
     ].join("\n");
 }
