@@ -75,7 +75,7 @@ export function podMatchers(namespace: string, service: string): string {
 type Query = Omit<DashboardTarget, "refId">;
 
 /** A timeseries panel before layout: what it shows. */
-interface PanelSpec {
+export interface PanelSpec {
     readonly title: string;
     readonly targets: readonly Query[];
     readonly unit: string;
@@ -184,42 +184,62 @@ export function metricPanel(
     service: string,
     metric: MetricConfig,
     adapterRules: readonly AdapterRuleConfig[],
-): { title: string; targets: Omit<DashboardTarget, "refId">[]; unit: string; threshold?: number } {
+): PanelSpec {
     const pods = podMatchers(namespace, service);
-    const target = `kube_horizontalpodautoscaler_spec_target_metric{namespace=${promString(namespace)}, horizontalpodautoscaler=${promString(hpaName(service))}, metric_name=${promString(metric.name)}}`;
-    if (metric.type === "Resource") {
-        const usage =
-            metric.name === "cpu"
-                ? `sum(rate(container_cpu_usage_seconds_total{${pods}, container!="", container!="POD"}[$__rate_interval]))`
-                : `sum(container_memory_working_set_bytes{${pods}, container!="", container!="POD"})`;
-        if (metric.averageUtilization !== undefined) {
-            return {
-                title: `${metric.name} utilization vs target ${metric.averageUtilization}%`,
-                unit: "percent",
-                threshold: metric.averageUtilization,
-                targets: [
-                    {
-                        expr: `100 * ${usage} / sum(kube_pod_container_resource_requests{${pods}, resource=${promString(metric.name)}})`,
-                        legendFormat: `${metric.name} % of requests`,
-                    },
-                    { expr: target, legendFormat: "target (HPA spec)" },
-                ],
-            };
-        }
-        const perPod = parseQuantity(metric.averageValue ?? "0");
+    const target: Query = {
+        expr: `kube_horizontalpodautoscaler_spec_target_metric{namespace=${promString(namespace)}, horizontalpodautoscaler=${promString(hpaName(service))}, metric_name=${promString(metric.name)}}`,
+        legendFormat: "target (HPA spec)",
+    };
+    return metric.type === "Resource"
+        ? resourceMetricPanel(pods, metric, target)
+        : customMetricPanel(pods, metric, target, adapterRules);
+}
+
+/** cpu or memory against its utilization or per-pod target, from cAdvisor and the pods' requests. */
+function resourceMetricPanel(
+    pods: string,
+    metric: Extract<MetricConfig, { type: "Resource" }>,
+    target: Query,
+): PanelSpec {
+    const usage =
+        metric.name === "cpu"
+            ? `sum(rate(container_cpu_usage_seconds_total{${pods}, container!="", container!="POD"}[$__rate_interval]))`
+            : `sum(container_memory_working_set_bytes{${pods}, container!="", container!="POD"})`;
+    if (metric.averageUtilization !== undefined) {
         return {
-            title: `${metric.name} per pod vs target ${metric.averageValue}`,
-            unit: metric.name === "cpu" ? "short" : "bytes",
-            threshold: perPod,
+            title: `${metric.name} utilization vs target ${metric.averageUtilization}%`,
+            unit: "percent",
+            threshold: metric.averageUtilization,
             targets: [
                 {
-                    expr: `${usage} / count(count by (pod) (kube_pod_container_resource_requests{${pods}}))`,
-                    legendFormat: `${metric.name} per pod`,
+                    expr: `100 * ${usage} / sum(kube_pod_container_resource_requests{${pods}, resource=${promString(metric.name)}})`,
+                    legendFormat: `${metric.name} % of requests`,
                 },
-                { expr: target, legendFormat: "target (HPA spec)" },
+                target,
             ],
         };
     }
+    return {
+        title: `${metric.name} per pod vs target ${metric.averageValue}`,
+        unit: metric.name === "cpu" ? "short" : "bytes",
+        threshold: parseQuantity(metric.averageValue ?? "0"),
+        targets: [
+            {
+                expr: `${usage} / count(count by (pod) (kube_pod_container_resource_requests{${pods}}))`,
+                legendFormat: `${metric.name} per pod`,
+            },
+            target,
+        ],
+    };
+}
+
+/** A Pods or Object metric against its target, as the rate of the counter the adapter's rule reads. */
+function customMetricPanel(
+    pods: string,
+    metric: Exclude<MetricConfig, { type: "Resource" }>,
+    target: Query,
+    adapterRules: readonly AdapterRuleConfig[],
+): PanelSpec {
     const value = metric.type === "Pods" ? metric.averageValue : (metric.averageValue ?? metric.value ?? "0");
     const source = adapterMetricSource(metric.name, adapterRules);
     if (source === undefined) {
@@ -228,7 +248,7 @@ export function metricPanel(
             title: `${metric.name} vs target ${value} (no prometheus-adapter rule serves it)`,
             unit: "short",
             threshold: parseQuantity(value),
-            targets: [{ expr: target, legendFormat: "target (HPA spec)" }],
+            targets: [target],
         };
     }
     const rate = `rate(${source.series}{${pods}}[${source.rateWindow}])`;
@@ -239,7 +259,7 @@ export function metricPanel(
         targets: [
             { expr: `avg(sum by (pod) (${rate}))`, legendFormat: "average per pod (what the HPA compares)" },
             { expr: `sum by (pod) (${rate})`, legendFormat: "{{pod}}" },
-            { expr: target, legendFormat: "target (HPA spec)" },
+            target,
         ],
     };
 }
