@@ -5,7 +5,7 @@ import type { PlatformConfig } from "../config";
 import { EKS_VERSION_CALENDAR } from "../catalog/compatibility";
 import { HOURS_PER_MONTH, PLATFORM_PRICES, PRICE_TABLE_REGION } from "../catalog/prices";
 import { toBytes } from "../quantity";
-import { formatUsd, NodeReport } from "./model";
+import { formatUsd, NodeReport, sumOfCosts } from "./model";
 
 /** One line of the bill: USD per month with every node group at minSize and at maxSize. */
 export interface BillLine {
@@ -57,12 +57,8 @@ export function monthlyBill(config: PlatformConfig, nodes: NodeReport, today: st
     const eks = PLATFORM_PRICES.eksPerHour[support];
     const spot = spotGroups(config);
     const lines = billLines(config, nodes, support);
-    const total = (scenario: "atMin" | "atMax") =>
-        lines.some((line) => line[scenario] === null)
-            ? null
-            : cents(lines.reduce((sum, line) => sum + line[scenario]!, 0));
-    const atMin = total("atMin");
-    const atMax = total("atMax");
+    const atMin = sumOfCosts(lines.map((line) => line.atMin));
+    const atMax = sumOfCosts(lines.map((line) => line.atMax));
     return {
         currency: "USD",
         hoursPerMonth: HOURS_PER_MONTH,

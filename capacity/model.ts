@@ -480,12 +480,8 @@ function nodeRow(
 
 /** What the groups cost per month at min and at max size; unknown when one group has no price. */
 function nodeCost(config: PlatformConfig, groups: readonly NodeGroupCapacity[]): NodeCost {
-    const total = (scenario: "atMin" | "atMax") =>
-        groups.some((group) => group.monthlyCost[scenario] === null)
-            ? null
-            : roundCents(groups.reduce((sum, group) => sum + group.monthlyCost[scenario]!, 0));
-    const atMin = total("atMin");
-    const atMax = total("atMax");
+    const atMin = sumOfCosts(groups.map((group) => group.monthlyCost.atMin));
+    const atMax = sumOfCosts(groups.map((group) => group.monthlyCost.atMax));
     return {
         currency: "USD",
         hoursPerMonth: HOURS_PER_MONTH,
@@ -500,6 +496,11 @@ function nodeCost(config: PlatformConfig, groups: readonly NodeGroupCapacity[]):
 /** USD per month for `nodes` nodes at `pricePerHour`, to the cent. */
 export function monthly(pricePerHour: number, nodes: number): number {
     return roundCents(pricePerHour * nodes * HOURS_PER_MONTH);
+}
+
+/** The sum of monthly costs to the cent; unknown (`null`) when one of them is. */
+export function sumOfCosts(costs: readonly (number | null)[]): number | null {
+    return costs.some((cost) => cost === null) ? null : roundCents(costs.reduce((sum: number, cost) => sum + cost!, 0));
 }
 
 function roundCents(value: number): number {
