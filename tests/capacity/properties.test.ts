@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
-import { capacityReport, Headroom, SystemPod } from "../../capacity/model";
+import { CapacityReport, capacityReport, Headroom, SystemPod } from "../../capacity/model";
 import { STACK, validRawConfig } from "./arbitraries";
 
 /** Cases per property. */
@@ -50,88 +50,75 @@ function headroomOrdered(headroom: Headroom): boolean {
     );
 }
 
+type Case = { config: PlatformConfig; pods: SystemPod[]; report: CapacityReport };
+
+/** The capacity model's invariants, by what each pins; each throws when it does not hold. */
+const INVARIANTS: Readonly<Record<string, (input: Case) => void>> = {
+    "never throws on a valid config, and its report is plain JSON": ({ config, report }) => {
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
+        const findings = capacityFindings(config, report);
+        assert.strictEqual(typeof formatCapacityTable(report, findings), "string");
+        for (const finding of findings) {
+            assert.ok(
+                finding.keys.length > 0 && finding.keys.every((key) => key.startsWith("berrys-platform:")),
+                JSON.stringify(finding),
+            );
+            assert.ok(finding.message.length > 0 && finding.fix.length > 0);
+        }
+    },
+    "totals are monotone: at max >= at min, and a rollout never needs less": ({ report }) => {
+        for (const row of [...report.quota, ...report.nodes.rows]) {
+            assert.ok(row.atMax >= row.atMin && row.atMaxDuringRollout >= row.atMax, JSON.stringify(row));
+            assert.ok(headroomOrdered(row.headroom), JSON.stringify(row));
+        }
+        for (const row of report.quota) {
+            assert.ok(
+                row.atMinDuringRollout >= row.atMin && row.atMaxDuringRollout >= row.atMinDuringRollout,
+                JSON.stringify(row),
+            );
+        }
+        const connections = report.connections;
+        if (connections !== null) {
+            assert.ok(connections.atMax >= connections.atMin && connections.atMaxDuringRollout >= connections.atMax);
+        }
+    },
+    "each service reaches between 0 and maxReplicas, and no more with the others at max than at min": ({ report }) => {
+        for (const service of report.services) {
+            const { othersAtMin, othersAtMax } = service.reachable;
+            for (const reach of [othersAtMin, othersAtMax]) {
+                assert.ok(
+                    Number.isInteger(reach.replicas) && reach.replicas >= 0 && reach.replicas <= service.maxReplicas,
+                );
+                assert.strictEqual(reach.limitedBy === null, reach.replicas === service.maxReplicas);
+            }
+            assert.ok(othersAtMax.replicas <= othersAtMin.replicas, JSON.stringify(service));
+        }
+    },
+    "a quota exceeded at min replicas is an error; warningsAsErrors leaves no warning": ({ config, pods, report }) => {
+        const quotaAtMinFits = report.quota.every((row) => row.hard === null || row.atMin <= row.hard);
+        const errors = capacityFindings(config, report).filter((finding) => finding.severity === "error");
+        if (!quotaAtMinFits) {
+            assert.ok(errors.some((finding) => finding.keys[0].startsWith("berrys-platform:namespace.quota.")));
+        }
+        const strict = { ...config, guardrails: { ...config.guardrails, warningsAsErrors: true } };
+        assert.ok(
+            capacityFindings(strict, capacityReport(strict, pods)).every((finding) => finding.severity === "error"),
+        );
+    },
+};
+
 describe("capacity properties (fast-check)", function () {
     this.timeout(120_000);
 
-    it(`never throws on a valid config, and its report is plain JSON (${RUNS} cases)`, () => {
+    // Every invariant is checked on each drawn case: drawing and parsing a random config costs
+    // more than checking it, so the invariants share their cases.
+    it(`holds each of INVARIANTS (${Object.keys(INVARIANTS).length}) on ${RUNS} random valid configs with random system pods`, () => {
         fc.assert(
             fc.property(configAndSystemPods, ({ config, pods }) => {
-                const report = capacityReport(config, pods);
-                assert.deepStrictEqual(JSON.parse(JSON.stringify(report)), report);
-                const findings = capacityFindings(config, report);
-                assert.strictEqual(typeof formatCapacityTable(report, findings), "string");
-                for (const finding of findings) {
-                    assert.ok(
-                        finding.keys.length > 0 && finding.keys.every((key) => key.startsWith("berrys-platform:")),
-                        JSON.stringify(finding),
-                    );
-                    assert.ok(finding.message.length > 0 && finding.fix.length > 0);
+                const input = { config, pods, report: capacityReport(config, pods) };
+                for (const [name, holds] of Object.entries(INVARIANTS)) {
+                    assert.doesNotThrow(() => holds(input), name);
                 }
-            }),
-            { numRuns: RUNS },
-        );
-    });
-
-    it(`totals are monotone: at max >= at min, and a rollout never needs less (${RUNS} cases)`, () => {
-        fc.assert(
-            fc.property(configAndSystemPods, ({ config, pods }) => {
-                const report = capacityReport(config, pods);
-                for (const row of [...report.quota, ...report.nodes.rows]) {
-                    assert.ok(row.atMax >= row.atMin && row.atMaxDuringRollout >= row.atMax, JSON.stringify(row));
-                    assert.ok(headroomOrdered(row.headroom), JSON.stringify(row));
-                }
-                for (const row of report.quota) {
-                    assert.ok(
-                        row.atMinDuringRollout >= row.atMin && row.atMaxDuringRollout >= row.atMinDuringRollout,
-                        JSON.stringify(row),
-                    );
-                }
-                const connections = report.connections;
-                if (connections !== null) {
-                    assert.ok(
-                        connections.atMax >= connections.atMin && connections.atMaxDuringRollout >= connections.atMax,
-                    );
-                }
-            }),
-            { numRuns: RUNS },
-        );
-    });
-
-    it(`each service reaches between 0 and maxReplicas, and no more with the others at max than at min (${RUNS} cases)`, () => {
-        fc.assert(
-            fc.property(configAndSystemPods, ({ config, pods }) => {
-                for (const service of capacityReport(config, pods).services) {
-                    const { othersAtMin, othersAtMax } = service.reachable;
-                    for (const reach of [othersAtMin, othersAtMax]) {
-                        assert.ok(
-                            Number.isInteger(reach.replicas) &&
-                                reach.replicas >= 0 &&
-                                reach.replicas <= service.maxReplicas,
-                        );
-                        assert.strictEqual(reach.limitedBy === null, reach.replicas === service.maxReplicas);
-                    }
-                    assert.ok(othersAtMax.replicas <= othersAtMin.replicas, JSON.stringify(service));
-                }
-            }),
-            { numRuns: RUNS },
-        );
-    });
-
-    it(`a quota exceeded at min replicas is an error; warningsAsErrors leaves no warning (${RUNS} cases)`, () => {
-        fc.assert(
-            fc.property(configAndSystemPods, ({ config, pods }) => {
-                const report = capacityReport(config, pods);
-                const quotaAtMinFits = report.quota.every((row) => row.hard === null || row.atMin <= row.hard);
-                const errors = capacityFindings(config, report).filter((finding) => finding.severity === "error");
-                if (!quotaAtMinFits) {
-                    assert.ok(errors.some((finding) => finding.keys[0].startsWith("berrys-platform:namespace.quota.")));
-                }
-                const strict = { ...config, guardrails: { ...config.guardrails, warningsAsErrors: true } };
-                assert.ok(
-                    capacityFindings(strict, capacityReport(strict, pods)).every(
-                        (finding) => finding.severity === "error",
-                    ),
-                );
             }),
             { numRuns: RUNS },
         );
