@@ -4,14 +4,14 @@ const fs = require("fs");
 const path = require("path");
 
 // A worker runs one file at a time and takes the next in this list when it is free, so the run
-// ends when the worker with the longest share does. These files take a third of the suite's CPU
-// (measured with a per-file CPU log, 2026-12-02): started first, the short files fill in around
-// them and both workers end together; listed last, one would run alone at the end.
+// ends when the worker with the longest share does. These files cost the most CPU (per file,
+// docs/performance.md): started first, the short files fill in around them and both workers end
+// together; listed last, one would run alone at the end.
 const LONGEST_FIRST = [
-    "tests/capacity/properties.test.ts",
-    "tests/config-properties.test.ts",
     "tests/tools/tune.test.ts",
     "tests/simulator/tuner/search.test.ts",
+    "tests/config.properties.test.ts",
+    "tests/capacity/model.properties.test.ts",
     "tests/addons/scaling-addons.test.ts",
     "tests/simulator/report.test.ts",
 ];

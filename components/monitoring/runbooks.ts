@@ -191,15 +191,15 @@ export function troubleshootingMarkdown(): string {
     return lines.join("\n");
 }
 
-/** Where the runbooks were before docs/ held them: a base URL ending in README.md (or README). */
+/** A base URL ending in README.md (or README): the README holds no runbooks. */
 const README_PAGE = /(^|\/)README(\.md)?$/i;
 
 /**
- * Warns when `addons.monitoring.runbookBaseUrl` still names the README: its alert headings moved to
+ * Warns when `addons.monitoring.runbookBaseUrl` names the README: the alert headings are in
  * docs/runbooks.md, so every alert's runbook_url would open a page without its anchor.
  */
 export const runbookBaseUrlCheck: ConfigCheck = configCheck(
-    "A runbookBaseUrl that still names the README (where the runbooks used to be) is a warning: the alert runbooks are in docs/runbooks.md.",
+    "A runbookBaseUrl that names the README is a warning: the alert runbooks are in docs/runbooks.md.",
     (config) => {
         const base = config.addons.monitoring.runbookBaseUrl;
         const path = base.split("?")[0];
@@ -208,7 +208,7 @@ export const runbookBaseUrlCheck: ConfigCheck = configCheck(
         return {
             errors: [],
             warnings: [
-                `${keyName(["addons", "monitoring", "runbookBaseUrl"])} (${base}) points at the README, which no longer holds the alert runbooks\n` +
+                `${keyName(["addons", "monitoring", "runbookBaseUrl"])} (${base}) points at the README, which holds no alert runbooks\n` +
                     `set it to ${suggested}: the runbooks and their anchors are in docs/runbooks.md, so each alert's runbook_url opens a missing heading`,
             ],
         };

@@ -1,6 +1,6 @@
 // fast-check arbitraries for the stack's config, as the Pulumi CLI hands it to `parseConfig`
 // (the project's keys without their namespace): random valid configs, and valid configs with one
-// mutation that the parser must reject by naming the key. Shared by tests/config-properties.test.ts
+// mutation that the parser must reject by naming the key. Shared by tests/config.properties.test.ts
 // and the capacity model's properties.
 import fc from "fast-check";
 import { keyName } from "../../config";

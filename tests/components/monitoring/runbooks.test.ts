@@ -37,7 +37,7 @@ describe("addons.monitoring.runbookBaseUrl: preview warns when it still names th
             const [first, fix] = warning.split("\n");
             assert.equal(
                 first,
-                `berrys-platform:addons.monitoring.runbookBaseUrl (${value}) points at the README, which no longer holds the alert runbooks`,
+                `berrys-platform:addons.monitoring.runbookBaseUrl (${value}) points at the README, which holds no alert runbooks`,
             );
             assert.ok(first.length <= 200);
             assert.ok(fix.startsWith(`set it to ${suggested}:`), fix);
