@@ -247,6 +247,54 @@ export function adminAccessEntries(
     );
 }
 
+/**
+ * The pulumi-eks cluster's arguments, given its name (the log group's output when control-plane
+ * logs are on, so the EKS cluster inside pulumi-eks waits for the group) and the KMS key.
+ */
+export function eksClusterArgs(
+    args: EksClusterArgs,
+    clusterName: pulumi.Input<string>,
+    encryptionKeyArn: pulumi.Input<string>,
+): eks.ClusterArgs {
+    const config = args.cluster;
+    return {
+        name: clusterName,
+        version: config.version,
+        vpcId: args.vpcId,
+        privateSubnetIds: args.privateSubnetIds,
+        nodeAssociatePublicIpAddress: false,
+        ...endpointAccess(config.publicAccessCidrs),
+        enabledClusterLogTypes: [...config.logTypes],
+        encryptionConfigKeyArn: encryptionKeyArn,
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: adminAccessEntries(config.adminRoleArns, args.tags),
+        createOidcProvider: true,
+        // Node groups are managed by the NodeGroup component: the default self-managed group
+        // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
+        skipDefaultNodeGroup: true,
+        // Pinned add-on versions (catalog/compatibility.ts): without them pulumi-eks v4.3.0 looks each
+        // one up with `aws.eks.getAddonVersionOutput({ mostRecent: true })` on every run (`createCore`
+        // for kube-proxy, the `VpcCniAddon` constructor for the VPC CNI), so a new AWS build rolls
+        // aws-node and kube-proxy over every node during an unrelated `pulumi up`.
+        // enableNetworkPolicy: the CNI's network policy agent enforces NetworkPolicies
+        // (network-policies.ts); pulumi-eks v4.3.0 `mergeConfigurationValues` passes it to the add-on.
+        vpcCniOptions: { ...vpcCniOptions(config.version), enableNetworkPolicy: true },
+        kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
+        // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
+        // cluster component it would wait for nodes that wait for the cluster. With
+        // skipDefaultNodeGroup, pulumi-eks v4.3.0 `createCore` would not create it anyway.
+        corednsAddonOptions: { enabled: false },
+        upgradePolicy: { supportType: config.upgradePolicy.supportType },
+        deletionProtection: config.protect,
+        tags: args.tags,
+    };
+}
+
+/** The OIDC issuer as a URL: EKS reports it with or without the scheme. */
+export function issuerUrl(issuer: string): string {
+    return issuer.startsWith("https://") ? issuer : `https://${issuer}`;
+}
+
 export class EksCluster extends pulumi.ComponentResource {
     public readonly cluster: eks.Cluster;
     public readonly provider: k8s.Provider;
@@ -264,7 +312,6 @@ export class EksCluster extends pulumi.ComponentResource {
         super("berrys:platform:EksCluster", name, {}, opts);
         const config = args.cluster;
         const stateful = { parent: this, protect: config.protect };
-
         this.kmsKey = new aws.kms.Key(
             `${name}-secrets`,
             {
@@ -275,65 +322,58 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             stateful,
         );
+        const logGroup = this.createLogGroup(name, args);
+        const clusterName = logGroup ? logGroup.name.apply(clusterNameOfLogGroup) : config.name;
+        this.cluster = new eks.Cluster(`${name}-eks`, eksClusterArgs(args, clusterName, this.kmsKey.arn), stateful);
+        this.createApiIngress(name, config);
 
-        // EKS creates `/aws/eks/<cluster>/cluster` itself on first write, with no retention, and
-        // leaves it behind when the cluster goes. Created here first, it keeps the configured
-        // retention and goes with the stack. The cluster takes its name from the log group's
-        // output, so the EKS cluster inside pulumi-eks waits for it: `dependsOn` on the eks.Cluster
-        // component would not reach that resource.
-        const logGroup =
-            config.logTypes.length > 0
-                ? new aws.cloudwatch.LogGroup(
-                      `${name}-control-plane-logs`,
-                      {
-                          name: controlPlaneLogGroupName(config.name),
-                          retentionInDays: config.logRetentionDays,
-                          tags: args.tags,
-                      },
-                      { parent: this },
-                  )
-                : undefined;
+        this.clusterName = this.cluster.core.cluster.name;
+        this.endpoint = this.cluster.core.endpoint;
+        this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
+        this.oidcProviderArn = this.cluster.oidcProviderArn;
+        this.oidcIssuerUrl = this.cluster.oidcIssuer.apply(issuerUrl);
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this },
+        );
+        this.nodePrerequisites = this.createPodIdentity(name, args);
 
-        this.cluster = new eks.Cluster(
-            `${name}-eks`,
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuerUrl: this.oidcIssuerUrl,
+        });
+    }
+
+    /**
+     * EKS creates `/aws/eks/<cluster>/cluster` itself on first write, with no retention, and leaves it
+     * behind when the cluster goes: created here first, it keeps the configured retention and goes
+     * with the stack. `dependsOn` on the eks.Cluster component would not reach the EKS cluster inside
+     * it, so the cluster takes its name from the group's output instead.
+     */
+    private createLogGroup(name: string, args: EksClusterArgs): aws.cloudwatch.LogGroup | undefined {
+        const config = args.cluster;
+        if (config.logTypes.length === 0) return undefined;
+        return new aws.cloudwatch.LogGroup(
+            `${name}-control-plane-logs`,
             {
-                name: logGroup ? logGroup.name.apply(clusterNameOfLogGroup) : config.name,
-                version: config.version,
-                vpcId: args.vpcId,
-                privateSubnetIds: args.privateSubnetIds,
-                nodeAssociatePublicIpAddress: false,
-                ...endpointAccess(config.publicAccessCidrs),
-                enabledClusterLogTypes: [...config.logTypes],
-                encryptionConfigKeyArn: this.kmsKey.arn,
-                authenticationMode: eks.AuthenticationMode.Api,
-                accessEntries: adminAccessEntries(config.adminRoleArns, args.tags),
-                createOidcProvider: true,
-                // Node groups are managed by the NodeGroup component: the default self-managed group
-                // (and its instance role) would bypass IMDSv2 and cluster-autoscaler settings.
-                skipDefaultNodeGroup: true,
-                // Pinned add-on versions (catalog/compatibility.ts). Without them pulumi-eks 4.3.0 looks
-                // each one up with `aws.eks.getAddonVersion({ mostRecent: true })` on every run
-                // (nodejs/eks/cluster/cluster.ts lines 766-777 for kube-proxy, nodejs/eks/addons/cni-addon.ts
-                // lines 272-283 for the VPC CNI), so a new AWS build rolls aws-node and kube-proxy over
-                // every node during an unrelated `pulumi up`.
-                // enableNetworkPolicy: the CNI's network policy agent enforces NetworkPolicies
-                // (network-policies.ts); pulumi-eks v4.3.0 `mergeConfigurationValues` passes it to the add-on.
-                vpcCniOptions: { ...vpcCniOptions(config.version), enableNetworkPolicy: true },
-                kubeProxyAddonOptions: { version: eksAddonVersion(config.version, "kube-proxy") },
-                // CoreDNS is a standalone add-on created after the node groups (coredns.ts): inside the
-                // cluster component it would wait for nodes that wait for the cluster. With
-                // skipDefaultNodeGroup pulumi-eks would not create it anyway (cluster.ts lines 1175-1185).
-                corednsAddonOptions: { enabled: false },
-                upgradePolicy: { supportType: config.upgradePolicy.supportType },
-                deletionProtection: config.protect,
+                name: controlPlaneLogGroupName(config.name),
+                retentionInDays: config.logRetentionDays,
                 tags: args.tags,
             },
-            stateful,
+            { parent: this },
         );
+    }
 
-        // pulumi-eks puts the control plane's network interfaces in the security group it creates
-        // (`clusterSecurityGroupId`, since skipDefaultSecurityGroups is unset): 443 from the
-        // configured deployers goes there, next to the node group's rule pulumi-eks adds itself.
+    /**
+     * 443 from the configured deployers on the security group pulumi-eks creates for the control
+     * plane's network interfaces (`clusterSecurityGroupId`, as skipDefaultSecurityGroups is unset),
+     * next to the node group's rule pulumi-eks adds itself.
+     */
+    private createApiIngress(name: string, config: ClusterConfig): void {
         for (const rule of apiIngressRules(config)) {
             new aws.ec2.SecurityGroupRule(
                 `${name}-api-${rule.key}`,
@@ -350,26 +390,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+    }
 
-        this.clusterName = this.cluster.core.cluster.name;
-        this.endpoint = this.cluster.core.endpoint;
-        this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
-        this.oidcProviderArn = this.cluster.oidcProviderArn;
-        this.oidcIssuerUrl = this.cluster.oidcIssuer.apply((issuer) =>
-            issuer.startsWith("https://") ? issuer : `https://${issuer}`,
-        );
-
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            {
-                kubeconfig: this.kubeconfig,
-                enableServerSideApply: true,
-            },
-            { parent: this },
-        );
-
-        // Pod Identity: add-ons get AWS credentials for their own service account, never the node's.
-        const podIdentityAgent = new aws.eks.Addon(
+    /** Pod Identity: add-ons get AWS credentials for their own service account, never the node's. */
+    private createPodIdentity(name: string, args: EksClusterArgs): pulumi.Resource[] {
+        const config = args.cluster;
+        const agent = new aws.eks.Addon(
             `${name}-pod-identity-agent`,
             {
                 clusterName: this.clusterName,
@@ -396,14 +422,6 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.nodePrerequisites = [podIdentityAgent, cniRole];
-
-        this.registerOutputs({
-            clusterName: this.clusterName,
-            endpoint: this.endpoint,
-            kubeconfig: this.kubeconfig,
-            oidcProviderArn: this.oidcProviderArn,
-            oidcIssuerUrl: this.oidcIssuerUrl,
-        });
+        return [agent, cniRole];
     }
 }
