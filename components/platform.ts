@@ -1,9 +1,9 @@
 // The root component: the whole platform of one stack, from network to the services' scaling
 // policies. Its `outputs` are the stack outputs other teams read through StackReference.
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
+import type { NodeGroupConfig, PlatformConfig } from "../config";
 import { ScalingAddons } from "./addons";
-import { headroomPlan } from "../capacity/headroom";
+import { HeadroomPlan, headroomPlan } from "../capacity/headroom";
 import { Headroom } from "./headroom";
 import { observabilityInput } from "./monitoring/input";
 import { ScalingObservability } from "./scaling-observability";
@@ -84,16 +84,87 @@ export interface HeadroomOutput {
     unit: { cpu: string; memory: string };
 }
 
+/** The headroom as the stack outputs show it; null when there is none. */
+export function headroomOutput(plan: HeadroomPlan | null): HeadroomOutput | null {
+    if (plan === null) return null;
+    return {
+        namespace: plan.namespace,
+        priorityClass: plan.priorityClass,
+        cpu: plan.requested.cpu,
+        memory: plan.requested.memory,
+        units: plan.units,
+        unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
+    };
+}
+
+/** A node group component with the key and settings it was made from. */
+interface KeyedNodeGroup {
+    readonly groupName: string;
+    readonly settings: NodeGroupConfig;
+    readonly component: NodeGroup;
+}
+
+/** The node groups as the stack outputs list them, each with its name in EKS. */
+function nodeGroupsOutput(nodeGroups: readonly KeyedNodeGroup[]): PlatformOutputs["nodeGroups"] {
+    return pulumi.all(
+        nodeGroups.map(({ groupName, settings, component }) =>
+            component.nodeGroupName.apply((eksName) => ({
+                name: groupName,
+                eksName,
+                minSize: settings.minSize,
+                maxSize: settings.maxSize,
+                instanceTypes: [...settings.instanceTypes],
+            })),
+        ),
+    );
+}
+
+/** What every child of the platform shares: its name prefix, config, tags and labels. */
+interface Context {
+    readonly name: string;
+    readonly config: PlatformConfig;
+    readonly tags: Record<string, string>;
+    readonly labels: Record<string, string>;
+}
+
+/** The AWS side: network, control plane, node groups and CoreDNS. */
+interface Infrastructure {
+    readonly network: Network;
+    readonly cluster: EksCluster;
+    readonly nodeGroups: KeyedNodeGroup[];
+}
+
+/** The services' namespace and what lives in it. */
+interface Workloads {
+    readonly guardrails: NamespaceGuardrails;
+    readonly priorityClasses: PriorityClasses;
+    readonly services: ServiceScaling[];
+}
+
 export class Platform extends pulumi.ComponentResource {
     public readonly outputs: PlatformOutputs;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:Platform", name, {}, opts);
         const config = args.config;
-        const tags = awsTags(config);
-        const labels = kubernetesLabels(config);
-        const parent = { parent: this };
+        const context: Context = { name, config, tags: awsTags(config), labels: kubernetesLabels(config) };
+        const infrastructure = this.createInfrastructure(context, args);
+        const kubernetes = { parent: this, provider: infrastructure.cluster.provider };
+        const workloads = this.createWorkloads(context, kubernetes);
+        const addons = this.createAddons(context, infrastructure, workloads, kubernetes);
+        const plan = headroomPlan(config);
+        if (plan !== null) {
+            const dependsOn = infrastructure.nodeGroups.map(({ component }) => component);
+            new Headroom(`${name}-headroom`, { plan, labels: context.labels, dependsOn }, kubernetes);
+        }
+        this.createObservability(context, addons, kubernetes);
+        this.outputs = this.platformOutputs(config, infrastructure, workloads, addons, plan);
+        this.registerOutputs({ ...this.outputs });
+    }
 
+    /** Network, cluster, node groups, then CoreDNS, which needs nodes for its pods. */
+    private createInfrastructure({ name, config, tags }: Context, args: PlatformArgs): Infrastructure {
+        const parent = { parent: this };
         const network = new Network(
             `${name}-network`,
             { network: config.network, clusterName: config.cluster.name, tags, zones: args.zones },
@@ -101,12 +172,7 @@ export class Platform extends pulumi.ComponentResource {
         );
         const cluster = new EksCluster(
             `${name}-cluster`,
-            {
-                cluster: config.cluster,
-                vpcId: network.vpcId,
-                privateSubnetIds: network.privateSubnetIds,
-                tags,
-            },
+            { cluster: config.cluster, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, tags },
             parent,
         );
         const nodeGroups = Object.entries(config.nodeGroups).map(([groupName, settings]) => ({
@@ -127,8 +193,6 @@ export class Platform extends pulumi.ComponentResource {
                 parent,
             ),
         }));
-
-        // CoreDNS needs nodes for its pods: a standalone add-on after the node groups.
         new Coredns(
             `${name}-coredns`,
             {
@@ -139,8 +203,11 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+        return { network, cluster, nodeGroups };
+    }
 
-        const kubernetes = { parent: this, provider: cluster.provider };
+    /** The services' namespace with its guardrails, the priority classes, each service's scaling, admission. */
+    private createWorkloads({ name, config, labels }: Context, kubernetes: pulumi.ComponentResourceOptions): Workloads {
         const guardrails = new NamespaceGuardrails(
             `${name}-namespace`,
             { namespace: config.namespace, labels },
@@ -151,12 +218,7 @@ export class Platform extends pulumi.ComponentResource {
             ([service, settings]) =>
                 new ServiceScaling(
                     `${name}-${service}`,
-                    {
-                        service,
-                        namespace: guardrails.namespaceName,
-                        settings,
-                        labels,
-                    },
+                    { service, namespace: guardrails.namespaceName, settings, labels },
                     { ...kubernetes, dependsOn: [guardrails, priorityClasses] },
                 ),
         );
@@ -172,7 +234,16 @@ export class Platform extends pulumi.ComponentResource {
                 kubernetes,
             );
         }
-        // The add-ons' pods need nodes: every add-on waits for the node groups.
+        return { guardrails, priorityClasses, services };
+    }
+
+    /** The add-ons, whose pods need nodes (each waits for the node groups), and the network policies. */
+    private createAddons(
+        { name, config, tags, labels }: Context,
+        { network, cluster, nodeGroups }: Infrastructure,
+        { guardrails, priorityClasses }: Workloads,
+        kubernetes: pulumi.ComponentResourceOptions,
+    ): ScalingAddons {
         const addons = new ScalingAddons(
             `${name}-addons`,
             {
@@ -187,7 +258,6 @@ export class Platform extends pulumi.ComponentResource {
             },
             kubernetes,
         );
-
         new NetworkPolicies(
             `${name}-network-policies`,
             {
@@ -198,16 +268,14 @@ export class Platform extends pulumi.ComponentResource {
             },
             kubernetes,
         );
+        return addons;
+    }
 
-        const plan = headroomPlan(config);
-        if (plan !== null) {
-            new Headroom(
-                `${name}-headroom`,
-                { plan, labels, dependsOn: nodeGroups.map(({ component }) => component) },
-                kubernetes,
-            );
-        }
-
+    private createObservability(
+        { name, config, labels }: Context,
+        addons: ScalingAddons,
+        kubernetes: pulumi.ComponentResourceOptions,
+    ): void {
         const monitoring = config.addons.monitoring;
         new ScalingObservability(
             `${name}-observability`,
@@ -223,8 +291,16 @@ export class Platform extends pulumi.ComponentResource {
             },
             { ...kubernetes, dependsOn: [addons.crdsReady] },
         );
+    }
 
-        this.outputs = {
+    private platformOutputs(
+        config: PlatformConfig,
+        { network, cluster, nodeGroups }: Infrastructure,
+        { guardrails, services }: Workloads,
+        addons: ScalingAddons,
+        plan: HeadroomPlan | null,
+    ): PlatformOutputs {
+        return {
             clusterName: cluster.clusterName,
             clusterEndpoint: cluster.endpoint,
             clusterVersion: config.cluster.version,
@@ -233,17 +309,7 @@ export class Platform extends pulumi.ComponentResource {
             oidcIssuerUrl: cluster.oidcIssuerUrl,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
-            nodeGroups: pulumi.all(
-                nodeGroups.map(({ groupName, settings, component }) =>
-                    component.nodeGroupName.apply((eksName) => ({
-                        name: groupName,
-                        eksName,
-                        minSize: settings.minSize,
-                        maxSize: settings.maxSize,
-                        instanceTypes: [...settings.instanceTypes],
-                    })),
-                ),
-            ),
+            nodeGroups: nodeGroupsOutput(nodeGroups),
             namespace: guardrails.namespaceName,
             resourceQuota: {
                 name: quotaName(config.namespace.name),
@@ -254,18 +320,7 @@ export class Platform extends pulumi.ComponentResource {
             clusterAutoscalerRoleArn: addons.clusterAutoscalerRoleArn,
             prometheusUrl: addons.prometheusUrl,
             customMetrics: addons.customMetrics,
-            headroom:
-                plan === null
-                    ? null
-                    : {
-                          namespace: plan.namespace,
-                          priorityClass: plan.priorityClass,
-                          cpu: plan.requested.cpu,
-                          memory: plan.requested.memory,
-                          units: plan.units,
-                          unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-                      },
+            headroom: headroomOutput(plan),
         };
-        this.registerOutputs({ ...this.outputs });
     }
 }
