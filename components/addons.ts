@@ -138,82 +138,38 @@ export class ScalingAddons extends pulumi.ComponentResource {
 
     constructor(name: string, args: ScalingAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:ScalingAddons", name, {}, opts);
-        const config = args.config;
-        const addons = config.addons;
-        const nodes = [...args.nodeGroups];
-        const child = { parent: this };
-        const namespaces = (this.namespaces = new MonitoringNamespaces(
+        const addons = args.config.addons;
+        this.namespaces = new MonitoringNamespaces(
             `${name}-namespaces`,
-            {
-                kubeconfig: args.kubeconfig,
-                nodeExporter: addons.prometheus.mode === "install",
-                labels: args.labels,
-            },
-            child,
-        ));
-
-        this.prometheus = new PrometheusStack(
-            `${name}-prometheus`,
-            {
-                prometheus: addons.prometheus,
-                clusterName: args.clusterName,
-                clusterNameValue: config.cluster.name,
-                podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
-                labels: args.labels,
-                tags: args.tags,
-                ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
-                monitoredNamespaces: monitoredNamespaces(config),
-                dependsOn: [...nodes, args.priorityClasses, namespaces],
-            },
-            child,
+            { kubeconfig: args.kubeconfig, nodeExporter: addons.prometheus.mode === "install", labels: args.labels },
+            { parent: this },
         );
+        this.prometheus = this.createPrometheus(name, args);
         const target = this.prometheus.target;
-
         if (addons.metricsServer.enabled) {
             this.metricsServer = new MetricsServer(
                 `${name}-metrics-server`,
-                { settings: addons.metricsServer, dependsOn: nodes },
-                child,
+                { settings: addons.metricsServer, dependsOn: [...args.nodeGroups] },
+                { parent: this },
             );
         }
         if (addons.prometheusAdapter.enabled) {
-            this.prometheusAdapter = new PrometheusAdapter(
-                `${name}-prometheus-adapter`,
-                {
-                    settings: addons.prometheusAdapter,
-                    prometheus: target.endpoint,
-                    dependsOn: [...nodes, namespaces, ...(this.prometheus.release ? [this.prometheus.release] : [])],
-                },
-                child,
-            );
+            this.prometheusAdapter = this.createPrometheusAdapter(name, args);
         }
-        this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release ?? namespaces.monitoring;
-        const monitoringReady = [this.crdsReady];
-
+        this.crdsReady = this.prometheus.release ?? this.prometheusAdapter?.release ?? this.namespaces.monitoring;
         if (addons.clusterAutoscaler.enabled) {
-            this.clusterAutoscaler = new ClusterAutoscaler(
-                `${name}-cluster-autoscaler`,
-                {
-                    ...clusterAutoscalerInput(config, target),
-                    clusterNameOutput: args.clusterName,
-                    podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
-                    tags: args.tags,
-                    // Its ServiceMonitor needs the CRDs and the monitoring namespace.
-                    dependsOn: [...nodes, ...(target.objectsEnabled ? monitoringReady : [])],
-                },
-                child,
-            );
+            this.clusterAutoscaler = this.createClusterAutoscaler(name, args);
         }
         if (target.objectsEnabled) {
             this.serviceMonitors = new ServiceMonitors(
                 `${name}-pod-monitors`,
                 {
-                    services: config.services,
+                    services: args.config.services,
                     namespace: args.servicesNamespace,
                     labels: { ...args.labels, ...target.podMonitorLabels },
-                    dependsOn: monitoringReady,
+                    dependsOn: [this.crdsReady],
                 },
-                child,
+                { parent: this },
             );
         }
 
@@ -221,7 +177,7 @@ export class ScalingAddons extends pulumi.ComponentResource {
         this.podMonitorLabels = target.podMonitorLabels;
         this.monitoringObjectsEnabled = target.objectsEnabled;
         this.prometheusUrl = target.url;
-        this.customMetrics = customMetrics(config);
+        this.customMetrics = customMetrics(args.config);
         this.clusterAutoscalerRoleArn = this.clusterAutoscaler
             ? this.clusterAutoscaler.roleArn
             : pulumi.output<string | null>(null);
@@ -230,5 +186,53 @@ export class ScalingAddons extends pulumi.ComponentResource {
             customMetrics: this.customMetrics,
             clusterAutoscalerRoleArn: this.clusterAutoscalerRoleArn,
         });
+    }
+
+    private createPrometheus(name: string, args: ScalingAddonsArgs): PrometheusStack {
+        const config = args.config;
+        return new PrometheusStack(
+            `${name}-prometheus`,
+            {
+                prometheus: config.addons.prometheus,
+                clusterName: args.clusterName,
+                clusterNameValue: config.cluster.name,
+                podIdentitySourceArnCondition: config.cluster.podIdentitySourceArnCondition,
+                labels: args.labels,
+                tags: args.tags,
+                ebsCsiDriverVersion: eksAddonVersion(config.cluster.version, "aws-ebs-csi-driver"),
+                monitoredNamespaces: monitoredNamespaces(config),
+                dependsOn: [...args.nodeGroups, args.priorityClasses, this.namespaces],
+            },
+            { parent: this },
+        );
+    }
+
+    private createPrometheusAdapter(name: string, args: ScalingAddonsArgs): PrometheusAdapter {
+        const release = this.prometheus.release;
+        return new PrometheusAdapter(
+            `${name}-prometheus-adapter`,
+            {
+                settings: args.config.addons.prometheusAdapter,
+                prometheus: this.prometheus.target.endpoint,
+                dependsOn: [...args.nodeGroups, this.namespaces, ...(release ? [release] : [])],
+            },
+            { parent: this },
+        );
+    }
+
+    private createClusterAutoscaler(name: string, args: ScalingAddonsArgs): ClusterAutoscaler {
+        const target = this.prometheus.target;
+        return new ClusterAutoscaler(
+            `${name}-cluster-autoscaler`,
+            {
+                ...clusterAutoscalerInput(args.config, target),
+                clusterNameOutput: args.clusterName,
+                podIdentitySourceArnCondition: args.config.cluster.podIdentitySourceArnCondition,
+                tags: args.tags,
+                // Its ServiceMonitor needs the CRDs and the monitoring namespace.
+                dependsOn: [...args.nodeGroups, ...(target.objectsEnabled ? [this.crdsReady] : [])],
+            },
+            { parent: this },
+        );
     }
 }
