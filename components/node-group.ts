@@ -191,6 +191,37 @@ export function matchLiveNodeGroups(
 
 export { isNotFound } from "./eks-cluster";
 
+/** The pulumi-eks managed node group's arguments, given its role and launch template. */
+export function managedNodeGroupArgs(
+    args: NodeGroupArgs,
+    nodeRole: aws.iam.Role,
+    launchTemplate: Pick<aws.ec2.LaunchTemplate, "id" | "latestVersion">,
+): eks.ManagedNodeGroupArgs {
+    const settings = args.settings;
+    return {
+        cluster: args.cluster,
+        nodeGroupNamePrefix: `${args.groupName}-`,
+        nodeRole,
+        subnetIds: args.subnetIds,
+        instanceTypes: [...settings.instanceTypes],
+        capacityType: settings.capacityType,
+        amiType: settings.amiType,
+        // pulumi-eks v4.3.0 `createManagedNodeGroup` defaults `version` to the cluster's only without a
+        // launch template: set it, so raising cluster.version rolls the nodes to the new minor's AMI
+        // after the control plane.
+        version: args.kubernetesVersion,
+        labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
+        // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
+        // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
+        ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
+        // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
+        // it, except to move it into a new minSize..maxSize (scalingPlan).
+        ...scalingPlan(settings, args.live),
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        tags: args.tags,
+    };
+}
+
 export class NodeGroup extends pulumi.ComponentResource {
     public readonly nodeGroup: eks.ManagedNodeGroup;
     public readonly role: aws.iam.Role;
@@ -199,9 +230,6 @@ export class NodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("berrys:platform:NodeGroup", name, {}, opts);
-        const parent = { parent: this };
-        const settings = args.settings;
-
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
@@ -209,24 +237,39 @@ export class NodeGroup extends pulumi.ComponentResource {
                 assumeRolePolicy: JSON.stringify(NODE_ROLE_TRUST),
                 tags: args.tags,
             },
-            parent,
+            { parent: this },
         );
         const attachments = NODE_ROLE_POLICIES.map(
             (policy) =>
                 new aws.iam.RolePolicyAttachment(
                     `${name}-${policy}`,
                     { role: this.role.name, policyArn: MANAGED_POLICIES[policy].arn },
-                    parent,
+                    { parent: this },
                 ),
         );
+        const launchTemplate = this.createLaunchTemplate(name, args);
+        this.nodeGroup = new eks.ManagedNodeGroup(
+            `${name}-mng`,
+            managedNodeGroupArgs(args, this.role, launchTemplate),
+            {
+                parent: this,
+                dependsOn: [...attachments, ...(args.dependsOn ?? [])],
+                transforms: [updateConfigTransform(updateConfig(args.settings))],
+            },
+        );
+        this.nodeGroupName = this.nodeGroup.nodeGroup.apply((group) => group.nodeGroupName);
+        this.createTaintTags(name, args.settings);
+        this.registerOutputs({ nodeGroupName: this.nodeGroupName });
+    }
 
-        const launchTemplate = new aws.ec2.LaunchTemplate(
+    private createLaunchTemplate(name: string, args: NodeGroupArgs): aws.ec2.LaunchTemplate {
+        return new aws.ec2.LaunchTemplate(
             `${name}-lt`,
             {
                 namePrefix: `${args.groupName}-`,
                 description: `Nodes of ${args.groupName}: IMDSv2 with hop limit 1, encrypted gp3 root volume`,
                 metadataOptions: METADATA_OPTIONS,
-                blockDeviceMappings: [rootVolume(settings, settings.amiType)],
+                blockDeviceMappings: [rootVolume(args.settings, args.settings.amiType)],
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...args.tags, Name: args.groupName } },
                     { resourceType: "volume", tags: args.tags },
@@ -234,43 +277,15 @@ export class NodeGroup extends pulumi.ComponentResource {
                 updateDefaultVersion: true,
                 tags: args.tags,
             },
-            parent,
+            { parent: this },
         );
+    }
 
-        this.nodeGroup = new eks.ManagedNodeGroup(
-            `${name}-mng`,
-            {
-                cluster: args.cluster,
-                nodeGroupNamePrefix: `${args.groupName}-`,
-                nodeRole: this.role,
-                subnetIds: args.subnetIds,
-                instanceTypes: [...settings.instanceTypes],
-                capacityType: settings.capacityType,
-                amiType: settings.amiType,
-                // pulumi-eks defaults `version` to the cluster's only without a launch template
-                // (nodejs/eks/nodes/nodegroup.ts at v4.3.0, lines 1886-1891): set it, so
-                // raising cluster.version rolls the nodes to the new minor's AMI after the control plane.
-                version: args.kubernetesVersion,
-                labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
-                // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
-                // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
-                ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
-                // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
-                // it, except to move it into a new minSize..maxSize (scalingPlan).
-                ...scalingPlan(settings, args.live),
-                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-                tags: args.tags,
-            },
-            {
-                parent: this,
-                dependsOn: [...attachments, ...(args.dependsOn ?? [])],
-                transforms: [updateConfigTransform(updateConfig(settings))],
-            },
-        );
-
-        this.nodeGroupName = this.nodeGroup.nodeGroup.apply((group) => group.nodeGroupName);
-        // EKS does not copy the node group's taints to its auto-scaling group: tag it, so that
-        // cluster-autoscaler knows them while the group has no node (capacity/taints.ts).
+    /**
+     * EKS does not copy the node group's taints to its auto-scaling group: tag it, so that
+     * cluster-autoscaler knows them while the group has no node (capacity/taints.ts).
+     */
+    private createTaintTags(name: string, settings: NodeGroupConfig): void {
         const autoScalingGroupName = this.nodeGroup.nodeGroup.apply((group) =>
             pulumi.output(group.resources).apply((resources) => resources[0].autoscalingGroups[0].name),
         );
@@ -281,9 +296,8 @@ export class NodeGroup extends pulumi.ComponentResource {
                     autoscalingGroupName: autoScalingGroupName,
                     tag: { key, value, propagateAtLaunch: false },
                 },
-                parent,
+                { parent: this },
             );
         }
-        this.registerOutputs({ nodeGroupName: this.nodeGroupName });
     }
 }
