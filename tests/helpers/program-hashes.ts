@@ -38,11 +38,42 @@ const REPLACING: ProgramRunOptions = {
               : undefined,
 };
 
+/** A fixture stack's value of a key, changed by `change` (on a copy). */
+function changed(stack: string, key: string, change: (value: any) => void): unknown {
+    const value = structuredClone(fixtureStack(stack).config[`berrys-platform:${key}`] ?? {});
+    change(value);
+    return value;
+}
+
+/** Staging with every optional part the fixtures leave on turned off or pointed elsewhere. */
+const ALTERNATIVES: ProgramRunOptions = {
+    configOverrides: {
+        "berrys-platform:network": {
+            mode: "existing",
+            vpcId: "vpc-0abc1234",
+            privateSubnetIds: ["subnet-0a0b0c01", "subnet-0a0b0c02"],
+        },
+        "berrys-platform:cluster": changed("staging", "cluster", (cluster) => {
+            cluster.logTypes = [];
+            cluster.privateAccessCidrs = ["10.60.0.0/16"];
+            cluster.privateAccessSecurityGroupIds = ["sg-0abc1234"];
+        }),
+        "berrys-platform:namespace": changed("staging", "namespace", (namespace) => {
+            namespace.admission = { enabled: false };
+        }),
+        "berrys-platform:addons": {
+            prometheus: { mode: "external", url: "http://prometheus-operated.monitoring.svc:9090" },
+            clusterAutoscaler: { enabled: false },
+        },
+    },
+};
+
 /** Every case hashed: its name, the stack, and the run's options. */
 export function programCases(): [string, string, ProgramRunOptions][] {
     return [
         ...fixtureStackNames().map((stack): [string, string, ProgramRunOptions] => [stack, stack, {}]),
         ["production replacing a node group", "production", REPLACING],
+        ["staging on an existing VPC, external Prometheus, optional parts off", "staging", ALTERNATIVES],
     ];
 }
 
