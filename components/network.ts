@@ -264,6 +264,15 @@ export const subnetSizeCheck = configCheck(
     },
 );
 
+/** Where a zone's subnets go: the component's name and args, the VPC, the zone's index and ID. */
+interface ZoneSubnet {
+    readonly name: string;
+    readonly args: NetworkArgs;
+    readonly vpc: aws.ec2.Vpc;
+    readonly zone: number;
+    readonly availabilityZoneId: string;
+}
+
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
@@ -301,8 +310,6 @@ export class Network extends pulumi.ComponentResource {
     }
 
     private createVpc(name: string, network: CreateNetwork, args: NetworkArgs) {
-        const parent = { parent: this };
-        const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
         const zones = args.zones ?? [];
         if (zones.length !== network.availabilityZoneCount) {
             throw new pulumi.InputPropertiesError({
@@ -310,7 +317,6 @@ export class Network extends pulumi.ComponentResource {
                 errors: [{ propertyPath: "zones", reason: "pass chooseZones(...).zones for the stack's network" }],
             });
         }
-        const plan = planSubnets(network.cidrBlock, network.availabilityZoneCount);
         const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
             {
@@ -319,9 +325,13 @@ export class Network extends pulumi.ComponentResource {
                 enableDnsSupport: true,
                 tags: { ...args.tags, Name: `${args.clusterName}-vpc` },
             },
-            parent,
+            { parent: this },
         );
-        const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: args.tags }, parent);
+        const gateway = new aws.ec2.InternetGateway(
+            `${name}-igw`,
+            { vpcId: vpc.id, tags: args.tags },
+            { parent: this },
+        );
         const publicRoutes = new aws.ec2.RouteTable(
             `${name}-public`,
             {
@@ -329,81 +339,91 @@ export class Network extends pulumi.ComponentResource {
                 routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
                 tags: { ...args.tags, Name: `${args.clusterName}-public` },
             },
-            parent,
+            { parent: this },
         );
-
+        const plan = planSubnets(network.cidrBlock, network.availabilityZoneCount);
         const natCount = network.natGateways === "single" ? 1 : network.availabilityZoneCount;
         const natGateways: aws.ec2.NatGateway[] = [];
         const privateSubnets: aws.ec2.Subnet[] = [];
         for (let zone = 0; zone < network.availabilityZoneCount; zone++) {
             // By ID: the same physical zone in every account, unlike the zone's name.
-            const availabilityZoneId = zones[zone].id;
-            const publicSubnet = new aws.ec2.Subnet(
-                `${name}-public-${zone}`,
-                {
-                    vpcId: vpc.id,
-                    availabilityZoneId,
-                    cidrBlock: plan.publicCidrs[zone],
-                    mapPublicIpOnLaunch: false,
-                    tags: {
-                        ...args.tags,
-                        ...clusterTag,
-                        ...LOAD_BALANCER_ROLE_TAGS.public,
-                        Name: `${args.clusterName}-public-${zone}`,
-                    },
-                },
-                parent,
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-public-${zone}`,
-                { subnetId: publicSubnet.id, routeTableId: publicRoutes.id },
-                parent,
-            );
+            const at: ZoneSubnet = { name, args, vpc, zone, availabilityZoneId: zones[zone].id };
+            const publicSubnet = this.createPublicSubnet(at, plan.publicCidrs[zone], publicRoutes);
             if (zone < natCount) {
-                const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: args.tags }, parent);
-                natGateways.push(
-                    new aws.ec2.NatGateway(
-                        `${name}-nat-${zone}`,
-                        {
-                            allocationId: address.id,
-                            subnetId: publicSubnet.id,
-                            tags: { ...args.tags, Name: `${args.clusterName}-nat-${zone}` },
-                        },
-                        { parent: this, dependsOn: [gateway] },
-                    ),
-                );
+                natGateways.push(this.createNatGateway(at, publicSubnet, gateway));
             }
-            const privateSubnet = new aws.ec2.Subnet(
-                `${name}-private-${zone}`,
-                {
-                    vpcId: vpc.id,
-                    availabilityZoneId,
-                    cidrBlock: plan.privateCidrs[zone],
-                    tags: {
-                        ...args.tags,
-                        ...clusterTag,
-                        ...LOAD_BALANCER_ROLE_TAGS.private,
-                        Name: `${args.clusterName}-private-${zone}`,
-                    },
-                },
-                parent,
-            );
-            const privateRoutes = new aws.ec2.RouteTable(
-                `${name}-private-${zone}`,
-                {
-                    vpcId: vpc.id,
-                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[zone % natCount].id }],
-                    tags: { ...args.tags, Name: `${args.clusterName}-private-${zone}` },
-                },
-                parent,
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-private-${zone}`,
-                { subnetId: privateSubnet.id, routeTableId: privateRoutes.id },
-                parent,
-            );
-            privateSubnets.push(privateSubnet);
+            privateSubnets.push(this.createPrivateSubnet(at, plan.privateCidrs[zone], natGateways[zone % natCount]));
         }
         return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((subnet) => subnet.id)) };
+    }
+
+    /** A zone's subnet: tagged for the cluster, with its role for load balancers. */
+    private createSubnet(at: ZoneSubnet, role: "public" | "private", cidrBlock: string): aws.ec2.Subnet {
+        const { name, args } = at;
+        return new aws.ec2.Subnet(
+            `${name}-${role}-${at.zone}`,
+            {
+                vpcId: at.vpc.id,
+                availabilityZoneId: at.availabilityZoneId,
+                cidrBlock,
+                ...(role === "public" ? { mapPublicIpOnLaunch: false } : {}),
+                tags: {
+                    ...args.tags,
+                    [`kubernetes.io/cluster/${args.clusterName}`]: "shared",
+                    ...LOAD_BALANCER_ROLE_TAGS[role],
+                    Name: `${args.clusterName}-${role}-${at.zone}`,
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    private createPublicSubnet(at: ZoneSubnet, cidrBlock: string, routes: aws.ec2.RouteTable): aws.ec2.Subnet {
+        const subnet = this.createSubnet(at, "public", cidrBlock);
+        new aws.ec2.RouteTableAssociation(
+            `${at.name}-public-${at.zone}`,
+            { subnetId: subnet.id, routeTableId: routes.id },
+            { parent: this },
+        );
+        return subnet;
+    }
+
+    private createNatGateway(
+        at: ZoneSubnet,
+        publicSubnet: aws.ec2.Subnet,
+        gateway: aws.ec2.InternetGateway,
+    ): aws.ec2.NatGateway {
+        const { name, args, zone } = at;
+        const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: args.tags }, { parent: this });
+        return new aws.ec2.NatGateway(
+            `${name}-nat-${zone}`,
+            {
+                allocationId: address.id,
+                subnetId: publicSubnet.id,
+                tags: { ...args.tags, Name: `${args.clusterName}-nat-${zone}` },
+            },
+            { parent: this, dependsOn: [gateway] },
+        );
+    }
+
+    /** A private subnet whose traffic out leaves through `nat`. */
+    private createPrivateSubnet(at: ZoneSubnet, cidrBlock: string, nat: aws.ec2.NatGateway): aws.ec2.Subnet {
+        const { name, args, zone } = at;
+        const subnet = this.createSubnet(at, "private", cidrBlock);
+        const routes = new aws.ec2.RouteTable(
+            `${name}-private-${zone}`,
+            {
+                vpcId: at.vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: { ...args.tags, Name: `${args.clusterName}-private-${zone}` },
+            },
+            { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-private-${zone}`,
+            { subnetId: subnet.id, routeTableId: routes.id },
+            { parent: this },
+        );
+        return subnet;
     }
 }
