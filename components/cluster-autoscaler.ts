@@ -126,9 +126,9 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<s
 }
 
 /**
- * The ServiceMonitor's labels (the chart renders `serviceMonitor.selector` as its metadata.labels,
- * templates/servicemonitor.yaml:14-16). The chart's default map is `{release: prometheus-operator}`
- * (values.yaml:466-467) and Helm merges maps, so `{}` keeps that label, which a second Prometheus
+ * The ServiceMonitor's labels (cluster-autoscaler-chart-9.59.0 templates/servicemonitor.yaml renders
+ * `serviceMonitor.selector` as its metadata.labels). The chart's default for that map (values.yaml
+ * `serviceMonitor.selector`) is `{release: prometheus-operator}` and Helm merges maps, so `{}` keeps that label, which a second Prometheus
  * selecting `release: prometheus-operator` would match; nor can the program delete it with null
  * (pulumi-kubernetes drops nulls from Release values, pulumi/pulumi-kubernetes#3811). So `release`
  * is always set: to this chart's own release, the Helm convention, unless the Prometheus's selector

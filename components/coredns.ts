@@ -1,8 +1,7 @@
 // CoreDNS as a managed EKS add-on with a pinned version. EKS bootstraps a self-managed copy that
-// nothing ever upgrades, and with `skipDefaultNodeGroup` pulumi-eks creates no CoreDNS add-on
-// (nodejs/eks/cluster/cluster.ts at v4.3.0, lines 1175-1185). It is created after the node groups:
-// the add-on only turns ACTIVE once its pods run, and inside eks.Cluster it would wait for nodes that
-// wait for the cluster.
+// nothing ever upgrades, and with `skipDefaultNodeGroup` pulumi-eks v4.3.0 `createCore` creates no
+// CoreDNS add-on. It is created after the node groups: the add-on only turns ACTIVE once its pods
+// run, and inside eks.Cluster it would wait for nodes that wait for the cluster.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -28,9 +27,9 @@ export function corednsConfigurationValues(input: CorednsInput = COREDNS_DEFAULT
         replicaCount: input.replicas,
         // Exactly one PDB on the CoreDNS pods, the add-on's own, set here so that it is explicit: a
         // kube-system pod no PDB matches keeps its node from scale-down for an hour after each restart
-        // (cluster-autoscaler-1.34.5 simulator/drainability/rules/system/rule.go:48-66), and a
+        // (cluster-autoscaler-1.34.5 simulator/drainability/rules/system `Rule.Drainable`), and a
         // second PDB beside the add-on's makes every eviction fail. The EKS user guide
-        // (eks-networking-add-ons.adoc:3824-3842) shows these fields with these defaults.
+        // (eks-networking-add-ons.adoc, CoreDNS's configuration values) shows these fields with these defaults.
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         topologySpreadConstraints: [
             {

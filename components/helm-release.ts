@@ -76,7 +76,7 @@ export function releaseArgs(spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
  */
 export const SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
 
-/** `"false"` keeps cluster-autoscaler from ever evicting the pod (utils/drain/drain.go:151, rules/notsafetoevict). */
+/** `"false"` keeps cluster-autoscaler from ever evicting the pod (cluster-autoscaler-1.34.5 utils/drain `HasNotSafeToEvictAnnotation`). */
 export const SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
 
 export function safeToEvictLocalVolumes(volumes: readonly string[]): Record<string, string> {

@@ -67,10 +67,10 @@ export interface LiveScaling {
 export interface ScalingPlan {
     readonly scalingConfig: { readonly minSize: number; readonly maxSize: number; readonly desiredSize: number };
     /**
-     * true: `pulumi up` leaves the desired size to cluster-autoscaler (pulumi-eks puts
-     * `ignoreChanges: ["scalingConfig.desiredSize"]` on the aws.eks.NodeGroup: nodejs/eks/nodes/nodegroup.ts
-     * at v4.3.0, lines 2085-2087 and 2119). false only for a run whose new minSize/maxSize the live
-     * desired size lies outside of.
+     * true: `pulumi up` leaves the desired size to cluster-autoscaler (pulumi-eks v4.3.0
+     * `createManagedNodeGroup` puts `ignoreChanges: ["scalingConfig.desiredSize"]` on the
+     * aws.eks.NodeGroup). false only for a run whose new minSize/maxSize the live desired size lies
+     * outside of.
      */
     readonly ignoreScalingChanges: boolean;
 }
@@ -211,8 +211,8 @@ export function managedNodeGroupArgs(
         // after the control plane.
         version: args.kubernetesVersion,
         labels: { ...settings.labels, "berrys.io/node-group": args.groupName },
-        // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroupInternal` passes `taints` on to
-        // the aws.eks.NodeGroup as is. Left out when empty, so existing groups see no diff.
+        // EKS's spelling; pulumi-eks v4.3.0 `createManagedNodeGroup` spreads its args, `taints`
+        // included, into the aws.eks.NodeGroup as they are. Left out when empty, so existing groups see no diff.
         ...(settings.taints.length > 0 ? { taints: settings.taints.map((taint) => ({ ...taint })) } : {}),
         // After creation the desired size belongs to cluster-autoscaler: `pulumi up` never resets
         // it, except to move it into a new minSize..maxSize (scalingPlan).

@@ -42,9 +42,9 @@ export function storageClassSpec() {
 /**
  * The EBS CSI add-on's `configurationValues`: the controller's `socket-dir` emptyDir (the CSI socket
  * its containers share, recreated at start) marked safe to evict, or cluster-autoscaler would keep
- * both controller nodes forever (kubernetes-sigs/aws-ebs-csi-driver
- * charts/aws-ebs-csi-driver/templates/controller.yaml:668-673 at v1.64.0; the add-on's configuration
- * schema takes the chart's `controller.podAnnotations`, values.yaml:273).
+ * both controller nodes forever (kubernetes-sigs/aws-ebs-csi-driver v1.64.0
+ * charts/aws-ebs-csi-driver/templates/controller.yaml, the `socket-dir` volume; the add-on's
+ * configuration schema takes the chart's values.yaml `controller.podAnnotations`).
  */
 export function ebsCsiConfigurationValues(): Record<string, unknown> {
     return { controller: { podAnnotations: safeToEvictLocalVolumes(EVICTABLE_LOCAL_VOLUMES.ebsCsiController) } };
@@ -210,9 +210,9 @@ export const GRAFANA_IN_ITS_NAMESPACE = {
  * kube-proxy on :10249, where the EKS kube-proxy add-on listens on 127.0.0.1 only
  * (aws/containers-roadmap#657): KubeControllerManagerDown, KubeSchedulerDown and KubeProxyDown would
  * fire forever. `enabled: false` drops each Service and ServiceMonitor and the rule groups gated
- * on it (kube-prometheus-stack-88.5.3 templates/prometheus/rules-1.14/etcd.yaml:7,
- * kube-scheduler.rules.yaml:7, kubernetes-system-controller-manager.yaml:7,
- * kubernetes-system-scheduler.yaml:7, kubernetes-system-kube-proxy.yaml:7).
+ * on it (the opening `if` of kube-prometheus-stack-88.5.3 templates/prometheus/rules-1.14/etcd.yaml,
+ * kube-scheduler.rules.yaml, kubernetes-system-controller-manager.yaml,
+ * kubernetes-system-scheduler.yaml and kubernetes-system-kube-proxy.yaml).
  */
 export const EKS_CONTROL_PLANE_SCRAPES_OFF = {
     kubeControllerManager: { enabled: false },
@@ -223,8 +223,8 @@ export const EKS_CONTROL_PLANE_SCRAPES_OFF = {
 
 /**
  * The chart's alerts that duplicate the program's own (components/monitoring/rules.ts), each
- * turned off by name through `defaultRules.disabled` (templates/prometheus/rules-1.14/
- * kubernetes-apps.yaml:588 and :635, kubernetes-resources.yaml:227): one alert per condition, with
+ * turned off by name through `defaultRules.disabled` (the check around each of these alerts in
+ * templates/prometheus/rules-1.14/kubernetes-apps.yaml and kubernetes-resources.yaml): one alert per condition, with
  * the stack's thresholds and a runbook.
  */
 export const DUPLICATED_DEFAULT_ALERTS_OFF = {
@@ -247,7 +247,8 @@ export const PROMETHEUS_POD_LABELS = {
 
 /**
  * One replica per zone while zones have room: each keeps its own volume in its own zone. The chart
- * passes the list to the Prometheus object as is (templates/prometheus/prometheus.yaml:347-350) and
+ * passes the list to the Prometheus object as is (templates/prometheus/prometheus.yaml,
+ * `topologySpreadConstraints`) and
  * the operator puts it on the StatefulSet's pods, which carry {@link PROMETHEUS_POD_LABELS}.
  */
 export function spreadOverZones(podLabels: Readonly<Record<string, string>>) {

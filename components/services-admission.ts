@@ -1,40 +1,9 @@
-// The services contract enforced at admission: a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1,
-// GA in Kubernetes 1.30, built into the API server) that checks each configured service's
-// Deployment against the contract the `services` output publishes, and its binding to the services
-// namespace. A Deployment that would scale on another basis than the one the platform computed (other
-// requests, no requests, another PriorityClass) or that the HPA, PDB and PodMonitor cannot select
-// (another `app` label, no port named metrics) gets a message naming the service, the field, the value
-// found and the value expected. Deployments that are no configured service are not checked: the
-// LimitRange is there to admit them.
-//
-// Semantics relied on (k8s.io/api admissionregistration/v1/types.go at v0.34.10, i.e. Kubernetes 1.34):
-// - `object` is the incoming object, `oldObject` the stored one, null on CREATE (:314-315, and for
-//   matchConditions :1225-1226); matchConditions run first and cannot see `variables` (:267-268, :283);
-//   variables may use earlier variables (:280-286).
-// - messageExpression wins over message; when it errors or yields an empty, multi-line or
-//   over-5-KiB string, `message` is used (:371-374; k8s.io/apiserver pkg/admission/plugin/policy/
-//   validating/validator.go:158-188); neither may contain line breaks (:353-357). A messageExpression
-//   must be typed string when compiled, with `object` and `oldObject` typed dyn (k8s.io/apiserver
-//   pkg/admission/plugin/cel/compile.go:189-204, :253-254; validating/message.go:34-36): each starts
-//   with a string literal, so its `+` chain can only be string concatenation.
-// - "deployments" matches no subresource (:42-43): the HPA's writes to deployments/scale are never checked.
-// - validationActions: Deny and Warn may not be used together (:528-530); schema/platform.ts enforces it.
-// - failurePolicy Fail (:233-246): an expression error counts as a failure and follows the validationActions.
-// - Expressions use standard CEL and the strings extension only (join), which the API server has had
-//   since 1.29 (k8s.io/apiserver pkg/cel/environment/base.go:127-129, v0.34.10); list and map literals
-//   are homogeneous, as the API server requires (base.go:68, :114).
-// - Quantities reach CEL as the API server's canonical strings ("1000m" arrives as "1"): the object is
-//   converted with runtime.DefaultUnstructuredConverter (k8s.io/apiserver pkg/admission/plugin/cel/
-//   condition.go:65-85, activation.go:36-43), which writes a Quantity with String(), its canonical form
-//   (k8s.io/apimachinery pkg/api/resource/quantity.go:679-690, :726-728). The contract publishes
-//   canonical strings too (service-scaling.ts), so a spelling the API server stores as the contract's
-//   string is admitted (0.25 for 250m, 1024Mi for 1Gi); the same amount in another suffix family
-//   (268435456 for 256Mi) is not, as the README says.
-// - Cost (not measured here: the npm evaluator has no cost tracking): each expression walks the
-//   containers once (the ports check containers x ports; the UPDATE matchCondition compares two pod
-//   templates), against a runtime budget of 1,000,000 per expression, 10,000,000 per binding and
-//   2,500,000 for matchConditions (k8s.io/apiserver pkg/apis/cel/config.go:20-31). With `object` dyn
-//   there is no static estimate to pass at creation.
+// The services contract enforced at admission: a ValidatingAdmissionPolicy that checks each
+// configured service's Deployment against the contract the `services` output publishes (requests,
+// PriorityClass, the `app` label, a port named metrics), and its binding to the services namespace.
+// A breach gets a message naming the service, the field, the value found and the value expected;
+// Deployments that are no configured service are not checked (the LimitRange admits them). The
+// Kubernetes semantics this relies on (CEL typing, messages, quantities, cost): docs/design/components.md.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ValidationAction } from "../config";
@@ -44,7 +13,7 @@ import { OWNERSHIP_POLICY_NAME, servicesOwnershipPolicySpec } from "./services-o
 /** The policy's and the binding's name, as issue 13 and the README name them. */
 export const POLICY_NAME = "berrys-services-contract";
 
-/** The label every namespace carries with its own name (k8s.io/api core/v1/well_known_labels.go:73). */
+/** The label every namespace carries with its own name (k8s.io/api core/v1 `LabelMetadataName`). */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 export interface ServicesAdmissionArgs {
@@ -126,7 +95,7 @@ export function servicesAdmissionPolicySpec(contracts: readonly DeploymentContra
             { name: "contract", expression: `${contractLiteral(contracts)}[object.metadata.name]` },
             { name: "metricsPort", expression: `${ports}[object.metadata.name]` },
             // Every container that runs beside the app: the containers and the sidecars (init
-            // containers with restartPolicy Always, k8s.io/api core/v1/types.go:2972-2989).
+            // containers with restartPolicy Always, k8s.io/api core/v1 `Container.RestartPolicy`).
             {
                 name: "containers",
                 expression:

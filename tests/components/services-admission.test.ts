@@ -3,7 +3,7 @@
 // the strings extension only, tests/helpers/admission.ts) against Deployments built from the
 // `services` output of a mocked production run: the ones that meet the contract are admitted, each
 // kind of breach is refused with a message that names the service, the field, the value found and
-// the value expected. Upstream semantics are cited in components/services-admission.ts.
+// the value expected. Upstream semantics: docs/design/components.md.
 import { strict as assert } from "assert";
 import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";

@@ -3,15 +3,19 @@
 // Kubernetes library (quantity(), lists, ...), so an expression that needs one fails here.
 // What is emulated, from k8s.io/api admissionregistration/v1/types.go at v0.34.10:
 // - the binding's namespaceSelector (matchLabels only) against the namespace's name label;
-// - matchConditions first, without `variables`: any false skips the policy (:267-268);
-// - variables in order, each seeing the earlier ones (:280-286);
+// - matchConditions first, without `variables`: any false skips the policy
+//   (`ValidatingAdmissionPolicySpec.MatchConditions`);
+// - variables in order, each seeing the earlier ones (`ValidatingAdmissionPolicySpec.Variables`);
 // - each validation: false fails it; its messageExpression gives the message unless it errors or
-//   yields an empty, multi-line or over-5-KiB string, then `message` does (:371-374);
-// - failurePolicy Fail (:233-246) would turn an expression error into a failure: here it fails the
-//   test instead, since the policy must never error on a Deployment the API server accepts;
-// - validationActions: Deny refuses, Warn warns, Audit records (:506-530).
-// And the object as the API server hands it to CEL: quantities in canonical form (quantity.go
-// String, see components/services-admission.ts), integers as CEL ints.
+//   yields an empty, multi-line or over-5-KiB string, then `message` does
+//   (`Validation.MessageExpression`);
+// - failurePolicy Fail (`ValidatingAdmissionPolicySpec.FailurePolicy`) would turn an expression
+//   error into a failure: here it fails the test instead, since the policy must never error on a
+//   Deployment the API server accepts;
+// - validationActions: Deny refuses, Warn warns, Audit records
+//   (`ValidatingAdmissionPolicyBindingSpec.ValidationActions`).
+// And the object as the API server hands it to CEL: quantities in canonical form (k8s.io/apimachinery
+// `Quantity.String`, docs/design/components.md), integers as CEL ints.
 import { celEnv, CelInput, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { canonicalQuantity } from "../../quantity";
