@@ -12,7 +12,7 @@ const LONGEST_FIRST = [
     "tests/simulator/tuner/search.test.ts",
     "tests/config.properties.test.ts",
     "tests/capacity/model.properties.test.ts",
-    "tests/addons/scaling-addons.test.ts",
+    "tests/components/addons.test.ts",
     "tests/simulator/report.test.ts",
 ];
 

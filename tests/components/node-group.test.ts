@@ -1,13 +1,22 @@
-// The managed node groups against @pulumi/eks 4.3.0's own source (pulumi/pulumi-eks at tag v4.3.0,
-// nodejs/eks/nodes/nodegroup.ts) and the EKS API: what the mocks, which register
-// eks.ManagedNodeGroup as one resource, cannot show.
+// components/node-group.ts: the managed node groups, their names, sizes and builders.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { generatedNodeGroupName, isNotFound, matchLiveNodeGroups, scalingPlan } from "../../components/node-group";
+import {
+    generatedNodeGroupName,
+    isNotFound,
+    matchLiveNodeGroups,
+    scalingPlan,
+    nodeGroupNameCheck,
+    METADATA_OPTIONS,
+    rootVolume,
+} from "../../components/node-group";
 import { resource, runStack } from "../helpers/program";
-import { fixtureStack } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 
+// The managed node groups against @pulumi/eks 4.3.0's own source (pulumi/pulumi-eks at tag v4.3.0,
+// nodejs/eks/nodes/nodegroup.ts) and the EKS API: what the mocks, which register
+// eks.ManagedNodeGroup as one resource, cannot show.
 const GROUP = "berrys-default-node-group-mng";
 const ROOT = path.join(__dirname, "../..");
 
@@ -186,5 +195,42 @@ describe("raising minSize above the live desired size", () => {
         const group = resource(run, "eks:index:ManagedNodeGroup", GROUP);
         assert.equal(group.inputs.ignoreScalingChanges, true);
         assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 10, desiredSize: 3 });
+    });
+});
+
+// Node group keys whose generated names AWS refuses once pulumi-eks and EKS add their suffixes.
+describe("node group keys that make names AWS refuses once suffixes are added", () => {
+    // EKS CreateNodegroup: nodegroupName up to 63 characters; the AWS provider appends 26 to
+    // nodeGroupNamePrefix (terraform-plugin-sdk helper/id PrefixedUniqueId: 18-digit timestamp + 8 hex,
+    // as components/node-group.ts generatedNodeGroupName reads it). IAM CreateRole: RoleName up to 64;
+    // Pulumi auto-names `berrys-<group>-role` with "-" and 7 random hex characters.
+    it("accepts a 36-character key and refuses a 37-character one, by key, with both limits", () => {
+        const key = (length: number) => "g".repeat(length);
+        const check = (group: string) =>
+            nodeGroupNameCheck({
+                ...stackConfig("staging"),
+                nodeGroups: { [group]: stackConfig("staging").nodeGroups["default-node-group"] },
+            });
+        assert.deepEqual(check(key(36)).errors, []);
+        const errors = check(key(37)).errors;
+        assert.equal(errors.length, 1);
+        assert.match(
+            errors[0],
+            /^berrys-platform:nodeGroups\.g{37} \(37 characters\) must be at most 36 characters: the names EKS and IAM derive would be 64 \(of 63\) and 57 \(of 64\)\nuse a shorter key: EKS adds 26 characters to "g{37}-", Pulumi 8 to "berrys-g{37}-role"$/,
+        );
+    });
+});
+
+// the node group's spec builders
+describe("the node group's spec builders", () => {
+    it("nodes answer only IMDSv2, one hop away, and get an encrypted gp3 root volume", () => {
+        assert.equal(METADATA_OPTIONS.httpTokens, "required");
+        assert.equal(METADATA_OPTIONS.httpPutResponseHopLimit, 1);
+        const group = stackConfig("production").nodeGroups["default-node-group"];
+        assert.deepEqual(rootVolume(group, "AL2023_x86_64_STANDARD"), {
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        });
+        assert.equal(rootVolume(group, "BOTTLEROCKET_x86_64").deviceName, "/dev/xvdb");
     });
 });

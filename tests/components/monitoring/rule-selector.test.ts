@@ -95,7 +95,7 @@ describe("monitoring/rule-selector: the program's own rules and PodMonitors reac
         assert.ok(
             selectorMatches(kubePrometheusStackRuleSelector(spec, release.inputs.name), rule.metadata.labels ?? {}),
         );
-        // Namespace selectors by name (tests/addons/monitored-namespaces.test.ts covers every monitor and rule).
+        // Namespace selectors by name (tests/components/addons.test.ts covers every monitor and rule).
         const names = (selector: any): string[] => selector.matchExpressions[0].values;
         assert.ok(
             names(spec.ruleNamespaceSelector).includes(rule.metadata.namespace),

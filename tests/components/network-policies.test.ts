@@ -4,9 +4,9 @@
 // (k8s.io/api networking/v1 types.go NetworkPolicySpec: a pod selected by any policy admits what
 // some rule of those policies admits; rules within one `from` are ORed; ports must match).
 import { strict as assert } from "assert";
-import { parseCidr } from "../schema/platform";
-import { MockRun } from "../tools/mock-engine";
-import { resource, runStack } from "./helpers/program";
+import { parseCidr } from "../../schema/platform";
+import { MockRun } from "../../tools/mock-engine";
+import { resource, runStack } from "../helpers/program";
 
 type Labels = Record<string, string>;
 interface Pod {

@@ -1,9 +1,4 @@
-// kube-prometheus-stack's defaults on EKS: every default rule group and scrape target the chart
-// renders with the program's values, each left on with its reason; what EKS cannot serve is off, and
-// the chart's alerts that duplicate the program's own are disabled by name.
-// Gates read from kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus/
-// rules-1.14/<file>.yaml:7 (each file's `if`; all also need defaultRules.create and a Kubernetes
-// target version >= 1.14, true here).
+// components/prometheus-stack.ts: kube-prometheus-stack's defaults on EKS and Grafana's isolation.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -13,6 +8,12 @@ import { SCALING_ALERTS } from "../../schema/monitoring";
 import { chartDefaults, helmMerge, isMap, Values } from "../helpers/helm-values";
 import { stackConfig } from "../helpers/stacks";
 
+// kube-prometheus-stack's defaults on EKS: every default rule group and scrape target the chart
+// renders with the program's values, each left on with its reason; what EKS cannot serve is off, and
+// the chart's alerts that duplicate the program's own are disabled by name.
+// Gates read from kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus/
+// rules-1.14/<file>.yaml:7 (each file's `if`; all also need defaultRules.create and a Kubernetes
+// target version >= 1.14, true here).
 /** rules-1.14 file -> the values its `if` requires (besides defaultRules.create). */
 const RULE_GROUP_GATES: Readonly<Record<string, readonly string[]>> = {
     "alertmanager.rules": ["defaultRules.rules.alertmanager"],
@@ -186,4 +187,44 @@ describe("kube-prometheus-stack defaults on EKS", () => {
         for (const replacement of Object.values(replacements))
             assert.ok((SCALING_ALERTS as readonly string[]).includes(replacement), replacement);
     });
+});
+
+// Grafana reads ConfigMaps and Secrets in its own namespace only (issue 21): the values as Helm
+// merges them over kube-prometheus-stack's `grafana:` and the grafana chart's own defaults.
+/** What the grafana subchart renders from: its defaults, kube-prometheus-stack's `grafana:`, the program's. */
+function grafanaValues(stack: string): Record<string, any> {
+    const spec = releaseSpecs(stackConfig(stack)).find((release) => release.chart === "kube-prometheus-stack");
+    assert.ok(spec, "kube-prometheus-stack is installed");
+    const kpsDefaults = chartDefaults("kube-prometheus-stack");
+    return helmMerge(
+        helmMerge(chartDefaults("grafana"), kpsDefaults.grafana),
+        (spec.values as Values).grafana,
+    ) as Record<string, any>;
+}
+
+describe("Grafana isolated in the monitoring namespace (issue 21)", () => {
+    for (const stack of ["production", "staging"]) {
+        it(`${stack}: a Role in its namespace, no ClusterRole reading every Secret`, () => {
+            const values = grafanaValues(stack);
+            // grafana-12.11.1 templates/clusterrole.yaml and clusterrolebinding.yaml render when
+            // `rbac.create and (not rbac.namespaced or rbac.extraClusterRoleRules)`; templates/role.yaml
+            // renders a Role (configmaps and secrets: get, watch, list) in the release namespace plus
+            // `rbac.namespaces` when rbac.namespaced.
+            assert.equal(values.rbac.create, true);
+            assert.equal(values.rbac.namespaced, true);
+            assert.deepEqual(values.rbac.extraClusterRoleRules, []);
+            assert.deepEqual(values.rbac.namespaces, []);
+        });
+
+        it(`${stack}: the dashboard and data source sidecars watch the monitoring namespace only`, () => {
+            const sidecar = grafanaValues(stack).sidecar;
+            // kube-prometheus-stack-88.5.3 values.yaml sets grafana.sidecar.dashboards.searchNamespace: ALL;
+            // grafana-12.11.1 templates/_pod.tpl passes searchNamespace as the sidecar's NAMESPACE, and
+            // without one the sidecar (k8s-sidecar) watches its pod's own namespace.
+            assert.equal(sidecar.dashboards.searchNamespace, "monitoring");
+            for (const other of ["datasources", "alerts", "notifiers", "plugins"]) {
+                assert.equal(sidecar[other].searchNamespace ?? null, null, other);
+            }
+        });
+    }
 });

@@ -2,8 +2,8 @@
 // outputs contract, names, providers.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { MockRun, PLACEHOLDER } from "../tools/mock-engine";
-import { resource, runStack } from "./helpers/program";
+import { MockRun, PLACEHOLDER } from "../../tools/mock-engine";
+import { resource, runStack } from "../helpers/program";
 
 /** The stack outputs other teams read (docs/outputs.md "Stack outputs"): names and secrecy are a contract. */
 const OUTPUT_CONTRACT = [

@@ -1,14 +1,15 @@
+// components/network.ts: the VPC, its zones and subnets.
+import { strict as assert } from "assert";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../../catalog/eks-zones";
+import { AvailabilityZone, chooseZones, liveZonesOf, ZONE_QUERY, planSubnets } from "../../components/network";
+import { checkConfig } from "../../preflight";
+import { ProgramFailed } from "../../tools/mock-engine";
+import { runStack } from "../helpers/program";
+import { fixtureStack, stackConfig, stackWith } from "../helpers/stacks";
+
 // Issue 9 item 2: zones by ID. Zone names map to different physical zones in each account, some zone
 // IDs take no EKS cluster subnet, and opted-in Local and Wavelength Zones show up in the region's
 // list: the VPC spans zones chosen by ID, without those.
-import { strict as assert } from "assert";
-import { EKS_UNSUPPORTED_ZONE_IDS } from "../catalog/eks-zones";
-import { AvailabilityZone, chooseZones, liveZonesOf, ZONE_QUERY } from "../components/network";
-import { checkConfig } from "../preflight";
-import { ProgramFailed } from "../tools/mock-engine";
-import { runStack } from "./helpers/program";
-import { fixtureStack, stackConfig, stackWith } from "./helpers/stacks";
-
 type CreateNetwork = Parameters<typeof chooseZones>[0];
 
 /** us-east-1 in one account: names shuffled against IDs, use1-az3 among them. */
@@ -282,5 +283,36 @@ describe("a stack's zones stay put once it has subnets (issue 20 item 4)", () =>
             ),
         ];
         assert.deepEqual(zones, ["use1-az1", "use1-az2", "use1-az4"]);
+    });
+});
+
+// the network's spec builders
+describe("the network's spec builders", () => {
+    it("splits a VPC block into one large private subnet per zone and small public ones at its end", () => {
+        const cases: [string, number, string[], string[]][] = [
+            [
+                "10.40.0.0/16",
+                3,
+                ["10.40.0.0/19", "10.40.32.0/19", "10.40.64.0/19"],
+                ["10.40.224.0/22", "10.40.228.0/22", "10.40.232.0/22"],
+            ],
+            ["10.0.0.0/16", 2, ["10.0.0.0/19", "10.0.32.0/19"], ["10.0.224.0/22", "10.0.228.0/22"]],
+            [
+                "172.16.0.0/20",
+                6,
+                ["172.16.0.0/23", "172.16.2.0/23", "172.16.4.0/23", "172.16.6.0/23", "172.16.8.0/23", "172.16.10.0/23"],
+                [
+                    "172.16.14.0/26",
+                    "172.16.14.64/26",
+                    "172.16.14.128/26",
+                    "172.16.14.192/26",
+                    "172.16.15.0/26",
+                    "172.16.15.64/26",
+                ],
+            ],
+        ];
+        for (const [block, zones, privateCidrs, publicCidrs] of cases) {
+            assert.deepEqual(planSubnets(block, zones), { privateCidrs, publicCidrs }, block);
+        }
     });
 });

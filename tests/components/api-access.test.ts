@@ -3,11 +3,11 @@
 // refuses a configuration no deployer can reach, and the private-access keys open 443 on the
 // security group pulumi-eks puts on the control plane.
 import { strict as assert } from "assert";
-import { apiIngressRules } from "../components/eks-cluster";
-import { checkConfig } from "../preflight";
-import { DOCUMENTATION_RANGES, isDocumentationRange } from "../schema/platform";
-import { fixtureStack } from "./helpers/stacks";
-import { resource, runStack } from "./helpers/program";
+import { apiIngressRules } from "../../components/eks-cluster";
+import { checkConfig } from "../../preflight";
+import { DOCUMENTATION_RANGES, isDocumentationRange } from "../../schema/platform";
+import { fixtureStack } from "../helpers/stacks";
+import { resource, runStack } from "../helpers/program";
 
 const EXISTING = {
     mode: "existing",
