@@ -2,7 +2,6 @@
 import { strict as assert } from "assert";
 import { PolicyDocument } from "../../components/pod-identity-role";
 import { MOCK_ACCOUNT_ID, MockRun, MOCK_CALLER_ARN, ProgramFailed } from "../../tools/mock-engine";
-import { readStackFile } from "../../tools/stack-files";
 import { resource, runStack } from "../helpers/program";
 import {
     clusterNameOfLogGroup,
@@ -59,7 +58,7 @@ describe("the Pod Identity roles' trust", () => {
             }));
 
     it("cluster.podIdentitySourceArnCondition: true adds aws:SourceArn to every role (the VPC CNI's, cluster-autoscaler's, the EBS CSI driver's)", async () => {
-        const cluster = readStackFile("staging").projectConfig.cluster as Record<string, unknown>;
+        const cluster = fixtureStack("staging").projectConfig.cluster as Record<string, unknown>;
         const run = await runStack("staging", {
             configOverrides: { "berrys-platform:cluster": { ...cluster, podIdentitySourceArnCondition: true } },
         });
@@ -278,7 +277,7 @@ describe("EKS's bootstrap access entry and cluster.adminRoleArns", () => {
     it("stops preview before any resource when the stack lists the deployer's role and no cluster exists yet (the mock's caller)", async () => {
         assert.equal(MOCK_CALLER_ARN, "arn:aws:sts::123456789012:assumed-role/berrys-deployer/pulumi");
         const cluster = {
-            ...(readStackFile("staging").projectConfig.cluster as object),
+            ...(fixtureStack("staging").projectConfig.cluster as object),
             adminRoleArns: ["arn:aws:iam::123456789012:role/berrys-deployer"],
         };
         await assert.rejects(
@@ -297,7 +296,7 @@ describe("EKS's bootstrap access entry and cluster.adminRoleArns", () => {
 
     it("deploys a live cluster whose listed deployer holds this stack's tagged entry, and tags every admin entry", async () => {
         const deployer = "arn:aws:iam::123456789012:role/berrys-deployer";
-        const cluster = { ...(readStackFile("staging").projectConfig.cluster as object), adminRoleArns: [deployer] };
+        const cluster = { ...(fixtureStack("staging").projectConfig.cluster as object), adminRoleArns: [deployer] };
         const run = await runStack("staging", {
             configOverrides: { "berrys-platform:cluster": cluster },
             callOverrides: (token, inputs) => {

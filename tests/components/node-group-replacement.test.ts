@@ -15,9 +15,8 @@
 import { strict as assert } from "assert";
 import { scalingPlan } from "../../components/node-group";
 import { forceNewChanges, LiveNodeGroup, replacementPlan } from "../../components/node-group-replacement";
-import { readStackFile } from "../../tools/stack-files";
 import { resource, runStack } from "../helpers/program";
-import { stackWith } from "../helpers/stacks";
+import { fixtureStack, stackWith } from "../helpers/stacks";
 
 type Inputs = { scalingConfig: { minSize: number; maxSize: number; desiredSize: number } };
 
@@ -134,7 +133,7 @@ describe("which node groups a change replaces", () => {
     });
 
     it("the program reads the live group at preview, warns, and creates the replacement at the live size", async () => {
-        const groups = readStackFile("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
+        const groups = fixtureStack("production").config["berrys-platform:nodeGroups"] as Record<string, any>;
         const run = await runStack("production", {
             configOverrides: {
                 "berrys-platform:nodeGroups": {

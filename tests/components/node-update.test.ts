@@ -5,9 +5,8 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { nodesDrainedAtOnce, updateConfig, updateConfigTransform, updatePaceCheck } from "../../components/node-update";
 import { checkConfig } from "../../preflight";
-import { readStackFile } from "../../tools/stack-files";
 import { runStack } from "../helpers/program";
-import { stackWith } from "../helpers/stacks";
+import { fixtureStack, stackWith } from "../helpers/stacks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const transformArgs = (type: string, props: Record<string, unknown>) =>
@@ -43,7 +42,7 @@ describe("node group updates", () => {
     });
 
     it("refuses what EKS refuses: 0, above 100, a percentage outside 1-100%", () => {
-        const file = readStackFile("staging");
+        const file = fixtureStack("staging");
         for (const bad of [0, 101, "0%", "101%", "25", "abc"]) {
             const raw = structuredClone(file.projectConfig) as Record<string, any>;
             raw.nodeGroups["default-node-group"].updateMaxUnavailable = bad;
