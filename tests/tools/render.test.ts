@@ -1,20 +1,20 @@
 // The offline main job: `npm run render` writes what the program declares, and bad input stops
 // the program before it registers anything.
 import { strict as assert } from "assert";
-import { standardSupportCheck } from "../components/kubernetes-version";
+import { standardSupportCheck } from "../../components/kubernetes-version";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import * as YAML from "yaml";
-import { checkCapacity } from "../preflight";
-import { PROJECT } from "../config";
-import { MockRun, PLACEHOLDER, ProgramFailed } from "../tools/mock-engine";
-import { monitoringSummary, render } from "../tools/render";
-import { mutatedRawConfig, MUTATION_KINDS } from "./capacity/arbitraries";
-import { FIXTURE_STACKS_DIR, stackConfig } from "./helpers/stacks";
-import { runStack } from "./helpers/program";
+import { checkCapacity } from "../../preflight";
+import { PROJECT } from "../../config";
+import { MockRun, PLACEHOLDER, ProgramFailed } from "../../tools/mock-engine";
+import { monitoringSummary, render } from "../../tools/render";
+import { mutatedRawConfig, MUTATION_KINDS } from "../capacity/arbitraries";
+import { FIXTURE_STACKS_DIR, stackConfig } from "../helpers/stacks";
+import { runStack } from "../helpers/program";
 
 /** Runs the program and expects it to stop with a RunError; returns the message and what it registered. */
 async function failedRun(
