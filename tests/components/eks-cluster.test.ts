@@ -324,7 +324,6 @@ describe("EKS's bootstrap access entry and cluster.adminRoleArns", () => {
     });
 });
 
-// the cluster's spec builders
 describe("the cluster's spec builders", () => {
     it("keeps the API endpoint private unless CIDRs are listed, and private access always on", () => {
         assert.deepEqual(endpointAccess([]), {

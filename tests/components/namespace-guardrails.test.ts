@@ -1,9 +1,8 @@
-// components/namespace-guardrails.ts.
+// components/namespace-guardrails.ts: the namespace's Pod Security labels, its quota's name and the LimitRange defaults.
 import { strict as assert } from "assert";
 import { limitRangeSpec, podSecurityLabels, quotaName } from "../../components/namespace-guardrails";
 import { stackConfig } from "../helpers/stacks";
 
-// the namespace guardrails' spec builders
 describe("the namespace guardrails' spec builders", () => {
     it("enforces the configured Pod Security level and warns and audits at restricted", () => {
         assert.deepEqual(podSecurityLabels("baseline"), {

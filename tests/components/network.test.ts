@@ -286,7 +286,6 @@ describe("a stack's zones stay put once it has subnets (issue 20 item 4)", () =>
     });
 });
 
-// the network's spec builders
 describe("the network's spec builders", () => {
     it("splits a VPC block into one large private subnet per zone and small public ones at its end", () => {
         const cases: [string, number, string[], string[]][] = [

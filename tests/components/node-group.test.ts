@@ -221,7 +221,6 @@ describe("node group keys that make names AWS refuses once suffixes are added", 
     });
 });
 
-// the node group's spec builders
 describe("the node group's spec builders", () => {
     it("nodes answer only IMDSv2, one hop away, and get an encrypted gp3 root volume", () => {
         assert.equal(METADATA_OPTIONS.httpTokens, "required");

@@ -1,8 +1,7 @@
-// components/pod-identity-role.ts.
+// components/pod-identity-role.ts: the trust policy of a Pod Identity role.
 import { strict as assert } from "assert";
 import { clusterArn, podIdentityTrustPolicy } from "../../components/pod-identity-role";
 
-// the Pod Identity role's trust policy
 describe("the Pod Identity role's trust policy", () => {
     it("a Pod Identity trust admits one service account of one namespace of one cluster of one account", () => {
         // The conditions the EKS user guide documents for a Pod Identity role: aws:SourceAccount and the

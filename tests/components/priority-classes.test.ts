@@ -1,8 +1,7 @@
-// components/priority-classes.ts.
+// components/priority-classes.ts: the PriorityClasses, their order and who may preempt whom.
 import { strict as assert } from "assert";
 import { MONITORING_PRIORITY_CLASS, PRIORITY_CLASSES } from "../../components/priority-classes";
 
-// the priority classes
 describe("the priority classes", () => {
     it("critical services may preempt standard ones, never the other way, and both stay below the system classes", () => {
         assert.ok(PRIORITY_CLASSES.critical.value > PRIORITY_CLASSES.standard.value);
