@@ -1,21 +1,13 @@
-// components/addons.ts: the scaling add-ons together, their Helm releases and values, and the namespaces Prometheus reads.
+// components/addons.ts: the scaling add-ons together, their Helm releases and values, and the
+// namespaces Prometheus reads.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { releaseSpecs, monitoredNamespaces, renderReleases } from "../../components/addons";
+import { releaseSpecs, renderReleases } from "../../components/addons";
 import { MockRun, RegisteredResource } from "../../tools/mock-engine";
 import { runStack } from "../helpers/program";
 import { stackConfig, fixtureStack, stackWith } from "../helpers/stacks";
 import * as YAML from "yaml";
 import { addonPodRequests } from "../../capacity/system-pods";
-import { releaseArgs, SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
-import { metricsServerValues } from "../../components/metrics-server";
-import {
-    ebsCsiConfigurationValues,
-    kubePrometheusStackValues,
-    monitoringTarget,
-    storageClassSpec,
-} from "../../components/prometheus-stack";
-import { podMonitorName, podMonitorSpec } from "../../components/service-monitors";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
 import * as fs from "fs";
@@ -294,172 +286,6 @@ describe("add-on releases", () => {
             pinned(custom).map((spec) => `${spec.name}@${spec.version}`),
             ["kube-prometheus-stack@88.5.3", "metrics-server@3.13.2", "prometheus-adapter@5.3.0"],
         );
-    });
-
-    it("create no namespace (the program owns monitoring, with Pod Security labels), wait for readiness and roll back a failed install", () => {
-        for (const spec of releaseSpecs(production)) {
-            const args = releaseArgs(spec);
-            assert.equal(args.createNamespace, false, spec.name);
-            assert.equal(args.name, spec.name);
-            assert.deepEqual(args.repositoryOpts, { repo: spec.repo });
-            assert.equal(args.skipAwait, false);
-            assert.equal(args.atomic, true);
-            assert.equal(args.cleanupOnFail, true);
-        }
-    });
-
-    describe("metrics-server", () => {
-        const values = metricsServerValues(production.addons.metricsServer) as Record<string, any>;
-
-        it("runs 2 replicas spread over nodes with a PDB enabled", () => {
-            assert.equal(values.replicas, 2);
-            assert.deepEqual(values.podDisruptionBudget, {
-                enabled: true,
-                maxUnavailable: 1,
-                unhealthyPodEvictionPolicy: "AlwaysAllow",
-            });
-            assert.deepEqual(values.topologySpreadConstraints, [
-                {
-                    maxSkew: 1,
-                    topologyKey: "kubernetes.io/hostname",
-                    whenUnsatisfiable: "DoNotSchedule",
-                    labelSelector: {
-                        matchLabels: {
-                            "app.kubernetes.io/name": "metrics-server",
-                            "app.kubernetes.io/instance": "metrics-server",
-                        },
-                    },
-                    matchLabelKeys: ["pod-template-hash"],
-                },
-            ]);
-        });
-
-        it("keeps the chart's args (no list replaced) and marks its tmp emptyDir safe to evict", () => {
-            assert.equal(values.defaultArgs, undefined);
-            assert.equal(values.args, undefined);
-            assert.deepEqual(values.podAnnotations, { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "tmp" });
-        });
-    });
-
-    describe("kube-prometheus-stack", () => {
-        const settings = production.addons.prometheus;
-        assert.ok(settings.mode === "install");
-        const values = kubePrometheusStackValues(settings, monitoredNamespaces(production)) as Record<string, any>;
-        const spec = values.prometheus.prometheusSpec;
-
-        it("selects ServiceMonitors, PodMonitors, PrometheusRules, Probes and ScrapeConfigs without a release label", () => {
-            for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
-                assert.equal(spec[`${kind}SelectorNilUsesHelmValues`], false, kind);
-            }
-            assert.equal(spec.serviceMonitorSelector, undefined);
-            assert.deepEqual(monitoringTarget(settings).ruleLabels, {});
-        });
-
-        it("keeps its data on an encrypted gp3 volume of the configured size, for the configured retention", () => {
-            assert.equal(spec.retention, "15d");
-            assert.deepEqual(spec.storageSpec, {
-                volumeClaimTemplate: {
-                    spec: {
-                        storageClassName: "gp3-encrypted",
-                        accessModes: ["ReadWriteOnce"],
-                        resources: { requests: { storage: "50Gi" } },
-                    },
-                },
-            });
-            assert.deepEqual(storageClassSpec(), {
-                provisioner: "ebs.csi.aws.com",
-                parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
-                volumeBindingMode: "WaitForFirstConsumer",
-                allowVolumeExpansion: true,
-                reclaimPolicy: "Delete",
-            });
-            const custom = withAddons({ prometheus: { mode: "install", retention: "30d", storageSize: "200Gi" } })
-                .addons.prometheus;
-            assert.ok(custom.mode === "install");
-            const customSpec = (kubePrometheusStackValues(custom, monitoredNamespaces(production)) as any).prometheus
-                .prometheusSpec;
-            assert.equal(customSpec.retention, "30d");
-            assert.equal(customSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, "200Gi");
-        });
-
-        it("marks the scratch emptyDirs of Alertmanager and Grafana safe to evict, Grafana's search index included", () => {
-            assert.deepEqual(values.alertmanager.alertmanagerSpec.podMetadata.annotations, {
-                [SAFE_TO_EVICT_LOCAL_VOLUMES]: "alertmanager-kube-prometheus-stack-alertmanager-db",
-            });
-            // grafana-12.11.1 templates/_pod.tpl:1630-1631 always adds the `search` emptyDir.
-            assert.deepEqual(values.grafana.podAnnotations, {
-                [SAFE_TO_EVICT_LOCAL_VOLUMES]: "storage,search,sc-dashboard-volume,sc-datasources-volume",
-            });
-        });
-
-        it("keeps Prometheus off scale-down, two replicas in different zones, one PDB that lets one go at a time", () => {
-            assert.deepEqual(spec.podMetadata.annotations, {
-                "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
-            });
-            assert.equal(spec.replicas, 2);
-            assert.deepEqual(spec.topologySpreadConstraints, [
-                {
-                    maxSkew: 1,
-                    topologyKey: "topology.kubernetes.io/zone",
-                    whenUnsatisfiable: "DoNotSchedule",
-                    labelSelector: {
-                        matchLabels: {
-                            "app.kubernetes.io/name": "prometheus",
-                            "operator.prometheus.io/name": "kube-prometheus-stack-prometheus",
-                        },
-                    },
-                },
-            ]);
-            // The chart's default map already holds minAvailable: 1 (values.yaml prometheus.podDisruptionBudget):
-            // minAvailable is set, never maxUnavailable beside it.
-            assert.deepEqual(values.prometheus.podDisruptionBudget, {
-                enabled: true,
-                minAvailable: 1,
-                unhealthyPodEvictionPolicy: "AlwaysAllow",
-            });
-            const single = withAddons({ prometheus: { mode: "install", replicas: 1 } }).addons.prometheus;
-            assert.ok(single.mode === "install");
-            assert.deepEqual(
-                (kubePrometheusStackValues(single, monitoredNamespaces(production)) as any).prometheus
-                    .podDisruptionBudget,
-                { enabled: false },
-            );
-        });
-
-        it("marks the EBS CSI controller's socket-dir safe to evict through the add-on's controller.podAnnotations", () => {
-            assert.deepEqual(ebsCsiConfigurationValues(), {
-                controller: { podAnnotations: { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "socket-dir" } },
-            });
-        });
-
-        it("is reached at kube-prometheus-stack-prometheus.monitoring.svc:9090", () => {
-            assert.equal(monitoringTarget(settings).url, "http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
-        });
-    });
-
-    describe("external Prometheus", () => {
-        it("is used at its URL, with its selector labels on monitoring objects", () => {
-            const target = monitoringTarget(external.addons.prometheus);
-            assert.equal(target.url, "http://prometheus-operated.observability.svc:9090");
-            assert.deepEqual(target.ruleLabels, { prometheus: "main" });
-            assert.deepEqual(target.podMonitorLabels, { prometheus: "main" });
-            assert.equal(target.objectsEnabled, true);
-        });
-
-        it("monitoring objects can be turned off where no operator runs", () => {
-            const off = withAddons({
-                prometheus: { mode: "external", url: "http://prometheus.example:9090", monitoringObjects: false },
-            });
-            assert.equal(monitoringTarget(off.addons.prometheus).objectsEnabled, false);
-        });
-    });
-
-    it("each service gets a PodMonitor on its app label and its container port named metrics", () => {
-        assert.equal(podMonitorName("api-gateway"), "api-gateway-metrics");
-        assert.deepEqual(podMonitorSpec("api-gateway"), {
-            selector: { matchLabels: { app: "api-gateway" } },
-            podMetricsEndpoints: [{ port: "metrics", path: "/metrics" }],
-        });
     });
 
     it("the platform's pods' requests, in cores and bytes, for the capacity model: every Deployment and StatefulSet of catalog/platform-pods.ts", () => {

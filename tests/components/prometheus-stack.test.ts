@@ -1,19 +1,28 @@
-// components/prometheus-stack.ts: kube-prometheus-stack's defaults on EKS and Grafana's isolation.
+// components/prometheus-stack.ts: kube-prometheus-stack's values, its defaults on EKS, Grafana's
+// isolation, and an external Prometheus.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { releaseSpecs } from "../../components/addons";
-import { DUPLICATED_DEFAULT_ALERTS_OFF } from "../../components/prometheus-stack";
+import { monitoredNamespaces, releaseSpecs } from "../../components/addons";
+import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../../components/helm-release";
+import {
+    DUPLICATED_DEFAULT_ALERTS_OFF,
+    ebsCsiConfigurationValues,
+    kubePrometheusStackValues,
+    monitoringTarget,
+    storageClassSpec,
+} from "../../components/prometheus-stack";
+import type { PlatformConfig } from "../../config";
 import { SCALING_ALERTS } from "../../schema/monitoring";
 import { chartDefaults, helmMerge, isMap, Values } from "../helpers/helm-values";
-import { stackConfig } from "../helpers/stacks";
+import { stackConfig, stackWith } from "../helpers/stacks";
 
 // kube-prometheus-stack's defaults on EKS: every default rule group and scrape target the chart
 // renders with the program's values, each left on with its reason; what EKS cannot serve is off, and
 // the chart's alerts that duplicate the program's own are disabled by name.
 // Gates read from kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack/templates/prometheus/
-// rules-1.14/<file>.yaml:7 (each file's `if`; all also need defaultRules.create and a Kubernetes
-// target version >= 1.14, true here).
+// rules-1.14/<file>.yaml (each file's opening `if`; all also need defaultRules.create and a
+// Kubernetes target version >= 1.14, true here).
 /** rules-1.14 file -> the values its `if` requires (besides defaultRules.create). */
 const RULE_GROUP_GATES: Readonly<Record<string, readonly string[]>> = {
     "alertmanager.rules": ["defaultRules.rules.alertmanager"],
@@ -227,4 +236,132 @@ describe("Grafana isolated in the monitoring namespace (issue 21)", () => {
             }
         });
     }
+});
+
+// kube-prometheus-stack's values as the program sets them, and where an external Prometheus is read.
+/** The production fixture with `addons` replaced. */
+const withAddons = (addons: Record<string, unknown>): PlatformConfig =>
+    stackWith("production", (raw) => {
+        raw.addons = addons;
+    });
+
+const production = stackConfig("production");
+const external = withAddons({
+    prometheus: {
+        mode: "external",
+        url: "http://prometheus-operated.observability.svc:9090",
+        selectorLabels: { prometheus: "main" },
+    },
+});
+
+describe("kube-prometheus-stack", () => {
+    const settings = production.addons.prometheus;
+    assert.ok(settings.mode === "install");
+    const values = kubePrometheusStackValues(settings, monitoredNamespaces(production)) as Record<string, any>;
+    const spec = values.prometheus.prometheusSpec;
+
+    it("selects ServiceMonitors, PodMonitors, PrometheusRules, Probes and ScrapeConfigs without a release label", () => {
+        for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
+            assert.equal(spec[`${kind}SelectorNilUsesHelmValues`], false, kind);
+        }
+        assert.equal(spec.serviceMonitorSelector, undefined);
+        assert.deepEqual(monitoringTarget(settings).ruleLabels, {});
+    });
+
+    it("keeps its data on an encrypted gp3 volume of the configured size, for the configured retention", () => {
+        assert.equal(spec.retention, "15d");
+        assert.deepEqual(spec.storageSpec, {
+            volumeClaimTemplate: {
+                spec: {
+                    storageClassName: "gp3-encrypted",
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: "50Gi" } },
+                },
+            },
+        });
+        assert.deepEqual(storageClassSpec(), {
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+            reclaimPolicy: "Delete",
+        });
+        const custom = withAddons({ prometheus: { mode: "install", retention: "30d", storageSize: "200Gi" } }).addons
+            .prometheus;
+        assert.ok(custom.mode === "install");
+        const customSpec = (kubePrometheusStackValues(custom, monitoredNamespaces(production)) as any).prometheus
+            .prometheusSpec;
+        assert.equal(customSpec.retention, "30d");
+        assert.equal(customSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage, "200Gi");
+    });
+
+    it("marks the scratch emptyDirs of Alertmanager and Grafana safe to evict, Grafana's search index included", () => {
+        assert.deepEqual(values.alertmanager.alertmanagerSpec.podMetadata.annotations, {
+            [SAFE_TO_EVICT_LOCAL_VOLUMES]: "alertmanager-kube-prometheus-stack-alertmanager-db",
+        });
+        // grafana-12.11.1 templates/_pod.tpl:1630-1631 always adds the `search` emptyDir.
+        assert.deepEqual(values.grafana.podAnnotations, {
+            [SAFE_TO_EVICT_LOCAL_VOLUMES]: "storage,search,sc-dashboard-volume,sc-datasources-volume",
+        });
+    });
+
+    it("keeps Prometheus off scale-down, two replicas in different zones, one PDB that lets one go at a time", () => {
+        assert.deepEqual(spec.podMetadata.annotations, {
+            "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+        });
+        assert.equal(spec.replicas, 2);
+        assert.deepEqual(spec.topologySpreadConstraints, [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: {
+                    matchLabels: {
+                        "app.kubernetes.io/name": "prometheus",
+                        "operator.prometheus.io/name": "kube-prometheus-stack-prometheus",
+                    },
+                },
+            },
+        ]);
+        // The chart's default map already holds minAvailable: 1 (values.yaml prometheus.podDisruptionBudget):
+        // minAvailable is set, never maxUnavailable beside it.
+        assert.deepEqual(values.prometheus.podDisruptionBudget, {
+            enabled: true,
+            minAvailable: 1,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+        const single = withAddons({ prometheus: { mode: "install", replicas: 1 } }).addons.prometheus;
+        assert.ok(single.mode === "install");
+        assert.deepEqual(
+            (kubePrometheusStackValues(single, monitoredNamespaces(production)) as any).prometheus.podDisruptionBudget,
+            { enabled: false },
+        );
+    });
+
+    it("marks the EBS CSI controller's socket-dir safe to evict through the add-on's controller.podAnnotations", () => {
+        assert.deepEqual(ebsCsiConfigurationValues(), {
+            controller: { podAnnotations: { [SAFE_TO_EVICT_LOCAL_VOLUMES]: "socket-dir" } },
+        });
+    });
+
+    it("is reached at kube-prometheus-stack-prometheus.monitoring.svc:9090", () => {
+        assert.equal(monitoringTarget(settings).url, "http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+    });
+});
+
+describe("external Prometheus", () => {
+    it("is used at its URL, with its selector labels on monitoring objects", () => {
+        const target = monitoringTarget(external.addons.prometheus);
+        assert.equal(target.url, "http://prometheus-operated.observability.svc:9090");
+        assert.deepEqual(target.ruleLabels, { prometheus: "main" });
+        assert.deepEqual(target.podMonitorLabels, { prometheus: "main" });
+        assert.equal(target.objectsEnabled, true);
+    });
+
+    it("monitoring objects can be turned off where no operator runs", () => {
+        const off = withAddons({
+            prometheus: { mode: "external", url: "http://prometheus.example:9090", monitoringObjects: false },
+        });
+        assert.equal(monitoringTarget(off.addons.prometheus).objectsEnabled, false);
+    });
 });
