@@ -15,7 +15,7 @@
 import { strict as assert } from "assert";
 import { scalingPlan } from "../../components/node-group";
 import { forceNewChanges, LiveNodeGroup, replacementPlan } from "../../components/node-group-replacement";
-import { resource, runStack } from "../helpers/program";
+import { DEPLOYED_DEFAULT_NODE_GROUP, deployedNodeGroupCalls, resource, runStack } from "../helpers/program";
 import { fixtureStack, stackWith } from "../helpers/stacks";
 
 type Inputs = { scalingConfig: { minSize: number; maxSize: number; desiredSize: number } };
@@ -78,7 +78,7 @@ describe("the size a replaced node group starts at", () => {
 
 describe("which node groups a change replaces", () => {
     const live: LiveNodeGroup = {
-        eksName: "default-node-group-2026110100000000000000000a",
+        eksName: DEPLOYED_DEFAULT_NODE_GROUP.eksName,
         desiredSize: 8,
         instanceTypes: ["m6i.xlarge"],
         capacityType: "ON_DEMAND",
@@ -141,17 +141,7 @@ describe("which node groups a change replaces", () => {
                     "default-node-group": { ...groups["default-node-group"], instanceTypes: ["m6i.2xlarge"] },
                 },
             },
-            callOverrides: (token) =>
-                token === "aws:eks/getNodeGroups:getNodeGroups"
-                    ? { names: [live.eksName] }
-                    : token === "aws:eks/getNodeGroup:getNodeGroup"
-                      ? {
-                            scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }],
-                            instanceTypes: ["m6i.xlarge"],
-                            capacityType: "ON_DEMAND",
-                            amiType: "AL2023_x86_64_STANDARD",
-                        }
-                      : undefined,
+            callOverrides: deployedNodeGroupCalls(),
         });
         const group = resource(run, "eks:index:ManagedNodeGroup", "berrys-default-node-group-mng");
         assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 10, desiredSize: 8 });

@@ -10,7 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockRun } from "../../tools/mock-engine";
 import { PROJECT_DIR } from "../../tools/stack-files";
-import { ProgramRunOptions, runStack } from "./program";
+import { deployedNodeGroupCalls, ProgramRunOptions, runStack } from "./program";
 import { fixtureStackNames } from "./simulation-hashes";
 import { fixtureStack } from "./stacks";
 
@@ -25,17 +25,7 @@ const REPLACING: ProgramRunOptions = {
             return groups;
         })(),
     },
-    callOverrides: (token) =>
-        token === "aws:eks/getNodeGroups:getNodeGroups"
-            ? { names: ["default-node-group-2026110100000000000000000a"] }
-            : token === "aws:eks/getNodeGroup:getNodeGroup"
-              ? {
-                    scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }],
-                    instanceTypes: ["m6i.xlarge"],
-                    capacityType: "ON_DEMAND",
-                    amiType: "AL2023_x86_64_STANDARD",
-                }
-              : undefined,
+    callOverrides: deployedNodeGroupCalls(),
 };
 
 /** A fixture stack's value of a key, changed by `change` (on a copy). */

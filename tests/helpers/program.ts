@@ -14,6 +14,29 @@ export interface ProgramRunOptions {
     readonly callOverrides?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
 }
 
+/** Production's default node group as EKS reports it once deployed: m6i.xlarge, on demand, 8 nodes. */
+export const DEPLOYED_DEFAULT_NODE_GROUP = {
+    eksName: "default-node-group-2026110100000000000000000a",
+    described: {
+        scalingConfigs: [{ minSize: 3, maxSize: 10, desiredSize: 8 }],
+        instanceTypes: ["m6i.xlarge"],
+        capacityType: "ON_DEMAND",
+        amiType: "AL2023_x86_64_STANDARD",
+    },
+} as const;
+
+/** The data sources of a stack deployed before, with this node group live (`aws.eks.getNodeGroups`, `getNodeGroup`). */
+export function deployedNodeGroupCalls(
+    group: typeof DEPLOYED_DEFAULT_NODE_GROUP = DEPLOYED_DEFAULT_NODE_GROUP,
+): NonNullable<ProgramRunOptions["callOverrides"]> {
+    return (token) =>
+        token === "aws:eks/getNodeGroups:getNodeGroups"
+            ? { names: [group.eksName] }
+            : token === "aws:eks/getNodeGroup:getNodeGroup"
+              ? structuredClone(group.described)
+              : undefined;
+}
+
 /** Runs of a stack file as it is: the program is deterministic, so suites share one run per stack. */
 const unchanged = new Map<string, Promise<MockRun>>();
 
