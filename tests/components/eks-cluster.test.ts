@@ -13,11 +13,13 @@ import {
     LiveCluster,
     adminAccessEntries,
     CLUSTER_ADMIN_POLICY_ARN,
+    eksClusterArgs,
     endpointAccess,
+    issuerUrl,
 } from "../../components/eks-cluster";
 import { parseConfig } from "../../config";
 import { LOG_RETENTION_DAYS } from "../../schema/platform";
-import { fixtureStack } from "../helpers/stacks";
+import { fixtureStack, stackConfig } from "../helpers/stacks";
 import * as pulumi from "@pulumi/pulumi";
 
 // The EKS control plane as the program declares it: what pulumi-eks v4.3.0 would otherwise default.
@@ -350,6 +352,30 @@ describe("the cluster's spec builders", () => {
                     },
                 },
             },
+        );
+    });
+
+    it("the pulumi-eks cluster: no default node group, no CoreDNS inside it, add-ons at the pinned versions, API authentication", () => {
+        const cluster = stackConfig("production").cluster;
+        const args = eksClusterArgs({ cluster, vpcId: "vpc-0a", privateSubnetIds: ["subnet-0a"], tags: {} }, "n", "k");
+        assert.equal(args.skipDefaultNodeGroup, true);
+        assert.deepEqual(args.corednsAddonOptions, { enabled: false });
+        assert.equal(typeof args.kubeProxyAddonOptions?.version, "string");
+        assert.equal(typeof args.vpcCniOptions?.addonVersion, "string");
+        assert.equal(args.vpcCniOptions?.enableNetworkPolicy, true);
+        assert.equal(args.authenticationMode, "API");
+        assert.equal(args.deletionProtection, cluster.protect);
+        assert.deepEqual([args.name, args.encryptionConfigKeyArn], ["n", "k"]);
+    });
+
+    it("the OIDC issuer as a URL, whether EKS reports it with the scheme or without", () => {
+        assert.equal(
+            issuerUrl("oidc.eks.us-east-1.amazonaws.com/id/ABC"),
+            "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        );
+        assert.equal(
+            issuerUrl("https://oidc.eks.us-east-1.amazonaws.com/id/ABC"),
+            "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
         );
     });
 });

@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import {
     generatedNodeGroupName,
     isNotFound,
@@ -10,6 +11,8 @@ import {
     nodeGroupNameCheck,
     METADATA_OPTIONS,
     rootVolume,
+    managedNodeGroupArgs,
+    NodeGroupArgs,
 } from "../../components/node-group";
 import { resource, runStack } from "../helpers/program";
 import { fixtureStack, stackConfig } from "../helpers/stacks";
@@ -231,5 +234,29 @@ describe("the node group's spec builders", () => {
             ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
         });
         assert.equal(rootVolume(group, "BOTTLEROCKET_x86_64").deviceName, "/dev/xvdb");
+    });
+
+    it("the managed node group: the cluster's minor as its version, its key as a label and name prefix, taints only when set", () => {
+        const settings = stackConfig("production").nodeGroups["default-node-group"];
+        const args = (overrides: Partial<NodeGroupArgs["settings"]> = {}) =>
+            managedNodeGroupArgs(
+                {
+                    groupName: "default-node-group",
+                    settings: { ...settings, ...overrides },
+                    cluster: {} as NodeGroupArgs["cluster"],
+                    kubernetesVersion: "1.35",
+                    subnetIds: ["subnet-0a"],
+                    tags: {},
+                },
+                {} as Parameters<typeof managedNodeGroupArgs>[1],
+                { id: pulumi.output("lt-0a"), latestVersion: pulumi.output(3) },
+            );
+        const plain = args();
+        assert.equal(plain.version, "1.35");
+        assert.equal(plain.nodeGroupNamePrefix, "default-node-group-");
+        assert.equal((plain.labels as Record<string, string>)["berrys.io/node-group"], "default-node-group");
+        assert.equal("taints" in plain, false, "no taints key, so a group without taints sees no diff");
+        const taint = { key: "dedicated", value: "batch", effect: "NO_SCHEDULE" as const };
+        assert.deepEqual(args({ taints: [taint] }).taints, [taint]);
     });
 });
