@@ -1,28 +1,18 @@
-// The program's layers, written down once (docs/development.md draws them). Imports run down
-// only; `npm test` runs `npm run deps`, which fails on a cycle or an upward import.
-//
-//   tools/                      command-line entry points (render, simulate, bench, ...)
-//   index.ts, preflight.ts      the program, and the checks every entry point runs
-//   components/ | simulator/    Pulumi components | the scaling simulator (neither imports the other)
-//   capacity/                   the capacity model and findings
-//   catalog/                    pure data tables (compatibility per Kubernetes minor, charts, pods)
-//   config.ts                   the one parser of the stack's config
-//   schema/                     its zod schemas
-//   config-path.ts              reading a value at a config path; "did you mean" hints
-//   quantity.ts                 Kubernetes quantities
-//
+// The program's layers, top to bottom, written down once (docs/development.md draws them). Imports
+// run down only; `npm test` runs `npm run deps`, which fails on a cycle or an upward import.
 // tests/ and examples/ stand outside the layers.
 const LAYERS = [
-    { name: "tools", path: "^tools/" },
-    { name: "entry", path: "^(index|preflight)\\.ts$" },
+    { name: "tools", path: "^tools/" }, // command-line entry points (render, simulate, bench, ...)
+    { name: "entry", path: "^(index|preflight)\\.ts$" }, // the program, and the checks every entry point runs
+    // Pulumi components | the scaling simulator: neither imports the other
     { name: "components", path: "^components/", sideways: "^simulator/" },
     { name: "simulator", path: "^simulator/", sideways: "^components/" },
-    { name: "capacity", path: "^capacity/" },
-    { name: "catalog", path: "^catalog/" },
-    { name: "config", path: "^config\\.ts$" },
-    { name: "schema", path: "^schema/" },
-    { name: "config-path", path: "^config-path\\.ts$" },
-    { name: "quantity", path: "^quantity\\.ts$" },
+    { name: "capacity", path: "^capacity/" }, // the capacity model and findings
+    { name: "catalog", path: "^catalog/" }, // pure data tables (compatibility, charts, pods)
+    { name: "config", path: "^config\\.ts$" }, // the one parser of the stack's config
+    { name: "schema", path: "^schema/" }, // its zod schemas
+    { name: "config-path", path: "^config-path\\.ts$" }, // a value at a config path; "did you mean" hints
+    { name: "quantity", path: "^quantity\\.ts$" }, // Kubernetes quantities
 ];
 
 const above = (index) => LAYERS.slice(0, index).map((layer) => layer.path);

@@ -77,8 +77,8 @@ export function allocatable(spec: InstanceTypeSpec): Allocatable {
 }
 
 /**
- * The architecture a type's name implies, by pulumi-eks's own rule (nodejs/eks/nodes/nodegroup.ts at
- * v4.3.0, lines 2403-2424, `isGravitonInstance`): a "g" right after the generation digits means
+ * The architecture a type's name implies, by pulumi-eks's own rule (pulumi-eks v4.3.0
+ * nodejs/eks/nodes/nodegroup.ts `isGravitonInstance`): a "g" right after the generation digits means
  * Graviton (m7g, c6gn, t4g, x2gd); anything else is x86_64 (m6i, g5, inf2). `a1` is Graviton too.
  */
 export function architectureFromName(type: string): Architecture {

@@ -23,7 +23,7 @@ function errorsWith(change: (raw: Record<string, any>) => void): string[] {
 
 describe("instance types against the node group's AMI type", () => {
     it("names the architecture as pulumi-eks does: a g after the generation digits is Graviton", () => {
-        // pulumi-eks v4.3.0 nodejs/eks/nodes/nodegroup.ts lines 2403-2424 (isGravitonInstance).
+        // pulumi-eks v4.3.0 nodejs/eks/nodes/nodegroup.ts `isGravitonInstance`.
         const cases: Record<string, string> = {
             "m7g.xlarge": "arm64",
             "c6gn.large": "arm64",

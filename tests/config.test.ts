@@ -341,7 +341,7 @@ describe("config: namespace.admission (the services contract at admission)", () 
         }
     });
 
-    // k8s.io/api admissionregistration/v1/types.go:528-530 (v0.34.10): "Deny" and "Warn" may not
+    // k8s.io/api admissionregistration/v1 `ValidatingAdmissionPolicyBindingSpec.ValidationActions` (v0.34.10): "Deny" and "Warn" may not
     // be used together; validateValidationActions also rejects duplicates and an empty list.
     it("rejects Deny with Warn, as the API server would reject the binding", () => {
         assertRejected(

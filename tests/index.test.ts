@@ -23,7 +23,7 @@ describe("the program (index.ts)", () => {
                 assert.equal(
                     await programHash(stack, options),
                     expected[name],
-                    "regenerate with `node -r ./tools/register-ts.js tests/helpers/program-hashes.ts` only when the change is meant",
+                    "regenerate with `npm run pins:program` only when the change is meant",
                 );
             });
         }

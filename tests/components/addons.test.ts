@@ -727,7 +727,7 @@ describe("program maps merged into chart default maps", () => {
     it("cluster-autoscaler's ServiceMonitor renders exactly the labels meant, never the chart's release: prometheus-operator", () => {
         const labels = (config: PlatformConfig) => {
             const spec = releaseSpecs(config).find((release) => release.chart === "cluster-autoscaler")!;
-            // templates/servicemonitor.yaml:13-16 renders serviceMonitor.selector as metadata.labels.
+            // cluster-autoscaler-chart-9.59.0 templates/servicemonitor.yaml renders serviceMonitor.selector as metadata.labels.
             return (helmMerge(chartDefaults("cluster-autoscaler"), spec.values) as any).serviceMonitor.selector;
         };
         assert.deepEqual(labels(configs.production), { release: "cluster-autoscaler" });

@@ -255,12 +255,12 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
     });
 
     it("the managed node groups reach the API through the EKS cluster security group", async () => {
-        // EKS user guide (awsdocs/amazon-eks-user-guide 4d52b4d, latest/ug/nodes/launch-templates.adoc:105):
+        // EKS user guide (awsdocs/amazon-eks-user-guide 4d52b4d, latest/ug/nodes/launch-templates.adoc, security groups):
         // "By default, Amazon EKS applies the cluster security group to the instances in your node
         // group ... If you specify custom security groups in the launch template ... Amazon EKS doesn't
-        // add the cluster security group." That group (networking/sec-group-reqs.adoc:25-81) is on the
+        // add the cluster security group." That group (networking/sec-group-reqs.adoc, the cluster security group) is on the
         // control plane's interfaces too and admits all traffic from itself. pulumi-eks v4.3.0 does the
-        // same for its own launch templates (nodes/nodegroup.ts:2275, vpcConfig.clusterSecurityGroupId).
+        // same for its own launch templates (nodes/nodegroup.ts `createManagedNodeGroup`, vpcConfig.clusterSecurityGroupId).
         const run = await runStack("production");
         const templates = run.registered.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
         assert.ok(templates.length > 0);

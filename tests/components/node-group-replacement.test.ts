@@ -1,17 +1,6 @@
 // A change that replaces a node group (issue 20 item 2): which size the new group gets, and what
-// preview says. What the engine does at the pinned versions, established from their source:
-// - pulumi v3.248.0 pkg/resource/deploy/step_generator.go `continueStepsFromImport` (the path every
-//   registration takes) calls `processIgnoreChanges(inputs, old.Inputs, goal.IgnoreChanges)` before
-//   Check and Diff: each ignored path gets the OLD INPUT's value, and the replacement is created
-//   from those inputs. pulumi-eks v4.3.0 `createManagedNodeGroup` puts
-//   `ignoreChanges: ["scalingConfig.desiredSize"]` on the aws.eks.NodeGroup when ignoreScalingChanges.
-// - With `refresh: always` (Pulumi.yaml), `old` is the refreshed state: `RefreshStep.Apply` (step.go)
-//   keeps the inputs the provider's Read returns, and pulumi-terraform-bridge v3.136.0
-//   `ExtractInputsFromOutputs` (isRefresh) / `extractInputs` (pkg/tfbridge/schema.go) gives each input
-//   key already present the refreshed state's value: the old inputs' desiredSize becomes the live one.
-// So with refresh the replacement already starts at the live size; without refresh (`--refresh=false`)
-// it starts at the size last sent (the creation size). The program sends the live size, clamped into
-// minSize..maxSize, on a replacing run, so the new group gets it either way.
+// preview says. What the engine does at the pinned versions, from their source, is in
+// docs/design/components.md "A replaced node group".
 import { strict as assert } from "assert";
 import { scalingPlan } from "../../components/node-group";
 import { forceNewChanges, LiveNodeGroup, replacementPlan } from "../../components/node-group-replacement";

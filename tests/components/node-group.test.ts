@@ -36,7 +36,7 @@ describe("@pulumi/eks pin", () => {
 });
 
 describe("node groups follow the cluster version", () => {
-    // nodegroup.ts v4.3.0 lines 1886-1891: `if (!args.version && !args.launchTemplate) args.version =
+    // pulumi-eks v4.3.0 `createManagedNodeGroup`: `if (!args.version && !args.launchTemplate) args.version =
     // core.cluster.version`: with a launch template (ours: IMDSv2, gp3) nothing defaults the version,
     // and the AWS provider only sees version drift when it is given one.
     it("every node group carries cluster.version, and raising it moves every group", async () => {
@@ -92,7 +92,7 @@ describe("raising minSize above the live desired size", () => {
     });
 
     it("a live size inside the new range stays cluster-autoscaler's (desiredSize ignored)", () => {
-        // nodegroup.ts v4.3.0 lines 2085-2087: ignoreScalingChanges -> ignoreChanges ["scalingConfig.desiredSize"].
+        // pulumi-eks v4.3.0 `createManagedNodeGroup`: ignoreScalingChanges -> ignoreChanges ["scalingConfig.desiredSize"].
         for (const desiredSize of [3, 7, 10]) {
             assert.equal(scalingPlan(settings, { desiredSize }).ignoreScalingChanges, true, String(desiredSize));
         }
@@ -101,7 +101,7 @@ describe("raising minSize above the live desired size", () => {
     it("minSize raised above the live size: this run sends desiredSize = the new minSize, not the ignored old size", () => {
         // EKS UpdateNodegroupConfig refuses min > desired ("InvalidParameterException: Minimum capacity 2
         // can't be greater than desired size 1", terraform-aws-modules/terraform-aws-eks#3683 and #748:
-        // the same ignore_changes on desired_size). nodegroup.ts v4.3.0 lines 2099-2108 pass
+        // the same ignore_changes on desired_size). pulumi-eks v4.3.0 `createManagedNodeGroup` passes
         // scalingConfig.desiredSize through when it is not ignored.
         assert.deepEqual(scalingPlan({ minSize: 5, maxSize: 10, desiredSize: 3 }, { desiredSize: 3 }), {
             scalingConfig: { minSize: 5, maxSize: 10, desiredSize: 5 },

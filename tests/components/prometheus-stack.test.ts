@@ -299,7 +299,7 @@ describe("kube-prometheus-stack", () => {
         assert.deepEqual(values.alertmanager.alertmanagerSpec.podMetadata.annotations, {
             [SAFE_TO_EVICT_LOCAL_VOLUMES]: "alertmanager-kube-prometheus-stack-alertmanager-db",
         });
-        // grafana-12.11.1 templates/_pod.tpl:1630-1631 always adds the `search` emptyDir.
+        // grafana-12.11.1 templates/_pod.tpl (the `search` volume) always adds the `search` emptyDir.
         assert.deepEqual(values.grafana.podAnnotations, {
             [SAFE_TO_EVICT_LOCAL_VOLUMES]: "storage,search,sc-dashboard-volume,sc-datasources-volume",
         });

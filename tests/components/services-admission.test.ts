@@ -148,7 +148,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
         });
     });
 
-    describe("on UPDATE, checks writes of the pod template only (oldObject, types.go:315, :1225-1226)", () => {
+    describe("on UPDATE, checks writes of the pod template only (oldObject, null on CREATE: `Validation.Expression`)", () => {
         it("a Deployment that predates the policy can still take a finalizer change or an annotation (its template is unchanged)", () => {
             const old = breach();
             const updated = structuredClone(old);
@@ -367,15 +367,15 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             assert.equal(policy.failurePolicy, "Fail");
         });
 
-        it("every validation has a static message without line breaks, for when its messageExpression fails (types.go:353-357, :371-374)", () => {
+        it("every validation has a static message without line breaks, for when its messageExpression fails (`Validation.Message`, `Validation.MessageExpression`)", () => {
             for (const validation of policy.validations) {
                 assert.ok(validation.message.length > 0 && !/[\r\n]/.test(validation.message), validation.message);
                 assert.ok(!/[\r\n]/.test(validation.expression + validation.messageExpression));
             }
         });
 
-        it("every messageExpression is a string by its type, as the API server requires (message.go:34-36, compile.go:189-204): a + chain that starts with a string literal", () => {
-            // object is dyn when the API server compiles (compile.go:253-254); `"..." + dyn` can only
+        it("every messageExpression is a string by its type, as the API server requires (`MessageExpressionCondition.ReturnTypes`, `compiler.CompileCELExpression`): a + chain that starts with a string literal", () => {
+            // object is dyn when the API server compiles (`createEnvForOpts`); `"..." + dyn` can only
             // resolve to string concatenation, so the whole left-leaning chain is typed string.
             const leftmost = (expr: any): any =>
                 expr.exprKind.case === "callExpr" && expr.exprKind.value.function === "_+_"
@@ -422,7 +422,7 @@ describe("ValidatingAdmissionPolicy berrys-services-contract", function () {
             );
         });
 
-        it("its literals are homogeneous, as the API server requires (base.go:68): the contract map holds strings only, the ports map ints only", () => {
+        it("its literals are homogeneous, as the API server requires (`cel.HomogeneousAggregateLiterals` in `baseOptsWithoutStrictCost`): the contract map holds strings only, the ports map ints only", () => {
             const contract = policy.variables
                 .find((variable) => variable.name === "contract")!
                 .expression.replace(/\[object\.metadata\.name\]$/, "");

@@ -88,8 +88,8 @@ describe("examples/consumer: docs/outputs.md's StackReference example", function
             assert.equal(spec.replicas, undefined, "the HPA owns the replica count");
             assert.equal(spec.template.spec.priorityClassName, "berrys-critical");
             const [container] = spec.template.spec.containers;
-            // An Output's own member `resources` hides a lifted `contract.resources` (pulumi
-            // output.js:119-127, @pulumi/pulumi 3.248): this is the line that catches it.
+            // An Output's own member `resources` hides a lifted `contract.resources` (@pulumi/pulumi
+            // 3.248 output.js, the member-lifting Proxy of the `OutputImpl` constructor): this is the line that catches it.
             assert.deepEqual(container.resources, {
                 requests: { cpu: "250m", memory: "256Mi" },
                 limits: { cpu: "500m", memory: "512Mi" },

@@ -1,21 +1,7 @@
 // A ValidatingAdmissionPolicy and its binding, evaluated as the API server does, with a CEL
-// evaluator from npm (@bufbuild/cel) given standard CEL and the strings extension only: no
-// Kubernetes library (quantity(), lists, ...), so an expression that needs one fails here.
-// What is emulated, from k8s.io/api admissionregistration/v1/types.go at v0.34.10:
-// - the binding's namespaceSelector (matchLabels only) against the namespace's name label;
-// - matchConditions first, without `variables`: any false skips the policy
-//   (`ValidatingAdmissionPolicySpec.MatchConditions`);
-// - variables in order, each seeing the earlier ones (`ValidatingAdmissionPolicySpec.Variables`);
-// - each validation: false fails it; its messageExpression gives the message unless it errors or
-//   yields an empty, multi-line or over-5-KiB string, then `message` does
-//   (`Validation.MessageExpression`);
-// - failurePolicy Fail (`ValidatingAdmissionPolicySpec.FailurePolicy`) would turn an expression
-//   error into a failure: here it fails the test instead, since the policy must never error on a
-//   Deployment the API server accepts;
-// - validationActions: Deny refuses, Warn warns, Audit records
-//   (`ValidatingAdmissionPolicyBindingSpec.ValidationActions`).
-// And the object as the API server hands it to CEL: quantities in canonical form (k8s.io/apimachinery
-// `Quantity.String`, docs/design/components.md), integers as CEL ints.
+// evaluator from npm (@bufbuild/cel) given standard CEL and the strings extension only: an
+// expression that needs a Kubernetes CEL library fails here. What is emulated, by symbol at
+// k8s.io/api v0.34.10: docs/design/components.md "The admission test harness".
 import { celEnv, CelInput, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { canonicalQuantity } from "../../quantity";
@@ -92,7 +78,7 @@ interface BindingSpec {
 
 /**
  * The API server's fallback rules for a messageExpression's result (k8s.io/apiserver
- * pkg/admission/plugin/policy/validating/validator.go:158-188 at v0.34.10): trimmed; not a string,
+ * pkg/admission/plugin/policy/validating `validator.Validate` at v0.34.10): trimmed; not a string,
  * blank, longer than 5 KiB (MaxEvaluatedMessageExpressionSizeBytes, pkg/apis/cel/config.go) or
  * multi-line, and `message` is used instead.
  */

@@ -2,7 +2,7 @@
 // text table, the monthly bill, the drain audit, the scaling dashboard and rule groups) on every
 // fixture stack and a few variants, as SHA-256 hashes of their JSON (keys sorted): refactors must
 // leave every hash as it is. When a change of output is meant, regenerate them with
-// `node -r ./tools/register-ts.js tests/helpers/capacity-hashes.ts` in the commit that explains it.
+// `npm run pins:capacity` in the commit that explains it.
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";

@@ -1,22 +1,8 @@
 /**
  * What the tests of simulator/hpa/ share: upstream's test helpers and clock, and the sources of the
- * Kubernetes HPA controller's own test tables they transcribe as data.
- *
- * Sources (expected values are upstream's literals, never this port's output):
- *   [H] kubernetes/kubernetes pkg/controller/podautoscaler/horizontal_test.go @ 003e86297d18a8538c9da3619871393f9703bf70,
- *       a post-1.28 revision (its NewHorizontalController takes a context) read through the code index; no v1.28.0 copy
- *       of this file was indexed. Its behavior tables still contain the `testThis` case that recent master removed,
- *       and a comparison with v1.28.0's file found them identical.
- *   [D] kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults_test.go @ 0a74a85ed8c08e0f0588ecc4a764883698a1b99e.
- *   [R] pkg/controller/podautoscaler/replica_calculator_test.go, a 1.27/1.28-era revision (GetResourceReplicas with
- *       ctx and container, makePodMetricLevels), found through the code index by content; the index gave no
- *       repository name for it.
- *
- *   [R34] replica_calculator_test.go at a post-1.33 revision (its calculator takes `tolerances Tolerances` per call),
- *       read through the code index; its TestReplicaCalcConfigurableTolerance* cases are the 1.33+ tolerance cases.
- *       The v1.28 cases above it are unchanged there (same names, levels and expectations).
- *
- * Go times are `time.Now()` offsets; here NOW is a fixed second count and offsets are converted to seconds.
+ * Kubernetes HPA controller's own test tables they transcribe as data (expected values are
+ * upstream's literals, never this port's output). Which revision each table comes from, [H], [D],
+ * [R] and [R34] below: docs/design/simulator.md "The HPA tests' upstream tables".
  */
 import type { HPAScalingRules, TimestampedScaleEvent } from "../../simulator/hpa";
 

@@ -2,7 +2,7 @@
 // each resource's URN, parent, options, inputs and secret paths and the components' stack outputs
 // (preflight's warnings and the capacity output depend on today's date: their own tests pin them).
 // Refactors of the components leave every hash as it is (tests/index.test.ts). When a change of what
-// the program registers is meant, run `node -r ./tools/register-ts.js tests/helpers/program-hashes.ts`
+// the program registers is meant, run `npm run pins:program`
 // and commit tests/fixtures/program-hashes.json with it; `--dump <dir>` writes the JSON, to diff.
 import { createHash } from "crypto";
 import * as fs from "fs";

@@ -2,7 +2,7 @@
 // have the most parts (peak: quota spans; spike: node waits and the responseSeconds limit;
 // rollout: rolling update starts; day: hours on the time axis), as a SHA-256 each, pinned by
 // tests/simulator/svg.test.ts so that a refactor of the chart changes no byte. When a change of the
-// chart is meant, regenerate them with `node -r ./tools/register-ts.js tests/helpers/simulation-charts.ts`
+// chart is meant, regenerate them with `npm run pins:simulation-charts`
 // and commit the new tests/fixtures/simulation-charts.json with the change that explains it.
 import { createHash } from "crypto";
 import * as fs from "fs";

@@ -1,6 +1,6 @@
 // simulate()'s result for every load profile on every fixture stack, as a SHA-256 of its JSON: the
 // refactors of the simulator must leave every hash as it is (tests/simulator/run.test.ts).
-// When a change of behaviour is meant, regenerate them with `npm run test:hashes` and commit the
+// When a change of behaviour is meant, regenerate them with `npm run pins:simulation` and commit the
 // new tests/fixtures/simulation-hashes.json with the change that explains it.
 import { createHash } from "crypto";
 import * as fs from "fs";

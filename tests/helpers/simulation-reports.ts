@@ -2,7 +2,7 @@
 // (peak: the quota at top load; spike: responses, misses and their margins; rollout: rolling
 // updates), pinned by tests/simulator/report.test.ts so that a refactor of the report changes no
 // word. When a change of wording is meant, regenerate them with
-// `node -r ./tools/register-ts.js tests/helpers/simulation-reports.ts` and commit the new
+// `npm run pins:simulation-reports` and commit the new
 // tests/fixtures/simulation-reports.json with the change that explains it.
 import * as fs from "fs";
 import * as path from "path";

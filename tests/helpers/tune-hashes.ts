@@ -1,7 +1,7 @@
 // The tuner's result on narrowed searches of the production fixture, and what the CLI prints and
 // writes for them, as SHA-256 hashes (tests/simulator/tuner/search.test.ts, tests/tools/tune.test.ts):
 // refactors of the tuner must leave every hash as it is.
-// When a change of behaviour is meant, regenerate with `npm run test:tune-hashes` and commit the
+// When a change of behaviour is meant, regenerate with `npm run pins:tune` and commit the
 // new tests/fixtures/tune-hashes.json with the change that explains it.
 import { createHash } from "crypto";
 import * as fs from "fs";

@@ -43,7 +43,7 @@ describe("simulator run (the loop around the HPA)", () => {
 
 // A refactor of the simulator changes no result: every fixture stack under every load profile
 // gives the JSON it gave when the hashes were written. A change of behaviour that is meant
-// regenerates them (`npm run test:hashes`) in the commit that explains it.
+// regenerates them (`npm run pins:simulation`) in the commit that explains it.
 describe("simulate() results are unchanged (tests/fixtures/simulation-hashes.json)", () => {
     const expected: Record<string, string> = JSON.parse(fs.readFileSync(SIMULATION_HASHES_FILE, "utf8"));
 
@@ -61,7 +61,7 @@ describe("simulate() results are unchanged (tests/fixtures/simulation-hashes.jso
             assert.equal(
                 simulationHash(stack, name),
                 expected[`${stack} ${name}`],
-                `simulate() on fixture ${stack} under ${name} changed; if meant, run npm run test:hashes`,
+                `simulate() on fixture ${stack} under ${name} changed; if meant, run npm run pins:simulation`,
             );
         });
     }

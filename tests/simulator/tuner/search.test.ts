@@ -15,7 +15,7 @@ import { HELD, resultHash, TUNE_CASES, TUNE_HASHES_FILE, tuneCase, tuneCaseInput
 const CRITERIA = "berrys-platform:simulation.criteria.";
 const pathOf = (change: { path: readonly (string | number)[] }) => change.path.join(".");
 
-describe("tune() results are unchanged (tests/fixtures/tune-hashes.json; npm run test:tune-hashes after a meant change)", function () {
+describe("tune() results are unchanged (tests/fixtures/tune-hashes.json; npm run pins:tune after a meant change)", function () {
     this.timeout(600000);
     const expected = JSON.parse(fs.readFileSync(TUNE_HASHES_FILE, "utf8")) as Record<string, string>;
     for (const name of Object.keys(TUNE_CASES)) {
