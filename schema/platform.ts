@@ -144,8 +144,8 @@ export const clusterSchema = z.strictObject({
         }),
     version: z
         .string()
-        .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.34"' })
-        .default("1.34")
+        .regex(/^1\.\d{2}$/, { error: 'must be a Kubernetes minor version such as "1.35"' })
+        .default("1.35")
         .describe(
             "Kubernetes minor of the control plane, the node groups and the EKS add-ons. Must have a complete row in `catalog/compatibility.ts` " +
                 "(`EKS_ADDON_VERSIONS`: vpc-cni, kube-proxy, coredns, eks-pod-identity-agent, aws-ebs-csi-driver), each version confirmed for the minor " +

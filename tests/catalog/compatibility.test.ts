@@ -346,3 +346,15 @@ describe("CoreDNS as a managed EKS add-on", () => {
         });
     });
 });
+
+describe("a new stack's minor (cluster.version's default)", () => {
+    // Issue 20: 1.34 left standard support on 2026-12-02, so a stack that sets no version starts on
+    // 1.35, the minor the shipped stacks moved to, not on one billed at extended-support rates.
+    it("is 1.35: its add-on row is complete and confirmed, and its standard support ran past 2026-12-07", () => {
+        const version = stackConfig("minimal").cluster.version;
+        assert.equal(version, "1.35");
+        assert.deepEqual(missingAddonVersions(version), []);
+        assert.ok(EKS_ADDONS.every((addon) => EKS_ADDON_VERSIONS[version][addon]?.status === "confirmed"));
+        assert.ok(EKS_VERSION_CALENDAR[version].endOfStandardSupport > "2026-12-07");
+    });
+});
