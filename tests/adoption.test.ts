@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { Command, CommandContext, CommandMain, runCommand } from "../tools/cli";
+import { Command, CommandMain } from "../tools/cli";
+import { CommandRun, runCaptured } from "./helpers/commands";
 import { RENDER, renderMain } from "../tools/render";
 import { SIMULATE, simulateMain } from "../tools/simulate";
 import { listStacks } from "../tools/stack-files";
@@ -29,25 +30,8 @@ function edit(dir: string, stack: string, change: (document: YAML.Document) => v
     fs.writeFileSync(file, document.toString({ lineWidth: 0 }));
 }
 
-async function command(
-    main: CommandMain,
-    spec: Command,
-    argv: string[],
-    dir: string,
-): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const context: CommandContext = {
-        out: (text) => {
-            out += text;
-        },
-        err: (text) => {
-            err += text;
-        },
-        projectDir: dir,
-        cwd: dir,
-    };
-    return { code: await runCommand(spec, main, argv, context), out, err };
+function command(main: CommandMain, spec: Command, argv: string[], dir: string): Promise<CommandRun> {
+    return runCaptured(spec, main, argv, dir);
 }
 
 const PLACEHOLDER_WARNING = /publicAccessCidrs.*RFC 5737 documentation range/;

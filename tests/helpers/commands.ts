@@ -7,12 +7,13 @@ export interface CommandRun {
     readonly err: string;
 }
 
-/** `command` with `argv` in `projectDir` (also its working directory): exit code, stdout, stderr. */
+/** `command` with `argv` in `projectDir` (also its working directory unless `cwd`): exit code, stdout, stderr. */
 export async function runCaptured(
     command: Command,
     main: CommandMain,
     argv: readonly string[],
     projectDir: string,
+    options: { readonly cwd?: string; readonly npmConfig?: Readonly<Record<string, string>> } = {},
 ): Promise<CommandRun> {
     let out = "";
     let err = "";
@@ -24,7 +25,8 @@ export async function runCaptured(
             err += text;
         },
         projectDir,
-        cwd: projectDir,
+        cwd: options.cwd ?? projectDir,
+        npmConfig: options.npmConfig,
     };
     const code = await runCommand(command, main, [...argv], context);
     return { code, out, err };

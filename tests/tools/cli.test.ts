@@ -15,7 +15,6 @@ import {
     CommandMain,
     EXIT_USAGE,
     parseArgs,
-    runCommand,
     swallowedOptions,
     UsageError,
     userPath,
@@ -24,35 +23,19 @@ import { RENDER, renderMain } from "../../tools/render";
 import { SIMULATE, simulateMain } from "../../tools/simulate";
 import { parseYaml, readStackFile, stackArgument, StackFileError } from "../../tools/stack-files";
 import { FIXTURE_STACKS_DIR } from "../helpers/stacks";
+import { CommandRun, runCaptured } from "../helpers/commands";
 
-interface Captured {
-    code: number;
-    out: string;
-    err: string;
-}
+type Captured = CommandRun;
 
 /** Runs a command in-process against `projectDir` (default: a copy of the fixture stacks production and staging), the user in `cwd`. */
-async function run(
+function run(
     command: Command,
     main: CommandMain,
     argv: string[],
     dirs: { projectDir?: string; cwd?: string; npmConfig?: Record<string, string> } = {},
 ): Promise<Captured> {
-    let out = "";
-    let err = "";
-    const context: CommandContext = {
-        out: (text) => {
-            out += text;
-        },
-        err: (text) => {
-            err += text;
-        },
-        projectDir: dirs.projectDir ?? fixtureProject(),
-        cwd: dirs.cwd ?? dirs.projectDir ?? fixtureProject(),
-        npmConfig: dirs.npmConfig,
-    };
-    const code = await runCommand(command, main, argv, context);
-    return { code, out, err };
+    const projectDir = dirs.projectDir ?? fixtureProject();
+    return runCaptured(command, main, argv, projectDir, { cwd: dirs.cwd ?? projectDir, npmConfig: dirs.npmConfig });
 }
 
 const COMMANDS: [string, Command, CommandMain][] = [
