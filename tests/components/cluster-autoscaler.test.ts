@@ -14,15 +14,9 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS, EKS_ADDON_VERSIONS } from "../../catalog
 import { PolicyStatement, podIdentityTrustPolicy } from "../../components/pod-identity-role";
 import { monitoringTarget } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
-import { checkConfig } from "../../preflight";
-import { fixtureStack, stackConfig } from "../helpers/stacks";
+import { checkedWith, fixtureStack, stackConfig } from "../helpers/stacks";
 
-function configWith(overrides: Record<string, unknown>) {
-    const file = fixtureStack("production");
-    // `cluster` overrides merge into the stack's (its publicAccessCidrs keep the API reachable).
-    const cluster = { ...(file.projectConfig.cluster as object), ...(overrides.cluster as object | undefined) };
-    return checkConfig({ ...file.projectConfig, ...overrides, cluster }, file.context);
-}
+const configWith = (overrides: Record<string, unknown>) => checkedWith("production", overrides);
 
 function valid(overrides: Record<string, unknown>): PlatformConfig {
     const result = configWith(overrides);

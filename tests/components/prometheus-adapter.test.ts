@@ -11,7 +11,7 @@ import {
 import { monitoringTarget, splitPrometheusUrl } from "../../components/prometheus-stack";
 import { PlatformConfig } from "../../config";
 import { checkConfig } from "../../preflight";
-import { fixtureStack, stackConfig } from "../helpers/stacks";
+import { checkedWith, fixtureStack, stackConfig } from "../helpers/stacks";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockRun } from "../../tools/mock-engine";
 import { runStack } from "../helpers/program";
@@ -20,10 +20,7 @@ import { chartDefaults, helmMerge } from "../helpers/helm-values";
 
 // prometheus-adapter: the release, each rule's templates and window, the Prometheus URL split as the
 // chart wants it, and the config check that every custom metric an HPA names is served.
-function configWith(overrides: Record<string, unknown>) {
-    const file = fixtureStack("production");
-    return checkConfig({ ...file.projectConfig, ...overrides }, file.context);
-}
+const configWith = (overrides: Record<string, unknown>) => checkedWith("production", overrides);
 
 function errorsOf(overrides: Record<string, unknown>): string[] {
     const result = configWith(overrides);

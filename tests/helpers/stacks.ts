@@ -2,7 +2,7 @@
 // are the team's to edit), parsed by the real config parser, and a small builder for rule tests.
 import * as path from "path";
 import { PlatformConfig } from "../../config";
-import { checkConfig } from "../../preflight";
+import { CheckedConfig, checkConfig } from "../../preflight";
 import { PROJECT_DIR, readStackFile, StackFile } from "../../tools/stack-files";
 
 export const FIXTURE_STACKS_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "stacks");
@@ -26,6 +26,16 @@ export function stackWith(stack: string, change: (raw: Record<string, any>) => v
     const file = fixtureStack(stack);
     change(file.projectConfig);
     return parsedOrThrow(file, `fixture ${stack} with the test's change`);
+}
+
+/**
+ * A fixture with `overrides` replacing its top-level keys (`cluster`'s merged into the fixture's, so
+ * its publicAccessCidrs keep the API reachable), checked as preview checks it.
+ */
+export function checkedWith(stack: string, overrides: Record<string, unknown>): CheckedConfig {
+    const file = fixtureStack(stack);
+    const cluster = { ...(file.projectConfig.cluster as object), ...(overrides.cluster as object | undefined) };
+    return checkConfig({ ...file.projectConfig, ...overrides, cluster }, file.context);
 }
 
 function parsedOrThrow(file: StackFile, what: string): PlatformConfig {

@@ -290,21 +290,7 @@ const HEADROOM_GROUP: NodeGroupShape = {
     daemonSets: { cpu: 0, memory: 0, pods: 0 },
 };
 
-const HEADROOM_SETTINGS: ClusterSettings = {
-    groups: [HEADROOM_GROUP],
-    autoscaler: {
-        enabled: true,
-        provisioningSeconds: 180,
-        delayAfterAddSeconds: 600,
-        delayAfterDeleteSeconds: 600,
-        unneededSeconds: 600,
-        skipNodesWithSystemPods: true,
-        expander: "least-waste",
-    },
-    quota: {},
-    podReadySeconds: 30,
-    terminationSeconds: 30,
-};
+const HEADROOM_SETTINGS = settings({ groups: [HEADROOM_GROUP] });
 
 const amounts = (cpu: number) => ({ cpu, memory: 2 ** 20 });
 const placeholder: PodTemplate = {
