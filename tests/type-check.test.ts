@@ -48,7 +48,7 @@ describe("type safety without a type-check at preview", function () {
     it("npm test runs the typecheck script: TypeScript 7 on tsconfig.typecheck.json, tsconfig.json's options but what 7 requires, without noCheck", () => {
         assert.match(scripts.test, /(^| )typecheck( |$)/);
         assert.match(scripts.typecheck, new RegExp(`^node ${NATIVE_TSC} -p tsconfig\\.typecheck\\.json( |$)`));
-        // The compiler API stays 5 (the loader, ts-node, dependency-cruiser; @pulumi/pulumi 3.248.0's
+        // The compiler API stays 5 (ts-node, dependency-cruiser, typescript-eslint; @pulumi/pulumi 3.248.0's
         // peerDependencies ask for typescript ">= 3.8.3 < 7"); the check is 7's.
         assert.equal(majorOf("node_modules/typescript"), 5);
         assert.equal(majorOf("node_modules/typescript-native"), 7);

@@ -1,10 +1,10 @@
-// Lets Node.js require this repository's TypeScript files, transpiled once and then read from a
-// cache keyed by content: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render, simulate,
-// bench and the tests (.mocharc.js) all load the program through it. It replaces ts-node, which
-// Pulumi's language host runs with a type check unless told otherwise, and which loads the compiler
-// and transpiles every file on every run (docs/design/bench.md, docs/performance.md).
-// Types are not checked here (`npm test` checks them). The emit options are tsconfig.json's own, so
-// the code that runs is the code tsc checks; run with `--enable-source-maps` for TypeScript lines.
+// Lets Node.js require this repository's TypeScript files, transpiled once by esbuild and then read
+// from a cache keyed by content: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render,
+// simulate, bench and the tests (.mocharc.js) all load the program through it. It replaces ts-node,
+// which Pulumi's language host runs with a type check unless told otherwise, and which loads the
+// compiler and transpiles every file on every run (docs/design/bench.md, docs/performance.md).
+// Types are not checked here (`npm test` checks them with tsc). esbuild reads tsconfig.json's target
+// and compiler options, as tsc would emit them; `--enable-source-maps` gives TypeScript lines.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -14,33 +14,31 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "berrys-register-ts");
 /** Bump when what this file emits changes, so that old cache entries are not reused. */
-const FORMAT = 1;
+const FORMAT = 2;
 
-/** tsconfig.json's options that shape the emitted JavaScript (tsconfig.json is plain JSON). */
-function emitOptions() {
+/** esbuild's transform options from tsconfig.json (plain JSON): its target, and the compiler options esbuild reads. */
+function transformOptions() {
     const { compilerOptions = {} } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
-    const options = {};
-    for (const key of [
-        "target",
-        "module",
-        "esModuleInterop",
-        "experimentalDecorators",
-        "emitDecoratorMetadata",
-        "useDefineForClassFields",
-        "importHelpers",
-        "downlevelIteration",
-    ]) {
-        if (compilerOptions[key] !== undefined) options[key] = compilerOptions[key];
-    }
-    return { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false };
+    return {
+        loader: "ts",
+        format: "cjs",
+        target: compilerOptions.target ?? "es2020",
+        // `import()` becomes `require()`, as tsc emits it for `module: commonjs`: Node's ES loader
+        // cannot load a .ts file (tools/render.ts imports the program with `await import`).
+        supported: { "dynamic-import": false },
+        // `strict`, `useDefineForClassFields`, `experimentalDecorators`, ... as tsc reads them.
+        tsconfigRaw: { compilerOptions },
+        sourcemap: "inline",
+        sourcesContent: false,
+    };
 }
 
-const options = emitOptions();
-const typescriptVersion = JSON.parse(
-    fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8"),
+const options = transformOptions();
+const esbuildVersion = JSON.parse(
+    fs.readFileSync(require.resolve("esbuild/package.json", { paths: [ROOT] }), "utf8"),
 ).version;
-const salt = `${FORMAT}\0${typescriptVersion}\0${JSON.stringify(options)}\0`;
-let ts;
+const salt = `${FORMAT}\0${esbuildVersion}\0${JSON.stringify(options)}\0`;
+let esbuild;
 
 function transpile(filename, source) {
     const key = crypto.createHash("sha1").update(salt).update(filename).update("\0").update(source).digest("hex");
@@ -50,28 +48,27 @@ function transpile(filename, source) {
     } catch {
         // Not transpiled yet (or the cache was cleared).
     }
-    ts ??= require(require.resolve("typescript", { paths: [ROOT] }));
-    const output = ts.transpileModule(source, {
-        fileName: filename,
-        compilerOptions: options,
-        reportDiagnostics: true,
-    });
-    if (output.diagnostics.length > 0) {
+    esbuild ??= require(require.resolve("esbuild", { paths: [ROOT] }));
+    let code;
+    try {
+        ({ code } = esbuild.transformSync(source, { ...options, sourcefile: filename }));
+    } catch (error) {
+        if (!Array.isArray(error.errors)) throw error;
         throw new SyntaxError(
-            output.diagnostics
-                .map((diagnostic) => {
-                    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-                    return `${filename}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
-                })
+            error.errors
+                .map(({ text, location }) =>
+                    location ? `${filename}:${location.line}:${location.column + 1}: ${text}` : `${filename}: ${text}`,
+                )
                 .join("\n"),
+            { cause: error },
         );
     }
     // Written to a temporary name and renamed: parallel test workers may write the same entry.
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     const temporary = `${cached}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, output.outputText);
+    fs.writeFileSync(temporary, code);
     fs.renameSync(temporary, cached);
-    return output.outputText;
+    return code;
 }
 
 Module._extensions[".ts"] = function loadTypeScript(module, filename) {
