@@ -9,6 +9,7 @@ import { runWithMocks } from "../../tools/mock-engine";
 import { loadProgram } from "../../tools/render";
 import { SCHEMA_FILE } from "../../tools/stack-file-schema";
 import { parseYaml, PROJECT_DIR, readStackFile, runtimeConfig } from "../../tools/stack-files";
+import { withoutStackTraces } from "./program";
 
 let validate: ValidateFunction | undefined;
 
@@ -41,6 +42,6 @@ export async function checkAsPreview(stack: string, dir: string): Promise<Previe
     if (!checked.ok) {
         throw new Error(`${path.basename(file)}: preview would stop:\n${checked.message}`);
     }
-    const run = await runWithMocks({ stack, config: runtimeConfig(stackFile), loadProgram });
+    const run = await withoutStackTraces(() => runWithMocks({ stack, config: runtimeConfig(stackFile), loadProgram }));
     return { warnings: run.warnings, resources: run.registered.length };
 }
