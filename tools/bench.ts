@@ -109,6 +109,8 @@ interface Job {
     readonly config: Record<string, string>;
     readonly sdkModules: string[];
     readonly calls: Record<string, unknown>;
+    /** Invokes the recorded run failed (a stack never deployed: no cluster to read), by token. */
+    readonly callFailures: Record<string, string>;
     readonly resources: {
         readonly type: string;
         readonly name: string;
@@ -190,7 +192,7 @@ async function recordJob(stack: string): Promise<Job> {
         file.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`),
     );
     const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    return { project, stack, config, sdkModules, calls: run.callResults, resources };
+    return { project, stack, config, sdkModules, calls: run.callResults, callFailures: run.callFailures, resources };
 }
 
 interface ChildReport {

@@ -42,6 +42,8 @@ export interface MockRun {
     readonly calls: string[];
     /** What the mock answered each invoke, by token (the bench replays these). */
     readonly callResults: Record<string, Record<string, any>>;
+    /** The invokes the mock failed (a data source that finds nothing), by token: the failure's message. */
+    readonly callFailures: Record<string, string>;
     /** The same invokes with the arguments the program gave them. */
     readonly invokes: { readonly token: string; readonly inputs: Record<string, any> }[];
     /** What the program returned as stack outputs, fully resolved. */
@@ -327,7 +329,7 @@ function stackReferenceState(name: string, references: RunOptions["stackReferenc
 }
 
 /** What the mock engine saw of a run, filled while the program registers. */
-type Observed = Pick<MockRun, "registered" | "declared" | "calls" | "callResults" | "invokes">;
+type Observed = Pick<MockRun, "registered" | "declared" | "calls" | "callResults" | "callFailures" | "invokes">;
 
 /** The mocks: resources get the cloud's state (placeholders), invokes the data sources' answers. */
 function mocks(options: RunOptions, seen: Observed): pulumi.runtime.Mocks {
@@ -354,8 +356,13 @@ function mocks(options: RunOptions, seen: Observed): pulumi.runtime.Mocks {
         call(args: pulumi.runtime.MockCallArgs) {
             seen.calls.push(args.token);
             seen.invokes.push({ token: args.token, inputs: args.inputs });
-            seen.callResults[args.token] =
-                options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
+            try {
+                seen.callResults[args.token] =
+                    options.callOverrides?.(args.token, args.inputs) ?? callResult(args.token, region, args.inputs);
+            } catch (error) {
+                seen.callFailures[args.token] = error instanceof Error ? error.message : String(error);
+                throw error;
+            }
             return seen.callResults[args.token];
         },
         // Not a preview: under a mocked preview, outputs the mock returns are still unknown.
@@ -413,7 +420,14 @@ async function resolvedOutputs(raw: Record<string, unknown>): Promise<Pick<MockR
  * program is loaded, the config is replaced wholesale, and the run waits for every registration.
  */
 export async function runWithMocks(options: RunOptions): Promise<MockRun> {
-    const seen: Observed = { registered: [], declared: [], calls: [], callResults: {}, invokes: [] };
+    const seen: Observed = {
+        registered: [],
+        declared: [],
+        calls: [],
+        callResults: {},
+        callFailures: {},
+        invokes: [],
+    };
     await pulumi.runtime.setMocks(mocks(options, seen), PROJECT, options.stack, false);
     pulumi.runtime.setAllConfig(options.config);
     const transformations = [declarations(seen.declared), ...(options.transformations ?? [])];

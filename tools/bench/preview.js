@@ -40,7 +40,14 @@ if (options.typescript !== false) {
 const packageJson = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8"));
 const main = path.join(projectDir, project.main ?? packageJson.main ?? ".");
 const programExport = require(main);
-Promise.resolve(programExport instanceof Function ? programExport() : programExport)
+// `transforms` are engine callbacks, which mocks cannot serve (@pulumi/pulumi v3.248.0
+// `registerResource` refuses them without the engine's support): left out through the root
+// component's options, as the mock engine leaves them out (tools/mock-engine.ts `declarations`).
+const withoutTransforms = (args) =>
+    args.opts.transforms?.length ? { props: args.props, opts: { ...args.opts, transforms: undefined } } : undefined;
+Promise.resolve(
+    programExport instanceof Function ? programExport({ transformations: [withoutTransforms] }) : programExport,
+)
     .then(() => pulumi.runtime.disconnect())
     .catch((error) => {
         console.error(error);

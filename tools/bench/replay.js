@@ -29,6 +29,9 @@ function startReplay(pulumi) {
                 return { id: args.id || answer.id, state: answer.state };
             },
             call(args) {
+                const failure = job.callFailures[args.token];
+                // As the mock engine fails it (tools/mock-engine.ts invokeFailure).
+                if (failure !== undefined) throw Object.assign(new Error(failure), { details: failure });
                 return job.calls[args.token] ?? {};
             },
         },
