@@ -80,10 +80,17 @@ export const DEFAULT_HPA_CONTROLLER_CONFIG: HpaControllerConfig = {
     scaleUpLimitFactor: SCALE_UP_LIMIT_FACTOR,
 };
 
-/** The error path of the replica calculator (upstream returns `error`; callers here catch this one class). */
+/**
+ * The error path of the replica calculator (upstream returns `error`; callers here catch this one
+ * class). Thrown at every sync of a service whose pods are not ready yet and always caught, so it
+ * captures no stack trace, which would cost more than the sync.
+ */
 export class MetricComputationError extends Error {
     constructor(message: string) {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
         super(message);
+        Error.stackTraceLimit = limit;
         this.name = "MetricComputationError";
     }
 }
