@@ -21,6 +21,7 @@ export const PROJECT = "berrys-platform";
 /** The root component's name (index.ts): its children's names start with it, e.g. `berrys-<group>-role`. */
 export const ROOT_NAME = "berrys";
 
+// No rule across these keys (those are ConfigChecks, preflight.ts): parseConfig parses each on its own.
 export const configSchema = z.strictObject({
     cluster: clusterSchema
         .prefault({})
@@ -117,10 +118,10 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
     if (!context.region) {
         errors.push("aws:region is not set; set it with `pulumi config set aws:region <region>`, e.g. us-east-1");
     }
-    const result = configSchema.safeParse(raw);
-    const salvage = result.success ? { data: result.data, dropped: [] } : salvageKeys(raw, result.error.issues);
-    if (!result.success) {
-        errors.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
+    const result = parseByKey(raw);
+    const salvage = result.data !== undefined ? { data: result.data, dropped: [] } : salvageKeys(raw, result);
+    if (result.issues !== undefined) {
+        errors.push(...result.issues.flatMap((issue) => describeIssue(issue, raw)));
     }
     if (salvage === undefined) {
         return { ok: false, errors: unique(errors) };
@@ -138,20 +139,71 @@ export function parseConfig(raw: Record<string, unknown>, context: StackContext)
     return { ok: true, config, warnings: utilizationWarnings(config) };
 }
 
+const TOP_LEVEL_SCHEMAS = Object.entries(configSchema.shape) as [string, z.ZodType][];
+
+/** configSchema's own rule without its keys' schemas: a map of known keys. */
+const topLevelKeysSchema = z.strictObject(
+    Object.fromEntries(TOP_LEVEL_SCHEMAS.map(([key]) => [key, z.unknown().optional()])),
+);
+
+/** Each top-level key's own parse, with what configSchema.safeParse says of the whole config. */
+type KeyedParse = { readonly byKey: ReadonlyMap<string, z.ZodSafeParseResult<unknown>> } & (
+    | { readonly data: ParsedConfig; readonly issues?: undefined }
+    | { readonly data?: undefined; readonly issues: readonly z.core.$ZodIssue[] }
+);
+
+/**
+ * configSchema.safeParse(raw), one top-level key at a time (the schema has no rule across its keys),
+ * taking `previous`'s result for each key not in `changed`: salvage parses again only the keys it
+ * left something out of. The issues come in zod's order, the keys' in the schema's order, then the
+ * unknown keys; every key is required or has a default, so each parses to a value.
+ */
+function parseByKey(
+    raw: Record<string, unknown>,
+    previous?: KeyedParse["byKey"],
+    changed?: ReadonlySet<string>,
+): KeyedParse {
+    const known = topLevelKeysSchema.safeParse(raw);
+    if (!known.success && known.error.issues.some((issue) => issue.code !== "unrecognized_keys")) {
+        // Not a map at all: zod's own answer for the whole.
+        const whole = configSchema.safeParse(raw);
+        return whole.success
+            ? { byKey: new Map(), data: whole.data }
+            : { byKey: new Map(), issues: whole.error.issues };
+    }
+    const byKey = new Map<string, z.ZodSafeParseResult<unknown>>();
+    const data: Record<string, unknown> = {};
+    const issues: z.core.$ZodIssue[] = [];
+    for (const [key, schema] of TOP_LEVEL_SCHEMAS) {
+        const reused = changed?.has(key) ? undefined : previous?.get(key);
+        const result = reused ?? schema.safeParse(raw[key]);
+        byKey.set(key, result);
+        if (result.success) {
+            data[key] = result.data;
+        } else {
+            issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [key, ...issue.path] })));
+        }
+    }
+    issues.push(...(known.error?.issues ?? []));
+    return issues.length > 0 ? { byKey, issues } : { byKey, data: data as ParsedConfig };
+}
+
 /**
  * The config with the keys its issues name left out, parsed again (a few rounds, as leaving a key
  * out may expose the next; a required key's parent goes instead): undefined when a top-level key
- * stays invalid or missing.
+ * stays invalid or missing. Each round parses again only the top-level keys it changed.
  */
 function salvageKeys(
     raw: Record<string, unknown>,
-    issues: readonly z.core.$ZodIssue[],
+    first: KeyedParse,
 ): { data: ParsedConfig; dropped: string[] } | undefined {
-    const current = structuredClone(raw);
+    const current = { ...raw };
+    const copies = new WeakSet<object>([current]);
     const dropped = new Set<string>();
-    let pending = issues;
-    for (let round = 0; round < 6; round++) {
-        for (let path of pending.flatMap(issuePaths)) {
+    let parsed = first;
+    for (let round = 0; round < 6 && parsed.issues !== undefined; round++) {
+        const changed = new Set<string>();
+        for (let path of parsed.issues.flatMap(issuePaths)) {
             // A key that is still missing once left out is required: leave out what holds it.
             while (path.length > 0 && dropped.has(keyName(path)) && valueAt(current, path) === undefined) {
                 path = path.slice(0, -1);
@@ -160,15 +212,12 @@ function salvageKeys(
                 return undefined;
             }
             dropped.add(keyName(path));
-            deleteAt(current, path);
+            deleteAt(current, path, copies);
+            changed.add(String(path[0]));
         }
-        const again = configSchema.safeParse(current);
-        if (again.success) {
-            return { data: again.data, dropped: [...dropped] };
-        }
-        pending = again.error.issues;
+        parsed = parseByKey(current, parsed.byKey, changed);
     }
-    return undefined;
+    return parsed.data !== undefined ? { data: parsed.data, dropped: [...dropped] } : undefined;
 }
 
 /** The key paths an issue is about: an unknown key's own path; a list element's list. */
@@ -182,11 +231,26 @@ function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
     });
 }
 
-function deleteAt(root: unknown, path: readonly PropertyKey[]): void {
+/**
+ * Deletes the key at `path` from `root`, first copying each map or list on the way that `copies`
+ * does not hold: the caller's config stays as given, and only what salvage changes is copied.
+ */
+function deleteAt(root: Record<PropertyKey, unknown>, path: readonly PropertyKey[], copies: WeakSet<object>): void {
     const parent = valueAt(root, path.slice(0, -1));
-    if (parent !== null && typeof parent === "object") {
-        delete (parent as Record<PropertyKey, unknown>)[path[path.length - 1]];
+    if (parent === null || typeof parent !== "object") {
+        return;
     }
+    let node = root;
+    for (const key of path.slice(0, -1)) {
+        let child = node[key] as Record<PropertyKey, unknown>;
+        if (!copies.has(child)) {
+            child = (Array.isArray(child) ? child.slice() : { ...child }) as Record<PropertyKey, unknown>;
+            copies.add(child);
+            node[key] = child;
+        }
+        node = child;
+    }
+    delete node[path[path.length - 1]];
 }
 
 /**
