@@ -156,7 +156,7 @@ type KeyedParse = { readonly byKey: ReadonlyMap<string, z.ZodSafeParseResult<unk
  * configSchema.safeParse(raw), one top-level key at a time (the schema has no rule across its keys),
  * taking `previous`'s result for each key not in `changed`: salvage parses again only the keys it
  * left something out of. The issues come in zod's order, the keys' in the schema's order, then the
- * unknown keys; every key is required or has a default, so each parses to a value.
+ * unknown keys; as in zod's result, an optional key left out stays out.
  */
 function parseByKey(
     raw: Record<string, unknown>,
@@ -179,7 +179,7 @@ function parseByKey(
         const result = reused ?? schema.safeParse(raw[key]);
         byKey.set(key, result);
         if (result.success) {
-            data[key] = result.data;
+            if (result.data !== undefined || key in raw) data[key] = result.data;
         } else {
             issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [key, ...issue.path] })));
         }
