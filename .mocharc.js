@@ -8,12 +8,16 @@ const path = require("path");
 // docs/performance.md): started first, the short files fill in around them and both workers end
 // together; listed last, one would run alone at the end.
 const LONGEST_FIRST = [
-    "tests/tools/tune.test.ts",
     "tests/simulator/tuner/search.test.ts",
+    "tests/tools/tune.test.ts",
     "tests/config.properties.test.ts",
-    "tests/capacity/model.properties.test.ts",
+    "tests/adoption.test.ts",
     "tests/components/addons.test.ts",
+    // These two wait for promtool and tsc, which run beside the worker.
+    "tests/components/monitoring/rules-promtool.test.ts",
+    "tests/type-check.test.ts",
     "tests/simulator/report.test.ts",
+    "tests/capacity/model.properties.test.ts",
 ];
 
 /** Every `*.test.ts` below `dir` (relative to the project, `/`-separated), as mocha's glob finds them. */
