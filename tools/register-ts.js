@@ -1,10 +1,10 @@
-// Lets Node.js require this repository's TypeScript files, transpiled once by esbuild and then read
+// Lets Node.js require this repository's TypeScript files, transpiled once by sucrase and then read
 // from a cache keyed by content: `pulumi preview` (Pulumi.yaml runtime.options.nodeargs), render,
 // simulate, bench and the tests (.mocharc.js) all load the program through it. It replaces ts-node,
 // which Pulumi's language host runs with a type check unless told otherwise, and which loads the
 // compiler and transpiles every file on every run (docs/design/bench.md, docs/performance.md).
-// Types are not checked here (`npm test` checks them with tsc). esbuild reads tsconfig.json's target
-// and compiler options, as tsc would emit them; `--enable-source-maps` gives TypeScript lines.
+// Types are not checked here (`npm test` checks them with tsc). The emit is tsconfig.json's (checked
+// below: CommonJS, esModuleInterop); `--enable-source-maps` gives TypeScript lines.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -14,31 +14,38 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "berrys-register-ts");
 /** Bump when what this file emits changes, so that old cache entries are not reused. */
-const FORMAT = 2;
+const FORMAT = 3;
 
-/** esbuild's transform options from tsconfig.json (plain JSON): its target, and the compiler options esbuild reads. */
-function transformOptions() {
+/**
+ * The tsconfig.json emit options sucrase's output matches (CommonJS with esModuleInterop's
+ * helpers, class fields assigned in the constructor as `target` es2020 does): a tsconfig.json
+ * that asks for another emit is refused, so the code that runs stays the code tsc checks.
+ */
+const EMIT = {
+    module: "commonjs",
+    esModuleInterop: true,
+    useDefineForClassFields: undefined,
+    emitDecoratorMetadata: undefined,
+};
+
+function checkEmitOptions() {
     const { compilerOptions = {} } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
-    return {
-        loader: "ts",
-        format: "cjs",
-        target: compilerOptions.target ?? "es2020",
-        // `import()` becomes `require()`, as tsc emits it for `module: commonjs`: Node's ES loader
-        // cannot load a .ts file (tools/render.ts imports the program with `await import`).
-        supported: { "dynamic-import": false },
-        // `strict`, `useDefineForClassFields`, `experimentalDecorators`, ... as tsc reads them.
-        tsconfigRaw: { compilerOptions },
-        sourcemap: "inline",
-        sourcesContent: false,
-    };
+    for (const [key, value] of Object.entries(EMIT)) {
+        const actual =
+            typeof compilerOptions[key] === "string" ? compilerOptions[key].toLowerCase() : compilerOptions[key];
+        if (actual !== value) {
+            throw new Error(
+                `tsconfig.json compilerOptions.${key} is ${JSON.stringify(compilerOptions[key])}; tools/register-ts.js emits as ${value === undefined ? "its default" : JSON.stringify(value)} does (sucrase): change the loader with it`,
+            );
+        }
+    }
 }
 
-const options = transformOptions();
-const esbuildVersion = JSON.parse(
-    fs.readFileSync(require.resolve("esbuild/package.json", { paths: [ROOT] }), "utf8"),
+const sucraseVersion = JSON.parse(
+    fs.readFileSync(require.resolve("sucrase/package.json", { paths: [ROOT] }), "utf8"),
 ).version;
-const salt = `${FORMAT}\0${esbuildVersion}\0${JSON.stringify(options)}\0`;
-let esbuild;
+const salt = `${FORMAT}\0${sucraseVersion}\0`;
+let sucrase;
 
 function transpile(filename, source) {
     const key = crypto.createHash("sha1").update(salt).update(filename).update("\0").update(source).digest("hex");
@@ -48,21 +55,26 @@ function transpile(filename, source) {
     } catch {
         // Not transpiled yet (or the cache was cleared).
     }
-    esbuild ??= require(require.resolve("esbuild", { paths: [ROOT] }));
-    let code;
+    if (sucrase === undefined) {
+        checkEmitOptions();
+        sucrase = require(require.resolve("sucrase", { paths: [ROOT] }));
+    }
+    let output;
     try {
-        ({ code } = esbuild.transformSync(source, { ...options, sourcefile: filename }));
+        output = sucrase.transform(source, {
+            transforms: ["typescript", "imports"],
+            filePath: filename,
+            sourceMapOptions: { compiledFilename: filename },
+        });
     } catch (error) {
-        if (!Array.isArray(error.errors)) throw error;
+        if (error.loc === undefined) throw error;
         throw new SyntaxError(
-            error.errors
-                .map(({ text, location }) =>
-                    location ? `${filename}:${location.line}:${location.column + 1}: ${text}` : `${filename}: ${text}`,
-                )
-                .join("\n"),
+            `${filename}:${error.loc.line}:${error.loc.column + 1}: ${error.message.replace(/^Error transforming \S+: /, "")}`,
             { cause: error },
         );
     }
+    const map = Buffer.from(JSON.stringify(output.sourceMap)).toString("base64");
+    const code = `${output.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}\n`;
     // Written to a temporary name and renamed: parallel test workers may write the same entry.
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     const temporary = `${cached}.${process.pid}.tmp`;

@@ -1,7 +1,8 @@
 // tools/register-ts.js, the loader `pulumi preview`, the npm scripts and mocha load the program
-// through: what the program relies on in the JavaScript esbuild emits for it, shown on small
+// through: what the program relies on in the JavaScript sucrase emits for it, shown on small
 // TypeScript files required through the loader as the program's own files are.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -52,8 +53,27 @@ describe("tools/register-ts.js: the program's TypeScript as Node runs it", () =>
         });
     });
 
+    it("refuses a tsconfig.json that asks for an emit the loader does not produce, naming the option", () => {
+        // A copy of the loader in a project whose tsconfig.json asks for ES modules.
+        const dir = sources({ "index.ts": "export const a = 1;\n" });
+        fs.mkdirSync(path.join(dir, "tools"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "tools", "register-ts.js"), path.join(dir, "tools", "register-ts.js"));
+        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+        const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "utf8"));
+        fs.writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ compilerOptions: { ...compilerOptions, module: "esnext" } }),
+        );
+        const run = spawnSync(process.execPath, ["-r", "./tools/register-ts.js", "index.ts"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
+        assert.notEqual(run.status, 0);
+        assert.match(run.stderr, /tsconfig\.json compilerOptions\.module is "esnext"/);
+    });
+
     it("tsconfig.json sets isolatedModules: the type check refuses what a file-by-file transpiler would emit wrong", () => {
-        // esbuild sees one file at a time (a `const enum` from another file, a re-exported type
+        // sucrase sees one file at a time (a `const enum` from another file, a re-exported type
         // without `export type`, would be emitted wrong); tsc checks the program with the same options.
         const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "utf8"));
         assert.equal(compilerOptions.isolatedModules, true);
