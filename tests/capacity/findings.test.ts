@@ -4,26 +4,11 @@ import { capacityFindings, Finding, formatCapacityTable, formatFinding } from ".
 import { capacityReport } from "../../capacity/model";
 import { runChecks } from "../../preflight";
 import { itKeepsOutput } from "../helpers/capacity-hashes";
-import { stackConfig, stackWith } from "../helpers/stacks";
+import { productionWith, smallStaging, stackConfig } from "../helpers/stacks";
 
 function findings(config: PlatformConfig, checks: readonly ConfigCheck[] = []): Finding[] {
     return capacityFindings(config, capacityReport(config), runChecks(config, checks));
 }
-
-/** The production stack file with `change` applied to its project config, parsed. */
-const productionWith = (change: (raw: Record<string, any>) => void) => stackWith("production", change);
-
-/** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
-const smallStaging = () =>
-    stackWith("staging", (raw) => {
-        Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
-        Object.assign(raw.nodeGroups["default-node-group"], {
-            instanceTypes: ["m6i.large"],
-            minSize: 2,
-            desiredSize: 2,
-            maxSize: 5,
-        });
-    });
 
 /** A parsed config with one service replaced by hand: for settings the schema itself rejects. */
 function withService(

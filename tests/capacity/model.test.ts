@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { PlatformConfig } from "../../config";
 import { capacityReport, formatAmount, QuotaRow, SystemPod } from "../../capacity/model";
 import { itKeepsOutput } from "../helpers/capacity-hashes";
-import { stackConfig, stackWith } from "../helpers/stacks";
+import { productionWith, smallStaging, stackConfig } from "../helpers/stacks";
 import { formatCapacityTable } from "../../capacity/findings";
 
 const GIB = 2 ** 30;
@@ -15,21 +15,6 @@ function quotaRow(
 ): QuotaRow {
     return capacityReport(config, systemPods).quota.find((row) => row.resource === resource)!;
 }
-
-/** The production stack file with `change` applied to its project config, parsed. */
-const productionWith = (change: (raw: Record<string, any>) => void) => stackWith("production", change);
-
-/** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
-const smallStaging = () =>
-    stackWith("staging", (raw) => {
-        Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
-        Object.assign(raw.nodeGroups["default-node-group"], {
-            instanceTypes: ["m6i.large"],
-            minSize: 2,
-            desiredSize: 2,
-            maxSize: 5,
-        });
-    });
 
 describe("capacity/model", () => {
     describe("the production stack (the seed's numbers)", () => {
@@ -337,7 +322,7 @@ describe("capacity report: monthly cost of the nodes", () => {
     });
 
     it("a group of several types costs its dearest type; a price override changes the cost", () => {
-        const config = stackWith("production", (raw) => {
+        const config = productionWith((raw) => {
             raw.nodeGroups["default-node-group"].instanceTypes = ["m6i.xlarge", "m7i.xlarge"];
             raw.simulation = { tuning: { prices: { "m6i.xlarge": 0.3 } } };
         });
@@ -347,7 +332,7 @@ describe("capacity report: monthly cost of the nodes", () => {
     });
 
     it("a type without a price leaves the cost unknown and the table names the key to set", () => {
-        const config = stackWith("production", (raw) => {
+        const config = productionWith((raw) => {
             // A type the stack describes itself (guardrails.instanceTypes) has a size but no price.
             raw.guardrails = {
                 ...raw.guardrails,

@@ -5,11 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { releaseSpecs, renderReleases } from "../../components/addons";
 import { MockRun, RegisteredResource } from "../../tools/mock-engine";
 import { runStack } from "../helpers/program";
-import { stackConfig, fixtureStack, stackWith } from "../helpers/stacks";
+import { externalPrometheus, stackConfig, withAddons } from "../helpers/stacks";
 import * as YAML from "yaml";
 import { addonPodRequests } from "../../capacity/system-pods";
 import { PlatformConfig } from "../../config";
-import { checkConfig } from "../../preflight";
 import * as fs from "fs";
 import * as path from "path";
 import type { ReleaseSpec } from "../../components/helm-release";
@@ -18,11 +17,7 @@ import { chartDefaults, helmMerge, isMap, keptDefaults, mapsMeetingDefaults, Val
 // The add-ons in the whole program under mocks: what is registered, in which namespace, waiting for
 // what, and the stack outputs they add.
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const EXTERNAL = {
-    mode: "external",
-    url: "http://prometheus-operated.observability.svc:9090",
-    selectorLabels: { prometheus: "main" },
-};
+const EXTERNAL = externalPrometheus();
 
 const releases = (run: MockRun) => run.registered.filter((resource) => resource.type === RELEASE);
 const podMonitors = (run: MockRun) => run.registered.filter((resource) => resource.inputs.kind === "PodMonitor");
@@ -212,14 +207,6 @@ describe("scaling add-ons in the program (mocked)", function () {
 // The releases as a whole: each one's name, chart, repository, version and namespace in both
 // Prometheus modes; metrics-server and kube-prometheus-stack values; the add-on pods' requests for
 // the capacity model; and the YAML render prints.
-function withAddons(addons: Record<string, unknown>): PlatformConfig {
-    const file = fixtureStack("production");
-    const result = checkConfig({ ...file.projectConfig, addons }, file.context);
-    if (!result.ok) {
-        throw new Error(result.errors.join("\n"));
-    }
-    return result.config;
-}
 
 const pinned = (config: PlatformConfig) =>
     releaseSpecs(config).map(({ name, chart, repo, version, namespace }) => ({
@@ -232,13 +219,7 @@ const pinned = (config: PlatformConfig) =>
 
 describe("add-on releases", () => {
     const production = stackConfig("production");
-    const external = withAddons({
-        prometheus: {
-            mode: "external",
-            url: "http://prometheus-operated.observability.svc:9090",
-            selectorLabels: { prometheus: "main" },
-        },
-    });
+    const external = withAddons({ prometheus: EXTERNAL });
 
     it("install kube-prometheus-stack, metrics-server, prometheus-adapter and cluster-autoscaler at the pinned versions", () => {
         assert.deepEqual(pinned(production), [
@@ -474,25 +455,10 @@ function unknownKeys(values: Record<string, unknown>, defaults: unknown, rules: 
     return problems;
 }
 
-function stackWithAddons(config: PlatformConfig, addons: Record<string, unknown>): PlatformConfig {
-    const file = fixtureStack(config.stack);
-    const result = checkConfig({ ...file.projectConfig, addons }, file.context);
-    if (!result.ok) {
-        throw new Error(result.errors.join("\n"));
-    }
-    return result.config;
-}
-
 describe("chart values keys (against tests/fixtures/charts)", () => {
     const production = stackConfig("production");
-    const external = stackWithAddons(production, {
-        prometheus: {
-            mode: "external",
-            url: "http://prometheus-operated.observability.svc:9090",
-            selectorLabels: { team: "platform" },
-        },
-    });
-    const noGrafana = stackWithAddons(production, { prometheus: { mode: "install", grafana: false } });
+    const external = withAddons({ prometheus: externalPrometheus({ team: "platform" }) });
+    const noGrafana = withAddons({ prometheus: { mode: "install", grafana: false } });
     const specs: ReleaseSpec[] = [...releaseSpecs(production), ...releaseSpecs(external), ...releaseSpecs(noGrafana)];
     const defaults = (chart: string) =>
         YAML.parse(fs.readFileSync(path.join(CHARTS_DIR, `${chart}.values.yaml`), "utf8"));
@@ -653,27 +619,9 @@ const get = (values: unknown, path: string): unknown =>
 const configs: Record<string, PlatformConfig> = {
     production: stackConfig("production"),
     staging: stackConfig("staging"),
-    external: stackWith("production", (raw) => {
-        raw.addons = {
-            prometheus: {
-                mode: "external",
-                url: "http://prometheus-operated.observability.svc:9090",
-                selectorLabels: { prometheus: "main" },
-            },
-        };
-    }),
-    "external with a release label": stackWith("production", (raw) => {
-        raw.addons = {
-            prometheus: {
-                mode: "external",
-                url: "http://prometheus-operated.observability.svc:9090",
-                selectorLabels: { release: "kps-main" },
-            },
-        };
-    }),
-    "no Grafana": stackWith("production", (raw) => {
-        raw.addons = { prometheus: { mode: "install", grafana: false } };
-    }),
+    external: withAddons({ prometheus: EXTERNAL }),
+    "external with a release label": withAddons({ prometheus: externalPrometheus({ release: "kps-main" }) }),
+    "no Grafana": withAddons({ prometheus: { mode: "install", grafana: false } }),
 };
 
 /** Every place over every config, with the release values it was found in. */

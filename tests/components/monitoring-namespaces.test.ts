@@ -4,14 +4,9 @@
 import { strict as assert } from "assert";
 import { MockRun } from "../../tools/mock-engine";
 import { runStack } from "../helpers/program";
+import { externalPrometheus } from "../helpers/stacks";
 
-const EXTERNAL = {
-    prometheus: {
-        mode: "external",
-        url: "http://prometheus-operated.observability.svc:9090",
-        selectorLabels: { prometheus: "main" },
-    },
-};
+const EXTERNAL = { prometheus: externalPrometheus() };
 
 function namespace(run: MockRun, name: string) {
     return run.registered.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.name === name);

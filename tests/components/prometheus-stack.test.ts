@@ -12,10 +12,9 @@ import {
     monitoringTarget,
     storageClassSpec,
 } from "../../components/prometheus-stack";
-import type { PlatformConfig } from "../../config";
 import { SCALING_ALERTS } from "../../schema/monitoring";
 import { chartDefaults, helmMerge, isMap, Values } from "../helpers/helm-values";
-import { stackConfig, stackWith } from "../helpers/stacks";
+import { externalPrometheus, stackConfig, withAddons } from "../helpers/stacks";
 
 // kube-prometheus-stack's defaults on EKS: every default rule group and scrape target the chart
 // renders with the program's values, each left on with its reason; what EKS cannot serve is off, and
@@ -239,20 +238,9 @@ describe("Grafana isolated in the monitoring namespace (issue 21)", () => {
 });
 
 // kube-prometheus-stack's values as the program sets them, and where an external Prometheus is read.
-/** The production fixture with `addons` replaced. */
-const withAddons = (addons: Record<string, unknown>): PlatformConfig =>
-    stackWith("production", (raw) => {
-        raw.addons = addons;
-    });
 
 const production = stackConfig("production");
-const external = withAddons({
-    prometheus: {
-        mode: "external",
-        url: "http://prometheus-operated.observability.svc:9090",
-        selectorLabels: { prometheus: "main" },
-    },
-});
+const external = withAddons({ prometheus: externalPrometheus() });
 
 describe("kube-prometheus-stack", () => {
     const settings = production.addons.prometheus;

@@ -28,6 +28,34 @@ export function stackWith(stack: string, change: (raw: Record<string, any>) => v
     return parsedOrThrow(file, `fixture ${stack} with the test's change`);
 }
 
+/** The production fixture with `change` applied to its project config, parsed. */
+export const productionWith = (change: (raw: Record<string, any>) => void): PlatformConfig =>
+    stackWith("production", change);
+
+/** A fixture (production unless named) with its `addons` key replaced, parsed. */
+export function withAddons(addons: Record<string, unknown>, stack = "production"): PlatformConfig {
+    return stackWith(stack, (raw) => {
+        raw.addons = addons;
+    });
+}
+
+/** `addons.prometheus` for a Prometheus the stack does not install, selecting monitors by `selectorLabels`. */
+export function externalPrometheus(selectorLabels: Record<string, string> = { prometheus: "main" }) {
+    return { mode: "external", url: "http://prometheus-operated.observability.svc:9090", selectorLabels };
+}
+
+/** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
+export const smallStaging = (): PlatformConfig =>
+    stackWith("staging", (raw) => {
+        Object.assign(raw.namespace.quota, { "requests.cpu": "8", "limits.cpu": "16" });
+        Object.assign(raw.nodeGroups["default-node-group"], {
+            instanceTypes: ["m6i.large"],
+            minSize: 2,
+            desiredSize: 2,
+            maxSize: 5,
+        });
+    });
+
 /**
  * A fixture with `overrides` replacing its top-level keys (`cluster`'s merged into the fixture's, so
  * its publicAccessCidrs keep the API reachable), checked as preview checks it.
