@@ -236,19 +236,19 @@ function issuePaths(issue: z.core.$ZodIssue): PropertyKey[][] {
  * does not hold: the caller's config stays as given, and only what salvage changes is copied.
  */
 function deleteAt(root: Record<PropertyKey, unknown>, path: readonly PropertyKey[], copies: WeakSet<object>): void {
-    const parent = valueAt(root, path.slice(0, -1));
-    if (parent === null || typeof parent !== "object") {
-        return;
-    }
     let node = root;
     for (const key of path.slice(0, -1)) {
-        let child = node[key] as Record<PropertyKey, unknown>;
-        if (!copies.has(child)) {
-            child = (Array.isArray(child) ? child.slice() : { ...child }) as Record<PropertyKey, unknown>;
-            copies.add(child);
-            node[key] = child;
+        const child = node[key];
+        if (child === null || typeof child !== "object") {
+            return;
         }
-        node = child;
+        let copy = child as Record<PropertyKey, unknown>;
+        if (!copies.has(copy)) {
+            copy = (Array.isArray(child) ? child.slice() : { ...child }) as Record<PropertyKey, unknown>;
+            copies.add(copy);
+            node[key] = copy;
+        }
+        node = copy;
     }
     delete node[path[path.length - 1]];
 }

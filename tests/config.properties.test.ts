@@ -9,7 +9,7 @@ import { Mutation, mutatedRawConfig, STACK, validRawConfig } from "./capacity/ar
 // mutations reach some rare cross-key rules (a mistake that empties a list another check reads)
 // in one seed and not the next, and 750 reach as much as 1,000 in the same way, each some that the
 // other misses; 500 valid configs, with JSON at a top-level key, likewise reach as much as 1,000.
-export const RUNS = { valid: 500, mutated: 750 } as const;
+const RUNS = { valid: 500, mutated: 750 } as const;
 
 /**
  * A missing region reaches parseConfig's own check and the two cross-checks that look the region

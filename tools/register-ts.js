@@ -68,8 +68,9 @@ function transpile(filename, source) {
         });
     } catch (error) {
         if (error.loc === undefined) throw error;
+        // sucrase's `loc` counts lines and columns from 1, as editors do.
         throw new SyntaxError(
-            `${filename}:${error.loc.line}:${error.loc.column + 1}: ${error.message.replace(/^Error transforming \S+: /, "")}`,
+            `${filename}:${error.loc.line}:${error.loc.column}: ${error.message.replace(/^Error transforming \S+: /, "")}`,
             { cause: error },
         );
     }

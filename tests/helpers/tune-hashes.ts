@@ -33,7 +33,8 @@ export const NARROW = {
 /** A value set in the production fixture before the search: its config path (without the namespace) and the value. */
 export type Setting = readonly [path: readonly string[], value: unknown];
 
-const SERVICES = ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"];
+/** The production fixture's services. */
+const SERVICES = Object.keys(fixtureStack("production").projectConfig.services as Record<string, unknown>);
 
 /** `seconds` as the `direction` stabilization window of each of `services`. */
 function windows(direction: "scaleUp" | "scaleDown", seconds: number, services = SERVICES): Setting[] {
