@@ -12,7 +12,15 @@ import { formatCapacityTable } from "../capacity/findings";
 import { platformPods } from "../catalog/platform-pods";
 import { renderReleases } from "../components/addons";
 import { preflight, PreflightResult } from "../preflight";
-import { DeclaredResource, MockRun, ProgramFailed, Program, RegisteredResource, runWithMocks } from "./mock-engine";
+import {
+    DeclaredResource,
+    MockRun,
+    ProgramFailed,
+    Program,
+    RegisteredResource,
+    runWithMocks,
+    withoutStackTraces,
+} from "./mock-engine";
 import {
     Command,
     CommandContext,
@@ -110,7 +118,8 @@ export async function render(
     outDir = path.join(PROJECT_DIR, "out", stack),
     projectDir = PROJECT_DIR,
 ): Promise<MockRun> {
-    const run = await runWithMocks({ stack, config: runtimeConfig(readStackFile(stack, projectDir)), loadProgram });
+    const config = runtimeConfig(readStackFile(stack, projectDir));
+    const run = await withoutStackTraces(() => runWithMocks({ stack, config, loadProgram }));
     // Only render's own files: out/<stack>/ also holds other commands' results (simulation/).
     fs.mkdirSync(outDir, { recursive: true });
     const manifests = kubernetesManifests(run.registered);

@@ -5,11 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import { preflight } from "../../preflight";
-import { runWithMocks } from "../../tools/mock-engine";
+import { runWithMocks, withoutStackTraces } from "../../tools/mock-engine";
 import { loadProgram } from "../../tools/render";
 import { SCHEMA_FILE } from "../../tools/stack-file-schema";
 import { parseYaml, PROJECT_DIR, readStackFile, runtimeConfig } from "../../tools/stack-files";
-import { withoutStackTraces } from "./program";
 
 let validate: ValidateFunction | undefined;
 

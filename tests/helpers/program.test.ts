@@ -1,9 +1,9 @@
-// withoutStackTraces, which the mocked program runs go through: cheaper runs must not cost a failing
-// test its stack trace, nor hide a failure.
+// tools/mock-engine.ts withoutStackTraces, which render and the tests' mocked runs go through:
+// cheaper runs must not cost a failing run its stack trace, nor hide a failure.
 import { strict as assert } from "assert";
-import { withoutStackTraces } from "./program";
+import { withoutStackTraces } from "../../tools/mock-engine";
 
-describe("tests/helpers/program.ts withoutStackTraces", () => {
+describe("tools/mock-engine.ts withoutStackTraces", () => {
     it("runs a passing run once, capturing no stack traces, and restores the limit", async () => {
         const before = Error.stackTraceLimit;
         const limits: number[] = [];

@@ -1,7 +1,7 @@
 // Runs the real program (index.ts) under Pulumi's mocks with a fixture stack's config
 // (tests/fixtures/stacks/), as render does with a shipped one.
 import * as pulumi from "@pulumi/pulumi";
-import { MockRun, RegisteredResource, runWithMocks } from "../../tools/mock-engine";
+import { MockRun, RegisteredResource, runWithMocks, withoutStackTraces } from "../../tools/mock-engine";
 import { loadProgram } from "../../tools/render";
 import { runtimeConfig } from "../../tools/stack-files";
 import { fixtureStack } from "./stacks";
@@ -72,28 +72,6 @@ function run(stack: string, options: ProgramRunOptions): Promise<MockRun> {
             callOverrides: options.callOverrides,
         }),
     );
-}
-
-/**
- * Runs `run` with no stack traces captured: the SDK takes one for every promise it makes
- * (@pulumi/pulumi v3.248.0 `debuggablePromise`, read only to report leaked promises at exit), a
- * quarter of a mocked run's CPU. A run that fails is run again with them, so that its error (the
- * program is deterministic under mocks) says where it came from.
- */
-export async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    let failure: unknown;
-    try {
-        return await run();
-    } catch (error) {
-        failure = error;
-    } finally {
-        Error.stackTraceLimit = limit;
-    }
-    await run();
-    // Passed with stack traces: still the first run's failure.
-    throw failure;
 }
 
 /** The one registered resource of a type and name; fails when there is none or several. */
