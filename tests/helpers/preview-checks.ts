@@ -3,22 +3,12 @@
 // program runs to its outputs under the mock engine. Tests of shipped or edited stacks use only this.
 import * as fs from "fs";
 import * as path from "path";
-import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import { preflight } from "../../preflight";
 import { runWithMocks, withoutStackTraces } from "../../tools/mock-engine";
 import { loadProgram } from "../../tools/render";
 import { SCHEMA_FILE } from "../../tools/stack-file-schema";
-import { parseYaml, PROJECT_DIR, readStackFile, runtimeConfig } from "../../tools/stack-files";
-
-let validate: ValidateFunction | undefined;
-
-/** The committed schema/stack-file.schema.json, compiled once. */
-function schemaValidator(): ValidateFunction {
-    validate ??= new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
-        JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, SCHEMA_FILE), "utf8")),
-    );
-    return validate;
-}
+import { parseYaml, readStackFile, runtimeConfig } from "../../tools/stack-files";
+import { stackFileValidator } from "./stack-file-validator";
 
 export interface PreviewOutcome {
     /** What preview would log as warnings, each once. */
@@ -31,9 +21,10 @@ export interface PreviewOutcome {
 export async function checkAsPreview(stack: string, dir: string): Promise<PreviewOutcome> {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     const document = parseYaml(fs.readFileSync(file, "utf8"), path.basename(file));
-    if (!schemaValidator()(document)) {
+    const validate = stackFileValidator();
+    if (!validate(document)) {
         throw new Error(
-            `${path.basename(file)} does not match ${SCHEMA_FILE}:\n${JSON.stringify(schemaValidator().errors, null, 2)}`,
+            `${path.basename(file)} does not match ${SCHEMA_FILE}:\n${JSON.stringify(validate.errors, null, 2)}`,
         );
     }
     const stackFile = readStackFile(stack, dir);
