@@ -28,11 +28,27 @@ export function runScript(command: string, cwd: string): { status: number | null
     return { status: result.status, output: `${result.stdout}${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, "") };
 }
 
-/** `tsc --showConfig -p <file>` of TypeScript 7: what it would check, without checking it. */
+/**
+ * TypeScript 7's executable, which the launcher (NATIVE_TSC) runs with the arguments it was given
+ * (typescript-native 7.0.2 `lib/tsc.js`, `getExePath`): `lib/tsc` of the platform's package,
+ * resolved from the launcher's package as it resolves it.
+ */
+function nativeExecutable(): string {
+    const platformPackage = `@typescript/typescript-${process.platform}-${process.arch}`;
+    const packageJson = require.resolve(`${platformPackage}/package.json`, {
+        paths: [path.join(PROJECT_DIR, "node_modules", "typescript-native")],
+    });
+    return path.join(path.dirname(packageJson), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+}
+
+/**
+ * `tsc --showConfig -p <file>` of TypeScript 7: what it would check, without checking it. Asked
+ * of the executable directly: the same answer, without the launcher's node start-up.
+ */
 export function nativeConfig(file: string): NativeConfig {
-    const result = runScript(`node ${NATIVE_TSC} --showConfig -p ${JSON.stringify(file)}`, PROJECT_DIR);
-    assert.equal(result.status, 0, `${file}:\n${result.output}`);
-    const shown = JSON.parse(result.output) as { compilerOptions: Record<string, unknown>; files: string[] };
+    const result = spawnSync(nativeExecutable(), ["--showConfig", "-p", file], { cwd: PROJECT_DIR, encoding: "utf8" });
+    assert.equal(result.status, 0, `${file}:\n${result.stdout}${result.stderr}${result.error ?? ""}`);
+    const shown = JSON.parse(result.stdout) as { compilerOptions: Record<string, unknown>; files: string[] };
     return {
         compilerOptions: shown.compilerOptions,
         files: shown.files.map((name) => path.resolve(path.dirname(file), name)),
