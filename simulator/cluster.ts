@@ -331,8 +331,17 @@ export class Cluster {
             if (refusedBy.length > 0) return { refusedBy };
             for (const key of QUOTA_RESOURCES) this.quotaUsed[key] += quotaCharge(template, key);
         }
+        // Every field named, in one order: pods made from different templates share one shape, so the
+        // loops over pods stay monomorphic (a spread copies only the template's own keys).
         const pod: Pod = {
-            ...template,
+            owner: template.owner,
+            critical: template.critical,
+            requests: template.requests,
+            limits: template.limits,
+            pin: template.pin,
+            inNamespace: template.inNamespace,
+            revision: template.revision,
+            placeholder: template.placeholder,
             id: this.nextPodId++,
             createdAt,
             node: undefined,
@@ -460,7 +469,12 @@ export class Cluster {
         if (!this.settings.autoscaler.enabled) return none;
         const up = this.scaleUp(now);
         const down = up.nodesAdded > 0 ? { nodesRemoved: 0, evicted: [] } : this.scaleDown(now);
-        return { ...up, ...down };
+        return {
+            nodesAdded: up.nodesAdded,
+            blockedByMax: up.blockedByMax,
+            nodesRemoved: down.nodesRemoved,
+            evicted: down.evicted,
+        };
     }
 
     private scaleUp(now: number): { nodesAdded: number; blockedByMax: Map<number, number> } {

@@ -161,13 +161,12 @@ interface ServiceTally {
 interface ServiceState {
     readonly model: ServiceModel;
     readonly index: number;
-    readonly template: PodTemplate;
+    /** The current pod template; during a rolling update the old pods have a lower revision. */
+    template: PodTemplate & { readonly revision: number };
     readonly pods: Pod[];
     readonly tally: ServiceTally;
     hpa: HpaState;
     desired: number;
-    /** The current pod template's revision; during a rolling update the old pods have a lower one. */
-    revision: number;
     /** The RSs' spec replicas while a rolling update runs. */
     rollout:
         | { oldReplicas: number; newReplicas: number; run: { -readonly [K in keyof RolloutRun]: RolloutRun[K] } }
@@ -321,10 +320,10 @@ function newServiceState(
             requests: model.requests,
             limits: model.limits,
             inNamespace: true,
+            revision: 0,
         },
         cum: new Float64Array(steps + 1),
         quotaShortfall: 0,
-        revision: 0,
         rollout: undefined,
     };
 }
@@ -476,7 +475,7 @@ function startRollouts(sim: Simulation): void {
     const now = sim.now;
     for (const state of sim.services) {
         if (state.rollout !== undefined) finishRollout(state, null);
-        state.revision++;
+        state.template = { ...state.template, revision: state.template.revision + 1 };
         state.quotaShortfall = 0;
         state.rollout = {
             oldReplicas: state.desired,
@@ -505,7 +504,7 @@ function reconcileReplicaSets(sim: Simulation): void {
     for (const state of sim.services) {
         const result =
             state.rollout === undefined
-                ? reconcileReplicaSet(cluster, state, state.revision, state.desired, now)
+                ? reconcileReplicaSet(cluster, state, state.desired, now)
                 : stepRollout(cluster, state, now);
         const shortfall = result.shortfall;
         if (reporting && shortfall > state.quotaShortfall)
@@ -531,14 +530,14 @@ function stepRollout(cluster: Cluster, state: ServiceState, now: number): Replic
     rollout.oldReplicas = next.oldReplicas;
     rollout.newReplicas = next.newReplicas;
     reconcileOldReplicaSets(cluster, state, rollout.oldReplicas, now);
-    const result = reconcileReplicaSet(cluster, state, state.revision, rollout.newReplicas, now);
+    const result = reconcileReplicaSet(cluster, state, rollout.newReplicas, now);
     // The new RS's missing pods, each counted once (state.quotaShortfall restarts at 0 with the rollout).
     if (result.shortfall > state.quotaShortfall)
         countRefused(rollout.run, result.refusedBy, result.shortfall - state.quotaShortfall);
     rollout.run.minReady = Math.min(rollout.run.minReady, readyCount(state, now));
     const done =
         rollout.oldReplicas === 0 &&
-        state.pods.every((pod) => (pod.revision ?? 0) === state.revision) &&
+        state.pods.every((pod) => pod.revision === state.template.revision) &&
         readyOfRevision(state, true, now) >= state.desired;
     if (done) finishRollout(state, now - rollout.run.startedAt);
     return result;
@@ -762,7 +761,7 @@ function readyCount(state: ServiceState, now: number): number {
 function readyOfRevision(state: ServiceState, current: boolean, now: number): number {
     let ready = 0;
     for (const pod of state.pods) {
-        if (((pod.revision ?? 0) === state.revision) === current && pod.readyAt !== undefined && pod.readyAt <= now)
+        if ((pod.revision === state.template.revision) === current && pod.readyAt !== undefined && pod.readyAt <= now)
             ready++;
     }
     return ready;
@@ -774,21 +773,16 @@ function finishRollout(state: ServiceState, seconds: number | null): void {
 }
 
 /**
- * The ReplicaSet of `revision`: deletes its pods above `target` (deletionOrder) or creates pods up to
- * it until the quota refuses one. Returns what refused it and how many pods it lacks.
+ * The ReplicaSet of the current template: deletes its pods above `target` (deletionOrder) or creates
+ * pods up to it until the quota refuses one. Returns what refused it and how many pods it lacks.
  */
-function reconcileReplicaSet(
-    cluster: Cluster,
-    state: ServiceState,
-    revision: number,
-    target: number,
-    now: number,
-): ReplicaSetResult {
+function reconcileReplicaSet(cluster: Cluster, state: ServiceState, target: number, now: number): ReplicaSetResult {
+    const template = state.template;
     // Counted before any list is made: on most steps the ReplicaSet already has its pods.
     let count = 0;
-    for (const pod of state.pods) if ((pod.revision ?? 0) === revision) count++;
+    for (let i = 0; i < state.pods.length; i++) if (state.pods[i].revision === template.revision) count++;
     if (count > target) {
-        const own = state.pods.filter((pod) => (pod.revision ?? 0) === revision);
+        const own = state.pods.filter((pod) => pod.revision === template.revision);
         for (const pod of deletionOrder(own, now).slice(0, own.length - target)) {
             cluster.deletePod(pod, now);
             state.pods.splice(state.pods.indexOf(pod), 1);
@@ -796,7 +790,7 @@ function reconcileReplicaSet(
         return NOTHING_REFUSED;
     }
     while (count < target) {
-        const created = cluster.createPod({ ...state.template, revision }, now);
+        const created = cluster.createPod(template, now);
         if ("refusedBy" in created) return { refusedBy: created.refusedBy, shortfall: target - count };
         state.pods.push(created);
         count++;
@@ -815,7 +809,7 @@ const NOTHING_REFUSED = Object.freeze({ refusedBy: Object.freeze([]) as readonly
 
 /** The old ReplicaSets during a rolling update: together down to `target` pods, the least ready first. */
 function reconcileOldReplicaSets(cluster: Cluster, state: ServiceState, target: number, now: number): void {
-    const old = state.pods.filter((pod) => (pod.revision ?? 0) !== state.revision);
+    const old = state.pods.filter((pod) => pod.revision !== state.template.revision);
     for (const pod of deletionOrder(old, now).slice(0, Math.max(0, old.length - target))) {
         cluster.deletePod(pod, now);
         state.pods.splice(state.pods.indexOf(pod), 1);

@@ -457,7 +457,11 @@ function applyDecision(
     decision: Decision,
 ): HpaReconcileResult {
     const { desiredReplicas, reason, error } = decision;
-    let nextState: HpaState = { ...state, recommendations: decision.recommendations };
+    let nextState: HpaState = {
+        recommendations: decision.recommendations,
+        scaleUpEvents: state.scaleUpEvents,
+        scaleDownEvents: state.scaleDownEvents,
+    };
     let conditions = decision.conditions;
     const rescale = desiredReplicas !== currentReplicas;
     if (rescale) {
