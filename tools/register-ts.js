@@ -14,16 +14,18 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "berrys-register-ts");
 /** Bump when what this file emits changes, so that old cache entries are not reused. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * The tsconfig.json emit options sucrase's output matches (CommonJS with esModuleInterop's
- * helpers, class fields assigned in the constructor as `target` es2020 does): a tsconfig.json
- * that asks for another emit is refused, so the code that runs stays the code tsc checks.
+ * helpers; ES2022 syntax kept as written, as `target` es2022 keeps it: `?.`, `??` and class fields
+ * defined as the language defines them, which Node.js 20 runs natively): a tsconfig.json that
+ * asks for another emit is refused, so the code that runs stays the code tsc checks.
  */
 const EMIT = {
     module: "commonjs",
     esModuleInterop: true,
+    target: "es2022",
     useDefineForClassFields: undefined,
     emitDecoratorMetadata: undefined,
 };
@@ -63,6 +65,9 @@ function transpile(filename, source) {
     try {
         output = sucrase.transform(source, {
             transforms: ["typescript", "imports"],
+            // Keeps `?.`, `??` and class fields as written: transformed, each `?.` and `??` became a
+            // helper call with a closure, made at every evaluation in the simulator's loops.
+            disableESTransforms: true,
             filePath: filename,
             sourceMapOptions: { compiledFilename: filename },
         });

@@ -43,6 +43,23 @@ describe("tools/register-ts.js: the program's TypeScript as Node runs it", () =>
         assert.equal(user.value, 42);
     });
 
+    it("keeps class fields as ES2022 defines them (tsconfig.json `target` es2022, whose default useDefineForClassFields tsc checks)", async () => {
+        // [[Define]]: a field defines its own property; a base class's setter of that name is not called.
+        const dir = sources({
+            "fields.ts": [
+                "export const calls: number[] = [];",
+                "class Base { set value(v: number) { calls.push(v); } }",
+                "export class Derived extends Base { value = 1; }",
+            ].join("\n"),
+        });
+        const loaded: { calls: number[]; Derived: new () => { value: number } } = await import(
+            path.join(dir, "fields.ts")
+        );
+        const derived = new loaded.Derived();
+        assert.deepEqual(loaded.calls, []);
+        assert.deepEqual(Object.getOwnPropertyDescriptor(derived, "value")?.value, 1);
+    });
+
     it("refuses a syntax error with the file, line and column (from 1, as an editor shows them)", async () => {
         const dir = sources({ "broken.ts": "export const a = 1;\nexport const b = ;\n" });
         const file = path.join(dir, "broken.ts");
@@ -70,6 +87,20 @@ describe("tools/register-ts.js: the program's TypeScript as Node runs it", () =>
         });
         assert.notEqual(run.status, 0);
         assert.match(run.stderr, /tsconfig\.json compilerOptions\.module is "esnext"/);
+        // A target below es2022 would have tsc check class fields assigned in the constructor, which is not what runs.
+        fs.writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ compilerOptions: { ...compilerOptions, target: "es2020" } }),
+        );
+        const older = spawnSync(process.execPath, ["-r", "./tools/register-ts.js", "index.ts"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
+        assert.notEqual(older.status, 0);
+        assert.match(
+            older.stderr,
+            /tsconfig\.json compilerOptions\.target is "es2020"; tools\/register-ts\.js emits as "es2022" does/,
+        );
     });
 
     it("tsconfig.json sets isolatedModules: the type check refuses what a file-by-file transpiler would emit wrong", () => {
