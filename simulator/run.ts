@@ -8,15 +8,11 @@
 import type { PlatformConfig } from "../config";
 import { pdbAllowedDisruptions } from "../schema/services";
 import type { QuotaResource } from "../capacity/model";
-import {
-    HPA_SYNC_PERIOD_SECONDS,
-    HPA_TOLERANCE,
-    HpaState,
-    MetricObservation,
-    PodInfo,
-    newHpaState,
-    reconcile,
-} from "./hpa";
+// From the port's own files, not its index: the index re-exports through getters (`export *`),
+// and these are read at every step.
+import { HPA_SYNC_PERIOD_SECONDS, HPA_TOLERANCE } from "./hpa/types";
+import type { PodInfo } from "./hpa/replica-calculator";
+import { HpaState, MetricObservation, newHpaState, reconcile } from "./hpa/controller";
 import {
     addonPods,
     CA_BLOCKING_SYSTEM_POD_TIMEOUT_SECONDS,
