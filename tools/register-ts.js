@@ -65,8 +65,8 @@ function transpile(filename, source) {
     try {
         output = sucrase.transform(source, {
             transforms: ["typescript", "imports"],
-            // Keeps `?.`, `??` and class fields as written: transformed, each `?.` and `??` became a
-            // helper call with a closure, made at every evaluation in the simulator's loops.
+            // Keeps `?.`, `??` and class fields as written (Node.js 20 runs them): sucrase's ES
+            // transforms make each `?.` and `??` a helper call with a closure, at every evaluation.
             disableESTransforms: true,
             filePath: filename,
             sourceMapOptions: { compiledFilename: filename },

@@ -280,15 +280,7 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
 // for no node. Upstream rules relied on: kube-scheduler v1.34 `DefaultPreemption.PodEligibleToPreemptOthers`
 // (preemptionPolicy Never never preempts) and `SelectVictimsOnNode` (victims only of lower priority);
 // cluster-autoscaler-1.34.5 core/utils/expendable.go `IsExpendablePod` (priority < cutoff -10 only).
-const HEADROOM_GROUP: NodeGroupShape = {
-    name: "default",
-    minSize: 1,
-    maxSize: 3,
-    desiredSize: 1,
-    allocatable: { cpu: 2000, memory: 8 * 2 ** 30, pods: 29 },
-    capacity: { cpu: 2000, memory: 8 * 2 ** 30 },
-    daemonSets: { cpu: 0, memory: 0, pods: 0 },
-};
+const HEADROOM_GROUP: NodeGroupShape = { ...GROUP, maxSize: 3 };
 
 const HEADROOM_SETTINGS = settings({ groups: [HEADROOM_GROUP] });
 
