@@ -146,6 +146,13 @@ const topLevelKeysSchema = z.strictObject(
     Object.fromEntries(TOP_LEVEL_SCHEMAS.map(([key]) => [key, z.unknown().optional()])),
 );
 
+/**
+ * zod's parse options here. `jitless`: without it zod compiles a function per object schema (`new
+ * Function`) on its first parse, which measured no faster for a preview or the tuner's thousands of
+ * candidates, and slower for the property tests' varied configs (docs/performance.md).
+ */
+const PARSE: z.core.ParseContext<z.core.$ZodIssue> = { jitless: true };
+
 /** Each top-level key's own parse, with what configSchema.safeParse says of the whole config. */
 type KeyedParse = { readonly byKey: ReadonlyMap<string, z.ZodSafeParseResult<unknown>> } & (
     | { readonly data: ParsedConfig; readonly issues?: undefined }
@@ -163,10 +170,10 @@ function parseByKey(
     previous?: KeyedParse["byKey"],
     changed?: ReadonlySet<string>,
 ): KeyedParse {
-    const known = topLevelKeysSchema.safeParse(raw);
+    const known = topLevelKeysSchema.safeParse(raw, PARSE);
     if (!known.success && known.error.issues.some((issue) => issue.code !== "unrecognized_keys")) {
         // Not a map at all: zod's own answer for the whole.
-        const whole = configSchema.safeParse(raw);
+        const whole = configSchema.safeParse(raw, PARSE);
         return whole.success
             ? { byKey: new Map(), data: whole.data }
             : { byKey: new Map(), issues: whole.error.issues };
@@ -176,7 +183,7 @@ function parseByKey(
     const issues: z.core.$ZodIssue[] = [];
     for (const [key, schema] of TOP_LEVEL_SCHEMAS) {
         const reused = changed?.has(key) ? undefined : previous?.get(key);
-        const result = reused ?? schema.safeParse(raw[key]);
+        const result = reused ?? schema.safeParse(raw[key], PARSE);
         byKey.set(key, result);
         if (result.success) {
             if (result.data !== undefined || key in raw) data[key] = result.data;
