@@ -62,6 +62,19 @@ describe("simulator cluster (nodes, scheduler, quota, cluster-autoscaler)", () =
         assert.equal(cluster.quotaUsed["limits.cpu"], 2000);
     });
 
+    it("a pod carries every field of its template (createPod copies them one by one)", () => {
+        // Required: a field added to PodTemplate must be set here, and then createPod must copy it.
+        const template: Required<PodTemplate> = {
+            ...pod(100),
+            pin: { reason: "test", seconds: 60 },
+            revision: 3,
+            placeholder: false,
+        };
+        const created = new Cluster(settings(), () => 1).createPod(template, 0) as Pod;
+        for (const key of Object.keys(template) as (keyof PodTemplate)[])
+            assert.deepEqual(created[key], template[key], key);
+    });
+
     it("a deleted pod gives its quota back", () => {
         const cluster = new Cluster(settings({ quota: { pods: 1 } }), () => 1);
         const first = cluster.createPod(pod(100), 0) as Pod;
