@@ -12,7 +12,15 @@ import { PlatformConfig } from "../../config";
 import * as fs from "fs";
 import * as path from "path";
 import type { ReleaseSpec } from "../../components/helm-release";
-import { chartDefaults, helmMerge, isMap, keptDefaults, mapsMeetingDefaults, Values } from "../helpers/helm-values";
+import {
+    CHARTS_DIR,
+    chartDefaults,
+    helmMerge,
+    isMap,
+    keptDefaults,
+    mapsMeetingDefaults,
+    Values,
+} from "../helpers/helm-values";
 
 // The add-ons in the whole program under mocks: what is registered, in which namespace, waiting for
 // what, and the stack outputs they add.
@@ -375,7 +383,6 @@ describe("add-on releases", () => {
 // Every values key the program sets is a key the pinned chart reads: Helm silently ignores a
 // misspelt key. Checked against copies of each chart's default values.yaml (tests/fixtures/charts,
 // same versions as the program pins), for both Prometheus modes.
-const CHARTS_DIR = path.join(__dirname, "..", "fixtures", "charts");
 
 /** The versions the fixtures are copies of (tests/fixtures/charts/README.md). */
 const FIXTURE_VERSIONS: Record<string, string> = {
@@ -460,8 +467,6 @@ describe("chart values keys (against tests/fixtures/charts)", () => {
     const external = withAddons({ prometheus: externalPrometheus({ team: "platform" }) });
     const noGrafana = withAddons({ prometheus: { mode: "install", grafana: false } });
     const specs: ReleaseSpec[] = [...releaseSpecs(production), ...releaseSpecs(external), ...releaseSpecs(noGrafana)];
-    const defaults = (chart: string) =>
-        YAML.parse(fs.readFileSync(path.join(CHARTS_DIR, `${chart}.values.yaml`), "utf8"));
 
     it("the fixtures are the versions the program pins by default", () => {
         const readme = fs.readFileSync(path.join(CHARTS_DIR, "README.md"), "utf8");
@@ -480,7 +485,7 @@ describe("chart values keys (against tests/fixtures/charts)", () => {
             assert.ok(mine.length > 0, `no release of ${chart}`);
             for (const spec of mine) {
                 assert.deepEqual(
-                    unknownKeys(spec.values, defaults(chart), RULES[chart]),
+                    unknownKeys(spec.values, chartDefaults(chart), RULES[chart]),
                     [],
                     `${chart}: keys the chart does not read`,
                 );
@@ -496,7 +501,7 @@ describe("chart values keys (against tests/fixtures/charts)", () => {
     }
 
     it("the key check catches a misspelt key, and a nested one", () => {
-        const ca = defaults("cluster-autoscaler");
+        const ca = chartDefaults("cluster-autoscaler");
         assert.deepEqual(
             unknownKeys({ autoDiscovery: { clustername: "x" }, priorityClass: "y" }, ca, RULES["cluster-autoscaler"]),
             ["autoDiscovery.clustername", "priorityClass"],

@@ -52,7 +52,8 @@ export function keptDefaults(values: Values, defaults: Values): string[] {
     return Object.keys(defaults).filter((key) => !(key in values) && !empty(defaults[key]));
 }
 
-const CHARTS_DIR = path.join(__dirname, "..", "fixtures", "charts");
+/** The charts' default values.yaml at their pinned tags, and the README naming each source. */
+export const CHARTS_DIR = path.join(__dirname, "..", "fixtures", "charts");
 
 /** Each chart's default values, parsed once per process: the largest file takes a tenth of a second. */
 const parsedDefaults = new Map<string, Values>();
