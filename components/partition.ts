@@ -20,8 +20,8 @@ export const PARTITIONS: readonly { readonly partition: string; readonly regionR
 
 /** The partition of a region, or undefined for a name no partition matches. */
 export function partitionOf(region: string): string | undefined {
-    // aws's regex also matches us-gov-west-1 and us-iso-east-1: the more specific ones first.
-    return [...PARTITIONS].reverse().find((entry) => entry.regionRegex.test(region))?.partition;
+    // No name matches two of the regexes (`\w` stops at a hyphen: aws's does not match us-gov-west-1).
+    return PARTITIONS.find((entry) => entry.regionRegex.test(region))?.partition;
 }
 
 export const partitionCheck = configCheck(

@@ -1,10 +1,9 @@
 // Family 3 of issue 22: what EKS, EC2 and IAM refuse, refused at preview. Node group labels as EKS
 // CreateNodegroup takes them ("Label cannot contain reserved prefixes [kubernetes.io/, k8s.io/,
 // eks.amazonaws.com/]"; keys and values 1-63 characters), EC2 IDs of 8 or 17 hex digits, subnets in
-// two zones (EKS CreateCluster), one access entry per principal (EKS CreateAccessEntry), and the
-// region's partition (the program builds arn:aws: ARNs).
+// two zones (EKS CreateCluster) and one access entry per principal (EKS CreateAccessEntry). The
+// region's partition is tested beside its check, in tests/components/partition.test.ts.
 import { strict as assert } from "assert";
-import { partitionOf } from "../../components/partition";
 import { checkAwsFacts, checkConfig } from "../../preflight";
 import { baseStack, RawConfig } from "../helpers/bad-configs";
 import { MOCK_CALLER_ARN } from "../../tools/mock-engine";
@@ -109,20 +108,5 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
             errors[0],
             /^berrys-platform:cluster\.adminRoleArns \(.*\) must not list a role twice: EKS allows one access entry per principal$/,
         );
-    });
-
-    it("the region's partition, as the SDKs' partitions.json names it; GovCloud and China are refused with the region", () => {
-        assert.equal(partitionOf("us-east-1"), "aws");
-        assert.equal(partitionOf("eu-central-2"), "aws");
-        assert.equal(partitionOf("us-gov-west-1"), "aws-us-gov");
-        assert.equal(partitionOf("cn-north-1"), "aws-cn");
-        assert.equal(partitionOf("us-iso-east-1"), "aws-iso");
-        assert.deepEqual(
-            errorsWith(() => undefined, "us-gov-west-1"),
-            [
-                "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
-            ],
-        );
-        assert.equal(errorsWith(() => undefined, "cn-northwest-1").length, 1);
     });
 });

@@ -2,12 +2,11 @@
 // support, and what EKS refuses given the live cluster (issue 20 item 5). Dates are passed in, so
 // the tests do not age; the calendar rows are EKS's (catalog/compatibility.ts EKS_VERSION_CALENDAR).
 import { strict as assert } from "assert";
-import { liveVersionErrors, standardSupportWarning } from "../components/kubernetes-version";
-import { checkConfig } from "../preflight";
-import { ProgramFailed } from "../tools/mock-engine";
-import { readStackFile } from "../tools/stack-files";
-import { resource, runStack } from "./helpers/program";
-import { stackWith } from "./helpers/stacks";
+import { liveVersionErrors, standardSupportWarning } from "../../components/kubernetes-version";
+import { checkConfig } from "../../preflight";
+import { ProgramFailed } from "../../tools/mock-engine";
+import { resource, runStack } from "../helpers/program";
+import { fixtureStack, stackWith } from "../helpers/stacks";
 
 const at = (version: string, supportType: "STANDARD" | "EXTENDED" = "EXTENDED") =>
     stackWith("staging", (raw) => {
@@ -18,7 +17,7 @@ const at = (version: string, supportType: "STANDARD" | "EXTENDED" = "EXTENDED") 
 describe("cluster.upgradePolicy", () => {
     it("defaults to EXTENDED, refuses anything but the EKS API's two values, and reaches eks.Cluster's upgradePolicy", async () => {
         assert.equal(stackWith("staging", () => undefined).cluster.upgradePolicy.supportType, "EXTENDED");
-        const file = readStackFile("staging");
+        const file = fixtureStack("staging");
         const bad = checkConfig(
             {
                 ...file.projectConfig,

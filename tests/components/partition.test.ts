@@ -1,0 +1,37 @@
+// The region's partition (components/partition.ts): the program builds arn:aws: ARNs, so preview
+// refuses a region of another partition, naming aws:region.
+import { strict as assert } from "assert";
+import { partitionOf } from "../../components/partition";
+import { checkConfig } from "../../preflight";
+import { baseStack } from "../helpers/bad-configs";
+
+/** The first line of each error checkConfig gives the production fixture in `region`. */
+function errorsIn(region: string): string[] {
+    const { raw, context } = baseStack();
+    const result = checkConfig(raw, { ...context, region });
+    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
+}
+
+describe("partitionOf: the region's partition, as the SDKs' partitions.json names it", () => {
+    it("commercial, GovCloud, China and the isolated partitions; undefined for a name none matches", () => {
+        assert.equal(partitionOf("us-east-1"), "aws");
+        assert.equal(partitionOf("eu-central-2"), "aws");
+        assert.equal(partitionOf("us-gov-west-1"), "aws-us-gov");
+        assert.equal(partitionOf("cn-north-1"), "aws-cn");
+        assert.equal(partitionOf("us-iso-east-1"), "aws-iso");
+        assert.equal(partitionOf("us-isob-east-1"), "aws-iso-b");
+        assert.equal(partitionOf("moon-base-1"), undefined);
+    });
+});
+
+describe("partitionCheck: preview refuses a region outside the aws partition", () => {
+    it("GovCloud and China are refused with the region and its partition; a commercial region passes", () => {
+        assert.deepEqual(errorsIn("us-gov-west-1"), [
+            "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
+        ]);
+        assert.deepEqual(errorsIn("cn-northwest-1"), [
+            "aws:region (cn-northwest-1) must be a region of the aws partition, not aws-cn: the program's ARNs use arn:aws:",
+        ]);
+        assert.deepEqual(errorsIn("eu-west-1"), []);
+    });
+});
