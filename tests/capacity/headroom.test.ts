@@ -1,29 +1,14 @@
-// Headroom (addons.clusterAutoscaler.headroom): the units it is split into, the placeholder pods the
-// program renders, the stack output, the capacity report and the checks. The production stack with
-// the issue's headroom (8 CPU, 16Gi) is the input.
+// Headroom (addons.clusterAutoscaler.headroom) as capacity/headroom.ts plans it: the units it is split
+// into, the capacity report, the drain audit and the checks (the component that renders it:
+// tests/components/headroom.test.ts). The production fixture with the issue's headroom (8 CPU,
+// 16Gi) is the input.
 import { strict as assert } from "assert";
 import { drainVerdict } from "../../capacity/drain";
 import { headroomCheck, headroomPlan, headroomPods } from "../../capacity/headroom";
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { addonPodRequests } from "../../capacity/system-pods";
-import { PRIORITY_CLASSES } from "../../components/priority-classes";
-import { MockRun } from "../../tools/mock-engine";
-import { kubernetesObject, runStack } from "../helpers/program";
-import { stackWith } from "../helpers/stacks";
-
-const HEADROOM = { cpu: "8", memory: "16Gi" };
-const withHeadroom = (
-    headroom: Record<string, unknown> = HEADROOM,
-    change: (raw: Record<string, any>) => void = () => undefined,
-) =>
-    stackWith("production", (raw) => {
-        raw.addons = { ...raw.addons, clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom } };
-        change(raw);
-    });
-
-/** cluster-autoscaler core/utils/expendable.go `IsExpendablePod` (cluster-autoscaler-1.34.5, 1.35.2): priority below the cutoff. */
-const isExpendable = (priority: number, cutoff = -10) => priority < cutoff;
+import { HEADROOM, stackWith, withHeadroom } from "../helpers/stacks";
 
 // Worked by hand: an m6i.xlarge offers 3920m and 16384 - (255 + 11 x 58) - 100 = 15391Mi
 // (EKS's kube-reserved and the 100Mi hard eviction), 3765m and 15271Mi after the default
@@ -54,67 +39,6 @@ describe("headroom: units", () => {
         assert.equal(plan.nodeGroup, "default-node-group");
         assert.equal(plan.nodes, 3);
         assert.equal(plan.monthlyCost, 420.48);
-    });
-});
-
-describe("headroom: placeholder pods as the program renders them", function () {
-    this.timeout(120000);
-    let run: MockRun;
-    let off: MockRun;
-    before(async () => {
-        run = await runStack("production", {
-            configOverrides: { "berrys-platform:addons": { clusterAutoscaler: { headroom: HEADROOM } } },
-        });
-        off = await runStack("production");
-    });
-
-    it("a pause Deployment in its own namespace, at a priority below every real pod and not below cluster-autoscaler's expendable cutoff", () => {
-        const plan = headroomPlan(withHeadroom())!;
-        const deployment = kubernetesObject(run, "Deployment", "headroom");
-        assert.equal(deployment.metadata.namespace, "berrys-headroom");
-        assert.equal(deployment.spec.replicas, plan.units);
-        const pod = deployment.spec.template.spec;
-        assert.equal(pod.terminationGracePeriodSeconds, 0, "preempted placeholders free their room at once");
-        assert.deepEqual(pod.containers[0].resources, {
-            requests: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-            limits: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-        });
-        const priorityClass = kubernetesObject(run, "PriorityClass", pod.priorityClassName);
-        assert.equal(priorityClass.preemptionPolicy, "Never");
-        assert.ok(priorityClass.value < 0, "below pods that name no class (priority 0)");
-        for (const spec of Object.values(PRIORITY_CLASSES)) assert.ok(priorityClass.value < spec.value, spec.name);
-        assert.equal(
-            isExpendable(priorityClass.value),
-            false,
-            "a pending placeholder still makes cluster-autoscaler add a node",
-        );
-        const namespace = kubernetesObject(run, "Namespace", "berrys-headroom");
-        assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
-        assert.ok(
-            !run.registered.some(
-                (resource) =>
-                    resource.inputs.kind === "ResourceQuota" &&
-                    resource.inputs.metadata?.namespace === "berrys-headroom",
-            ),
-        );
-    });
-
-    it("the stack output `headroom`: what is kept and how; null when off", () => {
-        const plan = headroomPlan(withHeadroom())!;
-        assert.deepEqual(run.outputs.headroom, {
-            namespace: "berrys-headroom",
-            priorityClass: "berrys-headroom",
-            cpu: "8",
-            memory: "16Gi",
-            units: plan.units,
-            unit: { cpu: plan.unit.cpu, memory: plan.unit.memory },
-        });
-        assert.equal(off.outputs.headroom, null);
-        assert.ok(
-            !off.registered.some(
-                (resource) => resource.inputs.kind === "Deployment" && resource.inputs.metadata?.name === "headroom",
-            ),
-        );
     });
 });
 

@@ -44,6 +44,19 @@ export function externalPrometheus(selectorLabels: Record<string, string> = { pr
     return { mode: "external", url: "http://prometheus-operated.observability.svc:9090", selectorLabels };
 }
 
+/** The headroom issue's spare capacity: 8 CPU and 16Gi. */
+export const HEADROOM = { cpu: "8", memory: "16Gi" };
+
+/** The production fixture with `addons.clusterAutoscaler.headroom` set (the issue's by default), then `change`, parsed. */
+export const withHeadroom = (
+    headroom: Record<string, unknown> = HEADROOM,
+    change: (raw: Record<string, any>) => void = () => undefined,
+): PlatformConfig =>
+    stackWith("production", (raw) => {
+        raw.addons = { ...raw.addons, clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom } };
+        change(raw);
+    });
+
 /** Staging as it was before it was tuned to the simulator's criteria: a quota and nodes too small for its max replicas. */
 export const smallStaging = (): PlatformConfig =>
     stackWith("staging", (raw) => {

@@ -15,7 +15,7 @@ import {
 } from "../../simulator/cluster";
 import { profile } from "../../simulator/profiles";
 import { simulate } from "../../simulator/run";
-import { stackConfig, stackWith } from "../helpers/stacks";
+import { stackConfig, stackWith, withHeadroom } from "../helpers/stacks";
 
 const GROUP: NodeGroupShape = {
     name: "default",
@@ -386,16 +386,11 @@ describe("simulator: headroom's placeholders", () => {
 
 describe("simulator: production's spike with headroom", function () {
     this.timeout(120000);
-    const withHeadroom = stackWith("production", (raw) => {
-        raw.addons = {
-            ...raw.addons,
-            clusterAutoscaler: { ...raw.addons?.clusterAutoscaler, headroom: { cpu: "8", memory: "16Gi" } },
-        };
-    });
+    const headroom = withHeadroom();
     const without = stackWith("production", () => undefined);
 
     it("renders 3 placeholder pods for 8 CPU and 16Gi", () => {
-        assert.equal(placeholderPods(withHeadroom).length, 3);
+        assert.equal(placeholderPods(headroom).length, 3);
         assert.deepEqual(placeholderPods(without), []);
     });
 
@@ -408,7 +403,7 @@ describe("simulator: production's spike with headroom", function () {
                     .map((run) => [run.model.name, run.stepResponses[0].seconds]),
             );
         };
-        const kept = seconds(withHeadroom);
+        const kept = seconds(headroom);
         for (const [name, value] of Object.entries(kept))
             assert.ok(value !== null && value <= 200, `${name}: ${value} s`);
         const waited = seconds(without);
