@@ -218,11 +218,12 @@ describe("API endpoint reachable on the first run (issue 9 item 1)", () => {
     });
 
     it("opens 443 on pulumi-eks's cluster security group, the one on the control plane's network interfaces", async () => {
-        // @pulumi/eks v4.3.0, nodejs/eks/cluster/cluster.ts: without skipDefaultSecurityGroups it creates
-        // `<name>-eksClusterSecurityGroup` (551-570) and gives it to the control plane as
-        // vpcConfig.securityGroupIds (701-704), so EKS attaches it to the endpoint's network interfaces;
-        // it admits only the node security group on 443 (2130-2147 and nodes/securitygroup.ts 188-200),
-        // and the component's `clusterSecurityGroupId` output is that group (2196-2197).
+        // @pulumi/eks v4.3.0, nodejs/eks/cluster/cluster.ts: without skipDefaultSecurityGroups
+        // `createCore` creates `<name>-eksClusterSecurityGroup` and gives it to the control plane as
+        // vpcConfig.securityGroupIds, so EKS attaches it to the endpoint's network interfaces; it admits
+        // only the node security group on 443 (`createCluster` calls nodes/securitygroup.ts
+        // `createNodeGroupSecurityGroup`, whose `<name>-eksClusterIngressRule` that is), and the
+        // component's `clusterSecurityGroupId` output is that group (`createCluster`'s return).
         const run = await runStack("staging", {
             configOverrides: {
                 "berrys-platform:cluster": {

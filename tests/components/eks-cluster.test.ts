@@ -108,7 +108,7 @@ describe("control-plane log group (issue 9 item 8)", () => {
 
     it("the EKS cluster waits for the log group: its name is the log group's output", async () => {
         // @pulumi/eks v4.3.0 registers the aws.eks.Cluster inside its component (nodejs/eks/cluster/
-        // cluster.ts 687-690, `name: args.name`) with only the service roles in dependsOn (756-760): a
+        // cluster.ts `createCore`, `name: args.name`) with only the service roles in its dependsOn: a
         // dependsOn on the eks.Cluster component does not order that inner resource. An input does:
         // the component, and so the cluster, cannot be created before the log group's name resolves.
         const run = await runStack("production");

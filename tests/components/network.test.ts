@@ -1,6 +1,5 @@
 // components/network.ts: the VPC, its zones and subnets.
 import { strict as assert } from "assert";
-import { EKS_UNSUPPORTED_ZONE_IDS } from "../../catalog/eks-zones";
 import { AvailabilityZone, chooseZones, liveZonesOf, ZONE_QUERY, planSubnets } from "../../components/network";
 import { checkConfig } from "../../preflight";
 import { ProgramFailed } from "../../tools/mock-engine";
@@ -28,19 +27,11 @@ const network = (change: Partial<CreateNetwork> = {}): CreateNetwork => ({
 });
 
 describe("availability zones by ID (issue 9 item 2)", () => {
-    it("lists the zone IDs the EKS user guide says cluster subnets can't use", () => {
-        // awsdocs/amazon-eks-user-guide 4d52b4d, latest/ug/networking/network-reqs.adoc 80-97.
-        assert.deepEqual(EKS_UNSUPPORTED_ZONE_IDS, {
-            "us-east-1": ["use1-az3"],
-            "us-west-1": ["usw1-az2"],
-            "ca-central-1": ["cac1-az3"],
-        });
-    });
-
     it("asks for zones that need no opt-in and are plain availability zones, in any state", () => {
         // EC2 DescribeAvailabilityZones filters `opt-in-status` (opt-in-not-required | opted-in |
         // not-opted-in) and `zone-type` (availability-zone | local-zone | wavelength-zone); Local and
-        // Wavelength Zones are opt-in, and EKS cluster subnets can't be in Wavelength (network-reqs.adoc 79).
+        // Wavelength Zones are opt-in, and EKS cluster subnets can't be in Wavelength (awsdocs/amazon-eks-user-guide
+        // 4d52b4d, latest/ug/networking/network-reqs.adoc, "Subnet requirements for clusters").
         // No `state`: a zone reported impaired during an incident must not drop out of the choice.
         assert.deepEqual(ZONE_QUERY, {
             allAvailabilityZones: false,
