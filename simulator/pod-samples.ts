@@ -47,8 +47,8 @@ export class PodSamples implements ReadonlyMap<string, PodMetric> {
 
     /** Gives the list's `i`-th pod its sample (replacing one it had, as Map.set would). */
     put(i: number, value: number, timestamp?: number, window?: number): void {
-        // A write past a typed array's end is dropped without a word: say so instead.
-        if (!(i >= 0 && i < this.present.length))
+        // A typed array drops a write past its end or at a fractional index without a word: say so instead.
+        if (!(Number.isInteger(i) && i >= 0 && i < this.present.length))
             throw new RangeError(`PodSamples.put: position ${i} is not in the list of ${this.present.length} pods`);
         if (this.present[i] === 0) this.size++;
         this.present[i] = 1;

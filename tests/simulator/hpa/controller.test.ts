@@ -3,7 +3,6 @@ import { strict as assert } from "assert";
 import {
     GO_ZERO_TIME_SECONDS,
     HPA_SYNC_PERIOD_SECONDS,
-    HPA_TOLERANCE,
     HpaControllerConfig,
     HpaSpec,
     PodInfo,
@@ -14,13 +13,6 @@ import {
 import { NOW, MINUTE } from "../../helpers/hpa-upstream";
 
 describe("the HPA port: controller (computeReplicasForMetrics, reconcile)", () => {
-    describe("constants (types.ts)", () => {
-        it("pins the controller defaults: tolerance 0.1 and a 15 s sync period", () => {
-            assert.equal(HPA_TOLERANCE, 0.1);
-            assert.equal(HPA_SYNC_PERIOD_SECONDS, 15);
-        });
-    });
-
     describe("computeReplicasForMetrics (max of the per-metric proposals)", () => {
         it("takes the largest proposal", () => {
             assert.deepEqual(

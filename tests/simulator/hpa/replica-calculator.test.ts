@@ -430,37 +430,6 @@ describe("the HPA port: replica calculator (replica_calculator.go, tolerances)",
                 rawUtilization: 1000,
             });
         });
-        it("PodSamples reads as the Map of the same samples: get, has, size, and iteration in the list's order", () => {
-            const pods = fakePods({ current: 4, levels: [] });
-            const sample = (value: number): PodMetric => ({ value, timestamp: NOW - MINUTE, window: MINUTE });
-            const map = new Map([
-                ["test-pod-0", sample(1)],
-                ["test-pod-2", sample(3)],
-                ["test-pod-3", sample(4)],
-            ]);
-            const samples = podSamples(pods, map);
-            assert.equal(samples.size, 3);
-            for (const name of [...pods.map((pod) => pod.name), "another-pod"]) {
-                assert.deepEqual(samples.get(name), map.get(name), name);
-                assert.equal(samples.has(name), map.has(name), name);
-            }
-            assert.deepEqual([...samples], [...map]);
-            assert.deepEqual([...samples.keys()], ["test-pod-0", "test-pod-2", "test-pod-3"]);
-            assert.deepEqual([...samples.values()], [...map.values()]);
-            const visited: string[] = [];
-            samples.forEach((metric, name) => visited.push(`${name}=${metric.value}`));
-            assert.deepEqual(visited, ["test-pod-0=1", "test-pod-2=3", "test-pod-3=4"]);
-            samples.put(2, 30);
-            assert.equal(samples.size, 3, "a second sample for a pod replaces its first, as Map.set does");
-            assert.equal(samples.get("test-pod-2")?.value, 30);
-            // The next sync (run.ts observe): cleared, then refilled; a pod without a sample now has none.
-            samples.clear();
-            assert.equal(samples.size, 0);
-            samples.put(1, 20, 7, 60);
-            assert.deepEqual([...samples], [["test-pod-1", { value: 20, timestamp: 7, window: 60 }]]);
-            assert.equal(samples.get("test-pod-2"), undefined);
-            assert.equal(samples.has("test-pod-0"), false);
-        });
         it("TestReplicaCalcEmptyCPURequest: a pod without a CPU request is an error", () => {
             assert.throws(
                 () =>
