@@ -2,15 +2,7 @@
 // refuses a region of another partition, naming aws:region.
 import { strict as assert } from "assert";
 import { partitionOf } from "../../components/partition";
-import { checkConfig } from "../../preflight";
-import { baseStack } from "../helpers/bad-configs";
-
-/** The first line of each error checkConfig gives the production fixture in `region`. */
-function errorsIn(region: string): string[] {
-    const { raw, context } = baseStack();
-    const result = checkConfig(raw, { ...context, region });
-    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
-}
+import { errorLines } from "../helpers/bad-configs";
 
 describe("partitionOf: the region's partition, as the SDKs' partitions.json names it", () => {
     it("commercial, GovCloud, China and the isolated partitions; undefined for a name none matches", () => {
@@ -26,12 +18,21 @@ describe("partitionOf: the region's partition, as the SDKs' partitions.json name
 
 describe("partitionCheck: preview refuses a region outside the aws partition", () => {
     it("GovCloud and China are refused with the region and its partition; a commercial region passes", () => {
-        assert.deepEqual(errorsIn("us-gov-west-1"), [
-            "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
-        ]);
-        assert.deepEqual(errorsIn("cn-northwest-1"), [
-            "aws:region (cn-northwest-1) must be a region of the aws partition, not aws-cn: the program's ARNs use arn:aws:",
-        ]);
-        assert.deepEqual(errorsIn("eu-west-1"), []);
+        assert.deepEqual(
+            errorLines(() => undefined, "us-gov-west-1"),
+            [
+                "aws:region (us-gov-west-1) must be a region of the aws partition, not aws-us-gov: the program's ARNs use arn:aws:",
+            ],
+        );
+        assert.deepEqual(
+            errorLines(() => undefined, "cn-northwest-1"),
+            [
+                "aws:region (cn-northwest-1) must be a region of the aws partition, not aws-cn: the program's ARNs use arn:aws:",
+            ],
+        );
+        assert.deepEqual(
+            errorLines(() => undefined, "eu-west-1"),
+            [],
+        );
     });
 });

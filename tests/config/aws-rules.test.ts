@@ -5,15 +5,8 @@
 // region's partition is tested beside its check, in tests/components/partition.test.ts.
 import { strict as assert } from "assert";
 import { checkAwsFacts, checkConfig } from "../../preflight";
-import { baseStack, RawConfig } from "../helpers/bad-configs";
+import { baseStack, errorLines, RawConfig } from "../helpers/bad-configs";
 import { MOCK_CALLER_ARN } from "../../tools/mock-engine";
-
-function errorsWith(change: (raw: RawConfig) => void, region?: string): string[] {
-    const { raw, context } = baseStack();
-    change(raw);
-    const result = checkConfig(raw, { ...context, region: region ?? context.region });
-    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
-}
 
 const labelsKey = "berrys-platform:nodeGroups.default-node-group.labels";
 const withLabels = (labels: Record<string, string>) => (raw: RawConfig) => {
@@ -33,25 +26,25 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
             "k8s.io/x",
             "eks.amazonaws.com/nodegroup",
         ]) {
-            const errors = errorsWith(withLabels({ [key]: "x" }));
+            const errors = errorLines(withLabels({ [key]: "x" }));
             assert.equal(errors.length, 1, key);
             assert.match(
                 errors[0],
                 /must not contain (kubernetes\.io|k8s\.io|eks\.amazonaws\.com)\/: EKS refuses its reserved prefixes$/,
             );
         }
-        assert.deepEqual(errorsWith(withLabels({ "node.example.com/role": "worker", team: "payments" })), []);
+        assert.deepEqual(errorLines(withLabels({ "node.example.com/role": "worker", team: "payments" })), []);
     });
 
     it("node group labels: no empty value (Kubernetes allows one, EKS does not), keys at most 63 characters with their prefix", () => {
-        assert.deepEqual(errorsWith(withLabels({ role: "" })), [
+        assert.deepEqual(errorLines(withLabels({ role: "" })), [
             `${labelsKey}.role ("") must not be empty: EKS CreateNodegroup refuses an empty label value`,
         ]);
         assert.match(
-            errorsWith(withLabels({ [`example.com/${"k".repeat(52)}`]: "x" }))[0],
+            errorLines(withLabels({ [`example.com/${"k".repeat(52)}`]: "x" }))[0],
             /must be at most 63 characters with its prefix \(EKS CreateNodegroup\), has 64/,
         );
-        assert.match(errorsWith(withLabels({ role: "v".repeat(64) }))[0], /must be at most 63 characters/);
+        assert.match(errorLines(withLabels({ role: "v".repeat(64) }))[0], /must be at most 63 characters/);
     });
 
     it("VPC and subnet IDs: the prefix and 8 or 17 hex digits", () => {
@@ -59,15 +52,15 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
             raw.network = { ...EXISTING, vpcId, privateSubnetIds: subnets };
             raw.cluster.publicAccessCidrs = ["192.0.2.0/24"];
         };
-        assert.deepEqual(errorsWith(ids("vpc-01234567", ["subnet-01234567", "subnet-0123456789abcdef0"])), []);
+        assert.deepEqual(errorLines(ids("vpc-01234567", ["subnet-01234567", "subnet-0123456789abcdef0"])), []);
         assert.deepEqual(
-            errorsWith(ids("vpc-012345678", ["subnet-01234567", "subnet-0123456789abcdef"])).map(
+            errorLines(ids("vpc-012345678", ["subnet-01234567", "subnet-0123456789abcdef"])).map(
                 (error) => error.split(" (")[0],
             ),
             ["berrys-platform:network.vpcId", "berrys-platform:network.privateSubnetIds.1"],
         );
         assert.match(
-            errorsWith(ids("vpc-01234567", ["subnet-01234567", "subnet-01234567"]))[0],
+            errorLines(ids("vpc-01234567", ["subnet-01234567", "subnet-01234567"]))[0],
             /must not list a subnet twice/,
         );
     });
@@ -100,7 +93,7 @@ describe("EKS, EC2 and IAM rules (issue 22, family 3)", () => {
 
     it("a principal in one access entry only: an admin role listed twice, in any case, is refused", () => {
         const role = "arn:aws:iam::123456789012:role/platform-admin";
-        const errors = errorsWith((raw) => {
+        const errors = errorLines((raw) => {
             raw.cluster.adminRoleArns = [role, role.replace("platform-admin", "Platform-Admin")];
         });
         assert.equal(errors.length, 1);

@@ -1,7 +1,9 @@
 // Bad stack configurations, one mistake each, built from a valid base: the corpus the message
 // tests (tests/config/messages.test.ts) run every check over. Each family of issue 22 adds its own.
-import { fixtureStack } from "./stacks";
+import { strict as assert } from "assert";
 import type { StackContext } from "../../config";
+import { checkConfig } from "../../preflight";
+import { fixtureStack } from "./stacks";
 
 export type RawConfig = Record<string, any>;
 
@@ -16,6 +18,32 @@ export function rawWith(change: (raw: RawConfig) => void): RawConfig {
     const { raw } = baseStack();
     change(raw);
     return raw;
+}
+
+/** A fresh copy of the base's project config, for a test to break one key of. */
+export const productionRaw = (): RawConfig => baseStack().raw;
+
+/** checkConfig's errors for `raw` in the base's stack (in `region` when given); fails the test if it passes. */
+export function errorsOf(raw: RawConfig, region?: string): string[] {
+    const { context } = baseStack();
+    const result = checkConfig(raw, { ...context, region: region ?? context.region });
+    assert.equal(result.ok, false, "expected the config to be rejected");
+    return result.ok ? [] : result.errors;
+}
+
+/** The first line of each error checkConfig gives the base with `change` applied (in `region` when given): the line that names the key and the rule. */
+export function errorLines(change: (raw: RawConfig) => void, region?: string): string[] {
+    const { raw, context } = baseStack();
+    change(raw);
+    const result = checkConfig(raw, { ...context, region: region ?? context.region });
+    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
+}
+
+/** Asserts exactly one message names `key` (in the project's namespace), and that it says `rule`. */
+export function assertRejected(errors: readonly string[], key: string, rule: RegExp): void {
+    const matching = errors.filter((error) => error.startsWith(`berrys-platform:${key} `));
+    assert.equal(matching.length, 1, `expected one message for ${key}, got:\n${errors.join("\n")}`);
+    assert.match(matching[0], rule);
 }
 
 /** A named mistake: what a platform engineer might write. */

@@ -2,7 +2,6 @@
 // checked as the API server checks it (kubernetes v1.34 and k8s.io/apimachinery v0.34
 // pkg/util/validation), so preview refuses it instead of `pulumi up` failing half-way.
 import { strict as assert } from "assert";
-import { checkConfig } from "../../preflight";
 import {
     dnsSubdomainProblem,
     labelValueProblem,
@@ -10,14 +9,7 @@ import {
     promLabelNameProblem,
     qualifiedNameProblem,
 } from "../../schema/common";
-import { baseStack, RawConfig } from "../helpers/bad-configs";
-
-function errorsWith(change: (raw: RawConfig) => void): string[] {
-    const { raw, context } = baseStack();
-    change(raw);
-    const result = checkConfig(raw, context);
-    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
-}
+import { assertRejected, errorLines, errorsOf, productionRaw } from "../helpers/bad-configs";
 
 describe("Kubernetes API validation on the values passed through (issue 22, family 2)", () => {
     it("IsQualifiedName: an optional DNS-subdomain prefix, then 1-63 characters of [A-Za-z0-9-_.] starting and ending alphanumeric", () => {
@@ -62,11 +54,11 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
     it("names a look-alike character pasted from a document by its code point", () => {
         assert.equal(lookAlikeHint("team\u2010a"), " (U+2010 is a non-ASCII look-alike: retype it)");
         assert.equal(lookAlikeHint("team-a"), "");
-        const errors = errorsWith((raw) => {
+        const errors = errorLines((raw) => {
             raw.services["api-gateway"].metrics[2].selector = { "team\u2011name": "a" };
         });
         assert.match(errors[0], /U\+2011 is a non-ASCII look-alike/);
-        const service = errorsWith((raw) => {
+        const service = errorLines((raw) => {
             raw.services["api\u2010gateway"] = raw.services["api-gateway"];
             delete raw.services["api-gateway"];
         });
@@ -78,7 +70,7 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
 
     it("refuses a ServiceAccount name that is not a DNS-1123 subdomain", () => {
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.addons = { clusterAutoscaler: { serviceAccountName: "Cluster_Autoscaler" } };
             }),
             [
@@ -89,14 +81,14 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
 
     it('refuses metric targets and volume sizes that are not positive (validateMetricTarget: "must be positive")', () => {
         const zero = (metric: Record<string, unknown>) =>
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].metrics[2] = metric;
             });
         assert.deepEqual(zero({ type: "Pods", name: "http_requests_per_second", averageValue: "0" }), [
             'berrys-platform:services.api-gateway.metrics.2.averageValue ("0") must be positive: the API server refuses 0',
         ]);
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].metrics[0] = { type: "Resource", name: "cpu", averageValue: "0m" };
             }),
             [
@@ -104,7 +96,7 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
             ],
         );
         assert.match(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.addons = { prometheus: { mode: "install", storageSize: "0Gi" } };
             })[0],
             /^berrys-platform:addons\.prometheus\.storageSize \("0Gi"\) must be positive/,
@@ -113,13 +105,13 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
 
     it("refuses a PDB percentage above 100 % (ValidatePodDisruptionBudgetSpec, IsNotMoreThan100Percent)", () => {
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].pdb = { maxUnavailable: "150%" };
             }),
             ['berrys-platform:services.api-gateway.pdb.maxUnavailable ("150%") must not be more than 100%'],
         );
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].pdb = { maxUnavailable: "100%" };
             }),
             [],
@@ -128,13 +120,13 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
 
     it("label keys and values everywhere labels are given: node groups and the external Prometheus's selector", () => {
         assert.match(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.nodeGroups["default-node-group"].labels = { ["t".repeat(64)]: "x" };
             })[0],
             /must be at most 63 characters/,
         );
         assert.match(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.addons = {
                     prometheus: {
                         mode: "external",
@@ -152,11 +144,26 @@ describe("Kubernetes API validation on the values passed through (issue 22, fami
         assert.equal(promLabelNameProblem("k8s_app"), undefined);
         for (const bad of ["app.kubernetes.io/name", "team-name", "9lives", "__name__"])
             assert.notEqual(promLabelNameProblem(bad), undefined, bad);
-        const errors = errorsWith((raw) => {
+        const errors = errorLines((raw) => {
             raw.services["api-gateway"].metrics[2].selector = { "app.kubernetes.io/name": "api" };
         });
         assert.deepEqual(errors, [
             "berrys-platform:services.api-gateway.metrics.2.selector.app.kubernetes.io/name (a key) must be a PromQL label name ([a-zA-Z_][a-zA-Z0-9_]*): the adapter puts it in its query",
         ]);
+    });
+});
+
+describe("schema/common: quantities", () => {
+    it("a malformed quantity such as 48Gx", () => {
+        const raw = productionRaw();
+        raw.namespace.quota["requests.memory"] = "48Gx";
+        assertRejected(errorsOf(raw), "namespace.quota.requests.memory", /\("48Gx"\) must be a Kubernetes quantity/);
+        const service = productionRaw();
+        service.services["agent-orchestrator"].resources.limits.cpu = "1 core";
+        assertRejected(
+            errorsOf(service),
+            "services.agent-orchestrator.resources.limits.cpu",
+            /must be a Kubernetes quantity/,
+        );
     });
 });

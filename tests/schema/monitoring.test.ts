@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { checkConfig } from "../../preflight";
 import { monitoringSchema } from "../../schema/monitoring";
+import { assertRejected, errorsOf, productionRaw } from "../helpers/bad-configs";
 
 describe("schema/monitoring: addons.monitoring", () => {
     it("defaults every key when the block is left out", () => {
@@ -45,5 +47,26 @@ describe("schema/monitoring: addons.monitoring", () => {
 
     it("accepts quotaUsageRatio 1 (alert only above the hard limit's full use)", () => {
         assert.strictEqual(monitoringSchema.parse({ quotaUsageRatio: 1 }).quotaUsageRatio, 1);
+    });
+
+    it("addons.monitoring.runbookBaseUrl: an http(s) URL or a repository path, without a #", () => {
+        for (const bad of [
+            "https://github.com/acme/berrys-platform/blob/main/README.md#troubleshooting",
+            "ftp://host/README.md",
+            "my readme.md",
+        ]) {
+            const raw = productionRaw();
+            raw.addons = { monitoring: { runbookBaseUrl: bad } };
+            assertRejected(
+                errorsOf(raw),
+                "addons.monitoring.runbookBaseUrl",
+                /must be an http\(s\) URL without a # \(the alert's anchor is appended\), or a path relative to the repository\ne\.g\. https:\/\/github\.com\/acme/,
+            );
+        }
+        const raw = productionRaw();
+        raw.addons = {
+            monitoring: { runbookBaseUrl: "https://git.example.com/platform/berrys/-/blob/main/README.md" },
+        };
+        assert.ok(checkConfig(raw, { stack: "production", region: "us-east-1" }).ok);
     });
 });

@@ -6,14 +6,7 @@
 import { strict as assert } from "assert";
 import { checkConfig } from "../../preflight";
 import { HPA_TOLERANCE } from "../../schema/services";
-import { baseStack, RawConfig } from "../helpers/bad-configs";
-
-function errorsWith(change: (raw: RawConfig) => void): string[] {
-    const { raw, context } = baseStack();
-    change(raw);
-    const result = checkConfig(raw, context);
-    return result.ok ? [] : result.errors.map((error) => error.split("\n")[0]);
-}
+import { assertRejected, errorLines, errorsOf, productionRaw, RawConfig } from "../helpers/bad-configs";
 
 /** A service with requests 500m / 512Mi and limits 1 / 1Gi (a limit twice the request) and one metric. */
 function withMetric(metric: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -38,18 +31,18 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
         // Limit = 2 x request: usage tops out at 200 %; the HPA scales up past target x 1.1.
         for (const name of ["cpu", "memory"]) {
             assert.deepEqual(
-                errorsWith(withMetric({ type: "Resource", name, averageUtilization: 181 })),
+                errorLines(withMetric({ type: "Resource", name, averageUtilization: 181 })),
                 [],
                 `${name}: 181 % x 1.1 = 199.1 % < 200 %`,
             );
         }
         for (const name of ["cpu", "memory"]) {
             assert.equal(
-                errorsWith(withMetric({ type: "Resource", name, averageUtilization: 182 })).length,
+                errorLines(withMetric({ type: "Resource", name, averageUtilization: 182 })).length,
                 1,
                 `${name}: 182 % x 1.1 = 200.2 %`,
             );
-            const errors = errorsWith(withMetric({ type: "Resource", name, averageUtilization: 190 }));
+            const errors = errorLines(withMetric({ type: "Resource", name, averageUtilization: 190 }));
             assert.deepEqual(errors, [
                 `${key}.metrics.0.averageUtilization (190) must be at most 181: pods stop at the ${name} limit (${name === "cpu" ? "1" : "1Gi"}, 200% of the request), ` +
                     "and the HPA scales up only past the target + 10%",
@@ -58,7 +51,7 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
     });
 
     it("refuses a target at exactly the limit's utilization, and one equal to request and limit above 90 %", () => {
-        assert.equal(errorsWith(withMetric({ type: "Resource", name: "cpu", averageUtilization: 200 })).length, 1);
+        assert.equal(errorLines(withMetric({ type: "Resource", name: "cpu", averageUtilization: 200 })).length, 1);
         const guaranteed = (raw: RawConfig) => {
             withMetric({ type: "Resource", name: "cpu", averageUtilization: 95 })(raw);
             raw.services["api-gateway"].resources = {
@@ -67,22 +60,22 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
             };
         };
         assert.match(
-            errorsWith(guaranteed)[0],
+            errorLines(guaranteed)[0],
             /averageUtilization \(95\) must be at most 90: pods stop at the cpu limit \(1, 100% of the request\)/,
         );
     });
 
     it("refuses an average CPU or memory value at or above the container's limit (less the tolerance)", () => {
         assert.deepEqual(
-            errorsWith(withMetric({ type: "Resource", name: "cpu", averageValue: "900m" })),
+            errorLines(withMetric({ type: "Resource", name: "cpu", averageValue: "900m" })),
             [],
             "900m x 1.1 = 990m < 1",
         );
-        assert.deepEqual(errorsWith(withMetric({ type: "Resource", name: "cpu", averageValue: "1500m" })), [
+        assert.deepEqual(errorLines(withMetric({ type: "Resource", name: "cpu", averageValue: "1500m" })), [
             `${key}.metrics.0.averageValue ("1500m") must be below the cpu limit (1) by more than the HPA's 10% tolerance: no pod uses more than its limit, so it never scales up`,
         ]);
         assert.equal(
-            errorsWith(withMetric({ type: "Resource", name: "memory", averageValue: "1000Mi" })).length,
+            errorLines(withMetric({ type: "Resource", name: "memory", averageValue: "1000Mi" })).length,
             1,
             "1000Mi x 1.1 > 1Gi",
         );
@@ -92,12 +85,12 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
         const disabled = {
             behavior: { scaleUp: { selectPolicy: "Disabled" }, scaleDown: { selectPolicy: "Disabled" } },
         };
-        const errors = errorsWith(withMetric({ type: "Resource", name: "cpu", averageUtilization: 70 }, disabled));
+        const errors = errorLines(withMetric({ type: "Resource", name: "cpu", averageUtilization: 70 }, disabled));
         assert.deepEqual(errors, [
             `${key}.behavior.scaleUp.selectPolicy ("Disabled") must not be Disabled with scaleDown's too while minReplicas (2) < maxReplicas (8): the HPA never scales`,
         ]);
         assert.deepEqual(
-            errorsWith(
+            errorLines(
                 withMetric(
                     { type: "Resource", name: "cpu", averageUtilization: 70 },
                     { ...disabled, minReplicas: 3, maxReplicas: 3 },
@@ -106,7 +99,7 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
             [],
         );
         assert.deepEqual(
-            errorsWith(
+            errorLines(
                 withMetric(
                     { type: "Resource", name: "cpu", averageUtilization: 70 },
                     { behavior: { scaleDown: { selectPolicy: "Disabled" } } },
@@ -118,28 +111,28 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
 
     it("refuses memory quantities off by orders of magnitude (milli-units, a few bytes) wherever memory is given", () => {
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].resources.requests.memory = "800m";
             }),
             [`${key}.resources.requests.memory ("800m") must be in bytes, not milli-units: 800m is 0.8 bytes`],
         );
         assert.deepEqual(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.services["api-gateway"].resources.limits.memory = "512";
             }),
             [
                 `${key}.resources.limits.memory ("512") must be at least 1Mi (or 0): 512 is 512 bytes, no process runs in that`,
             ],
         );
-        assert.equal(errorsWith(withMetric({ type: "Resource", name: "memory", averageValue: "400m" })).length, 1);
+        assert.equal(errorLines(withMetric({ type: "Resource", name: "memory", averageValue: "400m" })).length, 1);
         assert.equal(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.namespace.quota["requests.memory"] = "48m";
             }).filter((error) => error.includes('quota.requests.memory ("48m") must be in bytes')).length,
             1,
         );
         assert.equal(
-            errorsWith((raw) => {
+            errorLines((raw) => {
                 raw.addons = {
                     prometheus: {
                         mode: "install",
@@ -151,8 +144,109 @@ describe("HPAs that can never scale (issue 22, family 1)", () => {
         );
         // The seed's values and 0 (no request) pass.
         assert.deepEqual(
-            errorsWith(() => undefined),
+            errorLines(() => undefined),
             [],
         );
+    });
+});
+
+describe("schema/services: settings Kubernetes or the HPA controller would refuse, rejected with the key, the value and the rule", () => {
+    it("minReplicas above maxReplicas", () => {
+        const raw = productionRaw();
+        raw.services["api-gateway"].maxReplicas = 1;
+        assertRejected(errorsOf(raw), "services.api-gateway.maxReplicas", /\(1\) must be >= minReplicas \(2\)/);
+    });
+
+    it("a utilization target of 0 or below", () => {
+        for (const value of [0, -5]) {
+            const raw = productionRaw();
+            raw.services["web-dashboard"].metrics[0].averageUtilization = value;
+            assertRejected(
+                errorsOf(raw),
+                "services.web-dashboard.metrics.0.averageUtilization",
+                new RegExp(`\\(${value}\\) must be > 0`),
+            );
+        }
+    });
+
+    it("a utilization target above 100 is legal but warned about", () => {
+        const raw = productionRaw();
+        raw.services["web-dashboard"].metrics[0].averageUtilization = 120;
+        const result = checkConfig(raw, { stack: "production", region: "us-east-1" });
+        assert.ok(result.ok);
+        const utilization = result.warnings.filter((warning) => warning.includes("averageUtilization"));
+        assert.equal(utilization.length, 1);
+        assert.match(
+            utilization[0],
+            /^berrys-platform:services\.web-dashboard\.metrics\.0\.averageUtilization \(120\) is above 100/,
+        );
+    });
+
+    it("an unknown metric type", () => {
+        const raw = productionRaw();
+        raw.services["api-gateway"].metrics[2].type = "External";
+        assertRejected(errorsOf(raw), "services.api-gateway.metrics.2.type", /must have type Resource, Pods or Object/);
+    });
+
+    it("behavior policies Kubernetes would reject: periodSeconds outside 1-1800", () => {
+        for (const value of [0, 1801]) {
+            const raw = productionRaw();
+            raw.services["model-orchestration"].behavior.scaleUp.policies[0].periodSeconds = value;
+            assertRejected(
+                errorsOf(raw),
+                "services.model-orchestration.behavior.scaleUp.policies.0.periodSeconds",
+                /must be between 1 and 1800 seconds/,
+            );
+        }
+    });
+
+    it("behavior policies Kubernetes would reject: a stabilization window outside 0-3600", () => {
+        for (const value of [-1, 3601]) {
+            const raw = productionRaw();
+            raw.services["model-orchestration"].behavior.scaleDown.stabilizationWindowSeconds = value;
+            assertRejected(
+                errorsOf(raw),
+                "services.model-orchestration.behavior.scaleDown.stabilizationWindowSeconds",
+                /must be between 0 and 3600 seconds/,
+            );
+        }
+    });
+
+    it("behavior policies Kubernetes would reject: a policy value of 0 or below", () => {
+        const raw = productionRaw();
+        raw.services["agent-orchestrator"].behavior.scaleDown.policies[0].value = 0;
+        assertRejected(
+            errorsOf(raw),
+            "services.agent-orchestrator.behavior.scaleDown.policies.0.value",
+            /\(0\) must be > 0/,
+        );
+    });
+
+    it("a PDB with both minAvailable and maxUnavailable", () => {
+        const raw = productionRaw();
+        raw.services["agent-orchestrator"].pdb = { minAvailable: 2, maxUnavailable: 1 };
+        assertRejected(
+            errorsOf(raw),
+            "services.agent-orchestrator.pdb",
+            /must set exactly one of minAvailable and maxUnavailable/,
+        );
+    });
+
+    it("a PDB that forbids every eviction at minReplicas", () => {
+        const cases: [Record<string, unknown>, string][] = [
+            [{ minAvailable: 3 }, "minAvailable"],
+            [{ minAvailable: "100%" }, "minAvailable"],
+            [{ maxUnavailable: 0 }, "maxUnavailable"],
+            [{ maxUnavailable: "10%" }, "maxUnavailable"], // 10 % of 3 rounds down to 0
+        ];
+        for (const [pdb, key] of cases) {
+            const raw = productionRaw();
+            raw.services["agent-orchestrator"].pdb = pdb;
+            assertRejected(
+                errorsOf(raw),
+                `services.agent-orchestrator.pdb.${key}`,
+                /must allow one eviction at minReplicas \(3\)/,
+            );
+        }
     });
 });
