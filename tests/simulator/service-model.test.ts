@@ -27,38 +27,6 @@ function parsed(simulation: unknown): PlatformConfig {
 describe("simulator model (load -> what the HPA reads)", () => {
     const production = stackConfig("production");
 
-    it("defaults every simulation key: 30 s to ready, the seed's criteria, no per-service overrides", () => {
-        assert.deepEqual(production.simulation, {
-            podReadySeconds: 30,
-            scrapeIntervalSeconds: 30,
-            seed: 1,
-            criteria: {
-                responseSeconds: 240,
-                maxDirectionChangesPerHour: 4,
-                maxOverProvisioning: 1.6,
-                quotaRefusalsBelowMax: 0,
-            },
-            services: {},
-            // docs/configuration.md "simulation": the tuner's default search values.
-            tuning: {
-                prices: {},
-                scaleUpStabilizationWindowSeconds: [0, 30, 60],
-                scaleDownStabilizationWindowSeconds: [180, 300, 420, 600],
-                scaleUpPercent: [100, 200],
-                scaleDownPercent: [10, 20, 50],
-                services: {},
-                nodeGroups: {},
-                maxEvaluations: 150,
-                headroom: [
-                    { cpu: "1", memory: "2Gi" },
-                    { cpu: "2", memory: "4Gi" },
-                    { cpu: "4", memory: "8Gi" },
-                    { cpu: "8", memory: "16Gi" },
-                ],
-            },
-        });
-    });
-
     it("model-orchestration measures load in model_requests_per_second, 20 per pod (its Pods target)", () => {
         const model = serviceModel(production, "model-orchestration");
         assert.equal(model.loadUnit, "model_requests_per_second");
@@ -141,33 +109,6 @@ describe("simulator model (load -> what the HPA reads)", () => {
         it("the seed's stacks pass the simulation checks", () => {
             for (const stack of ["production", "staging"])
                 assert.deepEqual(simulationChecks(stackConfig(stack)), { errors: [], warnings: [] });
-        });
-
-        it("the schema rejects unknown keys and bad values under simulation", () => {
-            const result = withSimulation({
-                criteria: { responseSecond: 100, maxOverProvisioning: 0.5 },
-                podReadySeconds: -1,
-            });
-            assert.equal(result.ok, false);
-            const errors = result.ok ? [] : result.errors;
-            assert.ok(
-                errors.some((error) =>
-                    error.startsWith("berrys-platform:simulation.criteria.responseSecond is not a known key"),
-                ),
-                errors.join("\n"),
-            );
-            assert.ok(
-                errors.some((error) =>
-                    error.startsWith("berrys-platform:simulation.criteria.maxOverProvisioning (0.5) must be >= 1"),
-                ),
-                errors.join("\n"),
-            );
-            assert.ok(
-                errors.some((error) =>
-                    error.startsWith("berrys-platform:simulation.podReadySeconds (-1) must be >= 0"),
-                ),
-                errors.join("\n"),
-            );
         });
     });
 });
