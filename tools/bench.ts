@@ -63,7 +63,7 @@ export const BENCH: Command = {
         "Figures are CPU seconds (npm test: wall seconds). Exit 1 when a goal FAILs; the loaders compared have no goal.",
 };
 
-interface Args {
+export interface Args {
     readonly rounds: number;
     readonly only: readonly Measure[];
     readonly stack: string;
@@ -76,7 +76,7 @@ const OWN_LOADER = "";
 /** Where tools/register-ts.js keeps its transpiled files: what a fresh clone lacks. */
 const CACHE_DIR = path.join(PROJECT_DIR, "node_modules", ".cache");
 
-function benchArgs(args: ParsedArgs): Args {
+export function benchArgs(args: ParsedArgs): Args {
     const rounds = args.options.rounds === undefined ? 3 : Number(args.options.rounds);
     if (!Number.isInteger(rounds) || rounds < 1)
         throw new UsageError(`--rounds ${args.options.rounds}: give a whole number >= 1`);
@@ -514,14 +514,30 @@ export async function benchMain(parsed: ParsedArgs, context: CommandContext): Pr
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
-    const m = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-    const out = goalLines(args, m, expected);
-    const loaders = loaderLines(args, m, failures);
-    context.out(`${[...out, ...loaders].join("\n")}\n`);
+    const report = benchReport(args, samples, expected, failures);
+    context.out(`${report.lines.join("\n")}\n`);
     context.out(
         `medians of ${args.rounds} interleaved rounds; load average at end: ${load()} (${os.cpus().length} cores)\n`,
     );
-    return out.some((text) => text.endsWith("FAIL")) ? 1 : 0;
+    return report.code;
+}
+
+/**
+ * What the bench reports of its rounds' `samples` (each figure the median of its rounds): a line
+ * per goal measured and per loader compared, and the exit code, 1 when a goal FAILs.
+ */
+export function benchReport(
+    args: Args,
+    samples: Readonly<Record<string, readonly number[]>>,
+    expected: number,
+    failures: ReadonlyMap<string, string>,
+): { lines: string[]; code: number } {
+    const m = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+    const goals = goalLines(args, m, expected);
+    return {
+        lines: [...goals, ...loaderLines(args, m, failures)],
+        code: goals.some((text) => text.endsWith("FAIL")) ? 1 : 0,
+    };
 }
 
 if (require.main === module) {
