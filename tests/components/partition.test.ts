@@ -1,7 +1,7 @@
 // The region's partition (components/partition.ts): the program builds arn:aws: ARNs, so preview
 // refuses a region of another partition, naming aws:region.
 import { strict as assert } from "assert";
-import { partitionOf } from "../../components/partition";
+import { PARTITIONS, partitionOf } from "../../components/partition";
 import { errorLines } from "../helpers/bad-configs";
 
 describe("partitionOf: the region's partition, as the SDKs' partitions.json names it", () => {
@@ -13,6 +13,28 @@ describe("partitionOf: the region's partition, as the SDKs' partitions.json name
         assert.equal(partitionOf("us-iso-east-1"), "aws-iso");
         assert.equal(partitionOf("us-isob-east-1"), "aws-iso-b");
         assert.equal(partitionOf("moon-base-1"), undefined);
+    });
+});
+
+describe("PARTITIONS", () => {
+    it("a region of each partition matches that partition's regex alone, so the search order does not matter", () => {
+        const regions: Record<string, string> = {
+            aws: "us-east-1",
+            "aws-cn": "cn-north-1",
+            "aws-us-gov": "us-gov-west-1",
+            "aws-iso": "us-iso-east-1",
+            "aws-iso-b": "us-isob-east-1",
+            "aws-iso-e": "eu-isoe-west-1",
+            "aws-iso-f": "us-isof-south-1",
+            "aws-eusc": "eusc-de-east-1",
+        };
+        assert.deepEqual(PARTITIONS.map((entry) => entry.partition).sort(), Object.keys(regions).sort());
+        for (const [partition, region] of Object.entries(regions)) {
+            const matching = PARTITIONS.filter((entry) => entry.regionRegex.test(region)).map(
+                (entry) => entry.partition,
+            );
+            assert.deepEqual(matching, [partition], region);
+        }
     });
 });
 

@@ -4,10 +4,19 @@
  * upstream's literals, never this port's output). Which revision each table comes from, [H], [D],
  * [R] and [R34] below: docs/design/simulator.md "The HPA tests' upstream tables".
  */
-import type { HPAScalingRules, TimestampedScaleEvent } from "../../simulator/hpa";
+import type { HPAScalingRules, PodInfo, PodMetric, TimestampedScaleEvent } from "../../simulator/hpa";
+import { PodSamples } from "../../simulator/pod-samples";
 
 export const NOW = 1_700_000_000;
 export const MINUTE = 60;
+
+/** `samples` as simulator/run.ts's observe gives them: a PodSamples over `pods` (it holds listed pods' samples only). */
+export function podSamplesOf(pods: readonly PodInfo[], samples: ReadonlyMap<string, PodMetric>): PodSamples {
+    const index = new Map(pods.map((pod, i) => [pod.name, i]));
+    const result = new PodSamples(pods, index);
+    for (const [name, metric] of samples) result.put(index.get(name)!, metric.value, metric.timestamp, metric.window);
+    return result;
+}
 
 /** [H] generateScalingRules: selectPolicy Max; a Pods policy if pods != 0, then a Percent policy if percent != 0. */
 export function generateScalingRules(

@@ -44,6 +44,12 @@ export function externalPrometheus(selectorLabels: Record<string, string> = { pr
     return { mode: "external", url: "http://prometheus-operated.observability.svc:9090", selectorLabels };
 }
 
+/** A Prometheus query_range response of the production fixture's services (tests/fixtures/prometheus/). */
+export const PROMETHEUS_LOAD_FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "prometheus", "query_range.json");
+
+/** The production fixture's services, in its stack file's order. */
+export const PRODUCTION_SERVICES = ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"];
+
 /** The headroom issue's spare capacity: 8 CPU and 16Gi. */
 export const HEADROOM = { cpu: "8", memory: "16Gi" };
 

@@ -54,7 +54,7 @@ describe("schema/platform: settings AWS or Kubernetes would refuse, rejected wit
     });
 });
 
-describe("config: namespace.admission (the services contract at admission)", () => {
+describe("schema/platform: namespace.admission (the services contract at admission)", () => {
     const parsed = (admission: unknown) => {
         const raw = productionRaw();
         raw.namespace.admission = admission;

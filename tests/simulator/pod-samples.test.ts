@@ -2,19 +2,14 @@
 // Map by pod name it stands in for (its use by the calculator: tests/simulator/hpa/replica-calculator.test.ts).
 import { strict as assert } from "assert";
 import type { PodInfo, PodMetric } from "../../simulator/hpa";
-import { PodSamples } from "../../simulator/pod-samples";
+import { podSamplesOf } from "../helpers/hpa-upstream";
 
 const POD_NAMES = ["test-pod-0", "test-pod-1", "test-pod-2", "test-pod-3"];
 const PODS: readonly PodInfo[] = POD_NAMES.map((name) => ({ name }));
 const sample = (value: number): PodMetric => ({ value, timestamp: 1_700_000_000, window: 60 });
 
-/** A PodSamples over the four pods with `map`'s samples put at their pods' positions. */
-function samplesOf(map: ReadonlyMap<string, PodMetric>): PodSamples {
-    const index = new Map(PODS.map((pod, i) => [pod.name, i]));
-    const samples = new PodSamples(PODS, index);
-    for (const [name, metric] of map) samples.put(index.get(name)!, metric.value, metric.timestamp, metric.window);
-    return samples;
-}
+/** A PodSamples over the four pods with `map`'s samples. */
+const samplesOf = (map: ReadonlyMap<string, PodMetric>) => podSamplesOf(PODS, map);
 
 describe("PodSamples", () => {
     it("reads as the Map of the same samples: get, has, size, and iteration in the list's order", () => {

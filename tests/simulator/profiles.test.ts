@@ -4,7 +4,6 @@
 // `{metric: {labels}, values: [[<unix_time>, "<sample_value>"]]}`).
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import {
     csvProfile,
     dayProfile,
@@ -15,7 +14,7 @@ import {
     tunerProfiles,
 } from "../../simulator/profiles";
 import { serviceModel } from "../../simulator/service-model";
-import { stackConfig } from "../helpers/stacks";
+import { PRODUCTION_SERVICES, PROMETHEUS_LOAD_FIXTURE, stackConfig } from "../helpers/stacks";
 
 describe("profiles: the role each plays for the tuner", () => {
     it("the tuner meets ramp, spike, oscillating and the day (docs/simulator.md, Tuning); peak and rollout are simulate --check's", () => {
@@ -91,9 +90,6 @@ describe("profiles: the load each gives", () => {
     });
 });
 
-const FIXTURE = path.join(__dirname, "..", "fixtures", "prometheus", "query_range.json");
-const SERVICES = ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"];
-
 const response = (result: unknown[], resultType = "matrix") =>
     JSON.stringify({ status: "success", data: { resultType, result } });
 
@@ -102,22 +98,22 @@ describe("prometheusProfile: a Prometheus query_range response as --load", () =>
     const model = (name: string) => serviceModel(config, name);
 
     it("maps each series to the service its `service` label names, time from the first sample, linear between samples", () => {
-        const loaded = prometheusProfile(fs.readFileSync(FIXTURE, "utf8"), SERVICES);
+        const loaded = prometheusProfile(fs.readFileSync(PROMETHEUS_LOAD_FIXTURE, "utf8"), PRODUCTION_SERVICES);
         assert.equal(loaded.durationSeconds, 30 * 60);
-        const gateway = SERVICES.indexOf("api-gateway");
+        const gateway = PRODUCTION_SERVICES.indexOf("api-gateway");
         assert.equal(loaded.load(model("api-gateway"), gateway, 0), 200);
         assert.equal(loaded.load(model("api-gateway"), gateway, 10 * 60), 500);
         assert.equal(loaded.load(model("api-gateway"), gateway, 9.5 * 60), 350, "halfway between 200 and 500");
     });
 
     it("adds up the series of one service (one per pod)", () => {
-        const loaded = prometheusProfile(fs.readFileSync(FIXTURE, "utf8"), SERVICES);
+        const loaded = prometheusProfile(fs.readFileSync(PROMETHEUS_LOAD_FIXTURE, "utf8"), PRODUCTION_SERVICES);
         assert.equal(loaded.load(model("model-orchestration"), 1, 0), 60);
         assert.equal(loaded.load(model("model-orchestration"), 1, 30 * 60), 120);
     });
 
     it("leaves a service without a series at its base load (minReplicas x capacityPerPod)", () => {
-        const loaded = prometheusProfile(fs.readFileSync(FIXTURE, "utf8"), SERVICES);
+        const loaded = prometheusProfile(fs.readFileSync(PROMETHEUS_LOAD_FIXTURE, "utf8"), PRODUCTION_SERVICES);
         assert.equal(loaded.load(model("agent-orchestrator"), 0, 600), 3 * 300);
     });
 
@@ -132,7 +128,7 @@ describe("prometheusProfile: a Prometheus query_range response as --load", () =>
                     ],
                 },
             ]),
-            SERVICES,
+            PRODUCTION_SERVICES,
             "app",
         );
         assert.equal(loaded.load(model("api-gateway"), 2, 30), 8);
@@ -140,35 +136,43 @@ describe("prometheusProfile: a Prometheus query_range response as --load", () =>
 
     it("a series without the label is an error that shows its labels and how to fix the query", () => {
         assert.throws(
-            () => prometheusProfile(response([{ metric: { pod: "x" }, values: [[0, "1"]] }]), SERVICES),
+            () => prometheusProfile(response([{ metric: { pod: "x" }, values: [[0, "1"]] }]), PRODUCTION_SERVICES),
             /series 0 \(\{pod="x"\}\) has no "service" label to name its service: aggregate by it \(sum by \(service\) \(\.\.\.\)\) or name the label with --label/,
         );
     });
 
     it("a series naming no service of the stack is an error that lists them", () => {
         assert.throws(
-            () => prometheusProfile(response([{ metric: { service: "billing" }, values: [[0, "1"]] }]), SERVICES),
+            () =>
+                prometheusProfile(
+                    response([{ metric: { service: "billing" }, values: [[0, "1"]] }]),
+                    PRODUCTION_SERVICES,
+                ),
             /names unknown service billing; services: agent-orchestrator, model-orchestration, api-gateway, web-dashboard/,
         );
     });
 
     it("refuses an instant query (vector), a failed response, and values Prometheus would not send", () => {
         assert.throws(
-            () => prometheusProfile(response([], "vector"), SERVICES),
+            () => prometheusProfile(response([], "vector"), PRODUCTION_SERVICES),
             /must hold a matrix result \(a query_range response\); got resultType "vector"/,
         );
         assert.throws(
             () =>
                 prometheusProfile(
                     JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }),
-                    SERVICES,
+                    PRODUCTION_SERVICES,
                 ),
             /failed Prometheus response \(status "error": bad_data: parse error\)/,
         );
         assert.throws(
-            () => prometheusProfile(response([{ metric: { service: "api-gateway" }, values: [[0, "NaN"]] }]), SERVICES),
+            () =>
+                prometheusProfile(
+                    response([{ metric: { service: "api-gateway" }, values: [[0, "NaN"]] }]),
+                    PRODUCTION_SERVICES,
+                ),
             /value 0 \(\[0,"NaN"\]\) must be \[unix seconds, "non-negative number"\]/,
         );
-        assert.throws(() => prometheusProfile(response([]), SERVICES), /holds no series/);
+        assert.throws(() => prometheusProfile(response([]), PRODUCTION_SERVICES), /holds no series/);
     });
 });

@@ -18,7 +18,12 @@ describe("npm run bench", () => {
             stack: "production",
             loaders: [],
         });
-        assert.deepEqual(argsOf(["staging", "--only", "test", "--rounds", "1"]).only, ["test"]);
+        assert.deepEqual(argsOf(["staging", "--only", "test", "--rounds", "1"]), {
+            rounds: 1,
+            only: ["test"],
+            stack: "staging",
+            loaders: [],
+        });
         assert.deepEqual(argsOf(["--loaders", "sucrase/register/ts"]).loaders, ["", "sucrase/register/ts"]);
     });
 

@@ -6,10 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { simulate } from "../../simulator/run";
 import { loadFileProfile } from "../../tools/load-file";
-import { stackConfig } from "../helpers/stacks";
-
-const FIXTURE = path.join(__dirname, "..", "fixtures", "prometheus", "query_range.json");
-const SERVICES = ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"];
+import { PRODUCTION_SERVICES, PROMETHEUS_LOAD_FIXTURE, stackConfig } from "../helpers/stacks";
 
 describe("loadFileProfile", () => {
     let cwd: string;
@@ -19,7 +16,7 @@ describe("loadFileProfile", () => {
     afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
     it("reads a .json file as Prometheus, named after the file, and the run replays it", () => {
-        const loaded = loadFileProfile(FIXTURE, SERVICES, {}, { cwd });
+        const loaded = loadFileProfile(PROMETHEUS_LOAD_FIXTURE, PRODUCTION_SERVICES, {}, { cwd });
         assert.equal(loaded.name, "query_range");
         const result = simulate(stackConfig("production"), loaded);
         const gateway = result.services.find((run) => run.model.name === "api-gateway")!;
@@ -47,20 +44,20 @@ describe("loadFileProfile", () => {
         });
         fs.writeFileSync(path.join(cwd, "bad.json"), text);
         assert.throws(
-            () => loadFileProfile("bad.json", SERVICES, {}, { cwd }),
+            () => loadFileProfile("bad.json", PRODUCTION_SERVICES, {}, { cwd }),
             (error: Error) =>
                 error.message.startsWith(`--load bad.json: series 0 ({app="api-gateway"}) has no "service" label`),
         );
-        assert.equal(loadFileProfile("bad.json", SERVICES, { label: "app" }, { cwd }).name, "bad");
+        assert.equal(loadFileProfile("bad.json", PRODUCTION_SERVICES, { label: "app" }, { cwd }).name, "bad");
     });
 
     it("reads anything else as CSV, resolved against where npm ran; a missing file says where it looked", () => {
         fs.writeFileSync(path.join(cwd, "gateway.csv"), "seconds,load\n0,100\n300,200\n");
-        const loaded = loadFileProfile("gateway.csv", SERVICES, { service: "api-gateway" }, { cwd });
+        const loaded = loadFileProfile("gateway.csv", PRODUCTION_SERVICES, { service: "api-gateway" }, { cwd });
         assert.equal(loaded.name, "gateway");
         assert.equal(loaded.durationSeconds, 300);
         assert.throws(
-            () => loadFileProfile("nope.csv", SERVICES, {}, { cwd }),
+            () => loadFileProfile("nope.csv", PRODUCTION_SERVICES, {}, { cwd }),
             (error: Error) =>
                 error.message === `--load nope.csv: no such file (looked for ${path.join(cwd, "nope.csv")})`,
         );

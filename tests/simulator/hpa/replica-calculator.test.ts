@@ -11,8 +11,7 @@ import {
     getUsageRatioReplicaCount,
     tolerancesForHpa,
 } from "../../../simulator/hpa";
-import { PodSamples } from "../../../simulator/pod-samples";
-import { NOW, MINUTE } from "../../helpers/hpa-upstream";
+import { MINUTE, NOW, podSamplesOf } from "../../helpers/hpa-upstream";
 
 describe("the HPA port: replica calculator (replica_calculator.go, tolerances)", () => {
     // [R] replica_calculator_test.go. The fake pod lister makes `currentReplicas` pods (or len(podPhase)), Running and
@@ -365,14 +364,6 @@ describe("the HPA port: replica calculator (replica_calculator.go, tolerances)",
         // simulator/run.ts passes the calculator frozen pod lists, reused until a pod changes (the calculator
         // keeps its requests map per frozen list), and PodSamples instead of a Map. Upstream's cases must
         // give upstream's answers that way too, and a list that is not frozen must be read afresh.
-        /** `samples` as run.ts's observe gives them: a PodSamples over `pods` (it holds listed pods' samples only). */
-        function podSamples(pods: readonly PodInfo[], samples: ReadonlyMap<string, PodMetric>): PodSamples {
-            const index = new Map(pods.map((pod, i) => [pod.name, i]));
-            const result = new PodSamples(pods, index);
-            for (const [name, metric] of samples)
-                result.put(index.get(name)!, metric.value, metric.timestamp, metric.window);
-            return result;
-        }
         const frozen = (pods: PodInfo[]): readonly PodInfo[] => Object.freeze(pods.map((pod) => Object.freeze(pod)));
         it("gives upstream's answers for frozen pod lists, on the first and a later call, and with PodSamples", () => {
             for (const c of resourceCases) {
@@ -394,7 +385,7 @@ describe("the HPA port: replica calculator (replica_calculator.go, tolerances)",
                             c.target,
                             "cpu",
                             pods,
-                            podSamples(pods, fakeSamples(c.levels, 2)),
+                            podSamplesOf(pods, fakeSamples(c.levels, 2)),
                         ),
                         expected,
                         `${c.name}, ${call} call, PodSamples`,
@@ -403,7 +394,7 @@ describe("the HPA port: replica calculator (replica_calculator.go, tolerances)",
             }
             for (const c of plainCases) {
                 const pods = frozen(fakePods(c));
-                for (const samples of [fakeSamples(c.levels, 1), podSamples(pods, fakeSamples(c.levels, 1))]) {
+                for (const samples of [fakeSamples(c.levels, 1), podSamplesOf(pods, fakeSamples(c.levels, 1))]) {
                     assert.deepEqual(
                         calcPlainMetricReplicas(NOW, calc, samples, c.current, c.target, pods, ""),
                         { replicaCount: c.expected, usage: c.usage },
