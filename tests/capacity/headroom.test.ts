@@ -8,7 +8,7 @@ import { headroomCheck, headroomPlan, headroomPods } from "../../capacity/headro
 import { capacityFindings, formatCapacityTable } from "../../capacity/findings";
 import { capacityReport } from "../../capacity/model";
 import { addonPodRequests } from "../../capacity/system-pods";
-import { HEADROOM, stackWith, withHeadroom } from "../helpers/stacks";
+import { ISSUE_HEADROOM, stackWith, withHeadroom } from "../helpers/stacks";
 
 // Worked by hand: an m6i.xlarge offers 3920m and 16384 - (255 + 11 x 58) - 100 = 15391Mi
 // (EKS's kube-reserved and the 100Mi hard eviction), 3765m and 15271Mi after the default
@@ -104,13 +104,13 @@ describe("headroom: capacity, drain audit and checks", () => {
         );
         assert.throws(
             () =>
-                withHeadroom(HEADROOM, (raw) => {
+                withHeadroom(ISSUE_HEADROOM, (raw) => {
                     raw.addons.clusterAutoscaler.enabled = false;
                 }),
             /enable cluster-autoscaler, or remove/,
         );
         const standard = headroomCheck(
-            withHeadroom(HEADROOM, (raw) => {
+            withHeadroom(ISSUE_HEADROOM, (raw) => {
                 for (const service of Object.values(raw.services) as Record<string, unknown>[])
                     service.priority = "standard";
             }),

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { headroomPlan } from "../../capacity/headroom";
 import { MockRun } from "../../tools/mock-engine";
 import { kubernetesObject, runStack } from "../helpers/program";
-import { HEADROOM, withHeadroom } from "../helpers/stacks";
+import { ISSUE_HEADROOM, withHeadroom } from "../helpers/stacks";
 
 describe("Headroom: the placeholder pods as the program renders them", function () {
     this.timeout(120000);
@@ -13,7 +13,7 @@ describe("Headroom: the placeholder pods as the program renders them", function 
     let off: MockRun;
     before(async () => {
         run = await runStack("production", {
-            configOverrides: { "berrys-platform:addons": { clusterAutoscaler: { headroom: HEADROOM } } },
+            configOverrides: { "berrys-platform:addons": { clusterAutoscaler: { headroom: ISSUE_HEADROOM } } },
         });
         off = await runStack("production");
     });

@@ -48,14 +48,16 @@ export function externalPrometheus(selectorLabels: Record<string, string> = { pr
 export const PROMETHEUS_LOAD_FIXTURE = path.join(PROJECT_DIR, "tests", "fixtures", "prometheus", "query_range.json");
 
 /** The production fixture's services, in its stack file's order. */
-export const PRODUCTION_SERVICES = ["agent-orchestrator", "model-orchestration", "api-gateway", "web-dashboard"];
+export const PRODUCTION_SERVICES: readonly string[] = Object.keys(
+    fixtureStack("production").projectConfig.services as object,
+);
 
 /** The headroom issue's spare capacity: 8 CPU and 16Gi. */
-export const HEADROOM = { cpu: "8", memory: "16Gi" };
+export const ISSUE_HEADROOM = { cpu: "8", memory: "16Gi" };
 
 /** The production fixture with `addons.clusterAutoscaler.headroom` set (the issue's by default), then `change`, parsed. */
 export const withHeadroom = (
-    headroom: Record<string, unknown> = HEADROOM,
+    headroom: Record<string, unknown> = ISSUE_HEADROOM,
     change: (raw: Record<string, any>) => void = () => undefined,
 ): PlatformConfig =>
     stackWith("production", (raw) => {
